@@ -1,0 +1,36 @@
+# Build helpers shared by every eisgrid target.
+
+# Warnings are errors on our own code only; third-party headers come in as SYSTEM.
+function(eisgrid_warnings target)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Werror)
+endfunction()
+
+if(EISGRID_SANITIZE)
+  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  add_link_options(-fsanitize=address,undefined)
+endif()
+
+# eisgrid_module(npz SOURCES a.cpp b.cpp DEPS eisgrid::model) defines eisgrid_npz and eisgrid::npz.
+function(eisgrid_module name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS;PRIVATE_DEPS" ${ARGN})
+  add_library(eisgrid_${name} STATIC ${ARG_SOURCES})
+  add_library(eisgrid::${name} ALIAS eisgrid_${name})
+  target_include_directories(eisgrid_${name} PUBLIC ${PROJECT_SOURCE_DIR}/src)
+  target_link_libraries(eisgrid_${name} PUBLIC ${ARG_DEPS} PRIVATE ${ARG_PRIVATE_DEPS})
+  eisgrid_warnings(eisgrid_${name})
+endfunction()
+
+# eisgrid_add_test(npz reader) builds tests/npz/reader_test.cpp against eisgrid::npz.
+function(eisgrid_add_test module file)
+  cmake_parse_arguments(ARG "" "" "DEPS;LABELS" ${ARGN})
+  set(target ${module}_${file}_test)
+  add_executable(${target} ${CMAKE_CURRENT_SOURCE_DIR}/${module}/${file}_test.cpp)
+  target_link_libraries(${target} PRIVATE eisgrid::${module} ${ARG_DEPS} GTest::gtest_main)
+  target_compile_definitions(${target} PRIVATE
+    EISGRID_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
+    EISGRID_FIXTURES_DIR="${PROJECT_SOURCE_DIR}/../shared/fixtures"
+    EISGRID_CLI_PATH="$<$<TARGET_EXISTS:eisgrid>:$<TARGET_FILE:eisgrid>>")
+  eisgrid_warnings(${target})
+  add_test(NAME ${module}.${file} COMMAND ${target})
+  set_tests_properties(${module}.${file} PROPERTIES LABELS "${module};${ARG_LABELS}" TIMEOUT 900)
+endfunction()

@@ -1,0 +1,56 @@
+#pragma once
+// Reads .npz archives: numpy's own (deflate or stored, ZIP64), ours, and the
+// old exporter's files whose metadata is a pickled object array. Every length
+// and offset is checked against the file before use, and every member's CRC
+// is verified when it is read. Nothing in a file is ever executed.
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "npz/array.hpp"
+
+namespace eisgrid::npz {
+
+struct member_info {
+  std::string name;  // without ".npy"
+  std::uint64_t compressed_size = 0;
+  std::uint64_t uncompressed_size = 0;
+  bool deflated = false;
+};
+
+// Thread-safe for concurrent reads once opened.
+class reader {
+ public:
+  // Opens and indexes the archive. Throws error(not_found) if the file is
+  // missing, error(invalid_input) with the reason if it is not a readable .npz
+  // ("not a ZIP archive", "truncated central directory", "member 'x.npy' uses
+  // unsupported compression method 12", ...). Every message names the file.
+  static reader open(const std::filesystem::path& path);
+  // The same for bytes already in memory (used by the fuzz harness and tests).
+  static reader from_bytes(std::vector<std::byte> bytes, std::string display_name);
+
+  reader(reader&&) noexcept;
+  reader& operator=(reader&&) noexcept;
+  ~reader();
+
+  [[nodiscard]] const std::vector<member_info>& members() const noexcept;
+  [[nodiscard]] bool contains(std::string_view name) const noexcept;
+  // Parses only the member's .npy header (inflating just enough of it).
+  [[nodiscard]] array_header header(std::string_view name) const;
+  // Reads, inflates and CRC-checks the whole member. Throws error(not_found)
+  // for a missing member, error(invalid_input) for a corrupt one
+  // ("member 'resnorms.npy': CRC mismatch").
+  [[nodiscard]] array read(std::string_view name) const;
+  [[nodiscard]] const std::string& display_name() const noexcept;
+
+ private:
+  struct impl;
+  explicit reader(std::unique_ptr<impl> p);
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace eisgrid::npz

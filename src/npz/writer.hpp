@@ -1,0 +1,57 @@
+#pragma once
+// Writes a numpy .npz archive (a ZIP of .npy members) to an open file, in one
+// forward pass. Deflate is compressed in parallel: independent chunks, all but
+// the last ended with a full flush, CRCs combined; numpy reads the result as
+// one ordinary deflate stream. ZIP64 records are used as soon as a size or an
+// offset needs them, so archives over 4 GiB work.
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "npz/array.hpp"
+
+namespace eisgrid::npz {
+
+enum class compression { deflate, stored };
+
+struct write_options {
+  compression method = compression::deflate;
+  int level = 1;             // ISA-L level (0..3); chosen by measurement, see bench/
+  unsigned threads = 0;      // 0: all cores
+  std::size_t chunk_bytes = std::size_t{1} << 20;  // uncompressed bytes per parallel chunk
+};
+
+// Produces the array's data in order, calling `sink` with consecutive pieces
+// whose sizes add up to header.data_bytes(). Lets a huge array be written
+// without holding it in memory.
+using data_source = std::function<void(const std::function<void(std::span<const std::byte>)>& sink)>;
+
+class writer {
+ public:
+  // Writes to `fd` (positioned at 0, opened for writing). Does not own it.
+  writer(int fd, std::string description, write_options options = {});
+  ~writer();
+  writer(const writer&) = delete;
+  writer& operator=(const writer&) = delete;
+
+  // Adds member `name`.npy. Names are unique; throws error(usage) otherwise.
+  // Throws error(io) if a write fails.
+  void add(std::string_view name, const array_header& header, std::span<const std::byte> data);
+  void add(std::string_view name, const array& a) { add(name, a.header, a.data); }
+  void add(std::string_view name, const array_header& header, const data_source& source);
+
+  // Writes the central directory (and ZIP64 end records when needed).
+  // Returns the archive's total size in bytes.
+  std::uint64_t finish();
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace eisgrid::npz
