@@ -1,0 +1,41 @@
+#include "dataset/data_dir.hpp"
+
+#include <algorithm>
+
+#include "base/error.hpp"
+
+namespace eisgrid::dataset {
+
+std::string_view to_string(storage s) noexcept { return s == storage::precomputed ? "precomputed" : "user_generated"; }
+
+std::optional<storage> parse_storage(std::string_view text) noexcept {
+  if (text == "precomputed") return storage::precomputed;
+  if (text == "user_generated") return storage::user_generated;
+  return std::nullopt;
+}
+
+std::filesystem::path data_dir::directory(storage s) const { return root_ / "npz" / std::string(to_string(s)); }
+
+void data_dir::ensure() const {
+  for (const auto& dir : {directory(storage::precomputed), directory(storage::user_generated), temp()}) {
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec) throw error(error_kind::io, "cannot create directory '" + dir.string() + "': " + ec.message());
+  }
+}
+
+std::vector<dataset_file> data_dir::list() const {
+  std::vector<dataset_file> files;
+  for (storage s : {storage::precomputed, storage::user_generated}) {
+    std::vector<dataset_file> here;
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(directory(s), ec)) {
+      if (entry.is_regular_file() && entry.path().extension() == ".npz") here.push_back({entry.path(), s});
+    }
+    std::sort(here.begin(), here.end(), [](const auto& a, const auto& b) { return a.path < b.path; });
+    files.insert(files.end(), here.begin(), here.end());
+  }
+  return files;
+}
+
+}  // namespace eisgrid::dataset

@@ -1,0 +1,41 @@
+#pragma once
+// The data directory of SPEC 5:
+//   <root>/npz/precomputed/     shipped sample datasets, public to everyone
+//   <root>/npz/user_generated/  results of users' runs
+//   <root>/npz/temp/            files being written
+
+#include <filesystem>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+namespace eisgrid::dataset {
+
+enum class storage { precomputed, user_generated };
+
+[[nodiscard]] std::string_view to_string(storage s) noexcept;
+[[nodiscard]] std::optional<storage> parse_storage(std::string_view text) noexcept;
+
+struct dataset_file {
+  std::filesystem::path path;
+  storage location = storage::user_generated;
+};
+
+class data_dir {
+ public:
+  explicit data_dir(std::filesystem::path root) : root_(std::move(root)) {}
+
+  [[nodiscard]] const std::filesystem::path& root() const noexcept { return root_; }
+  [[nodiscard]] std::filesystem::path directory(storage s) const;
+  [[nodiscard]] std::filesystem::path temp() const { return root_ / "npz" / "temp"; }
+
+  // Creates the three directories. Throws error(io) if it cannot.
+  void ensure() const;
+  // The .npz files of both directories, precomputed first, each sorted by name.
+  [[nodiscard]] std::vector<dataset_file> list() const;
+
+ private:
+  std::filesystem::path root_;
+};
+
+}  // namespace eisgrid::dataset

@@ -1,0 +1,29 @@
+#pragma once
+// Residual norms between a test spectrum and the reference (SPEC 3). Each is
+// defined exactly here and in the README, because older tools used these names
+// for other formulas. With dZ_i = Z_test(f_i) - Z_ref(f_i), summed over the n
+// points where |Z_ref(f_i)| > 0 (the others are left out):
+//   mae      = (1/n) sum |dZ_i|                   [ohm]  (the old exporter's)
+//   rmse     = sqrt((1/n) sum |dZ_i|^2)           [ohm]
+//   relative = (1/n) sum |dZ_i| / |Z_ref(f_i)|    [1]
+
+#include <optional>
+#include <string_view>
+
+namespace eisgrid::sweep {
+
+enum class metric { mae, rmse, relative };
+
+[[nodiscard]] std::string_view to_string(metric m) noexcept;
+[[nodiscard]] std::optional<metric> parse_metric(std::string_view text) noexcept;
+// One line, as written into dataset metadata.
+[[nodiscard]] std::string_view definition(metric m) noexcept;
+[[nodiscard]] std::string_view unit(metric m) noexcept;
+
+// Each metric is a monotone function of a weighted sum of per-point terms
+// w_i * |dZ_i|^p, which is what the kernel accumulates and prunes on.
+[[nodiscard]] constexpr bool squares_terms(metric m) noexcept { return m == metric::rmse; }
+// The resnorm from the kernel's sum over `valid_points` points.
+[[nodiscard]] double finish(metric m, double sum, std::size_t valid_points) noexcept;
+
+}  // namespace eisgrid::sweep
