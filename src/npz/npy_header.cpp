@@ -4,7 +4,6 @@
 // reading accepts exactly the literals numpy and older writers produce.
 
 #include <array>
-#include <charconv>
 #include <string>
 
 #include "base/error.hpp"

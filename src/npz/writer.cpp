@@ -1,0 +1,194 @@
+#include "npz/writer.hpp"
+
+#include <array>
+#include <unordered_set>
+#include <vector>
+
+#include "base/atomic_file.hpp"
+#include "base/error.hpp"
+#include "npz/byte_order.hpp"
+#include "npz/checksum.hpp"
+#include "npz/deflate_chunks.hpp"
+#include "npz/unicode.hpp"
+#include "npz/zip_format.hpp"
+#include "npz/zip_records.hpp"
+
+namespace eisgrid::npz {
+namespace {
+
+constexpr int k_max_level = 3;  // ISA-L's levels are 0..3
+// Smaller chunks cost ratio (each restarts the history); larger ones must fit
+// ISA-L's 32-bit stream counters with room to spare.
+constexpr std::size_t k_min_chunk_bytes = 1024;
+constexpr std::size_t k_max_chunk_bytes = std::size_t{1} << 28;
+// Member names are dict keys, not paths; 255 bytes is any file system's limit.
+constexpr std::size_t k_max_name_bytes = 255;
+constexpr std::string_view k_member_suffix = ".npy";
+
+void check_name(std::string_view name) {
+  if (name.empty() || name.size() > k_max_name_bytes) {
+    throw error(error_kind::usage, "array name must be 1 to " + std::to_string(k_max_name_bytes) + " bytes");
+  }
+  detail::validate_utf8(name, "array name");
+  for (char c : name) {
+    // No separators or control characters, so `unzip` can never write outside its directory.
+    if (static_cast<unsigned char>(c) < 0x20 || c == '/' || c == '\\') {
+      throw error(error_kind::usage, "array name '" + std::string(name) + "' has a '/', '\\' or control character");
+    }
+  }
+}
+
+}  // namespace
+
+struct writer::impl {
+  impl(int fd_in, std::string what_in, const write_options& options_in)
+      : fd(fd_in), what(std::move(what_in)), options(options_in) {}
+
+  int fd;
+  std::string what;  // "'x.npz'", for messages
+  write_options options;
+  std::uint64_t offset = 0;
+  std::vector<detail::entry_record> entries;
+  std::unordered_set<std::string> names;
+  bool broken = false;  // a member was half written: the archive cannot be finished
+  bool finished = false;
+
+  void emit(std::span<const std::byte> bytes) {
+    broken = true;
+    write_all(fd, bytes, what);
+    offset = detail::checked_add(offset, bytes.size(), "archive size");
+    broken = false;
+  }
+
+  detail::entry_record begin(std::string_view name, const array_header& header) {
+    if (finished) throw error(error_kind::usage, "cannot add to " + what + ": the archive is finished");
+    if (broken) throw error(error_kind::usage, "cannot add to " + what + ": an earlier write failed");
+    check_name(name);
+    if (names.contains(std::string(name))) {
+      throw error(error_kind::usage, "cannot add '" + std::string(name) + "' to " + what + " twice");
+    }
+    if (header.type.kind == dtype_kind::object) {
+      throw error(error_kind::usage, "eisgrid does not write object arrays: numpy would need allow_pickle");
+    }
+    (void)header.data_bytes();  // rejects overflowing shapes before anything is written
+    detail::entry_record entry;
+    entry.file_name = std::string(name) + std::string(k_member_suffix);
+    entry.local_header_offset = offset;
+    return entry;
+  }
+
+  void commit(detail::entry_record entry) {
+    names.insert(entry.file_name.substr(0, entry.file_name.size() - k_member_suffix.size()));
+    entries.push_back(std::move(entry));
+  }
+
+  void write_deflated(detail::entry_record entry, const detail::deflated_member& member) {
+    entry.method = detail::k_method_deflate;
+    entry.crc = member.crc;
+    entry.compressed_size = member.compressed_size;
+    entry.uncompressed_size = member.uncompressed_size;
+    std::vector<std::uint64_t> sizes;
+    sizes.reserve(member.chunks.size());
+    for (const auto& chunk : member.chunks) sizes.push_back(chunk.size());
+    entry.chunk_table = detail::encode_chunk_table(sizes, member.chunk_span);
+    emit(detail::encode_local_header(entry));
+    for (const auto& chunk : member.chunks) emit(chunk);
+    commit(std::move(entry));
+  }
+};
+
+writer::writer(int fd, std::string description, write_options options)
+    : impl_(std::make_unique<impl>(fd, "'" + description + "'", options)) {
+  if (options.level < 0 || options.level > k_max_level) {
+    throw error(error_kind::usage, "deflate level must be 0 to " + std::to_string(k_max_level));
+  }
+  if (options.chunk_bytes < k_min_chunk_bytes || options.chunk_bytes > k_max_chunk_bytes) {
+    throw error(error_kind::usage, "chunk_bytes must be " + std::to_string(k_min_chunk_bytes) + " to " +
+                                       std::to_string(k_max_chunk_bytes));
+  }
+}
+
+writer::~writer() = default;
+
+void writer::add(std::string_view name, const array_header& header, std::span<const std::byte> data) {
+  detail::entry_record entry = impl_->begin(name, header);
+  if (data.size() != header.data_bytes()) {
+    throw error(error_kind::usage, "array '" + std::string(name) + "' has " + std::to_string(data.size()) +
+                                       " bytes, its header says " + std::to_string(header.data_bytes()));
+  }
+  const std::vector<std::byte> npy = encode_npy_header(header);
+  const std::uint64_t total = npy.size() + data.size();
+  if (impl_->options.method == compression::deflate) {
+    detail::chunked_deflater deflater(total, impl_->options);
+    deflater.feed(npy);
+    deflater.feed(data);
+    impl_->write_deflated(std::move(entry), deflater.finish());
+    return;
+  }
+  entry.method = detail::k_method_stored;
+  entry.crc = detail::crc32_update(detail::crc32_update(0, npy), data);
+  entry.compressed_size = entry.uncompressed_size = total;
+  impl_->emit(detail::encode_local_header(entry));
+  impl_->emit(npy);
+  impl_->emit(data);
+  impl_->commit(std::move(entry));
+}
+
+void writer::add(std::string_view name, const array_header& header, const data_source& source) {
+  detail::entry_record entry = impl_->begin(name, header);
+  const std::vector<std::byte> npy = encode_npy_header(header);
+  const std::uint64_t total = npy.size() + header.data_bytes();
+  if (impl_->options.method == compression::deflate) {
+    detail::chunked_deflater deflater(total, impl_->options);
+    deflater.feed(npy);
+    source([&](std::span<const std::byte> piece) { deflater.feed(piece); });
+    impl_->write_deflated(std::move(entry), deflater.finish());
+    return;
+  }
+  // Stored: the sizes are known, the CRC is not until the data has streamed
+  // past, so it is patched into the local header afterwards.
+  entry.method = detail::k_method_stored;
+  entry.compressed_size = entry.uncompressed_size = total;
+  impl_->emit(detail::encode_local_header(entry));
+  impl_->emit(npy);
+  impl_->broken = true;  // until the member is complete
+  std::uint32_t crc = detail::crc32_update(0, npy);
+  std::uint64_t written = npy.size();
+  source([&](std::span<const std::byte> piece) {
+    if (piece.size() > total - written) {
+      throw error(error_kind::usage, "array '" + std::string(name) + "' produced more data than its header says");
+    }
+    crc = detail::crc32_update(crc, piece);
+    impl_->emit(piece);
+    impl_->broken = true;
+    written += piece.size();
+  });
+  if (written != total) {
+    throw error(error_kind::usage, "array '" + std::string(name) + "' produced " + std::to_string(written - npy.size()) +
+                                       " bytes, its header says " + std::to_string(header.data_bytes()));
+  }
+  std::vector<std::byte> crc_bytes;
+  detail::byte_sink(crc_bytes).u32(crc);
+  pwrite_all(impl_->fd, crc_bytes, entry.local_header_offset + detail::k_local_header_crc_offset, impl_->what);
+  entry.crc = crc;
+  impl_->broken = false;
+  impl_->commit(std::move(entry));
+}
+
+std::uint64_t writer::finish() {
+  if (impl_->finished) throw error(error_kind::usage, "cannot finish " + impl_->what + " twice");
+  if (impl_->broken) throw error(error_kind::usage, "cannot finish " + impl_->what + ": an earlier write failed");
+  std::vector<std::byte> directory;
+  for (const auto& entry : impl_->entries) {
+    const std::vector<std::byte> record = detail::encode_central_header(entry);
+    directory.insert(directory.end(), record.begin(), record.end());
+  }
+  const std::uint64_t directory_offset = impl_->offset;
+  const std::vector<std::byte> end = detail::encode_end_records(impl_->entries.size(), directory_offset, directory.size());
+  impl_->emit(directory);
+  impl_->emit(end);
+  impl_->finished = true;
+  return impl_->offset;
+}
+
+}  // namespace eisgrid::npz
