@@ -1,0 +1,80 @@
+#include "cli/options.hpp"
+
+#include <charconv>
+#include <string>
+
+#include "base/error.hpp"
+
+namespace eisgrid::cli {
+namespace {
+
+std::size_t param_slot(std::string_view name, std::string_view whole) {
+  for (std::size_t i = 0; i < model::k_param_count; ++i) {
+    const auto& known = model::k_param_names[i];
+    if (known.size() == name.size() &&
+        std::equal(known.begin(), known.end(), name.begin(), [](char a, char b) { return std::tolower(a) == std::tolower(b); })) {
+      return i;
+    }
+  }
+  throw error(error_kind::usage, "unknown parameter '" + std::string(name) + "' in '" + std::string(whole) +
+                                     "' (expected Rsh, Ra, Ca, Rb, Cb)");
+}
+
+double parse_number(std::string_view text, std::string_view whole) {
+  double v = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || end != text.data() + text.size()) {
+    throw error(error_kind::usage, "'" + std::string(text) + "' in '" + std::string(whole) + "' is not a number");
+  }
+  return v;
+}
+
+template <typename F>
+void for_each_item(std::string_view text, F&& f) {
+  while (!text.empty()) {
+    const std::size_t comma = text.find(',');
+    const std::string_view item = text.substr(0, comma);
+    const std::size_t eq = item.find('=');
+    if (eq == std::string_view::npos) throw error(error_kind::usage, "expected NAME=VALUE, got '" + std::string(item) + "'");
+    f(item.substr(0, eq), item.substr(eq + 1));
+    if (comma == std::string_view::npos) break;
+    text.remove_prefix(comma + 1);
+  }
+}
+
+}  // namespace
+
+model::circuit_params parse_circuit(std::string_view text, model::circuit_params base) {
+  auto values = base.as_array();
+  for_each_item(text, [&](std::string_view name, std::string_view value) {
+    values[param_slot(name, text)] = parse_number(value, text);
+  });
+  const auto params = model::circuit_params::from_array(values);
+  model::check_params(params, "reference");
+  return params;
+}
+
+void apply_range(std::string_view text, model::grid_spec& grid) {
+  for_each_item(text, [&](std::string_view name, std::string_view value) {
+    auto& axis = grid.axes[param_slot(name, text)];
+    const std::size_t colon = value.find(':');
+    if (colon == std::string_view::npos) throw error(error_kind::usage, "expected NAME=MIN:MAX[:COUNT], got '" + std::string(text) + "'");
+    axis.min = parse_number(value.substr(0, colon), text);
+    std::string_view rest = value.substr(colon + 1);
+    const std::size_t colon2 = rest.find(':');
+    axis.max = parse_number(rest.substr(0, colon2), text);
+    if (colon2 != std::string_view::npos) axis.count = static_cast<std::size_t>(parse_count_or_all(rest.substr(colon2 + 1), text));
+  });
+}
+
+std::uint64_t parse_count_or_all(std::string_view text, std::string_view option) {
+  if (text == "all") return 0;
+  std::uint64_t v = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || end != text.data() + text.size() || v == 0) {
+    throw error(error_kind::usage, std::string(option) + ": expected a positive whole number or 'all', got '" + std::string(text) + "'");
+  }
+  return v;
+}
+
+}  // namespace eisgrid::cli

@@ -1,0 +1,236 @@
+#include "dataset/dataset.hpp"
+
+#include <cmath>
+#include <cstring>
+#include <sstream>
+
+#include "base/error.hpp"
+#include "npz/pickle.hpp"
+#include "npz/reader.hpp"
+
+namespace eisgrid::dataset {
+namespace {
+
+constexpr std::size_t k_param_columns = 5;
+constexpr std::size_t k_spectrum_columns = 4;
+// Metadata floats may have been rounded to float32 before storage.
+constexpr double k_metadata_tolerance = 1e-5;
+
+template <typename T>
+T load_element(const npz::array& a, std::uint64_t i) {
+  T v;
+  std::memcpy(&v, a.data.data() + i * sizeof(T), sizeof(T));
+  return v;
+}
+
+bool is_numeric(const npz::dtype& t) {
+  return t.kind != npz::dtype_kind::unicode && t.kind != npz::dtype_kind::object;
+}
+
+std::string shape_text(const std::vector<std::uint64_t>& shape) {
+  std::ostringstream s;
+  s << "(";
+  for (std::size_t i = 0; i < shape.size(); ++i) s << (i ? ", " : "") << shape[i];
+  s << (shape.size() == 1 ? ",)" : ")");
+  return s.str();
+}
+
+bool close_to(double stored, double actual) {
+  return std::abs(stored - actual) <= k_metadata_tolerance * std::max(std::abs(stored), std::abs(actual));
+}
+
+}  // namespace
+
+double numeric_value(const npz::array& a, std::uint64_t i) {
+  switch (a.header.type.kind) {
+    case npz::dtype_kind::float32: return load_element<float>(a, i);
+    case npz::dtype_kind::float64: return load_element<double>(a, i);
+    case npz::dtype_kind::int32: return load_element<std::int32_t>(a, i);
+    case npz::dtype_kind::int64: return static_cast<double>(load_element<std::int64_t>(a, i));
+    case npz::dtype_kind::uint8: return load_element<std::uint8_t>(a, i);
+    case npz::dtype_kind::uint32: return load_element<std::uint32_t>(a, i);
+    case npz::dtype_kind::uint64: return static_cast<double>(load_element<std::uint64_t>(a, i));
+    case npz::dtype_kind::boolean: return load_element<std::uint8_t>(a, i) ? 1.0 : 0.0;
+    case npz::dtype_kind::unicode:
+    case npz::dtype_kind::object: break;
+  }
+  return std::nan("");
+}
+
+// Applies the rules in order; the first broken rule is the reason.
+class dataset_validator {
+ public:
+  explicit dataset_validator(dataset& d) : d_(d) {}
+
+  void fail(const std::string& reason) const {
+    throw error(error_kind::invalid_input, "invalid dataset '" + d_.path_.filename().string() + "': " + reason);
+  }
+
+  npz::array require(const npz::reader& r, std::string_view name, std::size_t dims) const {
+    if (!r.contains(name)) fail("missing array '" + std::string(name) + "'");
+    npz::array a = r.read(name);
+    if (!is_numeric(a.header.type)) fail("'" + std::string(name) + "' has non-numeric dtype " + a.header.type.descr());
+    if (a.header.shape.size() != dims) {
+      fail("'" + std::string(name) + "' has shape " + shape_text(a.header.shape) + ", expected " +
+           std::to_string(dims) + " dimensions");
+    }
+    if (a.header.fortran_order && dims > 1) fail("'" + std::string(name) + "' is in Fortran order, which is not supported");
+    return a;
+  }
+
+  void run(const npz::reader& r) {
+    d_.parameters_ = require(r, "parameters", 2);
+    d_.rows_ = d_.parameters_.header.shape[0];
+    if (d_.parameters_.header.shape[1] != k_param_columns) {
+      fail("'parameters' has shape " + shape_text(d_.parameters_.header.shape) + ", expected (N, 5)");
+    }
+    d_.resnorms_ = require(r, "resnorms", 1);
+    if (d_.resnorms_.header.shape[0] != d_.rows_) {
+      fail("'resnorms' has shape " + shape_text(d_.resnorms_.header.shape) + " but 'parameters' has " +
+           std::to_string(d_.rows_) + " rows");
+    }
+    d_.frequencies_ = require(r, "frequencies", 1);
+    d_.frequency_count_ = d_.frequencies_.header.shape[0];
+    check_frequencies();
+    d_.spectrum_ = require(r, "spectrum", 3);
+    const auto& s = d_.spectrum_.header.shape;
+    if (s[1] != d_.frequency_count_ || s[2] != k_spectrum_columns) {
+      fail("'spectrum' has shape " + shape_text(s) + ", expected (M, " + std::to_string(d_.frequency_count_) + ", 4)");
+    }
+    if (s[0] > d_.rows_) fail("'spectrum' has " + std::to_string(s[0]) + " rows, more than the " + std::to_string(d_.rows_) + " parameter sets");
+    d_.spectra_rows_ = s[0];
+    if (r.contains("grid_indices")) {
+      d_.grid_indices_ = require(r, "grid_indices", 1);
+      if (d_.grid_indices_->header.shape[0] != d_.rows_) fail("'grid_indices' does not have one entry per row");
+    }
+    if (r.contains("reference_spectrum")) {
+      d_.reference_ = require(r, "reference_spectrum", 2);
+      const auto& rs = d_.reference_->header.shape;
+      if (rs[0] != d_.frequency_count_ || rs[1] != k_spectrum_columns) fail("'reference_spectrum' has shape " + shape_text(rs));
+    }
+    read_metadata(r);
+    check_metadata();
+  }
+
+ private:
+  void check_frequencies() const {
+    double previous = 0;
+    for (std::uint64_t i = 0; i < d_.frequency_count_; ++i) {
+      const double f = numeric_value(d_.frequencies_, i);
+      if (!std::isfinite(f) || f <= 0) fail("'frequencies' holds a value that is not positive and finite at " + std::to_string(i));
+      if (i > 0 && !(f > previous)) fail("'frequencies' is not increasing at position " + std::to_string(i));
+      previous = f;
+    }
+  }
+
+  void read_metadata(const npz::reader& r) {
+    if (!r.contains("metadata")) fail("missing array 'metadata'");
+    const npz::array m = r.read("metadata");
+    if (m.header.type.kind == npz::dtype_kind::object) {
+      d_.metadata_ = npz::read_pickled_object(m.data);
+      d_.legacy_metadata_ = true;
+    } else if (m.header.type.kind == npz::dtype_kind::unicode && m.header.element_count() == 1) {
+      try {
+        d_.metadata_ = nlohmann::json::parse(npz::unicode_scalar_text(m));
+      } catch (const nlohmann::json::exception& e) {
+        fail(std::string("'metadata' is not valid JSON: ") + e.what());
+      }
+    } else {
+      fail("'metadata' must be a 0-d unicode (JSON) or pickled object array, found " + m.header.type.descr());
+    }
+    if (!d_.metadata_.is_object()) fail("'metadata' is not a JSON object");
+  }
+
+  void check_count(const char* key, std::uint64_t actual) const {
+    const auto& m = d_.metadata_;
+    if (!m.contains(key)) return;
+    if (!m[key].is_number_integer() || m[key].get<std::int64_t>() < 0 || m[key].get<std::uint64_t>() != actual) {
+      fail(std::string("metadata '") + key + "' is " + m[key].dump() + " but the arrays hold " + std::to_string(actual));
+    }
+  }
+
+  void check_value(const char* key, double actual) const {
+    const auto& m = d_.metadata_;
+    if (!m.contains(key) || m[key].is_null()) return;
+    if (!m[key].is_number() || !close_to(m[key].get<double>(), actual)) {
+      fail(std::string("metadata '") + key + "' is " + m[key].dump() + " but the arrays say " + std::to_string(actual));
+    }
+  }
+
+  void check_metadata() const {
+    check_count("n_parameter_sets", d_.rows_);
+    check_count("n_frequencies", d_.frequency_count_);
+    check_count("n_spectra", d_.spectra_rows_);
+    if (d_.frequency_count_ > 0) {
+      check_value("freq_min", numeric_value(d_.frequencies_, 0));
+      check_value("freq_max", numeric_value(d_.frequencies_, d_.frequency_count_ - 1));
+    }
+    if (d_.rows_ > 0 && std::isfinite(numeric_value(d_.resnorms_, 0))) {
+      check_value("best_resnorm", numeric_value(d_.resnorms_, 0));
+    }
+    const auto& m = d_.metadata_;
+    if (m.contains("grid_size") && !m["grid_size"].is_null() &&
+        (!m["grid_size"].is_number_integer() || m["grid_size"].get<std::int64_t>() < 1)) {
+      fail("metadata 'grid_size' is " + m["grid_size"].dump() + ", not a positive integer");
+    }
+  }
+
+  dataset& d_;
+};
+
+dataset dataset::load(const std::filesystem::path& path) {
+  const npz::reader r = npz::reader::open(path);
+  dataset d;
+  d.path_ = path;
+  dataset_validator(d).run(r);
+  return d;
+}
+
+double dataset::parameter(std::uint64_t row, std::size_t k) const { return numeric_value(parameters_, row * k_param_columns + k); }
+
+std::array<double, 5> dataset::parameters(std::uint64_t row) const {
+  std::array<double, 5> p{};
+  for (std::size_t k = 0; k < k_param_columns; ++k) p[k] = parameter(row, k);
+  return p;
+}
+
+double dataset::resnorm(std::uint64_t row) const { return numeric_value(resnorms_, row); }
+double dataset::frequency(std::uint64_t f) const { return numeric_value(frequencies_, f); }
+
+std::array<double, 4> dataset::spectrum(std::uint64_t row, std::uint64_t f) const {
+  const std::uint64_t base = (row * frequency_count_ + f) * k_spectrum_columns;
+  return {numeric_value(spectrum_, base), numeric_value(spectrum_, base + 1), numeric_value(spectrum_, base + 2),
+          numeric_value(spectrum_, base + 3)};
+}
+
+std::optional<std::int64_t> dataset::grid_index(std::uint64_t row) const {
+  if (!grid_indices_) return std::nullopt;
+  return static_cast<std::int64_t>(numeric_value(*grid_indices_, row));
+}
+
+std::array<double, 4> dataset::reference_spectrum(std::uint64_t f) const {
+  const std::uint64_t base = f * k_spectrum_columns;
+  return {numeric_value(*reference_, base), numeric_value(*reference_, base + 1), numeric_value(*reference_, base + 2),
+          numeric_value(*reference_, base + 3)};
+}
+
+std::uint64_t dataset::memory_bytes() const noexcept {
+  std::uint64_t total = parameters_.data.size() + resnorms_.data.size() + spectrum_.data.size() + frequencies_.data.size();
+  if (grid_indices_) total += grid_indices_->data.size();
+  if (reference_) total += reference_->data.size();
+  return total;
+}
+
+validation_result validate_file(const std::filesystem::path& path) {
+  try {
+    const dataset d = dataset::load(path);
+    std::ostringstream s;
+    s << d.rows() << " parameter sets, " << d.frequency_count() << " frequencies, " << d.spectra_rows() << " spectra"
+      << (d.legacy_metadata() ? ", legacy pickled metadata" : "");
+    return {true, s.str()};
+  } catch (const error& e) {
+    return {false, e.what()};
+  }
+}
+
+}  // namespace eisgrid::dataset

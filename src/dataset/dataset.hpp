@@ -1,0 +1,70 @@
+#pragma once
+// A dataset file read back and checked against every rule of SPEC 6: required
+// arrays, shapes, numeric dtypes, ascending positive frequencies, readable
+// metadata consistent with the arrays. Values are read through accessors that
+// accept any numeric dtype, since other tools may write float64.
+
+#include <array>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "npz/array.hpp"
+
+namespace eisgrid::dataset {
+
+class dataset {
+ public:
+  // Reads and validates `path`. Throws error(not_found) for a missing file and
+  // error(invalid_input) with the first rule the file breaks, naming the file:
+  // "invalid dataset 'x.npz': 'resnorms' has shape (3,) but 'parameters' has 4 rows".
+  [[nodiscard]] static dataset load(const std::filesystem::path& path);
+
+  [[nodiscard]] const std::filesystem::path& path() const noexcept { return path_; }
+  [[nodiscard]] const nlohmann::json& metadata() const noexcept { return metadata_; }
+  [[nodiscard]] bool legacy_metadata() const noexcept { return legacy_metadata_; }
+
+  [[nodiscard]] std::uint64_t rows() const noexcept { return rows_; }
+  [[nodiscard]] std::uint64_t spectra_rows() const noexcept { return spectra_rows_; }
+  [[nodiscard]] std::uint64_t frequency_count() const noexcept { return frequency_count_; }
+
+  // Preconditions: row < rows(), k < 5, f < frequency_count(), and for
+  // spectrum() row < spectra_rows().
+  [[nodiscard]] double parameter(std::uint64_t row, std::size_t k) const;
+  [[nodiscard]] std::array<double, 5> parameters(std::uint64_t row) const;
+  [[nodiscard]] double resnorm(std::uint64_t row) const;
+  [[nodiscard]] double frequency(std::uint64_t f) const;
+  // real, imag, magnitude, phase (degrees)
+  [[nodiscard]] std::array<double, 4> spectrum(std::uint64_t row, std::uint64_t f) const;
+  [[nodiscard]] std::optional<std::int64_t> grid_index(std::uint64_t row) const;
+  [[nodiscard]] bool has_reference_spectrum() const noexcept { return reference_.has_value(); }
+  [[nodiscard]] std::array<double, 4> reference_spectrum(std::uint64_t f) const;
+
+  // Bytes held in memory by the arrays.
+  [[nodiscard]] std::uint64_t memory_bytes() const noexcept;
+
+ private:
+  std::filesystem::path path_;
+  nlohmann::json metadata_;
+  bool legacy_metadata_ = false;
+  npz::array parameters_, resnorms_, spectrum_, frequencies_;
+  std::optional<npz::array> grid_indices_, reference_;
+  std::uint64_t rows_ = 0, spectra_rows_ = 0, frequency_count_ = 0;
+
+  friend class dataset_validator;
+};
+
+// One line for `eisgrid validate`: ok, or the reason.
+struct validation_result {
+  bool valid = false;
+  std::string message;  // a summary when valid, the reason otherwise
+};
+[[nodiscard]] validation_result validate_file(const std::filesystem::path& path);
+
+// The numeric value of element `i` of any numeric array (precondition: in range).
+[[nodiscard]] double numeric_value(const npz::array& a, std::uint64_t i);
+
+}  // namespace eisgrid::dataset

@@ -1,0 +1,112 @@
+#include "dataset/export.hpp"
+
+#include <algorithm>
+#include <thread>
+
+#include "base/atomic_file.hpp"
+#include "base/error.hpp"
+#include "dataset/naming.hpp"
+#include "model/circuit.hpp"
+#include "npz/writer.hpp"
+
+namespace eisgrid::dataset {
+namespace {
+
+// Spectra are produced in batches of rows so memory stays bounded however many
+// rows have one: about 13 MB a batch at 100 frequencies.
+constexpr std::uint64_t k_spectrum_batch_rows = 8192;
+constexpr std::size_t k_spectrum_columns = 4;
+
+void fill_spectrum_rows(const model::parameter_grid& grid, std::span<const std::uint64_t> indices,
+                        const std::vector<double>& freqs, float* out) {
+  for (std::size_t r = 0; r < indices.size(); ++r) {
+    const auto p = grid.point(indices[r]);
+    for (std::size_t f = 0; f < freqs.size(); ++f) {
+      const auto z = model::impedance(p, freqs[f]);
+      float* cell = out + (r * freqs.size() + f) * k_spectrum_columns;
+      cell[0] = static_cast<float>(z.real());
+      cell[1] = static_cast<float>(z.imag());
+      cell[2] = static_cast<float>(std::abs(z));
+      cell[3] = static_cast<float>(model::phase_degrees(z));
+    }
+  }
+}
+
+// Streams the spectrum member batch by batch, each batch computed on all cores.
+npz::data_source spectrum_source(const model::parameter_grid& grid, std::span<const std::uint64_t> indices,
+                                 const std::vector<double>& freqs, unsigned threads) {
+  return [&grid, indices, &freqs, threads](const std::function<void(std::span<const std::byte>)>& sink) {
+    const std::size_t row_floats = freqs.size() * k_spectrum_columns;
+    std::vector<float> batch;
+    for (std::size_t first = 0; first < indices.size(); first += k_spectrum_batch_rows) {
+      const std::size_t rows = std::min<std::size_t>(k_spectrum_batch_rows, indices.size() - first);
+      batch.resize(rows * row_floats);
+      const std::size_t per_thread = (rows + threads - 1) / threads;
+      std::vector<std::jthread> workers;
+      for (std::size_t begin = 0; begin < rows; begin += per_thread) {
+        const std::size_t count = std::min(per_thread, rows - begin);
+        workers.emplace_back([&, begin, count] {
+          fill_spectrum_rows(grid, indices.subspan(first + begin, count), freqs, batch.data() + begin * row_floats);
+        });
+      }
+      workers.clear();
+      sink(std::as_bytes(std::span(batch)));
+    }
+  };
+}
+
+}  // namespace
+
+std::uint64_t export_memory_bytes(std::uint64_t rows) noexcept {
+  // parameters + resnorms (float32) and grid indices (int64), held while writing.
+  return rows * (model::k_param_count * sizeof(float) + sizeof(float) + sizeof(std::int64_t));
+}
+
+std::filesystem::path export_dataset(const data_dir& dir, run_record run, const export_options& options) {
+  check_file_name(run.file_name);
+  const auto& result = *run.result;
+  const auto& ref = *run.reference;
+  const std::uint64_t rows = result.indices.size();
+  run.spectra_rows = std::min<std::uint64_t>(options.spectra.value_or(rows), rows);
+  const model::parameter_grid grid(run.options.grid);
+
+  std::vector<float> parameters(rows * model::k_param_count);
+  std::vector<float> resnorms(rows);
+  std::vector<std::int64_t> grid_indices(rows);
+  for (std::uint64_t r = 0; r < rows; ++r) {
+    const auto values = grid.point(result.indices[r]).as_array();
+    for (std::size_t k = 0; k < model::k_param_count; ++k) {
+      parameters[r * model::k_param_count + k] = static_cast<float>(values[k]);
+    }
+    resnorms[r] = static_cast<float>(result.resnorms[r]);
+    grid_indices[r] = static_cast<std::int64_t>(result.indices[r]);
+  }
+  const std::size_t n_freq = ref.frequencies.size();
+  std::vector<float> frequencies(ref.frequencies.begin(), ref.frequencies.end());
+  std::vector<double> reference(n_freq * k_spectrum_columns);
+  for (std::size_t f = 0; f < n_freq; ++f) {
+    const auto z = ref.z[f];
+    const double cells[] = {z.real(), z.imag(), std::abs(z), model::phase_degrees(z)};
+    std::copy(std::begin(cells), std::end(cells), reference.begin() + static_cast<std::ptrdiff_t>(f * k_spectrum_columns));
+  }
+
+  dir.ensure();
+  const auto final_path = dir.directory(run.location) / run.file_name;
+  atomic_file file(dir.temp(), final_path);
+  npz::writer out(file.fd(), final_path.filename().string(), options.npz);
+  out.add("parameters", npz::make_array<float>(parameters, {rows, model::k_param_count}));
+  out.add("resnorms", npz::make_array<float>(resnorms, {rows}));
+  const unsigned threads = options.npz.threads ? options.npz.threads : std::max(1u, std::thread::hardware_concurrency());
+  const npz::array_header spectrum_header{npz::dtype_of<float>(), {run.spectra_rows, n_freq, k_spectrum_columns}, false};
+  out.add("spectrum", spectrum_header,
+          spectrum_source(grid, std::span(result.indices).first(run.spectra_rows), ref.frequencies, threads));
+  out.add("frequencies", npz::make_array<float>(frequencies, {n_freq}));
+  out.add("metadata", npz::make_unicode_scalar(make_metadata(run).dump()));
+  out.add("grid_indices", npz::make_array<std::int64_t>(grid_indices, {rows}));
+  out.add("reference_spectrum", npz::make_array<double>(reference, {n_freq, k_spectrum_columns}));
+  out.finish();
+  file.commit(options.replace);
+  return final_path;
+}
+
+}  // namespace eisgrid::dataset

@@ -1,0 +1,30 @@
+#pragma once
+// Writes a finished sweep as a dataset file: the arrays of SPEC 4 (float32, as
+// the old exporter wrote them) plus grid_indices and reference_spectrum, through
+// <root>/npz/temp so the file appears in its directory only when complete.
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include "dataset/metadata.hpp"
+#include "npz/writer.hpp"
+
+namespace eisgrid::dataset {
+
+struct export_options {
+  std::optional<std::uint64_t> spectra;  // rows with a stored spectrum; all kept rows when empty
+  npz::write_options npz;
+  bool replace = false;  // overwrite an existing file of the same name
+};
+
+// `run` names the file, location and everything else; `run.spectra_rows` is
+// filled in here. Returns the final path. Throws error(conflict) if the file
+// exists and !replace, error(io) if writing fails (nothing is left behind).
+std::filesystem::path export_dataset(const data_dir& dir, run_record run, const export_options& options);
+
+// Bytes the export holds in memory for `rows` kept rows (for planning).
+[[nodiscard]] std::uint64_t export_memory_bytes(std::uint64_t rows) noexcept;
+
+}  // namespace eisgrid::dataset

@@ -1,0 +1,76 @@
+#include "dataset/metadata.hpp"
+
+#include <chrono>
+#include <cmath>
+
+#include "model/circuit.hpp"
+
+namespace eisgrid::dataset {
+namespace {
+
+// JSON has no NaN or infinity; they are written as null (as in the API).
+nlohmann::json finite_or_null(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(); }
+
+}  // namespace
+
+nlohmann::json make_metadata(const run_record& run) {
+  const auto& result = *run.result;
+  const auto& ref = *run.reference;
+  const auto& grid = run.options.grid;
+  nlohmann::json m;
+  m["format"] = k_format_name;
+  m["format_version"] = k_format_version;
+  m["generator"] = "eisgrid " EISGRID_VERSION;
+  const std::size_t uniform = grid.uniform_count();
+  m["grid_size"] = uniform ? nlohmann::json(uniform) : nlohmann::json();
+  m["n_parameter_sets"] = result.indices.size();
+  m["n_grid_points"] = result.total_points;
+  m["n_spectra"] = run.spectra_rows;
+  m["n_frequencies"] = ref.frequencies.size();
+  m["freq_min"] = ref.frequencies.front();
+  m["freq_max"] = ref.frequencies.back();
+  m["frequency_spacing"] = run.frequency_spacing;
+  m["param_names"] = model::k_param_names;
+  m["param_units"] = model::k_param_units;
+  nlohmann::json ranges = nlohmann::json::object();
+  for (std::size_t i = 0; i < model::k_param_count; ++i) {
+    ranges[std::string(model::k_param_names[i])] = {{"min", grid.axes[i].min},
+                                                    {"max", grid.axes[i].max},
+                                                    {"count", grid.axes[i].count},
+                                                    {"unit", model::k_param_units[i]},
+                                                    {"spacing", "log"}};
+  }
+  m["parameter_ranges"] = ranges;
+  m["spectrum_columns"] = {"real", "imag", "magnitude", "phase"};
+  m["spectrum_units"] = {"ohm", "ohm", "ohm", "degree"};
+  const auto now = std::chrono::system_clock::now().time_since_epoch();
+  m["export_timestamp"] = std::chrono::duration<double>(now).count();
+  m["best_resnorm"] = result.resnorms.empty() ? nlohmann::json() : finite_or_null(result.resnorms.front());
+  m["resnorm_metric"] = sweep::to_string(run.options.metric);
+  m["resnorm_definition"] = sweep::definition(run.options.metric);
+  m["resnorm_unit"] = sweep::unit(run.options.metric);
+  m["valid_frequencies"] = result.valid_frequencies;
+  m["ranking"] = "ascending resnorm; equal resnorms by ascending grid index; NaN last";
+  m["grid_index_formula"] = "((((i_Rsh*n_Ra + i_Ra)*n_Ca + i_Ca)*n_Rb + i_Rb)*n_Cb + i_Cb)";
+  nlohmann::json reference{{"type", ref.params ? "model" : "measured"}, {"source", ref.source}};
+  if (ref.params) {
+    const auto values = ref.params->as_array();
+    for (std::size_t i = 0; i < model::k_param_count; ++i) {
+      reference["parameters"][std::string(model::k_param_names[i])] = values[i];
+    }
+  }
+  m["reference"] = reference;
+  m["compute_seconds"] = result.elapsed_seconds;
+  m["computation_complete"] = true;
+  m["user_generated"] = run.location == storage::user_generated;
+  m["sample_dataset"] = run.location == storage::precomputed;
+  m["storage_location"] = to_string(run.location);
+  m["filename"] = run.file_name;
+  m["ready_for_registration"] = true;
+  if (!run.description.empty()) m["description"] = run.description;
+  m["extra_arrays"] = {{"grid_indices", "(N,) int64: the grid index of each row"},
+                       {"reference_spectrum", "(F, 4) float64: real, imag, magnitude, phase of the reference"}};
+  return m;
+}
+
+}  // namespace eisgrid::dataset
