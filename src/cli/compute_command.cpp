@@ -121,8 +121,11 @@ void run_compute(const compute_args& a) {
   bar.finish();
 
   dataset::export_options export_opts;
-  export_opts.spectra = a.spectra.empty() ? std::min(kept, k_default_spectra_rows) : parse_count_or_all(a.spectra, "--spectra");
-  if (export_opts.spectra == 0u) export_opts.spectra.reset();
+  if (a.spectra.empty()) {
+    export_opts.spectra = std::min(kept, k_default_spectra_rows);
+  } else if (a.spectra != "all") {
+    export_opts.spectra = a.spectra == "0" ? 0 : parse_count_or_all(a.spectra, "--spectra");
+  }
   export_opts.npz.method = a.store ? npz::compression::stored : npz::compression::deflate;
   export_opts.npz.threads = a.threads;
   export_opts.replace = a.overwrite;
@@ -160,7 +163,7 @@ void add_compute_command(CLI::App& app) {
   cmd->add_option("--reference", args->reference_csv, "Measured reference spectrum: CSV of frequency,real,imaginary")->check(CLI::ExistingFile);
   cmd->add_option("--metric", args->metric, "Residual norm: mae, rmse or relative (see README)")->capture_default_str()->check(CLI::IsMember({"mae", "rmse", "relative"}));
   cmd->add_option("--keep", args->keep, "Keep the best K rows, or 'all'")->capture_default_str();
-  cmd->add_option("--spectra", args->spectra, "Store spectra for the best M rows, or 'all' (default: all kept rows up to 100000)");
+  cmd->add_option("--spectra", args->spectra, "Store spectra for the best M rows (0 for none), or 'all' (default: all kept rows up to 100000)");
   cmd->add_flag("--store", args->store, "Write uncompressed (numpy.savez) instead of deflate (numpy.savez_compressed)");
   cmd->add_option("--data", args->data, "Data root directory")->capture_default_str();
   cmd->add_option("--output", args->output, "File name under npz/user_generated/ (letters, digits, . _ -, ending .npz)");

@@ -117,9 +117,9 @@ TEST(cli_commands, measured_reference_csv) {
 
 TEST(cli_commands, killed_compute_leaves_no_partial_file) {
   test_support::temp_dir root("cli");
-  // A big enough write (about 1.5 GB of spectra) that the kill lands mid-write.
+  // A big enough write (1.6 GB of stored spectra) that the kill lands mid-write.
   const std::string data = root.path.string();
-  std::vector<std::string> args{k_cli, "compute", "--grid", "12", "--points", "1000", "--spectra", "all", "--store", "-q",
+  std::vector<std::string> args{k_cli, "compute", "--grid", "10", "--points", "1000", "--spectra", "all", "--store", "-q",
                                 "--data", data};
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
@@ -140,6 +140,6 @@ TEST(cli_commands, killed_compute_leaves_no_partial_file) {
   ::waitpid(pid, &status, 0);
   EXPECT_TRUE(WIFSIGNALED(status));
   EXPECT_TRUE(std::filesystem::is_empty(root.path / "npz/user_generated"));
-  const auto v = eisgrid("validate " + shell_quote((root.path / "npz/user_generated/grid_12_freq_0.1_100000.npz").string()));
+  const auto v = eisgrid("validate " + shell_quote((root.path / "npz/user_generated/grid_10_freq_0.1_100000.npz").string()));
   EXPECT_EQ(v.exit_code, 1);
 }
