@@ -75,8 +75,10 @@ std::vector<std::byte> encode_npy_header(const array_header& header) {
   return wrap_header(dict, k_prefix_v2, 2);
 }
 
-array_header decode_npy_header(std::span<const std::byte> bytes, std::size_t& data_offset) {
-  detail::byte_source in(bytes, ".npy header");
+namespace {
+
+// Reads magic, version and header length; leaves `in` at the dict.
+std::size_t read_preamble(detail::byte_source& in) {
   const std::string_view magic = in.text(k_magic.size());
   if (magic != std::string_view(k_magic.data(), k_magic.size())) {
     throw error(error_kind::invalid_input, "not an .npy array (bad magic)");
@@ -92,12 +94,25 @@ array_header decode_npy_header(std::span<const std::byte> bytes, std::size_t& da
     throw error(error_kind::invalid_input, ".npy header of " + std::to_string(length) + " bytes is over the " +
                                                std::to_string(k_max_header_bytes) + "-byte limit");
   }
-  // Versions 1 and 2 are latin-1, 3 is UTF-8; the grammar below is ASCII-only either way.
-  const std::string_view dict = in.text(static_cast<std::size_t>(length));
-  array_header header = detail::parse_npy_dict(dict);
-  (void)header.data_bytes();  // rejects shapes whose size overflows
+  return static_cast<std::size_t>(length);
+}
+
+}  // namespace
+
+array_header decode_npy_header(std::span<const std::byte> bytes, std::size_t& data_offset) {
+  detail::byte_source in(bytes, ".npy header");
+  const std::size_t length = read_preamble(in);
+  // Versions 1 and 2 are latin-1, 3 is UTF-8; the grammar is ASCII-only either way.
+  array_header header = detail::parse_npy_dict(in.text(length));
+  (void)header.data_bytes();  // rejects shapes whose byte size overflows
   data_offset = in.position();
   return header;
+}
+
+std::size_t detail::npy_preamble_size(std::span<const std::byte> first) {
+  detail::byte_source in(first, ".npy header");
+  const std::size_t length = read_preamble(in);
+  return in.position() + length;
 }
 
 }  // namespace eisgrid::npz

@@ -22,6 +22,14 @@ struct member_info {
   bool deflated = false;
 };
 
+struct read_options {
+  // Members larger than this (uncompressed) are refused with error(too_large)
+  // before anything is allocated for them.
+  std::uint64_t max_member_bytes = std::uint64_t{64} << 30;
+  // Threads inflating one chunked member (0: all cores).
+  unsigned threads = 0;
+};
+
 // Thread-safe for concurrent reads once opened.
 class reader {
  public:
@@ -32,6 +40,8 @@ class reader {
   static reader open(const std::filesystem::path& path);
   // The same for bytes already in memory (used by the fuzz harness and tests).
   static reader from_bytes(std::vector<std::byte> bytes, std::string display_name);
+  static reader open(const std::filesystem::path& path, const read_options& options);
+  static reader from_bytes(std::vector<std::byte> bytes, std::string display_name, const read_options& options);
 
   reader(reader&&) noexcept;
   reader& operator=(reader&&) noexcept;

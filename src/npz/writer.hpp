@@ -21,7 +21,11 @@ enum class compression { deflate, stored };
 
 struct write_options {
   compression method = compression::deflate;
-  int level = 1;             // ISA-L level (0..3); chosen by measurement, see bench/
+  // ISA-L level (0..3). 3 by measurement on a g=10 dataset (float32, 162 MB
+  // raw; numpy.savez_compressed: 72.1 MB in 2.24 s): levels 0/1/2 give
+  // 94.7/94.1/93.7 MB (1.31x numpy, over the 1.1x budget) in 0.21/0.25/0.23 s
+  // on one thread; level 3 gives 74.6 MB (1.035x) in 0.32 s, 0.18 s on two.
+  int level = 3;
   unsigned threads = 0;      // 0: all cores
   std::size_t chunk_bytes = std::size_t{1} << 20;  // uncompressed bytes per parallel chunk
 };

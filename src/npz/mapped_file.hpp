@@ -1,0 +1,38 @@
+#pragma once
+// The bytes of an archive: a read-only private mapping of a file, or a
+// buffer handed over by the caller. Mapping lets the kernel hand over page
+// cache pages instead of copying 100+ MB through read().
+
+#include <cstddef>
+#include <filesystem>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace eisgrid::npz::detail {
+
+class archive_bytes {
+ public:
+  // Maps `path`. Throws error(not_found) if it does not exist, error(io) if it
+  // cannot be opened or mapped, error(invalid_input) if it is not a regular file.
+  [[nodiscard]] static archive_bytes map(const std::filesystem::path& path, const std::string& display_name);
+  explicit archive_bytes(std::vector<std::byte> owned) noexcept;
+
+  archive_bytes(archive_bytes&& other) noexcept;
+  archive_bytes& operator=(archive_bytes&& other) noexcept;
+  archive_bytes(const archive_bytes&) = delete;
+  archive_bytes& operator=(const archive_bytes&) = delete;
+  ~archive_bytes();
+
+  [[nodiscard]] std::span<const std::byte> bytes() const noexcept;
+
+ private:
+  archive_bytes() noexcept = default;
+  void release() noexcept;
+
+  void* mapping_ = nullptr;  // when mapped
+  std::size_t mapped_size_ = 0;
+  std::vector<std::byte> owned_;  // otherwise
+};
+
+}  // namespace eisgrid::npz::detail
