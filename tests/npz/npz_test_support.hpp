@@ -1,0 +1,102 @@
+#pragma once
+// Helpers shared by the npz tests: a scratch directory, file bytes, and
+// running /usr/bin/python3 (with numpy) as the independent reference.
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <iterator>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "base/atomic_file.hpp"
+#include "npz/writer.hpp"
+
+namespace eisgrid::npz::testing {
+
+// A fresh directory under the system temp dir, removed with everything in it.
+class scratch_dir {
+ public:
+  scratch_dir() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "eisgrid-npz-XXXXXX").string();
+    if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+    path_ = pattern;
+  }
+  ~scratch_dir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  scratch_dir(const scratch_dir&) = delete;
+  scratch_dir& operator=(const scratch_dir&) = delete;
+  [[nodiscard]] const std::filesystem::path& path() const { return path_; }
+  [[nodiscard]] std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+inline std::vector<std::byte> read_bytes(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::vector<char> chars((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::vector<std::byte> out(chars.size());
+  std::memcpy(out.data(), chars.data(), chars.size());
+  return out;
+}
+
+inline void write_bytes(const std::filesystem::path& path, std::span<const std::byte> bytes) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+}
+
+struct command_result {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr together
+};
+
+inline command_result run_command(const std::string& command) {
+  command_result result;
+  FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
+  if (pipe == nullptr) return result;
+  std::array<char, 4096> buffer{};
+  for (std::size_t n; (n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0;) result.output.append(buffer.data(), n);
+  const int status = ::pclose(pipe);
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return result;
+}
+
+// Runs `script` with the system python3 (which has numpy), passing `args`
+// after it: sys.argv[1:].
+inline command_result run_python(const scratch_dir& dir, const std::string& script,
+                                 const std::vector<std::string>& args = {}) {
+  static int counter = 0;
+  const auto path = dir / ("script_" + std::to_string(counter++) + ".py");
+  {
+    std::ofstream out(path);
+    out << script;
+  }
+  std::string command = "/usr/bin/python3 '" + path.string() + "'";
+  for (const auto& a : args) command += " '" + a + "'";
+  return run_command(command);
+}
+
+// Writes an archive at `path` through `fill`, then finishes it.
+inline std::uint64_t write_npz(const std::filesystem::path& path, const write_options& options,
+                               const std::function<void(writer&)>& fill) {
+  unique_fd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+  if (!fd.valid()) throw std::runtime_error("cannot create " + path.string());
+  writer w(fd.get(), path.filename().string(), options);
+  fill(w);
+  return w.finish();
+}
+
+}  // namespace eisgrid::npz::testing
