@@ -29,7 +29,11 @@ void check_name(std::string_view name) {
   if (name.empty() || name.size() > k_max_name_bytes) {
     throw error(error_kind::usage, "array name must be 1 to " + std::to_string(k_max_name_bytes) + " bytes");
   }
-  detail::validate_utf8(name, "array name");
+  try {
+    detail::validate_utf8(name, "array name");
+  } catch (const error& e) {
+    throw error(error_kind::usage, e.what());  // the caller's mistake, not a bad file
+  }
   for (char c : name) {
     // No separators or control characters, so `unzip` can never write outside its directory.
     if (static_cast<unsigned char>(c) < 0x20 || c == '/' || c == '\\') {
