@@ -29,6 +29,7 @@ function(eisgrid_add_test module file)
   set(target ${module}_${file}_test)
   add_executable(${target} ${CMAKE_CURRENT_SOURCE_DIR}/${module}/${file}_test.cpp)
   target_link_libraries(${target} PRIVATE eisgrid::${module} ${ARG_DEPS} GTest::gtest_main)
+  target_include_directories(${target} PRIVATE ${PROJECT_SOURCE_DIR}/tests)
   target_compile_definitions(${target} PRIVATE
     EISGRID_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
     EISGRID_FIXTURES_DIR="${PROJECT_SOURCE_DIR}/../shared/fixtures"

@@ -67,7 +67,8 @@ assert m["resnorm_metric"] == metric
 assert np.all(np.diff(r) >= 0)
 fr = np.logspace(-1, 5, 30)
 assert np.allclose(f, fr, rtol=1e-6)
-axes = [np.logspace(np.log10(a["min"]), np.log10(a["max"]), a["count"]) for a in m["parameter_ranges"].values()]
+ranges = [m["parameter_ranges"][name] for name in m["param_names"]]
+axes = [np.logspace(np.log10(a["min"]), np.log10(a["max"]), a["count"]) for a in ranges]
 idx = z["grid_indices"]
 sub = np.unravel_index(idx, [g] * 5)
 params = np.stack([axes[k][sub[k]] for k in range(5)], axis=1)
