@@ -1,0 +1,224 @@
+#include "npz/reader.hpp"
+
+#include <gtest/gtest.h>
+
+#include "base/error.hpp"
+#include "npz/pickle.hpp"
+#include "npz_test_support.hpp"
+
+namespace eisgrid::npz {
+namespace {
+
+using testing::run_python;
+using testing::scratch_dir;
+
+// Writes numpy's own archives: savez, savez_compressed, and one written to an
+// unseekable stream (so zipfile uses data descriptors, flag bit 3).
+constexpr const char* k_numpy_writer = R"(
+import sys, zipfile, numpy as np
+from numpy.lib import format
+out = sys.argv[1]
+i = np.arange(3000)
+arrays = dict(
+    spectrum=(i.reshape(30, 25, 4) * 0.5).astype('<f4'),
+    grid=(i * 3 - 7).astype('<i8'),
+    ratio=(i / 8).astype('<f8'),
+    small=(i % 200).astype('|u1'),
+    flags=(i % 2 == 0),
+    metadata=np.array('{"grid_size": 5, "note": "h\u00e9llo \u2603"}'),
+    names=np.array(['a', 'bcd']),
+    fortran=np.asfortranarray((i[:12] * 1.0).reshape(3, 4)),
+    scalar=np.array(2.5),
+)
+np.savez(out + '/stored.npz', **arrays)
+np.savez_compressed(out + '/deflated.npz', **arrays)
+
+class Unseekable:
+    def __init__(self, f): self.f = f
+    def write(self, b): return self.f.write(b)
+    def flush(self): self.f.flush()
+with open(out + '/streamed.npz', 'wb') as raw:
+    with zipfile.ZipFile(Unseekable(raw), 'w', compression=zipfile.ZIP_DEFLATED) as z:
+        for name, a in arrays.items():
+            with z.open(name + '.npy', 'w', force_zip64=True) as f:
+                format.write_array(f, a)
+        z.writestr('readme.txt', 'not an array')
+assert all(info.flag_bits & 8 for info in zipfile.ZipFile(out + '/streamed.npz').infolist())
+print('ok')
+)";
+
+class npz_reader_numpy : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new scratch_dir();
+    const auto result = run_python(*dir_, k_numpy_writer, {dir_->path().string()});
+    ASSERT_EQ(result.exit_code, 0) << result.output;
+  }
+  static void TearDownTestSuite() { delete dir_; }
+  static scratch_dir* dir_;
+};
+scratch_dir* npz_reader_numpy::dir_ = nullptr;
+
+void expect_numpy_arrays(const reader& r) {
+  const array spectrum = r.read("spectrum");
+  EXPECT_EQ(spectrum.header.shape, (std::vector<std::uint64_t>{30, 25, 4}));
+  const auto s = spectrum.as<float>();
+  ASSERT_EQ(s.size(), 3000U);
+  for (std::size_t i = 0; i < s.size(); ++i) ASSERT_EQ(s[i], static_cast<float>(i) * 0.5F);
+  const array grid_array = r.read("grid");  // the span views it
+  const auto grid = grid_array.as<std::int64_t>();
+  for (std::size_t i = 0; i < grid.size(); ++i) ASSERT_EQ(grid[i], static_cast<std::int64_t>(i) * 3 - 7);
+  const array ratio_array = r.read("ratio");  // the span views it
+  const auto ratio = ratio_array.as<double>();
+  for (std::size_t i = 0; i < ratio.size(); ++i) ASSERT_EQ(ratio[i], static_cast<double>(i) / 8);
+  const array small_array = r.read("small");  // the span views it
+  const auto small = small_array.as<std::uint8_t>();
+  for (std::size_t i = 0; i < small.size(); ++i) ASSERT_EQ(small[i], i % 200);
+  const array flags = r.read("flags");
+  EXPECT_EQ(flags.header.type.kind, dtype_kind::boolean);
+  for (std::size_t i = 0; i < flags.data.size(); ++i) ASSERT_EQ(std::to_integer<int>(flags.data[i]), i % 2 == 0 ? 1 : 0);
+  const array metadata = r.read("metadata");
+  EXPECT_TRUE(metadata.header.shape.empty());
+  EXPECT_EQ(unicode_scalar_text(metadata), "{\"grid_size\": 5, \"note\": \"h\xc3\xa9llo \xe2\x98\x83\"}");
+  const array names = r.read("names");
+  EXPECT_EQ(names.header.type.descr(), "<U3");
+  EXPECT_THROW((void)unicode_scalar_text(names), error);  // two strings, not one
+  const array fortran = r.read("fortran");
+  EXPECT_TRUE(fortran.header.fortran_order);
+  EXPECT_EQ(fortran.as<double>()[1], 4.0);  // column-major: element (1, 0)
+  EXPECT_EQ(r.read("scalar").as<double>()[0], 2.5);
+  EXPECT_EQ(r.header("spectrum").type, dtype_of<float>());
+}
+
+TEST_F(npz_reader_numpy, reads_savez) {
+  const reader r = reader::open(dir_->path() / "stored.npz");
+  EXPECT_EQ(r.members().size(), 9U);
+  for (const auto& m : r.members()) EXPECT_FALSE(m.deflated) << m.name;
+  expect_numpy_arrays(r);
+}
+
+TEST_F(npz_reader_numpy, reads_savez_compressed) {
+  const reader r = reader::open(dir_->path() / "deflated.npz");
+  EXPECT_EQ(r.display_name(), "deflated.npz");
+  EXPECT_TRUE(r.contains("spectrum"));
+  EXPECT_FALSE(r.contains("spectrum.npy"));
+  for (const auto& m : r.members()) EXPECT_TRUE(m.deflated) << m.name;
+  expect_numpy_arrays(r);
+}
+
+TEST_F(npz_reader_numpy, reads_members_with_data_descriptors_and_skips_other_files) {
+  const reader r = reader::open(dir_->path() / "streamed.npz");
+  EXPECT_EQ(r.members().size(), 9U);  // readme.txt is not an array
+  EXPECT_FALSE(r.contains("readme"));
+  expect_numpy_arrays(r);
+}
+
+TEST_F(npz_reader_numpy, reads_from_bytes_with_threads) {
+  read_options options;
+  options.threads = 3;
+  const reader r = reader::from_bytes(testing::read_bytes(dir_->path() / "deflated.npz"), "memory.npz", options);
+  expect_numpy_arrays(r);
+}
+
+TEST_F(npz_reader_numpy, reports_missing_members_and_files) {
+  const reader r = reader::open(dir_->path() / "deflated.npz");
+  try {
+    (void)r.read("nope");
+    FAIL();
+  } catch (const error& e) {
+    EXPECT_EQ(e.kind(), error_kind::not_found);
+    EXPECT_EQ(std::string(e.what()), "cannot read 'deflated.npz': no array 'nope'");
+  }
+  try {
+    (void)reader::open(dir_->path() / "missing.npz");
+    FAIL();
+  } catch (const error& e) {
+    EXPECT_EQ(e.kind(), error_kind::not_found);
+    EXPECT_EQ(std::string(e.what()), "cannot open 'missing.npz': no such file");
+  }
+  try {
+    (void)reader::open(dir_->path());
+    FAIL();
+  } catch (const error& e) {
+    EXPECT_EQ(e.kind(), error_kind::invalid_input);
+  }
+}
+
+TEST_F(npz_reader_numpy, enforces_the_member_size_limit) {
+  read_options options;
+  options.max_member_bytes = 1000;
+  try {
+    (void)reader::open(dir_->path() / "deflated.npz", options);
+    FAIL();
+  } catch (const error& e) {
+    EXPECT_EQ(e.kind(), error_kind::too_large);
+    EXPECT_NE(std::string(e.what()).find("over the limit of 1000"), std::string::npos) << e.what();
+  }
+}
+
+// Archives numpy-adjacent tools can produce that eisgrid refuses, each with its reason.
+constexpr const char* k_unusual_writer = R"(
+import sys, struct, zipfile, warnings, numpy as np
+from numpy.lib import format
+import io
+out = sys.argv[1]
+def npy(a):
+    b = io.BytesIO(); format.write_array(b, a, allow_pickle=True); return b.getvalue()
+with zipfile.ZipFile(out + '/bzip2.npz', 'w', compression=zipfile.ZIP_BZIP2) as z:
+    z.writestr('a.npy', npy(np.arange(10)))
+with zipfile.ZipFile(out + '/lzma.npz', 'w', compression=zipfile.ZIP_LZMA) as z:
+    z.writestr('a.npy', npy(np.arange(10)))
+with warnings.catch_warnings():
+    warnings.simplefilter('ignore')
+    with zipfile.ZipFile(out + '/duplicate.npz', 'w') as z:
+        z.writestr('a.npy', npy(np.arange(10)))
+        z.writestr('a.npy', npy(np.arange(11)))
+with zipfile.ZipFile(out + '/encrypted.npz', 'w') as z:
+    z.writestr('a.npy', npy(np.arange(10)))
+b = bytearray(open(out + '/encrypted.npz', 'rb').read())
+b[6] |= 1  # local header flags
+cd = b.rfind(b'PK\x01\x02'); b[cd + 8] |= 1  # central directory flags
+open(out + '/encrypted.npz', 'wb').write(b)
+o = np.empty((), dtype=object); o[()] = {'grid_size': 5}
+np.savez(out + '/object.npz', metadata=o)
+print('ok')
+)";
+
+std::string open_error(const std::filesystem::path& path) {
+  try {
+    const reader r = reader::open(path);
+    for (const auto& m : r.members()) (void)r.read(m.name);
+  } catch (const error& e) {
+    EXPECT_EQ(e.kind(), error_kind::invalid_input) << e.what();
+    return e.what();
+  }
+  return "no error";
+}
+
+TEST(npz_reader, rejects_unsupported_archives_clearly) {
+  scratch_dir dir;
+  const auto result = run_python(dir, k_unusual_writer, {dir.path().string()});
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_EQ(open_error(dir / "bzip2.npz"),
+            "cannot read 'bzip2.npz': member 'a.npy' uses unsupported compression method 12");
+  EXPECT_EQ(open_error(dir / "lzma.npz"), "cannot read 'lzma.npz': member 'a.npy' uses unsupported compression method 14");
+  EXPECT_EQ(open_error(dir / "duplicate.npz"), "cannot read 'duplicate.npz': duplicate member 'a.npy'");
+  EXPECT_EQ(open_error(dir / "encrypted.npz"),
+            "cannot read 'encrypted.npz': member 'a.npy' is encrypted, which eisgrid does not read");
+}
+
+TEST(npz_reader, object_member_holds_its_pickle) {
+  scratch_dir dir;
+  const auto result = run_python(dir, k_unusual_writer, {dir.path().string()});
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  const reader r = reader::open(dir / "object.npz");
+  const array_header h = r.header("metadata");
+  EXPECT_EQ(h.type.kind, dtype_kind::object);
+  const array a = r.read("metadata");
+  ASSERT_FALSE(a.data.empty());
+  EXPECT_EQ(std::to_integer<int>(a.data[0]), 0x80);  // PROTO
+  EXPECT_EQ(read_pickled_object(a.data), nlohmann::json({{"grid_size", 5}}));
+}
+
+}  // namespace
+}  // namespace eisgrid::npz
