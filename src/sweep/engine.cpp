@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <limits>
 #include <mutex>
+#include <numeric>
 #include <thread>
 
 #include "base/error.hpp"
@@ -20,6 +21,26 @@ constexpr auto k_progress_interval = std::chrono::milliseconds(100);
 // Rows handed to a worker at a time: large enough to amortise the shared
 // counter, small enough that progress and cancellation stay responsive.
 constexpr std::uint64_t k_rows_per_chunk = 64;
+
+// Chunks are visited in a scattered but fixed order, c -> c * step mod n with
+// step coprime to n near n / golden ratio, so that the first chunks already
+// sample the whole grid and the best-K threshold tightens early. The result
+// does not depend on the order; only how soon hopeless points can stop does.
+class chunk_order {
+ public:
+  explicit chunk_order(std::uint64_t chunks) : chunks_(chunks), step_(1) {
+    if (chunks < 3) return;
+    step_ = static_cast<std::uint64_t>(static_cast<double>(chunks) * 0.6180339887498949);
+    while (std::gcd(step_, chunks) != 1) ++step_;
+  }
+  [[nodiscard]] std::uint64_t operator()(std::uint64_t c) const noexcept {
+    return static_cast<std::uint64_t>((static_cast<unsigned __int128>(c) * step_) % chunks_);
+  }
+
+ private:
+  std::uint64_t chunks_;
+  std::uint64_t step_;
+};
 
 // The lowest threshold any worker has reached; every worker may prune with it,
 // because that worker already holds K points at or below it.
@@ -49,7 +70,9 @@ struct sweep_job {
 
   std::uint64_t row_count = 0;
   std::size_t row_length = 0;  // points per row: the Cb axis
-  std::atomic<std::uint64_t> next_row{0};
+  std::uint64_t chunk_count = 0;
+  chunk_order order{1};
+  std::atomic<std::uint64_t> next_chunk{0};
   std::atomic<std::uint64_t> points_done{0};
   shared_threshold threshold;
   std::vector<double> all_sums;  // keep-all mode, by grid index
@@ -86,8 +109,9 @@ struct sweep_job {
     best_points best(keep.value_or(0));
     std::vector<double> sums(row_length);
     while (!cancelled()) {
-      const std::uint64_t first = next_row.fetch_add(k_rows_per_chunk, std::memory_order_relaxed);
-      if (first >= row_count) break;
+      const std::uint64_t chunk = next_chunk.fetch_add(1, std::memory_order_relaxed);
+      if (chunk >= chunk_count) break;
+      const std::uint64_t first = order(chunk) * k_rows_per_chunk;
       const std::uint64_t last = std::min(row_count, first + k_rows_per_chunk);
       for (std::uint64_t r = first; r < last; ++r) {
         row_inputs in = row(r);
@@ -142,6 +166,8 @@ sweep_result run_sweep(const sweep_options& options, const reference_spectrum& r
   sweep_job job(grid, tables, squares_terms(options.metric), keep, cancel);
   job.row_length = grid.count(model::param::cb);
   job.row_count = grid.size() / job.row_length;
+  job.chunk_count = (job.row_count + k_rows_per_chunk - 1) / k_rows_per_chunk;
+  job.order = chunk_order(job.chunk_count);
   if (!keep) {
     try {
       job.all_sums.resize(grid.size());
