@@ -212,7 +212,7 @@ TEST(npz_pickle, bounds_deep_nesting_and_bombs) {
   // over (2^40 values, shallower than the depth limit).
   std::string bomb("\x80\x02]q\x00"sv);
   for (int i = 0; i < 40; ++i) {
-    bomb += "]q"sv;
+    bomb += "0]q"sv;  // POP the previous list (it stays in the memo), start the next
     bomb += static_cast<char>(i + 1);
     bomb += "(h"sv;
     bomb += static_cast<char>(i);
