@@ -1,0 +1,97 @@
+#pragma once
+// The dataset catalog (SPEC 6): one interface over SQLite (the default, a file
+// under the data root) and PostgreSQL (when a connection URL is given).
+//
+// Visibility, the same on both engines: anyone reads public rows; a user also
+// reads and writes their own; nobody reads or changes another user's private
+// rows; the administrator (the local operator) may do everything. Every method
+// runs as one transaction for the principal it is given. On PostgreSQL that
+// transaction sets the database role and user, and row-level security enforces
+// the rules; the queries below apply the same rules, which is all SQLite has.
+//
+// Errors: error(not_found) for a row the principal cannot see, error(forbidden)
+// for a visible row that is not theirs to change (or any write by an anonymous
+// caller), error(conflict) for a duplicate, error(usage) for a bad name.
+// Not thread-safe; open one catalog per thread or process.
+
+#include <memory>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "catalog/connection.hpp"
+#include "catalog/records.hpp"
+
+namespace eisgrid::catalog {
+
+// The SQLite file under a data root.
+inline constexpr const char* k_sqlite_file_name = "catalog.sqlite3";
+// The user that owns local runs when no --user is given; created on first use.
+inline constexpr const char* k_local_user = "local";
+inline constexpr std::size_t k_max_user_name_length = 64;
+
+// Empty if `name` is a valid user name (letters, digits, '.', '_', '-'; 1 to 64), else why not.
+[[nodiscard]] std::string user_name_problem(std::string_view name);
+
+class catalog {
+ public:
+  // Takes the connection and applies any missing migrations.
+  explicit catalog(std::unique_ptr<connection> db);
+  // PostgreSQL when `url` is a postgres:// URL, else SQLite at `url` if given,
+  // else <data_root>/catalog.sqlite3. Throws error(io) if it cannot connect.
+  [[nodiscard]] static catalog open(const std::filesystem::path& data_root, const std::string& url);
+
+  [[nodiscard]] engine kind() const noexcept { return db_->kind(); }
+  [[nodiscard]] connection& db() noexcept { return *db_; }
+
+  // Users and API keys: operator actions, run as the administrator.
+  // Creates the user (or re-keys one that has no active key) and returns the key.
+  new_user add_user(std::string_view name);
+  // Returns the user, creating it without a key if needed.
+  user_record ensure_user(std::string_view name);
+  [[nodiscard]] std::optional<user_record> find_user(std::string_view name);
+  [[nodiscard]] std::vector<user_record> list_users();
+  // Revokes every active key of the user; returns how many. Throws not_found.
+  std::int64_t revoke_user(std::string_view name);
+  // The user an API key belongs to, if the key is known and not revoked.
+  // Runs as the anonymous principal: it needs no privilege but the key.
+  [[nodiscard]] std::optional<principal> authenticate(std::string_view api_key);
+
+  // Datasets.
+  [[nodiscard]] std::vector<dataset_record> list_datasets(const principal& who);
+  [[nodiscard]] std::optional<dataset_record> find_dataset(const principal& who, row_id id);
+  // Registers or updates the file's row owned by `owner` (for a user principal:
+  // always that user; for the administrator: `owner`, empty meaning a shipped,
+  // ownerless dataset). Precomputed datasets are public. The configuration
+  // is found or created; one left unused by the update is removed.
+  register_outcome register_dataset(const principal& who, const dataset_input& in, std::optional<row_id> owner);
+  void set_dataset_description(const principal& who, row_id id, const std::string& description);
+  void delete_dataset(const principal& who, row_id id);
+  // The owners of rows registered for this file (administrator only).
+  [[nodiscard]] std::vector<std::optional<row_id>> owners_of_file(dataset::storage location, const std::string& file_name);
+  // Marks unavailable every available row whose (location, file name) is not
+  // in `present`; returns how many (administrator only).
+  std::int64_t mark_unavailable_except(const std::set<std::pair<std::string, std::string>>& present);
+
+  // Configurations.
+  [[nodiscard]] std::vector<configuration_record> list_configurations(const principal& who);
+  void rename_configuration(const principal& who, row_id id, const std::string& name);
+  void delete_configuration(const principal& who, row_id id);
+
+  // Tags on single ranked rows.
+  row_id add_tag(const principal& who, const tag_input& tag);
+  [[nodiscard]] std::vector<tag_record> list_tags(const principal& who, std::optional<row_id> dataset_id = std::nullopt);
+  void set_tag_notes(const principal& who, row_id id, const std::string& notes);
+  void delete_tag(const principal& who, row_id id);
+
+ private:
+  std::unique_ptr<connection> db_;
+
+  row_id find_or_create_configuration(const configuration_input& config, std::optional<row_id> owner, bool is_public);
+  void remove_if_orphan(std::optional<row_id> configuration_id);
+  // Throws not_found unless the row is visible to `who`, forbidden unless writable.
+  void check_writable(const principal& who, const char* table, row_id id, const char* what);
+};
+
+}  // namespace eisgrid::catalog

@@ -1,0 +1,227 @@
+// The catalog schema on PostgreSQL 15 (SPEC 6), with row-level security.
+//
+// Roles: eisgrid_anon, eisgrid_user and eisgrid_admin are NOLOGIN roles that a
+// request switches to with SET LOCAL ROLE. The server's login role is a
+// NOINHERIT member of eisgrid_anon and eisgrid_user only; it owns nothing and
+// has no BYPASSRLS. The user id comes from the transaction-local setting
+// eisgrid.user_id, which the server sets from an authenticated API key.
+//
+// Every table has row-level security enabled and forced (so even its owner is
+// subject to it). The one view is security_invoker, so it applies the
+// policies of whoever queries it. No function is SECURITY DEFINER: API keys
+// are checked through a policy that shows a caller only the key row whose
+// hash the caller proves to know.
+#include "catalog/migrations.hpp"
+
+namespace eisgrid::catalog {
+namespace {
+
+constexpr std::string_view k_v1 = R"sql(
+DO $$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'eisgrid_anon') THEN
+    CREATE ROLE eisgrid_anon NOLOGIN NOINHERIT;
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'eisgrid_user') THEN
+    CREATE ROLE eisgrid_user NOLOGIN NOINHERIT;
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'eisgrid_admin') THEN
+    CREATE ROLE eisgrid_admin NOLOGIN NOINHERIT;
+  END IF;
+END
+$$;
+
+CREATE FUNCTION eisgrid_current_user_id() RETURNS bigint
+  LANGUAGE sql STABLE SECURITY INVOKER
+  AS $f$ SELECT nullif(current_setting('eisgrid.user_id', true), '')::bigint $f$;
+
+CREATE TABLE users (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  name text NOT NULL UNIQUE CHECK (length(name) BETWEEN 1 AND 64),
+  created_at timestamptz NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
+
+CREATE TABLE api_keys (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  user_id bigint NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  key_hash text NOT NULL UNIQUE CHECK (length(key_hash) = 64),
+  key_prefix text NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT CURRENT_TIMESTAMP,
+  revoked_at timestamptz
+);
+CREATE INDEX api_keys_user ON api_keys(user_id);
+
+CREATE TABLE circuit_configurations (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  owner_id bigint REFERENCES users(id) ON DELETE CASCADE,
+  name text NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
+  fingerprint text NOT NULL,
+  reference_type text NOT NULL CHECK (reference_type IN ('model', 'measured')),
+  rsh double precision, ra double precision, ca double precision, rb double precision, cb double precision,
+  reference_source text,
+  grid_size bigint CHECK (grid_size IS NULL OR grid_size >= 2),
+  parameter_ranges jsonb NOT NULL,
+  freq_min double precision NOT NULL,
+  freq_max double precision NOT NULL,
+  n_frequencies bigint NOT NULL CHECK (n_frequencies >= 1),
+  frequency_spacing text NOT NULL,
+  is_public boolean NOT NULL DEFAULT false,
+  auto_created boolean NOT NULL DEFAULT true,
+  created_at timestamptz NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
+CREATE UNIQUE INDEX circuit_configurations_owner_fingerprint
+  ON circuit_configurations(owner_id, fingerprint) WHERE owner_id IS NOT NULL;
+CREATE UNIQUE INDEX circuit_configurations_system_fingerprint
+  ON circuit_configurations(fingerprint) WHERE owner_id IS NULL;
+
+CREATE TABLE circuit_npz_datasets (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  owner_id bigint REFERENCES users(id) ON DELETE CASCADE,
+  configuration_id bigint REFERENCES circuit_configurations(id) ON DELETE SET NULL,
+  file_name text NOT NULL CHECK (length(file_name) >= 1),
+  storage_location text NOT NULL CHECK (storage_location IN ('precomputed', 'user_generated')),
+  file_path text NOT NULL,
+  grid_size bigint,
+  freq_min double precision,
+  freq_max double precision,
+  n_frequencies bigint NOT NULL CHECK (n_frequencies >= 0),
+  n_parameter_sets bigint NOT NULL CHECK (n_parameter_sets >= 0),
+  n_spectra bigint NOT NULL CHECK (n_spectra >= 0),
+  n_grid_points bigint,
+  file_size bigint NOT NULL CHECK (file_size >= 0),
+  file_hash text NOT NULL CHECK (length(file_hash) = 64),
+  short_hash text NOT NULL CHECK (length(short_hash) = 16),
+  best_resnorm double precision,
+  resnorm_metric text,
+  description text,
+  computation_metadata jsonb NOT NULL,
+  is_available boolean NOT NULL DEFAULT true,
+  is_public boolean NOT NULL DEFAULT false,
+  created_at timestamptz NOT NULL DEFAULT CURRENT_TIMESTAMP,
+  updated_at timestamptz NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
+CREATE UNIQUE INDEX circuit_npz_datasets_owner_file
+  ON circuit_npz_datasets(owner_id, file_name) WHERE owner_id IS NOT NULL;
+CREATE UNIQUE INDEX circuit_npz_datasets_system_file
+  ON circuit_npz_datasets(file_name) WHERE owner_id IS NULL;
+CREATE INDEX circuit_npz_datasets_location ON circuit_npz_datasets(storage_location, file_name);
+CREATE INDEX circuit_npz_datasets_configuration ON circuit_npz_datasets(configuration_id);
+
+CREATE TABLE tagged_npz_models (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  owner_id bigint NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  dataset_id bigint NOT NULL REFERENCES circuit_npz_datasets(id) ON DELETE CASCADE,
+  rank_index bigint NOT NULL CHECK (rank_index >= 0),
+  resnorm double precision,
+  rsh double precision NOT NULL, ra double precision NOT NULL, ca double precision NOT NULL,
+  rb double precision NOT NULL, cb double precision NOT NULL,
+  label text NOT NULL CHECK (length(label) BETWEEN 1 AND 200),
+  category text,
+  notes text,
+  quality_score double precision,
+  is_reference boolean NOT NULL DEFAULT false,
+  created_at timestamptz NOT NULL DEFAULT CURRENT_TIMESTAMP,
+  UNIQUE (owner_id, dataset_id, rank_index, label)
+);
+CREATE INDEX tagged_npz_models_dataset ON tagged_npz_models(dataset_id);
+
+CREATE VIEW circuit_npz_datasets_overview WITH (security_invoker = true) AS
+  SELECT d.*, c.name AS configuration_name, c.rsh, c.ra, c.ca, c.rb, c.cb, u.name AS owner_name
+  FROM circuit_npz_datasets d
+  LEFT JOIN circuit_configurations c ON c.id = d.configuration_id
+  LEFT JOIN users u ON u.id = d.owner_id;
+
+ALTER TABLE schema_migrations ENABLE ROW LEVEL SECURITY;
+ALTER TABLE schema_migrations FORCE ROW LEVEL SECURITY;
+ALTER TABLE users ENABLE ROW LEVEL SECURITY;
+ALTER TABLE users FORCE ROW LEVEL SECURITY;
+ALTER TABLE api_keys ENABLE ROW LEVEL SECURITY;
+ALTER TABLE api_keys FORCE ROW LEVEL SECURITY;
+ALTER TABLE circuit_configurations ENABLE ROW LEVEL SECURITY;
+ALTER TABLE circuit_configurations FORCE ROW LEVEL SECURITY;
+ALTER TABLE circuit_npz_datasets ENABLE ROW LEVEL SECURITY;
+ALTER TABLE circuit_npz_datasets FORCE ROW LEVEL SECURITY;
+ALTER TABLE tagged_npz_models ENABLE ROW LEVEL SECURITY;
+ALTER TABLE tagged_npz_models FORCE ROW LEVEL SECURITY;
+
+-- Everyone may read the schema version; only its owner (who migrates) has INSERT.
+CREATE POLICY schema_migrations_read ON schema_migrations FOR SELECT USING (true);
+CREATE POLICY schema_migrations_record ON schema_migrations FOR INSERT WITH CHECK (true);
+
+CREATE POLICY users_admin ON users FOR ALL TO eisgrid_admin USING (true) WITH CHECK (true);
+CREATE POLICY users_self ON users FOR SELECT TO eisgrid_user USING (id = eisgrid_current_user_id());
+
+CREATE POLICY api_keys_admin ON api_keys FOR ALL TO eisgrid_admin USING (true) WITH CHECK (true);
+CREATE POLICY api_keys_lookup ON api_keys FOR SELECT TO eisgrid_anon, eisgrid_user
+  USING (key_hash = current_setting('eisgrid.key_hash', true));
+
+CREATE POLICY configurations_admin ON circuit_configurations FOR ALL TO eisgrid_admin USING (true) WITH CHECK (true);
+CREATE POLICY configurations_read_public ON circuit_configurations FOR SELECT TO eisgrid_anon USING (is_public);
+CREATE POLICY configurations_read ON circuit_configurations FOR SELECT TO eisgrid_user
+  USING (is_public OR owner_id = eisgrid_current_user_id());
+CREATE POLICY configurations_insert ON circuit_configurations FOR INSERT TO eisgrid_user
+  WITH CHECK (owner_id = eisgrid_current_user_id());
+CREATE POLICY configurations_update ON circuit_configurations FOR UPDATE TO eisgrid_user
+  USING (owner_id = eisgrid_current_user_id()) WITH CHECK (owner_id = eisgrid_current_user_id());
+CREATE POLICY configurations_delete ON circuit_configurations FOR DELETE TO eisgrid_user
+  USING (owner_id = eisgrid_current_user_id());
+
+CREATE POLICY datasets_admin ON circuit_npz_datasets FOR ALL TO eisgrid_admin USING (true) WITH CHECK (true);
+CREATE POLICY datasets_read_public ON circuit_npz_datasets FOR SELECT TO eisgrid_anon USING (is_public);
+CREATE POLICY datasets_read ON circuit_npz_datasets FOR SELECT TO eisgrid_user
+  USING (is_public OR owner_id = eisgrid_current_user_id());
+-- A user's dataset may link only a configuration that user can see.
+CREATE POLICY datasets_insert ON circuit_npz_datasets FOR INSERT TO eisgrid_user
+  WITH CHECK (owner_id = eisgrid_current_user_id()
+              AND (configuration_id IS NULL
+                   OR EXISTS (SELECT 1 FROM circuit_configurations c WHERE c.id = configuration_id)));
+CREATE POLICY datasets_update ON circuit_npz_datasets FOR UPDATE TO eisgrid_user
+  USING (owner_id = eisgrid_current_user_id())
+  WITH CHECK (owner_id = eisgrid_current_user_id()
+              AND (configuration_id IS NULL
+                   OR EXISTS (SELECT 1 FROM circuit_configurations c WHERE c.id = configuration_id)));
+CREATE POLICY datasets_delete ON circuit_npz_datasets FOR DELETE TO eisgrid_user
+  USING (owner_id = eisgrid_current_user_id());
+
+-- Tags on public datasets are public; a user tags only datasets they can see.
+CREATE POLICY tags_admin ON tagged_npz_models FOR ALL TO eisgrid_admin USING (true) WITH CHECK (true);
+CREATE POLICY tags_read_public ON tagged_npz_models FOR SELECT TO eisgrid_anon
+  USING (EXISTS (SELECT 1 FROM circuit_npz_datasets d WHERE d.id = dataset_id AND d.is_public));
+CREATE POLICY tags_read ON tagged_npz_models FOR SELECT TO eisgrid_user
+  USING (owner_id = eisgrid_current_user_id()
+         OR EXISTS (SELECT 1 FROM circuit_npz_datasets d WHERE d.id = dataset_id AND d.is_public));
+CREATE POLICY tags_insert ON tagged_npz_models FOR INSERT TO eisgrid_user
+  WITH CHECK (owner_id = eisgrid_current_user_id()
+              AND EXISTS (SELECT 1 FROM circuit_npz_datasets d WHERE d.id = dataset_id));
+CREATE POLICY tags_update ON tagged_npz_models FOR UPDATE TO eisgrid_user
+  USING (owner_id = eisgrid_current_user_id())
+  WITH CHECK (owner_id = eisgrid_current_user_id()
+              AND EXISTS (SELECT 1 FROM circuit_npz_datasets d WHERE d.id = dataset_id));
+CREATE POLICY tags_delete ON tagged_npz_models FOR DELETE TO eisgrid_user
+  USING (owner_id = eisgrid_current_user_id());
+
+REVOKE ALL ON ALL TABLES IN SCHEMA public FROM PUBLIC;
+REVOKE ALL ON FUNCTION eisgrid_current_user_id() FROM PUBLIC;
+GRANT USAGE ON SCHEMA public TO eisgrid_anon, eisgrid_user, eisgrid_admin;
+GRANT EXECUTE ON FUNCTION eisgrid_current_user_id() TO eisgrid_anon, eisgrid_user, eisgrid_admin;
+GRANT SELECT ON schema_migrations TO PUBLIC;
+GRANT SELECT ON api_keys TO eisgrid_anon, eisgrid_user;
+-- anon may join users in the view but its policies show it no user rows.
+GRANT SELECT ON users TO eisgrid_anon, eisgrid_user;
+GRANT SELECT ON circuit_configurations, circuit_npz_datasets, tagged_npz_models, circuit_npz_datasets_overview
+  TO eisgrid_anon, eisgrid_user;
+GRANT INSERT, UPDATE, DELETE ON circuit_configurations, circuit_npz_datasets, tagged_npz_models TO eisgrid_user;
+GRANT SELECT, INSERT, UPDATE, DELETE ON users, api_keys, circuit_configurations, circuit_npz_datasets,
+  tagged_npz_models, circuit_npz_datasets_overview TO eisgrid_admin;
+GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO eisgrid_user, eisgrid_admin;
+)sql";
+
+constexpr migration k_migrations[] = {
+    {1, "roles, users, API keys, configurations, datasets, tags, row-level security", k_v1},
+};
+
+}  // namespace
+
+std::span<const migration> pg_migrations() noexcept { return k_migrations; }
+
+}  // namespace eisgrid::catalog

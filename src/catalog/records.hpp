@@ -1,0 +1,111 @@
+#pragma once
+// The rows of the catalog (SPEC 6) as the rest of eisgrid sees them.
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "catalog/connection.hpp"
+#include "dataset/data_dir.hpp"
+
+namespace eisgrid::catalog {
+
+// A run's configuration: reference, grid and frequencies. Stored once per
+// owner and reused when the same configuration runs again (by fingerprint).
+struct configuration_input {
+  std::string name;                                // generated when empty
+  std::optional<std::array<double, 5>> reference;  // Rsh, Ra, Ca, Rb, Cb of a model reference
+  std::string reference_source;                    // "model", or the measured file's name
+  std::optional<std::int64_t> grid_size;           // points per axis when uniform
+  std::string parameter_ranges = "{}";             // JSON object, as in the metadata
+  double freq_min = 0, freq_max = 0;
+  std::int64_t n_frequencies = 0;
+  std::string frequency_spacing;  // log, linear, measured
+
+  // SHA-256 of the canonical JSON of everything but the name.
+  [[nodiscard]] std::string fingerprint() const;
+  [[nodiscard]] std::string default_name() const;
+};
+
+struct configuration_record {
+  row_id id = 0;
+  std::optional<row_id> owner_id;  // empty: a shipped (system) configuration
+  configuration_input config;
+  bool is_public = false;
+  bool auto_created = true;
+};
+
+// What registering a dataset file needs; everything comes from the file.
+struct dataset_input {
+  std::string file_name;
+  dataset::storage location = dataset::storage::user_generated;
+  std::string file_path;  // relative to the data root: npz/<location>/<name>
+  std::optional<std::int64_t> grid_size;
+  double freq_min = 0, freq_max = 0;
+  std::int64_t n_frequencies = 0;
+  std::int64_t n_parameter_sets = 0;
+  std::int64_t n_spectra = 0;
+  std::optional<std::int64_t> n_grid_points;
+  std::uint64_t file_size = 0;
+  std::string file_hash;  // SHA-256, 64 hex digits
+  double best_resnorm = 0;  // NaN when there are no rows; may be infinite
+  std::string resnorm_metric;
+  std::string description;
+  std::string metadata_json = "{}";
+  std::optional<configuration_input> configuration;
+};
+
+struct dataset_record {
+  row_id id = 0;
+  std::optional<row_id> owner_id;
+  std::string owner_name;
+  std::optional<row_id> configuration_id;
+  std::string file_name;
+  dataset::storage location = dataset::storage::user_generated;
+  std::string file_path;
+  std::optional<std::int64_t> grid_size;
+  double freq_min = 0, freq_max = 0;
+  std::int64_t n_frequencies = 0, n_parameter_sets = 0, n_spectra = 0;
+  std::optional<std::int64_t> n_grid_points;
+  std::int64_t file_size = 0;
+  std::string file_hash, short_hash;
+  double best_resnorm = 0;
+  std::string resnorm_metric, description, metadata_json;
+  bool is_available = true, is_public = false;
+  std::string created_at, updated_at;
+};
+
+// A user's tag on one ranked row of a dataset.
+struct tag_input {
+  row_id dataset_id = 0;
+  std::int64_t rank = 0;  // row of the dataset, 0 = best
+  double resnorm = 0;
+  std::array<double, 5> parameters{};
+  std::string label, category, notes;
+  std::optional<double> quality_score;
+  bool is_reference = false;
+};
+
+struct tag_record {
+  row_id id = 0;
+  row_id owner_id = 0;
+  tag_input tag;
+  std::string created_at;
+};
+
+struct user_record {
+  row_id id = 0;
+  std::string name;
+  std::string created_at;
+  std::int64_t active_keys = 0;
+};
+
+struct new_user {
+  user_record user;
+  std::string api_key;  // shown once; only its hash is stored
+};
+
+enum class register_outcome { registered, updated, unchanged };
+
+}  // namespace eisgrid::catalog

@@ -1,0 +1,92 @@
+#pragma once
+// A real PostgreSQL 15 server for tests, in a temporary directory, on a unix
+// socket in that directory and a free loopback port. initdb refuses to run as
+// root, so as root the server runs as the `postgres` user (runuser). Missing
+// binaries are a failure, never a skip: CI has them (scripts/setup).
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+
+#include "../support/process.hpp"
+
+namespace test_support {
+
+inline constexpr const char* k_pg_bin = "/usr/lib/postgresql/15/bin";
+
+class pg_server {
+ public:
+  pg_server() {
+    if (!std::filesystem::exists(std::string(k_pg_bin) + "/initdb") || !std::filesystem::exists(std::string(k_pg_bin) + "/pg_ctl")) {
+      throw std::runtime_error(std::string("PostgreSQL 15 server binaries are missing from ") + k_pg_bin +
+                               " (install postgresql-15: scripts/setup)");
+    }
+    static int counter = 0;
+    dir_ = std::filesystem::temp_directory_path() / ("eisgrid_pg_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    as_root_ = ::geteuid() == 0;
+    if (as_root_) must("chown postgres:postgres " + shell_quote(dir_.string()));
+    port_ = free_port();
+    must(as_user(std::string(k_pg_bin) + "/initdb -D " + shell_quote((dir_ / "data").string()) +
+                 " -U postgres -A trust --no-sync -E UTF8 --locale=C.UTF-8"));
+    const std::string options = "-k " + dir_.string() + " -p " + std::to_string(port_) +
+                                " -h 127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
+    must(as_user(std::string(k_pg_bin) + "/pg_ctl -D " + shell_quote((dir_ / "data").string()) + " -o " + shell_quote(options) +
+                 " -l " + shell_quote((dir_ / "log").string()) + " -w -t 60 start"));
+    started_ = true;
+  }
+  ~pg_server() {
+    if (started_) run(as_user(std::string(k_pg_bin) + "/pg_ctl -D " + shell_quote((dir_ / "data").string()) + " -m immediate -w stop"));
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+  }
+  pg_server(const pg_server&) = delete;
+  pg_server& operator=(const pg_server&) = delete;
+
+  // A libpq URL for `user` on `database`, over the unix socket.
+  [[nodiscard]] std::string url(const std::string& database = "postgres", const std::string& user = "postgres") const {
+    return "postgresql:///" + database + "?host=" + dir_.string() + "&port=" + std::to_string(port_) + "&user=" + user;
+  }
+  // psql as the superuser; returns what it printed.
+  [[nodiscard]] run_result psql(const std::string& database, const std::string& sql_file) const {
+    return run(std::string(k_pg_bin) + "/psql -X -q -v ON_ERROR_STOP=1 -d " + shell_quote(url(database)) + " -f " + shell_quote(sql_file));
+  }
+  [[nodiscard]] const std::filesystem::path& dir() const noexcept { return dir_; }
+
+ private:
+  std::filesystem::path dir_;
+  int port_ = 0;
+  bool as_root_ = false;
+  bool started_ = false;
+
+  [[nodiscard]] std::string as_user(const std::string& command) const {
+    return as_root_ ? "runuser -u postgres -- " + command : command;
+  }
+  static void must(const std::string& command) {
+    const auto r = run(command);
+    if (r.exit_code != 0) throw std::runtime_error("'" + command + "' failed:\n" + r.output);
+  }
+  static int free_port() {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = 0;
+    socklen_t len = sizeof addr;
+    if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+        ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+      if (fd >= 0) ::close(fd);
+      throw std::runtime_error("cannot find a free loopback port");
+    }
+    ::close(fd);
+    return ntohs(addr.sin_port);
+  }
+};
+
+}  // namespace test_support

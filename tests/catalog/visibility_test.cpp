@@ -1,0 +1,531 @@
+// SPEC 6 visibility as one table of cases, run unchanged on SQLite and on a
+// real PostgreSQL 15 server. On PostgreSQL every case is checked twice: through
+// the catalog API on the server's login role, and as raw SQL under that role,
+// so that the database itself refuses what the API refuses.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "base/error.hpp"
+#include "catalog_fixture.hpp"
+
+using eisgrid::error_kind;
+using eisgrid::catalog::principal;
+using eisgrid::catalog::row_id;
+using eisgrid::dataset::storage;
+
+namespace {
+
+enum class actor { anon, alice, bob };
+enum class op { select, insert, update, remove };
+// Rows of alice (private), of bob (private), and public rows.
+enum class target { alice_row, bob_row, public_row };
+enum class table { datasets, configurations, tags };
+enum class outcome { allowed, denied };
+
+struct visibility_case {
+  table on;
+  actor who;
+  op what;
+  target row;
+  outcome expect;
+};
+
+constexpr auto A = outcome::allowed;
+constexpr auto D = outcome::denied;
+
+// For datasets, "insert" tags a row of the target dataset (what a user adds to
+// a dataset); tags and configurations are checked for select, update, delete.
+// For tags, the public row is bob's tag on the public dataset.
+constexpr visibility_case k_cases[] = {
+    // datasets
+    {table::datasets, actor::anon, op::select, target::alice_row, D},
+    {table::datasets, actor::anon, op::select, target::bob_row, D},
+    {table::datasets, actor::anon, op::select, target::public_row, A},
+    {table::datasets, actor::anon, op::insert, target::alice_row, D},
+    {table::datasets, actor::anon, op::insert, target::bob_row, D},
+    {table::datasets, actor::anon, op::insert, target::public_row, D},
+    {table::datasets, actor::anon, op::update, target::alice_row, D},
+    {table::datasets, actor::anon, op::update, target::bob_row, D},
+    {table::datasets, actor::anon, op::update, target::public_row, D},
+    {table::datasets, actor::anon, op::remove, target::alice_row, D},
+    {table::datasets, actor::anon, op::remove, target::bob_row, D},
+    {table::datasets, actor::anon, op::remove, target::public_row, D},
+    {table::datasets, actor::alice, op::select, target::alice_row, A},
+    {table::datasets, actor::alice, op::select, target::bob_row, D},
+    {table::datasets, actor::alice, op::select, target::public_row, A},
+    {table::datasets, actor::alice, op::insert, target::alice_row, A},
+    {table::datasets, actor::alice, op::insert, target::bob_row, D},
+    {table::datasets, actor::alice, op::insert, target::public_row, A},
+    {table::datasets, actor::alice, op::update, target::alice_row, A},
+    {table::datasets, actor::alice, op::update, target::bob_row, D},
+    {table::datasets, actor::alice, op::update, target::public_row, D},
+    {table::datasets, actor::alice, op::remove, target::alice_row, A},
+    {table::datasets, actor::alice, op::remove, target::bob_row, D},
+    {table::datasets, actor::alice, op::remove, target::public_row, D},
+    {table::datasets, actor::bob, op::select, target::alice_row, D},
+    {table::datasets, actor::bob, op::select, target::bob_row, A},
+    {table::datasets, actor::bob, op::select, target::public_row, A},
+    {table::datasets, actor::bob, op::insert, target::alice_row, D},
+    {table::datasets, actor::bob, op::insert, target::bob_row, A},
+    {table::datasets, actor::bob, op::insert, target::public_row, A},
+    {table::datasets, actor::bob, op::update, target::alice_row, D},
+    {table::datasets, actor::bob, op::update, target::bob_row, A},
+    {table::datasets, actor::bob, op::update, target::public_row, D},
+    {table::datasets, actor::bob, op::remove, target::alice_row, D},
+    {table::datasets, actor::bob, op::remove, target::bob_row, A},
+    {table::datasets, actor::bob, op::remove, target::public_row, D},
+    // configurations
+    {table::configurations, actor::anon, op::select, target::alice_row, D},
+    {table::configurations, actor::anon, op::select, target::bob_row, D},
+    {table::configurations, actor::anon, op::select, target::public_row, A},
+    {table::configurations, actor::anon, op::update, target::alice_row, D},
+    {table::configurations, actor::anon, op::update, target::bob_row, D},
+    {table::configurations, actor::anon, op::update, target::public_row, D},
+    {table::configurations, actor::anon, op::remove, target::alice_row, D},
+    {table::configurations, actor::anon, op::remove, target::bob_row, D},
+    {table::configurations, actor::anon, op::remove, target::public_row, D},
+    {table::configurations, actor::alice, op::select, target::alice_row, A},
+    {table::configurations, actor::alice, op::select, target::bob_row, D},
+    {table::configurations, actor::alice, op::select, target::public_row, A},
+    {table::configurations, actor::alice, op::update, target::alice_row, A},
+    {table::configurations, actor::alice, op::update, target::bob_row, D},
+    {table::configurations, actor::alice, op::update, target::public_row, D},
+    {table::configurations, actor::alice, op::remove, target::alice_row, A},
+    {table::configurations, actor::alice, op::remove, target::bob_row, D},
+    {table::configurations, actor::alice, op::remove, target::public_row, D},
+    {table::configurations, actor::bob, op::select, target::alice_row, D},
+    {table::configurations, actor::bob, op::select, target::bob_row, A},
+    {table::configurations, actor::bob, op::select, target::public_row, A},
+    {table::configurations, actor::bob, op::update, target::alice_row, D},
+    {table::configurations, actor::bob, op::update, target::bob_row, A},
+    {table::configurations, actor::bob, op::update, target::public_row, D},
+    {table::configurations, actor::bob, op::remove, target::alice_row, D},
+    {table::configurations, actor::bob, op::remove, target::bob_row, A},
+    {table::configurations, actor::bob, op::remove, target::public_row, D},
+    // tags (the public row is bob's tag on the public dataset)
+    {table::tags, actor::anon, op::select, target::alice_row, D},
+    {table::tags, actor::anon, op::select, target::bob_row, D},
+    {table::tags, actor::anon, op::select, target::public_row, A},
+    {table::tags, actor::anon, op::update, target::alice_row, D},
+    {table::tags, actor::anon, op::update, target::bob_row, D},
+    {table::tags, actor::anon, op::update, target::public_row, D},
+    {table::tags, actor::anon, op::remove, target::alice_row, D},
+    {table::tags, actor::anon, op::remove, target::bob_row, D},
+    {table::tags, actor::anon, op::remove, target::public_row, D},
+    {table::tags, actor::alice, op::select, target::alice_row, A},
+    {table::tags, actor::alice, op::select, target::bob_row, D},
+    {table::tags, actor::alice, op::select, target::public_row, A},
+    {table::tags, actor::alice, op::update, target::alice_row, A},
+    {table::tags, actor::alice, op::update, target::bob_row, D},
+    {table::tags, actor::alice, op::update, target::public_row, D},
+    {table::tags, actor::alice, op::remove, target::alice_row, A},
+    {table::tags, actor::alice, op::remove, target::bob_row, D},
+    {table::tags, actor::alice, op::remove, target::public_row, D},
+    {table::tags, actor::bob, op::select, target::alice_row, D},
+    {table::tags, actor::bob, op::select, target::bob_row, A},
+    {table::tags, actor::bob, op::select, target::public_row, A},
+    {table::tags, actor::bob, op::update, target::alice_row, D},
+    {table::tags, actor::bob, op::update, target::bob_row, A},
+    {table::tags, actor::bob, op::update, target::public_row, A},
+    {table::tags, actor::bob, op::remove, target::alice_row, D},
+    {table::tags, actor::bob, op::remove, target::bob_row, A},
+    {table::tags, actor::bob, op::remove, target::public_row, A},
+};
+
+const char* name_of(table t) { return t == table::datasets ? "datasets" : t == table::tags ? "tags" : "configurations"; }
+const char* name_of(actor a) { return a == actor::anon ? "anonymous" : a == actor::alice ? "alice" : "bob"; }
+const char* name_of(op o) {
+  return o == op::select ? "select" : o == op::insert ? "insert" : o == op::update ? "update" : "delete";
+}
+const char* name_of(target t) { return t == target::alice_row ? "alice's row" : t == target::bob_row ? "bob's row" : "public row"; }
+std::string describe(const visibility_case& c) {
+  return std::string(name_of(c.on)) + ": " + name_of(c.who) + " " + name_of(c.what) + " " + name_of(c.row);
+}
+
+// Rows every case starts from.
+struct world {
+  row_id alice = 0, bob = 0;
+  row_id alice_dataset = 0, bob_dataset = 0, public_dataset = 0;
+  row_id alice_config = 0, bob_config = 0, public_config = 0;
+  row_id alice_tag = 0, bob_tag = 0, bob_public_tag = 0;
+
+  [[nodiscard]] principal as(actor a) const {
+    return a == actor::anon ? principal::anonymous() : principal::user(a == actor::alice ? alice : bob);
+  }
+  [[nodiscard]] row_id id(table t, target r) const {
+    switch (t) {
+      case table::datasets: return r == target::alice_row ? alice_dataset : r == target::bob_row ? bob_dataset : public_dataset;
+      case table::configurations: return r == target::alice_row ? alice_config : r == target::bob_row ? bob_config : public_config;
+      case table::tags: return r == target::alice_row ? alice_tag : r == target::bob_row ? bob_tag : bob_public_tag;
+    }
+    return 0;
+  }
+};
+
+eisgrid::catalog::tag_input tag_on(row_id dataset, const std::string& label) {
+  eisgrid::catalog::tag_input t;
+  t.dataset_id = dataset;
+  t.rank = 0;
+  t.resnorm = 273.0;
+  t.parameters = {1e4, 1778.3, 1.06e-5, 1778.3, 5e-5};
+  t.label = label;
+  t.category = "candidate";
+  return t;
+}
+
+world populate(eisgrid::catalog::catalog& cat) {
+  world w;
+  w.alice = cat.ensure_user("alice").id;
+  w.bob = cat.ensure_user("bob").id;
+  cat.register_dataset(principal::user(w.alice), test_support::fake_dataset("alice.npz", storage::user_generated, 1e4), std::nullopt);
+  cat.register_dataset(principal::user(w.bob), test_support::fake_dataset("bob.npz", storage::user_generated, 2e4), std::nullopt);
+  cat.register_dataset(principal::admin(), test_support::fake_dataset("public.npz", storage::precomputed, 3e4), std::nullopt);
+  for (const auto& d : cat.list_datasets(principal::admin())) {
+    (d.file_name == "alice.npz" ? w.alice_dataset : d.file_name == "bob.npz" ? w.bob_dataset : w.public_dataset) = d.id;
+    (d.file_name == "alice.npz" ? w.alice_config : d.file_name == "bob.npz" ? w.bob_config : w.public_config) = *d.configuration_id;
+  }
+  w.alice_tag = cat.add_tag(principal::user(w.alice), tag_on(w.alice_dataset, "mine"));
+  w.bob_tag = cat.add_tag(principal::user(w.bob), tag_on(w.bob_dataset, "mine"));
+  w.bob_public_tag = cat.add_tag(principal::user(w.bob), tag_on(w.public_dataset, "on public"));
+  return w;
+}
+
+bool contains(const auto& rows, row_id id) {
+  return std::any_of(rows.begin(), rows.end(), [&](const auto& r) { return r.id == id; });
+}
+
+// Through the catalog API. Returns whether the operation was allowed.
+bool through_api(eisgrid::catalog::catalog& cat, const world& w, const visibility_case& c) {
+  const principal who = w.as(c.who);
+  const row_id id = w.id(c.on, c.row);
+  try {
+    switch (c.what) {
+      case op::select:
+        if (c.on == table::datasets) {
+          const bool found = cat.find_dataset(who, id).has_value();
+          EXPECT_EQ(found, contains(cat.list_datasets(who), id));
+          return found;
+        }
+        if (c.on == table::configurations) return contains(cat.list_configurations(who), id);
+        return contains(cat.list_tags(who), id);
+      case op::insert: cat.add_tag(who, tag_on(id, "matrix")); return true;
+      case op::update:
+        if (c.on == table::datasets) cat.set_dataset_description(who, id, "changed");
+        if (c.on == table::configurations) cat.rename_configuration(who, id, "changed");
+        if (c.on == table::tags) cat.set_tag_notes(who, id, "changed");
+        return true;
+      case op::remove:
+        if (c.on == table::datasets) cat.delete_dataset(who, id);
+        if (c.on == table::configurations) cat.delete_configuration(who, id);
+        if (c.on == table::tags) cat.delete_tag(who, id);
+        return true;
+    }
+  } catch (const eisgrid::error& e) {
+    EXPECT_TRUE(e.kind() == error_kind::not_found || e.kind() == error_kind::forbidden) << e.what();
+    return false;
+  }
+  return false;
+}
+
+// What actually happened, seen by the operator: did the write take effect?
+bool took_effect(eisgrid::catalog::catalog& cat, const world& w, const visibility_case& c) {
+  const auto admin = principal::admin();
+  const row_id id = w.id(c.on, c.row);
+  switch (c.what) {
+    case op::select: return true;
+    case op::insert: {
+      const auto tags = cat.list_tags(admin, id);
+      return std::any_of(tags.begin(), tags.end(), [](const auto& t) { return t.tag.label == "matrix" || t.tag.label == "raw"; });
+    }
+    case op::update:
+      if (c.on == table::datasets) return cat.find_dataset(admin, id)->description == "changed";
+      if (c.on == table::configurations) {
+        for (const auto& k : cat.list_configurations(admin)) {
+          if (k.id == id) return k.config.name == "changed";
+        }
+        return false;
+      }
+      for (const auto& t : cat.list_tags(admin)) {
+        if (t.id == id) return t.tag.notes == "changed";
+      }
+      return false;
+    case op::remove:
+      if (c.on == table::datasets) return !cat.find_dataset(admin, id).has_value();
+      if (c.on == table::configurations) return !contains(cat.list_configurations(admin), id);
+      return !contains(cat.list_tags(admin), id);
+  }
+  return false;
+}
+
+const char* table_name(table t) {
+  return t == table::datasets ? "circuit_npz_datasets" : t == table::tags ? "tagged_npz_models" : "circuit_configurations";
+}
+
+// Raw SQL on the server's login role, in a request transaction for the actor.
+// Returns whether the database let it through.
+bool through_sql(eisgrid::catalog::connection& db, const world& w, const visibility_case& c) {
+  const row_id id = w.id(c.on, c.row);
+  const std::string tbl = table_name(c.on);
+  eisgrid::catalog::transaction tx(db, w.as(c.who), true);
+  try {
+    bool allowed = false;
+    switch (c.what) {
+      case op::select:
+        allowed = db.query("SELECT count(*) FROM " + tbl + " WHERE id = ?", {id}).rows.at(0).get_int(0) == 1;
+        break;
+      case op::insert:
+        allowed = db.query("INSERT INTO tagged_npz_models (owner_id, dataset_id, rank_index, rsh, ra, ca, rb, cb, label) "
+                           "VALUES (eisgrid_current_user_id(), ?, 0, 1, 1, 1, 1, 1, 'raw')",
+                           {id})
+                      .affected == 1;
+        break;
+      case op::update: {
+        const std::string column = c.on == table::datasets ? "description" : c.on == table::tags ? "notes" : "name";
+        allowed = db.query("UPDATE " + tbl + " SET " + column + " = 'changed' WHERE id = ?", {id}).affected == 1;
+        break;
+      }
+      case op::remove: allowed = db.query("DELETE FROM " + tbl + " WHERE id = ?", {id}).affected == 1; break;
+    }
+    tx.commit();
+    return allowed;
+  } catch (const eisgrid::error& e) {
+    EXPECT_EQ(e.kind(), error_kind::forbidden) << e.what();  // 42501: privilege or row-level security
+    return false;
+  }
+}
+
+class catalog_visibility : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(catalog_visibility, every_case_of_the_matrix_through_the_api) {
+  auto engine = test_support::make_engine(GetParam());
+  for (const auto& c : k_cases) {
+    SCOPED_TRACE(describe(c));
+    engine->reset();
+    const world w = populate(engine->admin());
+    const bool allowed = through_api(engine->server(), w, c);
+    EXPECT_EQ(allowed, c.expect == outcome::allowed);
+    if (c.what != op::select) {
+      EXPECT_EQ(took_effect(engine->admin(), w, c), c.expect == outcome::allowed);
+    }
+  }
+}
+
+TEST_P(catalog_visibility, tags_and_configurations_follow_their_dataset) {
+  auto engine = test_support::make_engine(GetParam());
+  engine->reset();
+  const world w = populate(engine->admin());
+  auto& cat = engine->server();
+  // Tags on the public dataset are public; each user's own tags are theirs.
+  const auto anon_tags = cat.list_tags(principal::anonymous());
+  ASSERT_EQ(anon_tags.size(), 1u);
+  EXPECT_EQ(anon_tags[0].id, w.bob_public_tag);
+  EXPECT_EQ(cat.list_tags(principal::user(w.alice)).size(), 2u);
+  EXPECT_EQ(cat.list_tags(principal::user(w.bob)).size(), 2u);
+  // Users are never visible to the server's principals, only to the operator.
+  EXPECT_EQ(engine->admin().list_users().size(), 2u);
+  // A user's view of datasets: their own and the public ones.
+  EXPECT_EQ(cat.list_datasets(principal::anonymous()).size(), 1u);
+  EXPECT_EQ(cat.list_datasets(principal::user(w.alice)).size(), 2u);
+  // Anonymous callers cannot register anything.
+  EXPECT_THROW(cat.register_dataset(principal::anonymous(), test_support::fake_dataset("x.npz", storage::user_generated), std::nullopt),
+               eisgrid::error);
+}
+
+TEST_P(catalog_visibility, api_keys_authenticate_until_revoked) {
+  auto engine = test_support::make_engine(GetParam());
+  engine->reset();
+  auto& admin = engine->admin();
+  const auto created = admin.add_user("carol");
+  ASSERT_FALSE(created.api_key.empty());
+  const auto who = engine->server().authenticate(created.api_key);
+  ASSERT_TRUE(who.has_value());
+  EXPECT_EQ(who->user_id, created.user.id);
+  EXPECT_FALSE(engine->server().authenticate(created.api_key + "x").has_value());
+  EXPECT_FALSE(engine->server().authenticate("").has_value());
+  EXPECT_THROW(admin.add_user("carol"), eisgrid::error);
+  EXPECT_EQ(admin.revoke_user("carol"), 1);
+  EXPECT_FALSE(engine->server().authenticate(created.api_key).has_value());
+  // Re-keying a revoked user gives a new, working key.
+  const auto again = admin.add_user("carol");
+  EXPECT_NE(again.api_key, created.api_key);
+  EXPECT_TRUE(engine->server().authenticate(again.api_key).has_value());
+  EXPECT_THROW(admin.revoke_user("nobody"), eisgrid::error);
+  EXPECT_THROW(admin.add_user("bad name;"), eisgrid::error);
+  // Only the hash is stored.
+  const auto stored = admin.db().query("SELECT key_hash FROM api_keys");
+  for (const auto& r : stored.rows) EXPECT_EQ(r.get_text(0).find("eisgrid_"), std::string::npos);
+}
+
+TEST_P(catalog_visibility, configurations_are_stored_once_and_never_orphaned) {
+  auto engine = test_support::make_engine(GetParam());
+  engine->reset();
+  auto& cat = engine->admin();
+  const auto alice = principal::user(cat.ensure_user("alice").id);
+  auto first = test_support::fake_dataset("one.npz", storage::user_generated);
+  auto second = test_support::fake_dataset("two.npz", storage::user_generated);
+  EXPECT_EQ(cat.register_dataset(alice, first, std::nullopt), eisgrid::catalog::register_outcome::registered);
+  EXPECT_EQ(cat.register_dataset(alice, second, std::nullopt), eisgrid::catalog::register_outcome::registered);
+  EXPECT_EQ(cat.list_configurations(alice).size(), 1u);
+  EXPECT_EQ(cat.register_dataset(alice, first, std::nullopt), eisgrid::catalog::register_outcome::unchanged);
+  // A changed file with another configuration: the new one is made, the old one stays for two.npz.
+  first.file_hash = eisgrid::catalog::sha256_hex("changed");
+  first.configuration->freq_max = 1e6;
+  EXPECT_EQ(cat.register_dataset(alice, first, std::nullopt), eisgrid::catalog::register_outcome::updated);
+  EXPECT_EQ(cat.list_configurations(alice).size(), 2u);
+  // Now two.npz moves too: its old configuration would be unused, so it goes.
+  second.configuration->freq_max = 1e6;
+  second.file_hash = eisgrid::catalog::sha256_hex("changed too");
+  EXPECT_EQ(cat.register_dataset(alice, second, std::nullopt), eisgrid::catalog::register_outcome::updated);
+  EXPECT_EQ(cat.list_configurations(alice).size(), 1u);
+  // Deleting the datasets removes the configuration they used.
+  for (const auto& d : cat.list_datasets(alice)) cat.delete_dataset(alice, d.id);
+  EXPECT_EQ(cat.list_configurations(principal::admin()).size(), 0u);
+}
+
+TEST_P(catalog_visibility, numbers_out_of_the_old_ranges_fit) {
+  auto engine = test_support::make_engine(GetParam());
+  engine->reset();
+  auto& cat = engine->admin();
+  auto in = test_support::fake_dataset("inf.npz", storage::precomputed);
+  in.best_resnorm = std::numeric_limits<double>::infinity();
+  in.file_size = 5'000'000'000ULL;
+  in.n_grid_points = 100'000'000'000LL;
+  cat.register_dataset(principal::admin(), in, std::nullopt);
+  in.file_name = "big.npz";
+  in.best_resnorm = 1e5;
+  cat.register_dataset(principal::admin(), in, std::nullopt);
+  in.file_name = "nan.npz";
+  in.best_resnorm = std::numeric_limits<double>::quiet_NaN();
+  cat.register_dataset(principal::admin(), in, std::nullopt);
+  for (const auto& d : cat.list_datasets(principal::anonymous())) {
+    if (d.file_name == "inf.npz") {
+      EXPECT_TRUE(std::isinf(d.best_resnorm));
+    } else if (d.file_name == "big.npz") {
+      EXPECT_EQ(d.best_resnorm, 1e5);
+    } else {
+      EXPECT_TRUE(std::isnan(d.best_resnorm));
+    }
+    EXPECT_EQ(d.file_size, 5'000'000'000LL);
+    EXPECT_EQ(*d.n_grid_points, 100'000'000'000LL);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(engines, catalog_visibility, ::testing::Values("sqlite", "postgresql"),
+                         [](const auto& info) { return info.param; });
+
+// ---- PostgreSQL only: the database itself refuses ----
+
+class catalog_rls : public ::testing::Test {
+ protected:
+  test_support::pg_setup engine_;
+};
+
+TEST_F(catalog_rls, every_case_of_the_matrix_as_raw_sql_under_the_server_role) {
+  eisgrid::catalog::pg_connection raw(engine_.server_url());
+  for (const auto& c : k_cases) {
+    SCOPED_TRACE(describe(c));
+    engine_.reset();
+    const world w = populate(engine_.admin());
+    EXPECT_EQ(through_sql(raw, w, c), c.expect == outcome::allowed);
+    if (c.what != op::select) {
+      EXPECT_EQ(took_effect(engine_.admin(), w, c), c.expect == outcome::allowed);
+    }
+  }
+}
+
+TEST_F(catalog_rls, a_user_cannot_forge_an_owner_or_read_users_and_keys) {
+  engine_.reset();
+  const world w = populate(engine_.admin());
+  engine_.admin().add_user("dave");
+  eisgrid::catalog::pg_connection raw(engine_.server_url());
+  const auto insert_as = [&](const principal& who, const std::string& owner) {
+    eisgrid::catalog::transaction tx(raw, who, true);
+    raw.query("INSERT INTO circuit_npz_datasets (owner_id, file_name, storage_location, file_path, n_frequencies, "
+              "n_parameter_sets, n_spectra, file_size, file_hash, short_hash, computation_metadata, is_public) VALUES (" +
+              owner + ", 'forged.npz', 'user_generated', 'x', 1, 1, 1, 1, repeat('a', 64), repeat('a', 16), '{}', true)");
+    tx.commit();
+  };
+  EXPECT_THROW(insert_as(principal::user(w.alice), std::to_string(w.bob)), eisgrid::error);
+  EXPECT_THROW(insert_as(principal::user(w.alice), "NULL"), eisgrid::error);
+  EXPECT_THROW(insert_as(principal::anonymous(), std::to_string(w.alice)), eisgrid::error);
+  EXPECT_NO_THROW(insert_as(principal::user(w.alice), std::to_string(w.alice)));
+  // Moving one's own row to another owner is refused too.
+  {
+    eisgrid::catalog::transaction tx(raw, principal::user(w.alice), true);
+    EXPECT_THROW(raw.query("UPDATE circuit_npz_datasets SET owner_id = ? WHERE id = ?", {w.bob, w.alice_dataset}), eisgrid::error);
+  }
+  for (const auto& who : {principal::anonymous(), principal::user(w.alice)}) {
+    eisgrid::catalog::transaction tx(raw, who, false);
+    const auto users = raw.query("SELECT name FROM users");
+    EXPECT_LE(users.rows.size(), 1u);
+    for (const auto& r : users.rows) EXPECT_EQ(r.get_text(0), "alice");
+    EXPECT_EQ(raw.query("SELECT count(*) FROM api_keys").rows.at(0).get_int(0), 0);
+    tx.commit();
+  }
+  // The server's role cannot become the administrator, nor skip SET ROLE to gain anything.
+  EXPECT_THROW(raw.execute_script("BEGIN; SET LOCAL ROLE eisgrid_admin"), eisgrid::error);
+  raw.rollback();
+  EXPECT_THROW(raw.query("SELECT count(*) FROM circuit_npz_datasets"), eisgrid::error);
+}
+
+TEST_F(catalog_rls, the_schema_forces_row_level_security_and_trusts_no_caller) {
+  auto& db = engine_.admin().db();
+  // Every table: enabled and forced.
+  const auto tables = db.query(
+      "SELECT relname, relrowsecurity, relforcerowsecurity FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind = 'r'");
+  ASSERT_GE(tables.rows.size(), 6u);
+  for (const auto& r : tables.rows) {
+    EXPECT_TRUE(r.get_bool(1)) << r.get_text(0);
+    EXPECT_TRUE(r.get_bool(2)) << r.get_text(0);
+  }
+  // Views are security_invoker.
+  const auto views = db.query("SELECT relname, coalesce(array_to_string(reloptions, ','), '') FROM pg_class "
+                              "WHERE relnamespace = 'public'::regnamespace AND relkind = 'v'");
+  ASSERT_GE(views.rows.size(), 1u);
+  for (const auto& r : views.rows) EXPECT_NE(r.get_text(1).find("security_invoker=true"), std::string::npos) << r.get_text(0);
+  // No SECURITY DEFINER function.
+  EXPECT_EQ(db.query("SELECT count(*) FROM pg_proc WHERE pronamespace = 'public'::regnamespace AND prosecdef").rows.at(0).get_int(0), 0);
+  // The server's login role owns nothing, has no BYPASSRLS, is no superuser.
+  const auto role = db.query("SELECT rolsuper, rolbypassrls, rolinherit FROM pg_roles WHERE rolname = 'eisgrid_server'");
+  ASSERT_EQ(role.rows.size(), 1u);
+  EXPECT_FALSE(role.rows[0].get_bool(0));
+  EXPECT_FALSE(role.rows[0].get_bool(1));
+  EXPECT_EQ(db.query("SELECT count(*) FROM pg_class WHERE relowner = 'eisgrid_server'::regrole").rows.at(0).get_int(0), 0);
+  // Migrating again changes nothing.
+  EXPECT_EQ(eisgrid::catalog::migrate(db), 1);
+  EXPECT_EQ(db.query("SELECT count(*) FROM schema_migrations").rows.at(0).get_int(0), 1);
+}
+
+TEST_F(catalog_rls, two_requests_on_one_connection_leak_nothing) {
+  engine_.reset();
+  const world w = populate(engine_.admin());
+  auto& server = engine_.server();  // one connection
+  ASSERT_TRUE(server.find_dataset(principal::user(w.alice), w.alice_dataset).has_value());
+  EXPECT_FALSE(server.find_dataset(principal::user(w.bob), w.alice_dataset).has_value());
+  EXPECT_FALSE(server.find_dataset(principal::anonymous(), w.alice_dataset).has_value());
+  // A request that fails half-way leaves nothing behind either.
+  EXPECT_THROW(server.delete_dataset(principal::user(w.alice), w.bob_dataset), eisgrid::error);
+  EXPECT_EQ(server.list_datasets(principal::user(w.bob)).size(), 2u);
+  EXPECT_FALSE(server.find_dataset(principal::user(w.bob), w.alice_dataset).has_value());
+
+  // Raw: between requests the connection is the bare login role with no user set.
+  eisgrid::catalog::pg_connection raw(engine_.server_url());
+  {
+    eisgrid::catalog::transaction tx(raw, principal::user(w.alice), false);
+    EXPECT_EQ(raw.query("SELECT count(*) FROM circuit_npz_datasets WHERE id = ?", {w.alice_dataset}).rows.at(0).get_int(0), 1);
+    tx.commit();
+  }
+  const auto after = raw.query("SELECT current_user, coalesce(current_setting('eisgrid.user_id', true), '')");
+  EXPECT_EQ(after.rows.at(0).get_text(0), "eisgrid_server");
+  EXPECT_EQ(after.rows.at(0).get_text(1), "");
+  {
+    eisgrid::catalog::transaction tx(raw, principal::user(w.bob), false);
+    EXPECT_EQ(raw.query("SELECT count(*) FROM circuit_npz_datasets WHERE id = ?", {w.alice_dataset}).rows.at(0).get_int(0), 0);
+    tx.commit();
+  }
+}
+
+}  // namespace
