@@ -1,6 +1,7 @@
 #include "dataset/export.hpp"
 
 #include <algorithm>
+#include <numbers>
 #include <thread>
 
 #include "base/atomic_file.hpp"
@@ -8,6 +9,7 @@
 #include "dataset/naming.hpp"
 #include "model/circuit.hpp"
 #include "npz/writer.hpp"
+#include "sweep/spectrum.hpp"
 
 namespace eisgrid::dataset {
 namespace {
@@ -18,17 +20,10 @@ constexpr std::uint64_t k_spectrum_batch_rows = 8192;
 constexpr std::size_t k_spectrum_columns = 4;
 
 void fill_spectrum_rows(const model::parameter_grid& grid, std::span<const std::uint64_t> indices,
-                        const std::vector<double>& freqs, float* out) {
+                        const std::vector<double>& omega, float* out) {
+  std::vector<double> scratch(omega.size() * k_spectrum_columns);
   for (std::size_t r = 0; r < indices.size(); ++r) {
-    const auto p = grid.point(indices[r]);
-    for (std::size_t f = 0; f < freqs.size(); ++f) {
-      const auto z = model::impedance(p, freqs[f]);
-      float* cell = out + (r * freqs.size() + f) * k_spectrum_columns;
-      cell[0] = static_cast<float>(z.real());
-      cell[1] = static_cast<float>(z.imag());
-      cell[2] = static_cast<float>(std::abs(z));
-      cell[3] = static_cast<float>(model::phase_degrees(z));
-    }
+    sweep::model_spectrum_row(grid.point(indices[r]), omega, scratch, out + r * omega.size() * k_spectrum_columns);
   }
 }
 
@@ -36,6 +31,8 @@ void fill_spectrum_rows(const model::parameter_grid& grid, std::span<const std::
 npz::data_source spectrum_source(const model::parameter_grid& grid, std::span<const std::uint64_t> indices,
                                  const std::vector<double>& freqs, unsigned threads) {
   return [&grid, indices, &freqs, threads](const std::function<void(std::span<const std::byte>)>& sink) {
+    std::vector<double> omega(freqs.size());
+    for (std::size_t f = 0; f < freqs.size(); ++f) omega[f] = 2.0 * std::numbers::pi * freqs[f];
     const std::size_t row_floats = freqs.size() * k_spectrum_columns;
     std::vector<float> batch;
     for (std::size_t first = 0; first < indices.size(); first += k_spectrum_batch_rows) {
@@ -46,7 +43,7 @@ npz::data_source spectrum_source(const model::parameter_grid& grid, std::span<co
       for (std::size_t begin = 0; begin < rows; begin += per_thread) {
         const std::size_t count = std::min(per_thread, rows - begin);
         workers.emplace_back([&, begin, count] {
-          fill_spectrum_rows(grid, indices.subspan(first + begin, count), freqs, batch.data() + begin * row_floats);
+          fill_spectrum_rows(grid, indices.subspan(first + begin, count), omega, batch.data() + begin * row_floats);
         });
       }
       workers.clear();
