@@ -9,5 +9,8 @@ namespace eisgrid::cli {
 void add_compute_command(CLI::App& app);
 void add_inspect_command(CLI::App& app);
 void add_validate_command(CLI::App& app);
+void add_sync_command(CLI::App& app);
+void add_user_command(CLI::App& app);
+void add_tag_command(CLI::App& app);
 
 }  // namespace eisgrid::cli

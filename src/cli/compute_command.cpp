@@ -6,6 +6,8 @@
 #include <optional>
 
 #include "base/error.hpp"
+#include "catalog/sha256.hpp"
+#include "catalog/sync.hpp"
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
 #include "cli/progress_bar.hpp"
@@ -44,7 +46,22 @@ struct compute_args {
   unsigned threads = 0;
   bool quiet = false;
   std::size_t top = 5;
+  std::string user = catalog::k_local_user;
+  std::string db;
 };
+
+// Registers the new file in the catalog, owned by the user who ran it.
+void register_result(const compute_args& a, const dataset::data_dir& dir, const std::filesystem::path& path, dataset::storage location) {
+  const auto described = catalog::describe_file({path, location});
+  if (!described.valid) throw error(error_kind::internal, "the new dataset does not validate: " + described.reason);
+  auto cat = catalog::catalog::open(dir.root(), a.db);
+  const auto owner = cat.ensure_user(a.user);
+  cat.register_dataset(catalog::principal::user(owner.id), described.input, std::nullopt);
+  if (!a.quiet) {
+    std::printf("registered in the catalog for user '%s' (sha256 %s)\n", owner.name.c_str(),
+                catalog::short_hash(described.input.file_hash).c_str());
+  }
+}
 
 model::frequency_spec frequency_spec_of(const compute_args& a) {
   model::frequency_spec spec;
@@ -79,6 +96,7 @@ void check_memory(std::uint64_t rows) {
 }
 
 void run_compute(const compute_args& a) {
+  if (const auto problem = catalog::user_name_problem(a.user); !problem.empty()) throw error(error_kind::usage, "--user: " + problem);
   sweep::sweep_options options;
   options.grid = model::grid_spec::defaults(a.grid);
   for (const auto& r : a.ranges) apply_range(r, options.grid);
@@ -135,6 +153,11 @@ void run_compute(const compute_args& a) {
   run.frequency_spacing = spacing;
   run.description = a.description;
   const auto path = dataset::export_dataset(dir, run, export_opts);
+  try {
+    register_result(a, dir, path, run.location);
+  } catch (const error& e) {
+    throw error(e.kind(), "wrote '" + path.string() + "' but could not register it (eisgrid sync will): " + e.what());
+  }
   if (!a.quiet) {
     const double rate = static_cast<double>(result.total_points) * static_cast<double>(reference.frequencies.size()) /
                         std::max(result.elapsed_seconds, 1e-9);
@@ -172,6 +195,8 @@ void add_compute_command(CLI::App& app) {
   cmd->add_flag("--overwrite", args->overwrite, "Replace an existing file of the same name");
   cmd->add_option("--threads", args->threads, "Worker threads (default: all cores)");
   cmd->add_option("--top", args->top, "Rows to print when done")->capture_default_str();
+  cmd->add_option("--user", args->user, "Owner of the result in the catalog (created on first use)")->capture_default_str();
+  cmd->add_option("--db", args->db, "Catalog: a postgresql:// URL, or a SQLite file (default: DATA/catalog.sqlite3)");
   cmd->add_flag("-q,--quiet", args->quiet, "Print nothing but errors");
   cmd->callback([args] { run_compute(*args); });
 }

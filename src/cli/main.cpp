@@ -11,6 +11,9 @@ int main(int argc, char** argv) {
   eisgrid::cli::add_compute_command(app);
   eisgrid::cli::add_inspect_command(app);
   eisgrid::cli::add_validate_command(app);
+  eisgrid::cli::add_sync_command(app);
+  eisgrid::cli::add_user_command(app);
+  eisgrid::cli::add_tag_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
