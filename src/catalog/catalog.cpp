@@ -363,13 +363,16 @@ std::vector<std::optional<row_id>> catalog::owners_of_file(dataset::storage loca
   return owners;
 }
 
-std::int64_t catalog::mark_unavailable_except(const std::set<std::pair<std::string, std::string>>& present) {
+std::int64_t catalog::mark_unavailable_except(const std::set<std::pair<std::string, std::string>>& present,
+                                              const std::function<bool(dataset::storage, const std::string&)>& gone) {
   const auto who = principal::admin();
   transaction tx(*db_, who, true);
   const auto r = db_->query("SELECT id, storage_location, file_name FROM circuit_npz_datasets WHERE is_available");
   std::int64_t marked = 0;
   for (const auto& row : r.rows) {
     if (present.count({row.get_text(1), row.get_text(2)})) continue;
+    const auto location = dataset::parse_storage(row.get_text(1));
+    if (location && !gone(*location, row.get_text(2))) continue;
     marked += db_->query("UPDATE circuit_npz_datasets SET is_available = FALSE, updated_at = CURRENT_TIMESTAMP WHERE id = ?",
                          {row.get_int(0)})
                   .affected;

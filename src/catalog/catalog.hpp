@@ -14,6 +14,7 @@
 // caller), error(conflict) for a duplicate, error(usage) for a bad name.
 // Not thread-safe; open one catalog per thread or process.
 
+#include <functional>
 #include <memory>
 #include <set>
 #include <string>
@@ -71,8 +72,12 @@ class catalog {
   // The owners of rows registered for this file (administrator only).
   [[nodiscard]] std::vector<std::optional<row_id>> owners_of_file(dataset::storage location, const std::string& file_name);
   // Marks unavailable every available row whose (location, file name) is not
-  // in `present`; returns how many (administrator only).
-  std::int64_t mark_unavailable_except(const std::set<std::pair<std::string, std::string>>& present);
+  // in `present` and for which `gone(location, file name)` still holds, asked
+  // inside the write transaction: a file that another process wrote and
+  // registered after this sync scanned the directory is left alone. Returns
+  // how many rows were marked (administrator only).
+  std::int64_t mark_unavailable_except(const std::set<std::pair<std::string, std::string>>& present,
+                                       const std::function<bool(dataset::storage, const std::string&)>& gone);
 
   // Configurations.
   [[nodiscard]] std::vector<configuration_record> list_configurations(const principal& who);

@@ -160,7 +160,17 @@ sync_report sync(catalog& cat, const dataset::data_dir& dir, row_id owner) {
       }
     }
   }
-  report.marked_unavailable = cat.mark_unavailable_except(present);
+  std::set<std::pair<std::string, std::string>> invalid;
+  for (const auto& f : report.files) {
+    if (!f.valid) invalid.insert({std::string(dataset::to_string(f.file.location)), f.file_name});
+  }
+  // Missing now, or found invalid by this scan.
+  const auto gone = [&](dataset::storage location, const std::string& name) {
+    std::error_code ec;
+    return invalid.count({std::string(dataset::to_string(location)), name}) > 0 ||
+           !std::filesystem::exists(dir.directory(location) / name, ec);
+  };
+  report.marked_unavailable = cat.mark_unavailable_except(present, gone);
   return report;
 }
 
