@@ -1,9 +1,12 @@
 #include "npz/inflate.hpp"
 
-#include <isa-l/igzip_lib.h>
 #include <libdeflate.h>
+#include <zlib.h>
 
+#include <algorithm>
 #include <array>
+#include <climits>
+#include <cstdint>
 
 #include "base/error.hpp"
 
@@ -20,19 +23,6 @@ constexpr std::array<std::byte, 2> k_empty_final_block = {std::byte{0x03}, std::
 struct decompressor_deleter {
   void operator()(libdeflate_decompressor* d) const noexcept { libdeflate_free_decompressor(d); }
 };
-
-std::uint8_t* bytes_of(std::span<const std::byte> s) noexcept {
-  // ISA-L's API is not const-correct; it never writes through next_in.
-  return const_cast<std::uint8_t*>(reinterpret_cast<const std::uint8_t*>(s.data()));
-}
-
-std::unique_ptr<inflate_state> new_state(std::span<const std::byte> in) {
-  auto state = std::make_unique<inflate_state>();
-  isal_inflate_init(state.get());
-  state->next_in = bytes_of(in);
-  state->avail_in = static_cast<std::uint32_t>(in.size());
-  return state;
-}
 
 }  // namespace
 
@@ -65,19 +55,28 @@ void inflate_chunk(std::span<const std::byte> in, std::span<std::byte> out, bool
   inflate_whole(terminated, out);
 }
 
-prefix_inflater::prefix_inflater(std::span<const std::byte> in) : state_(new_state(in)) {}
+// zlib's own window bits, negated: a raw deflate stream without a zlib header.
+constexpr int k_raw_deflate_window = -15;
 
-prefix_inflater::~prefix_inflater() = default;
+prefix_inflater::prefix_inflater(std::span<const std::byte> in) : stream_(std::make_unique<z_stream_s>()) {
+  if (inflateInit2(stream_.get(), k_raw_deflate_window) != Z_OK) throw std::bad_alloc();
+  // zlib's API is not const-correct; it never writes through next_in. A
+  // header is read from the first bytes, so capping avail_in loses nothing.
+  stream_->next_in = const_cast<Bytef*>(reinterpret_cast<const Bytef*>(in.data()));
+  stream_->avail_in = static_cast<uInt>(std::min<std::size_t>(in.size(), UINT32_MAX));
+}
+
+prefix_inflater::~prefix_inflater() { inflateEnd(stream_.get()); }
 
 void prefix_inflater::read(std::size_t n, std::vector<std::byte>& out) {
   const std::size_t start = out.size();
   out.resize(start + n);
-  state_->next_out = reinterpret_cast<std::uint8_t*>(out.data() + start);
-  state_->avail_out = static_cast<std::uint32_t>(n);
-  while (state_->avail_out > 0) {
-    const std::uint32_t before = state_->avail_out + state_->avail_in;
-    if (isal_inflate(state_.get()) < 0) corrupt("bad stream");
-    if (state_->avail_out + state_->avail_in == before) corrupt("ends too early");
+  stream_->next_out = reinterpret_cast<Bytef*>(out.data() + start);
+  stream_->avail_out = static_cast<uInt>(n);
+  while (stream_->avail_out > 0) {
+    const int rc = inflate(stream_.get(), Z_NO_FLUSH);
+    if (rc == Z_STREAM_END && stream_->avail_out > 0) corrupt("ends too early");
+    if (rc != Z_OK && rc != Z_STREAM_END) corrupt(rc == Z_BUF_ERROR ? "ends too early" : "bad stream");
   }
 }
 

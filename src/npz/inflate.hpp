@@ -1,7 +1,9 @@
 #pragma once
 // Raw-deflate decoding for members: libdeflate for whole streams and for the
-// independent chunks of eisgrid's chunked members, ISA-L for streaming just
-// the .npy header off the front of a member.
+// independent chunks of eisgrid's chunked members, zlib for streaming just
+// the .npy header off the front of a member. (ISA-L's stateful inflate was
+// tried for the header and wrote past its output buffer on corrupt input
+// under ASan; zlib keeps its own window and never does.)
 // All functions are thread-safe; each call owns its decoder state.
 
 #include <cstddef>
@@ -10,7 +12,7 @@
 #include <span>
 #include <vector>
 
-struct inflate_state;
+struct z_stream_s;
 
 namespace eisgrid::npz::detail {
 
@@ -37,7 +39,7 @@ class prefix_inflater {
   void read(std::size_t n, std::vector<std::byte>& out);
 
  private:
-  std::unique_ptr<inflate_state> state_;
+  std::unique_ptr<z_stream_s> stream_;
 };
 
 }  // namespace eisgrid::npz::detail

@@ -73,7 +73,8 @@ array_header inflate_header(std::span<const std::byte> in, const zip_entry& entr
   inflater.read(std::min(total, k_npy_length_probe), prefix);
   const std::size_t preamble = npy_preamble_size(prefix);
   if (preamble > total) invalid("member is shorter than its .npy header");
-  inflater.read(preamble - prefix.size(), prefix);
+  // A (hostile) preamble can be shorter than the probe; never read backwards.
+  if (preamble > prefix.size()) inflater.read(preamble - prefix.size(), prefix);
   return decode_npy_header(prefix, header_size);
 }
 

@@ -33,11 +33,13 @@ std::size_t find_end_record(std::span<const std::byte> file) {
   if (file.size() < k_end_of_central_directory_size) invalid("not a ZIP archive (too short)");
   const std::size_t last = file.size() - k_end_of_central_directory_size;
   const std::size_t first = last > k_max_comment_size ? last - k_max_comment_size : 0;
+  // Scanned as raw bytes: this loop runs up to 64 KiB times per open.
+  const auto at = [&](std::size_t i) { return std::to_integer<std::uint32_t>(file[i]); };
   for (std::size_t pos = last + 1; pos-- > first;) {
-    byte_source in(file.subspan(pos), "end of central directory");
-    if (in.u32() != k_end_of_central_directory_signature) continue;
-    in.skip(16);
-    if (in.u16() == file.size() - pos - k_end_of_central_directory_size) return pos;
+    const std::uint32_t signature = at(pos) | at(pos + 1) << 8 | at(pos + 2) << 16 | at(pos + 3) << 24;
+    if (signature != k_end_of_central_directory_signature) continue;
+    const std::size_t comment_size = at(pos + 20) | at(pos + 21) << 8;
+    if (comment_size == file.size() - pos - k_end_of_central_directory_size) return pos;
   }
   invalid("not a ZIP archive (no end of central directory record)");
 }
@@ -141,10 +143,12 @@ std::vector<zip_entry> read_directory(std::span<const std::byte> file, const dir
   entries.reserve(location.entries);
   std::unordered_set<std::string> names;
   for (std::uint64_t i = 0; i < location.entries; ++i) {
-    zip_entry entry = parse_central_entry(in);
+    std::span<const std::byte> chunk_table_field;
+    zip_entry entry = parse_central_entry(in, chunk_table_field);
     if (!names.insert(entry.file_name).second) invalid("duplicate member '" + entry.file_name + "'");
     check_sizes(entry, limits);
     check_local_header(file, entry, location.offset);
+    attach_chunk_table(entry, chunk_table_field);
     entries.push_back(std::move(entry));
   }
   if (in.remaining() != 0) invalid("central directory has bytes after its last entry");

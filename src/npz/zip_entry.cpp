@@ -57,7 +57,7 @@ std::optional<chunk_table> parse_chunk_table(std::span<const std::byte> body, co
 
 }  // namespace
 
-zip_entry parse_central_entry(byte_source& in) {
+zip_entry parse_central_entry(byte_source& in, std::span<const std::byte>& chunk_table_field) {
   if (in.u32() != k_central_header_signature) invalid("bad central directory entry");
   zip_entry entry;
   in.skip(4);  // versions made by and needed: the method and flags say what matters
@@ -86,18 +86,23 @@ zip_entry parse_central_entry(byte_source& in) {
     invalid("member " + quoted(entry) + " uses unsupported compression method " + std::to_string(entry.method));
   }
   if (disk == k_zip64_marker16) disk = k_zip64_marker32;
-  std::optional<std::span<const std::byte>> table_body;
+  chunk_table_field = {};
   for_each_extra(extra, "extra fields of member " + quoted(entry), [&](std::uint16_t id, std::span<const std::byte> body) {
     if (id == k_zip64_extra_id) {
       apply_zip64(body, {&entry.uncompressed_size, &entry.compressed_size, &entry.local_header_offset, &disk},
                   "ZIP64 field of member " + quoted(entry));
     } else if (id == k_chunk_table_id) {
-      table_body = body;
+      chunk_table_field = body;
     }
   });
   if (disk != 0) invalid("member " + quoted(entry) + " is on another disk: multi-disk archives are not supported");
-  if (table_body && entry.method == k_method_deflate) entry.chunks = parse_chunk_table(*table_body, entry);
   return entry;
+}
+
+void attach_chunk_table(zip_entry& entry, std::span<const std::byte> chunk_table_field) {
+  if (!chunk_table_field.empty() && entry.method == k_method_deflate) {
+    entry.chunks = parse_chunk_table(chunk_table_field, entry);
+  }
 }
 
 void check_local_header(std::span<const std::byte> file, zip_entry& entry, std::uint64_t directory_offset) {

@@ -10,10 +10,15 @@
 
 namespace eisgrid::npz::detail {
 
-// Parses the central directory entry at `in`'s position. Throws
+// Parses the central directory entry at `in`'s position; `chunk_table_field`
+// is set to the body of eisgrid's chunk-table extra field, if any. Throws
 // error(invalid_input) for a malformed entry, an encrypted member or an
 // unsupported compression method.
-[[nodiscard]] zip_entry parse_central_entry(byte_source& in);
+[[nodiscard]] zip_entry parse_central_entry(byte_source& in, std::span<const std::byte>& chunk_table_field);
+
+// Validates the chunk table against the entry's sizes and attaches it (only
+// to deflated members). Throws error(invalid_input) if it does not fit.
+void attach_chunk_table(zip_entry& entry, std::span<const std::byte> chunk_table_field);
 
 // Reads the entry's local header from `file`, checks that it agrees with the
 // central directory, and sets `entry.data_offset`. The member's data must end
