@@ -1,9 +1,9 @@
 #pragma once
 // Raw-deflate decoding for members: libdeflate for whole streams and for the
 // independent chunks of eisgrid's chunked members, zlib for streaming just
-// the .npy header off the front of a member. (ISA-L's stateful inflate was
-// tried for the header and wrote past its output buffer on corrupt input
-// under ASan; zlib keeps its own window and never does.)
+// the .npy header off the front of a member (a few hundred bytes, so speed
+// does not matter; zlib keeps its own window, so the output may move between
+// reads).
 // All functions are thread-safe; each call owns its decoder state.
 
 #include <cstddef>
