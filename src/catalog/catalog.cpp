@@ -270,22 +270,67 @@ std::optional<dataset_record> catalog::find_dataset(const principal& who, row_id
   return read_dataset(r.rows[0]);
 }
 
+void catalog::lock_file(const dataset_input& in) {
+  // SQLite's write transaction already holds the only write lock; PostgreSQL
+  // serialises registrations of one file with a transaction-scoped lock.
+  if (db_->kind() != engine::postgresql) return;
+  db_->query("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))",
+             {std::string(dataset::to_string(in.location)) + "/" + in.file_name});
+}
+
 register_outcome catalog::register_dataset(const principal& who, const dataset_input& in, std::optional<row_id> owner) {
   require_writer(who, "register a dataset");
-  if (who.role == principal::kind::user) owner = who.user_id;
+  if (who.role == principal::kind::user) {
+    if (owner && *owner != who.user_id) throw error(error_kind::forbidden, "cannot register a dataset for another user");
+    owner = who.user_id;
+  }
+  transaction tx(*db_, who, true);
+  lock_file(in);
+  const auto outcome = upsert_row(who, in, owner, std::nullopt);
+  tx.commit();
+  return outcome;
+}
+
+register_outcome catalog::register_file(const dataset_input& in, std::optional<row_id> owner, bool claim) {
+  const auto who = principal::admin();
+  transaction tx(*db_, who, true);
+  lock_file(in);
+  const auto rows = db_->query("SELECT id, owner_id FROM circuit_npz_datasets WHERE storage_location = ? AND file_name = ? ORDER BY id",
+                               {std::string(dataset::to_string(in.location)), in.file_name});
+  register_outcome outcome = register_outcome::unchanged;
+  if (rows.rows.empty()) {
+    outcome = upsert_row(who, in, owner, std::nullopt);
+  } else if (claim) {
+    const row* pick = &rows.rows[0];
+    for (const auto& r : rows.rows) {
+      if (r.get_optional_int(1) == owner) pick = &r;
+    }
+    outcome = upsert_row(who, in, owner, pick->get_int(0));
+  } else {
+    for (const auto& r : rows.rows) {
+      const auto one = upsert_row(who, in, r.get_optional_int(1), r.get_int(0));
+      if (one == register_outcome::updated) outcome = one;
+    }
+  }
+  tx.commit();
+  return outcome;
+}
+
+register_outcome catalog::upsert_row(const principal& who, const dataset_input& in, std::optional<row_id> owner,
+                                     std::optional<row_id> existing_id) {
   const bool is_public = in.location == dataset::storage::precomputed;
   const std::string location(dataset::to_string(in.location));
   const param best = std::isnan(in.best_resnorm) ? null_param() : param(in.best_resnorm);
-
-  transaction tx(*db_, who, true);
   std::optional<row_id> config_id;
   if (in.configuration) config_id = find_or_create_configuration(*in.configuration, owner, is_public);
 
+  constexpr const char* k_columns =
+      "SELECT id, configuration_id, storage_location, file_path, file_size, file_hash, is_available, is_public, owner_id "
+      "FROM circuit_npz_datasets WHERE ";
   const auto find = [&] {
-    return db_->query(
-        "SELECT id, configuration_id, storage_location, file_path, file_size, file_hash, is_available, is_public "
-        "FROM circuit_npz_datasets WHERE file_name = ? AND ((? AND owner_id IS NULL) OR owner_id = ?)",
-        {in.file_name, !owner, owner_param(owner)});
+    if (existing_id) return db_->query(sql({k_columns, "id = ?"}), {*existing_id});
+    return db_->query(sql({k_columns, "file_name = ? AND ((? AND owner_id IS NULL) OR owner_id = ?)"}),
+                      {in.file_name, !owner, owner_param(owner)});
   };
   auto existing = find();
   if (existing.rows.empty()) {
@@ -298,10 +343,7 @@ register_outcome catalog::register_dataset(const principal& who, const dataset_i
          in.freq_min, in.freq_max, in.n_frequencies, in.n_parameter_sets, in.n_spectra, optional_param(in.n_grid_points),
          static_cast<std::int64_t>(in.file_size), in.file_hash, short_hash(in.file_hash), best, text_or_null(in.resnorm_metric),
          text_or_null(in.description), in.metadata_json, is_public});
-    if (!inserted.rows.empty()) {
-      tx.commit();
-      return register_outcome::registered;
-    }
+    if (!inserted.rows.empty()) return register_outcome::registered;
     existing = find();  // registered by another process a moment ago
     if (existing.rows.empty()) throw error(error_kind::internal, "catalog: dataset vanished while registering it");
   }
@@ -311,24 +353,21 @@ register_outcome catalog::register_dataset(const principal& who, const dataset_i
   const auto old_config = old.get_optional_int(1);
   const bool same = old_config == config_id && old.get_text(2) == location && old.get_text(3) == in.file_path &&
                     old.get_int(4) == static_cast<std::int64_t>(in.file_size) && old.get_text(5) == in.file_hash &&
-                    old.get_bool(6) && old.get_bool(7) == is_public;
-  if (same) {
-    tx.commit();
-    return register_outcome::unchanged;
-  }
+                    old.get_bool(6) && old.get_bool(7) == is_public && old.get_optional_int(8) == owner;
+  if (same) return register_outcome::unchanged;
   const auto updated = db_->query(
-      sql({"UPDATE circuit_npz_datasets SET configuration_id = ?, storage_location = ?, file_path = ?, grid_size = ?, "
-           "freq_min = ?, freq_max = ?, n_frequencies = ?, n_parameter_sets = ?, n_spectra = ?, n_grid_points = ?, "
-           "file_size = ?, file_hash = ?, short_hash = ?, best_resnorm = ?, resnorm_metric = ?, description = ?, "
-           "computation_metadata = ?, is_available = TRUE, is_public = ?, updated_at = CURRENT_TIMESTAMP WHERE id = ? AND ",
+      sql({"UPDATE circuit_npz_datasets SET owner_id = ?, configuration_id = ?, storage_location = ?, file_path = ?, "
+           "grid_size = ?, freq_min = ?, freq_max = ?, n_frequencies = ?, n_parameter_sets = ?, n_spectra = ?, "
+           "n_grid_points = ?, file_size = ?, file_hash = ?, short_hash = ?, best_resnorm = ?, resnorm_metric = ?, "
+           "description = ?, computation_metadata = ?, is_available = TRUE, is_public = ?, updated_at = CURRENT_TIMESTAMP "
+           "WHERE id = ? AND ",
            k_writable}),
-      {optional_param(config_id), location, in.file_path, optional_param(in.grid_size), in.freq_min, in.freq_max,
-       in.n_frequencies, in.n_parameter_sets, in.n_spectra, optional_param(in.n_grid_points),
+      {owner_param(owner), optional_param(config_id), location, in.file_path, optional_param(in.grid_size), in.freq_min,
+       in.freq_max, in.n_frequencies, in.n_parameter_sets, in.n_spectra, optional_param(in.n_grid_points),
        static_cast<std::int64_t>(in.file_size), in.file_hash, short_hash(in.file_hash), best, text_or_null(in.resnorm_metric),
        text_or_null(in.description), in.metadata_json, is_public, id, who.is_admin(), who.uid()});
   if (updated.affected == 0) throw error(error_kind::forbidden, "dataset " + std::to_string(id) + " is not yours to change");
   if (old_config != config_id) remove_if_orphan(old_config);
-  tx.commit();
   return register_outcome::updated;
 }
 
@@ -350,17 +389,6 @@ void catalog::delete_dataset(const principal& who, row_id id) {
   if (r.affected == 0) throw error(error_kind::forbidden, "dataset " + std::to_string(id) + " is not yours to change");
   if (!config.rows.empty()) remove_if_orphan(config.rows[0].get_optional_int(0));
   tx.commit();
-}
-
-std::vector<std::optional<row_id>> catalog::owners_of_file(dataset::storage location, const std::string& file_name) {
-  const auto who = principal::admin();
-  transaction tx(*db_, who, false);
-  const auto r = db_->query("SELECT owner_id FROM circuit_npz_datasets WHERE storage_location = ? AND file_name = ? ORDER BY id",
-                            {std::string(dataset::to_string(location)), file_name});
-  tx.commit();
-  std::vector<std::optional<row_id>> owners;
-  for (const auto& row : r.rows) owners.push_back(row.get_optional_int(0));
-  return owners;
 }
 
 std::int64_t catalog::mark_unavailable_except(const std::set<std::pair<std::string, std::string>>& present,

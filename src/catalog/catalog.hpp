@@ -63,14 +63,19 @@ class catalog {
   [[nodiscard]] std::vector<dataset_record> list_datasets(const principal& who);
   [[nodiscard]] std::optional<dataset_record> find_dataset(const principal& who, row_id id);
   // Registers or updates the file's row owned by `owner` (for a user principal:
-  // always that user; for the administrator: `owner`, empty meaning a shipped,
-  // ownerless dataset). Precomputed datasets are public. The configuration
+  // that user, and any other owner is refused with error(forbidden); for the
+  // administrator: `owner`, empty meaning a shipped, ownerless dataset). Precomputed datasets are public. The configuration
   // is found or created; one left unused by the update is removed.
   register_outcome register_dataset(const principal& who, const dataset_input& in, std::optional<row_id> owner);
   void set_dataset_description(const principal& who, row_id id, const std::string& description);
   void delete_dataset(const principal& who, row_id id);
-  // The owners of rows registered for this file (administrator only).
-  [[nodiscard]] std::vector<std::optional<row_id>> owners_of_file(dataset::storage location, const std::string& file_name);
+  // Registers the file at (location, file name) as the administrator, in one
+  // transaction that no other registration of the same file interleaves with.
+  // Rows already registered for the file are updated and keep their owners,
+  // unless `claim`: then one row is (re)assigned to `owner`, as when a user's
+  // compute has just written the file. A new file gets `owner` (empty: a
+  // shipped, ownerless dataset).
+  register_outcome register_file(const dataset_input& in, std::optional<row_id> owner, bool claim);
   // Marks unavailable every available row whose (location, file name) is not
   // in `present` and for which `gone(location, file name)` still holds, asked
   // inside the write transaction: a file that another process wrote and
@@ -95,6 +100,11 @@ class catalog {
 
   row_id find_or_create_configuration(const configuration_input& config, std::optional<row_id> owner, bool is_public);
   void remove_if_orphan(std::optional<row_id> configuration_id);
+  void lock_file(const dataset_input& in);
+  // Inside an open write transaction: inserts the row of (owner, file name), or
+  // updates row `existing_id` (or the owner's row) to `in`, owned by `owner`.
+  register_outcome upsert_row(const principal& who, const dataset_input& in, std::optional<row_id> owner,
+                              std::optional<row_id> existing_id);
   // Throws not_found unless the row is visible to `who`, forbidden unless writable.
   void check_writable(const principal& who, const char* table, row_id id, const char* what);
 };

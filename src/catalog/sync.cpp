@@ -150,14 +150,11 @@ sync_report sync(catalog& cat, const dataset::data_dir& dir, row_id owner) {
     if (!f.valid) continue;
     const auto location = f.input.location;
     present.insert({std::string(dataset::to_string(location)), f.file_name});
-    auto owners = cat.owners_of_file(location, f.file_name);
-    if (owners.empty()) owners.push_back(location == dataset::storage::precomputed ? std::nullopt : std::optional<row_id>(owner));
-    for (const auto& o : owners) {
-      switch (cat.register_dataset(principal::admin(), f.input, o)) {
-        case register_outcome::registered: ++report.registered; break;
-        case register_outcome::updated: ++report.updated; break;
-        case register_outcome::unchanged: ++report.unchanged; break;
-      }
+    const auto new_owner = location == dataset::storage::precomputed ? std::nullopt : std::optional<row_id>(owner);
+    switch (cat.register_file(f.input, new_owner, false)) {
+      case register_outcome::registered: ++report.registered; break;
+      case register_outcome::updated: ++report.updated; break;
+      case register_outcome::unchanged: ++report.unchanged; break;
     }
   }
   std::set<std::pair<std::string, std::string>> invalid;

@@ -56,7 +56,8 @@ void register_result(const compute_args& a, const dataset::data_dir& dir, const 
   if (!described.valid) throw error(error_kind::internal, "the new dataset does not validate: " + described.reason);
   auto cat = catalog::catalog::open(dir.root(), a.db);
   const auto owner = cat.ensure_user(a.user);
-  cat.register_dataset(catalog::principal::user(owner.id), described.input, std::nullopt);
+  // The file is this user's now, whoever a concurrent sync registered it for.
+  cat.register_file(described.input, owner.id, true);
   if (!a.quiet) {
     std::printf("registered in the catalog for user '%s' (sha256 %s)\n", owner.name.c_str(),
                 catalog::short_hash(described.input.file_hash).c_str());

@@ -161,25 +161,25 @@ TEST_F(catalog_commands, every_catalog_command_takes_a_postgresql_url) {
 }
 
 // Two syncs and two computes at once, several rounds: every file ends up
-// registered exactly once and the SQLite file stays intact.
-TEST_F(catalog_commands, concurrent_syncs_and_computes_do_not_corrupt_the_catalog) {
+// registered exactly once, available, and a final sync finds nothing to do.
+void concurrent_rounds(const std::filesystem::path& root, const std::string& db) {
   constexpr int k_files = 12;
   constexpr int k_rounds = 3;
-  ASSERT_EQ(eisgrid("compute -q --grid 3 --points 10 --output seed.npz" + data_).exit_code, 0);
+  const std::string data = " --data " + shell_quote(root.string()) + db;
+  ASSERT_EQ(eisgrid("compute -q --grid 3 --points 10 --output seed.npz" + data).exit_code, 0);
   for (int i = 0; i < k_files; ++i) {
-    std::filesystem::copy_file(root_.path / "npz/user_generated/seed.npz",
-                               root_.path / ("npz/user_generated/copy" + std::to_string(i) + ".npz"));
+    std::filesystem::copy_file(root / "npz/user_generated/seed.npz", root / ("npz/user_generated/copy" + std::to_string(i) + ".npz"));
   }
   const std::string cli = shell_quote(k_cli);
   for (int round = 0; round < k_rounds; ++round) {
     const std::string n = std::to_string(round);
-    const auto out = root_.path / ("round" + n);
+    const auto out = root / ("round" + n);
     std::filesystem::create_directories(out);
     const std::string o = shell_quote(out.string());
-    const auto r = run("(" + cli + " sync" + data_ + " > " + o + "/s1 2>&1; echo $? > " + o + "/r1) & (" + cli + " sync" + data_ +
+    const auto r = run("(" + cli + " sync" + data + " > " + o + "/s1 2>&1; echo $? > " + o + "/r1) & (" + cli + " sync" + data +
                        " > " + o + "/s2 2>&1; echo $? > " + o + "/r2) & (" + cli + " compute -q --grid 4 --points 12 --output c" + n +
-                       "a.npz --user alice" + data_ + " > " + o + "/s3 2>&1; echo $? > " + o + "/r3) & (" + cli +
-                       " compute -q --grid 4 --points 12 --output c" + n + "b.npz --user bob" + data_ + " > " + o +
+                       "a.npz --user alice" + data + " > " + o + "/s3 2>&1; echo $? > " + o + "/r3) & (" + cli +
+                       " compute -q --grid 4 --points 12 --output c" + n + "b.npz --user bob" + data + " > " + o +
                        "/s4 2>&1; echo $? > " + o + "/r4) & wait");
     ASSERT_EQ(r.exit_code, 0) << r.output;
     for (int k = 1; k <= 4; ++k) {
@@ -191,17 +191,40 @@ TEST_F(catalog_commands, concurrent_syncs_and_computes_do_not_corrupt_the_catalo
       EXPECT_EQ(code, 0) << "process " << k << " of round " << round << ":\n" << log.str();
     }
   }
-  auto cat = eisgrid::catalog::catalog::open(root_.path, "");
+  const auto again = eisgrid("sync" + data);
+  EXPECT_NE(again.output.find(std::to_string(1 + k_files + 2 * k_rounds) + " files: "), std::string::npos) << again.output;
+  EXPECT_NE(again.output.find("0 registered, 0 updated"), std::string::npos) << again.output;
+  EXPECT_NE(again.output.find("0 marked unavailable"), std::string::npos) << again.output;
+}
+
+void expect_each_file_once(eisgrid::catalog::catalog& cat, std::size_t expected) {
   const auto rows = cat.list_datasets(principal::admin());
   std::set<std::string> names;
   for (const auto& d : rows) {
     EXPECT_TRUE(names.insert(d.file_name).second) << "registered twice: " << d.file_name;
     EXPECT_TRUE(d.is_available) << d.file_name;
   }
-  EXPECT_EQ(rows.size(), static_cast<std::size_t>(1 + k_files + 2 * k_rounds));
+  EXPECT_EQ(rows.size(), expected);
+  EXPECT_EQ(cat.list_users().size(), 3u);  // local, alice, bob
+}
+
+TEST_F(catalog_commands, concurrent_syncs_and_computes_do_not_corrupt_the_catalog) {
+  concurrent_rounds(root_.path, "");
+  auto cat = eisgrid::catalog::catalog::open(root_.path, "");
+  expect_each_file_once(cat, 19);
   EXPECT_EQ(cat.db().query("PRAGMA integrity_check").rows.at(0).get_text(0), "ok");
-  const auto again = eisgrid("sync" + data_);
-  EXPECT_NE(again.output.find("0 registered, 0 updated"), std::string::npos) << again.output;
+}
+
+TEST_F(catalog_commands, concurrent_syncs_and_computes_on_postgresql) {
+  auto& pg = test_support::shared_pg_server();
+  {
+    eisgrid::catalog::pg_connection super(pg.url());
+    super.execute_script("DROP DATABASE IF EXISTS eisgrid_concurrent");
+    super.execute_script("CREATE DATABASE eisgrid_concurrent");
+  }
+  concurrent_rounds(root_.path, " --db " + shell_quote(pg.url("eisgrid_concurrent")));
+  auto cat = eisgrid::catalog::catalog::open("", pg.url("eisgrid_concurrent"));
+  expect_each_file_once(cat, 19);
 }
 
 }  // namespace

@@ -189,6 +189,25 @@ TEST_P(catalog_sync, files_registered_by_compute_keep_their_owner) {
   EXPECT_EQ(cat.list_datasets(principal::user(owner_)).size(), 0u);
 }
 
+// A sync that ran while a compute was writing registers the file for the
+// default owner; the compute's registration then claims it: one row, the
+// user's, and the default owner's configuration is not left behind.
+TEST_P(catalog_sync, compute_claims_a_file_that_a_concurrent_sync_registered_first) {
+  auto& cat = engine_->admin();
+  const auto alice = cat.ensure_user("alice").id;
+  put(storage::user_generated, "run.npz", files().small);
+  EXPECT_EQ(sync().registered, 1);
+  const auto described = eisgrid::catalog::describe_file({dir_.directory(storage::user_generated) / "run.npz", storage::user_generated});
+  EXPECT_EQ(cat.register_file(described.input, alice, true), eisgrid::catalog::register_outcome::updated);
+  const auto rows = cat.list_datasets(principal::admin());
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].owner_id, alice);
+  EXPECT_EQ(cat.list_configurations(principal::admin()).size(), 1u);
+  EXPECT_EQ(cat.list_configurations(principal::user(alice)).size(), 1u);
+  EXPECT_EQ(cat.register_file(described.input, alice, true), eisgrid::catalog::register_outcome::unchanged);
+  EXPECT_EQ(sync().unchanged, 1);
+}
+
 INSTANTIATE_TEST_SUITE_P(engines, catalog_sync, ::testing::Values("sqlite", "postgresql"),
                          [](const auto& info) { return info.param; });
 

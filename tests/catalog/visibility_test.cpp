@@ -329,6 +329,12 @@ TEST_P(catalog_visibility, tags_and_configurations_follow_their_dataset) {
   // A user's view of datasets: their own and the public ones.
   EXPECT_EQ(cat.list_datasets(principal::anonymous()).size(), 1u);
   EXPECT_EQ(cat.list_datasets(principal::user(w.alice)).size(), 2u);
+  EXPECT_EQ(cat.list_datasets(principal::user(w.bob)).size(), 2u);
+  // A user registers datasets for themselves only.
+  EXPECT_THROW(cat.register_dataset(principal::user(w.alice), test_support::fake_dataset("y.npz", storage::user_generated), w.bob),
+               eisgrid::error);
+  EXPECT_EQ(cat.register_dataset(principal::user(w.alice), test_support::fake_dataset("y.npz", storage::user_generated), w.alice),
+            eisgrid::catalog::register_outcome::registered);
   // Anonymous callers cannot register anything.
   EXPECT_THROW(cat.register_dataset(principal::anonymous(), test_support::fake_dataset("x.npz", storage::user_generated), std::nullopt),
                eisgrid::error);
