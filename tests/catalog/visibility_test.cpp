@@ -419,6 +419,19 @@ TEST_P(catalog_visibility, numbers_out_of_the_old_ranges_fit) {
   }
 }
 
+TEST_P(catalog_visibility, migrations_run_once_and_again_change_nothing) {
+  auto engine = test_support::make_engine(GetParam());
+  engine->reset();
+  auto& db = engine->admin().db();
+  const auto newest = (engine->kind() == eisgrid::catalog::engine::sqlite ? eisgrid::catalog::sqlite_migrations()
+                                                                           : eisgrid::catalog::pg_migrations())
+                          .back()
+                          .version;
+  EXPECT_EQ(eisgrid::catalog::migrate(db), newest);
+  EXPECT_EQ(eisgrid::catalog::migrate(db), newest);
+  EXPECT_EQ(db.query("SELECT count(*) FROM schema_migrations").rows.at(0).get_int(0), newest);
+}
+
 INSTANTIATE_TEST_SUITE_P(engines, catalog_visibility, ::testing::Values("sqlite", "postgresql"),
                          [](const auto& info) { return info.param; });
 
