@@ -136,7 +136,7 @@ array read_member(std::span<const std::byte> file, const zip_entry& entry, unsig
     out.header = decode_npy_header(in, header_size);
     check_data_size(out.header, in.size() - header_size);
     size_output(out.data, in.size() - header_size, threads);
-    std::memcpy(out.data.data(), in.data() + header_size, out.data.size());
+    if (!out.data.empty()) std::memcpy(out.data.data(), in.data() + header_size, out.data.size());
     return out;
   }
   std::vector<std::byte> prefix;

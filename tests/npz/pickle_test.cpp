@@ -19,7 +19,7 @@ const std::filesystem::path k_legacy = std::filesystem::path(EISGRID_FIXTURES_DI
 
 std::vector<std::byte> bytes_of(std::string_view s) {
   std::vector<std::byte> out(s.size());
-  std::memcpy(out.data(), s.data(), s.size());
+  if (!s.empty()) std::memcpy(out.data(), s.data(), s.size());
   return out;
 }
 

@@ -207,6 +207,23 @@ TEST(npz_reader, rejects_unsupported_archives_clearly) {
             "cannot read 'encrypted.npz': member 'a.npy' is encrypted, which eisgrid does not read");
 }
 
+// Regression: copying zero data bytes out of a stored member passed a null
+// pointer to memcpy (undefined behaviour, caught by UBSan).
+TEST(npz_reader, reads_empty_array_from_stored_member) {
+  scratch_dir dir;
+  for (compression method : {compression::stored, compression::deflate}) {
+    write_options options;
+    options.method = method;
+    testing::write_npz(dir / "e.npz", options,
+                       [](writer& w) { w.add("empty", make_array<float>(std::vector<float>{}, {0, 4})); });
+    const reader r = reader::open(dir / "e.npz");
+    const array a = r.read("empty");
+    EXPECT_TRUE(a.data.empty());
+    EXPECT_EQ(a.header.shape, (std::vector<std::uint64_t>{0, 4}));
+    EXPECT_TRUE(a.as<float>().empty());
+  }
+}
+
 TEST(npz_reader, object_member_holds_its_pickle) {
   scratch_dir dir;
   const auto result = run_python(dir, k_unusual_writer, {dir.path().string()});
