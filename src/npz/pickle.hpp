@@ -15,7 +15,9 @@ namespace eisgrid::npz {
 
 // Returns the dict (or other plain value) the pickle holds, as JSON.
 // Throws error(invalid_input) with the reason for anything else:
-// "pickle calls 'os.system', which is not allowed", "truncated pickle", ...
+// "pickle refers to 'os.system', which eisgrid does not load", "truncated
+// pickle", "unreadable pickle: values nested deeper than 64", ...
+// Thread-safe (no shared state).
 [[nodiscard]] nlohmann::json read_pickled_object(std::span<const std::byte> pickle);
 
 }  // namespace eisgrid::npz

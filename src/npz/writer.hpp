@@ -1,9 +1,14 @@
 #pragma once
 // Writes a numpy .npz archive (a ZIP of .npy members) to an open file, in one
-// forward pass. Deflate is compressed in parallel: independent chunks, all but
-// the last ended with a full flush, CRCs combined; numpy reads the result as
-// one ordinary deflate stream. ZIP64 records are used as soon as a size or an
-// offset needs them, so archives over 4 GiB work.
+// forward pass (except that a stored member streamed from a data_source gets
+// its CRC patched into its local header with pwrite afterwards). Deflate is
+// compressed in parallel: independent chunks, all but the last ended with a
+// full flush, CRCs combined; numpy reads the result as one ordinary deflate
+// stream, and eisgrid's reader inflates the chunks in parallel from a table
+// in a private extra field. A deflated member is held compressed in memory
+// until it is written; nothing else is. ZIP64 records are used as soon as a
+// size or an offset needs them, so archives over 4 GiB work. Output is
+// byte-for-byte reproducible (fixed 1980-01-01 timestamps).
 
 #include <cstddef>
 #include <cstdint>
@@ -27,7 +32,10 @@ struct write_options {
   // on one thread; level 3 gives 74.6 MB (1.035x) in 0.32 s, 0.18 s on two.
   int level = 3;
   unsigned threads = 0;      // 0: all cores
-  std::size_t chunk_bytes = std::size_t{1} << 20;  // uncompressed bytes per parallel chunk
+  // Uncompressed bytes per parallel chunk (1 KiB to 256 MiB). On the g=10
+  // dataset at level 3: 74.9 MB with 256 KiB chunks, 74.6 MB with 1 MiB,
+  // 74.5 MB with 4 MiB; 1 MiB keeps every core busy on small members too.
+  std::size_t chunk_bytes = std::size_t{1} << 20;
 };
 
 // Produces the array's data in order, calling `sink` with consecutive pieces
@@ -35,6 +43,7 @@ struct write_options {
 // without holding it in memory.
 using data_source = std::function<void(const std::function<void(std::span<const std::byte>)>& sink)>;
 
+// Not thread-safe: one thread adds members (compression uses its own threads).
 class writer {
  public:
   // Writes to `fd` (positioned at 0, opened for writing). Does not own it.

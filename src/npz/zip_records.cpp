@@ -8,6 +8,9 @@
 namespace eisgrid::npz::detail {
 namespace {
 
+// A ZIP64 field with both sizes: its 4-byte header and two 64-bit values.
+constexpr std::uint16_t k_local_zip64_size = 4 + 2 * 8;
+
 [[nodiscard]] bool needs_zip64(std::uint64_t v) noexcept { return v >= k_zip64_marker32; }
 [[nodiscard]] std::uint32_t field32(std::uint64_t v) noexcept {
   return needs_zip64(v) ? k_zip64_marker32 : static_cast<std::uint32_t>(v);
@@ -35,11 +38,11 @@ std::vector<std::byte> encode_local_header(const entry_record& entry) {
   sink.u32(zip64 ? k_zip64_marker32 : static_cast<std::uint32_t>(entry.compressed_size));
   sink.u32(zip64 ? k_zip64_marker32 : static_cast<std::uint32_t>(entry.uncompressed_size));
   sink.u16(static_cast<std::uint16_t>(entry.file_name.size()));
-  sink.u16(zip64 ? 4 + 16 : 0);
+  sink.u16(zip64 ? k_local_zip64_size : 0);
   sink.text(entry.file_name);
   if (zip64) {
     sink.u16(k_zip64_extra_id);
-    sink.u16(16);
+    sink.u16(k_local_zip64_size - 4);
     sink.u64(entry.uncompressed_size);
     sink.u64(entry.compressed_size);
   }
