@@ -226,6 +226,21 @@ open(sys.argv[1], 'wb').write(out)
   EXPECT_EQ(error_of(testing::read_bytes(dir / "o.npz")), "cannot read 'x.npz': members 'a.npy' and 'b.npy' overlap");
 }
 
+// Regression (found by the flip test under ASan): a deflated member whose
+// .npy preamble claims fewer bytes than the 12 first inflated made the header
+// reader ask for a negative length and write past its buffer.
+TEST(npz_corrupt, header_shorter_than_the_length_probe) {
+  scratch_dir dir;
+  const auto result = testing::run_python(dir, R"py(
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[1], 'w', compression=zipfile.ZIP_DEFLATED) as z:
+    z.writestr('a.npy', b'\x93NUMPY\x01\x00\x00\x00' + b'x' * 50)
+)py", {(dir / "p.npz").string()});
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_EQ(error_of(testing::read_bytes(dir / "p.npz")),
+            "cannot read 'x.npz': member 'a.npy': malformed .npy header: expected '{' at offset 0");
+}
+
 TEST(npz_corrupt, names_file_and_member_for_damaged_deflate_data) {
   std::vector<std::byte> bad = small_archive(compression::deflate);
   const std::size_t central = central_entry(bad, "spectrum.npy");
