@@ -166,6 +166,9 @@ catalog::catalog(std::unique_ptr<connection> db) : db_(std::move(db)) { migrate(
 
 catalog catalog::open(const std::filesystem::path& data_root, const std::string& url) {
   if (is_postgres_url(url)) return catalog(std::make_unique<pg_connection>(url));
+  if (url.find("://") != std::string::npos) {
+    throw error(error_kind::usage, "unsupported catalog URL '" + url + "': use postgresql://... or a SQLite file path");
+  }
   std::filesystem::path file;
   if (url.empty()) {
     std::error_code ec;

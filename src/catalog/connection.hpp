@@ -95,6 +95,9 @@ class connection {
   virtual query_result query(std::string_view sql, const params& values = {}) = 0;
   // Runs a script of statements without parameters (migrations).
   virtual void execute_script(std::string_view sql) = 0;
+  // Closes the connection now; throws error(io) if the engine reports a
+  // failure. Later calls do nothing; the destructor closes without throwing.
+  virtual void close() = 0;
 };
 
 // Rolls back unless committed; the destructor never throws.

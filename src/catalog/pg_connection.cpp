@@ -78,6 +78,12 @@ pg_connection::pg_connection(const std::string& url) {
 
 pg_connection::~pg_connection() { PQfinish(conn_); }
 
+// PQfinish reports nothing: the server ends the session on its side.
+void pg_connection::close() {
+  PQfinish(conn_);
+  conn_ = nullptr;
+}
+
 void pg_connection::begin(const principal& who, bool) {
   const char* role = who.role == principal::kind::admin  ? k_pg_role_admin
                      : who.role == principal::kind::user ? k_pg_role_user
@@ -94,6 +100,7 @@ void pg_connection::begin(const principal& who, bool) {
 void pg_connection::commit() { execute_script("COMMIT"); }
 
 void pg_connection::rollback() noexcept {
+  if (!conn_) return;
   result_ptr r(PQexec(conn_, "ROLLBACK"));
 }
 
@@ -102,6 +109,7 @@ void pg_connection::set_local(std::string_view name, const std::string& value) {
 }
 
 query_result pg_connection::query(std::string_view sql, const params& values) {
+  if (!conn_) throw error(error_kind::internal, "catalog: the connection is closed");
   std::vector<std::string> texts(values.size());
   std::vector<const char*> pointers(values.size(), nullptr);
   for (std::size_t i = 0; i < values.size(); ++i) {
@@ -146,6 +154,7 @@ query_result pg_connection::query(std::string_view sql, const params& values) {
 }
 
 void pg_connection::execute_script(std::string_view sql) {
+  if (!conn_) throw error(error_kind::internal, "catalog: the connection is closed");
   const std::string text(sql);
   result_ptr r(PQexec(conn_, text.c_str()));
   const auto status = r ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;

@@ -37,6 +37,7 @@ class pg_connection final : public connection {
   void set_local(std::string_view name, const std::string& value) override;
   query_result query(std::string_view sql, const params& values = {}) override;
   void execute_script(std::string_view sql) override;
+  void close() override;
 
  private:
   pg_conn* conn_ = nullptr;

@@ -65,15 +65,23 @@ sqlite_connection::sqlite_connection(const std::filesystem::path& file) : file_(
 
 sqlite_connection::~sqlite_connection() { sqlite3_close_v2(db_); }
 
+void sqlite_connection::close() {
+  if (!db_) return;
+  const int rc = sqlite3_close(db_);
+  if (rc != SQLITE_OK) throw error(error_kind::io, "cannot close catalog '" + file_.string() + "': " + sqlite3_errmsg(db_));
+  db_ = nullptr;
+}
+
 void sqlite_connection::begin(const principal&, bool write) { execute_script(write ? "BEGIN IMMEDIATE" : "BEGIN"); }
 
 void sqlite_connection::commit() { execute_script("COMMIT"); }
 
 void sqlite_connection::rollback() noexcept {
-  if (!sqlite3_get_autocommit(db_)) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  if (db_ && !sqlite3_get_autocommit(db_)) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
 }
 
 query_result sqlite_connection::query(std::string_view sql, const params& values) {
+  if (!db_) throw error(error_kind::internal, "catalog: the connection is closed");
   sqlite3_stmt* raw = nullptr;
   int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &raw, nullptr);
   if (rc != SQLITE_OK) fail(db_, rc, "catalog: cannot prepare statement");
@@ -106,6 +114,7 @@ query_result sqlite_connection::query(std::string_view sql, const params& values
 }
 
 void sqlite_connection::execute_script(std::string_view sql) {
+  if (!db_) throw error(error_kind::internal, "catalog: the connection is closed");
   char* message = nullptr;
   const std::string text(sql);
   const int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &message);

@@ -28,6 +28,7 @@ class sqlite_connection final : public connection {
   void set_local(std::string_view, const std::string&) override {}
   query_result query(std::string_view sql, const params& values = {}) override;
   void execute_script(std::string_view sql) override;
+  void close() override;
 
  private:
   sqlite3* db_ = nullptr;

@@ -56,6 +56,7 @@ TEST_F(catalog_commands, user_add_prints_the_key_once_on_the_last_line) {
   EXPECT_FALSE(cat.authenticate(key).has_value());
   EXPECT_TRUE(std::regex_search(eisgrid("user list" + data_).output, std::regex("alice +0 ")));
   EXPECT_EQ(eisgrid("user revoke nobody" + data_).exit_code, 1);
+  EXPECT_EQ(eisgrid("user list --db mysql://localhost/x" + data_).exit_code, 2);
 }
 
 TEST_F(catalog_commands, compute_registers_its_result_for_the_user_who_ran_it) {

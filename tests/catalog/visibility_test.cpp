@@ -432,6 +432,16 @@ TEST_P(catalog_visibility, migrations_run_once_and_again_change_nothing) {
   EXPECT_EQ(db.query("SELECT count(*) FROM schema_migrations").rows.at(0).get_int(0), newest);
 }
 
+TEST_P(catalog_visibility, a_closed_connection_refuses_queries) {
+  auto engine = test_support::make_engine(GetParam());
+  engine->reset();
+  auto& db = engine->server().db();
+  db.close();
+  db.close();
+  EXPECT_THROW(db.query("SELECT 1"), eisgrid::error);
+  db.rollback();
+}
+
 INSTANTIATE_TEST_SUITE_P(engines, catalog_visibility, ::testing::Values("sqlite", "postgresql"),
                          [](const auto& info) { return info.param; });
 
