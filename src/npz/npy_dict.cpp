@@ -5,6 +5,7 @@
 #include <string>
 
 #include "base/error.hpp"
+#include "npz/unicode.hpp"
 
 namespace eisgrid::npz::detail {
 namespace {
@@ -57,7 +58,7 @@ class dict_parser {
       } else if (key == "descr" || key == "fortran_order" || key == "shape") {
         malformed("repeated key '" + key + "'");
       } else {
-        malformed("unexpected key '" + key + "'");
+        malformed("unexpected key '" + printable(key) + "'");
       }
       if (!accept(',')) break;
     }
@@ -164,9 +165,9 @@ dtype parse_descr(std::string_view descr) {
     }
   }
   if (!descr.empty() && descr.front() == '>') {
-    throw error(error_kind::invalid_input, "big-endian data ('" + std::string(descr) + "') is not supported");
+    throw error(error_kind::invalid_input, "big-endian data ('" + printable(descr) + "') is not supported");
   }
-  throw error(error_kind::invalid_input, "unsupported dtype '" + std::string(descr) + "'");
+  throw error(error_kind::invalid_input, "unsupported dtype '" + printable(descr) + "'");
 }
 
 array_header parse_npy_dict(std::string_view text) { return dict_parser(text).parse(); }

@@ -49,7 +49,7 @@ std::size_t element_size(std::string_view descr) {
 pickle_object decode_element(std::string_view descr, char byte_order, std::string_view raw) {
   const bool big_endian = byte_order == '>';
   const std::size_t size = element_size(descr);
-  if (size == 0 || raw.size() != size) pickle_error("a numpy value of dtype '" + std::string(descr) + "'");
+  if (size == 0 || raw.size() != size) pickle_error("a numpy value of dtype '" + printable(descr) + "'");
   pickle_object out;
   switch (descr[0]) {
     case 'f':

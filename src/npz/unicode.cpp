@@ -95,4 +95,11 @@ std::string encode_utf8(std::u32string_view code_points, std::string_view what) 
   return out;
 }
 
+std::string printable(std::string_view text, std::size_t max_bytes) {
+  std::string out;
+  for (char c : text.substr(0, max_bytes)) out.push_back(c >= 0x20 && c < 0x7F ? c : '?');
+  if (text.size() > max_bytes) out += "...";
+  return out;
+}
+
 }  // namespace eisgrid::npz::detail

@@ -3,6 +3,7 @@
 // code units and JSON text must be valid UTF-8, so overlong forms, surrogates
 // and values past U+10FFFF are refused rather than passed through.
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -17,5 +18,10 @@ namespace eisgrid::npz::detail {
 
 // Checks `utf8` without converting it; same errors as decode_utf8.
 void validate_utf8(std::string_view utf8, std::string_view what);
+
+// `text` from an untrusted file made safe to quote in an error message (which
+// may end up in a JSON body): bytes outside printable ASCII become '?', and
+// anything past `max_bytes` becomes "...".
+[[nodiscard]] std::string printable(std::string_view text, std::size_t max_bytes = 80);
 
 }  // namespace eisgrid::npz::detail

@@ -199,6 +199,15 @@ TEST(npz_pickle, refuses_other_globals) {
   EXPECT_NE(pickle_error("\x80\x02"sv "cnumpy\ndtype\n."sv).find("used as a value"sv), std::string::npos);
 }
 
+TEST(npz_pickle, quotes_hostile_names_safely) {
+  // Error messages end up in JSON bodies: bytes from the file must not make them invalid UTF-8.
+  const std::string message = pickle_error("\x80\x02" "c\xff\xfe\nsystem\n."sv);
+  EXPECT_EQ(message, "pickle refers to '??.system', which eisgrid does not load");
+  EXPECT_NO_THROW((void)json(message).dump());
+  const std::string long_name = pickle_error(std::string("\x80\x02" "c") + std::string(200, 'm') + "\nx\n.");
+  EXPECT_NE(long_name.find("...'"), std::string::npos) << long_name;
+}
+
 TEST(npz_pickle, bounds_deep_nesting_and_bombs) {
   // 5000 MARKs: over the nesting limit long before memory matters.
   EXPECT_NE(pickle_error(std::string("\x80\x02"sv) + std::string(5000, '(')).find("nested deeper"sv), std::string::npos);
