@@ -1,0 +1,211 @@
+// Nyquist (−Im Z against Re Z, equal axes) and Bode (|Z| and phase against log f) plots with uPlot.
+
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+
+export interface PlotSeries {
+  label: string;
+  color: string;
+  dash?: number[];
+  width?: number;
+  /** rows [real, imag, magnitude, phase°] per frequency */
+  rows: (number | null)[][];
+}
+
+// Okabe–Ito colours, distinguishable with common colour-vision deficiencies; the reference is black.
+export const SERIES_COLORS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#8C6D1F', '#7F3C8D'];
+export const REFERENCE_COLOR = '#222222';
+
+const AXIS_FONT = '12px system-ui, sans-serif';
+const LABEL_FONT = 'bold 12px system-ui, sans-serif';
+
+function axisStyle() {
+  return {
+    stroke: '#333',
+    font: AXIS_FONT,
+    labelFont: LABEL_FONT,
+    grid: { stroke: '#e2e2e2', width: 1 },
+    ticks: { stroke: '#bbb', width: 1 },
+  };
+}
+
+function num(v: number | null | undefined): number | null {
+  return v == null || !Number.isFinite(v) ? null : v;
+}
+
+/** Equal-axes ranges: one Ω per pixel on both axes, holding [x0,x1]×[y0,y1] and centred on it. */
+export function equalAxesRanges(
+  x0: number,
+  x1: number,
+  y0: number,
+  y1: number,
+  width: number,
+  height: number,
+): { x: [number, number]; y: [number, number] } {
+  const xs = Math.max(x1 - x0, 1e-12);
+  const ys = Math.max(y1 - y0, 1e-12);
+  const upp = Math.max(xs / Math.max(width, 1), ys / Math.max(height, 1));
+  const xc = (x0 + x1) / 2;
+  const yc = (y0 + y1) / 2;
+  const hw = (upp * width) / 2;
+  const hh = (upp * height) / 2;
+  return { x: [xc - hw, xc + hw], y: [yc - hh, yc + hh] };
+}
+
+function polyline(u: uPlot, seriesIdx: number): uPlot.Series.Paths {
+  const data = u.data[seriesIdx] as unknown as [number[], (number | null)[]];
+  const [xs, ys] = data;
+  const p = new Path2D();
+  let pen = false;
+  for (let i = 0; i < xs.length; i++) {
+    const x = xs[i];
+    const y = ys[i];
+    if (x == null || y == null) {
+      pen = false;
+      continue;
+    }
+    const px = u.valToPos(x, 'x', true);
+    const py = u.valToPos(y, 'y', true);
+    if (pen) p.lineTo(px, py);
+    else p.moveTo(px, py);
+    pen = true;
+  }
+  return { stroke: p, fill: null, clip: null, flags: 0 } as uPlot.Series.Paths;
+}
+
+export interface PlotHandle {
+  destroy(): void;
+  resize(width: number): void;
+}
+
+/** Nyquist plot: −Im Z against Re Z with equal scales on both axes. */
+export function nyquistPlot(el: HTMLElement, series: PlotSeries[], width: number, height: number): PlotHandle {
+  const data: any[] = [null];
+  let x0 = 0;
+  let x1 = 0;
+  let y0 = 0;
+  let y1 = 0;
+  for (const s of series) {
+    const re: (number | null)[] = [];
+    const negIm: (number | null)[] = [];
+    for (const r of s.rows) {
+      const a = num(r[0]);
+      const b = r[1] == null ? null : num(-(r[1] as number));
+      re.push(a);
+      negIm.push(b);
+      if (a != null && b != null) {
+        x0 = Math.min(x0, a);
+        x1 = Math.max(x1, a);
+        y0 = Math.min(y0, b);
+        y1 = Math.max(y1, b);
+      }
+    }
+    data.push([re, negIm]);
+  }
+  const pad = 0.04 * Math.max(x1 - x0, y1 - y0, 1);
+  x1 += pad;
+  y1 += pad;
+  if (x0 < 0) x0 -= pad;
+  if (y0 < 0) y0 -= pad;
+  const fit = (u: uPlot) => {
+    const r = equalAxesRanges(x0, x1, y0, y1, u.bbox.width, u.bbox.height);
+    u.batch(() => {
+      u.setScale('x', { min: r.x[0], max: r.x[1] });
+      u.setScale('y', { min: r.y[0], max: r.y[1] });
+    });
+  };
+  const opts: uPlot.Options = {
+    mode: 2,
+    width,
+    height,
+    legend: { show: false },
+    cursor: { show: false },
+    scales: {
+      x: { time: false, auto: false, range: [x0, x1] },
+      y: { auto: false, range: [y0, y1] },
+    },
+    axes: [
+      { ...axisStyle(), label: 'Re Z [Ω]', size: 40, labelSize: 20 },
+      { ...axisStyle(), label: '−Im Z [Ω]', size: 60, labelSize: 20 },
+    ],
+    series: [
+      {},
+      ...series.map((s) => ({
+        label: s.label,
+        stroke: s.color,
+        width: s.width ?? 2,
+        dash: s.dash,
+        facets: [
+          { scale: 'x', auto: false },
+          { scale: 'y', auto: false },
+        ],
+        paths: polyline,
+        points: { show: false },
+      })),
+    ] as uPlot.Series[],
+    hooks: { ready: [fit], setSize: [fit] },
+  };
+  const u = new uPlot(opts, data as uPlot.AlignedData, el);
+  return {
+    destroy: () => u.destroy(),
+    resize: (w: number) => u.setSize({ width: w, height }),
+  };
+}
+
+/** Bode plot: one column of the spectrum (magnitude or phase) against log frequency. */
+export function bodePlot(
+  el: HTMLElement,
+  kind: 'magnitude' | 'phase',
+  freqs: number[],
+  series: PlotSeries[],
+  width: number,
+  height: number,
+): PlotHandle {
+  const col = kind === 'magnitude' ? 2 : 3;
+  const data: (number | null)[][] = [freqs];
+  for (const s of series) data.push(s.rows.map((r) => num(r[col])));
+  const opts: uPlot.Options = {
+    width,
+    height,
+    legend: { show: false },
+    cursor: { drag: { x: false, y: false }, points: { size: 6 } },
+    scales: {
+      x: { time: false, distr: 3 },
+      y: kind === 'magnitude' ? { distr: 3 } : { auto: true },
+    },
+    axes: [
+      { ...axisStyle(), label: 'Frequency [Hz]', size: 40, labelSize: 20, values: (_u, v) => v.map(logTick) },
+      {
+        ...axisStyle(),
+        label: kind === 'magnitude' ? '|Z| [Ω]' : 'Phase [°]',
+        size: 60,
+        labelSize: 20,
+        values: kind === 'magnitude' ? (_u, v) => v.map(logTick) : undefined,
+      },
+    ],
+    series: [
+      { label: 'Frequency' },
+      ...series.map((s) => ({
+        label: s.label,
+        stroke: s.color,
+        width: s.width ?? 2,
+        dash: s.dash,
+        points: { show: false },
+      })),
+    ],
+  };
+  const u = new uPlot(opts, data as uPlot.AlignedData, el);
+  return {
+    destroy: () => u.destroy(),
+    resize: (w: number) => u.setSize({ width: w, height }),
+  };
+}
+
+function logTick(v: number | null): string {
+  if (v == null) return '';
+  const e = Math.log10(Math.abs(v));
+  if (Math.abs(e - Math.round(e)) > 1e-9) return '';
+  const n = Math.round(e);
+  if (n >= -2 && n <= 4) return String(Number(v.toPrecision(3)));
+  return `1e${n}`;
+}

@@ -1,0 +1,371 @@
+// The new-run form: grid, frequencies (preset or range), reference circuit, metric, keep-K;
+// submits POST /api/compute and follows the job with a progress bar.
+
+import type { Job } from './api';
+import { api, ApiError, getKey } from './api';
+import { PARAM_NAMES, type ParamName } from './circuit';
+import { h, replace } from './dom';
+import { fmtDuration, fmtFreq, fmtInt, fmtNum } from './format';
+import { PRESETS, presetByName } from './presets';
+import { emit, on, state } from './state';
+import { DEFAULT_FORM, fieldOfServerMessage, gridPoints, parseInteger, validateRunForm, type FieldErrors, type RunFormInput } from './validate';
+import { loadDatasets } from './main-shared';
+
+const POLL_MS = 400;
+
+interface TrackedJob {
+  job: Job;
+  label: string;
+  timer: number | null;
+  error: string | null;
+}
+
+const tracked: TrackedJob[] = [];
+let jobsArea: HTMLElement | null = null;
+let form: RunFormInput = structuredClone(DEFAULT_FORM);
+
+function jobText(t: TrackedJob): string {
+  const j = t.job;
+  const pct = `${Math.floor((j.progress ?? 0) * 100)}%`;
+  switch (j.state) {
+    case 'queued':
+      return 'Queued…';
+    case 'running':
+      return `Running: ${pct} (${fmtInt(j.done)} of ${fmtInt(j.total)} points${j.rate ? `, ${fmtInt(j.rate)} points/s` : ''}${
+        j.eta_seconds != null ? `, about ${fmtDuration(j.eta_seconds)} left` : ''
+      })`;
+    case 'done':
+      return `Done: ${fmtInt(j.total)} points swept${j.dataset ? `; saved as ${j.dataset.filename}` : ''}.`;
+    case 'failed':
+      return `Failed: ${j.error ?? t.error ?? 'unknown error'}`;
+    case 'cancelled':
+      return 'Cancelled.';
+    default:
+      return String(j.state);
+  }
+}
+
+function renderJobs(): void {
+  const chip = document.getElementById('jobs-chip');
+  const active = tracked.filter((t) => t.job.state === 'queued' || t.job.state === 'running');
+  if (chip) {
+    chip.hidden = active.length === 0;
+    replace(chip, active.length ? h('a', { href: '#/new' }, `${active.length} run${active.length > 1 ? 's' : ''} in progress`) : null);
+  }
+  if (!jobsArea || !jobsArea.isConnected) return;
+  if (tracked.length === 0) {
+    replace(jobsArea, null);
+    return;
+  }
+  replace(
+    jobsArea,
+    h('h3', { id: 'jobs-h' }, 'Runs'),
+    h(
+      'ul',
+      { class: 'job-list', 'aria-labelledby': 'jobs-h' },
+      [...tracked].reverse().map((t) => {
+        const j = t.job;
+        const live = j.state === 'queued' || j.state === 'running';
+        const pid = `job-progress-${j.id}`;
+        return h(
+          'li',
+          { class: `job job-${j.state}`, 'data-job-id': String(j.id), 'data-state': j.state },
+          h('div', { class: 'job-head' }, h('strong', null, t.label)),
+          h('label', { for: pid, class: 'sr-only' }, `Progress of ${t.label}`),
+          h('progress', { id: pid, class: 'job-progress', max: 1, value: j.state === 'done' ? 1 : (j.progress ?? 0) }),
+          h('p', { class: `job-text${j.state === 'failed' ? ' error' : ''}`, role: 'status', 'aria-live': 'polite' }, jobText(t)),
+          h(
+            'div',
+            { class: 'job-actions' },
+            live
+              ? h(
+                  'button',
+                  {
+                    type: 'button',
+                    class: 'btn btn-small',
+                    onclick: async () => {
+                      try {
+                        await api.cancelJob(j.id);
+                      } catch (e) {
+                        t.error = (e as Error).message;
+                      }
+                      void poll(t);
+                    },
+                  },
+                  'Cancel',
+                )
+              : null,
+            j.state === 'done' && j.dataset
+              ? h('a', { class: 'btn btn-small btn-primary', href: `#/dataset/${encodeURIComponent(j.dataset.filename)}` }, 'Open dataset')
+              : null,
+          ),
+        );
+      }),
+    ),
+  );
+}
+
+async function poll(t: TrackedJob): Promise<void> {
+  try {
+    const r = await api.job(t.job.id);
+    t.job = r.job;
+  } catch (e) {
+    t.error = (e as Error).message;
+    if (e instanceof ApiError && (e.status === 404 || e.status === 401)) {
+      t.job = { ...t.job, state: 'failed', error: t.error };
+    }
+  }
+  const live = t.job.state === 'queued' || t.job.state === 'running';
+  if (!live) {
+    if (t.timer != null) window.clearInterval(t.timer);
+    t.timer = null;
+    if (t.job.state === 'done') {
+      state.highlight = t.job.dataset?.filename ?? null;
+      await loadDatasets();
+    }
+  }
+  renderJobs();
+}
+
+function track(job: Job, label: string): void {
+  const t: TrackedJob = { job, label, timer: null, error: null };
+  tracked.push(t);
+  t.timer = window.setInterval(() => void poll(t), POLL_MS);
+  renderJobs();
+  void poll(t);
+}
+
+on('auth', () => renderJobs());
+
+export function renderRunForm(root: HTMLElement): void {
+  document.title = 'New run · eisgrid';
+  const errs: Record<string, HTMLElement> = {};
+  const inputs: Record<string, HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement> = {};
+
+  function field(name: string, label: string, control: HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement, hint?: string | HTMLElement) {
+    const id = `run-${name}`;
+    control.id = id;
+    control.setAttribute('name', name);
+    const errId = `${id}-error`;
+    const hintId = `${id}-hint`;
+    control.setAttribute('aria-describedby', [hint ? hintId : '', errId].filter(Boolean).join(' '));
+    inputs[name] = control;
+    errs[name] = h('span', { class: 'field-error', id: errId });
+    return h(
+      'div',
+      { class: 'field', 'data-field': name },
+      h('label', { for: id }, label),
+      control,
+      hint ? h('span', { class: 'hint', id: hintId }, hint) : null,
+      errs[name],
+    );
+  }
+
+  const gridHint = h('span', null);
+  const updateGridHint = () => {
+    const g = parseInteger(inputs.grid.value);
+    gridHint.textContent = g != null && g >= 2 ? `${fmtInt(gridPoints(g))} grid points (g⁵)` : 'g⁵ grid points';
+  };
+
+  const txt = (value: string, extra: Record<string, unknown> = {}) => h('input', { type: 'text', value, autocomplete: 'off', ...extra });
+
+  const presetSel = h(
+    'select',
+    null,
+    PRESETS.map((p) =>
+      h(
+        'option',
+        { value: p.name, selected: form.preset === p.name },
+        `${p.label}: ${fmtFreq(p.fmin)} – ${fmtFreq(p.fmax)}, ${p.points} points${p.spacing === 'linear' ? ', linear' : ''}`,
+      ),
+    ),
+    h('option', { value: 'custom', selected: form.preset === 'custom' }, 'Custom range…'),
+  );
+  const spacingSel = h(
+    'select',
+    null,
+    h('option', { value: 'log', selected: form.spacing === 'log' }, 'log'),
+    h('option', { value: 'linear', selected: form.spacing === 'linear' }, 'linear'),
+  );
+  const metricSel = h(
+    'select',
+    null,
+    h('option', { value: 'mae', selected: form.metric === 'mae' }, 'mae: mean |ΔZ| [Ω]'),
+    h('option', { value: 'rmse', selected: form.metric === 'rmse' }, 'rmse: √(mean |ΔZ|²) [Ω]'),
+    h('option', { value: 'relative', selected: form.metric === 'relative' }, 'relative: mean |ΔZ|/|Zref|'),
+  );
+
+  const customBox = h('div', { class: 'custom-freq' });
+  const formMsg = h('div', { class: 'form-msg', id: 'run-form-msg', role: 'alert' });
+  const submitBtn = h('button', { type: 'submit', class: 'btn btn-primary', id: 'run-submit' }, 'Start run');
+  jobsArea = h('section', { class: 'panel jobs', id: 'jobs', 'aria-live': 'polite' });
+
+  const refFields = PARAM_NAMES.map((n: ParamName) => {
+    const cap = n === 'Ca' || n === 'Cb';
+    const label = `${n} [${cap ? 'µF' : 'Ω'}]`;
+    return field(n, label, txt(form.ref[n], { inputmode: 'decimal' }));
+  });
+
+  const formEl = h(
+    'form',
+    { class: 'run-form', id: 'run-form', novalidate: true },
+    h(
+      'fieldset',
+      null,
+      h('legend', null, 'Grid'),
+      field('grid', 'Grid size (points per axis)', txt(form.grid, { inputmode: 'numeric' }), gridHint),
+      field('keep', 'Keep best rows', txt(form.keep), 'a number of rows, or “all”'),
+      field('metric', 'Residual norm', metricSel),
+    ),
+    h(
+      'fieldset',
+      null,
+      h('legend', null, 'Frequencies'),
+      field('preset', 'Preset', presetSel),
+      customBox,
+    ),
+    h(
+      'fieldset',
+      { class: 'ref-fieldset' },
+      h('legend', null, 'Reference circuit'),
+      h('div', { class: 'ref-grid' }, refFields),
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'btn btn-small btn-link',
+          onclick: () => {
+            for (const n of PARAM_NAMES) inputs[n].value = DEFAULT_FORM.ref[n];
+          },
+        },
+        'Reset to defaults (5005 Ω, 25.05 µF)',
+      ),
+    ),
+    h(
+      'fieldset',
+      null,
+      h('legend', null, 'Output (optional)'),
+      field('output', 'File name', txt(form.output, { placeholder: 'grid_5_freq_0.1_100000.npz' }), 'letters, digits, . _ - and ending in .npz'),
+      field('description', 'Description', h('textarea', { rows: 2 }, form.description)),
+    ),
+    h('div', { class: 'form-actions' }, submitBtn, formMsg),
+  );
+
+  // Custom frequency fields live inside customBox and are shown only for "custom".
+  const fminF = field('fmin', 'Lowest frequency [Hz]', txt(form.fmin, { inputmode: 'decimal' }));
+  const fmaxF = field('fmax', 'Highest frequency [Hz]', txt(form.fmax, { inputmode: 'decimal' }));
+  const pointsF = field('points', 'Points', txt(form.points, { inputmode: 'numeric' }));
+  const spacingF = field('spacing', 'Spacing', spacingSel);
+  replace(customBox, fminF, fmaxF, pointsF, spacingF);
+  const syncPreset = () => {
+    const p = presetByName(presetSel.value);
+    const custom = presetSel.value === 'custom';
+    customBox.hidden = !custom;
+    if (p) {
+      inputs.fmin.value = String(p.fmin);
+      inputs.fmax.value = String(p.fmax);
+      inputs.points.value = String(p.points);
+      inputs.spacing.value = p.spacing;
+    }
+  };
+  presetSel.addEventListener('change', syncPreset);
+  inputs.grid.addEventListener('input', updateGridHint);
+  syncPreset();
+  updateGridHint();
+
+  function read(): RunFormInput {
+    const ref = {} as Record<ParamName, string>;
+    for (const n of PARAM_NAMES) ref[n] = inputs[n].value;
+    return {
+      grid: inputs.grid.value,
+      preset: inputs.preset.value,
+      fmin: inputs.fmin.value,
+      fmax: inputs.fmax.value,
+      points: inputs.points.value,
+      spacing: inputs.spacing.value,
+      ref,
+      metric: inputs.metric.value,
+      keep: inputs.keep.value,
+      output: inputs.output.value,
+      description: inputs.description.value,
+    };
+  }
+
+  function showErrors(e: FieldErrors): void {
+    let first: HTMLElement | null = null;
+    for (const [name, el] of Object.entries(errs)) {
+      const msg = e[name];
+      el.textContent = msg ?? '';
+      if (msg) {
+        inputs[name].setAttribute('aria-invalid', 'true');
+        first ??= inputs[name];
+      } else inputs[name].removeAttribute('aria-invalid');
+    }
+    first?.focus();
+  }
+
+  formEl.addEventListener('input', () => {
+    form = read();
+  });
+
+  formEl.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    form = read();
+    formMsg.className = 'form-msg';
+    formMsg.textContent = '';
+    const v = validateRunForm(form);
+    if (!v.ok) {
+      showErrors(v.errors);
+      const n = Object.keys(v.errors).length;
+      formMsg.className = 'form-msg error';
+      formMsg.textContent = `Please correct ${n === 1 ? 'the field' : `the ${n} fields`} marked above.`;
+      return;
+    }
+    showErrors({});
+    if (!getKey()) {
+      formMsg.className = 'form-msg error';
+      formMsg.textContent = 'Sign in with an API key (top right) to start a run.';
+      return;
+    }
+    submitBtn.disabled = true;
+    formMsg.textContent = 'Starting…';
+    try {
+      const r = await api.compute(v.request);
+      formMsg.className = 'form-msg ok';
+      formMsg.textContent = 'Run started.';
+      const g = v.request.grid;
+      const freq = v.request.preset ? v.request.preset : `${fmtNum(v.request.fmin!)}–${fmtNum(v.request.fmax!)} Hz`;
+      track(r.job, `Grid ${g} (${fmtInt(gridPoints(g))} points), ${freq}, ${v.request.metric}${v.request.output ? `, ${v.request.output}` : ''}`);
+    } catch (e) {
+      const msg = (e as Error).message;
+      formMsg.className = 'form-msg error';
+      formMsg.textContent = `The server refused the run: ${msg}`;
+      const fieldName = fieldOfServerMessage(msg);
+      if (fieldName && errs[fieldName]) {
+        showErrors({ [fieldName]: msg });
+        if (fieldName === 'fmin' || fieldName === 'fmax' || fieldName === 'points' || fieldName === 'spacing') customBox.hidden = false;
+      }
+    } finally {
+      submitBtn.disabled = false;
+    }
+  });
+
+  replace(
+    root,
+    h(
+      'article',
+      { class: 'run-view' },
+      h('header', { class: 'view-head' }, h('h2', null, 'New run'), h('a', { class: 'btn', href: '#/' }, 'Close')),
+      h(
+        'p',
+        { class: 'hint' },
+        'Sweeps every parameter set of a g⁵ grid (Rsh, Ra, Rb 10–10000 Ω; Ca, Cb 0.1–50 µF, log-spaced) and ranks it against the model spectrum of the reference circuit.',
+        state.user ? null : ' Sign in to start a run.',
+      ),
+      h('section', { class: 'panel' }, formEl),
+      jobsArea,
+    ),
+  );
+  renderJobs();
+  emit('run-form');
+}

@@ -1,0 +1,171 @@
+// Client-side validation of the new-run form. Takes the raw strings of the form, returns either the
+// POST /api/compute body or a message per field. Pure; unit-tested.
+
+import { PARAM_NAMES, type ParamName } from './circuit';
+import { presetByName } from './presets';
+
+export const MAX_GRID = 100;
+export const MAX_POINTS = 10000;
+export const MAX_KEEP = 10_000_000;
+export const NAME_RE = /^[A-Za-z0-9._-]+\.npz$/;
+
+export interface RunFormInput {
+  grid: string;
+  /** a preset name, or "custom" */
+  preset: string;
+  fmin: string;
+  fmax: string;
+  points: string;
+  spacing: string;
+  /** Rsh, Ra, Rb in Ω; Ca, Cb in µF, as typed */
+  ref: Record<ParamName, string>;
+  metric: string;
+  keep: string;
+  output: string;
+  description: string;
+}
+
+export interface ComputeRequest {
+  grid: number;
+  preset?: string;
+  fmin?: number;
+  fmax?: number;
+  points?: number;
+  spacing?: 'log' | 'linear';
+  ref: Record<ParamName, number>;
+  metric: 'mae' | 'rmse' | 'relative';
+  keep: number | 'all';
+  output?: string;
+  description?: string;
+}
+
+export type FieldErrors = Partial<Record<string, string>>;
+
+export const DEFAULT_FORM: RunFormInput = {
+  grid: '5',
+  preset: 'standard',
+  fmin: '0.1',
+  fmax: '100000',
+  points: '100',
+  spacing: 'log',
+  ref: { Rsh: '5005', Ra: '5005', Ca: '25.05', Rb: '5005', Cb: '25.05' },
+  metric: 'mae',
+  keep: '1000',
+  output: '',
+  description: '',
+};
+
+/** A strict decimal or exponent number; rejects "", "1e", "abc", "0x10", "1,5". */
+export function parseNumber(s: string): number | null {
+  const t = s.trim();
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t)) return null;
+  const v = Number(t);
+  return Number.isFinite(v) ? v : null;
+}
+
+export function parseInteger(s: string): number | null {
+  const t = s.trim();
+  if (!/^\+?\d+$/.test(t)) return null;
+  const v = Number(t);
+  return Number.isSafeInteger(v) ? v : null;
+}
+
+export function validateRunForm(f: RunFormInput): { ok: true; request: ComputeRequest } | { ok: false; errors: FieldErrors } {
+  const errors: FieldErrors = {};
+
+  const grid = parseInteger(f.grid);
+  if (grid == null) errors.grid = 'Grid size must be a whole number.';
+  else if (grid < 2 || grid > MAX_GRID) errors.grid = `Grid size must be between 2 and ${MAX_GRID}.`;
+
+  let fmin: number | undefined;
+  let fmax: number | undefined;
+  let points: number | undefined;
+  let spacing: 'log' | 'linear' | undefined;
+  const custom = f.preset === 'custom';
+  if (!custom && !presetByName(f.preset)) errors.preset = 'Choose a frequency preset or a custom range.';
+  if (custom) {
+    const a = parseNumber(f.fmin);
+    const b = parseNumber(f.fmax);
+    if (a == null) errors.fmin = 'Lowest frequency must be a number in Hz.';
+    else if (a <= 0) errors.fmin = 'Lowest frequency must be above 0 Hz.';
+    else fmin = a;
+    if (b == null) errors.fmax = 'Highest frequency must be a number in Hz.';
+    else if (b <= 0) errors.fmax = 'Highest frequency must be above 0 Hz.';
+    else fmax = b;
+    if (fmin != null && fmax != null && fmax <= fmin) errors.fmax = 'Highest frequency must be above the lowest.';
+    const n = parseInteger(f.points);
+    if (n == null) errors.points = 'Number of points must be a whole number.';
+    else if (n < 2 || n > MAX_POINTS) errors.points = `Number of points must be between 2 and ${MAX_POINTS}.`;
+    else points = n;
+    if (f.spacing !== 'log' && f.spacing !== 'linear') errors.spacing = 'Spacing must be log or linear.';
+    else spacing = f.spacing;
+  }
+
+  const ref = {} as Record<ParamName, number>;
+  for (const name of PARAM_NAMES) {
+    const v = parseNumber(f.ref[name] ?? '');
+    const unit = name === 'Ca' || name === 'Cb' ? 'µF' : 'Ω';
+    if (v == null) errors[name] = `${name} must be a number in ${unit}.`;
+    else if (v <= 0) errors[name] = `${name} must be above 0 ${unit}.`;
+    else if (unit === 'Ω' && v > 1e9) errors[name] = `${name} must be at most 1e9 Ω.`;
+    else if (unit === 'µF' && v > 1e6) errors[name] = `${name} must be at most 1e6 µF.`;
+    else ref[name] = unit === 'µF' ? v * 1e-6 : v;
+  }
+
+  const metric = f.metric;
+  if (metric !== 'mae' && metric !== 'rmse' && metric !== 'relative') errors.metric = 'Metric must be mae, rmse or relative.';
+
+  let keep: number | 'all' = 'all';
+  const k = f.keep.trim().toLowerCase();
+  if (k !== 'all' && k !== '') {
+    const n = parseInteger(k);
+    if (n == null) errors.keep = 'Keep must be a whole number of rows, or "all".';
+    else if (n < 1 || n > MAX_KEEP) errors.keep = `Keep must be between 1 and ${MAX_KEEP}, or "all".`;
+    else keep = n;
+  }
+
+  const output = f.output.trim();
+  if (output !== '') {
+    if (output.length > 200) errors.output = 'File name must be at most 200 characters.';
+    else if (!NAME_RE.test(output)) errors.output = 'File name may use letters, digits, ".", "_" and "-", and must end in .npz.';
+  }
+  const description = f.description.trim();
+  if (description.length > 2000) errors.description = 'Description must be at most 2000 characters.';
+
+  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  const request: ComputeRequest = { grid: grid!, ref, metric: metric as ComputeRequest['metric'], keep };
+  if (custom) Object.assign(request, { fmin, fmax, points, spacing });
+  else request.preset = f.preset;
+  if (output) request.output = output;
+  if (description) request.description = description;
+  return { ok: true, request };
+}
+
+/** Which form field a server error message is about, if it names one. */
+export function fieldOfServerMessage(message: string): string | null {
+  const m = message.toLowerCase();
+  const checks: [RegExp, string][] = [
+    [/\bgrid\b/, 'grid'],
+    [/\bfmin\b|lowest frequency|fmin/, 'fmin'],
+    [/\bfmax\b|highest frequency/, 'fmax'],
+    [/\bpoints\b/, 'points'],
+    [/\bspacing\b/, 'spacing'],
+    [/\bpreset\b/, 'preset'],
+    [/\bmetric\b/, 'metric'],
+    [/\bkeep\b/, 'keep'],
+    [/\boutput\b|file name|filename|already exists/, 'output'],
+    [/\bdescription\b/, 'description'],
+    [/\brsh\b/, 'Rsh'],
+    [/\bra\b/, 'Ra'],
+    [/\bca\b/, 'Ca'],
+    [/\brb\b/, 'Rb'],
+    [/\bcb\b/, 'Cb'],
+  ];
+  for (const [re, field] of checks) if (re.test(m)) return field;
+  return null;
+}
+
+/** g^5 grid points. */
+export function gridPoints(g: number): number {
+  return g ** 5;
+}
