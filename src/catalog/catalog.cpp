@@ -284,8 +284,8 @@ void catalog::lock_file(const dataset_input& in) {
 register_outcome catalog::register_dataset(const principal& who, const dataset_input& in, std::optional<row_id> owner) {
   require_writer(who, "register a dataset");
   if (who.role == principal::kind::user) {
-    if (owner && *owner != who.user_id) throw error(error_kind::forbidden, "cannot register a dataset for another user");
-    owner = who.user_id;
+    // Ownerless (shipped) datasets and other users' are the operator's to register.
+    if (owner != who.user_id) throw error(error_kind::forbidden, "cannot register a dataset for another user or without an owner");
   }
   transaction tx(*db_, who, true);
   lock_file(in);

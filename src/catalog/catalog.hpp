@@ -62,9 +62,9 @@ class catalog {
   // Datasets.
   [[nodiscard]] std::vector<dataset_record> list_datasets(const principal& who);
   [[nodiscard]] std::optional<dataset_record> find_dataset(const principal& who, row_id id);
-  // Registers or updates the file's row owned by `owner` (for a user principal:
-  // that user, and any other owner is refused with error(forbidden); for the
-  // administrator: `owner`, empty meaning a shipped, ownerless dataset). Precomputed datasets are public. The configuration
+  // Registers or updates the file's row owned by `owner`, empty meaning a
+  // shipped, ownerless dataset. A user principal may register only rows they
+  // own (anything else is error(forbidden)); the administrator any row. Precomputed datasets are public. The configuration
   // is found or created; one left unused by the update is removed.
   register_outcome register_dataset(const principal& who, const dataset_input& in, std::optional<row_id> owner);
   void set_dataset_description(const principal& who, row_id id, const std::string& description);

@@ -181,7 +181,7 @@ TEST_P(catalog_sync, files_registered_by_compute_keep_their_owner) {
   put(storage::user_generated, "mine.npz", files().small);
   const auto described = eisgrid::catalog::describe_file({dir_.directory(storage::user_generated) / "mine.npz", storage::user_generated});
   ASSERT_TRUE(described.valid) << described.reason;
-  cat.register_dataset(principal::user(alice), described.input, std::nullopt);
+  cat.register_dataset(principal::user(alice), described.input, alice);
   const auto report = sync();
   EXPECT_EQ(report.unchanged, 1) << report.summary();
   EXPECT_EQ(by_name(cat).at("mine.npz").owner_id, alice);

@@ -19,7 +19,7 @@ using eisgrid::dataset::storage;
 namespace {
 
 enum class actor { anon, alice, bob };
-enum class op { select, insert, update, remove };
+enum class op { select, insert, update, remove, tag };
 // Rows of alice (private), of bob (private), and public rows.
 enum class target { alice_row, bob_row, public_row };
 enum class table { datasets, configurations, tags };
@@ -36,8 +36,9 @@ struct visibility_case {
 constexpr auto A = outcome::allowed;
 constexpr auto D = outcome::denied;
 
-// For datasets, "insert" tags a row of the target dataset (what a user adds to
-// a dataset); tags and configurations are checked for select, update, delete.
+// For datasets, "insert" adds a row owned by the target row's owner (a public
+// row has none), and "tag" tags a row of the target dataset; tags and
+// configurations are checked for select, update, delete.
 // For tags, the public row is bob's tag on the public dataset.
 constexpr visibility_case k_cases[] = {
     // datasets
@@ -58,7 +59,7 @@ constexpr visibility_case k_cases[] = {
     {table::datasets, actor::alice, op::select, target::public_row, A},
     {table::datasets, actor::alice, op::insert, target::alice_row, A},
     {table::datasets, actor::alice, op::insert, target::bob_row, D},
-    {table::datasets, actor::alice, op::insert, target::public_row, A},
+    {table::datasets, actor::alice, op::insert, target::public_row, D},
     {table::datasets, actor::alice, op::update, target::alice_row, A},
     {table::datasets, actor::alice, op::update, target::bob_row, D},
     {table::datasets, actor::alice, op::update, target::public_row, D},
@@ -70,13 +71,23 @@ constexpr visibility_case k_cases[] = {
     {table::datasets, actor::bob, op::select, target::public_row, A},
     {table::datasets, actor::bob, op::insert, target::alice_row, D},
     {table::datasets, actor::bob, op::insert, target::bob_row, A},
-    {table::datasets, actor::bob, op::insert, target::public_row, A},
+    {table::datasets, actor::bob, op::insert, target::public_row, D},
     {table::datasets, actor::bob, op::update, target::alice_row, D},
     {table::datasets, actor::bob, op::update, target::bob_row, A},
     {table::datasets, actor::bob, op::update, target::public_row, D},
     {table::datasets, actor::bob, op::remove, target::alice_row, D},
     {table::datasets, actor::bob, op::remove, target::bob_row, A},
     {table::datasets, actor::bob, op::remove, target::public_row, D},
+    // tagging a row of the dataset (an insert into tags that needs the dataset)
+    {table::datasets, actor::anon, op::tag, target::alice_row, D},
+    {table::datasets, actor::anon, op::tag, target::bob_row, D},
+    {table::datasets, actor::anon, op::tag, target::public_row, D},
+    {table::datasets, actor::alice, op::tag, target::alice_row, A},
+    {table::datasets, actor::alice, op::tag, target::bob_row, D},
+    {table::datasets, actor::alice, op::tag, target::public_row, A},
+    {table::datasets, actor::bob, op::tag, target::alice_row, D},
+    {table::datasets, actor::bob, op::tag, target::bob_row, A},
+    {table::datasets, actor::bob, op::tag, target::public_row, A},
     // configurations
     {table::configurations, actor::anon, op::select, target::alice_row, D},
     {table::configurations, actor::anon, op::select, target::bob_row, D},
@@ -138,7 +149,7 @@ constexpr visibility_case k_cases[] = {
 const char* name_of(table t) { return t == table::datasets ? "datasets" : t == table::tags ? "tags" : "configurations"; }
 const char* name_of(actor a) { return a == actor::anon ? "anonymous" : a == actor::alice ? "alice" : "bob"; }
 const char* name_of(op o) {
-  return o == op::select ? "select" : o == op::insert ? "insert" : o == op::update ? "update" : "delete";
+  return o == op::select ? "select" : o == op::insert ? "insert" : o == op::update ? "update" : o == op::tag ? "tag" : "delete";
 }
 const char* name_of(target t) { return t == target::alice_row ? "alice's row" : t == target::bob_row ? "bob's row" : "public row"; }
 std::string describe(const visibility_case& c) {
@@ -154,6 +165,11 @@ struct world {
 
   [[nodiscard]] principal as(actor a) const {
     return a == actor::anon ? principal::anonymous() : principal::user(a == actor::alice ? alice : bob);
+  }
+  // The owner of the target's rows: none for public rows.
+  [[nodiscard]] std::optional<row_id> owner(target r) const {
+    if (r == target::public_row) return std::nullopt;
+    return r == target::alice_row ? alice : bob;
   }
   [[nodiscard]] row_id id(table t, target r) const {
     switch (t) {
@@ -176,12 +192,17 @@ eisgrid::catalog::tag_input tag_on(row_id dataset, const std::string& label) {
   return t;
 }
 
+// A new dataset row like the target: public rows are precomputed datasets.
+eisgrid::catalog::dataset_input inserted_row(target r) {
+  return test_support::fake_dataset("inserted.npz", r == target::public_row ? storage::precomputed : storage::user_generated);
+}
+
 world populate(eisgrid::catalog::catalog& cat) {
   world w;
   w.alice = cat.ensure_user("alice").id;
   w.bob = cat.ensure_user("bob").id;
-  cat.register_dataset(principal::user(w.alice), test_support::fake_dataset("alice.npz", storage::user_generated, 1e4), std::nullopt);
-  cat.register_dataset(principal::user(w.bob), test_support::fake_dataset("bob.npz", storage::user_generated, 2e4), std::nullopt);
+  cat.register_dataset(principal::user(w.alice), test_support::fake_dataset("alice.npz", storage::user_generated, 1e4), w.alice);
+  cat.register_dataset(principal::user(w.bob), test_support::fake_dataset("bob.npz", storage::user_generated, 2e4), w.bob);
   cat.register_dataset(principal::admin(), test_support::fake_dataset("public.npz", storage::precomputed, 3e4), std::nullopt);
   for (const auto& d : cat.list_datasets(principal::admin())) {
     (d.file_name == "alice.npz" ? w.alice_dataset : d.file_name == "bob.npz" ? w.bob_dataset : w.public_dataset) = d.id;
@@ -211,7 +232,10 @@ bool through_api(eisgrid::catalog::catalog& cat, const world& w, const visibilit
         }
         if (c.on == table::configurations) return contains(cat.list_configurations(who), id);
         return contains(cat.list_tags(who), id);
-      case op::insert: cat.add_tag(who, tag_on(id, "matrix")); return true;
+      case op::insert:
+        cat.register_dataset(who, inserted_row(c.row), w.owner(c.row));
+        return true;
+      case op::tag: cat.add_tag(who, tag_on(id, "matrix")); return true;
       case op::update:
         if (c.on == table::datasets) cat.set_dataset_description(who, id, "changed");
         if (c.on == table::configurations) cat.rename_configuration(who, id, "changed");
@@ -237,6 +261,10 @@ bool took_effect(eisgrid::catalog::catalog& cat, const world& w, const visibilit
   switch (c.what) {
     case op::select: return true;
     case op::insert: {
+      const auto rows = cat.list_datasets(admin);
+      return std::any_of(rows.begin(), rows.end(), [](const auto& d) { return d.file_name == "inserted.npz"; });
+    }
+    case op::tag: {
       const auto tags = cat.list_tags(admin, id);
       return std::any_of(tags.begin(), tags.end(), [](const auto& t) { return t.tag.label == "matrix" || t.tag.label == "raw"; });
     }
@@ -276,7 +304,18 @@ bool through_sql(eisgrid::catalog::connection& db, const world& w, const visibil
       case op::select:
         allowed = db.query("SELECT count(*) FROM " + tbl + " WHERE id = ?", {id}).rows.at(0).get_int(0) == 1;
         break;
-      case op::insert:
+      case op::insert: {
+        const bool public_row = c.row == target::public_row;
+        const auto owner = w.owner(c.row);
+        allowed = db.query("INSERT INTO circuit_npz_datasets (owner_id, file_name, storage_location, file_path, n_frequencies, "
+                           "n_parameter_sets, n_spectra, file_size, file_hash, short_hash, computation_metadata, is_public) "
+                           "VALUES (?, 'inserted.npz', ?, 'x', 1, 1, 1, 1, repeat('a', 64), repeat('a', 16), '{}', ?)",
+                           {owner ? eisgrid::catalog::param(*owner) : eisgrid::catalog::null_param(),
+                            std::string(public_row ? "precomputed" : "user_generated"), public_row})
+                      .affected == 1;
+        break;
+      }
+      case op::tag:
         allowed = db.query("INSERT INTO tagged_npz_models (owner_id, dataset_id, rank_index, rsh, ra, ca, rb, cb, label) "
                            "VALUES (eisgrid_current_user_id(), ?, 0, 1, 1, 1, 1, 1, 'raw')",
                            {id})
@@ -369,22 +408,23 @@ TEST_P(catalog_visibility, configurations_are_stored_once_and_never_orphaned) {
   auto engine = test_support::make_engine(GetParam());
   engine->reset();
   auto& cat = engine->admin();
-  const auto alice = principal::user(cat.ensure_user("alice").id);
+  const auto alice_id = cat.ensure_user("alice").id;
+  const auto alice = principal::user(alice_id);
   auto first = test_support::fake_dataset("one.npz", storage::user_generated);
   auto second = test_support::fake_dataset("two.npz", storage::user_generated);
-  EXPECT_EQ(cat.register_dataset(alice, first, std::nullopt), eisgrid::catalog::register_outcome::registered);
-  EXPECT_EQ(cat.register_dataset(alice, second, std::nullopt), eisgrid::catalog::register_outcome::registered);
+  EXPECT_EQ(cat.register_dataset(alice, first, alice_id), eisgrid::catalog::register_outcome::registered);
+  EXPECT_EQ(cat.register_dataset(alice, second, alice_id), eisgrid::catalog::register_outcome::registered);
   EXPECT_EQ(cat.list_configurations(alice).size(), 1u);
-  EXPECT_EQ(cat.register_dataset(alice, first, std::nullopt), eisgrid::catalog::register_outcome::unchanged);
+  EXPECT_EQ(cat.register_dataset(alice, first, alice_id), eisgrid::catalog::register_outcome::unchanged);
   // A changed file with another configuration: the new one is made, the old one stays for two.npz.
   first.file_hash = eisgrid::catalog::sha256_hex("changed");
   first.configuration->freq_max = 1e6;
-  EXPECT_EQ(cat.register_dataset(alice, first, std::nullopt), eisgrid::catalog::register_outcome::updated);
+  EXPECT_EQ(cat.register_dataset(alice, first, alice_id), eisgrid::catalog::register_outcome::updated);
   EXPECT_EQ(cat.list_configurations(alice).size(), 2u);
   // Now two.npz moves too: its old configuration would be unused, so it goes.
   second.configuration->freq_max = 1e6;
   second.file_hash = eisgrid::catalog::sha256_hex("changed too");
-  EXPECT_EQ(cat.register_dataset(alice, second, std::nullopt), eisgrid::catalog::register_outcome::updated);
+  EXPECT_EQ(cat.register_dataset(alice, second, alice_id), eisgrid::catalog::register_outcome::updated);
   EXPECT_EQ(cat.list_configurations(alice).size(), 1u);
   // Deleting the datasets removes the configuration they used.
   for (const auto& d : cat.list_datasets(alice)) cat.delete_dataset(alice, d.id);
