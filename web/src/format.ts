@@ -46,8 +46,6 @@ export function fmtFreq(hz: number | null | undefined): string {
   const a = Math.abs(hz);
   if (a >= 1e6) return `${fmtNum(hz / 1e6, 4)} MHz`;
   if (a >= 1e3) return `${fmtNum(hz / 1e3, 4)} kHz`;
-  if (a >= 1 || a === 0) return `${fmtNum(hz, 4)} Hz`;
-  if (a >= 1e-3) return `${fmtNum(hz * 1e3, 4)} mHz`;
   return `${fmtNum(hz, 4)} Hz`;
 }
 

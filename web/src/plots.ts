@@ -2,6 +2,7 @@
 
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { equalAxesRanges } from './plots-math';
 
 export interface PlotSeries {
   label: string;
@@ -31,25 +32,6 @@ function axisStyle() {
 
 function num(v: number | null | undefined): number | null {
   return v == null || !Number.isFinite(v) ? null : v;
-}
-
-/** Equal-axes ranges: one Ω per pixel on both axes, holding [x0,x1]×[y0,y1] and centred on it. */
-export function equalAxesRanges(
-  x0: number,
-  x1: number,
-  y0: number,
-  y1: number,
-  width: number,
-  height: number,
-): { x: [number, number]; y: [number, number] } {
-  const xs = Math.max(x1 - x0, 1e-12);
-  const ys = Math.max(y1 - y0, 1e-12);
-  const upp = Math.max(xs / Math.max(width, 1), ys / Math.max(height, 1));
-  const xc = (x0 + x1) / 2;
-  const yc = (y0 + y1) / 2;
-  const hw = (upp * width) / 2;
-  const hh = (upp * height) / 2;
-  return { x: [xc - hw, xc + hw], y: [yc - hh, yc + hh] };
 }
 
 function polyline(u: uPlot, seriesIdx: number): uPlot.Series.Paths {
@@ -107,7 +89,13 @@ export function nyquistPlot(el: HTMLElement, series: PlotSeries[], width: number
   y1 += pad;
   if (x0 < 0) x0 -= pad;
   if (y0 < 0) y0 -= pad;
+  let fitW = -1;
+  let fitH = -1;
   const fit = (u: uPlot) => {
+    // setSize fires again inside the commit that setScale starts: refit only when the plot area changed.
+    if (u.bbox.width === fitW && u.bbox.height === fitH) return;
+    fitW = u.bbox.width;
+    fitH = u.bbox.height;
     const r = equalAxesRanges(x0, x1, y0, y1, u.bbox.width, u.bbox.height);
     u.batch(() => {
       u.setScale('x', { min: r.x[0], max: r.x[1] });

@@ -127,7 +127,7 @@ function card(d: Dataset, current: boolean) {
       'dl',
       { class: 'facts' },
       fact('Parameter sets', fmtInt(d.n_parameters)),
-      fact('Frequencies', `${fmtInt(d.n_frequencies)} · ${fmtFreqRange(d.freq_min, d.freq_max)}`),
+      fact('Frequencies', `${fmtInt(d.n_frequencies)} points, ${fmtFreqRange(d.freq_min, d.freq_max)}`),
       fact('Grid', d.grid_size != null ? `${d.grid_size} (${fmtInt(gridPts)} points)` : '—'),
       fact('Size', fmtSize(sizeBytes(d))),
       fact('Best resnorm', `${fmtNum(d.best_resnorm)}${d.metric ? ` (${d.metric})` : ''}`),

@@ -292,16 +292,14 @@ export function renderRunForm(root: HTMLElement): void {
   }
 
   function showErrors(e: FieldErrors): void {
-    let first: HTMLElement | null = null;
     for (const [name, el] of Object.entries(errs)) {
       const msg = e[name];
       el.textContent = msg ?? '';
-      if (msg) {
-        inputs[name].setAttribute('aria-invalid', 'true');
-        first ??= inputs[name];
-      } else inputs[name].removeAttribute('aria-invalid');
+      if (msg) inputs[name].setAttribute('aria-invalid', 'true');
+      else inputs[name].removeAttribute('aria-invalid');
     }
-    first?.focus();
+    // Focus the first invalid field in page order.
+    (formEl.querySelector('[aria-invalid="true"]') as HTMLElement | null)?.focus();
   }
 
   formEl.addEventListener('input', () => {
@@ -336,6 +334,7 @@ export function renderRunForm(root: HTMLElement): void {
       const g = v.request.grid;
       const freq = v.request.preset ? v.request.preset : `${fmtNum(v.request.fmin!)}–${fmtNum(v.request.fmax!)} Hz`;
       track(r.job, `Grid ${g} (${fmtInt(gridPoints(g))} points), ${freq}, ${v.request.metric}${v.request.output ? `, ${v.request.output}` : ''}`);
+      jobsArea?.scrollIntoView({ block: 'nearest' });
     } catch (e) {
       const msg = (e as Error).message;
       formMsg.className = 'form-msg error';

@@ -1,0 +1,54 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fmtDuration, fmtFreq, fmtFreqRange, fmtInt, fmtMicroF, fmtNum, fmtOhm, fmtParam, fmtSize, shortHash } from '../../src/format.ts';
+
+test('fmtNum: significant digits, trailing zeros dropped, exponents for extremes, nulls', () => {
+  assert.equal(fmtNum(273.0052361820095), '273.005');
+  assert.equal(fmtNum(1778.2794189453125), '1778.28');
+  assert.equal(fmtNum(10000), '10000');
+  assert.equal(fmtNum(50), '50');
+  assert.equal(fmtNum(0.5), '0.5');
+  assert.equal(fmtNum(0), '0');
+  assert.equal(fmtNum(1e-7), '1e-7');
+  assert.equal(fmtNum(2.505e-5), '2.505e-5');
+  assert.equal(fmtNum(1e7), '1e7');
+  assert.equal(fmtNum(-3.5), '−3.5');
+  assert.equal(fmtNum(null), '—');
+  assert.equal(fmtNum(NaN), '—');
+  assert.equal(fmtNum(Infinity), '∞');
+});
+
+test('units: ohms and capacitances in µF', () => {
+  assert.equal(fmtOhm(5005), '5005 Ω');
+  assert.equal(fmtMicroF(25.05e-6), '25.05 µF');
+  assert.equal(fmtMicroF(1.05737126e-5), '10.5737 µF');
+  assert.equal(fmtParam('Ca', 5e-5), '50 µF');
+  assert.equal(fmtParam('Rsh', 10), '10 Ω');
+});
+
+test('frequencies', () => {
+  assert.equal(fmtFreq(0.1), '0.1 Hz');
+  assert.equal(fmtFreq(1e5), '100 kHz');
+  assert.equal(fmtFreq(1e6), '1 MHz');
+  assert.equal(fmtFreq(1e-4), '1e-4 Hz');
+  assert.equal(fmtFreqRange(0.1, 1e5), '0.1 Hz – 100 kHz');
+});
+
+test('sizes in B, KB, MB, GB', () => {
+  assert.equal(fmtSize(512), '512 B');
+  assert.equal(fmtSize(2048), '2.00 KB');
+  assert.equal(fmtSize(2374439), '2.26 MB');
+  assert.equal(fmtSize(5 * 1024 ** 3), '5.00 GB');
+  assert.equal(fmtSize(150 * 1024 ** 2), '150 MB');
+  assert.equal(fmtSize(null), '—');
+});
+
+test('integers, hashes, durations', () => {
+  assert.equal(fmtInt(3125), '3\u202f125');
+  assert.equal(fmtInt(9765625), '9\u202f765\u202f625');
+  assert.equal(fmtInt(12), '12');
+  assert.equal(shortHash('abcdef0123456789abcdef'), 'abcdef012345');
+  assert.equal(shortHash(null), '—');
+  assert.equal(fmtDuration(42), '42 s');
+  assert.equal(fmtDuration(185), '3 min 5 s');
+});
