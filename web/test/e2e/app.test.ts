@@ -1,0 +1,418 @@
+// End-to-end tests of the page against a REAL `eisgrid serve` with a real catalog, in Debian's
+// headless Chromium driven by playwright-core. No mock server: the setup computes a sample dataset
+// with the eisgrid command line, creates users, and starts the server on a free loopback port.
+//
+// Environment:
+//   EISGRID_CLI           the eisgrid binary (default ../build/release/src/cli/eisgrid from web/)
+//   CHROMIUM              the browser (default /usr/bin/chromium)
+//   EISGRID_E2E_REQUIRED  1: fail, instead of skipping, when the binary has no `serve` command
+//   EISGRID_SCREENSHOTS   where screenshots go (default web/test-results/)
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { fmtNum } from '../../src/format.ts';
+import { ter, tec } from '../../src/circuit.ts';
+
+const WEB = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const CLI = path.resolve(WEB, process.env.EISGRID_CLI ?? '../build/release/src/cli/eisgrid');
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const DIST = path.join(WEB, 'dist');
+const SHOTS = path.resolve(WEB, process.env.EISGRID_SCREENSHOTS ?? 'test-results');
+const SAMPLE = 'sample_grid_5_test.npz';
+const PRIVATE = 'bob_private_grid_3.npz';
+const RUN = 'e2e_run_grid_5.npz';
+const T = 20_000;
+
+function unavailable(): string | null {
+  if (!fs.existsSync(CLI)) return `no eisgrid binary at ${CLI} (build it, or set EISGRID_CLI)`;
+  // CLI11 answers `eisgrid serve --help` with the top-level help when there is no such command: read the list.
+  const r = spawnSync(CLI, ['--help'], { encoding: 'utf8', timeout: 10_000 });
+  if (!/^\s+serve\b/m.test(r.stdout ?? '')) return `${CLI} has no 'serve' command yet: the HTTP server is not built into it`;
+  if (!fs.existsSync(CHROMIUM)) return `no Chromium at ${CHROMIUM} (apt-get install chromium)`;
+  return null;
+}
+
+const skipReason = unavailable();
+if (skipReason) {
+  const banner = `\n${'!'.repeat(78)}\n!! END-TO-END TESTS SKIPPED: ${skipReason}\n${'!'.repeat(78)}\n`;
+  if (process.env.EISGRID_E2E_REQUIRED === '1') throw new Error(`EISGRID_E2E_REQUIRED=1 but ${skipReason}`);
+  console.error(banner);
+}
+
+function run(args: string[]): string {
+  const r = spawnSync(CLI, args, { encoding: 'utf8', timeout: 120_000 });
+  if (r.status !== 0) throw new Error(`eisgrid ${args.join(' ')} failed (${r.status}): ${r.stderr}${r.stdout}`);
+  return r.stdout;
+}
+
+function lastLine(s: string): string {
+  const lines = s.trim().split('\n');
+  return lines[lines.length - 1].trim();
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+// Each test carries the skip reason itself (node 20 cancels, rather than skips, the tests of a skipped describe).
+const it = (name: string, fn: () => Promise<void> | void) => test(name, { skip: skipReason ? `SKIPPED: ${skipReason}` : false }, fn);
+
+describe('eisgrid web page against a real eisgrid server', () => {
+  let tmp = '';
+  let data = '';
+  let server: ChildProcess | null = null;
+  let serverLog = '';
+  let base = '';
+  let ctx: BrowserContext | null = null;
+  const keys: Record<string, string> = {};
+
+  async function api(p: string, key?: string, init: RequestInit = {}) {
+    const headers: Record<string, string> = { ...(init.headers as Record<string, string>) };
+    if (key) headers.Authorization = `Bearer ${key}`;
+    const res = await fetch(base + p, { ...init, headers });
+    return { status: res.status, json: (await res.json()) as any };
+  }
+
+  async function newPage(): Promise<Page> {
+    const page = await ctx!.newPage();
+    page.setDefaultTimeout(T);
+    page.on('pageerror', (e) => {
+      console.error(`page error: ${e.message}`);
+      pageErrors.push(e.message);
+    });
+    return page;
+  }
+  const pageErrors: string[] = [];
+
+  async function signIn(page: Page, user: string): Promise<void> {
+    await page.fill('#api-key', keys[user]);
+    await page.click('#signin button[type=submit]');
+    await page.waitForFunction((u) => document.getElementById('who')?.textContent?.includes(`Signed in as ${u}`), user);
+  }
+
+  async function shot(page: Page, name: string, fullPage = false): Promise<void> {
+    fs.mkdirSync(SHOTS, { recursive: true });
+    await page.screenshot({ path: path.join(SHOTS, name), fullPage });
+  }
+
+  before(async () => {
+    if (skipReason) return;
+    assert.ok(fs.existsSync(path.join(DIST, 'index.html')), `no ${DIST}/index.html: run "npm run build" before "npm test"`);
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'eisgrid-web-e2e-'));
+    data = path.join(tmp, 'data');
+    fs.mkdirSync(data);
+    run(['compute', '--grid', '5', '--into', 'precomputed', '--output', SAMPLE, '--data', data, '-q']);
+    for (const u of ['alice', 'bob']) keys[u] = lastLine(run(['user', 'add', u, '--data', data]));
+    run(['compute', '--grid', '3', '--output', PRIVATE, '--data', data, '--user', 'bob', '-q']);
+
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    server = spawn(CLI, ['serve', '--port', String(port), '--data', data, '--web', DIST], { stdio: ['ignore', 'pipe', 'pipe'] });
+    server.stdout!.on('data', (d) => (serverLog += d));
+    server.stderr!.on('data', (d) => (serverLog += d));
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      if (server.exitCode != null) throw new Error(`eisgrid serve exited (${server.exitCode}): ${serverLog}`);
+      try {
+        const r = await fetch(`${base}/api/health`);
+        if (r.ok) break;
+      } catch {
+        /* not yet listening */
+      }
+      if (Date.now() > deadline) throw new Error(`eisgrid serve did not answer on ${base} within 30 s: ${serverLog}`);
+      await sleep(200);
+    }
+
+    ctx = await chromium.launchPersistentContext(path.join(tmp, 'chromium-profile'), {
+      executablePath: CHROMIUM,
+      headless: true,
+      viewport: { width: 1366, height: 768 },
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+  });
+
+  after(async () => {
+    await ctx?.close().catch(() => {});
+    if (server && server.exitCode == null) {
+      server.kill('SIGTERM');
+      await Promise.race([new Promise((r) => server!.once('exit', r)), sleep(5000)]);
+      if (server.exitCode == null) server.kill('SIGKILL');
+    }
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('the page is served by eisgrid and reports the API online', async () => {
+    const page = await newPage();
+    await page.goto(base + '/');
+    await page.waitForSelector('#api-status.status-online');
+    assert.match((await page.textContent('#api-status')) ?? '', /online/);
+    assert.match((await page.textContent('#who')) ?? '', /Anonymous/);
+    await page.close();
+  });
+
+  it('the list shows the sample dataset with its circuit parameters', async () => {
+    const page = await newPage();
+    await page.goto(base + '/');
+    const card = page.locator(`#dataset-list [data-filename="${SAMPLE}"]`);
+    await card.waitFor();
+    const text = (await card.textContent()) ?? '';
+    for (const s of ['Pre-computed', 'Public', 'Available', 'Rsh', '5005 Ω', '25.05 µF', '3\u202f125', '273.005', '0.1 Hz – 100 kHz']) {
+      assert.ok(text.includes(s), `card lacks "${s}": ${text}`);
+    }
+    assert.equal(await card.locator('.ref-param').count(), 5);
+    const o = (await page.textContent('#overview')) ?? '';
+    assert.match(o, /Datasets\s*1/);
+    // Filter: a word that matches nothing empties the list; the file name brings it back.
+    await page.fill('#dataset-filter', 'no-such-dataset');
+    await page.waitForSelector('#dataset-list .empty');
+    await page.fill('#dataset-filter', 'sample');
+    await card.waitFor();
+    await shot(page, 'list.png');
+    await page.close();
+  });
+
+  it("the view's best row matches the API", async () => {
+    const page = await newPage();
+    await page.goto(base + '/');
+    await page.click(`#dataset-list [data-filename="${SAMPLE}"] a:has-text("View")`);
+    const row = page.locator('#results-table tbody tr[data-rank="0"]');
+    await row.waitFor();
+    const { status, json } = await api(`/api/best-results/${SAMPLE}?n=1&offset=0`);
+    assert.equal(status, 200);
+    const [Rsh, Ra, Ca, Rb, Cb] = json.data.parameters[0];
+    const p = { Rsh, Ra, Ca, Rb, Cb };
+    const expected: Record<string, string> = {
+      rank: '0',
+      resnorm: fmtNum(json.data.resnorms[0]),
+      Rsh: fmtNum(Rsh),
+      Ra: fmtNum(Ra),
+      Ca: fmtNum(Ca * 1e6),
+      Rb: fmtNum(Rb),
+      Cb: fmtNum(Cb * 1e6),
+      TER: fmtNum(json.data.ter?.[0] ?? ter(p)),
+      TEC: fmtNum((json.data.tec?.[0] ?? tec(p)) * 1e6),
+    };
+    for (const [col, want] of Object.entries(expected)) {
+      const got = (await row.locator(`td[data-col="${col}"]`).textContent())?.trim();
+      assert.equal(got, want, `column ${col}`);
+    }
+    // The SPEC's test vector: best 273.005236 at (1e4, 1778.28, 10.5737 µF, 1778.28, 50 µF).
+    assert.equal(expected.resnorm, '273.005');
+    assert.match((await page.textContent('#page-info')) ?? '', /of 3\u202f125/);
+    // Paging with n/offset: the next page starts at rank 10.
+    await page.click('#page-next');
+    await page.locator('#results-table tbody tr[data-rank="10"]').waitFor();
+    const second = await api(`/api/best-results/${SAMPLE}?n=1&offset=10`);
+    assert.equal(
+      (await page.locator('#results-table tbody tr[data-rank="10"] td[data-col="resnorm"]').textContent())?.trim(),
+      fmtNum(second.json.data.resnorms[0]),
+    );
+    await page.close();
+  });
+
+  it('the plots render the reference and the selected rows', async () => {
+    const page = await newPage();
+    await page.goto(`${base}/#/dataset/${SAMPLE}`);
+    // The best row is selected on opening: reference + 1 series in each of the three plots.
+    for (const id of ['plot-nyquist', 'plot-bode-mag', 'plot-bode-phase']) {
+      await page.waitForSelector(`#${id}[data-series="2"] canvas`);
+    }
+    assert.equal(await page.locator('#plot-legend li').count(), 2);
+    await page.check('#results-table input[data-rank="1"]');
+    await page.waitForSelector('#plot-nyquist[data-series="3"] canvas');
+    await page.check('#results-table input[data-rank="3"]');
+    for (const id of ['plot-nyquist', 'plot-bode-mag', 'plot-bode-phase']) {
+      await page.waitForSelector(`#${id}[data-series="4"] canvas`);
+    }
+    assert.equal(await page.locator('#plot-legend li').count(), 4);
+    // Something was drawn: the Nyquist canvas has the reference's dark pixels and a series colour.
+    const colours = await page.evaluate(() => {
+      const c = document.querySelector('#plot-nyquist canvas') as HTMLCanvasElement;
+      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      const seen = new Set<string>();
+      for (let i = 0; i < d.length; i += 4 * 7) if (d[i + 3] > 200) seen.add(`${d[i] >> 4},${d[i + 1] >> 4},${d[i + 2] >> 4}`);
+      return seen.size;
+    });
+    assert.ok(colours >= 4, `Nyquist canvas looks empty (${colours} colours)`);
+    // Equal axes: one ohm spans the same number of pixels on both axes.
+    const ratio = await page.evaluate(() => {
+      const el = document.querySelector('#plot-nyquist') as HTMLElement;
+      const xs = [...el.querySelectorAll('.u-axis')].map((a) => a.getBoundingClientRect());
+      return xs.length;
+    });
+    assert.ok(ratio >= 2);
+    await page.locator('#plots').scrollIntoViewIfNeeded();
+    await shot(page, 'dataset-view.png', true);
+    // Unticking brings it back down.
+    await page.uncheck('#results-table input[data-rank="1"]');
+    await page.waitForSelector('#plot-bode-phase[data-series="3"] canvas');
+    await page.close();
+  });
+
+  it('search by maximum resnorm', async () => {
+    const page = await newPage();
+    await page.goto(`${base}/#/dataset/${SAMPLE}`);
+    await page.locator('#results-table tbody tr[data-rank="0"]').waitFor();
+    const { json } = await api(`/api/search/${SAMPLE}`, undefined, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ max_resnorm: 300, limit: 1000 }),
+    });
+    await page.fill('#search-max', '300');
+    await page.click('#search-form button[type=submit]');
+    await page.waitForFunction(() => /resnorm ≤ 300/.test(document.getElementById('results-msg')?.textContent ?? ''));
+    assert.equal(await page.locator('#results-table tbody tr[data-rank]').count(), json.data.count);
+    assert.equal(json.data.count, 2); // the best set and its mirror image
+    await page.fill('#search-max', 'lots');
+    await page.click('#search-form button[type=submit]');
+    await page.waitForSelector('#search-error:has-text("number")');
+    await page.close();
+  });
+
+  it('a signed-in user tags a row and sees it in the list of tags', async () => {
+    const page = await newPage();
+    await page.goto(`${base}/#/dataset/${SAMPLE}`);
+    await page.locator('#results-table tbody tr[data-rank="0"]').waitFor();
+    // Anonymous: told to sign in.
+    await page.fill('#tag-label', 'best fit');
+    await page.click('#tag-form button[type=submit]');
+    await page.waitForSelector('#tag-msg:has-text("Sign in")');
+    await signIn(page, 'alice');
+    await page.locator('#results-table tbody tr[data-rank="0"]').waitFor();
+    await page.click('#results-table tbody tr[data-rank="1"] button:has-text("Tag")');
+    await page.fill('#tag-label', 'mirror of the best');
+    await page.fill('#tag-category', 'candidate');
+    await page.fill('#tag-notes', 'Ra/Ca and Rb/Cb swapped');
+    await page.click('#tag-form button[type=submit]');
+    const tagRow = page.locator('#tag-table tbody tr', { hasText: 'mirror of the best' });
+    await tagRow.waitFor();
+    const t = (await tagRow.textContent()) ?? '';
+    assert.ok(t.includes('candidate') && t.includes('Ra/Ca and Rb/Cb swapped'), t);
+    assert.equal((await tagRow.locator('td').first().textContent())?.trim(), '1');
+    const { json } = await api(`/api/tags?filename=${SAMPLE}`, keys.alice);
+    assert.ok(json.tags.some((x: any) => x.label === 'mirror of the best' && x.rank === 1));
+    await page.close();
+  });
+
+  it('bad form input shows a message next to the field', async () => {
+    const page = await newPage();
+    await page.goto(`${base}/#/new`);
+    await page.fill('#run-grid', '1');
+    await page.fill('#run-Ca', '-2');
+    await page.fill('#run-output', 'not a name');
+    await page.click('#run-submit');
+    await page.waitForSelector('#run-grid-error:has-text("between 2 and")');
+    assert.match((await page.textContent('#run-Ca-error')) ?? '', /above 0 µF/);
+    assert.match((await page.textContent('#run-output-error')) ?? '', /\.npz/);
+    assert.equal(await page.getAttribute('#run-grid', 'aria-invalid'), 'true');
+    assert.match((await page.textContent('#run-form-msg')) ?? '', /correct the 3 fields/);
+    // The first bad field has the focus, for keyboard users.
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'run-grid');
+    // Custom frequencies: the highest must be above the lowest.
+    await page.fill('#run-grid', '5');
+    await page.fill('#run-Ca', '25.05');
+    await page.fill('#run-output', '');
+    await page.selectOption('#run-preset', 'custom');
+    await page.fill('#run-fmin', '1000');
+    await page.fill('#run-fmax', '10');
+    await page.click('#run-submit');
+    await page.waitForSelector('#run-fmax-error:has-text("above the lowest")');
+    await shot(page, 'run-form-errors.png');
+    // Valid input but anonymous: told to sign in, nothing started.
+    await page.fill('#run-fmax', '1e4');
+    await page.click('#run-submit');
+    await page.waitForSelector('#run-form-msg:has-text("Sign in")');
+    await page.close();
+  });
+
+  it('a g=5 run started from the form shows progress and then appears in the list', async () => {
+    const page = await newPage();
+    await page.goto(`${base}/`);
+    await signIn(page, 'alice');
+    await page.click('#new-run-link');
+    await page.waitForSelector('#run-form');
+    await page.fill('#run-grid', '5');
+    await page.selectOption('#run-preset', 'fast');
+    await page.fill('#run-keep', 'all');
+    await page.fill('#run-output', RUN);
+    await page.click('#run-submit');
+    const job = page.locator('#jobs .job').first();
+    await job.waitFor();
+    assert.equal(await job.locator('progress.job-progress').count(), 1);
+    await page.waitForSelector('#jobs .job[data-state="done"]', { timeout: 90_000 });
+    assert.equal(await job.locator('progress').evaluate((p) => (p as HTMLProgressElement).value), 1);
+    assert.match((await job.textContent()) ?? '', new RegExp(`Done.*${RUN.replace(/\./g, '\\.')}`));
+    const card = page.locator(`#dataset-list [data-filename="${RUN}"]`);
+    await card.waitFor();
+    const text = (await card.textContent()) ?? '';
+    assert.ok(text.includes('Yours') && text.includes('alice'), text);
+    assert.ok(text.includes('3\u202f125'), text);
+    await shot(page, 'run-done.png');
+    // The server refuses a second run into the same file name; its message is shown.
+    await page.click('#run-submit');
+    await page.waitForFunction(
+      () =>
+        (document.querySelector('#run-form-msg.error')?.textContent ?? '').includes('server') ||
+        document.querySelectorAll('#jobs .job[data-state="failed"]').length > 0,
+      null,
+      { timeout: 60_000 },
+    );
+    await page.click(`#dataset-list [data-filename="${RUN}"] a:has-text("View")`);
+    await page.waitForSelector('#plot-nyquist[data-series="2"] canvas');
+    await page.close();
+  });
+
+  it("an anonymous visitor does not see another user's dataset", async () => {
+    // The private dataset exists: its owner sees it.
+    const own = await api('/api/datasets', keys.bob);
+    assert.ok(own.json.datasets.some((d: any) => d.filename === PRIVATE), 'bob should see his own dataset');
+    const page = await newPage();
+    await page.goto(`${base}/`);
+    await page.locator(`#dataset-list [data-filename="${SAMPLE}"]`).waitFor();
+    assert.equal(await page.locator(`#dataset-list [data-filename="${PRIVATE}"]`).count(), 0);
+    await page.goto(`${base}/#/dataset/${PRIVATE}`);
+    await page.waitForSelector('.dataset-view .error-box');
+    assert.equal((await api(`/api/best-results/${PRIVATE}?n=1`)).status, 404);
+    // Signed in as another user (alice): still not there. Signed in as bob: there, marked Yours.
+    await page.goto(`${base}/`);
+    await signIn(page, 'alice');
+    await page.locator(`#dataset-list [data-filename="${SAMPLE}"]`).waitFor();
+    assert.equal(await page.locator(`#dataset-list [data-filename="${PRIVATE}"]`).count(), 0);
+    await page.click('#sign-out');
+    await signIn(page, 'bob');
+    const mine = page.locator(`#dataset-list [data-filename="${PRIVATE}"]`);
+    await mine.waitFor();
+    assert.match((await mine.textContent()) ?? '', /Yours/);
+    await page.close();
+  });
+
+  it('a wrong API key is refused with a message', async () => {
+    const page = await newPage();
+    await page.goto(`${base}/`);
+    await page.fill('#api-key', 'eisgrid_not_a_real_key');
+    await page.click('#signin button[type=submit]');
+    await page.waitForSelector('#auth-msg.error');
+    assert.match((await page.textContent('#who')) ?? '', /Anonymous/);
+    await page.close();
+  });
+
+  it('no uncaught errors in the page', () => {
+    assert.deepEqual(pageErrors, []);
+  });
+});
