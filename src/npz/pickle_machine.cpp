@@ -14,6 +14,8 @@ constexpr std::size_t k_max_stack = 100'000;
 constexpr std::size_t k_max_marks = 1'000;    // nesting of MARK ... TUPLE/APPENDS/SETITEMS
 constexpr std::size_t k_max_memo = 100'000;
 constexpr std::size_t k_max_global_name = 256;
+// Metadata strings are short (the longest old-exporter value is ~60 bytes).
+constexpr std::uint64_t k_max_string_bytes = std::uint64_t{16} << 20;
 constexpr std::size_t k_max_long_bytes = 8;   // LONG1/LONG4 beyond 64 bits have no JSON form
 constexpr std::uint8_t k_min_protocol = 2;
 constexpr std::uint8_t k_max_protocol = 5;
@@ -174,6 +176,7 @@ class machine {
     push(std::move(o));
   }
   std::size_t checked_size(std::uint64_t size) const {
+    if (size > k_max_string_bytes) pickle_error("a string longer than " + std::to_string(k_max_string_bytes) + " bytes");
     if (size > in_.remaining()) pickle_error("truncated pickle");
     return static_cast<std::size_t>(size);
   }

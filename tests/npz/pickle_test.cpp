@@ -238,7 +238,8 @@ TEST(npz_pickle, bounds_deep_nesting_and_bombs) {
 TEST(npz_pickle, rejects_malformed_pickles) {
   EXPECT_EQ(pickle_error(""sv), "truncated pickle"sv);
   EXPECT_EQ(pickle_error("\x80\x02"sv), "truncated pickle"sv);
-  EXPECT_EQ(pickle_error("\x80\x02X\xff\xff\xff\x7f"sv), "unreadable pickle: truncated pickle"sv);
+  EXPECT_EQ(pickle_error("\x80\x02X\xff\xff\xff\x00"sv), "unreadable pickle: truncated pickle"sv);
+  EXPECT_EQ(pickle_error("\x80\x02X\xff\xff\xff\x7f"sv), "unreadable pickle: a string longer than 16777216 bytes"sv);
   EXPECT_NE(pickle_error("\x80\x02."sv).find("exactly one object"sv), std::string::npos);
   EXPECT_NE(pickle_error("\x80\x06N."sv).find("protocol 6"sv), std::string::npos);
   EXPECT_NE(pickle_error("\x80\x02h\x05."sv).find("memo key 5"sv), std::string::npos);
