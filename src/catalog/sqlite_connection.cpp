@@ -2,13 +2,18 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
 #include <cmath>
 #include <memory>
+#include <thread>
 
 #include "base/error.hpp"
 
 namespace eisgrid::catalog {
 namespace {
+
+// Pause between attempts to switch a fresh catalog to WAL mode.
+constexpr std::chrono::milliseconds k_busy_retry{5};
 
 struct statement_deleter {
   void operator()(sqlite3_stmt* s) const noexcept { sqlite3_finalize(s); }
@@ -60,7 +65,22 @@ sqlite_connection::sqlite_connection(const std::filesystem::path& file) : file_(
   sqlite3_extended_result_codes(db_, 1);
   // WAL: readers and one writer work at once; synchronous=NORMAL is durable
   // across process crashes in WAL mode, which is what a catalog needs.
-  execute_script("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
+  // Switching a fresh file to WAL needs an exclusive lock, and two processes
+  // switching at once get SQLITE_BUSY without the busy handler being asked
+  // (SQLite's deadlock avoidance), so that one statement is retried here.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(k_sqlite_busy_timeout_ms);
+  for (;;) {
+    const int wal = sqlite3_exec(db_, "PRAGMA journal_mode=WAL", nullptr, nullptr, nullptr);
+    if (wal == SQLITE_OK) break;
+    if ((wal & 0xff) != SQLITE_BUSY || std::chrono::steady_clock::now() > deadline) {
+      const std::string reason = sqlite3_errmsg(db_);
+      sqlite3_close(db_);
+      db_ = nullptr;
+      throw error(error_kind::io, "cannot open catalog '" + file.string() + "' in WAL mode: " + reason);
+    }
+    std::this_thread::sleep_for(k_busy_retry);
+  }
+  execute_script("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
 }
 
 sqlite_connection::~sqlite_connection() { sqlite3_close_v2(db_); }
