@@ -183,3 +183,5 @@ renderAuth();
 renderSidebar(sidebarEl);
 replace(mainEl, h('p', { class: 'muted' }, 'Loading…'));
 void refreshAll().then(route);
+// Keep the status indicator honest while the page stays open.
+window.setInterval(() => void checkStatus(), 30_000);

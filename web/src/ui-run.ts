@@ -196,6 +196,7 @@ export function renderRunForm(root: HTMLElement): void {
   );
 
   const customBox = h('div', { class: 'custom-freq' });
+  const presetInfo = h('p', { class: 'hint', id: 'run-preset-info' });
   const formMsg = h('div', { class: 'form-msg', id: 'run-form-msg', role: 'alert' });
   const submitBtn = h('button', { type: 'submit', class: 'btn btn-primary', id: 'run-submit' }, 'Start run');
   jobsArea = h('section', { class: 'panel jobs', id: 'jobs', 'aria-live': 'polite' });
@@ -222,6 +223,7 @@ export function renderRunForm(root: HTMLElement): void {
       null,
       h('legend', null, 'Frequencies'),
       field('preset', 'Preset', presetSel),
+      presetInfo,
       customBox,
     ),
     h(
@@ -261,6 +263,9 @@ export function renderRunForm(root: HTMLElement): void {
     const p = presetByName(presetSel.value);
     const custom = presetSel.value === 'custom';
     customBox.hidden = !custom;
+    presetInfo.textContent = p
+      ? `${p.points} ${p.spacing === 'linear' ? 'linearly' : 'log'}-spaced frequencies from ${fmtFreq(p.fmin)} to ${fmtFreq(p.fmax)}, both ends included.`
+      : 'Give the range and the number of points; both ends are included.';
     if (p) {
       inputs.fmin.value = String(p.fmin);
       inputs.fmax.value = String(p.fmax);

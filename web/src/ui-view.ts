@@ -199,6 +199,18 @@ export function renderDatasetView(root: HTMLElement, filename: string): void {
   }
 
   function renderTable(): void {
+    // Re-rendering replaces the controls: keep the keyboard focus on the same control.
+    const active = document.activeElement as HTMLElement | null;
+    const focusKey = active && (tableWrap.contains(active) || pager.contains(active)) ? active.dataset.focusKey ?? null : null;
+    renderTableInner();
+    if (focusKey) {
+      const again = root.querySelector(`[data-focus-key="${focusKey}"]`) as HTMLElement | null;
+      if (again && !(again as HTMLButtonElement).disabled) again.focus();
+      else (root.querySelector('#page-info') as HTMLElement | null)?.focus();
+    }
+  }
+
+  function renderTableInner(): void {
     const rows = pageRows();
     const n = total();
     if (v.search) {
@@ -246,6 +258,7 @@ export function renderDatasetView(root: HTMLElement, filename: string): void {
             checked,
             'aria-label': `Plot rank ${r.rank}`,
             'data-rank': r.rank,
+            'data-focus-key': `plot-${r.rank}`,
             onchange: () => toggle(r, cb),
           });
           return h(
@@ -270,6 +283,7 @@ export function renderDatasetView(root: HTMLElement, filename: string): void {
                   type: 'button',
                   class: 'btn btn-small btn-link',
                   'aria-label': `Tag rank ${r.rank}`,
+                  'data-focus-key': `tag-${r.rank}`,
                   onclick: () => startTag(r.rank),
                 },
                 'Tag',
@@ -307,11 +321,15 @@ export function renderDatasetView(root: HTMLElement, filename: string): void {
     const atEnd = v.offset + v.pageSize >= n;
     replace(
       pager,
-      h('button', { type: 'button', class: 'btn btn-small', disabled: atStart, onclick: () => go(0), 'aria-label': 'First page' }, '« First'),
-      h('button', { type: 'button', class: 'btn btn-small', disabled: atStart, onclick: () => go(v.offset - v.pageSize), id: 'page-prev' }, '‹ Previous'),
-      h('span', { class: 'page-info', id: 'page-info' }, `Rows ${fmtInt(first)}–${fmtInt(last)} of ${fmtInt(n)}`),
-      h('button', { type: 'button', class: 'btn btn-small', disabled: atEnd, onclick: () => go(v.offset + v.pageSize), id: 'page-next' }, 'Next ›'),
-      h('button', { type: 'button', class: 'btn btn-small', disabled: atEnd, onclick: () => go((Math.ceil(n / v.pageSize) - 1) * v.pageSize), 'aria-label': 'Last page' }, 'Last »'),
+      h('button', { type: 'button', class: 'btn btn-small', disabled: atStart, onclick: () => go(0), 'aria-label': 'First page', 'data-focus-key': 'first' }, '« First'),
+      h('button', { type: 'button', class: 'btn btn-small', disabled: atStart, onclick: () => go(v.offset - v.pageSize), id: 'page-prev', 'data-focus-key': 'prev' }, '‹ Previous'),
+      h('span', { class: 'page-info', id: 'page-info', tabindex: -1, 'aria-live': 'polite' }, `Rows ${fmtInt(first)}–${fmtInt(last)} of ${fmtInt(n)}`),
+      h('button', { type: 'button', class: 'btn btn-small', disabled: atEnd, onclick: () => go(v.offset + v.pageSize), id: 'page-next', 'data-focus-key': 'next' }, 'Next ›'),
+      h(
+        'button',
+        { type: 'button', class: 'btn btn-small', disabled: atEnd, onclick: () => go((Math.ceil(n / v.pageSize) - 1) * v.pageSize), 'aria-label': 'Last page', 'data-focus-key': 'last' },
+        'Last »',
+      ),
       h('label', { for: 'page-size', class: 'page-size-label' }, 'Rows per page'),
       sizeSel,
     );

@@ -257,11 +257,17 @@ describe('eisgrid web page against a real eisgrid server', () => {
       return xs.length;
     });
     assert.ok(ratio >= 2);
-    await page.locator('#plots').scrollIntoViewIfNeeded();
-    await shot(page, 'dataset-view.png', true);
+    await shot(page, 'dataset-view.png');
+    await page.locator('#plots').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await shot(page, 'dataset-plots.png');
     // Unticking brings it back down.
     await page.uncheck('#results-table input[data-rank="1"]');
     await page.waitForSelector('#plot-bode-phase[data-series="3"] canvas');
+    // Keyboard: Space on a focused checkbox plots the row and the focus stays on it.
+    await page.focus('#results-table input[data-rank="2"]');
+    await page.keyboard.press('Space');
+    await page.waitForSelector('#plot-nyquist[data-series="4"] canvas');
+    assert.equal(await page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.rank), '2');
     await page.close();
   });
 
