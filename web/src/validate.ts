@@ -4,8 +4,8 @@
 import { PARAM_NAMES, type ParamName } from './circuit';
 import { presetByName } from './presets';
 
-export const MAX_GRID = 100;
-export const MAX_POINTS = 10000;
+export const MAX_GRID = 60; // the server's limit over HTTP (60⁵ ≈ 7.8e8 points)
+export const MAX_POINTS = 100000;
 export const MAX_KEEP = 10_000_000;
 export const NAME_RE = /^[A-Za-z0-9._-]+\.npz$/;
 

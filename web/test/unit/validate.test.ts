@@ -23,7 +23,7 @@ test('the defaults are valid and convert µF to F', () => {
 });
 
 test('grid size: whole number from 2', () => {
-  for (const g of ['1', '0', '-3', '2.5', 'abc', '', '101']) {
+  for (const g of ['1', '0', '-3', '2.5', 'abc', '', '61']) {
     const v = validateRunForm(form({ grid: g }));
     assert.ok(!v.ok && v.errors.grid, `grid ${g}`);
   }
