@@ -18,6 +18,7 @@
 namespace test_support {
 
 inline constexpr const char* k_pg_bin = "/usr/lib/postgresql/15/bin";
+inline constexpr int k_start_attempts = 3;
 
 class pg_server {
  public:
@@ -32,14 +33,20 @@ class pg_server {
     std::filesystem::create_directories(dir_);
     as_root_ = ::geteuid() == 0;
     if (as_root_) must("chown postgres:postgres " + shell_quote(dir_.string()));
-    port_ = free_port();
     must(as_user(std::string(k_pg_bin) + "/initdb -D " + shell_quote((dir_ / "data").string()) +
                  " -U postgres -A trust --no-sync -E UTF8 --locale=C.UTF-8"));
-    const std::string options = "-k " + dir_.string() + " -p " + std::to_string(port_) +
-                                " -h 127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
-    must(as_user(std::string(k_pg_bin) + "/pg_ctl -D " + shell_quote((dir_ / "data").string()) + " -o " + shell_quote(options) +
-                 " -l " + shell_quote((dir_ / "log").string()) + " -w -t 60 start"));
-    started_ = true;
+    // Another test program may take the free port first: try a few.
+    std::string failures;
+    for (int attempt = 0; attempt < k_start_attempts && !started_; ++attempt) {
+      port_ = free_port();
+      const std::string options = "-k " + dir_.string() + " -p " + std::to_string(port_) +
+                                  " -h 127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
+      const auto r = run(as_user(std::string(k_pg_bin) + "/pg_ctl -D " + shell_quote((dir_ / "data").string()) + " -o " +
+                                 shell_quote(options) + " -l " + shell_quote((dir_ / "log").string()) + " -w -t 60 start"));
+      started_ = r.exit_code == 0;
+      if (!started_) failures += r.output;
+    }
+    if (!started_) throw std::runtime_error("cannot start PostgreSQL:\n" + failures);
   }
   ~pg_server() {
     if (started_) run(as_user(std::string(k_pg_bin) + "/pg_ctl -D " + shell_quote((dir_ / "data").string()) + " -m immediate -w stop"));
