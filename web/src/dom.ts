@@ -10,6 +10,7 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs?: Attrs |
       if (v == null || v === false) continue;
       if (k.startsWith('on') && typeof v === 'function') el.addEventListener(k.slice(2), v as EventListener);
       else if (k === 'class') el.className = String(v);
+      else if (k === 'style') el.style.cssText = String(v); // CSSOM: allowed under a strict Content-Security-Policy
       else if (k === 'dataset') Object.assign(el.dataset, v);
       else if (k === 'value' && 'value' in el) (el as HTMLInputElement).value = String(v);
       else if (k === 'checked' && 'checked' in el) (el as HTMLInputElement).checked = Boolean(v);
