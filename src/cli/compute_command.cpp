@@ -1,29 +1,18 @@
 // eisgrid compute: run a sweep and write it as a dataset.
-#include <sys/sysinfo.h>
-#include <unistd.h>
-
 #include <cstdio>
 #include <optional>
 
 #include "base/error.hpp"
 #include "catalog/sha256.hpp"
-#include "catalog/sync.hpp"
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
 #include "cli/progress_bar.hpp"
 #include "cli/report.hpp"
-#include "dataset/export.hpp"
-#include "dataset/naming.hpp"
-#include "sweep/engine.hpp"
+#include "compute/run.hpp"
+#include "dataset/dataset.hpp"
 
 namespace eisgrid::cli {
 namespace {
-
-// Rows with a stored spectrum unless --spectra says otherwise: enough for any
-// plot, while a large keep-all sweep does not write gigabytes of spectra.
-constexpr std::uint64_t k_default_spectra_rows = 100000;
-// Fraction of physical memory a keep-all sweep may plan to use.
-constexpr double k_memory_fraction = 0.8;
 
 struct compute_args {
   std::size_t grid = 5;
@@ -50,122 +39,55 @@ struct compute_args {
   std::string db;
 };
 
-// Registers the new file in the catalog, owned by the user who ran it.
-void register_result(const compute_args& a, const dataset::data_dir& dir, const std::filesystem::path& path, dataset::storage location) {
-  const auto described = catalog::describe_file({path, location});
-  if (!described.valid) throw error(error_kind::internal, "the new dataset does not validate: " + described.reason);
-  auto cat = catalog::catalog::open(dir.root(), a.db);
-  const auto owner = cat.ensure_user(a.user);
-  // The file is this user's now, whoever a concurrent sync registered it for.
-  cat.register_file(described.input, owner.id, true);
-  if (!a.quiet) {
-    std::printf("registered in the catalog for user '%s' (sha256 %s)\n", owner.name.c_str(),
-                catalog::short_hash(described.input.file_hash).c_str());
+// The command line's strings as a compute request; the rest is compute::run.
+compute::compute_request request_of(const compute_args& a) {
+  compute::compute_request r;
+  r.grid = model::grid_spec::defaults(a.grid);
+  for (const auto& range : a.ranges) apply_range(range, r.grid);
+  r.fmin = a.fmin;
+  r.fmax = a.fmax;
+  r.points = a.points;
+  r.spacing = a.spacing;
+  r.preset = a.preset;
+  if (!a.ref.empty()) r.ref = parse_circuit(a.ref, model::k_default_reference);
+  r.reference_csv = a.reference_csv;
+  r.metric = a.metric;
+  if (const std::uint64_t keep = parse_count_or_all(a.keep, "--keep")) r.keep = keep;
+  if (a.spectra == "all") {
+    r.spectra_all = true;
+  } else if (!a.spectra.empty()) {
+    r.spectra = a.spectra == "0" ? 0 : parse_count_or_all(a.spectra, "--spectra");
   }
-}
-
-model::frequency_spec frequency_spec_of(const compute_args& a) {
-  model::frequency_spec spec;
-  if (!a.preset.empty()) {
-    const auto preset = model::find_frequency_preset(a.preset);
-    if (!preset) {
-      std::string names;
-      for (const auto& p : model::frequency_presets()) names += (names.empty() ? "" : ", ") + std::string(p.name);
-      throw error(error_kind::usage, "unknown preset '" + a.preset + "' (known: " + names + ")");
-    }
-    spec = *preset;
-  }
-  if (a.fmin) spec.fmin = *a.fmin;
-  if (a.fmax) spec.fmax = *a.fmax;
-  if (a.points) spec.points = *a.points;
-  if (!a.spacing.empty()) spec.spacing = *model::parse_spacing(a.spacing);
-  spec.validate();
-  return spec;
-}
-
-void check_memory(std::uint64_t rows) {
-  struct sysinfo info {};
-  if (::sysinfo(&info) != 0) return;
-  const double available = static_cast<double>(info.totalram) * info.mem_unit * k_memory_fraction;
-  const double needed = static_cast<double>(rows) * static_cast<double>(sweep::k_bytes_per_ranked_row * 2 + dataset::export_memory_bytes(1));
-  if (needed > available) {
-    char msg[256];
-    std::snprintf(msg, sizeof msg, "keeping all %llu rows needs about %.1f GB of memory, more than this machine offers; use --keep",
-                  static_cast<unsigned long long>(rows), needed / 1e9);
-    throw error(error_kind::too_large, msg);
-  }
+  r.store = a.store;
+  r.output = a.output;
+  r.into = *dataset::parse_storage(a.into);
+  r.description = a.description;
+  r.overwrite = a.overwrite;
+  r.threads = a.threads;
+  r.user = a.user;
+  return r;
 }
 
 void run_compute(const compute_args& a) {
-  if (const auto problem = catalog::user_name_problem(a.user); !problem.empty()) throw error(error_kind::usage, "--user: " + problem);
-  sweep::sweep_options options;
-  options.grid = model::grid_spec::defaults(a.grid);
-  for (const auto& r : a.ranges) apply_range(r, options.grid);
-  options.grid.validate();
-  options.metric = *sweep::parse_metric(a.metric);
-  options.threads = a.threads;
-  if (const std::uint64_t keep = parse_count_or_all(a.keep, "--keep")) options.keep = keep;
-
-  sweep::reference_spectrum reference;
-  std::string spacing;
-  if (!a.reference_csv.empty()) {
-    if (!a.ref.empty()) throw error(error_kind::usage, "--ref and --reference exclude each other");
-    if (a.fmin || a.fmax || a.points || !a.preset.empty() || !a.spacing.empty()) {
-      throw error(error_kind::usage, "the frequencies come from the --reference file; drop --fmin/--fmax/--points/--preset/--spacing");
-    }
-    reference = sweep::read_reference_csv(a.reference_csv);
-    spacing = "measured";
-  } else {
-    const auto freq = frequency_spec_of(a);
-    reference = sweep::model_reference(parse_circuit(a.ref, model::k_default_reference), model::frequencies(freq));
-    spacing = model::to_string(freq.spacing);
-  }
-
-  const model::parameter_grid grid(options.grid);
-  const std::uint64_t kept = options.keep ? std::min(*options.keep, grid.size()) : grid.size();
-  if (!options.keep) check_memory(grid.size());
-  dataset::run_record run;
-  run.location = *dataset::parse_storage(a.into);
-  run.file_name = a.output.empty() ? dataset::default_file_name(options.grid, reference.frequencies.front(), reference.frequencies.back())
-                                   : a.output;
-  dataset::check_file_name(run.file_name);
+  const auto request = request_of(a);
   const dataset::data_dir dir(a.data);
-  const auto final_path = dir.directory(run.location) / run.file_name;
-  if (!a.overwrite && std::filesystem::exists(final_path)) {
-    throw error(error_kind::conflict, "'" + final_path.string() + "' already exists; choose another --output or pass --overwrite");
-  }
-
+  std::optional<catalog::catalog> cat;
+  const compute::catalog_source catalog_of = [&]() -> catalog::catalog& {
+    if (!cat) cat.emplace(catalog::catalog::open(dir.root(), a.db));
+    return *cat;
+  };
   progress_bar bar(stderr, !a.quiet, "points");
-  const auto result = sweep::run_sweep(options, reference, [&](const sweep::sweep_progress& p) { bar.update(p); });
+  const auto result = compute::run(request, dir, catalog_of, [&](const sweep::sweep_progress& p) { bar.update(p); });
   bar.finish();
-
-  dataset::export_options export_opts;
-  if (a.spectra.empty()) {
-    export_opts.spectra = std::min(kept, k_default_spectra_rows);
-  } else if (a.spectra != "all") {
-    export_opts.spectra = a.spectra == "0" ? 0 : parse_count_or_all(a.spectra, "--spectra");
-  }
-  export_opts.npz.method = a.store ? npz::compression::stored : npz::compression::deflate;
-  export_opts.npz.threads = a.threads;
-  export_opts.replace = a.overwrite;
-  run.options = options;
-  run.reference = &reference;
-  run.result = &result;
-  run.frequency_spacing = spacing;
-  run.description = a.description;
-  const auto path = dataset::export_dataset(dir, run, export_opts);
-  try {
-    register_result(a, dir, path, run.location);
-  } catch (const error& e) {
-    throw error(e.kind(), "wrote '" + path.string() + "' but could not register it (eisgrid sync will): " + e.what());
-  }
   if (!a.quiet) {
-    const double rate = static_cast<double>(result.total_points) * static_cast<double>(reference.frequencies.size()) /
+    std::printf("registered in the catalog for user '%s' (sha256 %s)\n", result.owner.c_str(),
+                catalog::short_hash(result.file_hash).c_str());
+    const double rate = static_cast<double>(result.total_points) * static_cast<double>(result.frequencies) /
                         std::max(result.elapsed_seconds, 1e-9);
     std::printf("swept %llu grid points x %zu frequencies in %.3f s (%s point-frequencies/s)\n",
-                static_cast<unsigned long long>(result.total_points), reference.frequencies.size(), result.elapsed_seconds,
+                static_cast<unsigned long long>(result.total_points), result.frequencies, result.elapsed_seconds,
                 progress_bar::format_rate(rate).c_str());
-    print_summary(stdout, dataset::dataset::load(path), a.top);
+    print_summary(stdout, dataset::dataset::load(result.path), a.top);
   }
 }
 

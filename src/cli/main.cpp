@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   eisgrid::cli::add_sync_command(app);
   eisgrid::cli::add_user_command(app);
   eisgrid::cli::add_tag_command(app);
+  eisgrid::cli::add_serve_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

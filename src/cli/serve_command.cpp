@@ -1,0 +1,71 @@
+// eisgrid serve: the HTTP API (docs/API.md) and the web page.
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+
+#include "base/error.hpp"
+#include "cli/commands.hpp"
+#include "server/app.hpp"
+#include "server/server.hpp"
+
+namespace eisgrid::cli {
+namespace {
+
+// Where the built page is looked for when --web is not given.
+std::optional<std::filesystem::path> default_web_dir() {
+  for (const std::filesystem::path& candidate : {std::filesystem::path("web/dist"), std::filesystem::path(EISGRID_SOURCE_DIR) / "web" / "dist"}) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(candidate, ec)) return candidate;
+  }
+  return std::nullopt;
+}
+
+struct serve_args {
+  server::config cfg;
+  std::string web;
+  std::string jwt_secret_env = "EISGRID_JWT_SECRET";
+  std::uint64_t cache_mb = server::k_default_cache_mb;
+  std::string data = "data";
+};
+
+void run_serve(serve_args& a) {
+  a.cfg.data = a.data;
+  if (!a.web.empty()) {
+    if (!std::filesystem::is_directory(a.web)) throw error(error_kind::usage, "--web: '" + a.web + "' is not a directory");
+    a.cfg.web = a.web;
+  } else {
+    a.cfg.web = default_web_dir();
+  }
+  if (const char* secret = std::getenv(a.jwt_secret_env.c_str()); secret && *secret) a.cfg.jwt_secret = secret;
+  a.cfg.cache_bytes = a.cache_mb << 20;
+  a.cfg.version = EISGRID_VERSION;
+  for (const auto& origin : a.cfg.cors_origins) {
+    if (origin == "*" || origin.find("://") == std::string::npos) {
+      throw error(error_kind::usage, "--cors-origin: '" + origin + "' is not an origin like http://host:port ('*' is not allowed)");
+    }
+  }
+  server::app app(a.cfg);
+  server::serve(app);
+}
+
+}  // namespace
+
+void add_serve_command(CLI::App& app) {
+  auto args = std::make_shared<serve_args>();
+  auto* cmd = app.add_subcommand("serve", "Serve the HTTP API (docs/API.md) and the web page");
+  cmd->add_option("--port", args->cfg.port, "TCP port")->capture_default_str()->check(CLI::Range(1, 65535));
+  cmd->add_option("--host", args->cfg.host, "Address to listen on")->capture_default_str();
+  cmd->add_option("--data", args->data, "Data root directory")->capture_default_str();
+  cmd->add_option("--db", args->cfg.db, "Catalog: a postgresql:// URL, or a SQLite file (default: DATA/catalog.sqlite3)");
+  cmd->add_option("--web", args->web, "Directory of the built web page (default: web/dist if present)");
+  cmd->add_option("--cors-origin", args->cfg.cors_origins,
+                  "Origin allowed to call the API from a browser (repeatable; default: this server and Vite's ports on localhost)");
+  cmd->add_option("--jwt-secret-env", args->jwt_secret_env, "Environment variable holding the HS256 JWT secret (JWTs refused when unset)")
+      ->capture_default_str();
+  cmd->add_option("--cache-mb", args->cache_mb, "Memory budget of loaded datasets [MiB]")->capture_default_str()->check(CLI::Range(1, 1 << 20));
+  cmd->add_option("--max-jobs", args->cfg.max_jobs, "Compute jobs run at once")->capture_default_str()->check(CLI::Range(1, 64));
+  cmd->add_option("--threads", args->cfg.compute_threads, "Threads per compute job (default: all cores)");
+  cmd->callback([args] { run_serve(*args); });
+}
+
+}  // namespace eisgrid::cli

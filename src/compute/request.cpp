@@ -1,0 +1,219 @@
+#include "compute/request.hpp"
+
+#include <cmath>
+#include <set>
+
+#include "base/error.hpp"
+#include "catalog/catalog.hpp"
+#include "dataset/naming.hpp"
+
+namespace eisgrid::compute {
+namespace {
+
+using json = nlohmann::json;
+
+[[noreturn]] void bad(const std::string& key, const std::string& why) {
+  throw error(error_kind::usage, "'" + key + "': " + why);
+}
+
+std::int64_t integer_in(const json& v, const std::string& key, std::int64_t lo, std::int64_t hi) {
+  if (!v.is_number_integer()) bad(key, "expected a whole number");
+  if (v.is_number_unsigned() && v.get<std::uint64_t>() > static_cast<std::uint64_t>(hi)) {
+    bad(key, "must be between " + std::to_string(lo) + " and " + std::to_string(hi));
+  }
+  const auto n = v.get<std::int64_t>();
+  if (n < lo || n > hi) bad(key, "must be between " + std::to_string(lo) + " and " + std::to_string(hi));
+  return n;
+}
+
+double positive_number(const json& v, const std::string& key) {
+  if (!v.is_number()) bad(key, "expected a number");
+  const double d = v.get<double>();
+  if (!std::isfinite(d) || d <= 0) bad(key, "must be a positive finite number");
+  return d;
+}
+
+const std::string& string_of(const json& v, const std::string& key) {
+  if (!v.is_string()) bad(key, "expected a string");
+  return v.get_ref<const std::string&>();
+}
+
+std::size_t param_slot(const std::string& name, const std::string& key) {
+  for (std::size_t i = 0; i < model::k_param_count; ++i) {
+    if (model::k_param_names[i] == name) return i;
+  }
+  bad(key, "unknown parameter '" + name + "' (expected Rsh, Ra, Ca, Rb, Cb)");
+}
+
+// K | "all" (returns empty for all); 0 allowed only when `allow_zero`.
+std::optional<std::uint64_t> count_or_all(const json& v, const std::string& key, bool allow_zero, std::uint64_t max) {
+  if (v.is_string() && v.get_ref<const std::string&>() == "all") return std::nullopt;
+  if (!v.is_number_integer()) bad(key, "expected a whole number or \"all\"");
+  return static_cast<std::uint64_t>(integer_in(v, key, allow_zero ? 0 : 1, static_cast<std::int64_t>(max)));
+}
+
+}  // namespace
+
+compute_request from_json(const json& body) {
+  if (!body.is_object()) throw error(error_kind::usage, "the body must be a JSON object");
+  static const std::set<std::string> known{"grid",   "preset", "fmin", "fmax",  "points", "spacing", "ref",
+                                           "ranges", "metric", "keep", "spectra", "store", "output",  "description"};
+  for (const auto& [key, value] : body.items()) {
+    if (!known.count(key)) throw error(error_kind::usage, "unknown option '" + key + "'");
+  }
+  compute_request r;
+  std::size_t g = 5;
+  if (body.contains("grid")) g = static_cast<std::size_t>(integer_in(body["grid"], "grid", 2, k_http_max_grid));
+  r.grid = model::grid_spec::defaults(g);
+  if (body.contains("ranges")) {
+    const auto& ranges = body["ranges"];
+    if (!ranges.is_object()) bad("ranges", "expected an object like {\"Ca\": {\"min\": 1e-7, \"max\": 5e-5, \"count\": 8}}");
+    for (const auto& [name, range] : ranges.items()) {
+      const std::string key = "ranges." + name;
+      auto& axis = r.grid.axes[param_slot(name, key)];
+      if (!range.is_object()) bad(key, "expected an object with min, max and optionally count");
+      for (const auto& [field, value] : range.items()) {
+        if (field == "min") axis.min = positive_number(value, key + ".min");
+        else if (field == "max") axis.max = positive_number(value, key + ".max");
+        else if (field == "count") axis.count = static_cast<std::size_t>(integer_in(value, key + ".count", 2, k_http_max_grid));
+        else bad(key, "unknown field '" + field + "'");
+      }
+      if (!range.contains("min") || !range.contains("max")) bad(key, "needs both min and max");
+    }
+  }
+  if (body.contains("preset")) r.preset = string_of(body["preset"], "preset");
+  if (body.contains("fmin")) r.fmin = positive_number(body["fmin"], "fmin");
+  if (body.contains("fmax")) r.fmax = positive_number(body["fmax"], "fmax");
+  if (body.contains("points")) {
+    r.points = static_cast<std::size_t>(integer_in(body["points"], "points", model::k_min_frequency_points,
+                                                   model::k_max_frequency_points));
+  }
+  if (body.contains("spacing")) {
+    r.spacing = string_of(body["spacing"], "spacing");
+    if (!model::parse_spacing(r.spacing)) bad("spacing", "expected \"log\" or \"linear\"");
+  }
+  if (body.contains("ref")) {
+    const auto& ref = body["ref"];
+    if (!ref.is_object()) bad("ref", "expected an object like {\"Rsh\": 5005, \"Ca\": 25.05e-6}");
+    auto values = model::k_default_reference.as_array();
+    for (const auto& [name, value] : ref.items()) values[param_slot(name, "ref")] = positive_number(value, "ref." + name);
+    r.ref = model::circuit_params::from_array(values);
+  }
+  if (body.contains("metric")) {
+    r.metric = string_of(body["metric"], "metric");
+    if (!sweep::parse_metric(r.metric)) bad("metric", "expected \"mae\", \"rmse\" or \"relative\"");
+  }
+  if (body.contains("keep")) r.keep = count_or_all(body["keep"], "keep", false, k_http_max_kept_rows);
+  if (body.contains("spectra")) {
+    r.spectra = count_or_all(body["spectra"], "spectra", true, k_http_max_spectra_rows);
+    r.spectra_all = !r.spectra.has_value();
+  }
+  if (body.contains("store")) {
+    if (!body["store"].is_boolean()) bad("store", "expected true or false");
+    r.store = body["store"].get<bool>();
+  }
+  if (body.contains("output")) {
+    r.output = string_of(body["output"], "output");
+    if (const auto problem = dataset::file_name_problem(r.output); !problem.empty()) bad("output", problem);
+  }
+  if (body.contains("description")) {
+    r.description = string_of(body["description"], "description");
+    if (r.description.size() > k_max_description_length) {
+      bad("description", "longer than " + std::to_string(k_max_description_length) + " bytes");
+    }
+    if (r.description.find('\0') != std::string::npos) bad("description", "contains a NUL character");
+  }
+
+  // What the server is willing to run for one request.
+  try {
+    r.grid.validate();
+  } catch (const error& e) {
+    throw error(error_kind::usage, std::string("'ranges': ") + e.what());
+  }
+  const model::parameter_grid grid(r.grid);
+  if (grid.size() > k_http_max_grid_points) {
+    bad("grid", "the grid has " + std::to_string(grid.size()) + " points; at most " + std::to_string(k_http_max_grid_points) +
+                    " over the API");
+  }
+  const std::uint64_t kept = r.keep ? std::min(*r.keep, grid.size()) : grid.size();
+  if (kept > k_http_max_kept_rows) {
+    bad("keep", "keeping all " + std::to_string(grid.size()) + " rows is over the limit of " +
+                    std::to_string(k_http_max_kept_rows) + "; give keep");
+  }
+  if (r.spectra_all && kept > k_http_max_spectra_rows) {
+    bad("spectra", "\"all\" would store " + std::to_string(kept) + " spectra; at most " + std::to_string(k_http_max_spectra_rows));
+  }
+  return r;
+}
+
+model::frequency_spec frequency_spec_of(const compute_request& r) {
+  model::frequency_spec spec;
+  if (!r.preset.empty()) {
+    const auto preset = model::find_frequency_preset(r.preset);
+    if (!preset) {
+      std::string names;
+      for (const auto& p : model::frequency_presets()) names += (names.empty() ? "" : ", ") + std::string(p.name);
+      throw error(error_kind::usage, "unknown preset '" + r.preset + "' (known: " + names + ")");
+    }
+    spec = *preset;
+  }
+  if (r.fmin) spec.fmin = *r.fmin;
+  if (r.fmax) spec.fmax = *r.fmax;
+  if (r.points) spec.points = *r.points;
+  if (!r.spacing.empty()) {
+    const auto spacing = model::parse_spacing(r.spacing);
+    if (!spacing) throw error(error_kind::usage, "unknown spacing '" + r.spacing + "' (expected log or linear)");
+    spec.spacing = *spacing;
+  }
+  spec.validate();
+  return spec;
+}
+
+compute_plan resolve(const compute_request& r) {
+  if (!r.owner_id) {
+    if (const auto problem = catalog::user_name_problem(r.user); !problem.empty()) throw error(error_kind::usage, "--user: " + problem);
+  }
+  compute_plan plan;
+  plan.options.grid = r.grid;
+  plan.options.grid.validate();
+  const auto metric = sweep::parse_metric(r.metric);
+  if (!metric) throw error(error_kind::usage, "unknown metric '" + r.metric + "' (expected mae, rmse or relative)");
+  plan.options.metric = *metric;
+  plan.options.threads = r.threads;
+  if (r.keep) {
+    if (*r.keep == 0) throw error(error_kind::usage, "keep: expected a positive whole number or 'all'");
+    plan.options.keep = r.keep;
+  }
+
+  if (!r.reference_csv.empty()) {
+    if (r.ref) throw error(error_kind::usage, "--ref and --reference exclude each other");
+    if (r.fmin || r.fmax || r.points || !r.preset.empty() || !r.spacing.empty()) {
+      throw error(error_kind::usage, "the frequencies come from the --reference file; drop --fmin/--fmax/--points/--preset/--spacing");
+    }
+    plan.reference = sweep::read_reference_csv(r.reference_csv);
+    plan.frequency_spacing = "measured";
+  } else {
+    const auto freq = frequency_spec_of(r);
+    const auto params = r.ref.value_or(model::k_default_reference);
+    model::check_params(params, "reference");
+    plan.reference = sweep::model_reference(params, model::frequencies(freq));
+    plan.frequency_spacing = std::string(model::to_string(freq.spacing));
+  }
+
+  const model::parameter_grid grid(plan.options.grid);
+  plan.kept_rows = plan.options.keep ? std::min(*plan.options.keep, grid.size()) : grid.size();
+  plan.file_name = r.output.empty() ? dataset::default_file_name(plan.options.grid, plan.reference.frequencies.front(),
+                                                                 plan.reference.frequencies.back())
+                                    : r.output;
+  dataset::check_file_name(plan.file_name);
+  if (r.spectra_all) {
+    plan.spectra_rows = std::nullopt;
+  } else if (r.spectra) {
+    plan.spectra_rows = *r.spectra;
+  } else {
+    plan.spectra_rows = std::min(plan.kept_rows, k_default_spectra_rows);
+  }
+  return plan;
+}
+
+}  // namespace eisgrid::compute

@@ -1,0 +1,89 @@
+#pragma once
+// One compute run, as the command line and POST /api/compute both describe it,
+// so that the same options give the same file whichever way they arrive.
+//
+// Values are kept as given (unset optionals mean "not given") and resolved by
+// resolve(): a preset, then explicit frequency options over it; a reference
+// from parameters or from a measured CSV file (the CSV only on the command line).
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "catalog/connection.hpp"
+#include "dataset/data_dir.hpp"
+#include "model/frequency_grid.hpp"
+#include "model/parameter_grid.hpp"
+#include "sweep/engine.hpp"
+#include "sweep/reference.hpp"
+
+namespace eisgrid::compute {
+
+// Limits on what a request over HTTP may ask for; the command line is the
+// operator's and is bounded only by the machine (check_memory).
+inline constexpr std::size_t k_http_max_grid = 60;                           // 60^5 = 7.8e8 points
+inline constexpr std::uint64_t k_http_max_grid_points = 1'000'000'000;       // ~ a minute on 2 cores
+inline constexpr std::uint64_t k_http_max_kept_rows = 10'000'000;            // ~ 500 MB of spectra-less output
+inline constexpr std::uint64_t k_http_max_spectra_rows = 100'000;
+inline constexpr std::size_t k_max_description_length = 2000;
+// Rows with a stored spectrum unless `spectra` says otherwise: enough for any
+// plot, while a large keep-all sweep does not write gigabytes of spectra.
+inline constexpr std::uint64_t k_default_spectra_rows = 100000;
+
+struct compute_request {
+  // The parameter grid: defaults(grid) with any per-axis overrides applied.
+  model::grid_spec grid = model::grid_spec::defaults(5);
+  std::optional<double> fmin, fmax;
+  std::optional<std::size_t> points;
+  std::string spacing;  // "", "log" or "linear"
+  std::string preset;   // "" or a preset name
+  std::optional<model::circuit_params> ref;  // model reference; default when neither this nor the CSV
+  std::string reference_csv;                 // measured reference (command line only)
+  std::string metric = "mae";
+  std::optional<std::uint64_t> keep;  // best K rows; all when empty
+  // Rows with a stored spectrum: empty = default, 0 = none; spectra_all = every kept row.
+  std::optional<std::uint64_t> spectra;
+  bool spectra_all = false;
+  bool store = false;
+  std::string output;  // file name; the default name when empty
+  dataset::storage into = dataset::storage::user_generated;
+  std::string description;
+  bool overwrite = false;
+  unsigned threads = 0;  // 0: all cores
+  // Owner of the result. The command line names a user (created on first use,
+  // registered by the operator); the server gives the signed-in user's id and
+  // registers as that user, under row-level security.
+  std::string user = "local";
+  std::optional<catalog::row_id> owner_id;
+};
+
+// Parses the JSON body of POST /api/compute: {"grid": 5, "preset"?, "fmin"?,
+// "fmax"?, "points"?, "spacing"?, "ref"?: {"Rsh": 5005, ...}, "ranges"?:
+// {"Ca": {"min", "max", "count"?}}, "metric"?, "keep"?: K | "all",
+// "spectra"?: M | "all", "store"?, "output"?, "description"?}. Strict:
+// unknown keys, wrong types and out-of-range values throw error(usage) naming
+// the key. Applies the HTTP limits above. The owner is not set here.
+[[nodiscard]] compute_request from_json(const nlohmann::json& body);
+
+// What a request resolves to, ready to run.
+struct compute_plan {
+  sweep::sweep_options options;
+  sweep::reference_spectrum reference;
+  std::string frequency_spacing;  // log, linear, measured
+  std::string file_name;
+  std::uint64_t kept_rows = 0;
+  std::optional<std::uint64_t> spectra_rows;  // empty: all kept rows
+};
+
+// Validates and resolves. Throws error(usage) for a bad option (an unknown
+// preset, fmin >= fmax, a bad file name, --ref with --reference, ...),
+// error(not_found)/error(invalid_input) for a bad reference CSV.
+[[nodiscard]] compute_plan resolve(const compute_request& request);
+
+// The frequency grid of a request without a measured reference. Throws error(usage).
+[[nodiscard]] model::frequency_spec frequency_spec_of(const compute_request& request);
+
+}  // namespace eisgrid::compute

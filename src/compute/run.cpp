@@ -1,0 +1,93 @@
+#include "compute/run.hpp"
+
+#include <sys/sysinfo.h>
+
+#include <cstdio>
+
+#include "base/error.hpp"
+#include "catalog/sync.hpp"
+#include "dataset/export.hpp"
+
+namespace eisgrid::compute {
+namespace {
+
+// Fraction of physical memory a keep-all sweep may plan to use.
+constexpr double k_memory_fraction = 0.8;
+
+void check_memory(std::uint64_t rows) {
+  struct sysinfo info {};
+  if (::sysinfo(&info) != 0) return;
+  const double available = static_cast<double>(info.totalram) * info.mem_unit * k_memory_fraction;
+  const double needed = static_cast<double>(rows) * static_cast<double>(sweep::k_bytes_per_ranked_row * 2 + dataset::export_memory_bytes(1));
+  if (needed > available) {
+    char msg[256];
+    std::snprintf(msg, sizeof msg, "keeping all %llu rows needs about %.1f GB of memory, more than this machine offers; use --keep",
+                  static_cast<unsigned long long>(rows), needed / 1e9);
+    throw error(error_kind::too_large, msg);
+  }
+}
+
+// Registers the new file for its owner: as that user under row-level security
+// when the request carries an owner id (the server), else by the operator for
+// the named user (the command line), claiming the file from any concurrent sync.
+std::string register_result(const compute_request& r, catalog::catalog& cat, const catalog::dataset_input& in) {
+  if (r.owner_id) {
+    cat.register_dataset(catalog::principal::user(*r.owner_id), in, *r.owner_id);
+    return r.user;
+  }
+  const auto owner = cat.ensure_user(r.user);
+  cat.register_file(in, owner.id, true);
+  return owner.name;
+}
+
+}  // namespace
+
+compute_result run(const compute_request& request, const dataset::data_dir& dir, const catalog_source& catalog_of,
+                   const sweep::progress_callback& progress, const std::atomic<bool>* cancel) {
+  const compute_plan plan = resolve(request);
+  if (!plan.options.keep) check_memory(plan.kept_rows);
+  const auto final_path = dir.directory(request.into) / plan.file_name;
+  if (!request.overwrite && std::filesystem::exists(final_path)) {
+    throw error(error_kind::conflict, "'" + (request.owner_id ? plan.file_name : final_path.string()) +
+                                          "' already exists; choose another output name" +
+                                          (request.owner_id ? "" : " or pass --overwrite"));
+  }
+
+  const auto swept = sweep::run_sweep(plan.options, plan.reference, progress, cancel);
+  if (cancel && cancel->load()) throw error(error_kind::cancelled, "cancelled");
+
+  dataset::run_record run;
+  run.location = request.into;
+  run.file_name = plan.file_name;
+  run.options = plan.options;
+  run.reference = &plan.reference;
+  run.result = &swept;
+  run.frequency_spacing = plan.frequency_spacing;
+  run.description = request.description;
+  dataset::export_options export_opts;
+  export_opts.spectra = plan.spectra_rows;
+  export_opts.npz.method = request.store ? npz::compression::stored : npz::compression::deflate;
+  export_opts.npz.threads = request.threads;
+  export_opts.replace = request.overwrite;
+  const auto path = dataset::export_dataset(dir, run, export_opts);
+
+  compute_result result;
+  result.path = path;
+  result.filename = plan.file_name;
+  result.location = request.into;
+  result.total_points = swept.total_points;
+  result.frequencies = plan.reference.frequencies.size();
+  result.elapsed_seconds = swept.elapsed_seconds;
+  try {
+    const auto described = catalog::describe_file({path, request.into});
+    if (!described.valid) throw error(error_kind::internal, "the new dataset does not validate: " + described.reason);
+    result.file_hash = described.input.file_hash;
+    result.owner = register_result(request, catalog_of(), described.input);
+  } catch (const error& e) {
+    throw error(e.kind(), "wrote '" + (request.owner_id ? plan.file_name : path.string()) +
+                              "' but could not register it (eisgrid sync will): " + e.what());
+  }
+  return result;
+}
+
+}  // namespace eisgrid::compute

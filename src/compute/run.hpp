@@ -1,0 +1,41 @@
+#pragma once
+// Runs a compute request: sweep, export through temp/, and registration in
+// the catalog for its owner. Shared by `eisgrid compute` and the server's jobs.
+
+#include <atomic>
+#include <filesystem>
+#include <functional>
+#include <string>
+
+#include "catalog/catalog.hpp"
+#include "compute/request.hpp"
+#include "dataset/data_dir.hpp"
+#include "sweep/engine.hpp"
+
+namespace eisgrid::compute {
+
+struct compute_result {
+  std::filesystem::path path;  // the final file
+  std::string filename;
+  dataset::storage location = dataset::storage::user_generated;
+  std::string owner;      // user name the file is registered for
+  std::string file_hash;  // SHA-256
+  std::uint64_t total_points = 0;
+  std::size_t frequencies = 0;
+  double elapsed_seconds = 0;  // of the sweep
+};
+
+// The catalog to register in, opened on first use (so a bad option fails
+// before any database is touched, and a sweep does not hold a connection).
+using catalog_source = std::function<catalog::catalog&()>;
+
+// Throws error(usage) for bad options, error(conflict) if the file exists and
+// !request.overwrite, error(too_large) if keeping all rows would not fit in
+// memory, error(cancelled) if `cancel` became true, error(io) if writing
+// failed (nothing is left behind). A failed registration throws with the
+// kind of the catalog's error and says that the file was written.
+// `progress` is called on the calling thread. Thread-safe for distinct requests.
+[[nodiscard]] compute_result run(const compute_request& request, const dataset::data_dir& dir, const catalog_source& catalog_of,
+                                 const sweep::progress_callback& progress = {}, const std::atomic<bool>* cancel = nullptr);
+
+}  // namespace eisgrid::compute

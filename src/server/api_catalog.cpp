@@ -1,0 +1,192 @@
+// The signed-in user, tags on ranked rows, and configurations.
+#include <charconv>
+#include <cmath>
+#include <map>
+#include <set>
+
+#include "base/error.hpp"
+#include "compute/request.hpp"
+#include "server/handlers.hpp"
+
+namespace eisgrid::server {
+namespace {
+
+using json = nlohmann::json;
+
+constexpr std::size_t k_max_label_length = 200;
+constexpr std::size_t k_max_category_length = 100;
+constexpr std::size_t k_max_notes_length = 4000;
+
+json params_object(const std::array<double, 5>& p) {
+  return {{"Rsh", number(p[0])}, {"Ra", number(p[1])}, {"Ca", number(p[2])}, {"Rb", number(p[3])}, {"Cb", number(p[4])}};
+}
+
+json tag_json(const catalog::tag_record& t, const std::string& filename) {
+  return {{"id", t.id},
+          {"filename", filename},
+          {"rank", t.tag.rank},
+          {"resnorm", number(t.tag.resnorm)},
+          {"parameters", params_object(t.tag.parameters)},
+          {"label", t.tag.label},
+          {"category", t.tag.category},
+          {"notes", t.tag.notes},
+          {"quality_score", t.tag.quality_score ? number(*t.tag.quality_score) : json(nullptr)},
+          {"is_reference", t.tag.is_reference},
+          {"created_at", t.created_at}};
+}
+
+std::string text_field(const json& body, const char* key, std::size_t max, bool required) {
+  const auto it = body.find(key);
+  if (it == body.end() || it->is_null()) {
+    if (required) throw error(error_kind::usage, std::string("'") + key + "' is required");
+    return {};
+  }
+  if (!it->is_string()) throw error(error_kind::usage, std::string("'") + key + "' must be a string");
+  const auto& s = it->get_ref<const std::string&>();
+  if (s.size() > max) throw error(error_kind::usage, std::string("'") + key + "' is longer than " + std::to_string(max) + " bytes");
+  if (s.find('\0') != std::string::npos) throw error(error_kind::usage, std::string("'") + key + "' contains a NUL character");
+  if (required && s.empty()) throw error(error_kind::usage, std::string("'") + key + "' must not be empty");
+  return s;
+}
+
+catalog::row_id parse_id(std::string_view text, const char* what) {
+  catalog::row_id id = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || id <= 0) {
+    throw error(error_kind::usage, std::string("invalid ") + what + " id '" + std::string(text) + "'");
+  }
+  return id;
+}
+
+}  // namespace
+
+response get_whoami(const context& c) {
+  return json_success({{"user", c.user.signed_in() ? json{{"name", c.user.name}} : json(nullptr)}});
+}
+
+response get_tags(const context& c) {
+  std::map<catalog::row_id, std::string> names;
+  for (const auto& d : c.cat.list_datasets(c.user.who)) names.emplace(d.id, d.file_name);
+  std::vector<catalog::tag_record> tags;
+  if (const auto filename = c.req.query("filename")) {
+    const auto d = resolve_dataset(c, *filename);
+    tags = c.cat.list_tags(c.user.who, d.record.id);
+  } else {
+    tags = c.cat.list_tags(c.user.who);
+  }
+  json list = json::array();
+  for (const auto& t : tags) {
+    const auto it = names.find(t.tag.dataset_id);
+    list.push_back(tag_json(t, it == names.end() ? std::string() : it->second));
+  }
+  return json_success({{"tags", std::move(list)}});
+}
+
+response post_tag(const context& c) {
+  require_user(c);
+  const auto body = parse_body(c.req);
+  for (const auto& [key, value] : body.items()) {
+    static const std::set<std::string> known{"filename", "rank", "label", "category", "notes", "quality_score", "is_reference"};
+    if (!known.count(key)) throw error(error_kind::usage, "unknown field '" + key + "'");
+  }
+  const std::string filename = text_field(body, "filename", 1000, true);
+  const auto rank_it = body.find("rank");
+  if (rank_it == body.end() || !rank_it->is_number_integer() || (!rank_it->is_number_unsigned() && rank_it->get<std::int64_t>() < 0)) {
+    throw error(error_kind::usage, "'rank' must be a whole number, 0 for the best row");
+  }
+  catalog::tag_input tag;
+  tag.label = text_field(body, "label", k_max_label_length, true);
+  tag.category = text_field(body, "category", k_max_category_length, false);
+  tag.notes = text_field(body, "notes", k_max_notes_length, false);
+  if (const auto q = body.find("quality_score"); q != body.end() && !q->is_null()) {
+    if (!q->is_number() || !std::isfinite(q->get<double>())) throw error(error_kind::usage, "'quality_score' must be a number");
+    tag.quality_score = q->get<double>();
+  }
+  if (const auto r = body.find("is_reference"); r != body.end()) {
+    if (!r->is_boolean()) throw error(error_kind::usage, "'is_reference' must be true or false");
+    tag.is_reference = r->get<bool>();
+  }
+  const auto d = resolve_dataset(c, filename);
+  const auto loaded = c.a.cache().get(d.path);
+  const auto rows = loaded->data.rows();
+  if (rank_it->is_number_unsigned() ? rank_it->get<std::uint64_t>() >= rows : true) {
+    throw error(error_kind::usage, "'rank' must be below " + std::to_string(rows) + ", the number of rows");
+  }
+  tag.dataset_id = d.record.id;
+  tag.rank = rank_it->get<std::int64_t>();
+  tag.resnorm = loaded->data.resnorm(static_cast<std::uint64_t>(tag.rank));
+  tag.parameters = loaded->data.parameters(static_cast<std::uint64_t>(tag.rank));
+  const auto id = c.cat.add_tag(c.user.who, tag);
+  for (const auto& t : c.cat.list_tags(c.user.who, d.record.id)) {
+    if (t.id == id) return json_success({{"tag", tag_json(t, d.record.file_name)}}, 201);
+  }
+  throw error(error_kind::internal, "the new tag is not visible to its owner");
+}
+
+response delete_tag(const context& c, std::string_view id_text) {
+  require_user(c);
+  const auto id = parse_id(id_text, "tag");
+  c.cat.delete_tag(c.user.who, id);
+  return json_success({{"deleted", id}});
+}
+
+response get_configurations(const context& c) {
+  std::map<catalog::row_id, std::string> owners;
+  if (c.user.signed_in()) owners[c.user.who.user_id] = c.user.name;
+  for (const auto& d : c.cat.list_datasets(c.user.who)) {
+    if (d.owner_id && !d.owner_name.empty()) owners[*d.owner_id] = d.owner_name;
+  }
+  json list = json::array();
+  for (const auto& r : c.cat.list_configurations(c.user.who)) {
+    json owner = nullptr;
+    if (r.owner_id) {
+      const auto it = owners.find(*r.owner_id);
+      if (it != owners.end()) owner = it->second;
+    }
+    list.push_back({{"id", r.id},
+                    {"name", r.config.name},
+                    {"owner", owner},
+                    {"is_public", r.is_public},
+                    {"reference", r.config.reference ? params_object(*r.config.reference) : json(nullptr)},
+                    {"grid_size", r.config.grid_size ? json(*r.config.grid_size) : json(nullptr)},
+                    {"freq_min", number(r.config.freq_min)},
+                    {"freq_max", number(r.config.freq_max)},
+                    {"n_frequencies", r.config.n_frequencies},
+                    {"created_at", nullptr}});
+  }
+  return json_success({{"configurations", std::move(list)}});
+}
+
+response post_compute(const context& c) {
+  require_user(c);
+  auto request = compute::from_json(parse_body(c.req));
+  request.owner_id = c.user.who.user_id;
+  request.user = c.user.name;
+  // Fail now, not in the job, for what can be known now.
+  const auto plan = compute::resolve(request);
+  if (std::filesystem::exists(c.a.data().directory(request.into) / plan.file_name)) {
+    throw error(error_kind::conflict, "'" + plan.file_name + "' already exists; choose another output name");
+  }
+  return json_success({{"job", c.a.jobs().submit(std::move(request))}}, 202);
+}
+
+response get_jobs(const context& c) {
+  require_user(c);
+  return json_success({{"jobs", c.a.jobs().list(c.user.who.user_id)}});
+}
+
+response get_job(const context& c, std::string_view id) {
+  require_user(c);
+  const auto job = c.a.jobs().find(c.user.who.user_id, std::string(id));
+  if (!job) throw error(error_kind::not_found, "job not found");
+  return json_success({{"job", *job}});
+}
+
+response delete_job(const context& c, std::string_view id) {
+  require_user(c);
+  const auto job = c.a.jobs().cancel(c.user.who.user_id, std::string(id));
+  if (!job) throw error(error_kind::not_found, "job not found");
+  return json_success({{"job", *job}});
+}
+
+}  // namespace eisgrid::server

@@ -1,0 +1,330 @@
+// Datasets: listing, loading, best rows, spectra, search and download.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <charconv>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <map>
+
+#include "base/error.hpp"
+#include "dataset/naming.hpp"
+#include "model/circuit.hpp"
+#include "server/handlers.hpp"
+
+namespace eisgrid::server {
+namespace {
+
+using json = nlohmann::json;
+
+constexpr std::int64_t k_default_best_rows = 1000;
+constexpr std::int64_t k_max_best_rows = 10000;
+constexpr std::size_t k_max_indices = 100;
+constexpr std::int64_t k_default_search_limit = 1000;
+constexpr std::int64_t k_max_search_limit = 10000;
+constexpr double k_bytes_per_mb = 1024.0 * 1024.0;
+constexpr std::array<const char*, 5> k_range_keys{"rsh", "ra", "ca", "rb", "cb"};
+constexpr std::array<const char*, 4> k_spectrum_columns{"real", "imag", "magnitude", "phase"};
+
+// A whole number in [lo, hi] from a query parameter.
+std::int64_t query_integer(const request& req, const char* name, std::int64_t fallback, std::int64_t lo, std::int64_t hi) {
+  const auto text = req.query(name);
+  if (!text) return fallback;
+  std::int64_t v = 0;
+  const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), v);
+  if (text->empty() || ec != std::errc() || end != text->data() + text->size() || v < lo || v > hi) {
+    throw error(error_kind::usage, "'" + std::string(name) + "' must be a whole number from " + std::to_string(lo) + " to " +
+                                       std::to_string(hi));
+  }
+  return v;
+}
+
+std::int64_t body_integer(const json& v, const std::string& what, std::int64_t lo, std::int64_t hi) {
+  if (!v.is_number_integer() || (v.is_number_unsigned() && v.get<std::uint64_t>() > static_cast<std::uint64_t>(hi)) ||
+      v.get<std::int64_t>() < lo || v.get<std::int64_t>() > hi) {
+    throw error(error_kind::usage, "'" + what + "' must be a whole number from " + std::to_string(lo) + " to " + std::to_string(hi));
+  }
+  return v.get<std::int64_t>();
+}
+
+void check_keys(const json& body, std::initializer_list<const char*> known) {
+  for (const auto& [key, value] : body.items()) {
+    if (std::find_if(known.begin(), known.end(), [&](const char* k) { return key == k; }) == known.end()) {
+      throw error(error_kind::usage, "unknown field '" + key + "'");
+    }
+  }
+}
+
+json params_json(const std::array<double, 5>& p) {
+  json row = json::array();
+  for (double v : p) row.push_back(number(v));
+  return row;
+}
+
+json spectrum_row(const std::array<double, 4>& s) { return json::array({number(s[0]), number(s[1]), number(s[2]), number(s[3])}); }
+
+std::string memory_text(double bytes) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f MB", bytes / k_bytes_per_mb);
+  return buf;
+}
+
+// Resident set size from /proc/self/statm (pages).
+std::uint64_t resident_bytes() {
+  std::ifstream statm("/proc/self/statm");
+  std::uint64_t size = 0, resident = 0;
+  if (!(statm >> size >> resident)) return 0;
+  return resident * static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
+}
+
+json directories_json() {
+  return {{"precomputed", "npz/precomputed"}, {"user_generated", "npz/user_generated"}};
+}
+
+std::shared_ptr<const loaded_dataset> load(const context& c, const resolved_dataset& d) {
+  try {
+    return c.a.cache().get(d.path);
+  } catch (const error& e) {
+    // The catalog says it is there but the file is gone or broken: the
+    // client learns that much, the operator's log the rest.
+    c.a.log("cannot load '" + d.path.string() + "': " + e.what());
+    if (e.kind() == error_kind::not_found) throw error(error_kind::not_found, "dataset '" + d.record.file_name + "' is not available");
+    throw error(error_kind::internal, e.what());
+  }
+}
+
+}  // namespace
+
+json number(double v) {
+  if (!std::isfinite(v)) return nullptr;
+  const float f = static_cast<float>(v);
+  if (static_cast<double>(f) == v) {
+    // A float32 value: print its shortest float text (1778.2794, not 1778.279418945...).
+    char buf[32];
+    const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, f);
+    if (ec == std::errc()) {
+      double shortest = v;
+      std::from_chars(buf, end, shortest);
+      return shortest;
+    }
+  }
+  return v;
+}
+
+std::string iso8601(std::filesystem::file_time_type t) {
+  const auto sys = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::file_clock::to_sys(t));
+  const std::time_t tt = std::chrono::system_clock::to_time_t(sys);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+json parse_body(const request& req) {
+  auto body = json::parse(req.body, nullptr, false);
+  if (body.is_discarded()) throw error(error_kind::invalid_input, "the body is not valid JSON");
+  if (!body.is_object()) throw error(error_kind::usage, "the body must be a JSON object");
+  return body;
+}
+
+resolved_dataset resolve_dataset(const context& c, std::string_view filename) {
+  if (const auto problem = dataset::file_name_problem(filename); !problem.empty()) {
+    throw error(error_kind::usage, "invalid file name: " + problem);
+  }
+  const auto records = c.cat.list_datasets(c.user.who);
+  const catalog::dataset_record* best = nullptr;
+  for (const auto& r : records) {
+    if (r.file_name != filename || !r.is_available) continue;
+    const bool own = c.user.signed_in() && r.owner_id == c.user.who.user_id;
+    if (own) {
+      best = &r;
+      break;
+    }
+    if (r.is_public && !best) best = &r;
+  }
+  if (!best) throw error(error_kind::not_found, "dataset '" + std::string(filename) + "' not found");
+  return {*best, c.a.data().directory(best->location) / best->file_name};
+}
+
+response get_status(const context& c) {
+  const auto rss = resident_bytes();
+  return json_response({{"status", "online"},
+                        {"loaded_datasets", c.a.cache().count()},
+                        {"available_files", c.a.data().list().size()},
+                        {"directories", directories_json()},
+                        {"memory_usage", memory_text(static_cast<double>(rss))},
+                        {"memory_bytes", rss},
+                        {"cache_bytes", c.a.cache().bytes()},
+                        {"cache_budget_bytes", c.a.cache().budget()}},
+                       200);
+}
+
+response get_datasets(const context& c) {
+  const auto records = c.cat.list_datasets(c.user.who);
+  std::map<catalog::row_id, catalog::configuration_record> configs;
+  for (auto& config : c.cat.list_configurations(c.user.who)) configs.emplace(config.id, std::move(config));
+  json list = json::array();
+  for (const auto& r : records) {
+    const auto path = c.a.data().directory(r.location) / r.file_name;
+    std::error_code ec;
+    const auto modified = std::filesystem::last_write_time(path, ec);
+    json reference = nullptr;
+    if (r.configuration_id) {
+      const auto it = configs.find(*r.configuration_id);
+      if (it != configs.end() && it->second.config.reference) {
+        const auto& p = *it->second.config.reference;
+        reference = {{"Rsh", number(p[0])}, {"Ra", number(p[1])}, {"Ca", number(p[2])}, {"Rb", number(p[3])}, {"Cb", number(p[4])}};
+      }
+    }
+    const std::string type(dataset::to_string(r.location));
+    list.push_back({{"filename", r.file_name},
+                    {"full_path", r.file_path},
+                    {"directory", type},
+                    {"type", type},
+                    {"size_mb", std::round(static_cast<double>(r.file_size) / k_bytes_per_mb * 100.0) / 100.0},
+                    {"size_bytes", r.file_size},
+                    {"modified", ec ? r.updated_at : iso8601(modified)},
+                    {"loaded", c.a.cache().contains(path)},
+                    {"name", r.file_name},
+                    {"owner", r.owner_name.empty() ? json(nullptr) : json(r.owner_name)},
+                    {"is_public", r.is_public},
+                    {"is_available", r.is_available},
+                    {"grid_size", r.grid_size ? json(*r.grid_size) : json(nullptr)},
+                    {"n_parameters", r.n_parameter_sets},
+                    {"n_frequencies", r.n_frequencies},
+                    {"n_spectra", r.n_spectra},
+                    {"freq_min", number(r.freq_min)},
+                    {"freq_max", number(r.freq_max)},
+                    {"best_resnorm", number(r.best_resnorm)},
+                    {"metric", r.resnorm_metric},
+                    {"file_hash", r.file_hash},
+                    {"short_hash", r.short_hash},
+                    {"reference", reference},
+                    {"description", r.description},
+                    {"created_at", r.created_at}});
+  }
+  return json_success({{"datasets", std::move(list)}, {"directories", directories_json()}});
+}
+
+response post_load(const context& c, std::string_view filename) {
+  const auto d = resolve_dataset(c, filename);
+  const auto loaded = load(c, d);
+  json ranges = json::object();
+  for (std::size_t k = 0; k < 5; ++k) {
+    ranges[k_range_keys[k]] = {{"min", number(loaded->param_min[k])},
+                               {"max", number(loaded->param_max[k])},
+                               {"unit", model::k_param_units[k]}};
+  }
+  return json_success({{"metadata", loaded->data.metadata()},
+                       {"dataset_info",
+                        {{"n_parameters", loaded->data.rows()},
+                         {"n_frequencies", loaded->data.frequency_count()},
+                         {"n_spectra", loaded->data.spectra_rows()},
+                         {"parameter_ranges", ranges}}}});
+}
+
+response get_best_results(const context& c, std::string_view filename) {
+  const auto n = query_integer(c.req, "n", k_default_best_rows, 1, k_max_best_rows);
+  const auto offset = query_integer(c.req, "offset", 0, 0, std::numeric_limits<std::int64_t>::max());
+  const auto d = resolve_dataset(c, filename);
+  const auto loaded = load(c, d);
+  const auto& data = loaded->data;
+  const auto total = static_cast<std::int64_t>(data.rows());
+  if (offset > total) throw error(error_kind::usage, "'offset' is past the last row (" + std::to_string(total) + " rows)");
+  const auto end = std::min(total, offset + n);
+  json parameters = json::array(), resnorms = json::array(), ter = json::array(), tec = json::array();
+  for (auto row = offset; row < end; ++row) {
+    const auto p = data.parameters(static_cast<std::uint64_t>(row));
+    parameters.push_back(params_json(p));
+    resnorms.push_back(number(data.resnorm(static_cast<std::uint64_t>(row))));
+    const auto cp = model::circuit_params::from_array(p);
+    ter.push_back(number(model::ter(cp)));
+    tec.push_back(number(model::tec(cp)));
+  }
+  return json_success({{"data",
+                        {{"parameters", std::move(parameters)},
+                         {"resnorms", std::move(resnorms)},
+                         {"ter", std::move(ter)},
+                         {"tec", std::move(tec)},
+                         {"param_names", model::k_param_names},
+                         {"param_units", model::k_param_units},
+                         {"n_total", total},
+                         {"offset", offset},
+                         {"best_resnorm", total ? number(data.resnorm(0)) : json(nullptr)}}}});
+}
+
+response post_spectrum(const context& c, std::string_view filename) {
+  const auto body = parse_body(c.req);
+  check_keys(body, {"indices"});
+  const auto it = body.find("indices");
+  if (it == body.end() || !it->is_array()) throw error(error_kind::usage, "'indices' must be an array of row numbers");
+  if (it->empty() || it->size() > k_max_indices) {
+    throw error(error_kind::usage, "'indices' must hold 1 to " + std::to_string(k_max_indices) + " row numbers");
+  }
+  const auto d = resolve_dataset(c, filename);
+  const auto loaded = load(c, d);
+  const auto& data = loaded->data;
+  const auto n_spectra = static_cast<std::int64_t>(data.spectra_rows());
+  if (n_spectra == 0) throw error(error_kind::usage, "dataset '" + d.record.file_name + "' stores no spectra");
+  std::vector<std::uint64_t> rows;
+  for (const auto& v : *it) rows.push_back(static_cast<std::uint64_t>(body_integer(v, "indices[]", 0, n_spectra - 1)));
+  const auto f_count = data.frequency_count();
+  json frequencies = json::array();
+  for (std::uint64_t f = 0; f < f_count; ++f) frequencies.push_back(number(data.frequency(f)));
+  json spectra = json::array();
+  for (const auto row : rows) {
+    json one = json::array();
+    for (std::uint64_t f = 0; f < f_count; ++f) one.push_back(spectrum_row(data.spectrum(row, f)));
+    spectra.push_back(std::move(one));
+  }
+  json reference = nullptr;
+  if (data.has_reference_spectrum()) {
+    reference = json::array();
+    for (std::uint64_t f = 0; f < f_count; ++f) reference.push_back(spectrum_row(data.reference_spectrum(f)));
+  }
+  const json freq_range = f_count ? json::array({number(data.frequency(0)), number(data.frequency(f_count - 1))}) : json::array();
+  return json_success({{"data",
+                        {{"indices", rows},
+                         {"frequencies", std::move(frequencies)},
+                         {"spectra", std::move(spectra)},
+                         {"spectrum_columns", k_spectrum_columns},
+                         {"freq_range", freq_range},
+                         {"reference", std::move(reference)}}}});
+}
+
+response post_search(const context& c, std::string_view filename) {
+  const auto body = parse_body(c.req);
+  check_keys(body, {"max_resnorm", "limit"});
+  const auto max_it = body.find("max_resnorm");
+  if (max_it == body.end() || !max_it->is_number() || !std::isfinite(max_it->get<double>())) {
+    throw error(error_kind::usage, "'max_resnorm' must be a finite number");
+  }
+  const double max_resnorm = max_it->get<double>();
+  const auto limit = body.contains("limit") ? body_integer(body["limit"], "limit", 1, k_max_search_limit) : k_default_search_limit;
+  const auto d = resolve_dataset(c, filename);
+  const auto loaded = load(c, d);
+  const auto& data = loaded->data;
+  json indices = json::array(), parameters = json::array(), resnorms = json::array();
+  std::int64_t count = 0;
+  // Rows are ranked by ascending resnorm (NaN last), so the matches are a prefix.
+  for (std::uint64_t row = 0; row < data.rows() && count < limit; ++row) {
+    const double r = data.resnorm(row);
+    if (!(r <= max_resnorm)) break;
+    indices.push_back(row);
+    parameters.push_back(params_json(data.parameters(row)));
+    resnorms.push_back(number(r));
+    ++count;
+  }
+  return json_success({{"data",
+                        {{"indices", std::move(indices)},
+                         {"parameters", std::move(parameters)},
+                         {"resnorms", std::move(resnorms)},
+                         {"count", count},
+                         {"total_searched", data.rows()}}}});
+}
+
+}  // namespace eisgrid::server

@@ -1,0 +1,94 @@
+#include "server/dataset_cache.hpp"
+
+#include <cmath>
+#include <limits>
+
+namespace eisgrid::server {
+namespace {
+
+std::shared_ptr<loaded_dataset> load(const std::filesystem::path& path, std::uintmax_t size, std::filesystem::file_time_type modified) {
+  auto d = std::make_shared<loaded_dataset>(loaded_dataset{dataset::dataset::load(path), {}, {}, size, modified});
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  d->param_min.fill(nan);
+  d->param_max.fill(nan);
+  for (std::uint64_t row = 0; row < d->data.rows(); ++row) {
+    const auto p = d->data.parameters(row);
+    for (std::size_t k = 0; k < 5; ++k) {
+      if (std::isnan(d->param_min[k]) || p[k] < d->param_min[k]) d->param_min[k] = p[k];
+      if (std::isnan(d->param_max[k]) || p[k] > d->param_max[k]) d->param_max[k] = p[k];
+    }
+  }
+  return d;
+}
+
+}  // namespace
+
+std::shared_ptr<const loaded_dataset> dataset_cache::get(const std::filesystem::path& path) {
+  const std::string key = path.string();
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  const auto modified = ec ? std::filesystem::file_time_type{} : std::filesystem::last_write_time(path, ec);
+  {
+    std::unique_lock lock(mutex_);
+    for (;;) {
+      const auto it = entries_.find(key);
+      if (it != entries_.end()) {
+        if (!ec && it->second.value->file_size == size && it->second.value->modified == modified) {
+          lru_.splice(lru_.begin(), lru_, it->second.lru);
+          return it->second.value;
+        }
+        bytes_ -= it->second.value->bytes();
+        lru_.erase(it->second.lru);
+        entries_.erase(it);
+      }
+      if (!loading_.count(key)) break;
+      loaded_.wait(lock);
+    }
+    loading_[key] = 1;
+  }
+  std::shared_ptr<loaded_dataset> value;
+  try {
+    value = load(path, size, modified);
+  } catch (...) {
+    std::lock_guard lock(mutex_);
+    loading_.erase(key);
+    loaded_.notify_all();
+    throw;
+  }
+  std::lock_guard lock(mutex_);
+  loading_.erase(key);
+  loaded_.notify_all();
+  if (!ec && value->bytes() <= budget_) {
+    lru_.push_front(key);
+    entries_[key] = entry{value, lru_.begin()};
+    bytes_ += value->bytes();
+    evict_locked();
+  }
+  return value;
+}
+
+void dataset_cache::evict_locked() {
+  while (bytes_ > budget_ && lru_.size() > 1) {
+    const auto it = entries_.find(lru_.back());
+    bytes_ -= it->second.value->bytes();
+    entries_.erase(it);
+    lru_.pop_back();
+  }
+}
+
+bool dataset_cache::contains(const std::filesystem::path& path) const {
+  std::lock_guard lock(mutex_);
+  return entries_.count(path.string()) > 0;
+}
+
+std::size_t dataset_cache::count() const {
+  std::lock_guard lock(mutex_);
+  return entries_.size();
+}
+
+std::uint64_t dataset_cache::bytes() const {
+  std::lock_guard lock(mutex_);
+  return bytes_;
+}
+
+}  // namespace eisgrid::server

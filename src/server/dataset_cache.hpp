@@ -1,0 +1,60 @@
+#pragma once
+// Datasets the server has loaded, kept in memory under a byte budget and
+// evicted least recently used first. A file is loaded on first use (SPEC 7:
+// no "Dataset not loaded" errors) and reloaded when its size or modification
+// time changes. Thread-safe: loads of different files run concurrently; two
+// requests for the same unloaded file load it once.
+
+#include <array>
+#include <condition_variable>
+#include <cstdint>
+#include <filesystem>
+#include <list>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#include "dataset/dataset.hpp"
+
+namespace eisgrid::server {
+
+// A loaded dataset and what every request about it needs precomputed.
+struct loaded_dataset {
+  dataset::dataset data;
+  std::array<double, 5> param_min{}, param_max{};  // over all rows (NaN when none)
+  std::uintmax_t file_size = 0;
+  std::filesystem::file_time_type modified;
+  [[nodiscard]] std::uint64_t bytes() const noexcept { return data.memory_bytes(); }
+};
+
+class dataset_cache {
+ public:
+  explicit dataset_cache(std::uint64_t budget_bytes) : budget_(budget_bytes) {}
+
+  // The dataset at `path`, loading it if needed. Throws what dataset::load
+  // throws (not_found, invalid_input). A dataset larger than the whole budget
+  // is served but not kept.
+  [[nodiscard]] std::shared_ptr<const loaded_dataset> get(const std::filesystem::path& path);
+  [[nodiscard]] bool contains(const std::filesystem::path& path) const;
+  [[nodiscard]] std::size_t count() const;
+  [[nodiscard]] std::uint64_t bytes() const;
+  [[nodiscard]] std::uint64_t budget() const noexcept { return budget_; }
+
+ private:
+  struct entry {
+    std::shared_ptr<const loaded_dataset> value;
+    std::list<std::string>::iterator lru;
+  };
+  const std::uint64_t budget_;
+  mutable std::mutex mutex_;
+  std::condition_variable loaded_;
+  std::unordered_map<std::string, entry> entries_;
+  std::list<std::string> lru_;  // most recent first
+  std::unordered_map<std::string, int> loading_;
+  std::uint64_t bytes_ = 0;
+
+  void evict_locked();
+};
+
+}  // namespace eisgrid::server

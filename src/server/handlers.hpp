@@ -1,0 +1,79 @@
+#pragma once
+// The endpoint handlers behind route(), grouped by what they serve. Internal
+// to the server module. Each throws eisgrid::error for a failure that the
+// client should hear about; route() turns it into JSON.
+
+#include <string>
+#include <string_view>
+
+#include "catalog/catalog.hpp"
+#include "server/app.hpp"
+#include "server/http.hpp"
+
+namespace eisgrid::server {
+
+// Who is asking: anonymous, or a signed-in user (API key or JWT).
+struct caller {
+  catalog::principal who;
+  std::string name;  // empty when anonymous
+  [[nodiscard]] bool signed_in() const noexcept { return who.role == catalog::principal::kind::user; }
+};
+
+struct context {
+  const request& req;
+  app& a;
+  catalog::catalog& cat;
+  caller user;
+};
+
+// The caller named by the Authorization header. Throws error(unauthorized)
+// for a bad, expired or revoked credential (never anonymous instead).
+[[nodiscard]] caller authenticate(const request& req, app& a, catalog::catalog& cat);
+// Throws error(unauthorized) unless signed in.
+void require_user(const context& c);
+
+// A visible, available dataset by file name (the caller's own first, then
+// public ones). Throws error(usage) for a bad name, error(not_found) otherwise.
+struct resolved_dataset {
+  catalog::dataset_record record;
+  std::filesystem::path path;
+};
+[[nodiscard]] resolved_dataset resolve_dataset(const context& c, std::string_view filename);
+
+// /api/status, /api/datasets, /api/load, /api/best-results, /api/spectrum,
+// /api/search, /api/download.
+[[nodiscard]] response get_status(const context& c);
+[[nodiscard]] response get_datasets(const context& c);
+[[nodiscard]] response post_load(const context& c, std::string_view filename);
+[[nodiscard]] response get_best_results(const context& c, std::string_view filename);
+[[nodiscard]] response post_spectrum(const context& c, std::string_view filename);
+[[nodiscard]] response post_search(const context& c, std::string_view filename);
+[[nodiscard]] response get_download(const context& c, std::string_view filename);
+
+// /api/whoami, /api/tags, /api/configurations.
+[[nodiscard]] response get_whoami(const context& c);
+[[nodiscard]] response get_tags(const context& c);
+[[nodiscard]] response post_tag(const context& c);
+[[nodiscard]] response delete_tag(const context& c, std::string_view id);
+[[nodiscard]] response get_configurations(const context& c);
+
+// /api/compute, /api/jobs.
+[[nodiscard]] response post_compute(const context& c);
+[[nodiscard]] response get_jobs(const context& c);
+[[nodiscard]] response get_job(const context& c, std::string_view id);
+[[nodiscard]] response delete_job(const context& c, std::string_view id);
+
+// /api/openapi.json
+[[nodiscard]] const std::string& openapi_document();
+// "/" and "/assets/...": the built page, or a placeholder when there is none.
+[[nodiscard]] response serve_static(const request& req, const app& a, const std::string& path);
+
+// The JSON body of a POST, an object. Throws error(invalid_input) when it is
+// not JSON, error(usage) when it is not an object.
+[[nodiscard]] nlohmann::json parse_body(const request& req);
+// Non-finite doubles as JSON null; a float32 value printed as its shortest float text.
+[[nodiscard]] nlohmann::json number(double v);
+// ISO 8601 UTC of a file time.
+[[nodiscard]] std::string iso8601(std::filesystem::file_time_type t);
+
+}  // namespace eisgrid::server

@@ -1,0 +1,91 @@
+#pragma once
+// Compute jobs started over the API (POST /api/compute): queued, then run one
+// at a time per worker (--max-jobs workers) through compute::run, with
+// progress, rate and ETA, and cancellation. A job is visible to its owner
+// only. Jobs live in memory: a restart forgets them (their files stay, and
+// finished ones are registered in the catalog). Thread-safe.
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "compute/run.hpp"
+
+namespace eisgrid::server {
+
+// Queued or running jobs one user may have at once; more is a 429.
+inline constexpr std::size_t k_max_active_jobs_per_user = 4;
+// Finished jobs kept per user for GET /api/jobs.
+inline constexpr std::size_t k_max_finished_jobs_per_user = 50;
+
+enum class job_state { queued, running, done, failed, cancelled };
+[[nodiscard]] const char* to_string(job_state s) noexcept;
+
+class job_manager {
+ public:
+  // Runs a job: compute::run with the worker's catalog. Called on a worker.
+  using runner = std::function<compute::compute_result(const compute::compute_request&, const sweep::progress_callback&,
+                                                       const std::atomic<bool>*)>;
+  // Logs a failure that must not reach the client.
+  using logger = std::function<void(const std::string&)>;
+
+  job_manager(unsigned workers, runner run, logger log);
+  ~job_manager();  // cancels every job and joins the workers
+  job_manager(const job_manager&) = delete;
+  job_manager& operator=(const job_manager&) = delete;
+
+  // Queues the request (its owner_id set). Returns the job as JSON. Throws
+  // error(too_large) when the owner has too many active jobs.
+  nlohmann::json submit(compute::compute_request request);
+  // The owner's job, or nullopt (another user's job is not found either).
+  [[nodiscard]] std::optional<nlohmann::json> find(catalog::row_id owner, const std::string& id) const;
+  [[nodiscard]] nlohmann::json list(catalog::row_id owner) const;
+  // Cancels a queued or running job; returns it, or nullopt if not found.
+  std::optional<nlohmann::json> cancel(catalog::row_id owner, const std::string& id);
+  // Blocks until no job is queued or running (tests).
+  void wait_idle();
+
+ private:
+  struct job {
+    std::string id;
+    catalog::row_id owner = 0;
+    compute::compute_request request;
+    job_state state = job_state::queued;
+    std::uint64_t done = 0, total = 0;
+    double elapsed = 0;
+    std::string filename;  // when done
+    std::string error;     // when failed
+    std::string created_at;
+    std::chrono::steady_clock::time_point created;
+    std::atomic<bool> cancel{false};
+  };
+
+  runner run_;
+  logger log_;
+  mutable std::mutex mutex_;
+  std::condition_variable wake_, idle_;
+  std::map<std::string, std::shared_ptr<job>> jobs_;
+  std::deque<std::shared_ptr<job>> queue_;
+  std::size_t running_ = 0;
+  bool stopping_ = false;
+  std::vector<std::thread> workers_;
+
+  void work();
+  void execute(job& j);
+  [[nodiscard]] nlohmann::json to_json_locked(const job& j) const;
+  void prune_locked(catalog::row_id owner);
+};
+
+}  // namespace eisgrid::server

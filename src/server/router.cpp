@@ -1,0 +1,132 @@
+#include "server/router.hpp"
+
+#include <algorithm>
+
+#include "base/error.hpp"
+#include "server/handlers.hpp"
+
+namespace eisgrid::server {
+namespace {
+
+constexpr std::string_view k_api = "/api/";
+constexpr const char* k_cors_methods = "GET, HEAD, POST, DELETE, OPTIONS";
+constexpr const char* k_cors_headers = "Authorization, Content-Type, Range, If-None-Match";
+constexpr const char* k_cors_expose = "ETag, Content-Range, Content-Disposition, Content-Length, Accept-Ranges";
+constexpr const char* k_cors_max_age = "600";
+
+bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
+
+response method_not_allowed(const char* allowed) {
+  auto r = json_error(405, std::string("method not allowed; use ") + allowed);
+  r.set("Allow", allowed);
+  return r;
+}
+
+// The API proper, after the path is decoded; `rest` is the path after "/api/".
+response dispatch(const request& req, app& a, std::string_view rest) {
+  const std::string& m = req.method;
+  const bool get = m == "GET", post = m == "POST", del = m == "DELETE";
+  if (rest == "health") {
+    if (!get) return method_not_allowed("GET");
+    return json_success({{"healthy", true},
+                         {"version", a.cfg().version},
+                         {"catalog", a.engine() == catalog::engine::postgresql ? "postgresql" : "sqlite"}});
+  }
+  if (rest == "openapi.json") {
+    if (!get) return method_not_allowed("GET");
+    response r;
+    r.body = openapi_document();
+    r.set("Content-Type", "application/json");
+    return r;
+  }
+
+  auto lease = a.catalogs().acquire();
+  const context c{req, a, *lease, authenticate(req, a, *lease)};
+  // One segment endpoints.
+  if (rest == "whoami") return get ? get_whoami(c) : method_not_allowed("GET");
+  if (rest == "status") return get ? get_status(c) : method_not_allowed("GET");
+  if (rest == "datasets") return get ? get_datasets(c) : method_not_allowed("GET");
+  if (rest == "configurations") return get ? get_configurations(c) : method_not_allowed("GET");
+  if (rest == "tags") return get ? get_tags(c) : post ? post_tag(c) : method_not_allowed("GET, POST");
+  if (rest == "compute") return post ? post_compute(c) : method_not_allowed("POST");
+  if (rest == "jobs") return get ? get_jobs(c) : method_not_allowed("GET");
+
+  // Endpoints with a name or id after them: everything after the prefix is
+  // the name (slashes included), so "../x" is checked, and refused, as a name.
+  struct prefixed {
+    std::string_view prefix;
+    const char* allowed;
+  };
+  const auto tail = [&](std::string_view prefix) -> std::optional<std::string_view> {
+    if (!starts_with(rest, prefix)) return std::nullopt;
+    return rest.substr(prefix.size());
+  };
+  if (const auto name = tail("load/")) return post ? post_load(c, *name) : method_not_allowed("POST");
+  if (const auto name = tail("best-results/")) return get ? get_best_results(c, *name) : method_not_allowed("GET");
+  if (const auto name = tail("spectrum/")) return post ? post_spectrum(c, *name) : method_not_allowed("POST");
+  if (const auto name = tail("search/")) return post ? post_search(c, *name) : method_not_allowed("POST");
+  if (const auto name = tail("download/")) return get || m == "HEAD" ? get_download(c, *name) : method_not_allowed("GET, HEAD");
+  if (const auto id = tail("tags/")) return del ? delete_tag(c, *id) : method_not_allowed("DELETE");
+  if (const auto id = tail("jobs/")) {
+    if (get) return get_job(c, *id);
+    return del ? delete_job(c, *id) : method_not_allowed("GET, DELETE");
+  }
+  return json_error(404, "no such endpoint: " + std::string(k_api) + std::string(rest));
+}
+
+void add_cors(const request& req, const app& a, response& r) {
+  const std::string origin = req.header("origin");
+  if (origin.empty()) return;
+  r.set("Vary", "Origin");
+  const auto& allowed = a.cors_origins();
+  if (std::find(allowed.begin(), allowed.end(), origin) == allowed.end()) return;
+  r.set("Access-Control-Allow-Origin", origin);
+  r.set("Access-Control-Expose-Headers", k_cors_expose);
+}
+
+response handle(const request& req, app& a) {
+  const auto path = req.path();
+  if (!path) return json_error(400, "malformed request path");
+  if (req.method == "OPTIONS") {
+    response r;
+    r.status = 204;
+    r.set("Allow", k_cors_methods);
+    const auto& allowed = a.cors_origins();
+    if (std::find(allowed.begin(), allowed.end(), req.header("origin")) != allowed.end()) {
+      r.set("Access-Control-Allow-Methods", k_cors_methods);
+      r.set("Access-Control-Allow-Headers", k_cors_headers);
+      r.set("Access-Control-Max-Age", k_cors_max_age);
+    }
+    return r;
+  }
+  if (starts_with(*path, k_api)) return dispatch(req, a, std::string_view(*path).substr(k_api.size()));
+  if (*path == "/api") return json_error(404, "no such endpoint: /api");
+  if (req.method != "GET" && req.method != "HEAD") return method_not_allowed("GET, HEAD");
+  return serve_static(req, a, *path);
+}
+
+}  // namespace
+
+response route(const request& req, app& a) {
+  response r;
+  try {
+    r = handle(req, a);
+  } catch (const error& e) {
+    if (e.kind() == error_kind::internal || e.kind() == error_kind::io) {
+      a.log("internal error on " + req.method + " " + std::string(req.raw_path()) + ": " + e.what());
+      r = json_error(500, "internal error");
+    } else {
+      r = json_error(http_status(e.kind()), e.what());
+      if (e.kind() == error_kind::unauthorized) r.set("WWW-Authenticate", "Bearer");
+    }
+  } catch (const std::exception& e) {
+    a.log("internal error on " + req.method + " " + std::string(req.raw_path()) + ": " + e.what());
+    r = json_error(500, "internal error");
+  }
+  add_cors(req, a, r);
+  if (r.header("Cache-Control").empty()) r.set("Cache-Control", "no-store");
+  r.set("X-Content-Type-Options", "nosniff");
+  return r;
+}
+
+}  // namespace eisgrid::server

@@ -1,0 +1,237 @@
+#include "server/server.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <memory>
+#include <optional>
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include "base/error.hpp"
+#include "server/file_body.hpp"
+#include "server/router.hpp"
+
+namespace eisgrid::server {
+namespace {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = net::ip::tcp;
+using clock_type = std::chrono::steady_clock;
+
+// What the handler threads and the sessions share.
+struct shared_state {
+  app& a;
+  net::thread_pool handlers;
+  explicit shared_state(app& app_ref) : a(app_ref), handlers(app_ref.cfg().handler_threads) {}
+};
+
+void log_request(const app& a, const std::string& method, std::string_view path, int status, std::uint64_t bytes, clock_type::time_point start) {
+  const double ms = std::chrono::duration<double, std::milli>(clock_type::now() - start).count();
+  nlohmann::json line = {{"method", method}, {"path", path}, {"status", status}, {"bytes", bytes}, {"ms", std::round(ms * 1000) / 1000}};
+  a.log(line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+class session : public std::enable_shared_from_this<session> {
+ public:
+  session(tcp::socket&& socket, std::shared_ptr<shared_state> state)
+      : stream_(std::move(socket)), idle_timer_(stream_.get_executor()), state_(std::move(state)) {}
+
+  void start() {
+    net::dispatch(stream_.get_executor(), beast::bind_front_handler(&session::read_request, shared_from_this()));
+  }
+
+ private:
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  net::steady_timer idle_timer_;
+  std::shared_ptr<shared_state> state_;
+  std::shared_ptr<void> message_;  // the response being written
+  std::string method_, path_;
+  clock_type::time_point start_;
+  int status_ = 0;
+
+  // Between requests on a kept-alive connection: wait for the first byte
+  // with no read in progress, closing after the idle timeout.
+  void wait_idle() {
+    if (buffer_.size() > 0) return read_request();
+    idle_timer_.expires_after(k_idle_timeout);
+    idle_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+      if (ec) return;
+      beast::error_code ignored;
+      self->stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+      self->stream_.socket().close(ignored);
+    });
+    stream_.socket().async_wait(tcp::socket::wait_read, [self = shared_from_this()](beast::error_code ec) {
+      self->idle_timer_.cancel();
+      if (!ec && self->stream_.socket().is_open()) self->read_request();
+    });
+  }
+
+  void read_request() {
+    parser_.emplace();
+    parser_->header_limit(static_cast<std::uint32_t>(k_max_header_bytes));
+    parser_->body_limit(k_max_body_bytes);
+    stream_.expires_after(k_request_read_timeout);
+    http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&session::on_read, shared_from_this()));
+  }
+
+  void on_read(beast::error_code ec, std::size_t) {
+    start_ = clock_type::now();
+    if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == net::error::operation_aborted ||
+        ec == net::error::connection_reset || ec == net::error::eof) {
+      return close();
+    }
+    if (ec) {
+      method_ = parser_->get().method_string().to_string();
+      path_ = parser_->get().target().to_string();
+      path_ = path_.substr(0, path_.find('?'));
+      if (ec == http::error::header_limit) return send_error(431, "request header too large (limit 16 KiB)");
+      if (ec == http::error::body_limit) return send_error(413, "request body too large (limit 64 KiB)");
+      return send_error(400, "malformed HTTP request");
+    }
+    stream_.expires_never();
+    auto msg = parser_->release();
+    request req;
+    req.method = msg.method_string().to_string();
+    req.target = msg.target().to_string();
+    for (const auto& field : msg) {
+      std::string name = field.name_string().to_string();
+      for (auto& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      auto& slot = req.headers[name];
+      slot = slot.empty() ? field.value().to_string() : slot + ", " + field.value().to_string();
+    }
+    req.body = std::move(msg.body());
+    const bool keep_alive = msg.keep_alive();
+    method_ = req.method;
+    path_ = std::string(req.raw_path());
+    net::post(state_->handlers, [self = shared_from_this(), req = std::move(req), keep_alive]() mutable {
+      auto res = std::make_shared<response>(route(req, self->state_->a));
+      net::post(self->stream_.get_executor(), [self, res, keep_alive, head = req.method == "HEAD"] {
+        self->write(std::move(*res), keep_alive, head);
+      });
+    });
+  }
+
+  void send_error(int status, const std::string& message) { write(json_error(status, message), false, false); }
+
+  template <class Body>
+  void fill(http::response<Body>& m, const response& r, bool keep_alive) {
+    for (const auto& [name, value] : r.headers) m.set(name, value);
+    m.set(http::field::server, "eisgrid");
+    m.keep_alive(keep_alive);
+  }
+
+  void write(response r, bool keep_alive, bool head) {
+    status_ = r.status;
+    const std::uint64_t bytes = r.body_size();
+    const auto status = static_cast<http::status>(r.status);
+    const bool no_body = r.status == 204 || r.status == 304;
+    stream_.expires_after(k_write_timeout + std::chrono::seconds(bytes >> 20));
+    if (head || no_body) {
+      auto m = std::make_shared<http::response<http::empty_body>>(status, 11);
+      fill(*m, r, keep_alive);
+      if (!no_body) m->content_length(bytes);
+      message_ = m;
+      http::async_write(stream_, *m, beast::bind_front_handler(&session::on_write, shared_from_this(), keep_alive, std::uint64_t{0}));
+    } else if (r.file) {
+      auto m = std::make_shared<http::response<file_range_body>>(status, 11);
+      fill(*m, r, keep_alive);
+      m->body() = *r.file;
+      m->prepare_payload();
+      message_ = m;
+      http::async_write(stream_, *m, beast::bind_front_handler(&session::on_write, shared_from_this(), keep_alive, bytes));
+    } else {
+      auto m = std::make_shared<http::response<http::string_body>>(status, 11);
+      fill(*m, r, keep_alive);
+      m->body() = std::move(r.body);
+      m->prepare_payload();
+      message_ = m;
+      http::async_write(stream_, *m, beast::bind_front_handler(&session::on_write, shared_from_this(), keep_alive, bytes));
+    }
+  }
+
+  void on_write(bool keep_alive, std::uint64_t bytes, beast::error_code ec, std::size_t) {
+    log_request(state_->a, method_, path_, status_, ec ? 0 : bytes, start_);
+    message_.reset();
+    if (ec || !keep_alive) return close();
+    stream_.expires_never();
+    wait_idle();
+  }
+
+  void close() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.socket().close(ignored);
+  }
+};
+
+class listener : public std::enable_shared_from_this<listener> {
+ public:
+  listener(net::io_context& ioc, tcp::acceptor& acceptor, std::shared_ptr<shared_state> state)
+      : ioc_(ioc), acceptor_(acceptor), retry_(ioc), state_(std::move(state)) {}
+
+  void accept() {
+    acceptor_.async_accept(net::make_strand(ioc_), beast::bind_front_handler(&listener::on_accept, shared_from_this()));
+  }
+
+ private:
+  net::io_context& ioc_;
+  tcp::acceptor& acceptor_;
+  net::steady_timer retry_;
+  std::shared_ptr<shared_state> state_;
+
+  void on_accept(beast::error_code ec, tcp::socket socket) {
+    if (ec == net::error::operation_aborted) return;
+    if (ec) {
+      // Out of descriptors or similar: back off briefly instead of spinning.
+      state_->a.log(std::string("accept failed: ") + ec.message());
+      retry_.expires_after(std::chrono::milliseconds(100));
+      retry_.async_wait([self = shared_from_this()](beast::error_code) { self->accept(); });
+      return;
+    }
+    std::make_shared<session>(std::move(socket), state_)->start();
+    accept();
+  }
+};
+
+}  // namespace
+
+void serve(app& a) {
+  net::io_context ioc{1};
+  beast::error_code ec;
+  const auto address = net::ip::make_address(a.cfg().host, ec);
+  if (ec) throw error(error_kind::usage, "--host: '" + a.cfg().host + "' is not an IP address");
+  tcp::acceptor acceptor(ioc);
+  const tcp::endpoint endpoint(address, static_cast<unsigned short>(a.cfg().port));
+  acceptor.open(endpoint.protocol(), ec);
+  if (!ec) acceptor.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor.bind(endpoint, ec);
+  if (!ec) acceptor.listen(net::socket_base::max_listen_connections, ec);
+  if (ec) throw error(error_kind::io, "cannot listen on " + a.cfg().host + ":" + std::to_string(a.cfg().port) + ": " + ec.message());
+
+  auto state = std::make_shared<shared_state>(a);
+  std::make_shared<listener>(ioc, acceptor, state)->accept();
+  net::signal_set signals(ioc, SIGINT, SIGTERM);
+  signals.async_wait([&](beast::error_code, int) {
+    acceptor.close();
+    ioc.stop();
+  });
+  std::printf("eisgrid: serving on http://%s:%d\n", a.cfg().host.c_str(), acceptor.local_endpoint().port());
+  std::fflush(stdout);
+  ioc.run();
+  state->handlers.stop();
+  state->handlers.join();
+}
+
+}  // namespace eisgrid::server
