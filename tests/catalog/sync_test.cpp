@@ -159,6 +159,15 @@ TEST_P(catalog_sync, invalid_files_are_reported_and_not_registered) {
   EXPECT_FALSE(by_name(engine_->admin()).at("good.npz").is_available);
 }
 
+TEST_P(catalog_sync, a_file_name_that_is_not_utf8_is_reported_not_stored) {
+  put(storage::user_generated, "caf\xe9.npz", files().small);  // Latin-1, as an old tool might write it
+  put(storage::user_generated, "ok.npz", files().small);
+  const auto report = sync();
+  EXPECT_EQ(report.registered, 1);
+  EXPECT_NE(report.summary().find("not valid UTF-8"), std::string::npos) << report.summary();
+  EXPECT_EQ(by_name(engine_->admin()).size(), 1u);
+}
+
 TEST_P(catalog_sync, legacy_files_of_the_old_exporter_register_without_a_configuration) {
   const std::filesystem::path legacy = EISGRID_FIXTURES_DIR "/legacy";
   std::size_t copied = 0;
