@@ -68,6 +68,18 @@ async function freePort(): Promise<number> {
   });
 }
 
+const AXE = path.join(WEB, 'node_modules/axe-core/axe.min.js');
+
+/** Accessibility check with axe-core (WCAG 2 A and AA rules): the violations of serious or critical impact. */
+async function axeViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: AXE });
+  const result = await page.evaluate(async () => {
+    const r = await (window as any).axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return r.violations.map((v: any) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n: any) => n.target.join(' ')) }));
+  });
+  return result.filter((v: any) => v.impact === 'serious' || v.impact === 'critical').map((v: any) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.join(', ')}`);
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 // Each test carries the skip reason itself (node 20 cancels, rather than skips, the tests of a skipped describe).
@@ -443,6 +455,47 @@ describe('eisgrid web page against a real eisgrid server', () => {
     const mine = page.locator(`#dataset-list [data-filename="${PRIVATE}"]`);
     await mine.waitFor();
     assert.match((await mine.textContent()) ?? '', /Yours/);
+    await page.close();
+  });
+
+  it('the main views pass axe-core accessibility checks (WCAG 2.1 A/AA, serious and critical)', async () => {
+    const page = await newPage();
+    await page.goto(`${base}/`);
+    await page.locator(`#dataset-list [data-filename="${SAMPLE}"]`).waitFor();
+    const found: string[] = [];
+    found.push(...(await axeViolations(page)).map((v) => `list: ${v}`));
+    await page.goto(`${base}/#/dataset/${SAMPLE}`);
+    await page.waitForSelector('#plot-nyquist canvas');
+    await page.reload();
+    await page.waitForSelector('#plot-nyquist canvas');
+    found.push(...(await axeViolations(page)).map((v) => `dataset view: ${v}`));
+    await page.goto(`${base}/#/new`);
+    await page.reload();
+    await page.waitForSelector('#run-form');
+    await page.fill('#run-grid', '1');
+    await page.click('#run-submit');
+    await page.waitForSelector('#run-grid-error:not(:empty)');
+    found.push(...(await axeViolations(page)).map((v) => `run form: ${v}`));
+    assert.deepEqual(found, []);
+    await page.close();
+  });
+
+  it('download: a plain link for public data, with the key for a private dataset', async () => {
+    const { json } = await api('/api/datasets', keys.bob);
+    const size = (f: string) => json.datasets.find((d: any) => d.filename === f).size_bytes;
+    const page = await newPage();
+    await page.goto(`${base}/#/dataset/${SAMPLE}`);
+    await page.locator('#results-table tbody tr[data-rank="0"]').waitFor();
+    const [pub] = await Promise.all([page.waitForEvent('download'), page.click('.view-actions :text("Download")')]);
+    assert.equal(pub.suggestedFilename(), SAMPLE);
+    assert.equal(fs.statSync((await pub.path())!).size, size(SAMPLE));
+    await page.goto(`${base}/`);
+    await signIn(page, 'bob');
+    await page.goto(`${base}/#/dataset/${PRIVATE}`);
+    await page.locator('#results-table tbody tr[data-rank="0"]').waitFor();
+    const [priv] = await Promise.all([page.waitForEvent('download'), page.click('.view-actions :text("Download")')]);
+    assert.equal(priv.suggestedFilename(), PRIVATE);
+    assert.equal(fs.statSync((await priv.path())!).size, size(PRIVATE));
     await page.close();
   });
 
