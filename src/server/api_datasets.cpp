@@ -114,6 +114,8 @@ json number(double v) {
   return v;
 }
 
+json exact_number(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
+
 std::string iso8601(std::filesystem::file_time_type t) {
   const auto sys = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::file_clock::to_sys(t));
   const std::time_t tt = std::chrono::system_clock::to_time_t(sys);
@@ -242,8 +244,8 @@ response get_best_results(const context& c, std::string_view filename) {
     parameters.push_back(params_json(p));
     resnorms.push_back(number(data.resnorm(static_cast<std::uint64_t>(row))));
     const auto cp = model::circuit_params::from_array(p);
-    ter.push_back(number(model::ter(cp)));
-    tec.push_back(number(model::tec(cp)));
+    ter.push_back(exact_number(model::ter(cp)));
+    tec.push_back(exact_number(model::tec(cp)));
   }
   return json_success({{"data",
                         {{"parameters", std::move(parameters)},

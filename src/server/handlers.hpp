@@ -73,6 +73,8 @@ struct resolved_dataset {
 [[nodiscard]] nlohmann::json parse_body(const request& req);
 // Non-finite doubles as JSON null; a float32 value printed as its shortest float text.
 [[nodiscard]] nlohmann::json number(double v);
+// Non-finite doubles as JSON null, others exactly (for computed values).
+[[nodiscard]] nlohmann::json exact_number(double v);
 // ISO 8601 UTC of a file time.
 [[nodiscard]] std::string iso8601(std::filesystem::file_time_type t);
 

@@ -1,0 +1,42 @@
+#pragma once
+// A data root with three small datasets for the server's tests: a public
+// precomputed one, and one private dataset each for users alice and bob.
+
+#include <memory>
+#include <string>
+
+#include "../support/process.hpp"
+#include "catalog/catalog.hpp"
+#include "compute/run.hpp"
+
+namespace test_support {
+
+struct server_data {
+  temp_dir root{"server"};
+  std::string alice_key, bob_key;
+
+  // `db`: empty for SQLite under the root, or a catalog URL (PostgreSQL).
+  explicit server_data(const std::string& db = "") {
+    auto cat = eisgrid::catalog::catalog::open(root.path, db);
+    alice_key = cat.add_user("alice").api_key;
+    bob_key = cat.add_user("bob").api_key;
+    const eisgrid::dataset::data_dir dir(root.path);
+    dir.ensure();
+    compute("public.npz", eisgrid::dataset::storage::precomputed, "local", cat);
+    compute("alice.npz", eisgrid::dataset::storage::user_generated, "alice", cat);
+    compute("bob.npz", eisgrid::dataset::storage::user_generated, "bob", cat);
+  }
+
+  void compute(const std::string& name, eisgrid::dataset::storage into, const std::string& user, eisgrid::catalog::catalog& cat) {
+    eisgrid::compute::compute_request r;
+    r.grid = eisgrid::model::grid_spec::defaults(4);
+    r.points = 20;
+    r.output = name;
+    r.into = into;
+    r.user = user;
+    r.threads = 1;
+    (void)eisgrid::compute::run(r, eisgrid::dataset::data_dir(root.path), [&]() -> eisgrid::catalog::catalog& { return cat; });
+  }
+};
+
+}  // namespace test_support
