@@ -151,6 +151,14 @@ describe('eisgrid web page against a real eisgrid server', () => {
       await sleep(200);
     }
 
+    // A page served with another type is downloaded by the browser instead of shown: say so plainly.
+    const index = await fetch(`${base}/`);
+    const type = index.headers.get('content-type') ?? '';
+    assert.ok(
+      type.startsWith('text/html'),
+      `eisgrid serve answers GET / with Content-Type "${type}", so browsers download the page instead of showing it (the server must send text/html for index.html)`,
+    );
+
     ctx = await chromium.launchPersistentContext(path.join(tmp, 'chromium-profile'), {
       executablePath: CHROMIUM,
       headless: true,
