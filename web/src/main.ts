@@ -6,7 +6,7 @@ import { h, replace } from './dom';
 import { state, on, emit } from './state';
 import { renderSidebar } from './ui-list';
 import { renderDatasetView } from './ui-view';
-import { renderRunForm } from './ui-run';
+import { renderRunForm, resumeJobs } from './ui-run';
 import { loadDatasets } from './main-shared';
 
 const statusEl = document.getElementById('api-status')!;
@@ -182,6 +182,9 @@ on('auth', route);
 renderAuth();
 renderSidebar(sidebarEl);
 replace(mainEl, h('p', { class: 'muted' }, 'Loading…'));
-void refreshAll().then(route);
+void refreshAll().then(() => {
+  route();
+  void resumeJobs();
+});
 // Keep the status indicator honest while the page stays open.
 window.setInterval(() => void checkStatus(), 30_000);

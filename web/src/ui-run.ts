@@ -135,7 +135,24 @@ function track(job: Job, label: string): void {
   void poll(t);
 }
 
-on('auth', () => renderJobs());
+/** Follow the signed-in user's runs that are still going (after a reload, or started in another tab). */
+export async function resumeJobs(): Promise<void> {
+  if (!getKey()) return;
+  try {
+    const r = await api.jobs();
+    for (const j of r.jobs ?? []) {
+      const live = j.state === 'queued' || j.state === 'running';
+      if (live && !tracked.some((t) => String(t.job.id) === String(j.id))) track(j, `Run ${j.id}`);
+    }
+  } catch {
+    /* the list of jobs is a convenience */
+  }
+}
+
+on('auth', () => {
+  renderJobs();
+  void resumeJobs();
+});
 
 export function renderRunForm(root: HTMLElement): void {
   document.title = 'New run · eisgrid';

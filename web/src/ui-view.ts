@@ -159,7 +159,7 @@ export function renderDatasetView(root: HTMLElement, filename: string): void {
           { class: 'hint' },
           'Tick rows to plot them against the reference (up to ',
           String(MAX_SELECTED),
-          '). TER = Rsh(Ra+Rb)/(Rsh+Ra+Rb), TEC = CaCb/(Ca+Cb).',
+          '). TER = Rsh(Ra+Rb)/(Rsh+Ra+Rb), TEC = CaCb/(Ca+Cb), τa = RaCa, τb = RbCb.',
         ),
         searchForm,
         resultsMsg,
@@ -231,6 +231,8 @@ export function renderDatasetView(root: HTMLElement, filename: string): void {
       ['Cb', 'µF'],
       ['TER', 'Ω'],
       ['TEC', 'µF'],
+      ['τa', 'ms'],
+      ['τb', 'ms'],
     ];
     const table = h(
       'table',
@@ -250,7 +252,7 @@ export function renderDatasetView(root: HTMLElement, filename: string): void {
       h(
         'tbody',
         null,
-        rows.length === 0 ? h('tr', null, h('td', { colspan: 11, class: 'muted' }, v.search ? 'No parameter set is that close.' : 'No rows.')) : null,
+        rows.length === 0 ? h('tr', null, h('td', { colspan: 13, class: 'muted' }, v.search ? 'No parameter set is that close.' : 'No rows.')) : null,
         rows.map((r) => {
           const checked = v.selected.has(r.rank);
           const cb = h('input', {
@@ -274,6 +276,8 @@ export function renderDatasetView(root: HTMLElement, filename: string): void {
             h('td', { class: 'num', 'data-col': 'Cb' }, fmtNum(r.params.Cb * 1e6)),
             h('td', { class: 'num', 'data-col': 'TER' }, fmtNum(r.ter)),
             h('td', { class: 'num', 'data-col': 'TEC' }, fmtNum(r.tec * 1e6)),
+            h('td', { class: 'num derived', 'data-col': 'tau_a' }, fmtNum(r.params.Ra * r.params.Ca * 1e3, 4)),
+            h('td', { class: 'num derived', 'data-col': 'tau_b' }, fmtNum(r.params.Rb * r.params.Cb * 1e3, 4)),
             h(
               'td',
               null,

@@ -405,22 +405,22 @@ describe('eisgrid web page against a real eisgrid server', () => {
     await page.close();
   });
 
-  it('a long run shows live progress and can be cancelled', async () => {
+  it('a long run shows live progress, is found again after a reload, and can be cancelled', async () => {
     const page = await newPage();
     await page.goto(`${base}/`);
     await signIn(page, 'alice');
     await page.click('#new-run-link');
-    await page.fill('#run-grid', '45'); // 45⁵ ≈ 1.8e8 points: seconds, not milliseconds
+    await page.fill('#run-grid', '55'); // 55⁵ ≈ 5e8 points: seconds, not milliseconds
     await page.selectOption('#run-preset', 'fast');
     await page.fill('#run-keep', '100');
-    await page.fill('#run-output', 'e2e_cancelled_grid_45.npz');
+    await page.fill('#run-output', 'e2e_cancelled_grid_55.npz');
     await page.click('#run-submit');
-    const job = page.locator('#jobs .job', { hasText: 'e2e_cancelled_grid_45.npz' });
+    const job = page.locator('#jobs .job', { hasText: 'e2e_cancelled_grid_55.npz' });
     await job.waitFor();
     // Live: the bar moves while the job runs, with a percentage in the text.
     await page.waitForFunction(
       () => {
-        const j = [...document.querySelectorAll('#jobs .job')].find((e) => e.textContent?.includes('e2e_cancelled_grid_45.npz'));
+        const j = [...document.querySelectorAll('#jobs .job')].find((e) => e.textContent?.includes('e2e_cancelled_grid_55.npz'));
         const p = j?.querySelector('progress') as HTMLProgressElement | null;
         return j?.getAttribute('data-state') === 'running' && p != null && p.value > 0 && p.value < 1;
       },
@@ -430,15 +430,12 @@ describe('eisgrid web page against a real eisgrid server', () => {
     assert.match((await job.locator('.job-text').textContent()) ?? '', /Running: \d+%/);
     assert.ok(await page.isVisible('#jobs-chip'), 'the header shows a run in progress');
     await shot(page, 'run-progress.png');
-    await job.locator('button:has-text("Cancel")').click();
-    await page.waitForFunction(
-      () => {
-        const j = [...document.querySelectorAll('#jobs .job')].find((e) => e.textContent?.includes('e2e_cancelled_grid_45.npz'));
-        return ['cancelled', 'done'].includes(j?.getAttribute('data-state') ?? '');
-      },
-      null,
-      { timeout: 60_000 },
-    );
+    // After a reload the page finds the running job again (GET /api/jobs) and goes on following it.
+    await page.reload();
+    const resumed = page.locator('#jobs .job[data-state="running"]').first();
+    await resumed.waitFor({ timeout: 30_000 });
+    await resumed.locator('button:has-text("Cancel")').click();
+    await page.waitForSelector('#jobs .job[data-state="cancelled"], #jobs .job[data-state="done"]', { timeout: 60_000 });
     await page.close();
   });
 
