@@ -77,6 +77,7 @@ function renderList(): void {
       h('div', null, h('dt', null, 'Total size'), h('dd', null, fmtSize(o.totalBytes))),
     ),
   );
+  overviewEl.hidden = state.datasetsError != null;
   if (state.datasetsError) {
     replace(listEl, h('li', { class: 'error-box', role: 'alert' }, `Cannot load the datasets: ${state.datasetsError}`));
     return;

@@ -514,6 +514,20 @@ describe('eisgrid web page against a real eisgrid server', () => {
     await page.close();
   });
 
+  it('the status indicator turns offline when the server stops, and the refresh button checks again', async () => {
+    const page = await newPage();
+    await page.goto(`${base}/`);
+    await page.waitForSelector('#api-status.status-online');
+    server!.kill('SIGTERM');
+    await Promise.race([new Promise((r) => server!.once('exit', r)), sleep(10_000)]);
+    await page.click('#api-refresh');
+    await page.waitForSelector('#api-status.status-offline');
+    assert.match((await page.textContent('#api-status')) ?? '', /offline/);
+    await page.waitForSelector('#dataset-list .error-box');
+    await shot(page, 'offline.png');
+    await page.close();
+  });
+
   it('no uncaught errors in the page', () => {
     assert.deepEqual(pageErrors, []);
   });
