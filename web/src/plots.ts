@@ -101,6 +101,12 @@ export function nyquistPlot(el: HTMLElement, series: PlotSeries[], width: number
       u.setScale('x', { min: r.x[0], max: r.x[1] });
       u.setScale('y', { min: r.y[0], max: r.y[1] });
     });
+    // Ohms per CSS pixel on each axis, for tests and for the curious: equal axes make them equal.
+    const sx = u.scales.x;
+    const sy = u.scales.y;
+    const pr = window.devicePixelRatio || 1;
+    el.dataset.ohmPerPxX = String(((sx.max ?? 0) - (sx.min ?? 0)) / (u.bbox.width / pr));
+    el.dataset.ohmPerPxY = String(((sy.max ?? 0) - (sy.min ?? 0)) / (u.bbox.height / pr));
   };
   const opts: uPlot.Options = {
     mode: 2,
