@@ -38,9 +38,3 @@ export function replace(el: Element, ...children: Child[]): void {
   clear(el);
   append(el, children);
 }
-
-let idCounter = 0;
-export function uid(prefix: string): string {
-  idCounter += 1;
-  return `${prefix}-${idCounter}`;
-}

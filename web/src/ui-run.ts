@@ -7,7 +7,7 @@ import { PARAM_NAMES, type ParamName } from './circuit';
 import { h, replace } from './dom';
 import { fmtDuration, fmtFreq, fmtInt, fmtNum } from './format';
 import { PRESETS, presetByName } from './presets';
-import { emit, on, state } from './state';
+import { on, state } from './state';
 import { DEFAULT_FORM, fieldOfServerMessage, gridPoints, parseInteger, validateRunForm, type FieldErrors, type RunFormInput } from './validate';
 import { loadDatasets } from './main-shared';
 
@@ -388,5 +388,4 @@ export function renderRunForm(root: HTMLElement): void {
     ),
   );
   renderJobs();
-  emit('run-form');
 }

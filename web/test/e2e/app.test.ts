@@ -276,6 +276,12 @@ describe('eisgrid web page against a real eisgrid server', () => {
       return { x: Number(el.dataset.ohmPerPxX), y: Number(el.dataset.ohmPerPxY) };
     });
     assert.ok(nyq.x > 0 && Math.abs(nyq.x / nyq.y - 1) < 1e-6, `Nyquist axes are not equal: ${JSON.stringify(nyq)} Ω per pixel`);
+    // The app shell: the document itself never scrolls at 1366×768; the list and the view do.
+    assert.deepEqual(
+      await page.evaluate(() => [document.documentElement.scrollHeight, window.innerHeight]),
+      [768, 768],
+      'the document is taller than the window',
+    );
     await shot(page, 'dataset-view.png');
     await page.locator('#plots').evaluate((el) => el.scrollIntoView({ block: 'start' }));
     await shot(page, 'dataset-plots.png');
@@ -330,6 +336,8 @@ describe('eisgrid web page against a real eisgrid server', () => {
     const t = (await tagRow.textContent()) ?? '';
     assert.ok(t.includes('candidate') && t.includes('Ra/Ca and Rb/Cb swapped'), t);
     assert.equal((await tagRow.locator('td').first().textContent())?.trim(), '1');
+    await page.locator('#tags').evaluate((el) => el.scrollIntoView({ block: 'center' }));
+    await shot(page, 'tags.png');
     const { json } = await api(`/api/tags?filename=${SAMPLE}`, keys.alice);
     assert.ok(json.tags.some((x: any) => x.label === 'mirror of the best' && x.rank === 1));
     await page.close();
