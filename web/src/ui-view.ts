@@ -368,13 +368,18 @@ export function renderDatasetView(root: HTMLElement, filename: string): void {
     let refRows: (number | null)[][] | null = null;
     const stored = new Map<number, (number | null)[][]>();
     let note = '';
-    try {
-      const r = await api.spectrum(filename, withSpectra.length > 0 ? withSpectra : [0]);
-      freqs = r.data.frequencies;
-      refRows = r.data.reference;
-      r.data.indices.forEach((rank, i) => stored.set(rank, r.data.spectra[i]));
-    } catch (e) {
-      note = `Stored spectra not available (${(e as Error).message}); computed from the model instead.`;
+    if (v.nSpectra > 0) {
+      try {
+        // Rank 0 when nothing stored is selected: for the frequencies and the reference spectrum.
+        const r = await api.spectrum(filename, withSpectra.length > 0 ? withSpectra : [0]);
+        freqs = r.data.frequencies;
+        refRows = r.data.reference;
+        r.data.indices.forEach((rank, i) => stored.set(rank, r.data.spectra[i]));
+      } catch (e) {
+        note = `Stored spectra not available (${(e as Error).message}); computed from the circuit model instead.`;
+      }
+    } else {
+      note = 'This dataset stores no spectra; the plotted ones are computed from the circuit model.';
     }
     if (my !== plotToken || view !== v) return;
     if (!freqs && dataset && dataset.freq_min && dataset.freq_max && dataset.n_frequencies) {

@@ -28,6 +28,7 @@ const SHOTS = path.resolve(WEB, process.env.EISGRID_SCREENSHOTS ?? 'test-results
 const SAMPLE = 'sample_grid_5_test.npz';
 const PRIVATE = 'bob_private_grid_3.npz';
 const RUN = 'e2e_run_grid_5.npz';
+const NOSPECTRA = 'alice_no_spectra_grid_3.npz';
 const T = 20_000;
 
 function unavailable(): string | null {
@@ -132,6 +133,7 @@ describe('eisgrid web page against a real eisgrid server', () => {
     run(['compute', '--grid', '5', '--into', 'precomputed', '--output', SAMPLE, '--data', data, '-q']);
     for (const u of ['alice', 'bob']) keys[u] = lastLine(run(['user', 'add', u, '--data', data]));
     run(['compute', '--grid', '3', '--output', PRIVATE, '--data', data, '--user', 'bob', '-q']);
+    run(['compute', '--grid', '3', '--spectra', '0', '--preset', 'linear', '--output', NOSPECTRA, '--data', data, '--user', 'alice', '-q']);
 
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
@@ -293,6 +295,20 @@ describe('eisgrid web page against a real eisgrid server', () => {
     await page.keyboard.press('Space');
     await page.waitForSelector('#plot-nyquist[data-series="4"] canvas');
     assert.equal(await page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.rank), '2');
+    await page.close();
+  });
+
+  it('a dataset without stored spectra is plotted from the circuit model', async () => {
+    const page = await newPage();
+    await page.goto(`${base}/`);
+    await signIn(page, 'alice');
+    await page.goto(`${base}/#/dataset/${NOSPECTRA}`);
+    for (const id of ['plot-nyquist', 'plot-bode-mag', 'plot-bode-phase']) {
+      await page.waitForSelector(`#${id}[data-series="2"] canvas`);
+    }
+    assert.match((await page.textContent('#plots')) ?? '', /computed from the circuit model/);
+    await page.check('#results-table input[data-rank="1"]');
+    await page.waitForSelector('#plot-nyquist[data-series="3"] canvas');
     await page.close();
   });
 
