@@ -174,7 +174,12 @@ function renderHome(): void {
 document.getElementById('api-refresh')!.addEventListener('click', () => {
   void refreshAll().then(() => route());
 });
-window.addEventListener('hashchange', route);
+window.addEventListener('hashchange', () => {
+  route();
+  // Keyboard and screen-reader users land on the new view, not back at the top of the list.
+  mainEl.scrollTop = 0;
+  mainEl.focus({ preventScroll: true });
+});
 on('datasets', () => renderSidebar(sidebarEl));
 on('route', () => renderSidebar(sidebarEl));
 on('auth', route);

@@ -312,6 +312,18 @@ describe('eisgrid web page against a real eisgrid server', () => {
     await page.close();
   });
 
+  it('keyboard: a dataset opens with Enter and the focus moves to the view', async () => {
+    const page = await newPage();
+    await page.goto(`${base}/`);
+    await page.focus(`#dataset-list [data-filename="${SAMPLE}"] a:has-text("View")`);
+    await page.keyboard.press('Enter');
+    await page.locator('#results-table tbody tr[data-rank="0"]').waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'main');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.closest('.view-actions') != null), true, 'Tab goes on to the view');
+    await page.close();
+  });
+
   it('search by maximum resnorm', async () => {
     const page = await newPage();
     await page.goto(`${base}/#/dataset/${SAMPLE}`);
