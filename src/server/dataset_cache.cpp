@@ -7,7 +7,9 @@ namespace eisgrid::server {
 namespace {
 
 std::shared_ptr<loaded_dataset> load(const std::filesystem::path& path, std::uintmax_t size, std::filesystem::file_time_type modified) {
-  auto d = std::make_shared<loaded_dataset>(loaded_dataset{dataset::dataset::load(path), {}, {}, size, modified});
+  auto d = std::make_shared<loaded_dataset>(dataset::dataset::load(path));
+  d->file_size = size;
+  d->modified = modified;
   const double nan = std::numeric_limits<double>::quiet_NaN();
   d->param_min.fill(nan);
   d->param_max.fill(nan);
@@ -22,6 +24,23 @@ std::shared_ptr<loaded_dataset> load(const std::filesystem::path& path, std::uin
 }
 
 }  // namespace
+
+std::shared_ptr<const std::string> loaded_dataset::body(const std::string& key) const {
+  std::lock_guard lock(bodies_mutex_);
+  for (auto it = bodies_.begin(); it != bodies_.end(); ++it) {
+    if (it->first == key) {
+      bodies_.splice(bodies_.begin(), bodies_, it);
+      return bodies_.front().second;
+    }
+  }
+  return nullptr;
+}
+
+void loaded_dataset::keep_body(const std::string& key, std::shared_ptr<const std::string> body) const {
+  std::lock_guard lock(bodies_mutex_);
+  bodies_.emplace_front(key, std::move(body));
+  if (bodies_.size() > k_max_bodies) bodies_.pop_back();
+}
 
 std::shared_ptr<const loaded_dataset> dataset_cache::get(const std::filesystem::path& path) {
   const std::string key = path.string();

@@ -21,11 +21,24 @@ namespace eisgrid::server {
 
 // A loaded dataset and what every request about it needs precomputed.
 struct loaded_dataset {
+  explicit loaded_dataset(dataset::dataset d) : data(std::move(d)) {}
+
   dataset::dataset data;
   std::array<double, 5> param_min{}, param_max{};  // over all rows (NaN when none)
   std::uintmax_t file_size = 0;
   std::filesystem::file_time_type modified;
   [[nodiscard]] std::uint64_t bytes() const noexcept { return data.memory_bytes(); }
+
+  // Recent response bodies by key, at most k_max_bodies: the rows never
+  // change while the dataset is loaded, and formatting thousands of numbers
+  // costs far more than the rest of a request. Thread-safe.
+  static constexpr std::size_t k_max_bodies = 4;
+  [[nodiscard]] std::shared_ptr<const std::string> body(const std::string& key) const;
+  void keep_body(const std::string& key, std::shared_ptr<const std::string> body) const;
+
+ private:
+  mutable std::mutex bodies_mutex_;
+  mutable std::list<std::pair<std::string, std::shared_ptr<const std::string>>> bodies_;  // most recent first
 };
 
 class dataset_cache {

@@ -75,6 +75,9 @@ struct resolved_dataset {
 [[nodiscard]] nlohmann::json number(double v);
 // Non-finite doubles as JSON null, others exactly (for computed values).
 [[nodiscard]] nlohmann::json exact_number(double v);
+// Appends v as JSON text: null when not finite; the shortest float text when
+// `shortest_float` and v is a float32 value, else the shortest double text.
+void append_number(std::string& out, double v, bool shortest_float);
 // ISO 8601 UTC of a file time.
 [[nodiscard]] std::string iso8601(std::filesystem::file_time_type t);
 
