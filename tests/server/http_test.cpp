@@ -230,6 +230,33 @@ TEST_F(http_sqlite, idle_connections_do_not_starve_others) {
   }
 }
 
+// Seconds until the server closes `s` (reads return 0), or -1 after `limit`.
+double seconds_until_closed(const client_socket& s, double limit) {
+  const auto start = std::chrono::steady_clock::now();
+  char buf[4096];
+  for (;;) {
+    const auto n = ::recv(s.fd(), buf, sizeof buf, 0);
+    const double t = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) return t;
+    if (t > limit) return -1;
+  }
+}
+
+TEST_F(http_sqlite, idle_and_slow_connections_time_out) {
+  client_socket idle(server->port()), slow(server->port());
+  idle.send_all(make_request("GET", "/api/health", "", "", {}, false));
+  ASSERT_EQ(read_reply(idle).status, 200);
+  slow.send_all("GET /api/health HTTP/1.1\r\nHost: x\r\n");
+  double idle_closed = -1;
+  std::thread watcher([&] { idle_closed = seconds_until_closed(idle, 40); });
+  const double slow_closed = seconds_until_closed(slow, 40);
+  watcher.join();
+  EXPECT_GT(idle_closed, 14.0);  // 15 s idle keep-alive
+  EXPECT_LT(idle_closed, 20.0);
+  EXPECT_GT(slow_closed, 29.0);  // 30 s to send a whole request
+  EXPECT_LT(slow_closed, 36.0);
+}
+
 TEST_F(http_sqlite, the_page_placeholder_without_a_build) {
   const auto r = server->call("GET", "/");
   EXPECT_EQ(r.status, 200);
