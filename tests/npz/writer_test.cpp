@@ -142,8 +142,9 @@ TEST(npz_writer, data_source_streams_in_odd_pieces) {
     options.chunk_bytes = 65536;
     const auto arrays = pattern_arrays(100000);
     write_npz(dir / "src.npz", options, [&](writer& w) {
-      for (const auto& [name, a] : arrays) {
-        w.add(name, a.header, data_source([&a](const std::function<void(std::span<const std::byte>)>& sink) {
+      for (const auto& entry : arrays) {
+        const array& a = entry.second;
+        w.add(entry.first, a.header, data_source([&a](const std::function<void(std::span<const std::byte>)>& sink) {
                 std::span<const std::byte> rest = a.data;
                 for (std::size_t piece = 1; !rest.empty(); piece = piece * 3 + 1) {
                   const std::size_t n = std::min(rest.size(), piece % 100000);
