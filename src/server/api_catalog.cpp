@@ -107,7 +107,7 @@ response post_tag(const context& c) {
     tag.is_reference = r->get<bool>();
   }
   const auto d = resolve_dataset(c, filename);
-  const auto loaded = c.a.cache().get(d.path);
+  const auto loaded = load_dataset(c, d);
   const auto rows = loaded->data.rows();
   if (rank_it->is_number_unsigned() ? rank_it->get<std::uint64_t>() >= rows : true) {
     throw error(error_kind::usage, "'rank' must be below " + std::to_string(rows) + ", the number of rows");

@@ -110,18 +110,6 @@ json directories_json() {
   return {{"precomputed", "npz/precomputed"}, {"user_generated", "npz/user_generated"}};
 }
 
-std::shared_ptr<const loaded_dataset> load(const context& c, const resolved_dataset& d) {
-  try {
-    return c.a.cache().get(d.path);
-  } catch (const error& e) {
-    // The catalog says it is there but the file is gone or broken: the
-    // client learns that much, the operator's log the rest.
-    c.a.log("cannot load '" + d.path.string() + "': " + e.what());
-    if (e.kind() == error_kind::not_found) throw error(error_kind::not_found, "dataset '" + d.record.file_name + "' is not available");
-    throw error(error_kind::internal, e.what());
-  }
-}
-
 }  // namespace
 
 json number(double v) {
@@ -171,6 +159,20 @@ json parse_body(const request& req) {
   if (body.is_discarded()) throw error(error_kind::invalid_input, "the body is not valid JSON");
   if (!body.is_object()) throw error(error_kind::usage, "the body must be a JSON object");
   return body;
+}
+
+std::shared_ptr<const loaded_dataset> load_dataset(const context& c, const resolved_dataset& d) {
+  try {
+    return c.a.cache().get(d.path);
+  } catch (const error& e) {
+    // The catalog says it is there but the file is gone or broken: the
+    // client learns that much, the operator's log the rest.
+    if (e.kind() == error_kind::not_found) {
+      c.a.log("cannot load '" + d.path.string() + "': " + e.what());
+      throw error(error_kind::not_found, "dataset '" + d.record.file_name + "' is not available");
+    }
+    throw error(error_kind::internal, "cannot load '" + d.path.string() + "': " + e.what());
+  }
 }
 
 resolved_dataset resolve_dataset(const context& c, std::string_view filename) {
@@ -254,7 +256,7 @@ response get_datasets(const context& c) {
 
 response post_load(const context& c, std::string_view filename) {
   const auto d = resolve_dataset(c, filename);
-  const auto loaded = load(c, d);
+  const auto loaded = load_dataset(c, d);
   json ranges = json::object();
   for (std::size_t k = 0; k < 5; ++k) {
     ranges[k_range_keys[k]] = {{"min", number(loaded->param_min[k])},
@@ -273,7 +275,7 @@ response get_best_results(const context& c, std::string_view filename) {
   const auto n = query_integer(c.req, "n", k_default_best_rows, 1, k_max_best_rows);
   const auto offset = query_integer(c.req, "offset", 0, 0, std::numeric_limits<std::int64_t>::max());
   const auto d = resolve_dataset(c, filename);
-  const auto loaded = load(c, d);
+  const auto loaded = load_dataset(c, d);
   const auto& data = loaded->data;
   const auto total = static_cast<std::int64_t>(data.rows());
   if (offset > total) throw error(error_kind::usage, "'offset' is past the last row (" + std::to_string(total) + " rows)");
@@ -343,7 +345,7 @@ response post_spectrum(const context& c, std::string_view filename) {
     throw error(error_kind::usage, "'indices' must hold 1 to " + std::to_string(k_max_indices) + " row numbers");
   }
   const auto d = resolve_dataset(c, filename);
-  const auto loaded = load(c, d);
+  const auto loaded = load_dataset(c, d);
   const auto& data = loaded->data;
   const auto n_spectra = static_cast<std::int64_t>(data.spectra_rows());
   if (n_spectra == 0) throw error(error_kind::usage, "dataset '" + d.record.file_name + "' stores no spectra");
@@ -383,7 +385,7 @@ response post_search(const context& c, std::string_view filename) {
   const double max_resnorm = max_it->get<double>();
   const auto limit = body.contains("limit") ? body_integer(body["limit"], "limit", 1, k_max_search_limit) : k_default_search_limit;
   const auto d = resolve_dataset(c, filename);
-  const auto loaded = load(c, d);
+  const auto loaded = load_dataset(c, d);
   const auto& data = loaded->data;
   json indices = json::array(), parameters = json::array(), resnorms = json::array();
   std::int64_t count = 0;

@@ -27,8 +27,10 @@ catalog_pool::lease catalog_pool::acquire() {
   return lease(*this, std::make_unique<catalog::catalog>(catalog::catalog::open(root_, url_)));
 }
 
-void catalog_pool::warm_up() {
-  auto first = acquire();
+void catalog_pool::drop_idle() {
+  std::vector<std::unique_ptr<catalog::catalog>> dropped;
+  std::lock_guard lock(mutex_);
+  dropped.swap(idle_);
 }
 
 void catalog_pool::release(std::unique_ptr<catalog::catalog> c) {

@@ -68,8 +68,9 @@ class catalog_pool {
 
   // An idle connection, or a new one. Throws error(io) if it cannot connect.
   [[nodiscard]] lease acquire();
-  // Opens one connection now (migrations run; errors surface at start-up).
-  void warm_up();
+  // Closes the idle connections (after an internal error, one of them may be
+  // broken: a restarted database); new ones are opened on demand.
+  void drop_idle();
 
  private:
   std::filesystem::path root_;

@@ -39,6 +39,9 @@ struct resolved_dataset {
   std::filesystem::path path;
 };
 [[nodiscard]] resolved_dataset resolve_dataset(const context& c, std::string_view filename);
+// Its loaded arrays, through the cache. A missing file is error(not_found); a
+// broken one error(internal) (logged, answered without details).
+[[nodiscard]] std::shared_ptr<const loaded_dataset> load_dataset(const context& c, const resolved_dataset& d);
 
 // /api/status, /api/datasets, /api/load, /api/best-results, /api/spectrum,
 // /api/search, /api/download.

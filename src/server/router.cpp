@@ -114,6 +114,7 @@ response route(const request& req, app& a) {
   } catch (const error& e) {
     if (e.kind() == error_kind::internal || e.kind() == error_kind::io) {
       a.log("internal error on " + req.method + " " + std::string(req.raw_path()) + ": " + e.what());
+      a.catalogs().drop_idle();
       r = json_error(500, "internal error");
     } else {
       r = json_error(http_status(e.kind()), e.what());
@@ -121,6 +122,7 @@ response route(const request& req, app& a) {
     }
   } catch (const std::exception& e) {
     a.log("internal error on " + req.method + " " + std::string(req.raw_path()) + ": " + e.what());
+    a.catalogs().drop_idle();
     r = json_error(500, "internal error");
   }
   add_cors(req, a, r);

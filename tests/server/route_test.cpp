@@ -478,3 +478,26 @@ TEST(route_without_page, serves_a_placeholder_and_404_json) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(route_internal_errors, are_logged_and_answered_without_details) {
+  test_support::server_data data;
+  const auto path = data.root.path / "npz/precomputed/public.npz";
+  const auto size = std::filesystem::file_size(path);
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << std::string(size, 'x');
+  eisgrid::server::config cfg;
+  cfg.data = data.root.path;
+  eisgrid::server::app a(cfg);
+  request r;
+  r.method = "GET";
+  r.target = "/api/best-results/public.npz";
+  const auto res = eisgrid::server::route(r, a);
+  EXPECT_EQ(res.status, 500);
+  EXPECT_EQ(json::parse(res.body), json::parse(R"({"status":"error","message":"internal error"})"));
+  // The catalog still works after it.
+  r.target = "/api/datasets";
+  EXPECT_EQ(eisgrid::server::route(r, a).status, 200);
+}
+
+}  // namespace
