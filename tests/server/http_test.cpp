@@ -318,6 +318,16 @@ TEST_F(http_sqlite, a_job_writes_what_the_cli_writes) {
   }
 }
 
+TEST(http_serve_command, refuses_bad_options) {
+  test_support::temp_dir root("server_opts");
+  const std::string cli = std::string(EISGRID_CLI_PATH) + " serve --data " + test_support::shell_quote(root.path.string());
+  for (const char* args : {" --cors-origin '*'", " --cors-origin example.org", " --host not-an-address --port 1", " --port 0",
+                           " --port 70000", " --web /nonexistent/dir", " --cache-mb 0", " --max-jobs 0", " --bogus"}) {
+    const auto r = test_support::run(cli + args);
+    EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.output;
+  }
+}
+
 TEST(http_postgresql, every_endpoint_under_row_level_security) {
   test_support::pg_server pg;
   {
