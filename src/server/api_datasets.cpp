@@ -53,7 +53,8 @@ std::int64_t body_integer(const json& v, const std::string& what, std::int64_t l
 }
 
 void check_keys(const json& body, std::initializer_list<const char*> known) {
-  for (const auto& [key, value] : body.items()) {
+  for (const auto& item : body.items()) {
+    const std::string& key = item.key();
     if (std::find_if(known.begin(), known.end(), [&](const char* k) { return key == k; }) == known.end()) {
       throw error(error_kind::usage, "unknown field '" + key + "'");
     }
