@@ -9,8 +9,13 @@
 namespace eisgrid::npz::detail {
 namespace {
 
-// A chunk is inflated by ISA-L, whose counters are 32-bit.
+// eisgrid writes chunks of at most 256 MiB; refusing spans past 2 GiB keeps
+// a hostile table from asking for one huge buffer for the header's chunk.
 constexpr std::uint64_t k_max_chunk_span = std::uint64_t{1} << 31;
+// Each extra field starts with a 16-bit id and a 16-bit size.
+constexpr std::size_t k_extra_header_size = 4;
+// The chunk table records each chunk's compressed size as a u32.
+constexpr std::uint64_t k_chunk_size_field = 4;
 
 [[noreturn]] void invalid(const std::string& message) { throw error(error_kind::invalid_input, message); }
 
@@ -21,7 +26,7 @@ std::string quoted(const zip_entry& entry) { return "'" + entry.file_name + "'";
 void for_each_extra(std::span<const std::byte> extra, const std::string& what,
                     const std::function<void(std::uint16_t, std::span<const std::byte>)>& visit) {
   byte_source in(extra, what);
-  while (in.remaining() >= 4) {
+  while (in.remaining() >= k_extra_header_size) {
     const std::uint16_t id = in.u16();
     const std::uint16_t size = in.u16();
     visit(id, in.bytes(size));
@@ -44,7 +49,7 @@ std::optional<chunk_table> parse_chunk_table(std::span<const std::byte> body, co
   chunk_table table;
   table.span = in.u64();
   const std::uint32_t count = in.u32();
-  if (table.span == 0 || table.span > k_max_chunk_span || in.remaining() != std::uint64_t{count} * 4 ||
+  if (table.span == 0 || table.span > k_max_chunk_span || in.remaining() != count * k_chunk_size_field ||
       count != (entry.uncompressed_size + table.span - 1) / table.span) {
     invalid("malformed " + what);
   }
