@@ -40,11 +40,14 @@ response dispatch(const request& req, app& a, std::string_view rest) {
     return r;
   }
 
+  // Status needs no catalog unless a credential must be checked.
+  if (rest == "status" && !req.headers.count("authorization")) return get ? get_status(a) : method_not_allowed("GET");
+
   auto lease = a.catalogs().acquire();
   const context c{req, a, *lease, authenticate(req, a, *lease)};
   // One segment endpoints.
   if (rest == "whoami") return get ? get_whoami(c) : method_not_allowed("GET");
-  if (rest == "status") return get ? get_status(c) : method_not_allowed("GET");
+  if (rest == "status") return get ? get_status(a) : method_not_allowed("GET");
   if (rest == "datasets") return get ? get_datasets(c) : method_not_allowed("GET");
   if (rest == "configurations") return get ? get_configurations(c) : method_not_allowed("GET");
   if (rest == "tags") return get ? get_tags(c) : post ? post_tag(c) : method_not_allowed("GET, POST");
@@ -106,6 +109,12 @@ response handle(const request& req, app& a) {
 }
 
 }  // namespace
+
+bool is_quick(const request& req) {
+  if (req.method != "GET" || req.headers.count("authorization")) return false;
+  const auto path = req.raw_path();
+  return path == "/api/health" || path == "/api/status" || path == "/api/openapi.json";
+}
 
 response route(const request& req, app& a) {
   response r;

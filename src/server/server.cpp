@@ -115,6 +115,7 @@ class session : public std::enable_shared_from_this<session> {
     const bool keep_alive = msg.keep_alive();
     method_ = req.method;
     path_ = std::string(req.raw_path());
+    if (is_quick(req)) return write(route(req, state_->a), keep_alive, false);
     net::post(state_->handlers, [self = shared_from_this(), req = std::move(req), keep_alive]() mutable {
       auto res = std::make_shared<response>(route(req, self->state_->a));
       net::post(self->stream_.get_executor(), [self, res, keep_alive, head = req.method == "HEAD"] {
