@@ -4,7 +4,8 @@
 // between requests on a kept-alive connection), the header and body limits
 // and keep-alive, and nothing else: every request goes to route() on a small
 // fixed pool of handler threads, so a slow handler or many idle connections
-// cannot starve the others (idle connections cost no thread at all).
+// cannot starve the others (idle connections cost no thread at all). The
+// constant-time requests of is_quick() are answered on the network thread.
 
 #include <chrono>
 
