@@ -13,6 +13,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "../support/ports.hpp"
 #include "../support/process.hpp"
 
 namespace test_support {
@@ -38,7 +39,7 @@ class pg_server {
     // Another test program may take the free port first: try a few.
     std::string failures;
     for (int attempt = 0; attempt < k_start_attempts && !started_; ++attempt) {
-      port_ = free_port();
+      port_ = free_loopback_port();
       const std::string options = "-k " + dir_.string() + " -p " + std::to_string(port_) +
                                   " -h 127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
       const auto r = run(as_user(std::string(k_pg_bin) + "/pg_ctl -D " + shell_quote((dir_ / "data").string()) + " -o " +
@@ -78,21 +79,6 @@ class pg_server {
   static void must(const std::string& command) {
     const auto r = run(command);
     if (r.exit_code != 0) throw std::runtime_error("'" + command + "' failed:\n" + r.output);
-  }
-  static int free_port() {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = 0;
-    socklen_t len = sizeof addr;
-    if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-        ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-      if (fd >= 0) ::close(fd);
-      throw std::runtime_error("cannot find a free loopback port");
-    }
-    ::close(fd);
-    return ntohs(addr.sin_port);
   }
 };
 
