@@ -95,7 +95,7 @@ std::optional<configuration_input> configuration_of(const dataset::dataset& d, c
 
 }  // namespace
 
-described_file describe_file(const dataset::dataset_file& file) {
+described_file describe_file(const dataset::dataset_file& file, dataset::load_depth depth) {
   described_file out;
   out.file = file;
   out.file_name = file.path.filename().string();
@@ -104,7 +104,7 @@ described_file describe_file(const dataset::dataset_file& file) {
     return out;
   }
   try {
-    const auto d = dataset::dataset::load(file.path);
+    const auto d = dataset::dataset::load(file.path, depth);
     const auto digest = sha256_file(file.path);
     auto& in = out.input;
     in.file_name = out.file_name;

@@ -12,6 +12,7 @@
 
 #include "catalog/catalog.hpp"
 #include "dataset/data_dir.hpp"
+#include "dataset/dataset.hpp"
 
 namespace eisgrid::catalog {
 
@@ -25,8 +26,10 @@ struct described_file {
 };
 
 // Validates and hashes one file. Never throws for a bad file: the reason is in
-// the result. Thread-safe.
-[[nodiscard]] described_file describe_file(const dataset::dataset_file& file);
+// the result. Thread-safe. `depth` is full for files found on disk; compute
+// registers the file it has just written without re-reading its spectra.
+[[nodiscard]] described_file describe_file(const dataset::dataset_file& file,
+                                           dataset::load_depth depth = dataset::load_depth::full);
 
 struct sync_report {
   std::vector<described_file> files;

@@ -79,7 +79,7 @@ compute_result run(const compute_request& request, const dataset::data_dir& dir,
   result.frequencies = plan.reference.frequencies.size();
   result.elapsed_seconds = swept.elapsed_seconds;
   try {
-    const auto described = catalog::describe_file({path, request.into});
+    const auto described = catalog::describe_file({path, request.into}, dataset::load_depth::without_spectra);
     if (!described.valid) throw error(error_kind::internal, "the new dataset does not validate: " + described.reason);
     result.file_hash = described.input.file_hash;
     result.owner = register_result(request, catalog_of(), described.input);

@@ -66,9 +66,14 @@ class dataset_validator {
     throw error(error_kind::invalid_input, "invalid dataset '" + d_.path_.filename().string() + "': " + reason);
   }
 
-  npz::array require(const npz::reader& r, std::string_view name, std::size_t dims) const {
+  npz::array require(const npz::reader& r, std::string_view name, std::size_t dims, bool with_data = true) const {
     if (!r.contains(name)) fail("missing array '" + std::string(name) + "'");
-    npz::array a = r.read(name);
+    npz::array a;
+    if (with_data) {
+      a = r.read(name);
+    } else {
+      a.header = r.header(name);
+    }
     if (!is_numeric(a.header.type)) fail("'" + std::string(name) + "' has non-numeric dtype " + a.header.type.descr());
     if (a.header.shape.size() != dims) {
       fail("'" + std::string(name) + "' has shape " + shape_text(a.header.shape) + ", expected " +
@@ -78,7 +83,7 @@ class dataset_validator {
     return a;
   }
 
-  void run(const npz::reader& r) {
+  void run(const npz::reader& r, load_depth depth) {
     d_.parameters_ = require(r, "parameters", 2);
     d_.rows_ = d_.parameters_.header.shape[0];
     if (d_.parameters_.header.shape[1] != k_param_columns) {
@@ -92,7 +97,7 @@ class dataset_validator {
     d_.frequencies_ = require(r, "frequencies", 1);
     d_.frequency_count_ = d_.frequencies_.header.shape[0];
     check_frequencies();
-    d_.spectrum_ = require(r, "spectrum", 3);
+    d_.spectrum_ = require(r, "spectrum", 3, depth == load_depth::full);
     const auto& s = d_.spectrum_.header.shape;
     if (s[1] != d_.frequency_count_ || s[2] != k_spectrum_columns) {
       fail("'spectrum' has shape " + shape_text(s) + ", expected (M, " + std::to_string(d_.frequency_count_) + ", 4)");
@@ -178,11 +183,11 @@ class dataset_validator {
   dataset& d_;
 };
 
-dataset dataset::load(const std::filesystem::path& path) {
+dataset dataset::load(const std::filesystem::path& path, load_depth depth) {
   const npz::reader r = npz::reader::open(path);
   dataset d;
   d.path_ = path;
-  dataset_validator(d).run(r);
+  dataset_validator(d).run(r, depth);
   return d;
 }
 

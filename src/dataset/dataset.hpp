@@ -16,12 +16,17 @@
 
 namespace eisgrid::dataset {
 
+// How much of a file load() reads. `without_spectra` checks the spectrum's
+// header (dtype, shape) but neither reads nor CRC-checks its data: for a file
+// eisgrid has just written itself, where the spectrum is most of the bytes.
+enum class load_depth { full, without_spectra };
+
 class dataset {
  public:
   // Reads and validates `path`. Throws error(not_found) for a missing file and
   // error(invalid_input) with the first rule the file breaks, naming the file:
   // "invalid dataset 'x.npz': 'resnorms' has shape (3,) but 'parameters' has 4 rows".
-  [[nodiscard]] static dataset load(const std::filesystem::path& path);
+  [[nodiscard]] static dataset load(const std::filesystem::path& path, load_depth depth = load_depth::full);
 
   [[nodiscard]] const std::filesystem::path& path() const noexcept { return path_; }
   [[nodiscard]] const nlohmann::json& metadata() const noexcept { return metadata_; }
@@ -32,7 +37,7 @@ class dataset {
   [[nodiscard]] std::uint64_t frequency_count() const noexcept { return frequency_count_; }
 
   // Preconditions: row < rows(), k < 5, f < frequency_count(), and for
-  // spectrum() row < spectra_rows().
+  // spectrum() row < spectra_rows() and a load_depth::full load.
   [[nodiscard]] double parameter(std::uint64_t row, std::size_t k) const;
   [[nodiscard]] std::array<double, 5> parameters(std::uint64_t row) const;
   [[nodiscard]] double resnorm(std::uint64_t row) const;

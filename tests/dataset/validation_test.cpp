@@ -124,3 +124,14 @@ TEST(dataset_validation, legacy_fixtures_read_safely) {
   EXPECT_NEAR(full.resnorm(0), 273.005236, 1e-3);
   EXPECT_EQ(full.resnorm(0), full.resnorm(1));  // the mirror tie
 }
+
+TEST(dataset_validation, loading_without_spectra_still_checks_their_shape) {
+  test_support::temp_dir dir("depth");
+  const auto good = make_file(dir.path, "good.npz", "");
+  const auto d = dataset::dataset::load(good, dataset::load_depth::without_spectra);
+  EXPECT_EQ(d.rows(), 6u);
+  EXPECT_EQ(d.spectra_rows(), 3u);
+  EXPECT_LT(d.memory_bytes(), dataset::dataset::load(good).memory_bytes());
+  const auto bad = make_file(dir.path, "bad.npz", "a['spectrum'] = np.zeros((M, F, 3), np.float32)");
+  EXPECT_THROW((void)dataset::dataset::load(bad, dataset::load_depth::without_spectra), error);
+}
