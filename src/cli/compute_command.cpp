@@ -80,8 +80,8 @@ void run_compute(const compute_args& a) {
   const auto result = compute::run(request, dir, catalog_of, [&](const sweep::sweep_progress& p) { bar.update(p); });
   bar.finish();
   if (!a.quiet) {
-    std::printf("registered in the catalog for user '%s' (sha256 %s)\n", result.owner.c_str(),
-                catalog::short_hash(result.file_hash).c_str());
+    const std::string owner = result.owner.empty() ? "as a public dataset" : "for user '" + result.owner + "'";
+    std::printf("registered in the catalog %s (sha256 %s)\n", owner.c_str(), catalog::short_hash(result.file_hash).c_str());
     const double rate = static_cast<double>(result.total_points) * static_cast<double>(result.frequencies) /
                         std::max(result.elapsed_seconds, 1e-9);
     std::printf("swept %llu grid points x %zu frequencies in %.3f s (%s point-frequencies/s)\n",

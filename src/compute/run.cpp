@@ -30,10 +30,16 @@ void check_memory(std::uint64_t rows) {
 // Registers the new file for its owner: as that user under row-level security
 // when the request carries an owner id (the server), else by the operator for
 // the named user (the command line), claiming the file from any concurrent sync.
+// A file written into precomputed/ is shipped data: public, with no owner, as
+// sync registers it. Returns the owner's name, empty for none.
 std::string register_result(const compute_request& r, catalog::catalog& cat, const catalog::dataset_input& in) {
   if (r.owner_id) {
     cat.register_dataset(catalog::principal::user(*r.owner_id), in, *r.owner_id);
     return r.user;
+  }
+  if (r.into == dataset::storage::precomputed) {
+    cat.register_file(in, std::nullopt, true);
+    return {};
   }
   const auto owner = cat.ensure_user(r.user);
   cat.register_file(in, owner.id, true);

@@ -89,7 +89,9 @@ TEST_F(catalog_commands, compute_registers_its_result_for_the_user_who_ran_it) {
       << s.output;
   // A precomputed result is public.
   ASSERT_EQ(eisgrid("compute -q --grid 3 --points 10 --into precomputed --output sample.npz" + data_).exit_code, 0);
-  EXPECT_EQ(cat.list_datasets(principal::anonymous()).size(), 1u);
+  const auto shipped = cat.list_datasets(principal::anonymous());
+  ASSERT_EQ(shipped.size(), 1u);
+  EXPECT_FALSE(shipped[0].owner_id) << "owned by " << shipped[0].owner_name;
   EXPECT_EQ(eisgrid("compute -q --grid 3 --user 'x y'" + data_).exit_code, 2);
 }
 
