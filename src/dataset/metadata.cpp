@@ -9,20 +9,22 @@ namespace eisgrid::dataset {
 namespace {
 
 // JSON has no NaN or infinity; they are written as null (as in the API).
-nlohmann::json finite_or_null(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(); }
+nlohmann::ordered_json finite_or_null(double v) {
+  return std::isfinite(v) ? nlohmann::ordered_json(v) : nlohmann::ordered_json();
+}
 
 }  // namespace
 
-nlohmann::json make_metadata(const run_record& run) {
+nlohmann::ordered_json make_metadata(const run_record& run) {
   const auto& result = *run.result;
   const auto& ref = *run.reference;
   const auto& grid = run.options.grid;
-  nlohmann::json m;
+  nlohmann::ordered_json m;
   m["format"] = k_format_name;
   m["format_version"] = k_format_version;
   m["generator"] = "eisgrid " EISGRID_VERSION;
   const std::size_t uniform = grid.uniform_count();
-  m["grid_size"] = uniform ? nlohmann::json(uniform) : nlohmann::json();
+  m["grid_size"] = uniform ? nlohmann::ordered_json(uniform) : nlohmann::ordered_json();
   m["n_parameter_sets"] = result.indices.size();
   m["n_grid_points"] = result.total_points;
   m["n_spectra"] = run.spectra_rows;
@@ -32,7 +34,7 @@ nlohmann::json make_metadata(const run_record& run) {
   m["frequency_spacing"] = run.frequency_spacing;
   m["param_names"] = model::k_param_names;
   m["param_units"] = model::k_param_units;
-  nlohmann::json ranges = nlohmann::json::object();
+  nlohmann::ordered_json ranges = nlohmann::ordered_json::object();
   for (std::size_t i = 0; i < model::k_param_count; ++i) {
     ranges[std::string(model::k_param_names[i])] = {{"min", grid.axes[i].min},
                                                     {"max", grid.axes[i].max},
@@ -45,14 +47,14 @@ nlohmann::json make_metadata(const run_record& run) {
   m["spectrum_units"] = {"ohm", "ohm", "ohm", "degree"};
   const auto now = std::chrono::system_clock::now().time_since_epoch();
   m["export_timestamp"] = std::chrono::duration<double>(now).count();
-  m["best_resnorm"] = result.resnorms.empty() ? nlohmann::json() : finite_or_null(result.resnorms.front());
+  m["best_resnorm"] = result.resnorms.empty() ? nlohmann::ordered_json() : finite_or_null(result.resnorms.front());
   m["resnorm_metric"] = sweep::to_string(run.options.metric);
   m["resnorm_definition"] = sweep::definition(run.options.metric);
   m["resnorm_unit"] = sweep::unit(run.options.metric);
   m["valid_frequencies"] = result.valid_frequencies;
   m["ranking"] = "ascending resnorm; equal resnorms by ascending grid index; NaN last";
   m["grid_index_formula"] = "((((i_Rsh*n_Ra + i_Ra)*n_Ca + i_Ca)*n_Rb + i_Rb)*n_Cb + i_Cb)";
-  nlohmann::json reference{{"type", ref.params ? "model" : "measured"}, {"source", ref.source}};
+  nlohmann::ordered_json reference{{"type", ref.params ? "model" : "measured"}, {"source", ref.source}};
   if (ref.params) {
     const auto values = ref.params->as_array();
     for (std::size_t i = 0; i < model::k_param_count; ++i) {

@@ -28,6 +28,8 @@ struct run_record {
   std::string description;
 };
 
-[[nodiscard]] nlohmann::json make_metadata(const run_record& run);
+// Keys keep the order written here (old exporter's first, parameters Rsh..Cb),
+// so a reader iterating a dict in Python sees them in that order.
+[[nodiscard]] nlohmann::ordered_json make_metadata(const run_record& run);
 
 }  // namespace eisgrid::dataset
