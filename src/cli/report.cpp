@@ -2,12 +2,13 @@
 
 #include <cmath>
 
+#include "dataset/json_number.hpp"
 #include "model/circuit.hpp"
 
 namespace eisgrid::cli {
 namespace {
 
-nlohmann::json finite_or_null(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(); }
+using dataset::finite_or_null;
 
 std::string text_or(const nlohmann::json& m, const char* key, const char* fallback) {
   if (!m.contains(key)) return fallback;

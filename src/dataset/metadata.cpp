@@ -3,15 +3,12 @@
 #include <chrono>
 #include <cmath>
 
+#include "dataset/json_number.hpp"
 #include "model/circuit.hpp"
 
 namespace eisgrid::dataset {
 namespace {
 
-// JSON has no NaN or infinity; they are written as null (as in the API).
-nlohmann::ordered_json finite_or_null(double v) {
-  return std::isfinite(v) ? nlohmann::ordered_json(v) : nlohmann::ordered_json();
-}
 
 }  // namespace
 
@@ -47,7 +44,7 @@ nlohmann::ordered_json make_metadata(const run_record& run) {
   m["spectrum_units"] = {"ohm", "ohm", "ohm", "degree"};
   const auto now = std::chrono::system_clock::now().time_since_epoch();
   m["export_timestamp"] = std::chrono::duration<double>(now).count();
-  m["best_resnorm"] = result.resnorms.empty() ? nlohmann::ordered_json() : finite_or_null(result.resnorms.front());
+  m["best_resnorm"] = result.resnorms.empty() ? nlohmann::ordered_json() : finite_or_null<nlohmann::ordered_json>(result.resnorms.front());
   m["resnorm_metric"] = sweep::to_string(run.options.metric);
   m["resnorm_definition"] = sweep::definition(run.options.metric);
   m["resnorm_unit"] = sweep::unit(run.options.metric);

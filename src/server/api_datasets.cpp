@@ -159,8 +159,6 @@ void append_number(std::string& out, double v, bool shortest_float) {
   out.append(buf, ec == std::errc() ? end : buf);
 }
 
-json exact_number(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
-
 std::string iso8601(std::filesystem::file_time_type t) {
   const auto sys = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::file_clock::to_sys(t));
   const std::time_t tt = std::chrono::system_clock::to_time_t(sys);

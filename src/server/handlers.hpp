@@ -76,8 +76,6 @@ struct resolved_dataset {
 [[nodiscard]] nlohmann::json parse_body(const request& req);
 // Non-finite doubles as JSON null; a float32 value printed as its shortest float text.
 [[nodiscard]] nlohmann::json number(double v);
-// Non-finite doubles as JSON null, others exactly (for computed values).
-[[nodiscard]] nlohmann::json exact_number(double v);
 // Appends v as JSON text: null when not finite; the shortest float text when
 // `shortest_float` and v is a float32 value, else the shortest double text.
 void append_number(std::string& out, double v, bool shortest_float);
