@@ -4,11 +4,8 @@
 
 #include <fcntl.h>
 #include <stdlib.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <array>
-#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -20,6 +17,7 @@
 #include <vector>
 
 #include "base/atomic_file.hpp"
+#include "support/process.hpp"
 #include "npz/writer.hpp"
 
 namespace eisgrid::npz::testing {
@@ -58,35 +56,16 @@ inline void write_bytes(const std::filesystem::path& path, std::span<const std::
   out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
 }
 
-struct command_result {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr together
-};
+using command_result = test_support::run_result;
 
-inline command_result run_command(const std::string& command) {
-  command_result result;
-  FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
-  if (pipe == nullptr) return result;
-  std::array<char, 4096> buffer{};
-  for (std::size_t n; (n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0;) result.output.append(buffer.data(), n);
-  const int status = ::pclose(pipe);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
-}
+inline command_result run_command(const std::string& command) { return test_support::run(command); }
 
 // Runs `script` with the system python3 (which has numpy), passing `args`
 // after it: sys.argv[1:].
-inline command_result run_python(const scratch_dir& dir, const std::string& script,
-                                 const std::vector<std::string>& args = {}) {
-  static int counter = 0;
-  const auto path = dir / ("script_" + std::to_string(counter++) + ".py");
-  {
-    std::ofstream out(path);
-    out << script;
-  }
-  std::string command = "/usr/bin/python3 '" + path.string() + "'";
-  for (const auto& a : args) command += " '" + a + "'";
-  return run_command(command);
+inline command_result run_python(const scratch_dir&, const std::string& script, const std::vector<std::string>& args = {}) {
+  std::string quoted;
+  for (const auto& a : args) quoted += " " + test_support::shell_quote(a);
+  return test_support::python(script, quoted);
 }
 
 // Writes an archive at `path` through `fill`, then finishes it.

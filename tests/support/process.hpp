@@ -38,7 +38,9 @@ inline run_result run(const std::string& command) {
 
 // Debian's python3 (with python3-numpy), whatever python3 is first on PATH.
 inline run_result python(const std::string& script, const std::string& args = "") {
-  const auto path = std::filesystem::temp_directory_path() / ("eisgrid_py_" + std::to_string(::getpid()) + ".py");
+  static int counter = 0;
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("eisgrid_py_" + std::to_string(::getpid()) + "_" + std::to_string(counter++) + ".py");
   std::ofstream(path) << script;
   auto r = run("/usr/bin/python3 " + shell_quote(path.string()) + " " + args);
   std::filesystem::remove(path);
