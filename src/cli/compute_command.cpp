@@ -87,7 +87,7 @@ void run_compute(const compute_args& a) {
     std::printf("swept %llu grid points x %zu frequencies in %.3f s (%s point-frequencies/s)\n",
                 static_cast<unsigned long long>(result.total_points), result.frequencies, result.elapsed_seconds,
                 progress_bar::format_rate(rate).c_str());
-    print_summary(stdout, dataset::dataset::load(result.path), a.top);
+    print_summary(stdout, dataset::dataset::load(result.path, dataset::load_depth::without_spectra), a.top);
   }
 }
 
