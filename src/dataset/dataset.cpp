@@ -16,10 +16,11 @@ constexpr std::size_t k_spectrum_columns = 4;
 // Metadata floats may have been rounded to float32 before storage.
 constexpr double k_metadata_tolerance = 1e-5;
 
+// memcpy: a mapped array's data is not aligned.
 template <typename T>
-T load_element(const npz::array& a, std::uint64_t i) {
+T load_element(const npz::shared_array& a, std::uint64_t i) {
   T v;
-  std::memcpy(&v, a.data.data() + i * sizeof(T), sizeof(T));
+  std::memcpy(&v, a.data().data() + i * sizeof(T), sizeof(T));
   return v;
 }
 
@@ -41,8 +42,8 @@ bool close_to(double stored, double actual) {
 
 }  // namespace
 
-double numeric_value(const npz::array& a, std::uint64_t i) {
-  switch (a.header.type.kind) {
+double numeric_value(const npz::shared_array& a, std::uint64_t i) {
+  switch (a.header().type.kind) {
     case npz::dtype_kind::float32: return load_element<float>(a, i);
     case npz::dtype_kind::float64: return load_element<double>(a, i);
     case npz::dtype_kind::int32: return load_element<std::int32_t>(a, i);
@@ -66,39 +67,35 @@ class dataset_validator {
     throw error(error_kind::invalid_input, "invalid dataset '" + d_.path_.filename().string() + "': " + reason);
   }
 
-  npz::array require(const npz::reader& r, std::string_view name, std::size_t dims, bool with_data = true) const {
+  npz::shared_array require(const npz::reader& r, std::string_view name, std::size_t dims, bool with_data = true) const {
     if (!r.contains(name)) fail("missing array '" + std::string(name) + "'");
-    npz::array a;
-    if (with_data) {
-      a = r.read(name);
-    } else {
-      a.header = r.header(name);
+    npz::shared_array a = with_data ? r.read_shared(name) : npz::shared_array(npz::array{r.header(name), {}});
+    const npz::array_header& h = a.header();
+    if (!is_numeric(h.type)) fail("'" + std::string(name) + "' has non-numeric dtype " + h.type.descr());
+    if (h.shape.size() != dims) {
+      fail("'" + std::string(name) + "' has shape " + shape_text(h.shape) + ", expected " + std::to_string(dims) +
+           " dimensions");
     }
-    if (!is_numeric(a.header.type)) fail("'" + std::string(name) + "' has non-numeric dtype " + a.header.type.descr());
-    if (a.header.shape.size() != dims) {
-      fail("'" + std::string(name) + "' has shape " + shape_text(a.header.shape) + ", expected " +
-           std::to_string(dims) + " dimensions");
-    }
-    if (a.header.fortran_order && dims > 1) fail("'" + std::string(name) + "' is in Fortran order, which is not supported");
+    if (h.fortran_order && dims > 1) fail("'" + std::string(name) + "' is in Fortran order, which is not supported");
     return a;
   }
 
   void run(const npz::reader& r, load_depth depth) {
     d_.parameters_ = require(r, "parameters", 2);
-    d_.rows_ = d_.parameters_.header.shape[0];
-    if (d_.parameters_.header.shape[1] != k_param_columns) {
-      fail("'parameters' has shape " + shape_text(d_.parameters_.header.shape) + ", expected (N, 5)");
+    d_.rows_ = d_.parameters_.header().shape[0];
+    if (d_.parameters_.header().shape[1] != k_param_columns) {
+      fail("'parameters' has shape " + shape_text(d_.parameters_.header().shape) + ", expected (N, 5)");
     }
     d_.resnorms_ = require(r, "resnorms", 1);
-    if (d_.resnorms_.header.shape[0] != d_.rows_) {
-      fail("'resnorms' has shape " + shape_text(d_.resnorms_.header.shape) + " but 'parameters' has " +
+    if (d_.resnorms_.header().shape[0] != d_.rows_) {
+      fail("'resnorms' has shape " + shape_text(d_.resnorms_.header().shape) + " but 'parameters' has " +
            std::to_string(d_.rows_) + " rows");
     }
     d_.frequencies_ = require(r, "frequencies", 1);
-    d_.frequency_count_ = d_.frequencies_.header.shape[0];
+    d_.frequency_count_ = d_.frequencies_.header().shape[0];
     check_frequencies();
     d_.spectrum_ = require(r, "spectrum", 3, depth == load_depth::full);
-    const auto& s = d_.spectrum_.header.shape;
+    const auto& s = d_.spectrum_.header().shape;
     if (s[1] != d_.frequency_count_ || s[2] != k_spectrum_columns) {
       fail("'spectrum' has shape " + shape_text(s) + ", expected (M, " + std::to_string(d_.frequency_count_) + ", 4)");
     }
@@ -106,11 +103,11 @@ class dataset_validator {
     d_.spectra_rows_ = s[0];
     if (r.contains("grid_indices")) {
       d_.grid_indices_ = require(r, "grid_indices", 1);
-      if (d_.grid_indices_->header.shape[0] != d_.rows_) fail("'grid_indices' does not have one entry per row");
+      if (d_.grid_indices_->header().shape[0] != d_.rows_) fail("'grid_indices' does not have one entry per row");
     }
     if (r.contains("reference_spectrum")) {
       d_.reference_ = require(r, "reference_spectrum", 2);
-      const auto& rs = d_.reference_->header.shape;
+      const auto& rs = d_.reference_->header().shape;
       if (rs[0] != d_.frequency_count_ || rs[1] != k_spectrum_columns) fail("'reference_spectrum' has shape " + shape_text(rs));
     }
     read_metadata(r);
@@ -219,11 +216,20 @@ std::array<double, 4> dataset::reference_spectrum(std::uint64_t f) const {
           numeric_value(*reference_, base + 3)};
 }
 
-std::uint64_t dataset::memory_bytes() const noexcept {
-  std::uint64_t total = parameters_.data.size() + resnorms_.data.size() + spectrum_.data.size() + frequencies_.data.size();
-  if (grid_indices_) total += grid_indices_->data.size();
-  if (reference_) total += reference_->data.size();
+template <typename Counted>
+std::uint64_t dataset::sum_over_arrays(Counted counted) const noexcept {
+  std::uint64_t total = counted(parameters_) + counted(resnorms_) + counted(spectrum_) + counted(frequencies_);
+  if (grid_indices_) total += counted(*grid_indices_);
+  if (reference_) total += counted(*reference_);
   return total;
+}
+
+std::uint64_t dataset::memory_bytes() const noexcept {
+  return sum_over_arrays([](const npz::shared_array& a) -> std::uint64_t { return a.data().size(); });
+}
+
+std::uint64_t dataset::mapped_bytes() const noexcept {
+  return sum_over_arrays([](const npz::shared_array& a) -> std::uint64_t { return a.mapped() ? a.data().size() : 0; });
 }
 
 validation_result validate_file(const std::filesystem::path& path) {

@@ -48,16 +48,23 @@ class dataset {
   [[nodiscard]] bool has_reference_spectrum() const noexcept { return reference_.has_value(); }
   [[nodiscard]] std::array<double, 4> reference_spectrum(std::uint64_t f) const;
 
-  // Bytes held in memory by the arrays.
+  // Bytes the arrays take up in memory: copies of their own, plus stored
+  // (uncompressed) arrays read in place from the file's mapping.
   [[nodiscard]] std::uint64_t memory_bytes() const noexcept;
+  // The part of memory_bytes() that is the file's own pages, which the kernel
+  // can drop and read back instead of swapping.
+  [[nodiscard]] std::uint64_t mapped_bytes() const noexcept;
 
  private:
   std::filesystem::path path_;
   nlohmann::json metadata_;
   bool legacy_metadata_ = false;
-  npz::array parameters_, resnorms_, spectrum_, frequencies_;
-  std::optional<npz::array> grid_indices_, reference_;
+  npz::shared_array parameters_, resnorms_, spectrum_, frequencies_;
+  std::optional<npz::shared_array> grid_indices_, reference_;
   std::uint64_t rows_ = 0, spectra_rows_ = 0, frequency_count_ = 0;
+
+  template <typename Counted>
+  [[nodiscard]] std::uint64_t sum_over_arrays(Counted counted) const noexcept;
 
   friend class dataset_validator;
 };
@@ -70,6 +77,6 @@ struct validation_result {
 [[nodiscard]] validation_result validate_file(const std::filesystem::path& path);
 
 // The numeric value of element `i` of any numeric array (precondition: in range).
-[[nodiscard]] double numeric_value(const npz::array& a, std::uint64_t i);
+[[nodiscard]] double numeric_value(const npz::shared_array& a, std::uint64_t i);
 
 }  // namespace eisgrid::dataset

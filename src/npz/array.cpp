@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <utility>
 
 #include "base/error.hpp"
 #include "npz/byte_order.hpp"
@@ -74,6 +75,16 @@ std::span<const T> array::as() const {
   // operator new aligns to __STDCPP_DEFAULT_NEW_ALIGNMENT__ (16), enough for every T here.
   return {reinterpret_cast<const T*>(data.data()), data.size() / sizeof(T)};
 }
+
+shared_array::shared_array(array owned) : header_(std::move(owned.header)) {
+  auto bytes = std::make_shared<const std::vector<std::byte>>(std::move(owned.data));
+  data_ = *bytes;
+  keeper_ = std::move(bytes);
+}
+
+shared_array::shared_array(array_header header, std::span<const std::byte> data, std::shared_ptr<const void> keeper,
+                           bool mapped) noexcept
+    : header_(std::move(header)), data_(data), keeper_(std::move(keeper)), mapped_(mapped) {}
 
 template <typename T>
 array make_array(std::span<const T> values, std::vector<std::uint64_t> shape) {

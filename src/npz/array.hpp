@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -74,6 +75,32 @@ struct array {
   // Views the data as T. Throws error(invalid_input) if the dtype is not T's.
   template <typename T>
   [[nodiscard]] std::span<const T> as() const;
+};
+
+// An array whose bytes may live in the file it was read from: a stored
+// (uncompressed) member of a mapped archive is not copied, and the kernel may
+// drop its clean pages under memory pressure and fault them back on use.
+// Otherwise it owns its bytes. Copies share the bytes; they stay valid as long
+// as any copy lives, whatever happens to the reader. Safe to read from many
+// threads. The data need not be aligned for any T: read it with memcpy.
+class shared_array {
+ public:
+  shared_array() = default;
+  // Takes over an array's bytes.
+  explicit shared_array(array owned);
+  // Borrows `data`, which `keeper` keeps alive; `mapped` says whether it lies in a file mapping.
+  shared_array(array_header header, std::span<const std::byte> data, std::shared_ptr<const void> keeper, bool mapped) noexcept;
+
+  [[nodiscard]] const array_header& header() const noexcept { return header_; }
+  [[nodiscard]] std::span<const std::byte> data() const noexcept { return data_; }
+  // True when the bytes are the file's own pages rather than a copy in memory.
+  [[nodiscard]] bool mapped() const noexcept { return mapped_; }
+
+ private:
+  array_header header_;
+  std::span<const std::byte> data_;
+  std::shared_ptr<const void> keeper_;
+  bool mapped_ = false;
 };
 
 // Builds arrays from typed data; `shape` must match the element count.

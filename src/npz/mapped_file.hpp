@@ -25,6 +25,7 @@ class archive_bytes {
   ~archive_bytes();
 
   [[nodiscard]] std::span<const std::byte> bytes() const noexcept;
+  [[nodiscard]] bool mapped() const noexcept { return mapping_ != nullptr; }
 
  private:
   archive_bytes() noexcept = default;

@@ -125,18 +125,25 @@ array_header read_member_header(std::span<const std::byte> file, const zip_entry
   return inflate_header(in, entry, header_size, prefix);
 }
 
+std::span<const std::byte> stored_member_data(std::span<const std::byte> file, const zip_entry& entry, unsigned threads,
+                                              array_header& header) {
+  const auto in = member_bytes(file, entry);
+  if (parallel_crc(in, threads) != entry.crc) invalid("CRC mismatch");
+  std::size_t header_size = 0;
+  header = decode_npy_header(in, header_size);
+  check_data_size(header, in.size() - header_size);
+  return in.subspan(header_size);
+}
+
 array read_member(std::span<const std::byte> file, const zip_entry& entry, unsigned threads) {
   const auto in = member_bytes(file, entry);
   array out;
   std::size_t header_size = 0;
   std::uint32_t crc = 0;
   if (entry.method == k_method_stored) {
-    crc = parallel_crc(in, threads);
-    if (crc != entry.crc) invalid("CRC mismatch");
-    out.header = decode_npy_header(in, header_size);
-    check_data_size(out.header, in.size() - header_size);
-    size_output(out.data, in.size() - header_size, threads);
-    if (!out.data.empty()) std::memcpy(out.data.data(), in.data() + header_size, out.data.size());
+    const auto data = stored_member_data(file, entry, threads, out.header);
+    size_output(out.data, data.size(), threads);
+    if (!data.empty()) std::memcpy(out.data.data(), data.data(), data.size());
     return out;
   }
   std::vector<std::byte> prefix;

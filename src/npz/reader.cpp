@@ -6,6 +6,7 @@
 #include "npz/mapped_file.hpp"
 #include "npz/member_reader.hpp"
 #include "npz/zip_directory.hpp"
+#include "npz/zip_format.hpp"
 
 namespace eisgrid::npz {
 namespace {
@@ -28,9 +29,10 @@ auto with_context(const std::string& context, F&& body) -> decltype(body()) {
 
 struct reader::impl {
   impl(detail::archive_bytes bytes, std::string name, const read_options& opts)
-      : archive(std::move(bytes)), display_name(std::move(name)), options(opts) {}
+      : archive(std::make_shared<const detail::archive_bytes>(std::move(bytes))), display_name(std::move(name)), options(opts) {}
 
-  detail::archive_bytes archive;
+  // Shared with the arrays read_shared() hands out.
+  std::shared_ptr<const detail::archive_bytes> archive;
   std::string display_name;
   read_options options;
   std::vector<detail::zip_entry> entries;
@@ -41,7 +43,7 @@ struct reader::impl {
 
   void index() {
     with_context(context(), [&] {
-      entries = detail::read_directory(archive.bytes(), {options.max_member_bytes});
+      entries = detail::read_directory(archive->bytes(), {options.max_member_bytes});
       for (std::size_t i = 0; i < entries.size(); ++i) {
         const std::string& file_name = entries[i].file_name;
         // Other members (numpy would hand them out as raw bytes) are not arrays: skip them.
@@ -99,13 +101,23 @@ bool reader::contains(std::string_view name) const noexcept {
 array_header reader::header(std::string_view name) const {
   const detail::zip_entry& entry = impl_->find(name);
   return with_context(impl_->context() + "member '" + entry.file_name + "': ",
-                      [&] { return detail::read_member_header(impl_->archive.bytes(), entry); });
+                      [&] { return detail::read_member_header(impl_->archive->bytes(), entry); });
 }
 
 array reader::read(std::string_view name) const {
   const detail::zip_entry& entry = impl_->find(name);
   return with_context(impl_->context() + "member '" + entry.file_name + "': ",
-                      [&] { return detail::read_member(impl_->archive.bytes(), entry, impl_->options.threads); });
+                      [&] { return detail::read_member(impl_->archive->bytes(), entry, impl_->options.threads); });
+}
+
+shared_array reader::read_shared(std::string_view name) const {
+  const detail::zip_entry& entry = impl_->find(name);
+  if (entry.method != detail::k_method_stored || !impl_->archive->mapped()) return shared_array(read(name));
+  return with_context(impl_->context() + "member '" + entry.file_name + "': ", [&] {
+    array_header header;
+    const auto data = detail::stored_member_data(impl_->archive->bytes(), entry, impl_->options.threads, header);
+    return shared_array(std::move(header), data, impl_->archive, true);
+  });
 }
 
 const std::string& reader::display_name() const noexcept { return impl_->display_name; }

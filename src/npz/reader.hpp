@@ -55,6 +55,12 @@ class reader {
   // for a missing member, error(invalid_input) for a corrupt one
   // ("member 'resnorms.npy': CRC mismatch").
   [[nodiscard]] array read(std::string_view name) const;
+  // Like read(), but a stored member of a file opened with open() is not
+  // copied: the result points into the file's mapping, which it keeps alive
+  // after the reader is gone. Other members are read as by read(). The file
+  // must not be truncated in place while the result lives (eisgrid replaces
+  // files by rename, which leaves a mapping intact).
+  [[nodiscard]] shared_array read_shared(std::string_view name) const;
   [[nodiscard]] const std::string& display_name() const noexcept;
 
  private:

@@ -218,6 +218,7 @@ response get_status(app& a) {
                         {"memory_usage", memory_text(static_cast<double>(rss))},
                         {"memory_bytes", rss},
                         {"cache_bytes", a.cache().bytes()},
+                        {"cache_mapped_bytes", a.cache().mapped_bytes()},
                         {"cache_budget_bytes", a.cache().budget()}},
                        200);
 }

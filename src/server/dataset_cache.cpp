@@ -56,9 +56,7 @@ std::shared_ptr<const loaded_dataset> dataset_cache::get(const std::filesystem::
           lru_.splice(lru_.begin(), lru_, it->second.lru);
           return it->second.value;
         }
-        bytes_ -= it->second.value->bytes();
-        lru_.erase(it->second.lru);
-        entries_.erase(it);
+        erase_locked(it);
       }
       if (!loading_.count(key)) break;
       loaded_.wait(lock);
@@ -81,18 +79,21 @@ std::shared_ptr<const loaded_dataset> dataset_cache::get(const std::filesystem::
     lru_.push_front(key);
     entries_[key] = entry{value, lru_.begin()};
     bytes_ += value->bytes();
+    mapped_bytes_ += value->mapped_bytes();
     evict_locked();
   }
   return value;
 }
 
 void dataset_cache::evict_locked() {
-  while (bytes_ > budget_ && lru_.size() > 1) {
-    const auto it = entries_.find(lru_.back());
-    bytes_ -= it->second.value->bytes();
-    entries_.erase(it);
-    lru_.pop_back();
-  }
+  while (bytes_ > budget_ && lru_.size() > 1) erase_locked(entries_.find(lru_.back()));
+}
+
+void dataset_cache::erase_locked(std::unordered_map<std::string, entry>::iterator it) {
+  bytes_ -= it->second.value->bytes();
+  mapped_bytes_ -= it->second.value->mapped_bytes();
+  lru_.erase(it->second.lru);
+  entries_.erase(it);
 }
 
 bool dataset_cache::contains(const std::filesystem::path& path) const {
@@ -108,6 +109,11 @@ std::size_t dataset_cache::count() const {
 std::uint64_t dataset_cache::bytes() const {
   std::lock_guard lock(mutex_);
   return bytes_;
+}
+
+std::uint64_t dataset_cache::mapped_bytes() const {
+  std::lock_guard lock(mutex_);
+  return mapped_bytes_;
 }
 
 }  // namespace eisgrid::server

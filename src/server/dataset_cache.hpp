@@ -27,7 +27,10 @@ struct loaded_dataset {
   std::array<double, 5> param_min{}, param_max{};  // over all rows (NaN when none)
   std::uintmax_t file_size = 0;
   std::filesystem::file_time_type modified;
+  // What it takes up in memory (counted against the budget), and the part of
+  // that which is the file's own mapped pages rather than a copy.
   [[nodiscard]] std::uint64_t bytes() const noexcept { return data.memory_bytes(); }
+  [[nodiscard]] std::uint64_t mapped_bytes() const noexcept { return data.mapped_bytes(); }
 
   // Recent response bodies by key, at most k_max_bodies: the rows never
   // change while the dataset is loaded, and formatting thousands of numbers
@@ -52,6 +55,7 @@ class dataset_cache {
   [[nodiscard]] bool contains(const std::filesystem::path& path) const;
   [[nodiscard]] std::size_t count() const;
   [[nodiscard]] std::uint64_t bytes() const;
+  [[nodiscard]] std::uint64_t mapped_bytes() const;
   [[nodiscard]] std::uint64_t budget() const noexcept { return budget_; }
 
  private:
@@ -65,9 +69,10 @@ class dataset_cache {
   std::unordered_map<std::string, entry> entries_;
   std::list<std::string> lru_;  // most recent first
   std::unordered_map<std::string, int> loading_;
-  std::uint64_t bytes_ = 0;
+  std::uint64_t bytes_ = 0, mapped_bytes_ = 0;
 
   void evict_locked();
+  void erase_locked(std::unordered_map<std::string, entry>::iterator it);
 };
 
 }  // namespace eisgrid::server

@@ -125,6 +125,24 @@ TEST(dataset_validation, legacy_fixtures_read_safely) {
   EXPECT_EQ(full.resnorm(0), full.resnorm(1));  // the mirror tie
 }
 
+TEST(dataset_validation, stored_arrays_are_read_in_place_and_deflated_ones_copied) {
+  test_support::temp_dir dir("mapped");
+  const auto stored = dataset::dataset::load(make_file(dir.path, "stored.npz", "a['spectrum'][:] = 1.5"));
+  const auto deflated = dataset::dataset::load(make_file(
+      dir.path, "deflated.npz",
+      "a['spectrum'][:] = 1.5\nnp.savez_compressed(sys.argv[1], metadata=np.array(json.dumps(meta)), **a)\nsys.exit(0)"));
+  EXPECT_EQ(stored.mapped_bytes(), stored.memory_bytes());
+  EXPECT_EQ(deflated.mapped_bytes(), 0u);
+  // parameters, resnorms, spectrum and frequencies as float32
+  EXPECT_EQ(stored.memory_bytes(), (6u * 5 + 6 + 3 * 4 * 4 + 4) * 4);
+  EXPECT_EQ(deflated.memory_bytes(), stored.memory_bytes());
+  for (std::uint64_t row = 0; row < 3; ++row) {
+    EXPECT_EQ(stored.spectrum(row, 2), deflated.spectrum(row, 2));
+    EXPECT_EQ(stored.spectrum(row, 2)[0], 1.5);
+    EXPECT_EQ(stored.resnorm(row), static_cast<double>(row));
+  }
+}
+
 TEST(dataset_validation, loading_without_spectra_still_checks_their_shape) {
   test_support::temp_dir dir("depth");
   const auto good = make_file(dir.path, "good.npz", "");

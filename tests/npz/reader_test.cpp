@@ -2,6 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cinttypes>
+#include <cstdio>
+#include <fstream>
+
 #include "base/error.hpp"
 #include "npz/pickle.hpp"
 #include "npz_test_support.hpp"
@@ -118,6 +123,79 @@ TEST_F(npz_reader_numpy, reads_from_bytes_with_threads) {
   options.threads = 3;
   const reader r = reader::from_bytes(testing::read_bytes(dir_->path() / "deflated.npz"), "memory.npz", options);
   expect_numpy_arrays(r);
+}
+
+// The file /proc/self/maps says `p` lies in, or "" if none.
+std::string mapping_of(const void* p) {
+  std::ifstream maps("/proc/self/maps");
+  const auto at = reinterpret_cast<std::uintptr_t>(p);
+  for (std::string line; std::getline(maps, line);) {
+    std::uintptr_t begin = 0, end = 0;
+    if (std::sscanf(line.c_str(), "%" SCNxPTR "-%" SCNxPTR, &begin, &end) != 2 || at < begin || at >= end) continue;
+    const auto slash = line.find('/');
+    return slash == std::string::npos ? "" : line.substr(slash);
+  }
+  return "";
+}
+
+TEST_F(npz_reader_numpy, read_shared_maps_stored_members_in_place) {
+  const auto path = dir_->path() / "stored.npz";
+  std::vector<std::pair<shared_array, array>> pairs;
+  {
+    const reader r = reader::open(path);
+    for (const auto& m : r.members()) {
+      pairs.emplace_back(r.read_shared(m.name), r.read(m.name));
+      const shared_array& shared = pairs.back().first;
+      EXPECT_TRUE(shared.mapped()) << m.name;
+      EXPECT_EQ(mapping_of(shared.data().data()), path.string()) << m.name;  // the file's pages, not a copy
+    }
+  }
+  // The reader is gone; the arrays keep the mapping alive.
+  for (const auto& [shared, copy] : pairs) {
+    EXPECT_EQ(shared.header().type, copy.header.type);
+    EXPECT_EQ(shared.header().shape, copy.header.shape);
+    ASSERT_EQ(shared.data().size(), copy.data.size());
+    EXPECT_TRUE(std::equal(shared.data().begin(), shared.data().end(), copy.data.begin()));
+  }
+  const void* inside = pairs.front().first.data().data();
+  pairs.clear();
+  EXPECT_NE(mapping_of(inside), path.string());  // the last array unmapped the file
+}
+
+TEST_F(npz_reader_numpy, read_shared_copies_what_it_cannot_map) {
+  const reader deflated = reader::open(dir_->path() / "deflated.npz");
+  const reader in_memory = reader::from_bytes(testing::read_bytes(dir_->path() / "stored.npz"), "memory.npz");
+  for (const reader* r : {&deflated, &in_memory}) {
+    const shared_array shared = r->read_shared("spectrum");
+    EXPECT_FALSE(shared.mapped());
+    EXPECT_EQ(mapping_of(shared.data().data()), "");
+    const array copy = r->read("spectrum");
+    ASSERT_EQ(shared.data().size(), copy.data.size());
+    EXPECT_TRUE(std::equal(shared.data().begin(), shared.data().end(), copy.data.begin()));
+  }
+}
+
+TEST(npz_reader, read_shared_checks_the_crc_of_a_mapped_member) {
+  scratch_dir dir;
+  std::vector<float> values(1000);
+  for (std::size_t i = 0; i < values.size(); ++i) values[i] = static_cast<float>(i) + 0.25F;
+  write_options options;
+  options.method = compression::stored;
+  testing::write_npz(dir / "s.npz", options, [&](writer& w) { w.add("values", make_array<float>(values, {1000})); });
+  auto bytes = testing::read_bytes(dir / "s.npz");
+  const float target = 777.25F;
+  const auto* needle = reinterpret_cast<const std::byte*>(&target);
+  const auto it = std::search(bytes.begin(), bytes.end(), needle, needle + sizeof target);
+  ASSERT_NE(it, bytes.end());
+  *it ^= std::byte{1};
+  testing::write_bytes(dir / "s.npz", bytes);
+  const reader r = reader::open(dir / "s.npz");
+  try {
+    (void)r.read_shared("values");
+    FAIL() << "a corrupt stored member was handed out";
+  } catch (const error& e) {
+    EXPECT_EQ(std::string(e.what()), "cannot read 's.npz': member 'values.npy': CRC mismatch");
+  }
 }
 
 TEST_F(npz_reader_numpy, reports_missing_members_and_files) {

@@ -38,6 +38,25 @@ TEST_F(dataset_cache_test, loads_once_and_evicts_least_recently_used) {
   EXPECT_LE(cache.bytes(), cache.budget());
 }
 
+TEST_F(dataset_cache_test, counts_mapped_arrays_apart_and_forgets_them_on_eviction) {
+  const auto deflated = dataset_cache(1 << 30).get(file("public.npz"));
+  const auto stored = dataset_cache(1 << 30).get(file("bob.npz"));
+  EXPECT_EQ(deflated->mapped_bytes(), 0u);
+  // Every array of the stored file is read in place; the spectra alone are 1024 rows x 20 x 4 floats.
+  EXPECT_EQ(stored->mapped_bytes(), stored->bytes());
+  EXPECT_GE(stored->mapped_bytes(), 1024u * 20 * 4 * 4);
+  EXPECT_EQ(stored->bytes(), deflated->bytes());  // the same arrays, wherever they live
+  EXPECT_EQ(stored->data.parameters(7), deflated->data.parameters(7));
+
+  dataset_cache cache(stored->bytes() + stored->bytes() / 2);  // room for one
+  (void)cache.get(file("bob.npz"));
+  EXPECT_EQ(cache.mapped_bytes(), stored->mapped_bytes());
+  (void)cache.get(file("public.npz"));  // evicts bob.npz
+  EXPECT_FALSE(cache.contains(file("bob.npz")));
+  EXPECT_EQ(cache.mapped_bytes(), 0u);
+  EXPECT_EQ(cache.bytes(), deflated->bytes());
+}
+
 TEST_F(dataset_cache_test, a_dataset_over_the_budget_is_served_not_kept) {
   dataset_cache cache(1000);
   const auto d = cache.get(file("public.npz"));

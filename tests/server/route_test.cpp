@@ -102,6 +102,21 @@ TEST_F(route_test, health_status_and_whoami) {
   EXPECT_EQ(body_of(call("GET", "/api/whoami", data->alice_key))["user"], json::parse(R"({"name":"alice"})"));
 }
 
+TEST_F(route_test, status_reports_the_cache_and_its_mapped_part) {
+  // bob.npz is stored uncompressed, so its arrays are read in place from the mapped file.
+  ASSERT_EQ(call("POST", "/api/load/bob.npz", data->bob_key).status, 200);
+  ASSERT_EQ(call("POST", "/api/load/public.npz").status, 200);
+  const auto s = body_of(call("GET", "/api/status"));
+  const auto bob = app->cache().get(data->root.path / "npz/user_generated/bob.npz");
+  const auto pub = app->cache().get(data->root.path / "npz/precomputed/public.npz");
+  // The other datasets are deflated: bob.npz is the only mapped part, whatever else other tests loaded.
+  EXPECT_EQ(s["cache_mapped_bytes"].get<std::uint64_t>(), bob->mapped_bytes());
+  EXPECT_GE(bob->mapped_bytes(), 1024u * 20 * 4 * 4);
+  EXPECT_EQ(pub->mapped_bytes(), 0u);
+  EXPECT_GE(s["cache_bytes"].get<std::uint64_t>(), bob->bytes() + pub->bytes());
+  EXPECT_LE(s["cache_bytes"].get<std::uint64_t>(), s["cache_budget_bytes"].get<std::uint64_t>());
+}
+
 TEST_F(route_test, bad_credentials_are_401_never_anonymous) {
   for (const std::string& header : std::vector<std::string>{"Bearer eisgrid_nope", "Bearer ", "Basic abc", "Bearer a.b.c", "Bearer something",
                                     "Bearer " + eisgrid::server::sign_jwt(R"({"sub":"carol","exp":1,"aud":"authenticated"})", k_secret)}) {
