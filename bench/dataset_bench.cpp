@@ -5,15 +5,19 @@
 #include <cstdlib>
 
 #include "dataset/dataset.hpp"
+#include "npz/reader.hpp"
 
 namespace {
 
-void load_dataset(benchmark::State& state) {
+const char* bench_file(benchmark::State& state) {
   const char* file = std::getenv("EISGRID_BENCH_FILE");
-  if (!file) {
-    state.SkipWithError("set EISGRID_BENCH_FILE to a dataset file");
-    return;
-  }
+  if (!file) state.SkipWithError("set EISGRID_BENCH_FILE to a dataset file");
+  return file;
+}
+
+void load_dataset(benchmark::State& state) {
+  const char* file = bench_file(state);
+  if (!file) return;
   std::uint64_t bytes = 0;
   for (auto _ : state) {
     const auto d = eisgrid::dataset::dataset::load(file);
@@ -23,6 +27,26 @@ void load_dataset(benchmark::State& state) {
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * bytes));
 }
 
+// Every member read with read() (always a copy) or read_shared() (in place
+// for a stored member): on a stored file, the cost of the copy the mapping saves.
+void read_members(benchmark::State& state) {
+  const char* file = bench_file(state);
+  if (!file) return;
+  const bool shared = state.range(0) == 1;
+  std::uint64_t bytes = 0;
+  for (auto _ : state) {
+    const auto r = eisgrid::npz::reader::open(file);
+    bytes = 0;
+    for (const auto& m : r.members()) {
+      bytes += shared ? r.read_shared(m.name).data().size() : r.read(m.name).data.size();
+    }
+    benchmark::DoNotOptimize(bytes);
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * bytes));
+  state.SetLabel(shared ? "read_shared" : "read (copy)");
+}
+
 }  // namespace
 
 BENCHMARK(load_dataset)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(read_members)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime();
