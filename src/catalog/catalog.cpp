@@ -499,6 +499,17 @@ user_record catalog::ensure_user(std::string_view name) {
   return read_user(r.rows.at(0));
 }
 
+user_record catalog::ensure_token_user(std::string_view subject) {
+  if (const auto problem = user_name_problem(subject); !problem.empty()) throw error(error_kind::usage, problem);
+  const std::string name(subject);
+  transaction tx(*db_, principal::anonymous(), true);
+  db_->set_local(k_pg_setting_subject, name);
+  db_->query("INSERT INTO users (name) VALUES (?) ON CONFLICT DO NOTHING", {name});
+  const auto r = db_->query("SELECT id, name, created_at FROM users WHERE name = ?", {name});
+  tx.commit();
+  return read_user(r.rows.at(0));
+}
+
 std::optional<user_record> catalog::find_user(std::string_view name) {
   const auto who = principal::admin();
   transaction tx(*db_, who, false);

@@ -55,6 +55,11 @@ class catalog {
   [[nodiscard]] std::vector<user_record> list_users();
   // Revokes every active key of the user; returns how many. Throws not_found.
   std::int64_t revoke_user(std::string_view name);
+  // The user named by a token's subject, which the caller has verified,
+  // created on first use. Needs no operator rights: it runs as the anonymous
+  // principal, whom PostgreSQL lets create and see only the user named in the
+  // transaction's eisgrid.subject setting.
+  user_record ensure_token_user(std::string_view subject);
   // The user an API key belongs to, if the key is known and not revoked.
   // Runs as the anonymous principal: it needs no privilege but the key.
   [[nodiscard]] std::optional<principal> authenticate(std::string_view api_key);

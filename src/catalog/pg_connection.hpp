@@ -20,6 +20,7 @@ inline constexpr const char* k_pg_role_admin = "eisgrid_admin";
 // Transaction-local settings read by the row-level security policies.
 inline constexpr const char* k_pg_setting_user = "eisgrid.user_id";
 inline constexpr const char* k_pg_setting_key_hash = "eisgrid.key_hash";
+inline constexpr const char* k_pg_setting_subject = "eisgrid.subject";
 
 // "postgresql://..." or "postgres://..." selects this engine.
 [[nodiscard]] bool is_postgres_url(std::string_view url) noexcept;

@@ -4,7 +4,7 @@
 // request switches to with SET LOCAL ROLE. The server's login role is a
 // NOINHERIT member of eisgrid_anon and eisgrid_user only; it owns nothing and
 // has no BYPASSRLS. The user id comes from the transaction-local setting
-// eisgrid.user_id, which the server sets from an authenticated API key.
+// eisgrid.user_id, which the server sets from an authenticated API key or JWT.
 //
 // Every table has row-level security enabled and forced (so even its owner is
 // subject to it). The one view is security_invoker, so it applies the
@@ -216,8 +216,21 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON users, api_keys, circuit_configurations,
 GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO eisgrid_user, eisgrid_admin;
 )sql";
 
+// A verified JWT's subject becomes a user on first use, with no operator
+// rights: the server sets eisgrid.subject only after checking the token's
+// signature, and with it the anonymous role may create and read that one user
+// row (its name only; id and time are defaults), and no other.
+constexpr std::string_view k_v2 = R"sql(
+CREATE POLICY users_register ON users FOR INSERT TO eisgrid_anon
+  WITH CHECK (name = current_setting('eisgrid.subject', true));
+CREATE POLICY users_registered ON users FOR SELECT TO eisgrid_anon
+  USING (name = current_setting('eisgrid.subject', true));
+GRANT INSERT (name) ON users TO eisgrid_anon;
+)sql";
+
 constexpr migration k_migrations[] = {
     {1, "roles, users, API keys, configurations, datasets, tags, row-level security", k_v1},
+    {2, "users named by a verified token's subject are created on first use", k_v2},
 };
 
 }  // namespace

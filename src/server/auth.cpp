@@ -50,15 +50,8 @@ caller authenticate(const request& req, app& a, catalog::catalog& cat) {
     if (const auto problem = catalog::user_name_problem(claims.subject); !problem.empty()) {
       throw error(error_kind::unauthorized, "invalid token: unusable subject");
     }
-    // The subject (a Supabase user id) is the catalog user's name, created on
-    // first use; that needs the operator's rights, which a PostgreSQL server
-    // role normally lacks: then users must be created with `eisgrid user add`.
-    catalog::user_record user;
-    try {
-      user = cat.ensure_user(claims.subject);
-    } catch (const error&) {
-      throw error(error_kind::unauthorized, "the token's user is not known to this server");
-    }
+    // The subject (a Supabase user id) is the catalog user's name, created on first use.
+    const auto user = cat.ensure_token_user(claims.subject);
     return {catalog::principal::user(user.id), user.name};
   }
   throw error(error_kind::unauthorized, "unrecognised bearer token (expected an API key or a JWT)");

@@ -344,8 +344,15 @@ TEST(http_postgresql, every_endpoint_under_row_level_security) {
         "CREATE ROLE eisgrid_server LOGIN NOINHERIT; END IF; END $$; "
         "GRANT eisgrid_anon, eisgrid_user TO eisgrid_server;");
   }
-  live_server server(data.root.path, pg.url("eisgrid_http", "eisgrid_server"));
+  live_server server(data.root.path, pg.url("eisgrid_http", "eisgrid_server"), {}, "http-test-secret");
   check_endpoints(server, data, "postgresql");
+  // A JWT subject the catalog has never seen becomes a user under row-level security, with no operator step.
+  const auto token = eisgrid::server::sign_jwt(R"({"sub":"7c9e6679-7425-40de-944b-e07fc1f90ae7","exp":4000000000,"aud":"authenticated"})",
+                                               "http-test-secret");
+  EXPECT_EQ(json_of(server.call("GET", "/api/whoami", token))["user"]["name"], "7c9e6679-7425-40de-944b-e07fc1f90ae7");
+  EXPECT_EQ(names(server, token), std::vector<std::string>{"public.npz"});
+  const auto r = server.call("POST", "/api/tags", token, R"({"filename":"public.npz","rank":0,"label":"mine"})");
+  EXPECT_EQ(r.status, 201) << r.body;
 }
 
 }  // namespace
