@@ -21,8 +21,11 @@ json params_object(const std::array<double, 5>& p) {
   return {{"Rsh", number(p[0])}, {"Ra", number(p[1])}, {"Ca", number(p[2])}, {"Rb", number(p[3])}, {"Cb", number(p[4])}};
 }
 
-json tag_json(const catalog::tag_record& t, const std::string& filename) {
+// `mine`: whether the caller owns the tag (and so may delete it). Owners'
+// names are private to them, so other users' tags say only that they are not.
+json tag_json(const context& c, const catalog::tag_record& t, const std::string& filename) {
   return {{"id", t.id},
+          {"mine", c.user.signed_in() && t.owner_id == c.user.who.user_id},
           {"filename", filename},
           {"rank", t.tag.rank},
           {"resnorm", number(t.tag.resnorm)},
@@ -77,7 +80,7 @@ response get_tags(const context& c) {
   json list = json::array();
   for (const auto& t : tags) {
     const auto it = names.find(t.tag.dataset_id);
-    list.push_back(tag_json(t, it == names.end() ? std::string() : it->second));
+    list.push_back(tag_json(c, t, it == names.end() ? std::string() : it->second));
   }
   return json_success({{"tags", std::move(list)}});
 }
@@ -118,7 +121,7 @@ response post_tag(const context& c) {
   tag.parameters = loaded->data.parameters(static_cast<std::uint64_t>(tag.rank));
   const auto id = c.cat.add_tag(c.user.who, tag);
   for (const auto& t : c.cat.list_tags(c.user.who, d.record.id)) {
-    if (t.id == id) return json_success({{"tag", tag_json(t, d.record.file_name)}}, 201);
+    if (t.id == id) return json_success({{"tag", tag_json(c, t, d.record.file_name)}}, 201);
   }
   throw error(error_kind::internal, "the new tag is not visible to its owner");
 }

@@ -55,7 +55,7 @@ json build() {
                        {"freq_min", k_num},       {"freq_max", k_num},    {"best_resnorm", k_num}, {"metric", k_str},
                        {"file_hash", k_str},      {"short_hash", k_str},  {"reference", ref("Parameters")},
                        {"description", k_str},    {"created_at", k_str}})},
-      {"Tag", obj({{"id", k_int}, {"filename", k_str}, {"rank", k_int}, {"resnorm", k_num}, {"parameters", ref("Parameters")},
+      {"Tag", obj({{"id", k_int}, {"mine", k_bool}, {"filename", k_str}, {"rank", k_int}, {"resnorm", k_num}, {"parameters", ref("Parameters")},
                    {"label", k_str}, {"category", k_str}, {"notes", k_str}, {"quality_score", k_num}, {"is_reference", k_bool},
                    {"created_at", k_str}})},
       {"Configuration", obj({{"id", k_int}, {"name", k_str}, {"owner", k_str}, {"is_public", k_bool}, {"reference", ref("Parameters")},

@@ -358,6 +358,18 @@ TEST_F(route_test, tags_for_signed_in_users) {
   EXPECT_EQ(call("DELETE", "/api/tags/-1", data->alice_key).status, 400);
   EXPECT_EQ(call("DELETE", "/api/tags/" + id, data->alice_key).status, 200);
   EXPECT_TRUE(body_of(call("GET", "/api/tags", data->alice_key))["tags"].empty());
+
+  // A tag on a public dataset: everyone sees it, only its owner is told it is theirs.
+  r = call("POST", "/api/tags", data->alice_key, R"({"filename":"public.npz","rank":0,"label":"shared"})");
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(body_of(r)["tag"]["mine"], true);
+  const std::string shared_id = std::to_string(body_of(r)["tag"]["id"].get<std::int64_t>());
+  for (const auto& [key, mine] : std::vector<std::pair<std::string, bool>>{{data->alice_key, true}, {data->bob_key, false}, {"", false}}) {
+    list = body_of(call("GET", "/api/tags?filename=public.npz", key))["tags"];
+    ASSERT_EQ(list.size(), 1u);
+    EXPECT_EQ(list[0]["mine"], mine) << key;
+  }
+  EXPECT_EQ(call("DELETE", "/api/tags/" + shared_id, data->alice_key).status, 200);
 }
 
 TEST_F(route_test, configurations_per_caller) {

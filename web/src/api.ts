@@ -72,6 +72,8 @@ export interface SearchData {
 
 export interface Tag {
   id: number | string;
+  /** Whether the signed-in caller owns the tag (and may delete it). */
+  mine: boolean;
   filename: string;
   rank: number;
   resnorm: number | null;

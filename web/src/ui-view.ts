@@ -598,7 +598,7 @@ export function renderDatasetView(root: HTMLElement, filename: string): void {
                       'Plot',
                     )
                   : null,
-                getKey()
+                t.mine
                   ? h(
                       'button',
                       {

@@ -367,7 +367,16 @@ describe('eisgrid web page against a real eisgrid server', () => {
     await page.locator('#tags').evaluate((el) => el.scrollIntoView({ block: 'center' }));
     await shot(page, 'tags.png');
     const { json } = await api(`/api/tags?filename=${SAMPLE}`, keys.alice);
-    assert.ok(json.tags.some((x: any) => x.label === 'mirror of the best' && x.rank === 1));
+    assert.ok(json.tags.some((x: any) => x.label === 'mirror of the best' && x.rank === 1 && x.mine === true));
+    assert.equal(await tagRow.locator('button:has-text("Delete")').count(), 1);
+    // Another user sees the tag on the public dataset but is not offered to delete it.
+    await page.click('#sign-out');
+    await signIn(page, 'bob');
+    await page.goto(`${base}/#/dataset/${SAMPLE}`);
+    const bobsView = page.locator('#tag-table tbody tr', { hasText: 'mirror of the best' });
+    await bobsView.waitFor();
+    assert.equal(await bobsView.locator('button:has-text("Delete")').count(), 0);
+    assert.equal(await bobsView.locator('button:has-text("Plot")').count(), 1);
     await page.close();
   });
 
