@@ -162,7 +162,8 @@ response get_configurations(const context& c) {
 
 response post_compute(const context& c) {
   require_user(c);
-  auto request = compute::from_json(parse_body(c.req));
+  auto body = parse_body(c.req);
+  auto request = compute::from_json(body);
   request.owner_id = c.user.who.user_id;
   request.user = c.user.name;
   // Fail now, not in the job, for what can be known now.
@@ -170,7 +171,7 @@ response post_compute(const context& c) {
   if (std::filesystem::exists(c.a.data().directory(request.into) / plan.file_name)) {
     throw error(error_kind::conflict, "'" + plan.file_name + "' already exists; choose another output name");
   }
-  return json_success({{"job", c.a.jobs().submit(std::move(request))}}, 202);
+  return json_success({{"job", c.a.jobs().submit(std::move(request), std::move(body), plan.file_name)}}, 202);
 }
 
 response get_jobs(const context& c) {

@@ -62,11 +62,13 @@ job_manager::~job_manager() {
   for (auto& t : workers_) t.join();
 }
 
-nlohmann::json job_manager::submit(compute::compute_request request) {
+nlohmann::json job_manager::submit(compute::compute_request request, nlohmann::json body, std::string output) {
   auto j = std::make_shared<job>();
   j->id = new_job_id();
   j->owner = *request.owner_id;
   j->request = std::move(request);
+  j->body = std::move(body);
+  j->output = std::move(output);
   j->created_at = now_iso8601();
   j->created = std::chrono::steady_clock::now();
   j->total = model::parameter_grid(j->request.grid).size();
@@ -195,7 +197,9 @@ nlohmann::json job_manager::to_json_locked(const job& j) const {
           {"eta_seconds", eta},
           {"dataset", j.filename.empty() ? nlohmann::json(nullptr) : nlohmann::json{{"filename", j.filename}}},
           {"error", j.error.empty() ? nlohmann::json(nullptr) : nlohmann::json(j.error)},
-          {"created_at", j.created_at}};
+          {"created_at", j.created_at},
+          {"output", j.output},
+          {"request", j.body}};
 }
 
 void job_manager::prune_locked(catalog::row_id owner) {

@@ -46,9 +46,11 @@ class job_manager {
   job_manager(const job_manager&) = delete;
   job_manager& operator=(const job_manager&) = delete;
 
-  // Queues the request (its owner_id set). Returns the job as JSON. Throws
-  // error(too_large) when the owner has too many active jobs.
-  nlohmann::json submit(compute::compute_request request);
+  // Queues the request (its owner_id set), which will write `output`; `body`
+  // is the request as the client sent it, echoed back with the job. Returns
+  // the job as JSON. Throws error(too_large) when the owner has too many
+  // active jobs.
+  nlohmann::json submit(compute::compute_request request, nlohmann::json body, std::string output);
   // The owner's job, or nullopt (another user's job is not found either).
   [[nodiscard]] std::optional<nlohmann::json> find(catalog::row_id owner, const std::string& id) const;
   [[nodiscard]] nlohmann::json list(catalog::row_id owner) const;
@@ -62,6 +64,8 @@ class job_manager {
     std::string id;
     catalog::row_id owner = 0;
     compute::compute_request request;
+    nlohmann::json body;  // as sent
+    std::string output;   // the file it writes
     job_state state = job_state::queued;
     std::uint64_t done = 0, total = 0;
     double elapsed = 0;

@@ -409,8 +409,17 @@ TEST_F(route_test, compute_jobs_belong_to_their_owner) {
   EXPECT_EQ(done["dataset"]["filename"], "job1.npz");
   EXPECT_DOUBLE_EQ(done["progress"].get<double>(), 1.0);
   EXPECT_EQ(done["total"], 243);
-  EXPECT_EQ(body_of(call("GET", "/api/jobs", data->alice_key))["jobs"].size(), 1u);
-  EXPECT_EQ(dataset_names(data->alice_key), (std::vector<std::string>{"alice.npz", "job1.npz", "public.npz"}));
+  EXPECT_EQ(done["output"], "job1.npz");
+  EXPECT_EQ(done["request"], json::parse(R"({"grid":3,"points":10,"output":"job1.npz","keep":50})"));
+  // Without an output name, the job says which default name it writes.
+  r = call("POST", "/api/compute", data->alice_key, R"({"grid":2,"points":5})");
+  ASSERT_EQ(r.status, 202) << r.body;
+  EXPECT_EQ(body_of(r)["job"]["output"], "grid_2_freq_0.1_100000.npz");
+  EXPECT_EQ(body_of(r)["job"]["request"], json::parse(R"({"grid":2,"points":5})"));
+  app->jobs().wait_idle();
+  EXPECT_EQ(body_of(call("GET", "/api/jobs", data->alice_key))["jobs"].size(), 2u);
+  EXPECT_EQ(dataset_names(data->alice_key),
+            (std::vector<std::string>{"alice.npz", "grid_2_freq_0.1_100000.npz", "job1.npz", "public.npz"}));
   EXPECT_EQ(dataset_names(data->bob_key), (std::vector<std::string>{"bob.npz", "public.npz"}));
   EXPECT_EQ(dataset_names(""), std::vector<std::string>{"public.npz"});
   EXPECT_EQ(call("GET", "/api/best-results/job1.npz", data->bob_key).status, 404);

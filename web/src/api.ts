@@ -97,6 +97,10 @@ export interface Job {
   dataset: { filename: string } | null;
   error: string | null;
   created_at: string | null;
+  /** The file the job writes. */
+  output: string;
+  /** The body the job was started with. */
+  request: ComputeRequest;
 }
 
 export interface LoadInfo {

@@ -142,7 +142,7 @@ export async function resumeJobs(): Promise<void> {
     const r = await api.jobs();
     for (const j of r.jobs ?? []) {
       const live = j.state === 'queued' || j.state === 'running';
-      if (live && !tracked.some((t) => String(t.job.id) === String(j.id))) track(j, `Run ${j.id}`);
+      if (live && !tracked.some((t) => String(t.job.id) === String(j.id))) track(j, `Grid ${j.request?.grid ?? DEFAULT_FORM.grid}, ${j.output}`);
     }
   } catch {
     /* the list of jobs is a convenience */

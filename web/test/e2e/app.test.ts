@@ -478,6 +478,8 @@ describe('eisgrid web page against a real eisgrid server', () => {
     await page.reload();
     const resumed = page.locator('#jobs .job[data-state="running"]').first();
     await resumed.waitFor({ timeout: 30_000 });
+    // Its label comes from the request the server echoes: the grid and the file it writes.
+    assert.match((await resumed.locator('.job-head').textContent()) ?? '', /Grid 55, e2e_cancelled_grid_55\.npz/);
     await resumed.locator('button:has-text("Cancel")').click();
     await page.waitForSelector('#jobs .job[data-state="cancelled"], #jobs .job[data-state="done"]', { timeout: 60_000 });
     await page.close();
