@@ -42,7 +42,6 @@ std::string sql(std::initializer_list<std::string_view> parts) {
 }
 
 param owner_param(std::optional<row_id> owner) { return owner ? param(*owner) : null_param(); }
-param text_or_null(const std::string& s) { return s.empty() ? null_param() : param(s); }
 
 void require_writer(const principal& who, const char* what) {
   if (who.role == principal::kind::anonymous) {

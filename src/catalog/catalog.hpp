@@ -100,6 +100,15 @@ class catalog {
   void set_tag_notes(const principal& who, row_id id, const std::string& notes);
   void delete_tag(const principal& who, row_id id);
 
+  // Compute jobs, each visible to its owner only (jobs.cpp).
+  // Inserts the job or updates its state, progress and outcome; `who` must be
+  // its owner. A finished job also drops the owner's oldest finished jobs
+  // beyond `keep_finished`.
+  void save_job(const principal& who, const job_record& job, std::size_t keep_finished);
+  // The owner's jobs, newest first.
+  [[nodiscard]] std::vector<job_record> list_jobs(const principal& who);
+  [[nodiscard]] std::optional<job_record> find_job(const principal& who, std::string_view id);
+
  private:
   std::unique_ptr<connection> db_;
 

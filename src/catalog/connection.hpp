@@ -44,6 +44,8 @@ using param = std::variant<std::monostate, std::int64_t, double, std::string, bo
 using params = std::vector<param>;
 
 [[nodiscard]] inline param null_param() { return std::monostate{}; }
+// An empty text is stored as NULL.
+[[nodiscard]] inline param text_or_null(const std::string& s) { return s.empty() ? param(std::monostate{}) : param(s); }
 [[nodiscard]] inline param optional_param(const std::optional<std::int64_t>& v) {
   return v ? param(*v) : param(std::monostate{});
 }

@@ -228,9 +228,37 @@ CREATE POLICY users_registered ON users FOR SELECT TO eisgrid_anon
 GRANT INSERT (name) ON users TO eisgrid_anon;
 )sql";
 
+// Compute jobs started over HTTP, so that a restart forgets none of them;
+// each user reads and writes only their own.
+constexpr std::string_view k_v3 = R"sql(
+CREATE TABLE compute_jobs (
+  id text PRIMARY KEY CHECK (length(id) BETWEEN 1 AND 64),
+  owner_id bigint NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  state text NOT NULL CHECK (state IN ('queued', 'running', 'done', 'failed', 'cancelled')),
+  request text NOT NULL,
+  output text NOT NULL,
+  done_points bigint NOT NULL DEFAULT 0 CHECK (done_points >= 0),
+  total_points bigint NOT NULL DEFAULT 0 CHECK (total_points >= 0),
+  elapsed_seconds double precision NOT NULL DEFAULT 0,
+  dataset_file text,
+  error text,
+  created_at text NOT NULL
+);
+CREATE INDEX compute_jobs_owner ON compute_jobs(owner_id, created_at);
+ALTER TABLE compute_jobs ENABLE ROW LEVEL SECURITY;
+ALTER TABLE compute_jobs FORCE ROW LEVEL SECURITY;
+CREATE POLICY jobs_admin ON compute_jobs FOR ALL TO eisgrid_admin USING (true) WITH CHECK (true);
+CREATE POLICY jobs_owner ON compute_jobs FOR ALL TO eisgrid_user
+  USING (owner_id = eisgrid_current_user_id()) WITH CHECK (owner_id = eisgrid_current_user_id());
+GRANT SELECT, INSERT, UPDATE, DELETE ON compute_jobs TO eisgrid_user, eisgrid_admin;
+-- anon may ask, but no policy shows it a row.
+GRANT SELECT ON compute_jobs TO eisgrid_anon;
+)sql";
+
 constexpr migration k_migrations[] = {
     {1, "roles, users, API keys, configurations, datasets, tags, row-level security", k_v1},
     {2, "users named by a verified token's subject are created on first use", k_v2},
+    {3, "compute jobs", k_v3},
 };
 
 }  // namespace

@@ -106,6 +106,20 @@ struct new_user {
   std::string api_key;  // shown once; only its hash is stored
 };
 
+// A compute job started over HTTP, as last recorded.
+struct job_record {
+  std::string id;
+  row_id owner_id = 0;
+  std::string state;    // queued, running, done, failed, cancelled
+  std::string request;  // the JSON body it was started with
+  std::string output;   // the file it writes
+  std::uint64_t done = 0, total = 0;  // grid points
+  double elapsed_seconds = 0;
+  std::string dataset_file;  // when done
+  std::string error;         // when failed
+  std::string created_at;    // ISO 8601, UTC
+};
+
 enum class register_outcome { registered, updated, unchanged };
 
 }  // namespace eisgrid::catalog

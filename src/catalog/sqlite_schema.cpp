@@ -107,8 +107,27 @@ CREATE VIEW circuit_npz_datasets_overview AS
   LEFT JOIN users u ON u.id = d.owner_id;
 )sql";
 
+// Compute jobs started over HTTP, so that a restart forgets none of them.
+constexpr std::string_view k_v2 = R"sql(
+CREATE TABLE compute_jobs (
+  id TEXT PRIMARY KEY CHECK (length(id) BETWEEN 1 AND 64),
+  owner_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  state TEXT NOT NULL CHECK (state IN ('queued', 'running', 'done', 'failed', 'cancelled')),
+  request TEXT NOT NULL,
+  output TEXT NOT NULL,
+  done_points INTEGER NOT NULL DEFAULT 0 CHECK (done_points >= 0),
+  total_points INTEGER NOT NULL DEFAULT 0 CHECK (total_points >= 0),
+  elapsed_seconds REAL NOT NULL DEFAULT 0,
+  dataset_file TEXT,
+  error TEXT,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX compute_jobs_owner ON compute_jobs(owner_id, created_at);
+)sql";
+
 constexpr migration k_migrations[] = {
     {1, "users, API keys, configurations, datasets, tags", k_v1},
+    {2, "compute jobs", k_v2},
 };
 
 }  // namespace

@@ -176,19 +176,19 @@ response post_compute(const context& c) {
 
 response get_jobs(const context& c) {
   require_user(c);
-  return json_success({{"jobs", c.a.jobs().list(c.user.who.user_id)}});
+  return json_success({{"jobs", c.a.jobs().list(c.user.who.user_id, c.cat)}});
 }
 
 response get_job(const context& c, std::string_view id) {
   require_user(c);
-  const auto job = c.a.jobs().find(c.user.who.user_id, std::string(id));
+  const auto job = c.a.jobs().find(c.user.who.user_id, std::string(id), c.cat);
   if (!job) throw error(error_kind::not_found, "job not found");
   return json_success({{"job", *job}});
 }
 
 response delete_job(const context& c, std::string_view id) {
   require_user(c);
-  const auto job = c.a.jobs().cancel(c.user.who.user_id, std::string(id));
+  const auto job = c.a.jobs().cancel(c.user.who.user_id, std::string(id), c.cat);
   if (!job) throw error(error_kind::not_found, "job not found");
   return json_success({{"job", *job}});
 }

@@ -60,6 +60,15 @@ app::app(config cfg)
             },
             progress, cancel);
       },
+      [this](const catalog::job_record& job, std::size_t keep_finished) {
+        try {
+          auto lease = catalogs_.acquire();
+          lease->save_job(catalog::principal::user(job.owner_id), job, keep_finished);
+        } catch (const error& e) {
+          if (e.kind() == error_kind::internal || e.kind() == error_kind::io) catalogs_.drop_idle();  // as the router does
+          throw;
+        }
+      },
       [this](const std::string& line) { log(line); });
 }
 

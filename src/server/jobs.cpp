@@ -4,13 +4,17 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdio>
 #include <ctime>
+#include <set>
 
 #include "base/error.hpp"
 #include "model/parameter_grid.hpp"
 
 namespace eisgrid::server {
 namespace {
+
+constexpr const char* k_interrupted = "interrupted: the server stopped before the job finished; start it again";
 
 // 128 random bits: job ids are not guessable, though a guess would only be
 // checked against its owner anyway.
@@ -26,13 +30,41 @@ std::string new_job_id() {
   return id;
 }
 
+// With milliseconds: jobs are listed newest first, and one second holds many.
 std::string now_iso8601() {
-  const std::time_t t = std::time(nullptr);
+  const auto now = std::chrono::system_clock::now();
+  const std::time_t t = std::chrono::system_clock::to_time_t(now);
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
   std::tm tm{};
   gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  char buf[40];
+  const std::size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  std::snprintf(buf + n, sizeof buf - n, ".%03dZ", static_cast<int>(ms));
   return buf;
+}
+
+bool live(std::string_view state) { return state == "queued" || state == "running"; }
+
+nlohmann::json job_json(const catalog::job_record& j) {
+  const bool done = j.state == "done";
+  const double progress = j.total ? static_cast<double>(j.done) / static_cast<double>(j.total) : (done ? 1.0 : 0.0);
+  const double rate = j.elapsed_seconds > 0 ? static_cast<double>(j.done) / j.elapsed_seconds : 0.0;
+  nlohmann::json eta = nullptr;
+  if (j.state == "running" && rate > 0) eta = static_cast<double>(j.total - j.done) / rate;
+  if (done) eta = 0.0;
+  auto request = nlohmann::json::parse(j.request, nullptr, false);
+  return {{"id", j.id},
+          {"state", j.state},
+          {"progress", progress},
+          {"done", j.done},
+          {"total", j.total},
+          {"rate", rate},
+          {"eta_seconds", eta},
+          {"dataset", j.dataset_file.empty() ? nlohmann::json(nullptr) : nlohmann::json{{"filename", j.dataset_file}}},
+          {"error", j.error.empty() ? nlohmann::json(nullptr) : nlohmann::json(j.error)},
+          {"created_at", j.created_at},
+          {"output", j.output},
+          {"request", request.is_discarded() ? nlohmann::json(nullptr) : std::move(request)}};
 }
 
 }  // namespace
@@ -48,7 +80,8 @@ const char* to_string(job_state s) noexcept {
   return "failed";
 }
 
-job_manager::job_manager(unsigned workers, runner run, logger log) : run_(std::move(run)), log_(std::move(log)) {
+job_manager::job_manager(unsigned workers, runner run, journal save, logger log)
+    : run_(std::move(run)), save_(std::move(save)), log_(std::move(log)) {
   for (unsigned i = 0; i < std::max(workers, 1u); ++i) workers_.emplace_back([this] { work(); });
 }
 
@@ -60,6 +93,8 @@ job_manager::~job_manager() {
   }
   wake_.notify_all();
   for (auto& t : workers_) t.join();
+  // Queued jobs never started; their records say "queued", which the next
+  // server reads as interrupted.
 }
 
 nlohmann::json job_manager::submit(compute::compute_request request, nlohmann::json body, std::string output) {
@@ -72,53 +107,116 @@ nlohmann::json job_manager::submit(compute::compute_request request, nlohmann::j
   j->created_at = now_iso8601();
   j->created = std::chrono::steady_clock::now();
   j->total = model::parameter_grid(j->request.grid).size();
+  catalog::job_record first;
+  {
+    std::lock_guard lock(mutex_);
+    std::size_t active = 0;
+    for (const auto& [id, other] : jobs_) {
+      if (other->owner == j->owner && (other->state == job_state::queued || other->state == job_state::running)) ++active;
+    }
+    if (active >= k_max_active_jobs_per_user) {
+      throw error(error_kind::too_large, "you have " + std::to_string(active) + " jobs queued or running; wait for one to finish");
+    }
+    prune_locked(j->owner);
+    jobs_[j->id] = j;  // counted as active from now on, queued once recorded
+    first = record_locked(*j);
+  }
+  try {
+    save_(first, k_max_finished_jobs_per_user);
+  } catch (...) {
+    std::lock_guard lock(mutex_);
+    jobs_.erase(j->id);
+    throw;
+  }
   std::lock_guard lock(mutex_);
-  std::size_t active = 0;
-  for (const auto& [id, other] : jobs_) {
-    if (other->owner == j->owner && (other->state == job_state::queued || other->state == job_state::running)) ++active;
+  if (j->state == job_state::queued) {  // not cancelled meanwhile
+    queue_.push_back(j);
+    wake_.notify_one();
   }
-  if (active >= k_max_active_jobs_per_user) {
-    throw error(error_kind::too_large, "you have " + std::to_string(active) + " jobs queued or running; wait for one to finish");
-  }
-  prune_locked(j->owner);
-  jobs_[j->id] = j;
-  queue_.push_back(j);
-  wake_.notify_one();
-  return to_json_locked(*j);
+  return job_json(record_locked(*j));
 }
 
-std::optional<nlohmann::json> job_manager::find(catalog::row_id owner, const std::string& id) const {
-  std::lock_guard lock(mutex_);
-  const auto it = jobs_.find(id);
-  if (it == jobs_.end() || it->second->owner != owner) return std::nullopt;
-  return to_json_locked(*it->second);
+std::optional<nlohmann::json> job_manager::find(catalog::row_id owner, const std::string& id, catalog::catalog& cat) const {
+  {
+    std::lock_guard lock(mutex_);
+    const auto it = jobs_.find(id);
+    if (it != jobs_.end()) {
+      if (it->second->owner != owner) return std::nullopt;
+      return job_json(record_locked(*it->second));
+    }
+  }
+  const auto stored = cat.find_job(catalog::principal::user(owner), id);
+  if (!stored) return std::nullopt;
+  {
+    // Submitted meanwhile: jobs are held before they are recorded.
+    std::lock_guard lock(mutex_);
+    const auto it = jobs_.find(id);
+    if (it != jobs_.end()) return job_json(record_locked(*it->second));
+  }
+  return job_json(settle(*stored, cat));
 }
 
-nlohmann::json job_manager::list(catalog::row_id owner) const {
-  std::lock_guard lock(mutex_);
-  std::vector<std::shared_ptr<job>> mine;
-  for (const auto& [id, j] : jobs_) {
-    if (j->owner == owner) mine.push_back(j);
+nlohmann::json job_manager::list(catalog::row_id owner, catalog::catalog& cat) const {
+  std::vector<catalog::job_record> all = recorded_elsewhere(owner, cat);
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& [id, j] : jobs_) {
+      if (j->owner == owner) all.push_back(record_locked(*j));
+    }
   }
-  std::sort(mine.begin(), mine.end(), [](const auto& a, const auto& b) { return a->created > b->created; });
+  std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) {
+    return a.created_at != b.created_at ? a.created_at > b.created_at : a.id > b.id;
+  });
   auto out = nlohmann::json::array();
-  for (const auto& j : mine) out.push_back(to_json_locked(*j));
+  for (const auto& r : all) out.push_back(job_json(r));
   return out;
 }
 
-std::optional<nlohmann::json> job_manager::cancel(catalog::row_id owner, const std::string& id) {
-  std::lock_guard lock(mutex_);
-  const auto it = jobs_.find(id);
-  if (it == jobs_.end() || it->second->owner != owner) return std::nullopt;
-  auto& j = *it->second;
-  if (j.state == job_state::queued) {
+std::vector<catalog::job_record> job_manager::recorded_elsewhere(catalog::row_id owner, catalog::catalog& cat) const {
+  auto stored = cat.list_jobs(catalog::principal::user(owner));
+  std::set<std::string> held;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& [id, j] : jobs_) held.insert(id);
+  }
+  std::erase_if(stored, [&](const auto& r) { return held.count(r.id) > 0; });
+  for (auto& r : stored) r = settle(std::move(r), cat);
+  return stored;
+}
+
+catalog::job_record job_manager::settle(catalog::job_record r, catalog::catalog& cat) const {
+  if (!live(r.state)) return r;
+  r.state = to_string(job_state::failed);
+  r.error = k_interrupted;
+  // Said once in the catalog too, so that it is pruned like any finished job.
+  try {
+    cat.save_job(catalog::principal::user(r.owner_id), r, k_max_finished_jobs_per_user);
+  } catch (const error& e) {
+    log_("cannot record that job " + r.id + " was interrupted: " + e.what());
+  }
+  return r;
+}
+
+std::optional<nlohmann::json> job_manager::cancel(catalog::row_id owner, const std::string& id, catalog::catalog& cat) {
+  catalog::job_record cancelled;
+  {
+    std::unique_lock lock(mutex_);
+    const auto it = jobs_.find(id);
+    if (it == jobs_.end()) {
+      lock.unlock();
+      return find(owner, id, cat);  // recorded only: finished, nothing to cancel
+    }
+    if (it->second->owner != owner) return std::nullopt;
+    auto& j = *it->second;
+    if (j.state == job_state::running) j.cancel = true;
+    if (j.state != job_state::queued) return job_json(record_locked(j));
     j.state = job_state::cancelled;
     std::erase_if(queue_, [&](const auto& q) { return q.get() == &j; });
     idle_.notify_all();
-  } else if (j.state == job_state::running) {
-    j.cancel = true;
+    cancelled = record_locked(j);
   }
-  return to_json_locked(j);
+  record(cancelled);
+  return job_json(cancelled);
 }
 
 void job_manager::wait_idle() {
@@ -129,6 +227,7 @@ void job_manager::wait_idle() {
 void job_manager::work() {
   for (;;) {
     std::shared_ptr<job> j;
+    catalog::job_record started;
     {
       std::unique_lock lock(mutex_);
       wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
@@ -137,7 +236,9 @@ void job_manager::work() {
       queue_.pop_front();
       j->state = job_state::running;
       ++running_;
+      started = record_locked(*j);
     }
+    record(started);
     execute(*j);
     {
       std::lock_guard lock(mutex_);
@@ -175,31 +276,44 @@ void job_manager::execute(job& j) {
     log_("job " + j.id + " failed: " + e.what());
     message = "internal error";
   }
-  std::lock_guard lock(mutex_);
-  j.state = final_state;
-  j.error = message;
-  j.filename = filename;
-  if (final_state == job_state::done) j.done = j.total;
+  catalog::job_record finished;
+  {
+    std::lock_guard lock(mutex_);
+    if (final_state == job_state::cancelled && stopping_) {
+      final_state = job_state::failed;  // nobody asked: the server is stopping
+      message = k_interrupted;
+    }
+    j.state = final_state;
+    j.error = message;
+    j.filename = filename;
+    if (final_state == job_state::done) j.done = j.total;
+    finished = record_locked(j);
+  }
+  record(finished);
 }
 
-nlohmann::json job_manager::to_json_locked(const job& j) const {
-  const double progress = j.total ? static_cast<double>(j.done) / static_cast<double>(j.total) : (j.state == job_state::done ? 1.0 : 0.0);
-  const double rate = j.elapsed > 0 ? static_cast<double>(j.done) / j.elapsed : 0.0;
-  nlohmann::json eta = nullptr;
-  if (j.state == job_state::running && rate > 0) eta = static_cast<double>(j.total - j.done) / rate;
-  if (j.state == job_state::done) eta = 0.0;
-  return {{"id", j.id},
-          {"state", to_string(j.state)},
-          {"progress", progress},
-          {"done", j.done},
-          {"total", j.total},
-          {"rate", rate},
-          {"eta_seconds", eta},
-          {"dataset", j.filename.empty() ? nlohmann::json(nullptr) : nlohmann::json{{"filename", j.filename}}},
-          {"error", j.error.empty() ? nlohmann::json(nullptr) : nlohmann::json(j.error)},
-          {"created_at", j.created_at},
-          {"output", j.output},
-          {"request", j.body}};
+catalog::job_record job_manager::record_locked(const job& j) const {
+  catalog::job_record r;
+  r.id = j.id;
+  r.owner_id = j.owner;
+  r.state = to_string(j.state);
+  r.request = j.body.dump();
+  r.output = j.output;
+  r.done = j.done;
+  r.total = j.total;
+  r.elapsed_seconds = j.elapsed;
+  r.dataset_file = j.filename;
+  r.error = j.error;
+  r.created_at = j.created_at;
+  return r;
+}
+
+void job_manager::record(const catalog::job_record& r) noexcept {
+  try {
+    save_(r, k_max_finished_jobs_per_user);
+  } catch (const std::exception& e) {
+    log_("cannot record job " + r.id + " as " + r.state + ": " + e.what());
+  }
 }
 
 void job_manager::prune_locked(catalog::row_id owner) {

@@ -2,8 +2,10 @@
 // Compute jobs started over the API (POST /api/compute): queued, then run one
 // at a time per worker (--max-jobs workers) through compute::run, with
 // progress, rate and ETA, and cancellation. A job is visible to its owner
-// only. Jobs live in memory: a restart forgets them (their files stay, and
-// finished ones are registered in the catalog). Thread-safe.
+// only. Live jobs are held here; every change of state is also recorded in
+// the catalog, so a restart forgets none: a job that was queued or running
+// when its server stopped reads as failed, "interrupted". One server per
+// catalog runs jobs. Thread-safe.
 
 #include <atomic>
 #include <chrono>
@@ -21,6 +23,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "catalog/catalog.hpp"
 #include "compute/run.hpp"
 
 namespace eisgrid::server {
@@ -38,24 +41,29 @@ class job_manager {
   // Runs a job: compute::run with the worker's catalog. Called on a worker.
   using runner = std::function<compute::compute_result(const compute::compute_request&, const sweep::progress_callback&,
                                                        const std::atomic<bool>*)>;
+  // Records a job's new state in the catalog, as its owner. Throws on failure.
+  using journal = std::function<void(const catalog::job_record&, std::size_t keep_finished)>;
   // Logs a failure that must not reach the client.
   using logger = std::function<void(const std::string&)>;
 
-  job_manager(unsigned workers, runner run, logger log);
+  job_manager(unsigned workers, runner run, journal save, logger log);
   ~job_manager();  // cancels every job and joins the workers
   job_manager(const job_manager&) = delete;
   job_manager& operator=(const job_manager&) = delete;
 
-  // Queues the request (its owner_id set), which will write `output`; `body`
-  // is the request as the client sent it, echoed back with the job. Returns
-  // the job as JSON. Throws error(too_large) when the owner has too many
-  // active jobs.
+  // Records and queues the request (its owner_id set), which will write
+  // `output`; `body` is the request as the client sent it, echoed back with
+  // the job. Returns the job as JSON. Throws error(too_large) when the owner
+  // has too many active jobs, and what the journal throws.
   nlohmann::json submit(compute::compute_request request, nlohmann::json body, std::string output);
-  // The owner's job, or nullopt (another user's job is not found either).
-  [[nodiscard]] std::optional<nlohmann::json> find(catalog::row_id owner, const std::string& id) const;
-  [[nodiscard]] nlohmann::json list(catalog::row_id owner) const;
-  // Cancels a queued or running job; returns it, or nullopt if not found.
-  std::optional<nlohmann::json> cancel(catalog::row_id owner, const std::string& id);
+  // The owner's job, live or recorded in `cat` (read as the owner), or
+  // nullopt: another user's job is not found either.
+  [[nodiscard]] std::optional<nlohmann::json> find(catalog::row_id owner, const std::string& id, catalog::catalog& cat) const;
+  // The owner's jobs, newest first.
+  [[nodiscard]] nlohmann::json list(catalog::row_id owner, catalog::catalog& cat) const;
+  // Cancels a queued or running job; returns it (a finished one unchanged),
+  // or nullopt if not found.
+  std::optional<nlohmann::json> cancel(catalog::row_id owner, const std::string& id, catalog::catalog& cat);
   // Blocks until no job is queued or running (tests).
   void wait_idle();
 
@@ -77,6 +85,7 @@ class job_manager {
   };
 
   runner run_;
+  journal save_;
   logger log_;
   mutable std::mutex mutex_;
   std::condition_variable wake_, idle_;
@@ -88,7 +97,14 @@ class job_manager {
 
   void work();
   void execute(job& j);
-  [[nodiscard]] nlohmann::json to_json_locked(const job& j) const;
+  [[nodiscard]] catalog::job_record record_locked(const job& j) const;
+  // Journals a job's state; a failure is logged, since the job goes on.
+  void record(const catalog::job_record& r) noexcept;
+  // The owner's recorded jobs that this server does not hold, each settled.
+  [[nodiscard]] std::vector<catalog::job_record> recorded_elsewhere(catalog::row_id owner, catalog::catalog& cat) const;
+  // A recorded job this server does not hold: one still queued or running
+  // outlived the server that ran it, and is failed as interrupted.
+  [[nodiscard]] catalog::job_record settle(catalog::job_record r, catalog::catalog& cat) const;
   void prune_locked(catalog::row_id owner);
 };
 

@@ -419,6 +419,62 @@ TEST_P(catalog_visibility, a_token_subject_becomes_a_user_without_operator_right
   EXPECT_EQ(engine->admin().list_users().size(), 2u);
 }
 
+TEST_P(catalog_visibility, jobs_are_their_owners_alone_and_finished_ones_are_pruned) {
+  auto engine = test_support::make_engine(GetParam());
+  engine->reset();
+  const auto alice = principal::user(engine->admin().add_user("alice").user.id);
+  const auto bob = principal::user(engine->admin().add_user("bob").user.id);
+  auto& server = engine->server();
+  eisgrid::catalog::job_record job;
+  job.id = "job_a";
+  job.owner_id = alice.user_id;
+  job.state = "queued";
+  job.request = R"({"grid":3})";
+  job.output = "a.npz";
+  job.total = 243;
+  job.created_at = "2026-01-01T00:00:00.000Z";
+  server.save_job(alice, job, 2);
+  job.state = "done";
+  job.done = 243;
+  job.elapsed_seconds = 0.5;
+  job.dataset_file = "a.npz";
+  server.save_job(alice, job, 2);  // an update, not a second row
+  const auto mine = server.list_jobs(alice);
+  ASSERT_EQ(mine.size(), 1u);
+  EXPECT_EQ(mine[0].state, "done");
+  EXPECT_EQ(mine[0].done, 243u);
+  EXPECT_EQ(mine[0].dataset_file, "a.npz");
+  EXPECT_EQ(mine[0].request, R"({"grid":3})");
+  EXPECT_EQ(server.find_job(alice, "job_a")->output, "a.npz");
+  // Nobody else reads it, and nobody saves a job for another user.
+  EXPECT_TRUE(server.list_jobs(bob).empty());
+  EXPECT_FALSE(server.find_job(bob, "job_a").has_value());
+  EXPECT_TRUE(server.list_jobs(principal::anonymous()).empty());
+  job.state = "failed";
+  EXPECT_THROW(server.save_job(bob, job, 2), eisgrid::error);
+  EXPECT_THROW(server.save_job(principal::anonymous(), job, 2), eisgrid::error);
+  auto stolen = job;
+  stolen.owner_id = bob.user_id;
+  // Bob reusing alice's job id: PostgreSQL refuses, SQLite's owner test skips the update; her row is unchanged.
+  try {
+    server.save_job(bob, stolen, 2);
+  } catch (const eisgrid::error&) {
+  }
+  EXPECT_EQ(server.find_job(alice, "job_a")->state, "done");
+  EXPECT_TRUE(server.list_jobs(bob).empty());
+  // Finished jobs beyond the two newest go; a running one stays whatever its age.
+  for (int i = 0; i < 4; ++i) {
+    auto more = job;
+    more.id = "job_" + std::to_string(i);
+    more.state = i == 0 ? "running" : "cancelled";
+    more.created_at = "2026-01-0" + std::to_string(i + 2) + "T00:00:00.000Z";
+    server.save_job(alice, more, 2);
+  }
+  std::vector<std::string> ids;
+  for (const auto& j : server.list_jobs(alice)) ids.push_back(j.id);
+  EXPECT_EQ(ids, (std::vector<std::string>{"job_3", "job_2", "job_0"}));
+}
+
 TEST_P(catalog_visibility, configurations_are_stored_once_and_never_orphaned) {
   auto engine = test_support::make_engine(GetParam());
   engine->reset();

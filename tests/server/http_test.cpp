@@ -318,6 +318,64 @@ TEST_F(http_sqlite, a_job_writes_what_the_cli_writes) {
   }
 }
 
+// Polls until the job runs, and returns it.
+json wait_until_running(const live_server& s, const std::string& key, const std::string& id) {
+  for (int i = 0; i < 1200; ++i) {
+    const auto job = json_of(s.call("GET", "/api/jobs/" + id, key))["job"];
+    if (job["state"] != "queued") return job;
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  ADD_FAILURE() << "job " << id << " never started";
+  return {};
+}
+
+std::string start_job(const live_server& s, const std::string& key, const std::string& body) {
+  const auto r = s.call("POST", "/api/compute", key, body);
+  EXPECT_EQ(r.status, 202) << r.body;
+  return json_of(r)["job"]["id"];
+}
+
+TEST(http_jobs, a_restart_forgets_no_job_and_says_which_were_interrupted) {
+  test_support::server_data data;
+  // Long enough (5e8 points on one thread) to be stopped while it runs.
+  const std::string long_job = R"({"grid":55,"preset":"fast","keep":100,"output":"long.npz"})";
+  std::string finished, killed, stopped;
+  {
+    live_server first(data.root.path);
+    finished = start_job(first, data.bob_key, R"({"grid":3,"points":10,"output":"before.npz"})");
+    EXPECT_EQ(wait_for_job(first, data.bob_key, finished)["state"], "done");
+    killed = start_job(first, data.bob_key, long_job);
+    EXPECT_EQ(wait_until_running(first, data.bob_key, killed)["state"], "running");
+    first.stop(SIGKILL);
+  }
+  {
+    live_server second(data.root.path);
+    auto jobs = json_of(second.call("GET", "/api/jobs", data.bob_key))["jobs"];
+    ASSERT_EQ(jobs.size(), 2u) << jobs.dump();
+    EXPECT_EQ(jobs[0]["id"], killed);  // newest first
+    EXPECT_EQ(jobs[0]["state"], "failed");
+    EXPECT_NE(jobs[0]["error"].get<std::string>().find("interrupted"), std::string::npos);
+    EXPECT_EQ(jobs[0]["output"], "long.npz");
+    EXPECT_EQ(jobs[0]["request"], json::parse(long_job));
+    EXPECT_EQ(jobs[1]["id"], finished);
+    EXPECT_EQ(jobs[1]["state"], "done");
+    EXPECT_EQ(jobs[1]["dataset"]["filename"], "before.npz");
+    EXPECT_EQ(json_of(second.call("GET", "/api/jobs/" + killed, data.bob_key))["job"]["state"], "failed");
+    EXPECT_EQ(json_of(second.call("DELETE", "/api/jobs/" + finished, data.bob_key))["job"]["state"], "done");
+    EXPECT_EQ(second.call("GET", "/api/jobs/" + killed, data.alice_key).status, 404);
+    EXPECT_TRUE(json_of(second.call("GET", "/api/jobs", data.alice_key))["jobs"].empty());
+    EXPECT_FALSE(std::filesystem::exists(data.root.path / "npz/user_generated/long.npz"));
+    // A graceful stop records its running job as interrupted, not as cancelled by its owner.
+    stopped = start_job(second, data.bob_key, R"({"grid":55,"preset":"fast","keep":100,"output":"long2.npz"})");
+    EXPECT_EQ(wait_until_running(second, data.bob_key, stopped)["state"], "running");
+  }
+  live_server third(data.root.path);
+  const auto job = json_of(third.call("GET", "/api/jobs/" + stopped, data.bob_key))["job"];
+  EXPECT_EQ(job["state"], "failed");
+  EXPECT_NE(job["error"].get<std::string>().find("interrupted"), std::string::npos);
+  EXPECT_EQ(json_of(third.call("GET", "/api/jobs", data.bob_key))["jobs"].size(), 3u);
+}
+
 TEST(http_serve_command, refuses_bad_options) {
   test_support::temp_dir root("server_opts");
   const std::string cli = std::string(EISGRID_CLI_PATH) + " serve --data " + test_support::shell_quote(root.path.string());

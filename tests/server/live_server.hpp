@@ -173,15 +173,27 @@ class live_server {
     }
     throw std::runtime_error("eisgrid serve did not answer /api/health:\n" + log());
   }
-  ~live_server() {
+  ~live_server() { stop(SIGTERM); }
+  // Stops the server now: SIGTERM lets it shut down, SIGKILL does not.
+  void stop(int signal) {
     if (pid_ <= 0) return;
+    if (signal == SIGKILL) {
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, nullptr, 0);
+      pid_ = -1;
+      return;
+    }
     ::kill(pid_, SIGTERM);
     for (int i = 0; i < 200; ++i) {
-      if (::waitpid(pid_, nullptr, WNOHANG) == pid_) return;
+      if (::waitpid(pid_, nullptr, WNOHANG) == pid_) {
+        pid_ = -1;
+        return;
+      }
       std::this_thread::sleep_for(std::chrono::milliseconds(25));
     }
     ::kill(pid_, SIGKILL);
     ::waitpid(pid_, nullptr, 0);
+    pid_ = -1;
   }
   live_server(const live_server&) = delete;
   live_server& operator=(const live_server&) = delete;
