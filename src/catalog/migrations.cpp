@@ -52,9 +52,10 @@ int migrate_pg(connection& db) {
   const int newest = list.empty() ? 0 : list.back().version;
   // The server's login role may not create anything, so a schema that is
   // already current is recognised without taking any lock or privilege.
+  int found = 0;
   if (db.query("SELECT to_regclass('public.schema_migrations') IS NOT NULL").rows.at(0).get_bool(0)) {
-    const int version = current_version(db);
-    if (version == newest) return version;
+    found = current_version(db);
+    if (found == newest) return found;
   }
   db.execute_script("BEGIN");
   try {
@@ -65,6 +66,13 @@ int migrate_pg(connection& db) {
     const int version = apply(db, list);
     db.commit();
     return version;
+  } catch (const error& e) {
+    db.rollback();
+    if (e.kind() != error_kind::forbidden) throw;
+    // Typically the server's unprivileged role meeting a catalog from an older eisgrid.
+    throw error(error_kind::forbidden, "the catalog's schema is at version " + std::to_string(found) + " and this eisgrid needs " +
+                                           std::to_string(newest) + ", which this database role may not apply (" + e.what() +
+                                           "); run any eisgrid command once as the operator, e.g. `eisgrid user list --db URL`");
   } catch (...) {
     db.rollback();
     throw;

@@ -671,6 +671,28 @@ TEST_F(catalog_rls, the_schema_forces_row_level_security_and_trusts_no_caller) {
   EXPECT_EQ(db.query("SELECT count(*) FROM schema_migrations").rows.at(0).get_int(0), newest);
 }
 
+TEST_F(catalog_rls, an_older_schema_asks_the_operator_to_migrate_and_the_operator_can) {
+  auto& db = engine_.admin().db();
+  const auto newest = eisgrid::catalog::pg_migrations().back().version;
+  // The catalog as the previous eisgrid left it: without the newest migration.
+  const auto undo = [&] {
+    db.execute_script("BEGIN; DROP TABLE compute_jobs; DELETE FROM schema_migrations WHERE version = " + std::to_string(newest) + "; COMMIT");
+  };
+  ASSERT_EQ(newest, 3) << "undo() removes migration 3: update it with the newest migration";
+  undo();
+  try {
+    (void)eisgrid::catalog::catalog::open("", engine_.server_url());
+    ADD_FAILURE() << "the server's role migrated, or opened an old schema";
+  } catch (const eisgrid::error& e) {
+    EXPECT_EQ(e.kind(), eisgrid::error_kind::forbidden);
+    EXPECT_NE(std::string(e.what()).find("schema is at version 2 and this eisgrid needs 3"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("as the operator"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(db.query("SELECT count(*) FROM schema_migrations").rows.at(0).get_int(0), newest - 1);  // nothing half-applied
+  EXPECT_EQ(eisgrid::catalog::migrate(db), newest);
+  EXPECT_NO_THROW((void)eisgrid::catalog::catalog::open("", engine_.server_url()));
+}
+
 TEST_F(catalog_rls, two_requests_on_one_connection_leak_nothing) {
   engine_.reset();
   const world w = populate(engine_.admin());
