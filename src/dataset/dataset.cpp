@@ -216,20 +216,21 @@ std::array<double, 4> dataset::reference_spectrum(std::uint64_t f) const {
           numeric_value(*reference_, base + 3)};
 }
 
-template <typename Counted>
-std::uint64_t dataset::sum_over_arrays(Counted counted) const noexcept {
-  std::uint64_t total = counted(parameters_) + counted(resnorms_) + counted(spectrum_) + counted(frequencies_);
-  if (grid_indices_) total += counted(*grid_indices_);
-  if (reference_) total += counted(*reference_);
-  return total;
+std::array<const npz::shared_array*, 6> dataset::arrays() const noexcept {
+  return {&parameters_, &resnorms_,  &spectrum_, &frequencies_, grid_indices_ ? &*grid_indices_ : nullptr,
+          reference_ ? &*reference_ : nullptr};
 }
 
 std::uint64_t dataset::memory_bytes() const noexcept {
-  return sum_over_arrays([](const npz::shared_array& a) -> std::uint64_t { return a.data().size(); });
+  std::uint64_t total = 0;
+  for (const auto* a : arrays()) total += a ? a->data().size() : 0;
+  return total;
 }
 
 std::uint64_t dataset::mapped_bytes() const noexcept {
-  return sum_over_arrays([](const npz::shared_array& a) -> std::uint64_t { return a.mapped() ? a.data().size() : 0; });
+  std::uint64_t total = 0;
+  for (const auto* a : arrays()) total += a && a->mapped() ? a->data().size() : 0;
+  return total;
 }
 
 validation_result validate_file(const std::filesystem::path& path) {

@@ -63,8 +63,8 @@ class dataset {
   std::optional<npz::shared_array> grid_indices_, reference_;
   std::uint64_t rows_ = 0, spectra_rows_ = 0, frequency_count_ = 0;
 
-  template <typename Counted>
-  [[nodiscard]] std::uint64_t sum_over_arrays(Counted counted) const noexcept;
+  // Every array held; null for an optional one that is absent.
+  [[nodiscard]] std::array<const npz::shared_array*, 6> arrays() const noexcept;
 
   friend class dataset_validator;
 };

@@ -17,10 +17,6 @@ constexpr std::size_t k_max_label_length = 200;
 constexpr std::size_t k_max_category_length = 100;
 constexpr std::size_t k_max_notes_length = 4000;
 
-json params_object(const std::array<double, 5>& p) {
-  return {{"Rsh", number(p[0])}, {"Ra", number(p[1])}, {"Ca", number(p[2])}, {"Rb", number(p[3])}, {"Cb", number(p[4])}};
-}
-
 // `mine`: whether the caller owns the tag (and so may delete it). Owners'
 // names are private to them, so other users' tags say only that they are not.
 json tag_json(const context& c, const catalog::tag_record& t, const std::string& filename) {

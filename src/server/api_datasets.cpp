@@ -146,6 +146,12 @@ json number(double v) {
   return v;
 }
 
+json params_object(const std::array<double, 5>& p) {
+  json out = json::object();
+  for (std::size_t k = 0; k < p.size(); ++k) out[std::string(model::k_param_names[k])] = number(p[k]);
+  return out;
+}
+
 void append_number(std::string& out, double v, bool shortest_float) {
   if (!std::isfinite(v)) {
     out += "null";
@@ -236,8 +242,7 @@ response get_datasets(const context& c) {
     if (r.configuration_id) {
       const auto it = configs.find(*r.configuration_id);
       if (it != configs.end() && it->second.config.reference) {
-        const auto& p = *it->second.config.reference;
-        reference = {{"Rsh", number(p[0])}, {"Ra", number(p[1])}, {"Ca", number(p[2])}, {"Rb", number(p[3])}, {"Cb", number(p[4])}};
+        reference = params_object(*it->second.config.reference);
       }
     }
     const std::string type(dataset::to_string(r.location));

@@ -3,6 +3,7 @@
 // to the server module. Each throws eisgrid::error for a failure that the
 // client should hear about; route() turns it into JSON.
 
+#include <array>
 #include <string>
 #include <string_view>
 
@@ -76,6 +77,8 @@ struct resolved_dataset {
 [[nodiscard]] nlohmann::json parse_body(const request& req);
 // Non-finite doubles as JSON null; a float32 value printed as its shortest float text.
 [[nodiscard]] nlohmann::json number(double v);
+// {"Rsh": .., "Ra": .., "Ca": .., "Rb": .., "Cb": ..}, each through number().
+[[nodiscard]] nlohmann::json params_object(const std::array<double, 5>& p);
 // Appends v as JSON text: null when not finite; the shortest float text when
 // `shortest_float` and v is a float32 value, else the shortest double text.
 void append_number(std::string& out, double v, bool shortest_float);
