@@ -238,11 +238,12 @@ response get_datasets(const context& c) {
     const auto path = c.a.data().directory(r.location) / r.file_name;
     std::error_code ec;
     const auto modified = std::filesystem::last_write_time(path, ec);
-    json reference = nullptr;
+    json reference = nullptr, spacing = nullptr;
     if (r.configuration_id) {
       const auto it = configs.find(*r.configuration_id);
-      if (it != configs.end() && it->second.config.reference) {
-        reference = params_object(*it->second.config.reference);
+      if (it != configs.end()) {
+        if (it->second.config.reference) reference = params_object(*it->second.config.reference);
+        if (!it->second.config.frequency_spacing.empty()) spacing = it->second.config.frequency_spacing;
       }
     }
     const std::string type(dataset::to_string(r.location));
@@ -264,6 +265,7 @@ response get_datasets(const context& c) {
                     {"n_spectra", r.n_spectra},
                     {"freq_min", number(r.freq_min)},
                     {"freq_max", number(r.freq_max)},
+                    {"frequency_spacing", spacing},
                     {"best_resnorm", number(r.best_resnorm)},
                     {"metric", r.resnorm_metric},
                     {"file_hash", r.file_hash},

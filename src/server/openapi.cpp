@@ -53,6 +53,7 @@ json build() {
                        {"name", k_str},           {"owner", k_str},       {"is_public", k_bool},   {"is_available", k_bool},
                        {"grid_size", k_int},      {"n_parameters", k_int}, {"n_frequencies", k_int}, {"n_spectra", k_int},
                        {"freq_min", k_num},       {"freq_max", k_num},    {"best_resnorm", k_num}, {"metric", k_str},
+                       {"frequency_spacing", k_str},
                        {"file_hash", k_str},      {"short_hash", k_str},  {"reference", ref("Parameters")},
                        {"description", k_str},    {"created_at", k_str}})},
       {"Tag", obj({{"id", k_int}, {"mine", k_bool}, {"filename", k_str}, {"rank", k_int}, {"resnorm", k_num}, {"parameters", ref("Parameters")},

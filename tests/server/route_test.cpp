@@ -143,7 +143,7 @@ TEST_F(route_test, datasets_are_listed_per_caller_with_every_field) {
   for (const auto& d : list["datasets"]) {
     for (const char* key : {"filename", "full_path", "directory", "type", "size_mb", "size_bytes", "modified", "loaded", "name", "owner",
                             "is_public", "is_available", "grid_size", "n_parameters", "n_frequencies", "n_spectra", "freq_min", "freq_max",
-                            "best_resnorm", "metric", "file_hash", "short_hash", "reference", "description", "created_at"}) {
+                            "frequency_spacing", "best_resnorm", "metric", "file_hash", "short_hash", "reference", "description", "created_at"}) {
       EXPECT_TRUE(d.contains(key)) << key;
     }
     EXPECT_EQ(d["grid_size"], 4);
@@ -160,6 +160,10 @@ TEST_F(route_test, datasets_are_listed_per_caller_with_every_field) {
       EXPECT_EQ(d["is_public"], true);
       EXPECT_EQ(d["type"], "precomputed");
     }
+    EXPECT_EQ(d["frequency_spacing"], "log");
+  }
+  for (const auto& d : body_of(call("GET", "/api/datasets", data->bob_key))["datasets"]) {
+    EXPECT_EQ(d["frequency_spacing"], d["filename"] == "bob.npz" ? "linear" : "log") << d["filename"];
   }
 }
 

@@ -23,6 +23,8 @@ export interface Dataset {
   n_spectra: number | null;
   freq_min: number | null;
   freq_max: number | null;
+  /** Absent from servers older than this field. */
+  frequency_spacing?: 'log' | 'linear' | 'measured' | null;
   best_resnorm: number | null;
   metric: string | null;
   file_hash: string | null;

@@ -53,6 +53,11 @@ export function fmtFreqRange(fmin: number | null | undefined, fmax: number | nul
   return `${fmtFreq(fmin)} – ${fmtFreq(fmax)}`;
 }
 
+/** What follows a frequency range when its points are not log-spaced: ", linear", ", measured". */
+export function spacingNote(spacing: string | null | undefined): string {
+  return spacing === 'linear' || spacing === 'measured' ? `, ${spacing}` : '';
+}
+
 /** A file size in bytes as B, KB, MB or GB (1 KB = 1024 B). */
 export function fmtSize(bytes: number | null | undefined): string {
   if (bytes == null || !Number.isFinite(bytes) || bytes < 0) return '—';

@@ -302,6 +302,10 @@ describe('eisgrid web page against a real eisgrid server', () => {
     const page = await newPage();
     await page.goto(`${base}/`);
     await signIn(page, 'alice');
+    // Its card says the frequencies are linearly spaced (the linear preset, 10 Hz – 1 kHz).
+    const card = page.locator(`#dataset-list [data-filename="${NOSPECTRA}"]`);
+    await card.waitFor();
+    assert.match((await card.textContent()) ?? '', /10 Hz – 1 kHz, linear/);
     await page.goto(`${base}/#/dataset/${NOSPECTRA}`);
     for (const id of ['plot-nyquist', 'plot-bode-mag', 'plot-bode-phase']) {
       await page.waitForSelector(`#${id}[data-series="2"] canvas`);

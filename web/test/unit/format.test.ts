@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fmtDuration, fmtFreq, fmtFreqRange, fmtInt, fmtMicroF, fmtNum, fmtOhm, fmtParam, fmtSize, shortHash } from '../../src/format.ts';
+import { fmtDuration, fmtFreq, fmtFreqRange, fmtInt, fmtMicroF, fmtNum, fmtOhm, fmtParam, fmtSize, shortHash, spacingNote } from '../../src/format.ts';
 
 test('fmtNum: significant digits, trailing zeros dropped, exponents for extremes, nulls', () => {
   assert.equal(fmtNum(273.0052361820095), '273.005');
@@ -32,6 +32,11 @@ test('frequencies', () => {
   assert.equal(fmtFreq(1e6), '1 MHz');
   assert.equal(fmtFreq(1e-4), '1e-4 Hz');
   assert.equal(fmtFreqRange(0.1, 1e5), '0.1 Hz – 100 kHz');
+  assert.equal(spacingNote('log'), '');
+  assert.equal(spacingNote(null), '');
+  assert.equal(spacingNote(undefined), '');
+  assert.equal(spacingNote('linear'), ', linear');
+  assert.equal(spacingNote('measured'), ', measured');
 });
 
 test('sizes in B, KB, MB, GB', () => {
