@@ -19,8 +19,7 @@ namespace {
 constexpr std::size_t k_frequencies = 100;
 
 sweep::reference_spectrum default_reference() {
-  return sweep::model_reference(model::k_default_reference,
-                                model::frequencies({0.1, 1e5, k_frequencies, model::spacing::log}));
+  return sweep::model_reference(model::k_default_reference, model::frequencies({0.1, 1e5, k_frequencies, model::spacing::log}));
 }
 
 // One thread, every point computed in full: g^5 = 3.2 million points at g = 20.

@@ -84,8 +84,7 @@ void fsync_directory(const std::filesystem::path& dir) {
 
 }  // namespace
 
-atomic_file::atomic_file(const std::filesystem::path& temp_dir, std::filesystem::path final_path)
-    : final_path_(std::move(final_path)) {
+atomic_file::atomic_file(const std::filesystem::path& temp_dir, std::filesystem::path final_path) : final_path_(std::move(final_path)) {
   std::error_code ec;
   std::filesystem::create_directories(temp_dir, ec);
   if (ec) throw error(error_kind::io, "cannot create directory '" + temp_dir.string() + "': " + ec.message());

@@ -38,8 +38,6 @@ const char* to_string(error_kind kind) noexcept {
   return "error";
 }
 
-error system_error(error_kind kind, const std::string& what, int err) {
-  return error(kind, what + ": " + std::strerror(err));
-}
+error system_error(error_kind kind, const std::string& what, int err) { return error(kind, what + ": " + std::strerror(err)); }
 
 }  // namespace eisgrid

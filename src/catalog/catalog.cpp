@@ -116,9 +116,7 @@ tag_record read_tag(const row& r) {
   return t;
 }
 
-user_record read_user(const row& r) {
-  return user_record{r.get_int(0), r.get_text(1), r.get_text(2), r.size() > 3 ? r.get_int(3) : 0};
-}
+user_record read_user(const row& r) { return user_record{r.get_int(0), r.get_text(1), r.get_text(2), r.size() > 3 ? r.get_int(3) : 0}; }
 
 }  // namespace
 
@@ -142,8 +140,8 @@ std::string configuration_input::default_name() const {
                 freq_min, freq_max, static_cast<long long>(n_frequencies));
   std::string name = buf;
   if (reference) {
-    std::snprintf(buf, sizeof buf, ", reference %g/%g/%g/%g/%g", (*reference)[0], (*reference)[1], (*reference)[2],
-                  (*reference)[3], (*reference)[4]);
+    std::snprintf(buf, sizeof buf, ", reference %g/%g/%g/%g/%g", (*reference)[0], (*reference)[1], (*reference)[2], (*reference)[3],
+                  (*reference)[4]);
     name += buf;
   } else if (!reference_source.empty()) {
     name += ", measured " + reference_source.substr(0, 100);
@@ -194,11 +192,11 @@ row_id catalog::find_or_create_configuration(const configuration_input& config, 
       "INSERT INTO circuit_configurations (owner_id, name, fingerprint, reference_type, rsh, ra, ca, rb, cb, "
       "reference_source, grid_size, parameter_ranges, freq_min, freq_max, n_frequencies, frequency_spacing, is_public, "
       "auto_created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, TRUE) ON CONFLICT DO NOTHING RETURNING id",
-      {owner_param(owner), config.name.empty() ? config.default_name() : config.name, fingerprint,
-       std::string(ref ? "model" : "measured"), ref ? param((*ref)[0]) : null_param(), ref ? param((*ref)[1]) : null_param(),
-       ref ? param((*ref)[2]) : null_param(), ref ? param((*ref)[3]) : null_param(), ref ? param((*ref)[4]) : null_param(),
-       text_or_null(config.reference_source), optional_param(config.grid_size), config.parameter_ranges, config.freq_min,
-       config.freq_max, config.n_frequencies, config.frequency_spacing, is_public});
+      {owner_param(owner), config.name.empty() ? config.default_name() : config.name, fingerprint, std::string(ref ? "model" : "measured"),
+       ref ? param((*ref)[0]) : null_param(), ref ? param((*ref)[1]) : null_param(), ref ? param((*ref)[2]) : null_param(),
+       ref ? param((*ref)[3]) : null_param(), ref ? param((*ref)[4]) : null_param(), text_or_null(config.reference_source),
+       optional_param(config.grid_size), config.parameter_ranges, config.freq_min, config.freq_max, config.n_frequencies,
+       config.frequency_spacing, is_public});
   if (!inserted.rows.empty()) return inserted.rows[0].get_int(0);
   // Another process registered the same configuration a moment ago.
   if (auto r = find(); !r.rows.empty()) return r.rows[0].get_int(0);
@@ -254,9 +252,9 @@ void catalog::delete_configuration(const principal& who, row_id id) {
 
 std::vector<dataset_record> catalog::list_datasets(const principal& who) {
   transaction tx(*db_, who, false);
-  const auto r = db_->query(sql({"SELECT ", k_dataset_columns, " FROM circuit_npz_datasets_overview WHERE ", k_visible,
-                                 " ORDER BY updated_at DESC, id DESC"}),
-                            {who.is_admin(), who.uid()});
+  const auto r = db_->query(
+      sql({"SELECT ", k_dataset_columns, " FROM circuit_npz_datasets_overview WHERE ", k_visible, " ORDER BY updated_at DESC, id DESC"}),
+      {who.is_admin(), who.uid()});
   tx.commit();
   std::vector<dataset_record> out;
   for (const auto& row : r.rows) out.push_back(read_dataset(row));
@@ -276,8 +274,7 @@ void catalog::lock_file(const dataset_input& in) {
   // SQLite's write transaction already holds the only write lock; PostgreSQL
   // serialises registrations of one file with a transaction-scoped lock.
   if (db_->kind() != engine::postgresql) return;
-  db_->query("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))",
-             {std::string(dataset::to_string(in.location)) + "/" + in.file_name});
+  db_->query("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))", {std::string(dataset::to_string(in.location)) + "/" + in.file_name});
 }
 
 register_outcome catalog::register_dataset(const principal& who, const dataset_input& in, std::optional<row_id> owner) {
@@ -341,10 +338,26 @@ register_outcome catalog::upsert_row(const principal& who, const dataset_input& 
         "freq_min, freq_max, n_frequencies, n_parameter_sets, n_spectra, n_grid_points, file_size, file_hash, short_hash, "
         "best_resnorm, resnorm_metric, description, computation_metadata, is_available, is_public) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, TRUE, ?) ON CONFLICT DO NOTHING RETURNING id",
-        {owner_param(owner), optional_param(config_id), in.file_name, location, in.file_path, optional_param(in.grid_size),
-         in.freq_min, in.freq_max, in.n_frequencies, in.n_parameter_sets, in.n_spectra, optional_param(in.n_grid_points),
-         static_cast<std::int64_t>(in.file_size), in.file_hash, short_hash(in.file_hash), best, text_or_null(in.resnorm_metric),
-         text_or_null(in.description), in.metadata_json, is_public});
+        {owner_param(owner),
+         optional_param(config_id),
+         in.file_name,
+         location,
+         in.file_path,
+         optional_param(in.grid_size),
+         in.freq_min,
+         in.freq_max,
+         in.n_frequencies,
+         in.n_parameter_sets,
+         in.n_spectra,
+         optional_param(in.n_grid_points),
+         static_cast<std::int64_t>(in.file_size),
+         in.file_hash,
+         short_hash(in.file_hash),
+         best,
+         text_or_null(in.resnorm_metric),
+         text_or_null(in.description),
+         in.metadata_json,
+         is_public});
     if (!inserted.rows.empty()) return register_outcome::registered;
     existing = find();  // registered by another process a moment ago
     if (existing.rows.empty()) throw error(error_kind::internal, "catalog: dataset vanished while registering it");
@@ -354,20 +367,38 @@ register_outcome catalog::upsert_row(const principal& who, const dataset_input& 
   const row_id id = old.get_int(0);
   const auto old_config = old.get_optional_int(1);
   const bool same = old_config == config_id && old.get_text(2) == location && old.get_text(3) == in.file_path &&
-                    old.get_int(4) == static_cast<std::int64_t>(in.file_size) && old.get_text(5) == in.file_hash &&
-                    old.get_bool(6) && old.get_bool(7) == is_public && old.get_optional_int(8) == owner;
+                    old.get_int(4) == static_cast<std::int64_t>(in.file_size) && old.get_text(5) == in.file_hash && old.get_bool(6) &&
+                    old.get_bool(7) == is_public && old.get_optional_int(8) == owner;
   if (same) return register_outcome::unchanged;
-  const auto updated = db_->query(
-      sql({"UPDATE circuit_npz_datasets SET owner_id = ?, configuration_id = ?, storage_location = ?, file_path = ?, "
-           "grid_size = ?, freq_min = ?, freq_max = ?, n_frequencies = ?, n_parameter_sets = ?, n_spectra = ?, "
-           "n_grid_points = ?, file_size = ?, file_hash = ?, short_hash = ?, best_resnorm = ?, resnorm_metric = ?, "
-           "description = ?, computation_metadata = ?, is_available = TRUE, is_public = ?, updated_at = CURRENT_TIMESTAMP "
-           "WHERE id = ? AND ",
-           k_writable}),
-      {owner_param(owner), optional_param(config_id), location, in.file_path, optional_param(in.grid_size), in.freq_min,
-       in.freq_max, in.n_frequencies, in.n_parameter_sets, in.n_spectra, optional_param(in.n_grid_points),
-       static_cast<std::int64_t>(in.file_size), in.file_hash, short_hash(in.file_hash), best, text_or_null(in.resnorm_metric),
-       text_or_null(in.description), in.metadata_json, is_public, id, who.is_admin(), who.uid()});
+  const auto updated =
+      db_->query(sql({"UPDATE circuit_npz_datasets SET owner_id = ?, configuration_id = ?, storage_location = ?, file_path = ?, "
+                      "grid_size = ?, freq_min = ?, freq_max = ?, n_frequencies = ?, n_parameter_sets = ?, n_spectra = ?, "
+                      "n_grid_points = ?, file_size = ?, file_hash = ?, short_hash = ?, best_resnorm = ?, resnorm_metric = ?, "
+                      "description = ?, computation_metadata = ?, is_available = TRUE, is_public = ?, updated_at = CURRENT_TIMESTAMP "
+                      "WHERE id = ? AND ",
+                      k_writable}),
+                 {owner_param(owner),
+                  optional_param(config_id),
+                  location,
+                  in.file_path,
+                  optional_param(in.grid_size),
+                  in.freq_min,
+                  in.freq_max,
+                  in.n_frequencies,
+                  in.n_parameter_sets,
+                  in.n_spectra,
+                  optional_param(in.n_grid_points),
+                  static_cast<std::int64_t>(in.file_size),
+                  in.file_hash,
+                  short_hash(in.file_hash),
+                  best,
+                  text_or_null(in.resnorm_metric),
+                  text_or_null(in.description),
+                  in.metadata_json,
+                  is_public,
+                  id,
+                  who.is_admin(),
+                  who.uid()});
   if (updated.affected == 0) throw error(error_kind::forbidden, "dataset " + std::to_string(id) + " is not yours to change");
   if (old_config != config_id) remove_if_orphan(old_config);
   return register_outcome::updated;
@@ -376,9 +407,9 @@ register_outcome catalog::upsert_row(const principal& who, const dataset_input& 
 void catalog::set_dataset_description(const principal& who, row_id id, const std::string& description) {
   transaction tx(*db_, who, true);
   check_writable(who, "circuit_npz_datasets", id, "dataset");
-  const auto r = db_->query(
-      sql({"UPDATE circuit_npz_datasets SET description = ?, updated_at = CURRENT_TIMESTAMP WHERE id = ? AND ", k_writable}),
-      {text_or_null(description), id, who.is_admin(), who.uid()});
+  const auto r =
+      db_->query(sql({"UPDATE circuit_npz_datasets SET description = ?, updated_at = CURRENT_TIMESTAMP WHERE id = ? AND ", k_writable}),
+                 {text_or_null(description), id, who.is_admin(), who.uid()});
   if (r.affected == 0) throw error(error_kind::forbidden, "dataset " + std::to_string(id) + " is not yours to change");
   tx.commit();
 }
@@ -403,9 +434,9 @@ std::int64_t catalog::mark_unavailable_except(const std::set<std::pair<std::stri
     if (present.count({row.get_text(1), row.get_text(2)})) continue;
     const auto location = dataset::parse_storage(row.get_text(1));
     if (location && !gone(*location, row.get_text(2))) continue;
-    marked += db_->query("UPDATE circuit_npz_datasets SET is_available = FALSE, updated_at = CURRENT_TIMESTAMP WHERE id = ?",
-                         {row.get_int(0)})
-                  .affected;
+    marked +=
+        db_->query("UPDATE circuit_npz_datasets SET is_available = FALSE, updated_at = CURRENT_TIMESTAMP WHERE id = ?", {row.get_int(0)})
+            .affected;
   }
   tx.commit();
   return marked;
@@ -418,8 +449,8 @@ row_id catalog::add_tag(const principal& who, const tag_input& tag) {
   if (who.role != principal::kind::user) throw error(error_kind::forbidden, "cannot tag a row: tags belong to a user");
   if (tag.label.empty()) throw error(error_kind::usage, "a tag needs a label");
   transaction tx(*db_, who, true);
-  const auto visible = db_->query(sql({"SELECT 1 FROM circuit_npz_datasets WHERE id = ? AND ", k_visible}),
-                                  {tag.dataset_id, who.is_admin(), who.uid()});
+  const auto visible =
+      db_->query(sql({"SELECT 1 FROM circuit_npz_datasets WHERE id = ? AND ", k_visible}), {tag.dataset_id, who.is_admin(), who.uid()});
   if (visible.rows.empty()) throw error(error_kind::not_found, "dataset " + std::to_string(tag.dataset_id) + " not found");
   const auto& p = tag.parameters;
   const auto r = db_->query(
@@ -535,8 +566,8 @@ std::int64_t catalog::revoke_user(std::string_view name) {
   transaction tx(*db_, who, true);
   const auto user = db_->query("SELECT id FROM users WHERE name = ?", {std::string(name)});
   if (user.rows.empty()) throw error(error_kind::not_found, "user '" + std::string(name) + "' not found");
-  const auto r = db_->query("UPDATE api_keys SET revoked_at = CURRENT_TIMESTAMP WHERE user_id = ? AND revoked_at IS NULL",
-                            {user.rows[0].get_int(0)});
+  const auto r =
+      db_->query("UPDATE api_keys SET revoked_at = CURRENT_TIMESTAMP WHERE user_id = ? AND revoked_at IS NULL", {user.rows[0].get_int(0)});
   tx.commit();
   return r.affected;
 }

@@ -46,9 +46,7 @@ using params = std::vector<param>;
 [[nodiscard]] inline param null_param() { return std::monostate{}; }
 // An empty text is stored as NULL.
 [[nodiscard]] inline param text_or_null(const std::string& s) { return s.empty() ? param(std::monostate{}) : param(s); }
-[[nodiscard]] inline param optional_param(const std::optional<std::int64_t>& v) {
-  return v ? param(*v) : param(std::monostate{});
-}
+[[nodiscard]] inline param optional_param(const std::optional<std::int64_t>& v) { return v ? param(*v) : param(std::monostate{}); }
 
 // One result row. PostgreSQL returns text, SQLite returns typed values; the
 // accessors convert either. Preconditions: i < size(); the getters other than
@@ -61,7 +59,7 @@ class row {
   [[nodiscard]] std::size_t size() const noexcept { return values_.size(); }
   [[nodiscard]] bool is_null(std::size_t i) const;
   [[nodiscard]] std::int64_t get_int(std::size_t i) const;
-  [[nodiscard]] double get_double(std::size_t i) const;  // NULL reads as NaN
+  [[nodiscard]] double get_double(std::size_t i) const;     // NULL reads as NaN
   [[nodiscard]] std::string get_text(std::size_t i) const;  // NULL reads as ""
   [[nodiscard]] bool get_bool(std::size_t i) const;
   [[nodiscard]] std::optional<std::int64_t> get_optional_int(std::size_t i) const;

@@ -104,40 +104,41 @@ void append_file(std::string& out, const described_file& f, const std::string& o
   if (in.configuration) {
     const auto& c = *in.configuration;
     const auto& r = c.reference;
-    out += "WITH cfg AS (\n  INSERT INTO public.circuit_configurations (user_id, name, fingerprint, reference_type, rsh, ra, ca, rb, cb, "
-           "reference_source, grid_size, parameter_ranges, freq_min, freq_max, n_frequencies, frequency_spacing, is_public)\n"
-           "  VALUES (" +
-           owner + ", " + sql_literal(c.name.empty() ? c.default_name() : c.name) + ", " + sql_literal(c.fingerprint()) + ", " +
-           sql_literal(r ? "model" : "measured") + ", " + (r ? number((*r)[0]) : "NULL") + ", " + (r ? number((*r)[1]) : "NULL") +
-           ", " + (r ? number((*r)[2]) : "NULL") + ", " + (r ? number((*r)[3]) : "NULL") + ", " + (r ? number((*r)[4]) : "NULL") +
-           ", " + text_or_null(c.reference_source) + ", " + number(c.grid_size) + ", " + sql_literal(c.parameter_ranges) +
-           "::jsonb, " + number(c.freq_min) + ", " + number(c.freq_max) + ", " + number(c.n_frequencies) + ", " +
-           sql_literal(c.frequency_spacing) + ", " + (is_public ? "true" : "false") +
-           ")\n  ON CONFLICT (user_id, fingerprint) DO UPDATE SET is_public = circuit_configurations.is_public OR EXCLUDED.is_public\n"
-           "  RETURNING id\n)\n";
+    out +=
+        "WITH cfg AS (\n  INSERT INTO public.circuit_configurations (user_id, name, fingerprint, reference_type, rsh, ra, ca, rb, cb, "
+        "reference_source, grid_size, parameter_ranges, freq_min, freq_max, n_frequencies, frequency_spacing, is_public)\n"
+        "  VALUES (" +
+        owner + ", " + sql_literal(c.name.empty() ? c.default_name() : c.name) + ", " + sql_literal(c.fingerprint()) + ", " +
+        sql_literal(r ? "model" : "measured") + ", " + (r ? number((*r)[0]) : "NULL") + ", " + (r ? number((*r)[1]) : "NULL") + ", " +
+        (r ? number((*r)[2]) : "NULL") + ", " + (r ? number((*r)[3]) : "NULL") + ", " + (r ? number((*r)[4]) : "NULL") + ", " +
+        text_or_null(c.reference_source) + ", " + number(c.grid_size) + ", " + sql_literal(c.parameter_ranges) + "::jsonb, " +
+        number(c.freq_min) + ", " + number(c.freq_max) + ", " + number(c.n_frequencies) + ", " + sql_literal(c.frequency_spacing) + ", " +
+        (is_public ? "true" : "false") +
+        ")\n  ON CONFLICT (user_id, fingerprint) DO UPDATE SET is_public = circuit_configurations.is_public OR EXCLUDED.is_public\n"
+        "  RETURNING id\n)\n";
     config_id = "(SELECT id FROM cfg)";
   }
-  out += "INSERT INTO public.circuit_npz_datasets (user_id, circuit_config_id, file_name, storage_location, file_path, grid_size, "
-         "freq_min, freq_max, n_frequencies, n_parameter_sets, n_spectra, n_grid_points, file_size, file_hash, short_hash, "
-         "best_resnorm, resnorm_metric, description, computation_metadata, is_available, is_public)\nVALUES (" +
-         owner + ", " + config_id + ", " + sql_literal(in.file_name) + ", " + sql_literal(dataset::to_string(in.location)) + ", " +
-         sql_literal(in.file_path) + ", " + number(in.grid_size) + ", " + number(in.freq_min) + ", " + number(in.freq_max) + ", " +
-         number(in.n_frequencies) + ", " + number(in.n_parameter_sets) + ", " + number(in.n_spectra) + ", " +
-         number(in.n_grid_points) + ", " + number(static_cast<std::int64_t>(in.file_size)) + ", " + sql_literal(in.file_hash) +
-         ", " + sql_literal(in.file_hash.substr(0, 16)) + ", " + number(in.best_resnorm) + ", " + text_or_null(in.resnorm_metric) +
-         ", " + text_or_null(in.description) + ", " + sql_literal(in.metadata_json) + "::jsonb, true, " +
-         (is_public ? "true" : "false") +
-         ")\nON CONFLICT (user_id, file_name) DO UPDATE SET circuit_config_id = EXCLUDED.circuit_config_id, "
-         "storage_location = EXCLUDED.storage_location, file_path = EXCLUDED.file_path, grid_size = EXCLUDED.grid_size, "
-         "freq_min = EXCLUDED.freq_min, freq_max = EXCLUDED.freq_max, n_frequencies = EXCLUDED.n_frequencies, "
-         "n_parameter_sets = EXCLUDED.n_parameter_sets, n_spectra = EXCLUDED.n_spectra, n_grid_points = EXCLUDED.n_grid_points, "
-         "file_size = EXCLUDED.file_size, file_hash = EXCLUDED.file_hash, short_hash = EXCLUDED.short_hash, "
-         "best_resnorm = EXCLUDED.best_resnorm, resnorm_metric = EXCLUDED.resnorm_metric, description = EXCLUDED.description, "
-         "computation_metadata = EXCLUDED.computation_metadata, is_available = true, is_public = EXCLUDED.is_public, "
-         "updated_at = now()\nWHERE circuit_npz_datasets.file_hash IS DISTINCT FROM EXCLUDED.file_hash "
-         "OR circuit_npz_datasets.file_size IS DISTINCT FROM EXCLUDED.file_size "
-         "OR circuit_npz_datasets.circuit_config_id IS DISTINCT FROM EXCLUDED.circuit_config_id "
-         "OR NOT circuit_npz_datasets.is_available;\n";
+  out +=
+      "INSERT INTO public.circuit_npz_datasets (user_id, circuit_config_id, file_name, storage_location, file_path, grid_size, "
+      "freq_min, freq_max, n_frequencies, n_parameter_sets, n_spectra, n_grid_points, file_size, file_hash, short_hash, "
+      "best_resnorm, resnorm_metric, description, computation_metadata, is_available, is_public)\nVALUES (" +
+      owner + ", " + config_id + ", " + sql_literal(in.file_name) + ", " + sql_literal(dataset::to_string(in.location)) + ", " +
+      sql_literal(in.file_path) + ", " + number(in.grid_size) + ", " + number(in.freq_min) + ", " + number(in.freq_max) + ", " +
+      number(in.n_frequencies) + ", " + number(in.n_parameter_sets) + ", " + number(in.n_spectra) + ", " + number(in.n_grid_points) + ", " +
+      number(static_cast<std::int64_t>(in.file_size)) + ", " + sql_literal(in.file_hash) + ", " + sql_literal(in.file_hash.substr(0, 16)) +
+      ", " + number(in.best_resnorm) + ", " + text_or_null(in.resnorm_metric) + ", " + text_or_null(in.description) + ", " +
+      sql_literal(in.metadata_json) + "::jsonb, true, " + (is_public ? "true" : "false") +
+      ")\nON CONFLICT (user_id, file_name) DO UPDATE SET circuit_config_id = EXCLUDED.circuit_config_id, "
+      "storage_location = EXCLUDED.storage_location, file_path = EXCLUDED.file_path, grid_size = EXCLUDED.grid_size, "
+      "freq_min = EXCLUDED.freq_min, freq_max = EXCLUDED.freq_max, n_frequencies = EXCLUDED.n_frequencies, "
+      "n_parameter_sets = EXCLUDED.n_parameter_sets, n_spectra = EXCLUDED.n_spectra, n_grid_points = EXCLUDED.n_grid_points, "
+      "file_size = EXCLUDED.file_size, file_hash = EXCLUDED.file_hash, short_hash = EXCLUDED.short_hash, "
+      "best_resnorm = EXCLUDED.best_resnorm, resnorm_metric = EXCLUDED.resnorm_metric, description = EXCLUDED.description, "
+      "computation_metadata = EXCLUDED.computation_metadata, is_available = true, is_public = EXCLUDED.is_public, "
+      "updated_at = now()\nWHERE circuit_npz_datasets.file_hash IS DISTINCT FROM EXCLUDED.file_hash "
+      "OR circuit_npz_datasets.file_size IS DISTINCT FROM EXCLUDED.file_size "
+      "OR circuit_npz_datasets.circuit_config_id IS DISTINCT FROM EXCLUDED.circuit_config_id "
+      "OR NOT circuit_npz_datasets.is_available;\n";
 }
 
 }  // namespace
@@ -177,8 +178,9 @@ std::string supabase_sql(const std::vector<described_file>& files, const std::st
                               "(Authentication > Users), or pass --user-uuid.\n"
                             : "Owner: " + owner_uuid + "\n";
   out += "BEGIN;\n";
-  out += "DO $eisgrid$ BEGIN\n  IF " + owner +
-         " IS NULL THEN\n    RAISE EXCEPTION 'eisgrid: no owner: sign in, or put your user UUID in this script';\n  END IF;\nEND $eisgrid$;\n";
+  out +=
+      "DO $eisgrid$ BEGIN\n  IF " + owner +
+      " IS NULL THEN\n    RAISE EXCEPTION 'eisgrid: no owner: sign in, or put your user UUID in this script';\n  END IF;\nEND $eisgrid$;\n";
   out += k_schema;
   std::size_t valid = 0;
   std::string present;
@@ -188,11 +190,14 @@ std::string supabase_sql(const std::vector<described_file>& files, const std::st
       continue;
     }
     append_file(out, f, owner);
-    present += std::string(valid++ ? ", " : "") + "(" + sql_literal(dataset::to_string(f.input.location)) + ", " +
-               sql_literal(f.file_name) + ")";
+    present +=
+        std::string(valid++ ? ", " : "") + "(" + sql_literal(dataset::to_string(f.input.location)) + ", " + sql_literal(f.file_name) + ")";
   }
-  out += "\n-- Files no longer present are marked unavailable.\nUPDATE public.circuit_npz_datasets SET is_available = false, updated_at = now()\n"
-         "WHERE user_id = " + owner + " AND is_available";
+  out +=
+      "\n-- Files no longer present are marked unavailable.\nUPDATE public.circuit_npz_datasets SET is_available = false, updated_at = "
+      "now()\n"
+      "WHERE user_id = " +
+      owner + " AND is_available";
   if (valid) out += "\n  AND (storage_location, file_name) NOT IN (" + present + ")";
   out += ";\nCOMMIT;\n";
   return out;

@@ -13,7 +13,8 @@ constexpr const char* k_job_columns =
 constexpr const char* k_finished = "state IN ('done', 'failed', 'cancelled')";
 
 param count_param(std::uint64_t n) {
-  if (n > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) throw error(error_kind::usage, "job point count out of range");
+  if (n > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
+    throw error(error_kind::usage, "job point count out of range");
   return static_cast<std::int64_t>(n);
 }
 
@@ -45,8 +46,8 @@ void catalog::save_job(const principal& who, const job_record& job, std::size_t 
                  "ON CONFLICT (id) DO UPDATE SET state = excluded.state, done_points = excluded.done_points, "
                  "total_points = excluded.total_points, elapsed_seconds = excluded.elapsed_seconds, "
                  "dataset_file = excluded.dataset_file, error = excluded.error WHERE compute_jobs.owner_id = ?",
-             {job.id, job.owner_id, job.state, job.request, job.output, count_param(job.done), count_param(job.total),
-              job.elapsed_seconds, text_or_null(job.dataset_file), text_or_null(job.error), job.created_at, job.owner_id});
+             {job.id, job.owner_id, job.state, job.request, job.output, count_param(job.done), count_param(job.total), job.elapsed_seconds,
+              text_or_null(job.dataset_file), text_or_null(job.error), job.created_at, job.owner_id});
   if (job.state != "queued" && job.state != "running") {
     db_->query(std::string("DELETE FROM compute_jobs WHERE owner_id = ? AND ") + k_finished +
                    " AND id NOT IN (SELECT id FROM compute_jobs WHERE owner_id = ? AND " + k_finished +
@@ -58,9 +59,8 @@ void catalog::save_job(const principal& who, const job_record& job, std::size_t 
 
 std::vector<job_record> catalog::list_jobs(const principal& who) {
   transaction tx(*db_, who, false);
-  const auto r = db_->query(std::string("SELECT ") + k_job_columns +
-                                " FROM compute_jobs WHERE owner_id = ? ORDER BY created_at DESC, id DESC",
-                            {who.uid()});
+  const auto r = db_->query(
+      std::string("SELECT ") + k_job_columns + " FROM compute_jobs WHERE owner_id = ? ORDER BY created_at DESC, id DESC", {who.uid()});
   tx.commit();
   std::vector<job_record> out;
   for (const auto& row : r.rows) out.push_back(read_job(row));
@@ -69,8 +69,8 @@ std::vector<job_record> catalog::list_jobs(const principal& who) {
 
 std::optional<job_record> catalog::find_job(const principal& who, std::string_view id) {
   transaction tx(*db_, who, false);
-  const auto r = db_->query(std::string("SELECT ") + k_job_columns + " FROM compute_jobs WHERE id = ? AND owner_id = ?",
-                            {std::string(id), who.uid()});
+  const auto r =
+      db_->query(std::string("SELECT ") + k_job_columns + " FROM compute_jobs WHERE id = ? AND owner_id = ?", {std::string(id), who.uid()});
   tx.commit();
   if (r.rows.empty()) return std::nullopt;
   return read_job(r.rows[0]);

@@ -19,8 +19,8 @@ int apply(connection& db, std::span<const migration> list) {
   int version = current_version(db);
   const int newest = list.empty() ? 0 : list.back().version;
   if (version > newest) {
-    throw error(error_kind::conflict, "the catalog has schema version " + std::to_string(version) +
-                                          ", newer than this eisgrid knows (" + std::to_string(newest) + ")");
+    throw error(error_kind::conflict, "the catalog has schema version " + std::to_string(version) + ", newer than this eisgrid knows (" +
+                                          std::to_string(newest) + ")");
   }
   for (const auto& m : list) {
     if (m.version <= version) continue;

@@ -39,9 +39,7 @@ std::string text_of(double d) {
 
 }  // namespace
 
-bool is_postgres_url(std::string_view url) noexcept {
-  return url.starts_with("postgresql://") || url.starts_with("postgres://");
-}
+bool is_postgres_url(std::string_view url) noexcept { return url.starts_with("postgresql://") || url.starts_with("postgres://"); }
 
 std::string to_pg_placeholders(std::string_view sql) {
   std::string out;

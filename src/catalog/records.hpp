@@ -48,7 +48,7 @@ struct dataset_input {
   std::int64_t n_spectra = 0;
   std::optional<std::int64_t> n_grid_points;
   std::uint64_t file_size = 0;
-  std::string file_hash;  // SHA-256, 64 hex digits
+  std::string file_hash;    // SHA-256, 64 hex digits
   double best_resnorm = 0;  // NaN when there are no rows; may be infinite
   std::string resnorm_metric;
   std::string description;
@@ -110,9 +110,9 @@ struct new_user {
 struct job_record {
   std::string id;
   row_id owner_id = 0;
-  std::string state;    // queued, running, done, failed, cancelled
-  std::string request;  // the JSON body it was started with
-  std::string output;   // the file it writes
+  std::string state;                  // queued, running, done, failed, cancelled
+  std::string request;                // the JSON body it was started with
+  std::string output;                 // the file it writes
   std::uint64_t done = 0, total = 0;  // grid points
   double elapsed_seconds = 0;
   std::string dataset_file;  // when done

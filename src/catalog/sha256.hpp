@@ -20,8 +20,6 @@ struct file_digest {
 // if it cannot be read. Thread-safe.
 [[nodiscard]] file_digest sha256_file(const std::filesystem::path& path);
 [[nodiscard]] std::string sha256_hex(std::string_view data);
-[[nodiscard]] inline std::string short_hash(std::string_view sha256) {
-  return std::string(sha256.substr(0, k_short_hash_digits));
-}
+[[nodiscard]] inline std::string short_hash(std::string_view sha256) { return std::string(sha256.substr(0, k_short_hash_digits)); }
 
 }  // namespace eisgrid::catalog

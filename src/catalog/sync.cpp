@@ -192,8 +192,8 @@ std::string sync_report::summary() const {
     }
     s += ")";
   }
-  s += "\ncatalog: " + std::to_string(registered) + " registered, " + std::to_string(updated) + " updated, " +
-       std::to_string(unchanged) + " unchanged, " + std::to_string(marked_unavailable) + " marked unavailable";
+  s += "\ncatalog: " + std::to_string(registered) + " registered, " + std::to_string(updated) + " updated, " + std::to_string(unchanged) +
+       " unchanged, " + std::to_string(marked_unavailable) + " marked unavailable";
   return s;
 }
 

@@ -28,8 +28,7 @@ struct described_file {
 // Validates and hashes one file. Never throws for a bad file: the reason is in
 // the result. Thread-safe. `depth` is full for files found on disk; compute
 // registers the file it has just written without re-reading its spectra.
-[[nodiscard]] described_file describe_file(const dataset::dataset_file& file,
-                                           dataset::load_depth depth = dataset::load_depth::full);
+[[nodiscard]] described_file describe_file(const dataset::dataset_file& file, dataset::load_depth depth = dataset::load_depth::full);
 
 struct sync_report {
   std::vector<described_file> files;

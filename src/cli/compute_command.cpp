@@ -82,8 +82,8 @@ void run_compute(const compute_args& a) {
   if (!a.quiet) {
     const std::string owner = result.owner.empty() ? "as a public dataset" : "for user '" + result.owner + "'";
     std::printf("registered in the catalog %s (sha256 %s)\n", owner.c_str(), catalog::short_hash(result.file_hash).c_str());
-    const double rate = static_cast<double>(result.total_points) * static_cast<double>(result.frequencies) /
-                        std::max(result.elapsed_seconds, 1e-9);
+    const double rate =
+        static_cast<double>(result.total_points) * static_cast<double>(result.frequencies) / std::max(result.elapsed_seconds, 1e-9);
     std::printf("swept %llu grid points x %zu frequencies in %.3f s (%s point-frequencies/s)\n",
                 static_cast<unsigned long long>(result.total_points), result.frequencies, result.elapsed_seconds,
                 progress_bar::format_rate(rate).c_str());
@@ -96,7 +96,9 @@ void run_compute(const compute_args& a) {
 void add_compute_command(CLI::App& app) {
   auto args = std::make_shared<compute_args>();
   auto* cmd = app.add_subcommand("compute", "Sweep a parameter grid against a reference and write a ranked dataset");
-  cmd->add_option("--grid", args->grid, "Points per parameter axis (grid has g^5 points)")->capture_default_str()->check(CLI::Range(2, 100000));
+  cmd->add_option("--grid", args->grid, "Points per parameter axis (grid has g^5 points)")
+      ->capture_default_str()
+      ->check(CLI::Range(2, 100000));
   cmd->add_option("--range", args->ranges, "Per-axis range NAME=MIN:MAX[:COUNT], e.g. Ca=1e-7:5e-5:8 (repeatable)");
   cmd->add_option("--fmin", args->fmin, "Lowest frequency [Hz] (default 0.1)");
   cmd->add_option("--fmax", args->fmax, "Highest frequency [Hz] (default 100000)");
@@ -104,16 +106,23 @@ void add_compute_command(CLI::App& app) {
   cmd->add_option("--spacing", args->spacing, "Frequency spacing")->check(CLI::IsMember({"log", "linear"}));
   std::vector<std::string> presets;
   for (const auto& p : model::frequency_presets()) presets.emplace_back(p.name);
-  cmd->add_option("--preset", args->preset, "Frequency preset; --fmin/--fmax/--points/--spacing override it")->check(CLI::IsMember(presets));
+  cmd->add_option("--preset", args->preset, "Frequency preset; --fmin/--fmax/--points/--spacing override it")
+      ->check(CLI::IsMember(presets));
   cmd->add_option("--ref", args->ref, "Reference parameters, e.g. Rsh=5005,Ra=5005,Ca=25.05e-6,Rb=5005,Cb=25.05e-6 (default)");
-  cmd->add_option("--reference", args->reference_csv, "Measured reference spectrum: CSV of frequency,real,imaginary")->check(CLI::ExistingFile);
-  cmd->add_option("--metric", args->metric, "Residual norm: mae, rmse or relative (see README)")->capture_default_str()->check(CLI::IsMember({"mae", "rmse", "relative"}));
+  cmd->add_option("--reference", args->reference_csv, "Measured reference spectrum: CSV of frequency,real,imaginary")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--metric", args->metric, "Residual norm: mae, rmse or relative (see README)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"mae", "rmse", "relative"}));
   cmd->add_option("--keep", args->keep, "Keep the best K rows, or 'all'")->capture_default_str();
-  cmd->add_option("--spectra", args->spectra, "Store spectra for the best M rows (0 for none), or 'all' (default: all kept rows up to 100000)");
+  cmd->add_option("--spectra", args->spectra,
+                  "Store spectra for the best M rows (0 for none), or 'all' (default: all kept rows up to 100000)");
   cmd->add_flag("--store", args->store, "Write uncompressed (numpy.savez) instead of deflate (numpy.savez_compressed)");
   cmd->add_option("--data", args->data, "Data root directory")->capture_default_str();
   cmd->add_option("--output", args->output, "File name under npz/user_generated/ (letters, digits, . _ -, ending .npz)");
-  cmd->add_option("--into", args->into, "Directory under npz/")->capture_default_str()->check(CLI::IsMember({"user_generated", "precomputed"}));
+  cmd->add_option("--into", args->into, "Directory under npz/")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"user_generated", "precomputed"}));
   cmd->add_option("--description", args->description, "A description stored in the metadata");
   cmd->add_flag("--overwrite", args->overwrite, "Replace an existing file of the same name");
   cmd->add_option("--threads", args->threads, "Worker threads (default: all cores)");

@@ -16,8 +16,8 @@ std::size_t param_slot(std::string_view name, std::string_view whole) {
       return i;
     }
   }
-  throw error(error_kind::usage, "unknown parameter '" + std::string(name) + "' in '" + std::string(whole) +
-                                     "' (expected Rsh, Ra, Ca, Rb, Cb)");
+  throw error(error_kind::usage,
+              "unknown parameter '" + std::string(name) + "' in '" + std::string(whole) + "' (expected Rsh, Ra, Ca, Rb, Cb)");
 }
 
 double parse_number(std::string_view text, std::string_view whole) {
@@ -46,9 +46,7 @@ void for_each_item(std::string_view text, F&& f) {
 
 model::circuit_params parse_circuit(std::string_view text, model::circuit_params base) {
   auto values = base.as_array();
-  for_each_item(text, [&](std::string_view name, std::string_view value) {
-    values[param_slot(name, text)] = parse_number(value, text);
-  });
+  for_each_item(text, [&](std::string_view name, std::string_view value) { values[param_slot(name, text)] = parse_number(value, text); });
   const auto params = model::circuit_params::from_array(values);
   model::check_params(params, "reference");
   return params;

@@ -44,8 +44,8 @@ void progress_bar::update(const sweep::sweep_progress& p) {
   const double eta = rate > 0 ? static_cast<double>(p.total - p.done) / rate : NAN;
   std::string bar(static_cast<std::size_t>(filled), '#');
   bar.resize(k_bar_width, '.');
-  std::fprintf(out_, "\r[%s] %5.1f%%  %s %s/s  ETA %s ", bar.c_str(), fraction * 100, format_rate(rate).c_str(),
-               unit_.c_str(), format_duration(eta).c_str());
+  std::fprintf(out_, "\r[%s] %5.1f%%  %s %s/s  ETA %s ", bar.c_str(), fraction * 100, format_rate(rate).c_str(), unit_.c_str(),
+               format_duration(eta).c_str());
   std::fflush(out_);
 }
 

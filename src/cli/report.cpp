@@ -21,18 +21,17 @@ void print_summary(std::FILE* out, const dataset::dataset& d, std::size_t top) {
   const auto& m = d.metadata();
   std::fprintf(out, "%s\n", d.path().string().c_str());
   std::fprintf(out, "  rows %llu (of %s grid points, grid size %s), spectra %llu, frequencies %llu (%g to %g Hz)\n",
-               static_cast<unsigned long long>(d.rows()), text_or(m, "n_grid_points", "?").c_str(),
-               text_or(m, "grid_size", "?").c_str(), static_cast<unsigned long long>(d.spectra_rows()),
-               static_cast<unsigned long long>(d.frequency_count()), d.frequency_count() ? d.frequency(0) : 0.0,
-               d.frequency_count() ? d.frequency(d.frequency_count() - 1) : 0.0);
+               static_cast<unsigned long long>(d.rows()), text_or(m, "n_grid_points", "?").c_str(), text_or(m, "grid_size", "?").c_str(),
+               static_cast<unsigned long long>(d.spectra_rows()), static_cast<unsigned long long>(d.frequency_count()),
+               d.frequency_count() ? d.frequency(0) : 0.0, d.frequency_count() ? d.frequency(d.frequency_count() - 1) : 0.0);
   std::fprintf(out, "  metric %s, format %s%s\n", text_or(m, "resnorm_metric", "mae (legacy)").c_str(),
                text_or(m, "format_version", "legacy").c_str(), d.legacy_metadata() ? " (pickled metadata, read safely)" : "");
-  std::fprintf(out, "  %5s %12s %11s %11s %11s %11s %11s %11s %11s\n", "rank", "resnorm", "Rsh[ohm]", "Ra[ohm]", "Ca[F]",
-               "Rb[ohm]", "Cb[F]", "TER[ohm]", "TEC[F]");
+  std::fprintf(out, "  %5s %12s %11s %11s %11s %11s %11s %11s %11s\n", "rank", "resnorm", "Rsh[ohm]", "Ra[ohm]", "Ca[F]", "Rb[ohm]",
+               "Cb[F]", "TER[ohm]", "TEC[F]");
   for (std::uint64_t r = 0; r < std::min<std::uint64_t>(top, d.rows()); ++r) {
     const auto p = model::circuit_params::from_array(d.parameters(r));
-    std::fprintf(out, "  %5llu %12.6g %11.6g %11.6g %11.6g %11.6g %11.6g %11.6g %11.6g\n", static_cast<unsigned long long>(r),
-                 d.resnorm(r), p.rsh, p.ra, p.ca, p.rb, p.cb, model::ter(p), model::tec(p));
+    std::fprintf(out, "  %5llu %12.6g %11.6g %11.6g %11.6g %11.6g %11.6g %11.6g %11.6g\n", static_cast<unsigned long long>(r), d.resnorm(r),
+                 p.rsh, p.ra, p.ca, p.rb, p.cb, model::ter(p), model::tec(p));
   }
 }
 

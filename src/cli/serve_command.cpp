@@ -13,7 +13,8 @@ namespace {
 
 // Where the built page is looked for when --web is not given.
 std::optional<std::filesystem::path> default_web_dir() {
-  for (const std::filesystem::path& candidate : {std::filesystem::path("web/dist"), std::filesystem::path(EISGRID_SOURCE_DIR) / "web" / "dist"}) {
+  for (const std::filesystem::path& candidate :
+       {std::filesystem::path("web/dist"), std::filesystem::path(EISGRID_SOURCE_DIR) / "web" / "dist"}) {
     std::error_code ec;
     if (std::filesystem::is_directory(candidate, ec)) return candidate;
   }
@@ -62,7 +63,9 @@ void add_serve_command(CLI::App& app) {
                   "Origin allowed to call the API from a browser (repeatable; default: this server and Vite's ports on localhost)");
   cmd->add_option("--jwt-secret-env", args->jwt_secret_env, "Environment variable holding the HS256 JWT secret (JWTs refused when unset)")
       ->capture_default_str();
-  cmd->add_option("--cache-mb", args->cache_mb, "Memory budget of loaded datasets [MiB]")->capture_default_str()->check(CLI::Range(1, 1 << 20));
+  cmd->add_option("--cache-mb", args->cache_mb, "Memory budget of loaded datasets [MiB]")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1 << 20));
   cmd->add_option("--max-jobs", args->cfg.max_jobs, "Compute jobs run at once")->capture_default_str()->check(CLI::Range(1, 64));
   cmd->add_option("--threads", args->cfg.compute_threads, "Threads per compute job (default: all cores)");
   cmd->callback([args] { run_serve(*args); });

@@ -12,9 +12,7 @@ namespace {
 
 using json = nlohmann::json;
 
-[[noreturn]] void bad(const std::string& key, const std::string& why) {
-  throw error(error_kind::usage, "'" + key + "': " + why);
-}
+[[noreturn]] void bad(const std::string& key, const std::string& why) { throw error(error_kind::usage, "'" + key + "': " + why); }
 
 std::int64_t integer_in(const json& v, const std::string& key, std::int64_t lo, std::int64_t hi) {
   if (!v.is_number_integer()) bad(key, "expected a whole number");
@@ -56,8 +54,8 @@ std::optional<std::uint64_t> count_or_all(const json& v, const std::string& key,
 
 compute_request from_json(const json& body) {
   if (!body.is_object()) throw error(error_kind::usage, "the body must be a JSON object");
-  static const std::set<std::string> known{"grid",   "preset", "fmin", "fmax",  "points", "spacing", "ref",
-                                           "ranges", "metric", "keep", "spectra", "store", "output",  "description"};
+  static const std::set<std::string> known{"grid",   "preset", "fmin", "fmax",    "points", "spacing", "ref",
+                                           "ranges", "metric", "keep", "spectra", "store",  "output",  "description"};
   for (const auto& [key, value] : body.items()) {
     if (!known.count(key)) throw error(error_kind::usage, "unknown option '" + key + "'");
   }
@@ -73,10 +71,14 @@ compute_request from_json(const json& body) {
       auto& axis = r.grid.axes[param_slot(name, key)];
       if (!range.is_object()) bad(key, "expected an object with min, max and optionally count");
       for (const auto& [field, value] : range.items()) {
-        if (field == "min") axis.min = positive_number(value, key + ".min");
-        else if (field == "max") axis.max = positive_number(value, key + ".max");
-        else if (field == "count") axis.count = static_cast<std::size_t>(integer_in(value, key + ".count", 2, k_http_max_grid));
-        else bad(key, "unknown field '" + field + "'");
+        if (field == "min")
+          axis.min = positive_number(value, key + ".min");
+        else if (field == "max")
+          axis.max = positive_number(value, key + ".max");
+        else if (field == "count")
+          axis.count = static_cast<std::size_t>(integer_in(value, key + ".count", 2, k_http_max_grid));
+        else
+          bad(key, "unknown field '" + field + "'");
       }
       if (!range.contains("min") || !range.contains("max")) bad(key, "needs both min and max");
     }
@@ -85,8 +87,7 @@ compute_request from_json(const json& body) {
   if (body.contains("fmin")) r.fmin = positive_number(body["fmin"], "fmin");
   if (body.contains("fmax")) r.fmax = positive_number(body["fmax"], "fmax");
   if (body.contains("points")) {
-    r.points = static_cast<std::size_t>(integer_in(body["points"], "points", model::k_min_frequency_points,
-                                                   model::k_max_frequency_points));
+    r.points = static_cast<std::size_t>(integer_in(body["points"], "points", model::k_min_frequency_points, model::k_max_frequency_points));
   }
   if (body.contains("spacing")) {
     r.spacing = string_of(body["spacing"], "spacing");
@@ -132,13 +133,13 @@ compute_request from_json(const json& body) {
   }
   const model::parameter_grid grid(r.grid);
   if (grid.size() > k_http_max_grid_points) {
-    bad("grid", "the grid has " + std::to_string(grid.size()) + " points; at most " + std::to_string(k_http_max_grid_points) +
-                    " over the API");
+    bad("grid",
+        "the grid has " + std::to_string(grid.size()) + " points; at most " + std::to_string(k_http_max_grid_points) + " over the API");
   }
   const std::uint64_t kept = r.keep ? std::min(*r.keep, grid.size()) : grid.size();
   if (kept > k_http_max_kept_rows) {
-    bad("keep", "keeping all " + std::to_string(grid.size()) + " rows is over the limit of " +
-                    std::to_string(k_http_max_kept_rows) + "; give keep");
+    bad("keep", "keeping all " + std::to_string(grid.size()) + " rows is over the limit of " + std::to_string(k_http_max_kept_rows) +
+                    "; give keep");
   }
   if (r.spectra_all && kept > k_http_max_spectra_rows) {
     bad("spectra", "\"all\" would store " + std::to_string(kept) + " spectra; at most " + std::to_string(k_http_max_spectra_rows));

@@ -24,9 +24,9 @@ namespace eisgrid::compute {
 
 // Limits on what a request over HTTP may ask for; the command line is the
 // operator's and is bounded only by the machine (check_memory).
-inline constexpr std::size_t k_http_max_grid = 60;                           // 60^5 = 7.8e8 points
-inline constexpr std::uint64_t k_http_max_grid_points = 1'000'000'000;       // ~ a minute on 2 cores
-inline constexpr std::uint64_t k_http_max_kept_rows = 10'000'000;            // ~ 500 MB of spectra-less output
+inline constexpr std::size_t k_http_max_grid = 60;                      // 60^5 = 7.8e8 points
+inline constexpr std::uint64_t k_http_max_grid_points = 1'000'000'000;  // ~ a minute on 2 cores
+inline constexpr std::uint64_t k_http_max_kept_rows = 10'000'000;       // ~ 500 MB of spectra-less output
 inline constexpr std::uint64_t k_http_max_spectra_rows = 100'000;
 inline constexpr std::size_t k_max_description_length = 2000;
 // Rows with a stored spectrum unless `spectra` says otherwise: enough for any
@@ -38,8 +38,8 @@ struct compute_request {
   model::grid_spec grid = model::grid_spec::defaults(5);
   std::optional<double> fmin, fmax;
   std::optional<std::size_t> points;
-  std::string spacing;  // "", "log" or "linear"
-  std::string preset;   // "" or a preset name
+  std::string spacing;                       // "", "log" or "linear"
+  std::string preset;                        // "" or a preset name
   std::optional<model::circuit_params> ref;  // model reference; default when neither this nor the CSV
   std::string reference_csv;                 // measured reference (command line only)
   std::string metric = "mae";

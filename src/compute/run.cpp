@@ -18,7 +18,8 @@ void check_memory(std::uint64_t rows) {
   struct sysinfo info {};
   if (::sysinfo(&info) != 0) return;
   const double available = static_cast<double>(info.totalram) * info.mem_unit * k_memory_fraction;
-  const double needed = static_cast<double>(rows) * static_cast<double>(sweep::k_bytes_per_ranked_row * 2 + dataset::export_memory_bytes(1));
+  const double needed =
+      static_cast<double>(rows) * static_cast<double>(sweep::k_bytes_per_ranked_row * 2 + dataset::export_memory_bytes(1));
   if (needed > available) {
     char msg[256];
     std::snprintf(msg, sizeof msg, "keeping all %llu rows needs about %.1f GB of memory, more than this machine offers; use --keep",

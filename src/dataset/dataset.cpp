@@ -24,9 +24,7 @@ T load_element(const npz::shared_array& a, std::uint64_t i) {
   return v;
 }
 
-bool is_numeric(const npz::dtype& t) {
-  return t.kind != npz::dtype_kind::unicode && t.kind != npz::dtype_kind::object;
-}
+bool is_numeric(const npz::dtype& t) { return t.kind != npz::dtype_kind::unicode && t.kind != npz::dtype_kind::object; }
 
 std::string shape_text(const std::vector<std::uint64_t>& shape) {
   std::ostringstream s;
@@ -73,8 +71,7 @@ class dataset_validator {
     const npz::array_header& h = a.header();
     if (!is_numeric(h.type)) fail("'" + std::string(name) + "' has non-numeric dtype " + h.type.descr());
     if (h.shape.size() != dims) {
-      fail("'" + std::string(name) + "' has shape " + shape_text(h.shape) + ", expected " + std::to_string(dims) +
-           " dimensions");
+      fail("'" + std::string(name) + "' has shape " + shape_text(h.shape) + ", expected " + std::to_string(dims) + " dimensions");
     }
     if (h.fortran_order && dims > 1) fail("'" + std::string(name) + "' is in Fortran order, which is not supported");
     return a;
@@ -88,8 +85,8 @@ class dataset_validator {
     }
     d_.resnorms_ = require(r, "resnorms", 1);
     if (d_.resnorms_.header().shape[0] != d_.rows_) {
-      fail("'resnorms' has shape " + shape_text(d_.resnorms_.header().shape) + " but 'parameters' has " +
-           std::to_string(d_.rows_) + " rows");
+      fail("'resnorms' has shape " + shape_text(d_.resnorms_.header().shape) + " but 'parameters' has " + std::to_string(d_.rows_) +
+           " rows");
     }
     d_.frequencies_ = require(r, "frequencies", 1);
     d_.frequency_count_ = d_.frequencies_.header().shape[0];
@@ -99,7 +96,8 @@ class dataset_validator {
     if (s[1] != d_.frequency_count_ || s[2] != k_spectrum_columns) {
       fail("'spectrum' has shape " + shape_text(s) + ", expected (M, " + std::to_string(d_.frequency_count_) + ", 4)");
     }
-    if (s[0] > d_.rows_) fail("'spectrum' has " + std::to_string(s[0]) + " rows, more than the " + std::to_string(d_.rows_) + " parameter sets");
+    if (s[0] > d_.rows_)
+      fail("'spectrum' has " + std::to_string(s[0]) + " rows, more than the " + std::to_string(d_.rows_) + " parameter sets");
     d_.spectra_rows_ = s[0];
     if (r.contains("grid_indices")) {
       d_.grid_indices_ = require(r, "grid_indices", 1);
@@ -217,8 +215,8 @@ std::array<double, 4> dataset::reference_spectrum(std::uint64_t f) const {
 }
 
 std::array<const npz::shared_array*, 6> dataset::arrays() const noexcept {
-  return {&parameters_, &resnorms_,  &spectrum_, &frequencies_, grid_indices_ ? &*grid_indices_ : nullptr,
-          reference_ ? &*reference_ : nullptr};
+  return {
+      &parameters_, &resnorms_, &spectrum_, &frequencies_, grid_indices_ ? &*grid_indices_ : nullptr, reference_ ? &*reference_ : nullptr};
 }
 
 std::uint64_t dataset::memory_bytes() const noexcept {

@@ -19,8 +19,8 @@ namespace {
 constexpr std::uint64_t k_spectrum_batch_rows = 8192;
 constexpr std::size_t k_spectrum_columns = 4;
 
-void fill_spectrum_rows(const model::parameter_grid& grid, std::span<const std::uint64_t> indices,
-                        const std::vector<double>& omega, float* out) {
+void fill_spectrum_rows(const model::parameter_grid& grid, std::span<const std::uint64_t> indices, const std::vector<double>& omega,
+                        float* out) {
   std::vector<double> scratch(omega.size() * k_spectrum_columns);
   for (std::size_t r = 0; r < indices.size(); ++r) {
     sweep::model_spectrum_row(grid.point(indices[r]), omega, scratch, out + r * omega.size() * k_spectrum_columns);
@@ -95,8 +95,7 @@ std::filesystem::path export_dataset(const data_dir& dir, run_record run, const 
   out.add("resnorms", npz::make_array<float>(resnorms, {rows}));
   const unsigned threads = options.npz.threads ? options.npz.threads : std::max(1u, std::thread::hardware_concurrency());
   const npz::array_header spectrum_header{npz::dtype_of<float>(), {run.spectra_rows, n_freq, k_spectrum_columns}, false};
-  out.add("spectrum", spectrum_header,
-          spectrum_source(grid, std::span(result.indices).first(run.spectra_rows), ref.frequencies, threads));
+  out.add("spectrum", spectrum_header, spectrum_source(grid, std::span(result.indices).first(run.spectra_rows), ref.frequencies, threads));
   out.add("frequencies", npz::make_array<float>(frequencies, {n_freq}));
   out.add("metadata", npz::make_unicode_scalar(make_metadata(run).dump()));
   out.add("grid_indices", npz::make_array<std::int64_t>(grid_indices, {rows}));

@@ -7,10 +7,7 @@
 #include "model/circuit.hpp"
 
 namespace eisgrid::dataset {
-namespace {
-
-
-}  // namespace
+namespace {}  // namespace
 
 nlohmann::ordered_json make_metadata(const run_record& run) {
   const auto& result = *run.result;

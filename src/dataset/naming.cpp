@@ -23,15 +23,14 @@ std::string default_file_name(const model::grid_spec& grid, double fmin, double 
 }
 
 std::string file_name_problem(std::string_view name) {
-  constexpr std::string_view suffix = ".npz";
-  if (name.size() <= suffix.size() || !name.ends_with(suffix)) return "the name must end in .npz";
+  constexpr std::string_view k_suffix = ".npz";
+  if (name.size() <= k_suffix.size() || !name.ends_with(k_suffix)) return "the name must end in .npz";
   if (name.size() > k_max_file_name_length) {
     return "the name is longer than " + std::to_string(k_max_file_name_length) + " characters";
   }
   if (name.front() == '.') return "the name must not start with '.'";
   for (char c : name) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
-                    c == '_' || c == '-';
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
     if (!ok) return "the name may hold only letters, digits, '.', '_' and '-'";
   }
   return {};
@@ -39,8 +38,7 @@ std::string file_name_problem(std::string_view name) {
 
 void check_file_name(std::string_view name) {
   if (auto problem = file_name_problem(name); !problem.empty()) {
-    throw error(error_kind::usage, "invalid dataset name '" + std::string(name.substr(0, k_max_file_name_length)) +
-                                       "': " + problem);
+    throw error(error_kind::usage, "invalid dataset name '" + std::string(name.substr(0, k_max_file_name_length)) + "': " + problem);
   }
 }
 

@@ -8,9 +8,7 @@
 
 namespace eisgrid::model {
 
-std::complex<double> membrane_impedance(double r, double c, double omega) noexcept {
-  return r / std::complex<double>(1.0, omega * r * c);
-}
+std::complex<double> membrane_impedance(double r, double c, double omega) noexcept { return r / std::complex<double>(1.0, omega * r * c); }
 
 std::complex<double> impedance(const circuit_params& p, double freq_hz) noexcept {
   const double omega = 2.0 * std::numbers::pi * freq_hz;
@@ -28,8 +26,8 @@ void check_params(const circuit_params& p, std::string_view what) {
   const auto values = p.as_array();
   for (std::size_t i = 0; i < k_param_count; ++i) {
     if (!std::isfinite(values[i]) || values[i] <= 0) {
-      throw error(error_kind::usage, std::string(what) + ": " + std::string(k_param_names[i]) +
-                                         " must be a positive finite number, got " + std::to_string(values[i]));
+      throw error(error_kind::usage, std::string(what) + ": " + std::string(k_param_names[i]) + " must be a positive finite number, got " +
+                                         std::to_string(values[i]));
     }
   }
 }

@@ -26,8 +26,7 @@ void frequency_spec::validate() const {
   }
   if (fmin >= fmax) throw error(error_kind::usage, "fmin must be below fmax");
   if (points < k_min_frequency_points || points > k_max_frequency_points) {
-    throw error(error_kind::usage, "the number of frequency points must be between " +
-                                       std::to_string(k_min_frequency_points) + " and " +
+    throw error(error_kind::usage, "the number of frequency points must be between " + std::to_string(k_min_frequency_points) + " and " +
                                        std::to_string(k_max_frequency_points));
   }
 }

@@ -9,9 +9,9 @@
 namespace eisgrid::model {
 
 grid_spec grid_spec::defaults(std::size_t g) {
-  constexpr axis_range resistance{10.0, 10000.0, 0};
-  constexpr axis_range capacitance{1e-7, 5e-5, 0};
-  grid_spec spec{{resistance, resistance, capacitance, resistance, capacitance}};
+  constexpr axis_range k_resistance{10.0, 10000.0, 0};
+  constexpr axis_range k_capacitance{1e-7, 5e-5, 0};
+  grid_spec spec{{k_resistance, k_resistance, k_capacitance, k_resistance, k_capacitance}};
   for (auto& a : spec.axes) a.count = g;
   return spec;
 }

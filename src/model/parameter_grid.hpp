@@ -42,9 +42,7 @@ class parameter_grid {
 
   [[nodiscard]] const grid_spec& spec() const noexcept { return spec_; }
   [[nodiscard]] std::uint64_t size() const noexcept { return size_; }
-  [[nodiscard]] const std::vector<double>& axis(param p) const noexcept {
-    return axes_[static_cast<std::size_t>(p)];
-  }
+  [[nodiscard]] const std::vector<double>& axis(param p) const noexcept { return axes_[static_cast<std::size_t>(p)]; }
   [[nodiscard]] std::size_t count(param p) const noexcept { return axes_[static_cast<std::size_t>(p)].size(); }
 
   [[nodiscard]] std::uint64_t index(const std::array<std::size_t, k_param_count>& i) const noexcept;

@@ -65,12 +65,11 @@ std::uint64_t array_header::data_bytes() const {
 template <typename T>
 std::span<const T> array::as() const {
   if (header.type != dtype_of<T>()) {
-    throw error(error_kind::invalid_input,
-                "array has dtype '" + header.type.descr() + "', not '" + dtype_of<T>().descr() + "'");
+    throw error(error_kind::invalid_input, "array has dtype '" + header.type.descr() + "', not '" + dtype_of<T>().descr() + "'");
   }
   if (data.size() != header.data_bytes()) {
-    throw error(error_kind::invalid_input, "array holds " + std::to_string(data.size()) + " bytes, its header says " +
-                                               std::to_string(header.data_bytes()));
+    throw error(error_kind::invalid_input,
+                "array holds " + std::to_string(data.size()) + " bytes, its header says " + std::to_string(header.data_bytes()));
   }
   // operator new aligns to __STDCPP_DEFAULT_NEW_ALIGNMENT__ (16), enough for every T here.
   return {reinterpret_cast<const T*>(data.data()), data.size() / sizeof(T)};
@@ -82,8 +81,7 @@ shared_array::shared_array(array owned) : header_(std::move(owned.header)) {
   keeper_ = std::move(bytes);
 }
 
-shared_array::shared_array(array_header header, std::span<const std::byte> data, std::shared_ptr<const void> keeper,
-                           bool mapped) noexcept
+shared_array::shared_array(array_header header, std::span<const std::byte> data, std::shared_ptr<const void> keeper, bool mapped) noexcept
     : header_(std::move(header)), data_(data), keeper_(std::move(keeper)), mapped_(mapped) {}
 
 template <typename T>
@@ -92,16 +90,16 @@ array make_array(std::span<const T> values, std::vector<std::uint64_t> shape) {
   a.header.type = dtype_of<T>();
   a.header.shape = std::move(shape);
   if (a.header.element_count() != values.size()) {
-    throw error(error_kind::usage, "make_array: shape holds " + std::to_string(a.header.element_count()) +
-                                       " elements, values " + std::to_string(values.size()));
+    throw error(error_kind::usage, "make_array: shape holds " + std::to_string(a.header.element_count()) + " elements, values " +
+                                       std::to_string(values.size()));
   }
   a.data.resize(values.size_bytes());
   if (!values.empty()) std::memcpy(a.data.data(), values.data(), values.size_bytes());
   return a;
 }
 
-#define EISGRID_NPZ_INSTANTIATE(T)                                           \
-  template std::span<const T> array::as<T>() const;                         \
+#define EISGRID_NPZ_INSTANTIATE(T)                  \
+  template std::span<const T> array::as<T>() const; \
   template array make_array<T>(std::span<const T>, std::vector<std::uint64_t>);
 EISGRID_NPZ_INSTANTIATE(float)
 EISGRID_NPZ_INSTANTIATE(double)
@@ -132,8 +130,7 @@ std::string unicode_scalar_text(const array& a) {
     throw error(error_kind::invalid_input, "array has dtype '" + a.header.type.descr() + "', not a unicode string");
   }
   if (a.header.element_count() != 1) {
-    throw error(error_kind::invalid_input,
-                "array holds " + std::to_string(a.header.element_count()) + " strings, not one");
+    throw error(error_kind::invalid_input, "array holds " + std::to_string(a.header.element_count()) + " strings, not one");
   }
   if (a.data.size() != a.header.data_bytes()) {
     throw error(error_kind::invalid_input, "unicode array's data does not match its header");

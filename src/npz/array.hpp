@@ -38,13 +38,34 @@ struct dtype {
 
 template <typename T>
 [[nodiscard]] constexpr dtype dtype_of();
-template <> constexpr dtype dtype_of<float>() { return {dtype_kind::float32, 0}; }
-template <> constexpr dtype dtype_of<double>() { return {dtype_kind::float64, 0}; }
-template <> constexpr dtype dtype_of<std::int32_t>() { return {dtype_kind::int32, 0}; }
-template <> constexpr dtype dtype_of<std::int64_t>() { return {dtype_kind::int64, 0}; }
-template <> constexpr dtype dtype_of<std::uint8_t>() { return {dtype_kind::uint8, 0}; }
-template <> constexpr dtype dtype_of<std::uint32_t>() { return {dtype_kind::uint32, 0}; }
-template <> constexpr dtype dtype_of<std::uint64_t>() { return {dtype_kind::uint64, 0}; }
+template <>
+constexpr dtype dtype_of<float>() {
+  return {dtype_kind::float32, 0};
+}
+template <>
+constexpr dtype dtype_of<double>() {
+  return {dtype_kind::float64, 0};
+}
+template <>
+constexpr dtype dtype_of<std::int32_t>() {
+  return {dtype_kind::int32, 0};
+}
+template <>
+constexpr dtype dtype_of<std::int64_t>() {
+  return {dtype_kind::int64, 0};
+}
+template <>
+constexpr dtype dtype_of<std::uint8_t>() {
+  return {dtype_kind::uint8, 0};
+}
+template <>
+constexpr dtype dtype_of<std::uint32_t>() {
+  return {dtype_kind::uint32, 0};
+}
+template <>
+constexpr dtype dtype_of<std::uint64_t>() {
+  return {dtype_kind::uint64, 0};
+}
 
 struct array_header {
   dtype type;

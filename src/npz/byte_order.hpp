@@ -43,8 +43,7 @@ class byte_sink {
 // so a hostile length can never read outside the span.
 class byte_source {
  public:
-  byte_source(std::span<const std::byte> bytes, std::string what) noexcept
-      : bytes_(bytes), what_(std::move(what)) {}
+  byte_source(std::span<const std::byte> bytes, std::string what) noexcept : bytes_(bytes), what_(std::move(what)) {}
 
   [[nodiscard]] std::size_t remaining() const noexcept { return bytes_.size() - pos_; }
   [[nodiscard]] std::size_t position() const noexcept { return pos_; }

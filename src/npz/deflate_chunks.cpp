@@ -115,8 +115,8 @@ void chunked_deflater::run_queued() {
 
 deflated_member chunked_deflater::finish() {
   if (fed_ != result_.uncompressed_size) {
-    throw error(error_kind::usage, "the array's data is " + std::to_string(fed_) + " bytes, its header says " +
-                                       std::to_string(result_.uncompressed_size));
+    throw error(error_kind::usage,
+                "the array's data is " + std::to_string(fed_) + " bytes, its header says " + std::to_string(result_.uncompressed_size));
   }
   run_queued();
   result_.crc = crcs_.empty() ? 0 : crcs_[0];

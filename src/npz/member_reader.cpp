@@ -80,15 +80,14 @@ array_header inflate_header(std::span<const std::byte> in, const zip_entry& entr
 
 void check_data_size(const array_header& header, std::uint64_t data_bytes) {
   if (header.type.kind != dtype_kind::object && data_bytes != header.data_bytes()) {
-    invalid("member holds " + std::to_string(data_bytes) + " data bytes, its .npy header says " +
-            std::to_string(header.data_bytes()));
+    invalid("member holds " + std::to_string(data_bytes) + " data bytes, its .npy header says " + std::to_string(header.data_bytes()));
   }
 }
 
 // Inflates a chunked member: each chunk straight into its place in `data`,
 // except those holding (part of) the .npy header, which go through a buffer.
-std::uint32_t inflate_chunks(std::span<const std::byte> in, const zip_entry& entry, std::size_t header_size,
-                             std::vector<std::byte>& data, unsigned threads) {
+std::uint32_t inflate_chunks(std::span<const std::byte> in, const zip_entry& entry, std::size_t header_size, std::vector<std::byte>& data,
+                             unsigned threads) {
   const chunk_table& table = *entry.chunks;
   const std::size_t count = table.compressed_offsets.size() - 1;
   std::vector<std::uint32_t> crcs(count);

@@ -18,8 +18,8 @@ namespace eisgrid::npz::detail {
 // The data of a stored (uncompressed) member, in place within `file`, after
 // verifying its CRC on up to `threads` threads; sets `header`. Precondition:
 // the entry is stored. Throws error(invalid_input) like read_member.
-[[nodiscard]] std::span<const std::byte> stored_member_data(std::span<const std::byte> file, const zip_entry& entry,
-                                                           unsigned threads, array_header& header);
+[[nodiscard]] std::span<const std::byte> stored_member_data(std::span<const std::byte> file, const zip_entry& entry, unsigned threads,
+                                                            array_header& header);
 
 // Reads the whole member on up to `threads` threads and verifies its CRC.
 // For an object ('|O') array, `data` is the pickle that follows the header.

@@ -31,9 +31,7 @@ constexpr std::array<descr_entry, 9> k_descrs = {{
     {"|O", dtype_kind::object},
 }};
 
-[[noreturn]] void malformed(const std::string& reason) {
-  throw error(error_kind::invalid_input, "malformed .npy header: " + reason);
-}
+[[noreturn]] void malformed(const std::string& reason) { throw error(error_kind::invalid_input, "malformed .npy header: " + reason); }
 
 class dict_parser {
  public:
@@ -71,8 +69,7 @@ class dict_parser {
 
  private:
   void skip_space() noexcept {
-    while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\t' || text_[pos_] == '\n' ||
-                                   text_[pos_] == '\r')) {
+    while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\t' || text_[pos_] == '\n' || text_[pos_] == '\r')) {
       ++pos_;
     }
   }

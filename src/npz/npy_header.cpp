@@ -59,8 +59,8 @@ std::vector<std::byte> wrap_header(const std::string& dict, std::size_t prefix, 
 }  // namespace
 
 std::vector<std::byte> encode_npy_header(const array_header& header) {
-  std::string dict = "{'descr': '" + header.type.descr() + "', 'fortran_order': " +
-                     (header.fortran_order ? "True" : "False") + ", 'shape': " + shape_repr(header.shape) + ", }";
+  std::string dict = "{'descr': '" + header.type.descr() + "', 'fortran_order': " + (header.fortran_order ? "True" : "False") +
+                     ", 'shape': " + shape_repr(header.shape) + ", }";
   if (!header.shape.empty()) {
     const std::uint64_t growing_axis = header.fortran_order ? header.shape.back() : header.shape.front();
     dict += std::string(k_growth_axis_max_digits - std::to_string(growing_axis).size(), ' ');
@@ -86,13 +86,12 @@ std::size_t read_preamble(detail::byte_source& in) {
   const std::uint8_t major = in.u8();
   const std::uint8_t minor = in.u8();
   if (major < 1 || major > 3 || minor != 0) {
-    throw error(error_kind::invalid_input,
-                "unsupported .npy version " + std::to_string(major) + "." + std::to_string(minor));
+    throw error(error_kind::invalid_input, "unsupported .npy version " + std::to_string(major) + "." + std::to_string(minor));
   }
   const std::uint64_t length = major == 1 ? in.u16() : in.u32();
   if (length > k_max_header_bytes) {
-    throw error(error_kind::invalid_input, ".npy header of " + std::to_string(length) + " bytes is over the " +
-                                               std::to_string(k_max_header_bytes) + "-byte limit");
+    throw error(error_kind::invalid_input,
+                ".npy header of " + std::to_string(length) + " bytes is over the " + std::to_string(k_max_header_bytes) + "-byte limit");
   }
   return static_cast<std::size_t>(length);
 }

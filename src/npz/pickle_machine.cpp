@@ -11,25 +11,61 @@ namespace eisgrid::npz::detail {
 namespace {
 
 constexpr std::size_t k_max_stack = 100'000;
-constexpr std::size_t k_max_marks = 1'000;    // nesting of MARK ... TUPLE/APPENDS/SETITEMS
+constexpr std::size_t k_max_marks = 1'000;  // nesting of MARK ... TUPLE/APPENDS/SETITEMS
 constexpr std::size_t k_max_memo = 100'000;
 constexpr std::size_t k_max_global_name = 256;
 // Metadata strings are short (the longest old-exporter value is ~60 bytes).
 constexpr std::uint64_t k_max_string_bytes = std::uint64_t{16} << 20;
-constexpr std::size_t k_max_long_bytes = 8;   // LONG1/LONG4 beyond 64 bits have no JSON form
+constexpr std::size_t k_max_long_bytes = 8;  // LONG1/LONG4 beyond 64 bits have no JSON form
 constexpr std::uint8_t k_min_protocol = 2;
 constexpr std::uint8_t k_max_protocol = 5;
 
 enum opcode : std::uint8_t {
-  op_mark = '(', op_stop = '.', op_pop = '0', op_pop_mark = '1', op_dup = '2', op_binfloat = 'G',
-  op_binint = 'J', op_binint1 = 'K', op_binint2 = 'M', op_none = 'N', op_reduce = 'R', op_binunicode = 'X',
-  op_binbytes = 'B', op_short_binbytes = 'C', op_empty_list = ']', op_append = 'a', op_build = 'b',
-  op_global = 'c', op_dict = 'd', op_appends = 'e', op_binget = 'h', op_long_binget = 'j', op_list = 'l',
-  op_binput = 'q', op_long_binput = 'r', op_setitem = 's', op_tuple = 't', op_setitems = 'u',
-  op_empty_dict = '}', op_empty_tuple = ')', op_proto = 0x80, op_tuple1 = 0x85, op_tuple2 = 0x86,
-  op_tuple3 = 0x87, op_newtrue = 0x88, op_newfalse = 0x89, op_long1 = 0x8a, op_long4 = 0x8b,
-  op_short_binunicode = 0x8c, op_binunicode8 = 0x8d, op_binbytes8 = 0x8e, op_stack_global = 0x93,
-  op_memoize = 0x94, op_frame = 0x95, op_bytearray8 = 0x96,
+  op_mark = '(',
+  op_stop = '.',
+  op_pop = '0',
+  op_pop_mark = '1',
+  op_dup = '2',
+  op_binfloat = 'G',
+  op_binint = 'J',
+  op_binint1 = 'K',
+  op_binint2 = 'M',
+  op_none = 'N',
+  op_reduce = 'R',
+  op_binunicode = 'X',
+  op_binbytes = 'B',
+  op_short_binbytes = 'C',
+  op_empty_list = ']',
+  op_append = 'a',
+  op_build = 'b',
+  op_global = 'c',
+  op_dict = 'd',
+  op_appends = 'e',
+  op_binget = 'h',
+  op_long_binget = 'j',
+  op_list = 'l',
+  op_binput = 'q',
+  op_long_binput = 'r',
+  op_setitem = 's',
+  op_tuple = 't',
+  op_setitems = 'u',
+  op_empty_dict = '}',
+  op_empty_tuple = ')',
+  op_proto = 0x80,
+  op_tuple1 = 0x85,
+  op_tuple2 = 0x86,
+  op_tuple3 = 0x87,
+  op_newtrue = 0x88,
+  op_newfalse = 0x89,
+  op_long1 = 0x8a,
+  op_long4 = 0x8b,
+  op_short_binunicode = 0x8c,
+  op_binunicode8 = 0x8d,
+  op_binbytes8 = 0x8e,
+  op_stack_global = 0x93,
+  op_memoize = 0x94,
+  op_frame = 0x95,
+  op_bytearray8 = 0x96,
 };
 
 class machine {

@@ -98,8 +98,7 @@ known_global resolve_global(const std::string& module, const std::string& name) 
   for (const auto& allowed : k_allowed_globals) {
     if (module == allowed.module && name == allowed.name) return allowed.global;
   }
-  throw error(error_kind::invalid_input,
-              "pickle refers to '" + printable(module + "." + name) + "', which eisgrid does not load");
+  throw error(error_kind::invalid_input, "pickle refers to '" + printable(module + "." + name) + "', which eisgrid does not load");
 }
 
 object_id reduce(pickle_arena& arena, object_id callable, object_id args_id) {
@@ -112,7 +111,8 @@ object_id reduce(pickle_arena& arena, object_id callable, object_id args_id) {
       const pickle_object& args = tuple_of(arena, args_id, 2, "scalar");
       const pickle_object& d = of_kind(arena, args.items[0], object_kind::dtype, "scalar dtype");
       const std::string& raw = of_kind(arena, args.items[1], object_kind::bytes, "scalar data").text;
-      if (element_size(d.text) == 0 || raw.size() != element_size(d.text)) pickle_error("a numpy scalar of dtype '" + printable(d.text) + "'");
+      if (element_size(d.text) == 0 || raw.size() != element_size(d.text))
+        pickle_error("a numpy scalar of dtype '" + printable(d.text) + "'");
       return arena.add(decode_element(d.text, d.byte_order, raw));  // the references die here, not before
     }
     case known_global::frombuffer: return array_from_buffer(arena, tuple_of(arena, args_id, 4, "_frombuffer"));

@@ -17,16 +17,15 @@ namespace eisgrid::npz::detail {
 
 // The callables numpy's pickles name. They are recognised, never called.
 enum class known_global {
-  reconstruct,     // numpy.core.multiarray._reconstruct (numpy._core in numpy 2)
-  ndarray,         // numpy.ndarray
-  dtype,           // numpy.dtype
-  scalar,          // numpy.core.multiarray.scalar
-  codecs_encode,   // _codecs.encode: protocol 2's spelling of bytes
-  frombuffer,      // numpy.core.numeric._frombuffer: protocol 5's numeric arrays
+  reconstruct,    // numpy.core.multiarray._reconstruct (numpy._core in numpy 2)
+  ndarray,        // numpy.ndarray
+  dtype,          // numpy.dtype
+  scalar,         // numpy.core.multiarray.scalar
+  codecs_encode,  // _codecs.encode: protocol 2's spelling of bytes
+  frombuffer,     // numpy.core.numeric._frombuffer: protocol 5's numeric arrays
 };
 
-enum class object_kind { none, boolean, integer, unsigned_integer, floating, text, bytes, list, tuple, dict,
-                         global, ndarray, dtype };
+enum class object_kind { none, boolean, integer, unsigned_integer, floating, text, bytes, list, tuple, dict, global, ndarray, dtype };
 
 using object_id = std::size_t;
 
@@ -50,9 +49,7 @@ struct pickle_object {
   bool built = false;  // BUILD has set an ndarray's or dtype's state
 };
 
-[[noreturn]] inline void pickle_error(const std::string& reason) {
-  throw error(error_kind::invalid_input, "unreadable pickle: " + reason);
-}
+[[noreturn]] inline void pickle_error(const std::string& reason) { throw error(error_kind::invalid_input, "unreadable pickle: " + reason); }
 
 class pickle_arena {
  public:

@@ -94,9 +94,7 @@ reader::~reader() = default;
 
 const std::vector<member_info>& reader::members() const noexcept { return impl_->members; }
 
-bool reader::contains(std::string_view name) const noexcept {
-  return impl_->by_name.find(std::string(name)) != impl_->by_name.end();
-}
+bool reader::contains(std::string_view name) const noexcept { return impl_->by_name.find(std::string(name)) != impl_->by_name.end(); }
 
 array_header reader::header(std::string_view name) const {
   const detail::zip_entry& entry = impl_->find(name);

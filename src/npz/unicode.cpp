@@ -11,9 +11,7 @@ constexpr char32_t k_max_code_point = 0x10FFFF;
 constexpr char32_t k_surrogate_first = 0xD800;
 constexpr char32_t k_surrogate_last = 0xDFFF;
 
-[[nodiscard]] bool is_scalar_value(char32_t c) noexcept {
-  return c <= k_max_code_point && (c < k_surrogate_first || c > k_surrogate_last);
-}
+[[nodiscard]] bool is_scalar_value(char32_t c) noexcept { return c <= k_max_code_point && (c < k_surrogate_first || c > k_surrogate_last); }
 
 // Decodes one sequence at `pos`, advancing it; returns false if malformed.
 // The smallest code point per length rules out overlong encodings.

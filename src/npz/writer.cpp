@@ -45,8 +45,7 @@ void check_name(std::string_view name) {
 }  // namespace
 
 struct writer::impl {
-  impl(int fd_in, std::string what_in, const write_options& options_in)
-      : fd(fd_in), what(std::move(what_in)), options(options_in) {}
+  impl(int fd_in, std::string what_in, const write_options& options_in) : fd(fd_in), what(std::move(what_in)), options(options_in) {}
 
   int fd;
   std::string what;  // "'x.npz'", for messages
@@ -107,8 +106,7 @@ writer::writer(int fd, std::string description, write_options options)
     throw error(error_kind::usage, "deflate level must be 0 to " + std::to_string(k_max_level));
   }
   if (options.chunk_bytes < k_min_chunk_bytes || options.chunk_bytes > k_max_chunk_bytes) {
-    throw error(error_kind::usage, "chunk_bytes must be " + std::to_string(k_min_chunk_bytes) + " to " +
-                                       std::to_string(k_max_chunk_bytes));
+    throw error(error_kind::usage, "chunk_bytes must be " + std::to_string(k_min_chunk_bytes) + " to " + std::to_string(k_max_chunk_bytes));
   }
 }
 
@@ -117,8 +115,8 @@ writer::~writer() = default;
 void writer::add(std::string_view name, const array_header& header, std::span<const std::byte> data) {
   detail::entry_record entry = impl_->begin(name, header);
   if (data.size() != header.data_bytes()) {
-    throw error(error_kind::usage, "array '" + std::string(name) + "' has " + std::to_string(data.size()) +
-                                       " bytes, its header says " + std::to_string(header.data_bytes()));
+    throw error(error_kind::usage, "array '" + std::string(name) + "' has " + std::to_string(data.size()) + " bytes, its header says " +
+                                       std::to_string(header.data_bytes()));
   }
   const std::vector<std::byte> npy = encode_npy_header(header);
   const std::uint64_t total = npy.size() + data.size();

@@ -31,7 +31,7 @@ struct write_options {
   // 94.7/94.1/93.7 MB (1.31x numpy, over the 1.1x budget) in 0.21/0.25/0.23 s
   // on one thread; level 3 gives 74.6 MB (1.035x) in 0.32 s, 0.18 s on two.
   int level = 3;
-  unsigned threads = 0;      // 0: all cores
+  unsigned threads = 0;  // 0: all cores
   // Uncompressed bytes per parallel chunk (1 KiB to 256 MiB). On the g=10
   // dataset at level 3: 74.9 MB with 256 KiB chunks, 74.6 MB with 1 MiB,
   // 74.5 MB with 4 MiB; 1 MiB keeps every core busy on small members too.

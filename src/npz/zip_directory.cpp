@@ -103,14 +103,13 @@ void check_sizes(const zip_entry& entry, const directory_limits& limits) {
   }
   if (entry.method == k_method_deflate &&
       entry.uncompressed_size >
-          checked_add(checked_mul(entry.compressed_size, k_max_deflate_ratio, "deflate bound"), k_deflate_ratio_slack,
-                      "deflate bound")) {
-    invalid(name + " claims " + std::to_string(entry.uncompressed_size) + " bytes from " +
-            std::to_string(entry.compressed_size) + ", more than deflate can expand to");
+          checked_add(checked_mul(entry.compressed_size, k_max_deflate_ratio, "deflate bound"), k_deflate_ratio_slack, "deflate bound")) {
+    invalid(name + " claims " + std::to_string(entry.uncompressed_size) + " bytes from " + std::to_string(entry.compressed_size) +
+            ", more than deflate can expand to");
   }
   if (entry.uncompressed_size > limits.max_member_bytes) {
-    throw error(error_kind::too_large, name + " is " + std::to_string(entry.uncompressed_size) +
-                                           " bytes, over the limit of " + std::to_string(limits.max_member_bytes));
+    throw error(error_kind::too_large, name + " is " + std::to_string(entry.uncompressed_size) + " bytes, over the limit of " +
+                                           std::to_string(limits.max_member_bytes));
   }
 }
 
@@ -119,9 +118,8 @@ void check_sizes(const zip_entry& entry, const directory_limits& limits) {
 void check_no_overlap(const std::vector<zip_entry>& entries) {
   std::vector<std::size_t> order(entries.size());
   std::iota(order.begin(), order.end(), 0);
-  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-    return entries[a].local_header_offset < entries[b].local_header_offset;
-  });
+  std::sort(order.begin(), order.end(),
+            [&](std::size_t a, std::size_t b) { return entries[a].local_header_offset < entries[b].local_header_offset; });
   for (std::size_t i = 1; i < order.size(); ++i) {
     const zip_entry& before = entries[order[i - 1]];
     if (before.data_offset + before.compressed_size > entries[order[i]].local_header_offset) {
@@ -135,8 +133,7 @@ void check_no_overlap(const std::vector<zip_entry>& entries) {
 std::vector<zip_entry> read_directory(std::span<const std::byte> file, const directory_limits& limits) {
   const directory_location location = locate_directory(file);
   if (location.entries > location.size / k_central_header_size || location.entries > k_max_entries) {
-    invalid("central directory claims " + std::to_string(location.entries) + " entries in " +
-            std::to_string(location.size) + " bytes");
+    invalid("central directory claims " + std::to_string(location.entries) + " entries in " + std::to_string(location.size) + " bytes");
   }
   byte_source in(file.subspan(location.offset, location.size), "central directory");
   std::vector<zip_entry> entries;

@@ -15,7 +15,7 @@ namespace eisgrid::npz::detail {
 
 // eisgrid's chunk table (see zip_format.hpp), validated against the entry.
 struct chunk_table {
-  std::uint64_t span = 0;                    // uncompressed bytes per chunk but the last
+  std::uint64_t span = 0;                         // uncompressed bytes per chunk but the last
   std::vector<std::uint64_t> compressed_offsets;  // count + 1 offsets into the member's data
 };
 

@@ -12,9 +12,7 @@ namespace {
 constexpr std::uint16_t k_local_zip64_size = 4 + 2 * 8;
 
 [[nodiscard]] bool needs_zip64(std::uint64_t v) noexcept { return v >= k_zip64_marker32; }
-[[nodiscard]] std::uint32_t field32(std::uint64_t v) noexcept {
-  return needs_zip64(v) ? k_zip64_marker32 : static_cast<std::uint32_t>(v);
-}
+[[nodiscard]] std::uint32_t field32(std::uint64_t v) noexcept { return needs_zip64(v) ? k_zip64_marker32 : static_cast<std::uint32_t>(v); }
 
 [[nodiscard]] std::uint16_t name_flags(const std::string& name) noexcept {
   const bool ascii = std::all_of(name.begin(), name.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
@@ -85,8 +83,7 @@ std::vector<std::byte> encode_central_header(const entry_record& entry) {
   return out;
 }
 
-std::vector<std::byte> encode_end_records(std::uint64_t entries, std::uint64_t directory_offset,
-                                          std::uint64_t directory_size) {
+std::vector<std::byte> encode_end_records(std::uint64_t entries, std::uint64_t directory_offset, std::uint64_t directory_size) {
   const bool zip64 = entries >= k_zip64_marker16 || needs_zip64(directory_offset) || needs_zip64(directory_size);
   std::vector<std::byte> out;
   byte_sink sink(out);

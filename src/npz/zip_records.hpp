@@ -30,7 +30,6 @@ struct entry_record {
 // The chunk-table extra field for chunks of `span` uncompressed bytes with
 // these compressed sizes, merging neighbours to stay within
 // k_max_chunk_table_entries; empty if a merged chunk would not fit 32 bits.
-[[nodiscard]] std::vector<std::byte> encode_chunk_table(std::span<const std::uint64_t> compressed_sizes,
-                                                        std::uint64_t span);
+[[nodiscard]] std::vector<std::byte> encode_chunk_table(std::span<const std::uint64_t> compressed_sizes, std::uint64_t span);
 
 }  // namespace eisgrid::npz::detail

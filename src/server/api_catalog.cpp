@@ -59,9 +59,7 @@ catalog::row_id parse_id(std::string_view text, const char* what) {
 
 }  // namespace
 
-response get_whoami(const context& c) {
-  return json_success({{"user", c.user.signed_in() ? json{{"name", c.user.name}} : json(nullptr)}});
-}
+response get_whoami(const context& c) { return json_success({{"user", c.user.signed_in() ? json{{"name", c.user.name}} : json(nullptr)}}); }
 
 response get_tags(const context& c) {
   std::map<catalog::row_id, std::string> names;

@@ -38,8 +38,8 @@ std::int64_t query_integer(const request& req, const char* name, std::int64_t fa
   std::int64_t v = 0;
   const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), v);
   if (text->empty() || ec != std::errc() || end != text->data() + text->size() || v < lo || v > hi) {
-    throw error(error_kind::usage, "'" + std::string(name) + "' must be a whole number from " + std::to_string(lo) + " to " +
-                                       std::to_string(hi));
+    throw error(error_kind::usage,
+                "'" + std::string(name) + "' must be a whole number from " + std::to_string(lo) + " to " + std::to_string(hi));
   }
   return v;
 }
@@ -123,9 +123,7 @@ std::size_t available_files(const dataset::data_dir& dir) {
   return count;
 }
 
-json directories_json() {
-  return {{"precomputed", "npz/precomputed"}, {"user_generated", "npz/user_generated"}};
-}
+json directories_json() { return {{"precomputed", "npz/precomputed"}, {"user_generated", "npz/user_generated"}}; }
 
 }  // namespace
 
@@ -161,7 +159,7 @@ void append_number(std::string& out, double v, bool shortest_float) {
   const bool fits = std::abs(v) <= std::numeric_limits<float>::max();
   const float f = fits ? static_cast<float>(v) : 0.0f;
   const auto [end, ec] = shortest_float && fits && static_cast<double>(f) == v ? std::to_chars(buf, buf + sizeof buf, f)
-                                                                        : std::to_chars(buf, buf + sizeof buf, v);
+                                                                               : std::to_chars(buf, buf + sizeof buf, v);
   out.append(buf, ec == std::errc() ? end : buf);
 }
 
@@ -282,9 +280,8 @@ response post_load(const context& c, std::string_view filename) {
   const auto loaded = load_dataset(c, d);
   json ranges = json::object();
   for (std::size_t k = 0; k < 5; ++k) {
-    ranges[k_range_keys[k]] = {{"min", number(loaded->param_min[k])},
-                               {"max", number(loaded->param_max[k])},
-                               {"unit", model::k_param_units[k]}};
+    ranges[k_range_keys[k]] = {
+        {"min", number(loaded->param_min[k])}, {"max", number(loaded->param_max[k])}, {"unit", model::k_param_units[k]}};
   }
   return json_success({{"metadata", loaded->data.metadata()},
                        {"dataset_info",

@@ -38,8 +38,7 @@ void catalog_pool::release(std::unique_ptr<catalog::catalog> c) {
   idle_.push_back(std::move(c));
 }
 
-app::app(config cfg)
-    : cfg_(std::move(cfg)), data_(cfg_.data), catalogs_(cfg_.data, cfg_.db), cache_(cfg_.cache_bytes) {
+app::app(config cfg) : cfg_(std::move(cfg)), data_(cfg_.data), catalogs_(cfg_.data, cfg_.db), cache_(cfg_.cache_bytes) {
   data_.ensure();
   {
     auto c = catalogs_.acquire();

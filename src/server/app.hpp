@@ -29,7 +29,7 @@ struct config {
   std::string host = "127.0.0.1";
   int port = k_default_port;
   std::filesystem::path data = "data";
-  std::string db;  // catalog URL; "" = <data>/catalog.sqlite3
+  std::string db;                            // catalog URL; "" = <data>/catalog.sqlite3
   std::optional<std::filesystem::path> web;  // the built page; none = placeholder
   std::vector<std::string> cors_origins;     // empty = the defaults
   std::string jwt_secret;                    // empty = JWTs refused

@@ -101,8 +101,8 @@ response get_download(const context& c, std::string_view filename) {
   if (const auto range = c.req.header("range"); !range.empty()) {
     const auto parsed = parse_range(range, size);
     if (!parsed) {
-      auto bad = json_error(416, "the Range header must be one satisfiable range 'bytes=first-last' of a " +
-                                     std::to_string(size) + "-byte file");
+      auto bad =
+          json_error(416, "the Range header must be one satisfiable range 'bytes=first-last' of a " + std::to_string(size) + "-byte file");
       bad.set("Content-Range", "bytes */" + std::to_string(size));
       bad.set("Accept-Ranges", "bytes");
       return bad;

@@ -113,8 +113,6 @@ response json_success(nlohmann::json fields, int status) {
   return json_response(body, status);
 }
 
-response json_error(int status, const std::string& message) {
-  return json_response({{"status", "error"}, {"message", message}}, status);
-}
+response json_error(int status, const std::string& message) { return json_response({{"status", "error"}, {"message", message}}, status); }
 
 }  // namespace eisgrid::server

@@ -21,8 +21,8 @@ inline constexpr std::size_t k_max_header_bytes = 16 * 1024;
 inline constexpr std::size_t k_max_body_bytes = 64 * 1024;
 
 struct request {
-  std::string method;  // "GET", "POST", ...
-  std::string target;  // as sent: path and query
+  std::string method;                          // "GET", "POST", ...
+  std::string target;                          // as sent: path and query
   std::map<std::string, std::string> headers;  // lower-case names
   std::string body;
 

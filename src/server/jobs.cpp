@@ -164,9 +164,8 @@ nlohmann::json job_manager::list(catalog::row_id owner, catalog::catalog& cat) c
       if (j->owner == owner) all.push_back(record_locked(*j));
     }
   }
-  std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) {
-    return a.created_at != b.created_at ? a.created_at > b.created_at : a.id > b.id;
-  });
+  std::sort(all.begin(), all.end(),
+            [](const auto& a, const auto& b) { return a.created_at != b.created_at ? a.created_at > b.created_at : a.id > b.id; });
   auto out = nlohmann::json::array();
   for (const auto& r : all) out.push_back(job_json(r));
   return out;

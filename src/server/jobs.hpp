@@ -39,8 +39,8 @@ enum class job_state { queued, running, done, failed, cancelled };
 class job_manager {
  public:
   // Runs a job: compute::run with the worker's catalog. Called on a worker.
-  using runner = std::function<compute::compute_result(const compute::compute_request&, const sweep::progress_callback&,
-                                                       const std::atomic<bool>*)>;
+  using runner =
+      std::function<compute::compute_result(const compute::compute_request&, const sweep::progress_callback&, const std::atomic<bool>*)>;
   // Records a job's new state in the catalog, as its owner. Throws on failure.
   using journal = std::function<void(const catalog::job_record&, std::size_t keep_finished)>;
   // Logs a failure that must not reach the client.

@@ -35,7 +35,8 @@ struct shared_state {
   explicit shared_state(app& app_ref) : a(app_ref), handlers(app_ref.cfg().handler_threads) {}
 };
 
-void log_request(const app& a, const std::string& method, std::string_view path, int status, std::uint64_t bytes, clock_type::time_point start) {
+void log_request(const app& a, const std::string& method, std::string_view path, int status, std::uint64_t bytes,
+                 clock_type::time_point start) {
   const double ms = std::chrono::duration<double, std::milli>(clock_type::now() - start).count();
   nlohmann::json line = {{"method", method}, {"path", path}, {"status", status}, {"bytes", bytes}, {"ms", std::round(ms * 1000) / 1000}};
   a.log(line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
@@ -46,9 +47,7 @@ class session : public std::enable_shared_from_this<session> {
   session(tcp::socket&& socket, std::shared_ptr<shared_state> state)
       : stream_(std::move(socket)), idle_timer_(stream_.get_executor()), state_(std::move(state)) {}
 
-  void start() {
-    net::dispatch(stream_.get_executor(), beast::bind_front_handler(&session::read_request, shared_from_this()));
-  }
+  void start() { net::dispatch(stream_.get_executor(), beast::bind_front_handler(&session::read_request, shared_from_this())); }
 
  private:
   beast::tcp_stream stream_;
@@ -118,9 +117,8 @@ class session : public std::enable_shared_from_this<session> {
     if (is_quick(req)) return write(route(req, state_->a), keep_alive, false);
     net::post(state_->handlers, [self = shared_from_this(), req = std::move(req), keep_alive]() mutable {
       auto res = std::make_shared<response>(route(req, self->state_->a));
-      net::post(self->stream_.get_executor(), [self, res, keep_alive, head = req.method == "HEAD"] {
-        self->write(std::move(*res), keep_alive, head);
-      });
+      net::post(self->stream_.get_executor(),
+                [self, res, keep_alive, head = req.method == "HEAD"] { self->write(std::move(*res), keep_alive, head); });
     });
   }
 
@@ -182,9 +180,7 @@ class listener : public std::enable_shared_from_this<listener> {
   listener(net::io_context& ioc, tcp::acceptor& acceptor, std::shared_ptr<shared_state> state)
       : ioc_(ioc), acceptor_(acceptor), retry_(ioc), state_(std::move(state)) {}
 
-  void accept() {
-    acceptor_.async_accept(net::make_strand(ioc_), beast::bind_front_handler(&listener::on_accept, shared_from_this()));
-  }
+  void accept() { acceptor_.async_accept(net::make_strand(ioc_), beast::bind_front_handler(&listener::on_accept, shared_from_this())); }
 
  private:
   net::io_context& ioc_;

@@ -56,8 +56,8 @@ bool safe_relative(std::string_view p) {
       segment_start = true;
       continue;
     }
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
-                    c == '-' || c == '@' || c == '+';
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-' ||
+                    c == '@' || c == '+';
     if (!ok || (segment_start && c == '.')) return false;
     segment_start = false;
   }
@@ -93,7 +93,8 @@ response file_response(const std::filesystem::path& path, std::string_view type,
 response serve_static(const request& /*req*/, const app& a, const std::string& path) {
   const auto& web = a.cfg().web;
   if (path == "/" || path == "/index.html") {
-    if (web && std::filesystem::is_regular_file(*web / "index.html")) return file_response(*web / "index.html", type_of("index.html"), false);
+    if (web && std::filesystem::is_regular_file(*web / "index.html"))
+      return file_response(*web / "index.html", type_of("index.html"), false);
     response r;
     r.body = k_placeholder;
     r.set("Content-Type", "text/html; charset=utf-8");

@@ -58,8 +58,7 @@ class shared_threshold {
 };
 
 struct sweep_job {
-  sweep_job(const model::parameter_grid& g, const sweep_tables& t, bool sq, std::optional<std::uint64_t> k,
-            const std::atomic<bool>* c)
+  sweep_job(const model::parameter_grid& g, const sweep_tables& t, bool sq, std::optional<std::uint64_t> k, const std::atomic<bool>* c)
       : grid(g), tables(t), squared(sq), keep(k), cancel(c) {}
 
   const model::parameter_grid& grid;
@@ -151,8 +150,8 @@ std::vector<ranked_point> rank_all(const std::vector<double>& sums) {
 
 }  // namespace
 
-sweep_result run_sweep(const sweep_options& options, const reference_spectrum& reference,
-                       const progress_callback& progress, const std::atomic<bool>* cancel) {
+sweep_result run_sweep(const sweep_options& options, const reference_spectrum& reference, const progress_callback& progress,
+                       const std::atomic<bool>* cancel) {
   const model::parameter_grid grid(options.grid);
   if (reference.frequencies.size() < model::k_min_frequency_points || reference.z.size() != reference.frequencies.size()) {
     throw error(error_kind::usage, "the reference spectrum needs at least 2 frequencies");
@@ -172,8 +171,8 @@ sweep_result run_sweep(const sweep_options& options, const reference_spectrum& r
     try {
       job.all_sums.resize(grid.size());
     } catch (const std::bad_alloc&) {
-      throw error(error_kind::too_large, "keeping all " + std::to_string(grid.size()) +
-                                             " rows needs more memory than is available; keep fewer rows");
+      throw error(error_kind::too_large,
+                  "keeping all " + std::to_string(grid.size()) + " rows needs more memory than is available; keep fewer rows");
     }
   }
 

@@ -43,8 +43,7 @@ struct sweep_result {
 // `cancel` becomes true, error(too_large) if keeping all rows would not fit
 // the memory it may use.
 [[nodiscard]] sweep_result run_sweep(const sweep_options& options, const reference_spectrum& reference,
-                                     const progress_callback& progress = {},
-                                     const std::atomic<bool>* cancel = nullptr);
+                                     const progress_callback& progress = {}, const std::atomic<bool>* cancel = nullptr);
 
 // Bytes held per kept row while ranking, for callers that plan memory.
 inline constexpr std::uint64_t k_bytes_per_ranked_row = sizeof(double) + sizeof(std::uint64_t);

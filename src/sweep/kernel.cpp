@@ -15,7 +15,7 @@ HWY_BEFORE_NAMESPACE();
 namespace eisgrid::sweep::HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 
-template <bool Squared, class D, class V>
+template <bool squared, class D, class V>
 HWY_INLINE V residual_term(D d, V rsh, const row_inputs& in, const double* zb_re, const double* zb_im, std::size_t i) {
   const V sr = hn::Add(hn::LoadU(d, in.za_re + i), hn::LoadU(d, zb_re + i));
   const V si = hn::Add(hn::LoadU(d, in.za_im + i), hn::LoadU(d, zb_im + i));
@@ -27,10 +27,10 @@ HWY_INLINE V residual_term(D d, V rsh, const row_inputs& in, const double* zb_re
   const V n2 = hn::MulAdd(nr, nr, hn::Mul(ni, ni));
   const V d2 = hn::MulAdd(dr, dr, hn::Mul(si, si));
   const V q = hn::Div(n2, d2);
-  return hn::Mul(hn::LoadU(d, in.weight + i), Squared ? q : hn::Sqrt(q));
+  return hn::Mul(hn::LoadU(d, in.weight + i), squared ? q : hn::Sqrt(q));
 }
 
-template <bool Squared>
+template <bool squared>
 void residual_row_t(const row_inputs& in, double* sums) {
   const hn::ScalableTag<double> d;
   const std::size_t lanes = hn::Lanes(d);
@@ -43,8 +43,8 @@ void residual_row_t(const row_inputs& in, double* sums) {
     double sum = 0;
     for (std::size_t block = 0; block < in.n; block += k_frequency_block) {
       for (std::size_t i = block; i < block + k_frequency_block; i += 2 * lanes) {
-        acc0 = hn::Add(acc0, residual_term<Squared>(d, rsh, in, zb_re, zb_im, i));
-        acc1 = hn::Add(acc1, residual_term<Squared>(d, rsh, in, zb_re, zb_im, i + lanes));
+        acc0 = hn::Add(acc0, residual_term<squared>(d, rsh, in, zb_re, zb_im, i));
+        acc1 = hn::Add(acc1, residual_term<squared>(d, rsh, in, zb_re, zb_im, i + lanes));
       }
       // Terms are non-negative and rounding is monotone, so a running sum
       // over the limit stays over it: stopping cannot drop a row that belongs.

@@ -70,16 +70,16 @@ reference_spectrum read_reference_csv(const std::filesystem::path& path) {
     if (line.empty() || line.front() == '#') continue;
     const auto fields = split_fields(line);
     double v[3];
-    const bool numeric = fields.size() == 3 && parse_double(fields[0], v[0]) && parse_double(fields[1], v[1]) &&
-                         parse_double(fields[2], v[2]);
+    const bool numeric =
+        fields.size() == 3 && parse_double(fields[0], v[0]) && parse_double(fields[1], v[1]) && parse_double(fields[2], v[2]);
     const bool first = !seen_content;
     seen_content = true;
     if (!numeric) {
       if (first && fields.size() == 3) continue;  // a header line
       const std::string where = name + " line " + std::to_string(line_no);
       if (fields.size() != 3) {
-        throw error(error_kind::invalid_input, where + ": expected 3 columns (frequency, real, imaginary), found " +
-                                                   std::to_string(fields.size()));
+        throw error(error_kind::invalid_input,
+                    where + ": expected 3 columns (frequency, real, imaginary), found " + std::to_string(fields.size()));
       }
       throw error(error_kind::invalid_input, where + ": not a number");
     }
@@ -100,9 +100,8 @@ reference_spectrum read_reference_csv(const std::filesystem::path& path) {
   std::stable_sort(rows.begin(), rows.end(), [](const row& a, const row& b) { return a.f < b.f; });
   for (std::size_t i = 1; i < rows.size(); ++i) {
     if (rows[i].f == rows[i - 1].f) {
-      throw error(error_kind::invalid_input, name + " line " + std::to_string(rows[i].line) + ": frequency " +
-                                                 std::to_string(rows[i].f) + " Hz repeats line " +
-                                                 std::to_string(rows[i - 1].line));
+      throw error(error_kind::invalid_input, name + " line " + std::to_string(rows[i].line) + ": frequency " + std::to_string(rows[i].f) +
+                                                 " Hz repeats line " + std::to_string(rows[i - 1].line));
     }
   }
   reference_spectrum ref;

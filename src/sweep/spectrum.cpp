@@ -12,14 +12,15 @@
 #define HWY_TARGET_INCLUDE "sweep/spectrum.cpp"
 #include <hwy/foreach_target.h>  // IWYU pragma: keep
 #include <hwy/highway.h>
+// After foreach_target.h: compiled once per target like this file.
 #include <hwy/contrib/math/math-inl.h>
 
 HWY_BEFORE_NAMESPACE();
 namespace eisgrid::sweep::HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 
-void spectrum_columns(const model::circuit_params& p, const double* omega, std::size_t n, double* re_out,
-                      double* im_out, double* mag_out, double* phase_out) {
+void spectrum_columns(const model::circuit_params& p, const double* omega, std::size_t n, double* re_out, double* im_out, double* mag_out,
+                      double* phase_out) {
   const hn::ScalableTag<double> d;
   const std::size_t lanes = hn::Lanes(d);
   const auto rsh = hn::Set(d, p.rsh);
@@ -80,8 +81,7 @@ namespace eisgrid::sweep {
 
 HWY_EXPORT(spectrum_columns);
 
-void model_spectrum_row(const model::circuit_params& p, std::span<const double> omega, std::span<double> scratch,
-                        float* out) {
+void model_spectrum_row(const model::circuit_params& p, std::span<const double> omega, std::span<double> scratch, float* out) {
   const std::size_t n = omega.size();
   double* re = scratch.data();
   double* im = re + n;

@@ -8,8 +8,8 @@
 namespace eisgrid::sweep {
 namespace {
 
-membrane_table make_membranes(const std::vector<double>& r_axis, const std::vector<double>& c_axis,
-                              const std::vector<double>& omega, std::size_t n) {
+membrane_table make_membranes(const std::vector<double>& r_axis, const std::vector<double>& c_axis, const std::vector<double>& omega,
+                              std::size_t n) {
   membrane_table t;
   t.re.assign(r_axis.size() * c_axis.size() * n, 0.0);
   t.im.assign(t.re.size(), 0.0);

@@ -92,8 +92,7 @@ inline std::unique_ptr<engine_setup> make_engine(const std::string& name) {
 }
 
 // A dataset row as registration would describe it; the file need not exist.
-inline eisgrid::catalog::dataset_input fake_dataset(const std::string& file_name, eisgrid::dataset::storage location,
-                                                    double fmax = 1e5) {
+inline eisgrid::catalog::dataset_input fake_dataset(const std::string& file_name, eisgrid::dataset::storage location, double fmax = 1e5) {
   eisgrid::catalog::dataset_input in;
   in.file_name = file_name;
   in.location = location;

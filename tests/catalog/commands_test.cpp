@@ -101,7 +101,7 @@ TEST_F(catalog_commands, tags_are_added_listed_and_deleted) {
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("on row 1 of t.npz"), std::string::npos) << r.output;
   EXPECT_EQ(eisgrid("tag add t.npz 243 --label x --user alice" + data_).exit_code, 2);  // 3^5 rows: 0..242
-  EXPECT_EQ(eisgrid("tag add t.npz 0 --label x --user bob" + data_).exit_code, 1);     // not bob's to see
+  EXPECT_EQ(eisgrid("tag add t.npz 0 --label x --user bob" + data_).exit_code, 1);      // not bob's to see
   r = eisgrid("tag list --user alice" + data_);
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("second best"), std::string::npos) << r.output;
@@ -152,8 +152,7 @@ TEST_F(catalog_commands, every_catalog_command_takes_a_postgresql_url) {
   ASSERT_EQ(eisgrid("tag add pg.npz 0 --label best --user alice" + data_ + db).exit_code, 0);
   r = eisgrid("sync" + data_ + db);
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  EXPECT_NE(r.output.find("1 file: 1 valid, 0 invalid\ncatalog: 0 registered, 0 updated, 1 unchanged"), std::string::npos)
-      << r.output;
+  EXPECT_NE(r.output.find("1 file: 1 valid, 0 invalid\ncatalog: 0 registered, 0 updated, 1 unchanged"), std::string::npos) << r.output;
   auto cat = eisgrid::catalog::catalog::open("", pg.url("eisgrid_cli"));
   const auto bob = cat.authenticate(key);
   ASSERT_TRUE(bob.has_value());
@@ -183,11 +182,11 @@ void concurrent_rounds(const std::filesystem::path& root, const std::string& db)
     const auto out = root / ("round" + n);
     std::filesystem::create_directories(out);
     const std::string o = shell_quote(out.string());
-    const auto r = run("(" + cli + " sync" + data + " > " + o + "/s1 2>&1; echo $? > " + o + "/r1) & (" + cli + " sync" + data +
-                       " > " + o + "/s2 2>&1; echo $? > " + o + "/r2) & (" + cli + " compute -q --grid 4 --points 12 --output c" + n +
-                       "a.npz --user alice" + data + " > " + o + "/s3 2>&1; echo $? > " + o + "/r3) & (" + cli +
-                       " compute -q --grid 4 --points 12 --output c" + n + "b.npz --user bob" + data + " > " + o +
-                       "/s4 2>&1; echo $? > " + o + "/r4) & wait");
+    const auto r =
+        run("(" + cli + " sync" + data + " > " + o + "/s1 2>&1; echo $? > " + o + "/r1) & (" + cli + " sync" + data + " > " + o +
+            "/s2 2>&1; echo $? > " + o + "/r2) & (" + cli + " compute -q --grid 4 --points 12 --output c" + n + "a.npz --user alice" +
+            data + " > " + o + "/s3 2>&1; echo $? > " + o + "/r3) & (" + cli + " compute -q --grid 4 --points 12 --output c" + n +
+            "b.npz --user bob" + data + " > " + o + "/s4 2>&1; echo $? > " + o + "/r4) & wait");
     ASSERT_EQ(r.exit_code, 0) << r.output;
     for (int k = 1; k <= 4; ++k) {
       std::ifstream rc(out / ("r" + std::to_string(k)));

@@ -73,9 +73,7 @@ class pg_server {
   bool as_root_ = false;
   bool started_ = false;
 
-  [[nodiscard]] std::string as_user(const std::string& command) const {
-    return as_root_ ? "runuser -u postgres -- " + command : command;
-  }
+  [[nodiscard]] std::string as_user(const std::string& command) const { return as_root_ ? "runuser -u postgres -- " + command : command; }
   static void must(const std::string& command) {
     const auto r = run(command);
     if (r.exit_code != 0) throw std::runtime_error("'" + command + "' failed:\n" + r.output);

@@ -22,8 +22,8 @@ const std::string k_cli = EISGRID_CLI_PATH;
 const std::string k_hostile_description = "Robert'); DROP TABLE circuit_npz_datasets;-- \\ $$ $eisgrid$ \"q\" ünïcødé 数据";
 
 const std::vector<std::string> k_hostile_names = {
-    "it's; DROP TABLE users;--.npz", "quote\"d.npz", "ünïcødé 数据.npz", "back\\slash E'x'.npz", "$$dollar$eisgrid$.npz",
-    "new\nline; SELECT 1.npz",
+    "it's; DROP TABLE users;--.npz", "quote\"d.npz",          "ünïcødé 数据.npz",
+    "back\\slash E'x'.npz",          "$$dollar$eisgrid$.npz", "new\nline; SELECT 1.npz",
 };
 
 // Two small datasets made once by the eisgrid command (grid 3 and grid 4).
@@ -217,8 +217,7 @@ TEST_P(catalog_sync, compute_claims_a_file_that_a_concurrent_sync_registered_fir
   EXPECT_EQ(sync().unchanged, 1);
 }
 
-INSTANTIATE_TEST_SUITE_P(engines, catalog_sync, ::testing::Values("sqlite", "postgresql"),
-                         [](const auto& info) { return info.param; });
+INSTANTIATE_TEST_SUITE_P(engines, catalog_sync, ::testing::Values("sqlite", "postgresql"), [](const auto& info) { return info.param; });
 
 // ---- --emit-sql, run on a real PostgreSQL with a stub auth schema ----
 
@@ -263,8 +262,9 @@ TEST_F(catalog_emit_sql, hostile_names_give_exact_rows_and_no_injection) {
   const auto r = apply(sql);
   ASSERT_EQ(r.exit_code, 0) << r.output;
 
-  const auto rows = db_->query("SELECT file_name, description, user_id::text, is_public, file_hash, short_hash, file_size, "
-                               "circuit_config_id IS NOT NULL FROM public.circuit_npz_datasets ORDER BY id");
+  const auto rows = db_->query(
+      "SELECT file_name, description, user_id::text, is_public, file_hash, short_hash, file_size, "
+      "circuit_config_id IS NOT NULL FROM public.circuit_npz_datasets ORDER BY id");
   ASSERT_EQ(rows.rows.size(), k_hostile_names.size() + 1);
   std::map<std::string, std::size_t> seen;
   for (const auto& row : rows.rows) {
@@ -295,13 +295,11 @@ TEST_F(catalog_emit_sql, hostile_names_give_exact_rows_and_no_injection) {
   std::filesystem::remove(dir_.directory(storage::user_generated) / k_hostile_names[1]);
   put(storage::user_generated, k_hostile_names[2], files().other);
   ASSERT_EQ(apply(eisgrid::catalog::supabase_sql(eisgrid::catalog::scan(dir_), k_owner)).exit_code, 0);
-  EXPECT_FALSE(db_->query("SELECT is_available FROM public.circuit_npz_datasets WHERE file_name = ?", {k_hostile_names[1]})
-                   .rows.at(0)
-                   .get_bool(0));
-  EXPECT_EQ(db_->query("SELECT file_hash FROM public.circuit_npz_datasets WHERE file_name = ?", {k_hostile_names[2]})
-                .rows.at(0)
-                .get_text(0),
-            eisgrid::catalog::sha256_file(files().other).sha256);
+  EXPECT_FALSE(
+      db_->query("SELECT is_available FROM public.circuit_npz_datasets WHERE file_name = ?", {k_hostile_names[1]}).rows.at(0).get_bool(0));
+  EXPECT_EQ(
+      db_->query("SELECT file_hash FROM public.circuit_npz_datasets WHERE file_name = ?", {k_hostile_names[2]}).rows.at(0).get_text(0),
+      eisgrid::catalog::sha256_file(files().other).sha256);
 }
 
 TEST_F(catalog_emit_sql, owner_is_auth_uid_or_the_script_refuses) {

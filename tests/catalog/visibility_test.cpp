@@ -33,8 +33,7 @@ struct visibility_case {
   outcome expect;
 };
 
-constexpr auto A = outcome::allowed;
-constexpr auto D = outcome::denied;
+using enum outcome;
 
 // For datasets, "insert" adds a row owned by the target row's owner (a public
 // row has none), and "tag" tags a row of the target dataset; tags and
@@ -42,108 +41,108 @@ constexpr auto D = outcome::denied;
 // For tags, the public row is bob's tag on the public dataset.
 constexpr visibility_case k_cases[] = {
     // datasets
-    {table::datasets, actor::anon, op::select, target::alice_row, D},
-    {table::datasets, actor::anon, op::select, target::bob_row, D},
-    {table::datasets, actor::anon, op::select, target::public_row, A},
-    {table::datasets, actor::anon, op::insert, target::alice_row, D},
-    {table::datasets, actor::anon, op::insert, target::bob_row, D},
-    {table::datasets, actor::anon, op::insert, target::public_row, D},
-    {table::datasets, actor::anon, op::update, target::alice_row, D},
-    {table::datasets, actor::anon, op::update, target::bob_row, D},
-    {table::datasets, actor::anon, op::update, target::public_row, D},
-    {table::datasets, actor::anon, op::remove, target::alice_row, D},
-    {table::datasets, actor::anon, op::remove, target::bob_row, D},
-    {table::datasets, actor::anon, op::remove, target::public_row, D},
-    {table::datasets, actor::alice, op::select, target::alice_row, A},
-    {table::datasets, actor::alice, op::select, target::bob_row, D},
-    {table::datasets, actor::alice, op::select, target::public_row, A},
-    {table::datasets, actor::alice, op::insert, target::alice_row, A},
-    {table::datasets, actor::alice, op::insert, target::bob_row, D},
-    {table::datasets, actor::alice, op::insert, target::public_row, D},
-    {table::datasets, actor::alice, op::update, target::alice_row, A},
-    {table::datasets, actor::alice, op::update, target::bob_row, D},
-    {table::datasets, actor::alice, op::update, target::public_row, D},
-    {table::datasets, actor::alice, op::remove, target::alice_row, A},
-    {table::datasets, actor::alice, op::remove, target::bob_row, D},
-    {table::datasets, actor::alice, op::remove, target::public_row, D},
-    {table::datasets, actor::bob, op::select, target::alice_row, D},
-    {table::datasets, actor::bob, op::select, target::bob_row, A},
-    {table::datasets, actor::bob, op::select, target::public_row, A},
-    {table::datasets, actor::bob, op::insert, target::alice_row, D},
-    {table::datasets, actor::bob, op::insert, target::bob_row, A},
-    {table::datasets, actor::bob, op::insert, target::public_row, D},
-    {table::datasets, actor::bob, op::update, target::alice_row, D},
-    {table::datasets, actor::bob, op::update, target::bob_row, A},
-    {table::datasets, actor::bob, op::update, target::public_row, D},
-    {table::datasets, actor::bob, op::remove, target::alice_row, D},
-    {table::datasets, actor::bob, op::remove, target::bob_row, A},
-    {table::datasets, actor::bob, op::remove, target::public_row, D},
+    {table::datasets, actor::anon, op::select, target::alice_row, denied},
+    {table::datasets, actor::anon, op::select, target::bob_row, denied},
+    {table::datasets, actor::anon, op::select, target::public_row, allowed},
+    {table::datasets, actor::anon, op::insert, target::alice_row, denied},
+    {table::datasets, actor::anon, op::insert, target::bob_row, denied},
+    {table::datasets, actor::anon, op::insert, target::public_row, denied},
+    {table::datasets, actor::anon, op::update, target::alice_row, denied},
+    {table::datasets, actor::anon, op::update, target::bob_row, denied},
+    {table::datasets, actor::anon, op::update, target::public_row, denied},
+    {table::datasets, actor::anon, op::remove, target::alice_row, denied},
+    {table::datasets, actor::anon, op::remove, target::bob_row, denied},
+    {table::datasets, actor::anon, op::remove, target::public_row, denied},
+    {table::datasets, actor::alice, op::select, target::alice_row, allowed},
+    {table::datasets, actor::alice, op::select, target::bob_row, denied},
+    {table::datasets, actor::alice, op::select, target::public_row, allowed},
+    {table::datasets, actor::alice, op::insert, target::alice_row, allowed},
+    {table::datasets, actor::alice, op::insert, target::bob_row, denied},
+    {table::datasets, actor::alice, op::insert, target::public_row, denied},
+    {table::datasets, actor::alice, op::update, target::alice_row, allowed},
+    {table::datasets, actor::alice, op::update, target::bob_row, denied},
+    {table::datasets, actor::alice, op::update, target::public_row, denied},
+    {table::datasets, actor::alice, op::remove, target::alice_row, allowed},
+    {table::datasets, actor::alice, op::remove, target::bob_row, denied},
+    {table::datasets, actor::alice, op::remove, target::public_row, denied},
+    {table::datasets, actor::bob, op::select, target::alice_row, denied},
+    {table::datasets, actor::bob, op::select, target::bob_row, allowed},
+    {table::datasets, actor::bob, op::select, target::public_row, allowed},
+    {table::datasets, actor::bob, op::insert, target::alice_row, denied},
+    {table::datasets, actor::bob, op::insert, target::bob_row, allowed},
+    {table::datasets, actor::bob, op::insert, target::public_row, denied},
+    {table::datasets, actor::bob, op::update, target::alice_row, denied},
+    {table::datasets, actor::bob, op::update, target::bob_row, allowed},
+    {table::datasets, actor::bob, op::update, target::public_row, denied},
+    {table::datasets, actor::bob, op::remove, target::alice_row, denied},
+    {table::datasets, actor::bob, op::remove, target::bob_row, allowed},
+    {table::datasets, actor::bob, op::remove, target::public_row, denied},
     // tagging a row of the dataset (an insert into tags that needs the dataset)
-    {table::datasets, actor::anon, op::tag, target::alice_row, D},
-    {table::datasets, actor::anon, op::tag, target::bob_row, D},
-    {table::datasets, actor::anon, op::tag, target::public_row, D},
-    {table::datasets, actor::alice, op::tag, target::alice_row, A},
-    {table::datasets, actor::alice, op::tag, target::bob_row, D},
-    {table::datasets, actor::alice, op::tag, target::public_row, A},
-    {table::datasets, actor::bob, op::tag, target::alice_row, D},
-    {table::datasets, actor::bob, op::tag, target::bob_row, A},
-    {table::datasets, actor::bob, op::tag, target::public_row, A},
+    {table::datasets, actor::anon, op::tag, target::alice_row, denied},
+    {table::datasets, actor::anon, op::tag, target::bob_row, denied},
+    {table::datasets, actor::anon, op::tag, target::public_row, denied},
+    {table::datasets, actor::alice, op::tag, target::alice_row, allowed},
+    {table::datasets, actor::alice, op::tag, target::bob_row, denied},
+    {table::datasets, actor::alice, op::tag, target::public_row, allowed},
+    {table::datasets, actor::bob, op::tag, target::alice_row, denied},
+    {table::datasets, actor::bob, op::tag, target::bob_row, allowed},
+    {table::datasets, actor::bob, op::tag, target::public_row, allowed},
     // configurations
-    {table::configurations, actor::anon, op::select, target::alice_row, D},
-    {table::configurations, actor::anon, op::select, target::bob_row, D},
-    {table::configurations, actor::anon, op::select, target::public_row, A},
-    {table::configurations, actor::anon, op::update, target::alice_row, D},
-    {table::configurations, actor::anon, op::update, target::bob_row, D},
-    {table::configurations, actor::anon, op::update, target::public_row, D},
-    {table::configurations, actor::anon, op::remove, target::alice_row, D},
-    {table::configurations, actor::anon, op::remove, target::bob_row, D},
-    {table::configurations, actor::anon, op::remove, target::public_row, D},
-    {table::configurations, actor::alice, op::select, target::alice_row, A},
-    {table::configurations, actor::alice, op::select, target::bob_row, D},
-    {table::configurations, actor::alice, op::select, target::public_row, A},
-    {table::configurations, actor::alice, op::update, target::alice_row, A},
-    {table::configurations, actor::alice, op::update, target::bob_row, D},
-    {table::configurations, actor::alice, op::update, target::public_row, D},
-    {table::configurations, actor::alice, op::remove, target::alice_row, A},
-    {table::configurations, actor::alice, op::remove, target::bob_row, D},
-    {table::configurations, actor::alice, op::remove, target::public_row, D},
-    {table::configurations, actor::bob, op::select, target::alice_row, D},
-    {table::configurations, actor::bob, op::select, target::bob_row, A},
-    {table::configurations, actor::bob, op::select, target::public_row, A},
-    {table::configurations, actor::bob, op::update, target::alice_row, D},
-    {table::configurations, actor::bob, op::update, target::bob_row, A},
-    {table::configurations, actor::bob, op::update, target::public_row, D},
-    {table::configurations, actor::bob, op::remove, target::alice_row, D},
-    {table::configurations, actor::bob, op::remove, target::bob_row, A},
-    {table::configurations, actor::bob, op::remove, target::public_row, D},
+    {table::configurations, actor::anon, op::select, target::alice_row, denied},
+    {table::configurations, actor::anon, op::select, target::bob_row, denied},
+    {table::configurations, actor::anon, op::select, target::public_row, allowed},
+    {table::configurations, actor::anon, op::update, target::alice_row, denied},
+    {table::configurations, actor::anon, op::update, target::bob_row, denied},
+    {table::configurations, actor::anon, op::update, target::public_row, denied},
+    {table::configurations, actor::anon, op::remove, target::alice_row, denied},
+    {table::configurations, actor::anon, op::remove, target::bob_row, denied},
+    {table::configurations, actor::anon, op::remove, target::public_row, denied},
+    {table::configurations, actor::alice, op::select, target::alice_row, allowed},
+    {table::configurations, actor::alice, op::select, target::bob_row, denied},
+    {table::configurations, actor::alice, op::select, target::public_row, allowed},
+    {table::configurations, actor::alice, op::update, target::alice_row, allowed},
+    {table::configurations, actor::alice, op::update, target::bob_row, denied},
+    {table::configurations, actor::alice, op::update, target::public_row, denied},
+    {table::configurations, actor::alice, op::remove, target::alice_row, allowed},
+    {table::configurations, actor::alice, op::remove, target::bob_row, denied},
+    {table::configurations, actor::alice, op::remove, target::public_row, denied},
+    {table::configurations, actor::bob, op::select, target::alice_row, denied},
+    {table::configurations, actor::bob, op::select, target::bob_row, allowed},
+    {table::configurations, actor::bob, op::select, target::public_row, allowed},
+    {table::configurations, actor::bob, op::update, target::alice_row, denied},
+    {table::configurations, actor::bob, op::update, target::bob_row, allowed},
+    {table::configurations, actor::bob, op::update, target::public_row, denied},
+    {table::configurations, actor::bob, op::remove, target::alice_row, denied},
+    {table::configurations, actor::bob, op::remove, target::bob_row, allowed},
+    {table::configurations, actor::bob, op::remove, target::public_row, denied},
     // tags (the public row is bob's tag on the public dataset)
-    {table::tags, actor::anon, op::select, target::alice_row, D},
-    {table::tags, actor::anon, op::select, target::bob_row, D},
-    {table::tags, actor::anon, op::select, target::public_row, A},
-    {table::tags, actor::anon, op::update, target::alice_row, D},
-    {table::tags, actor::anon, op::update, target::bob_row, D},
-    {table::tags, actor::anon, op::update, target::public_row, D},
-    {table::tags, actor::anon, op::remove, target::alice_row, D},
-    {table::tags, actor::anon, op::remove, target::bob_row, D},
-    {table::tags, actor::anon, op::remove, target::public_row, D},
-    {table::tags, actor::alice, op::select, target::alice_row, A},
-    {table::tags, actor::alice, op::select, target::bob_row, D},
-    {table::tags, actor::alice, op::select, target::public_row, A},
-    {table::tags, actor::alice, op::update, target::alice_row, A},
-    {table::tags, actor::alice, op::update, target::bob_row, D},
-    {table::tags, actor::alice, op::update, target::public_row, D},
-    {table::tags, actor::alice, op::remove, target::alice_row, A},
-    {table::tags, actor::alice, op::remove, target::bob_row, D},
-    {table::tags, actor::alice, op::remove, target::public_row, D},
-    {table::tags, actor::bob, op::select, target::alice_row, D},
-    {table::tags, actor::bob, op::select, target::bob_row, A},
-    {table::tags, actor::bob, op::select, target::public_row, A},
-    {table::tags, actor::bob, op::update, target::alice_row, D},
-    {table::tags, actor::bob, op::update, target::bob_row, A},
-    {table::tags, actor::bob, op::update, target::public_row, A},
-    {table::tags, actor::bob, op::remove, target::alice_row, D},
-    {table::tags, actor::bob, op::remove, target::bob_row, A},
-    {table::tags, actor::bob, op::remove, target::public_row, A},
+    {table::tags, actor::anon, op::select, target::alice_row, denied},
+    {table::tags, actor::anon, op::select, target::bob_row, denied},
+    {table::tags, actor::anon, op::select, target::public_row, allowed},
+    {table::tags, actor::anon, op::update, target::alice_row, denied},
+    {table::tags, actor::anon, op::update, target::bob_row, denied},
+    {table::tags, actor::anon, op::update, target::public_row, denied},
+    {table::tags, actor::anon, op::remove, target::alice_row, denied},
+    {table::tags, actor::anon, op::remove, target::bob_row, denied},
+    {table::tags, actor::anon, op::remove, target::public_row, denied},
+    {table::tags, actor::alice, op::select, target::alice_row, allowed},
+    {table::tags, actor::alice, op::select, target::bob_row, denied},
+    {table::tags, actor::alice, op::select, target::public_row, allowed},
+    {table::tags, actor::alice, op::update, target::alice_row, allowed},
+    {table::tags, actor::alice, op::update, target::bob_row, denied},
+    {table::tags, actor::alice, op::update, target::public_row, denied},
+    {table::tags, actor::alice, op::remove, target::alice_row, allowed},
+    {table::tags, actor::alice, op::remove, target::bob_row, denied},
+    {table::tags, actor::alice, op::remove, target::public_row, denied},
+    {table::tags, actor::bob, op::select, target::alice_row, denied},
+    {table::tags, actor::bob, op::select, target::bob_row, allowed},
+    {table::tags, actor::bob, op::select, target::public_row, allowed},
+    {table::tags, actor::bob, op::update, target::alice_row, denied},
+    {table::tags, actor::bob, op::update, target::bob_row, allowed},
+    {table::tags, actor::bob, op::update, target::public_row, allowed},
+    {table::tags, actor::bob, op::remove, target::alice_row, denied},
+    {table::tags, actor::bob, op::remove, target::bob_row, allowed},
+    {table::tags, actor::bob, op::remove, target::public_row, allowed},
 };
 
 const char* name_of(table t) { return t == table::datasets ? "datasets" : t == table::tags ? "tags" : "configurations"; }
@@ -232,9 +231,7 @@ bool through_api(eisgrid::catalog::catalog& cat, const world& w, const visibilit
         }
         if (c.on == table::configurations) return contains(cat.list_configurations(who), id);
         return contains(cat.list_tags(who), id);
-      case op::insert:
-        cat.register_dataset(who, inserted_row(c.row), w.owner(c.row));
-        return true;
+      case op::insert: cat.register_dataset(who, inserted_row(c.row), w.owner(c.row)); return true;
       case op::tag: cat.add_tag(who, tag_on(id, "matrix")); return true;
       case op::update:
         if (c.on == table::datasets) cat.set_dataset_description(who, id, "changed");
@@ -301,24 +298,24 @@ bool through_sql(eisgrid::catalog::connection& db, const world& w, const visibil
   try {
     bool allowed = false;
     switch (c.what) {
-      case op::select:
-        allowed = db.query("SELECT count(*) FROM " + tbl + " WHERE id = ?", {id}).rows.at(0).get_int(0) == 1;
-        break;
+      case op::select: allowed = db.query("SELECT count(*) FROM " + tbl + " WHERE id = ?", {id}).rows.at(0).get_int(0) == 1; break;
       case op::insert: {
         const bool public_row = c.row == target::public_row;
         const auto owner = w.owner(c.row);
-        allowed = db.query("INSERT INTO circuit_npz_datasets (owner_id, file_name, storage_location, file_path, n_frequencies, "
-                           "n_parameter_sets, n_spectra, file_size, file_hash, short_hash, computation_metadata, is_public) "
-                           "VALUES (?, 'inserted.npz', ?, 'x', 1, 1, 1, 1, repeat('a', 64), repeat('a', 16), '{}', ?)",
-                           {owner ? eisgrid::catalog::param(*owner) : eisgrid::catalog::null_param(),
-                            std::string(public_row ? "precomputed" : "user_generated"), public_row})
+        allowed = db.query(
+                        "INSERT INTO circuit_npz_datasets (owner_id, file_name, storage_location, file_path, n_frequencies, "
+                        "n_parameter_sets, n_spectra, file_size, file_hash, short_hash, computation_metadata, is_public) "
+                        "VALUES (?, 'inserted.npz', ?, 'x', 1, 1, 1, 1, repeat('a', 64), repeat('a', 16), '{}', ?)",
+                        {owner ? eisgrid::catalog::param(*owner) : eisgrid::catalog::null_param(),
+                         std::string(public_row ? "precomputed" : "user_generated"), public_row})
                       .affected == 1;
         break;
       }
       case op::tag:
-        allowed = db.query("INSERT INTO tagged_npz_models (owner_id, dataset_id, rank_index, rsh, ra, ca, rb, cb, label) "
-                           "VALUES (eisgrid_current_user_id(), ?, 0, 1, 1, 1, 1, 1, 'raw')",
-                           {id})
+        allowed = db.query(
+                        "INSERT INTO tagged_npz_models (owner_id, dataset_id, rank_index, rsh, ra, ca, rb, cb, label) "
+                        "VALUES (eisgrid_current_user_id(), ?, 0, 1, 1, 1, 1, 1, 'raw')",
+                        {id})
                       .affected == 1;
         break;
       case op::update: {
@@ -534,10 +531,10 @@ TEST_P(catalog_visibility, migrations_run_once_and_again_change_nothing) {
   auto engine = test_support::make_engine(GetParam());
   engine->reset();
   auto& db = engine->admin().db();
-  const auto newest = (engine->kind() == eisgrid::catalog::engine::sqlite ? eisgrid::catalog::sqlite_migrations()
-                                                                           : eisgrid::catalog::pg_migrations())
-                          .back()
-                          .version;
+  const auto newest =
+      (engine->kind() == eisgrid::catalog::engine::sqlite ? eisgrid::catalog::sqlite_migrations() : eisgrid::catalog::pg_migrations())
+          .back()
+          .version;
   EXPECT_EQ(eisgrid::catalog::migrate(db), newest);
   EXPECT_EQ(eisgrid::catalog::migrate(db), newest);
   EXPECT_EQ(db.query("SELECT count(*) FROM schema_migrations").rows.at(0).get_int(0), newest);
@@ -583,9 +580,10 @@ TEST_F(catalog_rls, a_user_cannot_forge_an_owner_or_read_users_and_keys) {
   eisgrid::catalog::pg_connection raw(engine_.server_url());
   const auto insert_as = [&](const principal& who, const std::string& owner) {
     eisgrid::catalog::transaction tx(raw, who, true);
-    raw.query("INSERT INTO circuit_npz_datasets (owner_id, file_name, storage_location, file_path, n_frequencies, "
-              "n_parameter_sets, n_spectra, file_size, file_hash, short_hash, computation_metadata, is_public) VALUES (" +
-              owner + ", 'forged.npz', 'user_generated', 'x', 1, 1, 1, 1, repeat('a', 64), repeat('a', 16), '{}', true)");
+    raw.query(
+        "INSERT INTO circuit_npz_datasets (owner_id, file_name, storage_location, file_path, n_frequencies, "
+        "n_parameter_sets, n_spectra, file_size, file_hash, short_hash, computation_metadata, is_public) VALUES (" +
+        owner + ", 'forged.npz', 'user_generated', 'x', 1, 1, 1, 1, repeat('a', 64), repeat('a', 16), '{}', true)");
     tx.commit();
   };
   EXPECT_THROW(insert_as(principal::user(w.alice), std::to_string(w.bob)), eisgrid::error);
@@ -653,8 +651,9 @@ TEST_F(catalog_rls, the_schema_forces_row_level_security_and_trusts_no_caller) {
     EXPECT_TRUE(r.get_bool(2)) << r.get_text(0);
   }
   // Views are security_invoker.
-  const auto views = db.query("SELECT relname, coalesce(array_to_string(reloptions, ','), '') FROM pg_class "
-                              "WHERE relnamespace = 'public'::regnamespace AND relkind = 'v'");
+  const auto views = db.query(
+      "SELECT relname, coalesce(array_to_string(reloptions, ','), '') FROM pg_class "
+      "WHERE relnamespace = 'public'::regnamespace AND relkind = 'v'");
   ASSERT_GE(views.rows.size(), 1u);
   for (const auto& r : views.rows) EXPECT_NE(r.get_text(1).find("security_invoker=true"), std::string::npos) << r.get_text(0);
   // No SECURITY DEFINER function.
@@ -676,7 +675,8 @@ TEST_F(catalog_rls, an_older_schema_asks_the_operator_to_migrate_and_the_operato
   const auto newest = eisgrid::catalog::pg_migrations().back().version;
   // The catalog as the previous eisgrid left it: without the newest migration.
   const auto undo = [&] {
-    db.execute_script("BEGIN; DROP TABLE compute_jobs; DELETE FROM schema_migrations WHERE version = " + std::to_string(newest) + "; COMMIT");
+    db.execute_script("BEGIN; DROP TABLE compute_jobs; DELETE FROM schema_migrations WHERE version = " + std::to_string(newest) +
+                      "; COMMIT");
   };
   ASSERT_EQ(newest, 3) << "undo() removes migration 3: update it with the newest migration";
   undo();

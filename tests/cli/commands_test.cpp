@@ -5,8 +5,8 @@
 #include <sys/wait.h>
 
 #include <chrono>
-#include <nlohmann/json.hpp>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "support/process.hpp"
@@ -53,8 +53,10 @@ TEST(cli_commands, compute_writes_a_dataset_and_prints_the_best_rows) {
 
 TEST(cli_commands, compute_options_reach_the_file) {
   test_support::temp_dir root("cli");
-  const auto r = eisgrid("compute --grid 4 --preset fast --metric rmse --keep 20 --spectra 3 --store --ref Rsh=800 "
-                         "--range Cb=1e-6:1e-5:3 --output my-run.npz -q --data " + shell_quote(root.path.string()));
+  const auto r = eisgrid(
+      "compute --grid 4 --preset fast --metric rmse --keep 20 --spectra 3 --store --ref Rsh=800 "
+      "--range Cb=1e-6:1e-5:3 --output my-run.npz -q --data " +
+      shell_quote(root.path.string()));
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_EQ(r.output, "");
   const auto file = root.path / "npz/user_generated/my-run.npz";
@@ -66,7 +68,8 @@ assert m["resnorm_metric"] == "rmse" and m["n_grid_points"] == 4 ** 4 * 3 and m[
 assert m["reference"]["parameters"]["Rsh"] == 800 and m["freq_min"] == 1 and m["freq_max"] == 1e4
 assert m["parameter_ranges"]["Cb"] == {"min": 1e-6, "max": 1e-5, "count": 3, "unit": "farad", "spacing": "log"}
 print("ok")
-)PY", shell_quote(file.string()));
+)PY",
+                                       shell_quote(file.string()));
   EXPECT_EQ(py.exit_code, 0) << py.output;
   const auto unzip = run("unzip -v " + shell_quote(file.string()));
   EXPECT_NE(unzip.output.find("Stored"), std::string::npos) << unzip.output;
@@ -74,9 +77,9 @@ print("ok")
 }
 
 TEST(cli_commands, usage_errors_exit_2_with_a_message) {
-  for (const char* args : {"", "compute --grid x", "compute --grid 1", "compute --metric nope", "compute --keep 0",
-                           "compute --ref Rsh=-1", "compute --fmin 10 --fmax 1", "compute --output ../x.npz",
-                           "compute --preset nope", "nope", "inspect", "validate"}) {
+  for (const char* args :
+       {"", "compute --grid x", "compute --grid 1", "compute --metric nope", "compute --keep 0", "compute --ref Rsh=-1",
+        "compute --fmin 10 --fmax 1", "compute --output ../x.npz", "compute --preset nope", "nope", "inspect", "validate"}) {
     const auto r = eisgrid(args);
     EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.output;
     EXPECT_FALSE(r.output.empty()) << args;
@@ -119,8 +122,7 @@ TEST(cli_commands, killed_compute_leaves_no_partial_file) {
   test_support::temp_dir root("cli");
   // A big enough write (1.6 GB of stored spectra) that the kill lands mid-write.
   const std::string data = root.path.string();
-  std::vector<std::string> args{k_cli, "compute", "--grid", "10", "--points", "1000", "--spectra", "all", "--store", "-q",
-                                "--data", data};
+  std::vector<std::string> args{k_cli, "compute", "--grid", "10", "--points", "1000", "--spectra", "all", "--store", "-q", "--data", data};
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);

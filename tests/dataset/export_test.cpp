@@ -96,8 +96,8 @@ print("numpy ok")
 )PY";
 
 void expect_numpy_reads(const exported& e, std::uint64_t rows, std::uint64_t spectra, const std::string& metric) {
-  const auto r = python(k_numpy_check, shell_quote(e.path.string()) + " " + std::to_string(rows) + " " +
-                                           std::to_string(spectra) + " " + metric);
+  const auto r =
+      python(k_numpy_check, shell_quote(e.path.string()) + " " + std::to_string(rows) + " " + std::to_string(spectra) + " " + metric);
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("numpy ok"), std::string::npos) << r.output;
   const auto unzip = test_support::run("unzip -t " + shell_quote(e.path.string()));

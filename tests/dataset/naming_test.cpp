@@ -16,8 +16,8 @@ TEST(dataset_naming, default_names_use_shortest_plain_numbers) {
 }
 
 TEST(dataset_naming, hostile_names_are_refused) {
-  for (const char* bad : {"../x.npz", "a/b.npz", ".npz", ".hidden.npz", "x.npy", "x y.npz", "x;rm.npz", "x'.npz",
-                          "caf\xc3\xa9.npz", "x\\y.npz", "", "x.npz\n"}) {
+  for (const char* bad : {"../x.npz", "a/b.npz", ".npz", ".hidden.npz", "x.npy", "x y.npz", "x;rm.npz", "x'.npz", "caf\xc3\xa9.npz",
+                          "x\\y.npz", "", "x.npz\n"}) {
     EXPECT_FALSE(file_name_problem(bad).empty()) << bad;
     EXPECT_THROW(check_file_name(bad), eisgrid::error) << bad;
   }

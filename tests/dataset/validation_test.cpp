@@ -69,31 +69,31 @@ TEST_P(dataset_rule, broken_rule_gives_its_own_message) {
 
 INSTANTIATE_TEST_SUITE_P(
     spec6, dataset_rule,
-    ::testing::Values(
-        rule_case{"no_parameters", "del a['parameters']", "missing array 'parameters'"},
-        rule_case{"no_resnorms", "del a['resnorms']", "missing array 'resnorms'"},
-        rule_case{"no_spectrum", "del a['spectrum']", "missing array 'spectrum'"},
-        rule_case{"no_frequencies", "del a['frequencies']", "missing array 'frequencies'"},
-        rule_case{"no_metadata", "np.savez(sys.argv[1], **a); sys.exit(0)", "missing array 'metadata'"},
-        rule_case{"params_4_columns", "a['parameters'] = np.ones((n, 4), np.float32)", "expected (N, 5)"},
-        rule_case{"params_1d", "a['parameters'] = np.ones(n * 5, np.float32)", "expected 2 dimensions"},
-        rule_case{"resnorms_short", "a['resnorms'] = np.zeros(n - 1, np.float32)", "'parameters' has 6 rows"},
-        rule_case{"spectrum_too_many", "a['spectrum'] = np.zeros((n + 1, F, 4), np.float32)", "more than the 6 parameter sets"},
-        rule_case{"spectrum_wrong_f", "a['spectrum'] = np.zeros((M, F + 1, 4), np.float32)", "expected (M, 4, 4)"},
-        rule_case{"spectrum_3_columns", "a['spectrum'] = np.zeros((M, F, 3), np.float32)", "expected (M, 4, 4)"},
-        rule_case{"freq_negative", "a['frequencies'] = np.array([-1, 10, 100, 1000], np.float32)", "not positive and finite"},
-        rule_case{"freq_nan", "a['frequencies'] = np.array([1, np.nan, 100, 1000], np.float32)", "not positive and finite"},
-        rule_case{"freq_descending", "a['frequencies'] = np.array([1, 100, 10, 1000], np.float32)", "not increasing"},
-        rule_case{"string_dtype", "a['resnorms'] = np.array(['a'] * n)", "non-numeric dtype"},
-        rule_case{"metadata_not_json", "a['metadata'] = np.array('{not json')", "not valid JSON"},
-        rule_case{"metadata_not_object", "a['metadata'] = np.array('[1, 2]')", "not a JSON object"},
-        rule_case{"metadata_numeric", "a['metadata'] = np.array(3.0)", "'metadata' must be"},
-        rule_case{"metadata_count", "meta['n_parameter_sets'] = 99", "'n_parameter_sets' is 99"},
-        rule_case{"metadata_freq", "meta['n_frequencies'] = 5", "'n_frequencies' is 5"},
-        rule_case{"metadata_fmax", "meta['freq_max'] = 5000.0", "'freq_max'"},
-        rule_case{"metadata_best", "meta['best_resnorm'] = 7.0", "'best_resnorm'"},
-        rule_case{"metadata_grid", "meta['grid_size'] = 'five'", "'grid_size'"},
-        rule_case{"fortran", "a['parameters'] = np.asfortranarray(np.ones((n, 5), np.float32))", "Fortran order"}),
+    ::testing::Values(rule_case{"no_parameters", "del a['parameters']", "missing array 'parameters'"},
+                      rule_case{"no_resnorms", "del a['resnorms']", "missing array 'resnorms'"},
+                      rule_case{"no_spectrum", "del a['spectrum']", "missing array 'spectrum'"},
+                      rule_case{"no_frequencies", "del a['frequencies']", "missing array 'frequencies'"},
+                      rule_case{"no_metadata", "np.savez(sys.argv[1], **a); sys.exit(0)", "missing array 'metadata'"},
+                      rule_case{"params_4_columns", "a['parameters'] = np.ones((n, 4), np.float32)", "expected (N, 5)"},
+                      rule_case{"params_1d", "a['parameters'] = np.ones(n * 5, np.float32)", "expected 2 dimensions"},
+                      rule_case{"resnorms_short", "a['resnorms'] = np.zeros(n - 1, np.float32)", "'parameters' has 6 rows"},
+                      rule_case{"spectrum_too_many", "a['spectrum'] = np.zeros((n + 1, F, 4), np.float32)",
+                                "more than the 6 parameter sets"},
+                      rule_case{"spectrum_wrong_f", "a['spectrum'] = np.zeros((M, F + 1, 4), np.float32)", "expected (M, 4, 4)"},
+                      rule_case{"spectrum_3_columns", "a['spectrum'] = np.zeros((M, F, 3), np.float32)", "expected (M, 4, 4)"},
+                      rule_case{"freq_negative", "a['frequencies'] = np.array([-1, 10, 100, 1000], np.float32)", "not positive and finite"},
+                      rule_case{"freq_nan", "a['frequencies'] = np.array([1, np.nan, 100, 1000], np.float32)", "not positive and finite"},
+                      rule_case{"freq_descending", "a['frequencies'] = np.array([1, 100, 10, 1000], np.float32)", "not increasing"},
+                      rule_case{"string_dtype", "a['resnorms'] = np.array(['a'] * n)", "non-numeric dtype"},
+                      rule_case{"metadata_not_json", "a['metadata'] = np.array('{not json')", "not valid JSON"},
+                      rule_case{"metadata_not_object", "a['metadata'] = np.array('[1, 2]')", "not a JSON object"},
+                      rule_case{"metadata_numeric", "a['metadata'] = np.array(3.0)", "'metadata' must be"},
+                      rule_case{"metadata_count", "meta['n_parameter_sets'] = 99", "'n_parameter_sets' is 99"},
+                      rule_case{"metadata_freq", "meta['n_frequencies'] = 5", "'n_frequencies' is 5"},
+                      rule_case{"metadata_fmax", "meta['freq_max'] = 5000.0", "'freq_max'"},
+                      rule_case{"metadata_best", "meta['best_resnorm'] = 7.0", "'best_resnorm'"},
+                      rule_case{"metadata_grid", "meta['grid_size'] = 'five'", "'grid_size'"},
+                      rule_case{"fortran", "a['parameters'] = np.asfortranarray(np.ones((n, 5), np.float32))", "Fortran order"}),
     [](const auto& info) { return std::string(info.param.name); });
 
 TEST(dataset_validation, missing_and_non_npz_files) {
@@ -128,9 +128,9 @@ TEST(dataset_validation, legacy_fixtures_read_safely) {
 TEST(dataset_validation, stored_arrays_are_read_in_place_and_deflated_ones_copied) {
   test_support::temp_dir dir("mapped");
   const auto stored = dataset::dataset::load(make_file(dir.path, "stored.npz", "a['spectrum'][:] = 1.5"));
-  const auto deflated = dataset::dataset::load(make_file(
-      dir.path, "deflated.npz",
-      "a['spectrum'][:] = 1.5\nnp.savez_compressed(sys.argv[1], metadata=np.array(json.dumps(meta)), **a)\nsys.exit(0)"));
+  const auto deflated = dataset::dataset::load(
+      make_file(dir.path, "deflated.npz",
+                "a['spectrum'][:] = 1.5\nnp.savez_compressed(sys.argv[1], metadata=np.array(json.dumps(meta)), **a)\nsys.exit(0)"));
   EXPECT_EQ(stored.mapped_bytes(), stored.memory_bytes());
   EXPECT_EQ(deflated.mapped_bytes(), 0u);
   // parameters, resnorms, spectrum and frequencies as float32

@@ -34,8 +34,8 @@ TEST(frequency_grid, presets_match_the_spec) {
 }
 
 TEST(frequency_grid, rejects_bad_ranges) {
-  EXPECT_THROW(frequencies({0, 10, 10, spacing::log}), eisgrid::error);
-  EXPECT_THROW(frequencies({10, 1, 10, spacing::log}), eisgrid::error);
-  EXPECT_THROW(frequencies({1, 10, 1, spacing::log}), eisgrid::error);
-  EXPECT_THROW(frequencies({1, 10, k_max_frequency_points + 1, spacing::log}), eisgrid::error);
+  EXPECT_THROW((void)frequencies({0, 10, 10, spacing::log}), eisgrid::error);
+  EXPECT_THROW((void)frequencies({10, 1, 10, spacing::log}), eisgrid::error);
+  EXPECT_THROW((void)frequencies({1, 10, 1, spacing::log}), eisgrid::error);
+  EXPECT_THROW((void)frequencies({1, 10, k_max_frequency_points + 1, spacing::log}), eisgrid::error);
 }

@@ -39,10 +39,9 @@ error_kind decode_error(const std::vector<std::byte>& bytes, std::string* messag
 }
 
 TEST(npy_header, round_trips_every_dtype_and_shape) {
-  const std::vector<dtype> types = {dtype_of<float>(),         dtype_of<double>(),        dtype_of<std::int32_t>(),
-                                    dtype_of<std::int64_t>(),  dtype_of<std::uint8_t>(),  dtype_of<std::uint32_t>(),
-                                    dtype_of<std::uint64_t>(), {dtype_kind::boolean, 0},  {dtype_kind::unicode, 17},
-                                    {dtype_kind::object, 0}};
+  const std::vector<dtype> types = {
+      dtype_of<float>(),         dtype_of<double>(),        dtype_of<std::int32_t>(), dtype_of<std::int64_t>(),  dtype_of<std::uint8_t>(),
+      dtype_of<std::uint32_t>(), dtype_of<std::uint64_t>(), {dtype_kind::boolean, 0}, {dtype_kind::unicode, 17}, {dtype_kind::object, 0}};
   const std::vector<std::vector<std::uint64_t>> shapes = {{}, {0}, {7}, {3, 5}, {100000, 100, 4}, {1, 1, 1, 1, 1, 1}};
   for (const auto& type : types) {
     for (const auto& shape : shapes) {
@@ -76,9 +75,9 @@ for descr, shape in cases:
     print(b.getvalue().hex())
 )");
   ASSERT_EQ(result.exit_code, 0) << result.output;
-  const std::vector<array_header> headers = {
-      {dtype_of<float>(), {3, 5}},          {dtype_of<double>(), {}},          {dtype_of<std::int64_t>(), {7}},
-      {dtype_of<std::uint8_t>(), {100000, 100, 4}}, {{dtype_kind::unicode, 12}, {}}, {{dtype_kind::boolean, 0}, {0}}};
+  const std::vector<array_header> headers = {{dtype_of<float>(), {3, 5}},     {dtype_of<double>(), {}},
+                                             {dtype_of<std::int64_t>(), {7}}, {dtype_of<std::uint8_t>(), {100000, 100, 4}},
+                                             {{dtype_kind::unicode, 12}, {}}, {{dtype_kind::boolean, 0}, {0}}};
   std::istringstream lines(result.output);
   for (const auto& header : headers) {
     std::string expected;
@@ -95,8 +94,7 @@ for descr, shape in cases:
 
 TEST(npy_header, accepts_numpy_spacing_variations_and_versions) {
   const std::vector<std::string> dicts = {
-      "{'descr': '<f4', 'fortran_order': False, 'shape': (3, 5), }",
-      "{'descr':'<f4','fortran_order':False,'shape':(3,5)}",
+      "{'descr': '<f4', 'fortran_order': False, 'shape': (3, 5), }", "{'descr':'<f4','fortran_order':False,'shape':(3,5)}",
       "{ 'shape' : ( 3 , 5 , ) , 'fortran_order' : False , 'descr' : \"<f4\" }   \n",
       "{'descr': '<f4', 'fortran_order': False, 'shape': (3L, 5L), }\n",  // Python 2
   };
@@ -158,8 +156,7 @@ TEST(npy_header, rejects_bad_preambles) {
   // A length past the end of the bytes, and one past the 1 MiB limit.
   EXPECT_EQ(decode_error(bytes_of(std::string("\x93NUMPY\x01\x00\xff\x00{", 11)), &message), error_kind::invalid_input);
   EXPECT_NE(message.find("truncated"), std::string::npos);
-  EXPECT_EQ(decode_error(bytes_of(std::string("\x93NUMPY\x02\x00\x00\x00\x00\x01", 12)), &message),
-            error_kind::invalid_input);
+  EXPECT_EQ(decode_error(bytes_of(std::string("\x93NUMPY\x02\x00\x00\x00\x00\x01", 12)), &message), error_kind::invalid_input);
   EXPECT_NE(message.find("limit"), std::string::npos);
 }
 

@@ -96,16 +96,15 @@ TEST(npz_corrupt, chunked_deflate_archive_survives_every_truncation_and_flip) {
   exercise_damage(small_archive(compression::deflate), 1, 1);
 }
 
-TEST(npz_corrupt, stored_archive_survives_every_truncation_and_flip) {
-  exercise_damage(small_archive(compression::stored), 1, 1);
-}
+TEST(npz_corrupt, stored_archive_survives_every_truncation_and_flip) { exercise_damage(small_archive(compression::stored), 1, 1); }
 
 TEST(npz_corrupt, numpy_and_legacy_archives_survive_truncation_and_flips) {
   scratch_dir dir;
   const auto result = testing::run_python(dir, R"py(
 import sys, numpy as np
 np.savez_compressed(sys.argv[1], a=np.arange(500, dtype='<f8'), m=np.array('h\u00e9llo'))
-)py", {(dir / "n.npz").string()});
+)py",
+                                          {(dir / "n.npz").string()});
   ASSERT_EQ(result.exit_code, 0) << result.output;
   exercise_damage(testing::read_bytes(dir / "n.npz"), 1, 1);
   exercise_damage(testing::read_bytes(std::filesystem::path(EISGRID_FIXTURES_DIR) / "legacy/sample_grid_5_test.npz"), 7, 61);
@@ -221,7 +220,8 @@ out = outer[:eocd] + b_central + outer[eocd:]
 eocd += len(b_central)
 out[eocd + 8:eocd + 16] = struct.pack('<HHI', count + 1, count + 1, cd_size + len(b_central))
 open(sys.argv[1], 'wb').write(out)
-)py", {(dir / "o.npz").string()});
+)py",
+                                          {(dir / "o.npz").string()});
   ASSERT_EQ(result.exit_code, 0) << result.output;
   EXPECT_EQ(error_of(testing::read_bytes(dir / "o.npz")), "cannot read 'x.npz': members 'a.npy' and 'b.npy' overlap");
 }
@@ -235,7 +235,8 @@ TEST(npz_corrupt, header_shorter_than_the_length_probe) {
 import sys, zipfile
 with zipfile.ZipFile(sys.argv[1], 'w', compression=zipfile.ZIP_DEFLATED) as z:
     z.writestr('a.npy', b'\x93NUMPY\x01\x00\x00\x00' + b'x' * 50)
-)py", {(dir / "p.npz").string()});
+)py",
+                                          {(dir / "p.npz").string()});
   ASSERT_EQ(result.exit_code, 0) << result.output;
   EXPECT_EQ(error_of(testing::read_bytes(dir / "p.npz")),
             "cannot read 'x.npz': member 'a.npy': malformed .npy header: expected '{' at offset 0");

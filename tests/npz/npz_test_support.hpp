@@ -17,8 +17,8 @@
 #include <vector>
 
 #include "base/atomic_file.hpp"
-#include "support/process.hpp"
 #include "npz/writer.hpp"
+#include "support/process.hpp"
 
 namespace eisgrid::npz::testing {
 
@@ -69,8 +69,7 @@ inline command_result run_python(const scratch_dir&, const std::string& script, 
 }
 
 // Writes an archive at `path` through `fill`, then finishes it.
-inline std::uint64_t write_npz(const std::filesystem::path& path, const write_options& options,
-                               const std::function<void(writer&)>& fill) {
+inline std::uint64_t write_npz(const std::filesystem::path& path, const write_options& options, const std::function<void(writer&)>& fill) {
   unique_fd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
   if (!fd.valid()) throw std::runtime_error("cannot create " + path.string());
   writer w(fd.get(), path.filename().string(), options);

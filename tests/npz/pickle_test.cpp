@@ -80,7 +80,8 @@ TEST(npz_pickle, legacy_metadata_matches_what_python_reports) {
 import sys, json, numpy as np
 with np.load(sys.argv[1], allow_pickle=True) as d:
     print(json.dumps(d['metadata'].item()))
-)py", {(k_legacy / file).string()});
+)py",
+                                   {(k_legacy / file).string()});
     ASSERT_EQ(result.exit_code, 0) << result.output;
     EXPECT_EQ(legacy_metadata(file), json::parse(result.output)) << file;
     const reader r = reader::open(k_legacy / file);
@@ -100,7 +101,8 @@ a = np.empty((), dtype=object)
 a[()] = d
 for protocol in (2, 3, 4, 5):
     open(sys.argv[1] + '/p%d.pkl' % protocol, 'wb').write(pickle.dumps(a, protocol=protocol))
-)py", {dir.path().string()});
+)py",
+                                 {dir.path().string()});
   ASSERT_EQ(result.exit_code, 0) << result.output;
   const json expected = {{"f8", 1.5},
                          {"i8", -3},
@@ -163,8 +165,7 @@ print('ok')
 
 TEST(npz_pickle, refuses_hostile_pickles_without_running_them) {
   scratch_dir dir;
-  const std::filesystem::path marker =
-      std::filesystem::temp_directory_path() / ("eisgrid-pickle-ran-" + std::to_string(::getpid()));
+  const std::filesystem::path marker = std::filesystem::temp_directory_path() / ("eisgrid-pickle-ran-" + std::to_string(::getpid()));
   std::filesystem::remove(marker);
   const auto result = run_python(dir, k_hostile_writer, {dir.path().string(), marker.string()});
   ASSERT_EQ(result.exit_code, 0) << result.output;
@@ -189,22 +190,36 @@ TEST(npz_pickle, refuses_hostile_pickles_without_running_them) {
 }
 
 TEST(npz_pickle, refuses_other_globals) {
-  EXPECT_EQ(pickle_error("\x80\x02"sv "csubprocess\nPopen\n)R."sv),
+  EXPECT_EQ(pickle_error("\x80\x02"sv
+                         "csubprocess\nPopen\n)R."sv),
             "pickle refers to 'subprocess.Popen', which eisgrid does not load"sv);
-  EXPECT_EQ(pickle_error("\x80\x02"sv "cnumpy\nload\n)R."sv), "pickle refers to 'numpy.load', which eisgrid does not load"sv);
-  EXPECT_EQ(pickle_error("\x80\x02"sv "c__builtin__\ngetattr\n)R."sv),
+  EXPECT_EQ(pickle_error("\x80\x02"sv
+                         "cnumpy\nload\n)R."sv),
+            "pickle refers to 'numpy.load', which eisgrid does not load"sv);
+  EXPECT_EQ(pickle_error("\x80\x02"sv
+                         "c__builtin__\ngetattr\n)R."sv),
             "pickle refers to '__builtin__.getattr', which eisgrid does not load"sv);
   // Known numpy names used the wrong way are refused too.
-  EXPECT_NE(pickle_error("\x80\x02"sv "cnumpy\nndarray\n)R."sv).find("numpy.ndarray"sv), std::string::npos);
-  EXPECT_NE(pickle_error("\x80\x02"sv "cnumpy\ndtype\n."sv).find("used as a value"sv), std::string::npos);
+  EXPECT_NE(pickle_error("\x80\x02"sv
+                         "cnumpy\nndarray\n)R."sv)
+                .find("numpy.ndarray"sv),
+            std::string::npos);
+  EXPECT_NE(pickle_error("\x80\x02"sv
+                         "cnumpy\ndtype\n."sv)
+                .find("used as a value"sv),
+            std::string::npos);
 }
 
 TEST(npz_pickle, quotes_hostile_names_safely) {
   // Error messages end up in JSON bodies: bytes from the file must not make them invalid UTF-8.
-  const std::string message = pickle_error("\x80\x02" "c\xff\xfe\nsystem\n."sv);
+  const std::string message = pickle_error(
+      "\x80\x02"
+      "c\xff\xfe\nsystem\n."sv);
   EXPECT_EQ(message, "pickle refers to '??.system', which eisgrid does not load");
   EXPECT_NO_THROW((void)json(message).dump());
-  const std::string long_name = pickle_error(std::string("\x80\x02" "c") + std::string(200, 'm') + "\nx\n.");
+  const std::string long_name = pickle_error(std::string("\x80\x02"
+                                                         "c") +
+                                             std::string(200, 'm') + "\nx\n.");
   EXPECT_NE(long_name.find("...'"), std::string::npos) << long_name;
 }
 
@@ -232,7 +247,10 @@ TEST(npz_pickle, bounds_deep_nesting_and_bombs) {
   bomb += "."sv;
   EXPECT_NE(pickle_error(bomb).find("more than 1000000 values"sv), std::string::npos);
   // A list that contains itself.
-  EXPECT_NE(pickle_error("\x80\x02]q\x00h\x00" "a."sv).find("nested deeper"sv), std::string::npos);
+  EXPECT_NE(pickle_error("\x80\x02]q\x00h\x00"
+                         "a."sv)
+                .find("nested deeper"sv),
+            std::string::npos);
 }
 
 TEST(npz_pickle, rejects_malformed_pickles) {
@@ -243,17 +261,28 @@ TEST(npz_pickle, rejects_malformed_pickles) {
   EXPECT_NE(pickle_error("\x80\x02."sv).find("exactly one object"sv), std::string::npos);
   EXPECT_NE(pickle_error("\x80\x06N."sv).find("protocol 6"sv), std::string::npos);
   EXPECT_NE(pickle_error("\x80\x02h\x05."sv).find("memo key 5"sv), std::string::npos);
-  EXPECT_NE(pickle_error("\x80\x02"sv "a."sv).find("underflow"sv), std::string::npos);
+  EXPECT_NE(pickle_error("\x80\x02"sv
+                         "a."sv)
+                .find("underflow"sv),
+            std::string::npos);
   EXPECT_NE(pickle_error("\x80\x02\x81."sv).find("opcode 0x81"sv), std::string::npos);  // NEWOBJ
   EXPECT_NE(pickle_error(std::string("\x80\x02\x8a\x09"sv) + std::string(9, '\x01') + ".").find("64 bits"sv), std::string::npos);
-  EXPECT_NE(pickle_error("\x80\x03"sv "C\x01x."sv).find("bytes"sv), std::string::npos);
+  EXPECT_NE(pickle_error("\x80\x03"sv
+                         "C\x01x."sv)
+                .find("bytes"sv),
+            std::string::npos);
   EXPECT_NE(pickle_error("\x80\x02}K\x01K\x02s."sv).find("not a string"sv), std::string::npos);
   EXPECT_NE(pickle_error("\x80\x02X\x01\x00\x00\x00\xff."sv).find("UTF-8"sv), std::string::npos);
-  EXPECT_NE(pickle_error("\x80\x02NN"sv "R."sv).find("not a known callable"sv), std::string::npos);
+  EXPECT_NE(pickle_error("\x80\x02NN"sv
+                         "R."sv)
+                .find("not a known callable"sv),
+            std::string::npos);
 }
 
 TEST(npz_pickle, reads_plain_values) {
-  EXPECT_EQ(read_pickled_object(bytes_of("\x80\x02}q\x00(X\x01\x00\x00\x00" "aK\x01X\x01\x00\x00\x00" "bG?\xf8\x00\x00\x00\x00\x00\x00u."sv)),
+  EXPECT_EQ(read_pickled_object(bytes_of("\x80\x02}q\x00(X\x01\x00\x00\x00"
+                                         "aK\x01X\x01\x00\x00\x00"
+                                         "bG?\xf8\x00\x00\x00\x00\x00\x00u."sv)),
             json({{"a", 1}, {"b", 1.5}}));
   EXPECT_EQ(read_pickled_object(bytes_of("\x80\x02\x8a\x01\xff."sv)), json(-1));
   EXPECT_EQ(read_pickled_object(bytes_of("\x80\x02\x8a\x00."sv)), json(0));

@@ -55,14 +55,14 @@ print('ok')
 class npz_reader_numpy : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new scratch_dir();
-    const auto result = run_python(*dir_, k_numpy_writer, {dir_->path().string()});
+    scratch = new scratch_dir();
+    const auto result = run_python(*scratch, k_numpy_writer, {scratch->path().string()});
     ASSERT_EQ(result.exit_code, 0) << result.output;
   }
-  static void TearDownTestSuite() { delete dir_; }
-  static scratch_dir* dir_;
+  static void TearDownTestSuite() { delete scratch; }
+  static scratch_dir* scratch;
 };
-scratch_dir* npz_reader_numpy::dir_ = nullptr;
+scratch_dir* npz_reader_numpy::scratch = nullptr;
 
 void expect_numpy_arrays(const reader& r) {
   const array spectrum = r.read("spectrum");
@@ -96,14 +96,14 @@ void expect_numpy_arrays(const reader& r) {
 }
 
 TEST_F(npz_reader_numpy, reads_savez) {
-  const reader r = reader::open(dir_->path() / "stored.npz");
+  const reader r = reader::open(scratch->path() / "stored.npz");
   EXPECT_EQ(r.members().size(), 9U);
   for (const auto& m : r.members()) EXPECT_FALSE(m.deflated) << m.name;
   expect_numpy_arrays(r);
 }
 
 TEST_F(npz_reader_numpy, reads_savez_compressed) {
-  const reader r = reader::open(dir_->path() / "deflated.npz");
+  const reader r = reader::open(scratch->path() / "deflated.npz");
   EXPECT_EQ(r.display_name(), "deflated.npz");
   EXPECT_TRUE(r.contains("spectrum"));
   EXPECT_FALSE(r.contains("spectrum.npy"));
@@ -112,7 +112,7 @@ TEST_F(npz_reader_numpy, reads_savez_compressed) {
 }
 
 TEST_F(npz_reader_numpy, reads_members_with_data_descriptors_and_skips_other_files) {
-  const reader r = reader::open(dir_->path() / "streamed.npz");
+  const reader r = reader::open(scratch->path() / "streamed.npz");
   EXPECT_EQ(r.members().size(), 9U);  // readme.txt is not an array
   EXPECT_FALSE(r.contains("readme"));
   expect_numpy_arrays(r);
@@ -121,7 +121,7 @@ TEST_F(npz_reader_numpy, reads_members_with_data_descriptors_and_skips_other_fil
 TEST_F(npz_reader_numpy, reads_from_bytes_with_threads) {
   read_options options;
   options.threads = 3;
-  const reader r = reader::from_bytes(testing::read_bytes(dir_->path() / "deflated.npz"), "memory.npz", options);
+  const reader r = reader::from_bytes(testing::read_bytes(scratch->path() / "deflated.npz"), "memory.npz", options);
   expect_numpy_arrays(r);
 }
 
@@ -139,7 +139,7 @@ std::string mapping_of(const void* p) {
 }
 
 TEST_F(npz_reader_numpy, read_shared_maps_stored_members_in_place) {
-  const auto path = dir_->path() / "stored.npz";
+  const auto path = scratch->path() / "stored.npz";
   std::vector<std::pair<shared_array, array>> pairs;
   {
     const reader r = reader::open(path);
@@ -163,8 +163,8 @@ TEST_F(npz_reader_numpy, read_shared_maps_stored_members_in_place) {
 }
 
 TEST_F(npz_reader_numpy, read_shared_copies_what_it_cannot_map) {
-  const reader deflated = reader::open(dir_->path() / "deflated.npz");
-  const reader in_memory = reader::from_bytes(testing::read_bytes(dir_->path() / "stored.npz"), "memory.npz");
+  const reader deflated = reader::open(scratch->path() / "deflated.npz");
+  const reader in_memory = reader::from_bytes(testing::read_bytes(scratch->path() / "stored.npz"), "memory.npz");
   for (const reader* r : {&deflated, &in_memory}) {
     const shared_array shared = r->read_shared("spectrum");
     EXPECT_FALSE(shared.mapped());
@@ -199,7 +199,7 @@ TEST(npz_reader, read_shared_checks_the_crc_of_a_mapped_member) {
 }
 
 TEST_F(npz_reader_numpy, reports_missing_members_and_files) {
-  const reader r = reader::open(dir_->path() / "deflated.npz");
+  const reader r = reader::open(scratch->path() / "deflated.npz");
   try {
     (void)r.read("nope");
     FAIL();
@@ -208,14 +208,14 @@ TEST_F(npz_reader_numpy, reports_missing_members_and_files) {
     EXPECT_EQ(std::string(e.what()), "cannot read 'deflated.npz': no array 'nope'");
   }
   try {
-    (void)reader::open(dir_->path() / "missing.npz");
+    (void)reader::open(scratch->path() / "missing.npz");
     FAIL();
   } catch (const error& e) {
     EXPECT_EQ(e.kind(), error_kind::not_found);
     EXPECT_EQ(std::string(e.what()), "cannot open 'missing.npz': no such file");
   }
   try {
-    (void)reader::open(dir_->path());
+    (void)reader::open(scratch->path());
     FAIL();
   } catch (const error& e) {
     EXPECT_EQ(e.kind(), error_kind::invalid_input);
@@ -226,7 +226,7 @@ TEST_F(npz_reader_numpy, enforces_the_member_size_limit) {
   read_options options;
   options.max_member_bytes = 1000;
   try {
-    (void)reader::open(dir_->path() / "deflated.npz", options);
+    (void)reader::open(scratch->path() / "deflated.npz", options);
     FAIL();
   } catch (const error& e) {
     EXPECT_EQ(e.kind(), error_kind::too_large);
@@ -277,12 +277,10 @@ TEST(npz_reader, rejects_unsupported_archives_clearly) {
   scratch_dir dir;
   const auto result = run_python(dir, k_unusual_writer, {dir.path().string()});
   ASSERT_EQ(result.exit_code, 0) << result.output;
-  EXPECT_EQ(open_error(dir / "bzip2.npz"),
-            "cannot read 'bzip2.npz': member 'a.npy' uses unsupported compression method 12");
+  EXPECT_EQ(open_error(dir / "bzip2.npz"), "cannot read 'bzip2.npz': member 'a.npy' uses unsupported compression method 12");
   EXPECT_EQ(open_error(dir / "lzma.npz"), "cannot read 'lzma.npz': member 'a.npy' uses unsupported compression method 14");
   EXPECT_EQ(open_error(dir / "duplicate.npz"), "cannot read 'duplicate.npz': duplicate member 'a.npy'");
-  EXPECT_EQ(open_error(dir / "encrypted.npz"),
-            "cannot read 'encrypted.npz': member 'a.npy' is encrypted, which eisgrid does not read");
+  EXPECT_EQ(open_error(dir / "encrypted.npz"), "cannot read 'encrypted.npz': member 'a.npy' is encrypted, which eisgrid does not read");
 }
 
 // Regression: copying zero data bytes out of a stored member passed a null
@@ -292,8 +290,7 @@ TEST(npz_reader, reads_empty_array_from_stored_member) {
   for (compression method : {compression::stored, compression::deflate}) {
     write_options options;
     options.method = method;
-    testing::write_npz(dir / "e.npz", options,
-                       [](writer& w) { w.add("empty", make_array<float>(std::vector<float>{}, {0, 4})); });
+    testing::write_npz(dir / "e.npz", options, [](writer& w) { w.add("empty", make_array<float>(std::vector<float>{}, {0, 4})); });
     const reader r = reader::open(dir / "e.npz");
     const array a = r.read("empty");
     EXPECT_TRUE(a.data.empty());

@@ -52,8 +52,7 @@ ssize_t stuttering_pwrite(int fd, const void* buf, std::size_t n, off_t offset) 
   return sys::real_calls().pwrite(fd, buf, std::min<std::size_t>(n, 3), offset);
 }
 
-sys::syscall_table with(ssize_t (*write)(int, const void*, std::size_t),
-                        ssize_t (*pwrite)(int, const void*, std::size_t, off_t)) {
+sys::syscall_table with(ssize_t (*write)(int, const void*, std::size_t), ssize_t (*pwrite)(int, const void*, std::size_t, off_t)) {
   sys::syscall_table table = sys::real_calls();
   table.write = write;
   table.pwrite = pwrite;

@@ -194,7 +194,7 @@ TEST(npz_writer, rejects_misuse_with_usage_errors) {
   writer w(fd.get(), "u.npz");
   const array a = make_array<float>(std::vector<float>{1, 2, 3}, {3});
   w.add("a", a);
-  EXPECT_EQ(add_error(w, "a", a.header, a.data), error_kind::usage);  // duplicate
+  EXPECT_EQ(add_error(w, "a", a.header, a.data), error_kind::usage);                  // duplicate
   EXPECT_EQ(add_error(w, "b", {dtype_of<float>(), {4}}, a.data), error_kind::usage);  // size mismatch
   EXPECT_EQ(add_error(w, "o", {{dtype_kind::object, 0}, {}}, {}), error_kind::usage);
   for (const std::string& bad : std::vector<std::string>{"", "a/b", "..\\x", std::string("a\0b", 3), "\xff", std::string(300, 'x')}) {
@@ -202,8 +202,7 @@ TEST(npz_writer, rejects_misuse_with_usage_errors) {
   }
   // A source that produces too little: nothing was written yet for deflate, so
   // the writer stays usable.
-  EXPECT_THROW(w.add("short", a.header, data_source([](const auto& sink) { sink(std::span<const std::byte>{}); })),
-               error);
+  EXPECT_THROW(w.add("short", a.header, data_source([](const auto& sink) { sink(std::span<const std::byte>{}); })), error);
   w.add("c", a);
   w.finish();
   EXPECT_EQ(add_error(w, "d", a.header, a.data), error_kind::usage);

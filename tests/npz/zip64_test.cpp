@@ -27,8 +27,7 @@ void write_big(const std::filesystem::path& path, compression method) {
   const bool compressible = method == compression::deflate;
   testing::write_npz(path, options, [&](writer& w) {
     w.add("before", make_array<std::int64_t>(std::vector<std::int64_t>{-1, -2}, {2}));
-    w.add("big", {dtype_of<std::uint32_t>(), {k_elements}},
-          data_source([&](const std::function<void(std::span<const std::byte>)>& sink) {
+    w.add("big", {dtype_of<std::uint32_t>(), {k_elements}}, data_source([&](const std::function<void(std::span<const std::byte>)>& sink) {
             std::vector<std::uint32_t> piece(k_piece_elements);
             for (std::uint64_t first = 0; first < k_elements; first += piece.size()) {
               const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(piece.size(), k_elements - first));
@@ -53,8 +52,7 @@ void check_big(const scratch_dir& dir, const std::filesystem::path& path, compre
     const array big = r.read("big");  // CRC-checked over all 4.4 GB
     const auto v = big.as<std::uint32_t>();
     ASSERT_EQ(v.size(), k_elements);
-    for (std::uint64_t i : {std::uint64_t{0}, std::uint64_t{1}, std::uint64_t{1} << 30, (std::uint64_t{1} << 32) / 4 + 5,
-                            k_elements - 1}) {
+    for (std::uint64_t i : {std::uint64_t{0}, std::uint64_t{1}, std::uint64_t{1} << 30, (std::uint64_t{1} << 32) / 4 + 5, k_elements - 1}) {
       EXPECT_EQ(v[i], pattern(i, compressible)) << i;
     }
   }
@@ -70,7 +68,8 @@ with np.load(sys.argv[1]) as d:
     assert (big[idx.astype(np.int64)] == want.astype(np.uint32)).all()
     assert list(d['before']) == [-1, -2] and list(d['after']) == [7, 8, 9]
 print('ok')
-)py", {path.string(), std::to_string(k_elements), compressible ? "1" : "0"});
+)py",
+                                          {path.string(), std::to_string(k_elements), compressible ? "1" : "0"});
   EXPECT_EQ(result.exit_code, 0) << result.output;
   EXPECT_EQ(result.output, "ok\n");
 

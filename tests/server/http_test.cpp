@@ -115,7 +115,7 @@ void check_endpoints(const live_server& s, const test_support::server_data& d, c
   EXPECT_EQ(s.call("GET", "/api/nothing").status, 404);
 
   // A job over the API, visible to its owner only.
-  r = s.call("POST", "/api/compute", d.bob_key, R"({"grid":3,"points":10,"output":"bobjob.npz"})");
+  r = s.call("POST", "/api/compute", d.bob_key, R"({"grid":3,"points":10,"spacing":"linear","output":"bobjob.npz"})");
   ASSERT_EQ(r.status, 202) << r.body;
   const std::string id = json_of(r)["job"]["id"];
   EXPECT_EQ(s.call("GET", "/api/jobs/" + id, d.alice_key).status, 404);
@@ -125,6 +125,9 @@ void check_endpoints(const live_server& s, const test_support::server_data& d, c
   EXPECT_EQ(names(s, d.alice_key), (std::vector<std::string>{"alice.npz", "public.npz"}));
   EXPECT_EQ(s.call("GET", "/api/best-results/bobjob.npz", d.alice_key).status, 404);
   EXPECT_EQ(s.call("GET", "/api/best-results/bobjob.npz", d.bob_key).status, 200);
+  for (const auto& listed : json_of(s.call("GET", "/api/datasets", d.bob_key))["datasets"]) {
+    EXPECT_EQ(listed["frequency_spacing"], listed["filename"] == "bobjob.npz" ? "linear" : "log") << listed["filename"];
+  }
 }
 
 class http_sqlite : public ::testing::Test {
@@ -204,9 +207,9 @@ TEST_F(http_sqlite, limits_of_the_session) {
   EXPECT_EQ(server->call("POST", "/api/spectrum/public.npz", "", R"({"indices": [-1]})").status, 400);
   EXPECT_EQ(server->call("GET", "/api/best-results/public.npz?n=100000000").status, 400);
   // Traversal over the wire, raw.
-  for (const char* target : {"/api/download/..%2f..%2fcatalog.sqlite3", "/api/download/%2e%2e%2fcatalog.sqlite3", "/api/download/../../etc/passwd",
-                             "/api/download//etc/passwd", "/api/download/..%5c..%5ccatalog.sqlite3", "/api/download/public.npz%00",
-                             "/assets/..%2f..%2fcatalog.sqlite3", "/../../etc/passwd"}) {
+  for (const char* target : {"/api/download/..%2f..%2fcatalog.sqlite3", "/api/download/%2e%2e%2fcatalog.sqlite3",
+                             "/api/download/../../etc/passwd", "/api/download//etc/passwd", "/api/download/..%5c..%5ccatalog.sqlite3",
+                             "/api/download/public.npz%00", "/assets/..%2f..%2fcatalog.sqlite3", "/../../etc/passwd"}) {
     const auto r = server->call("GET", target);
     EXPECT_TRUE(r.status == 400 || r.status == 404) << target << " " << r.status;
     EXPECT_EQ(r.body.find("SQLite"), std::string::npos);
@@ -292,9 +295,10 @@ TEST_F(http_sqlite, a_job_writes_what_the_cli_writes) {
   EXPECT_EQ(std::find(bob.begin(), bob.end(), "same.npz"), bob.end());
 
   test_support::temp_dir cli_root("server_cli");
-  const auto cli = test_support::run(std::string(EISGRID_CLI_PATH) + " compute -q --grid 4 --preset fast --points 30 --metric rmse --keep 100 " +
-                                     "--spectra 20 --ref Rsh=900,Ca=2e-6 --range Rb=50:5000:3 --store --output same.npz " +
-                                     "--description 'api vs cli' --threads 1 --data " + test_support::shell_quote(cli_root.path.string()));
+  const auto cli =
+      test_support::run(std::string(EISGRID_CLI_PATH) + " compute -q --grid 4 --preset fast --points 30 --metric rmse --keep 100 " +
+                        "--spectra 20 --ref Rsh=900,Ca=2e-6 --range Rb=50:5000:3 --store --output same.npz " +
+                        "--description 'api vs cli' --threads 1 --data " + test_support::shell_quote(cli_root.path.string()));
   ASSERT_EQ(cli.exit_code, 0) << cli.output;
   const auto api_file = eisgrid::npz::reader::open(data->root.path / "npz/user_generated/same.npz");
   const auto cli_file = eisgrid::npz::reader::open(cli_root.path / "npz/user_generated/same.npz");

@@ -23,8 +23,9 @@ bool refused(const std::string& token, const char* secret = k_secret) {
 }
 
 TEST(jwt, accepts_a_supabase_token) {
-  const auto claims = verify_jwt(sign_jwt(R"({"sub":"1b4e28ba-2fa1-11d2-883f-0016d3cca427","exp":1800000100,"aud":"authenticated","role":"authenticated"})", k_secret),
-                                 k_secret, k_now);
+  const auto claims = verify_jwt(
+      sign_jwt(R"({"sub":"1b4e28ba-2fa1-11d2-883f-0016d3cca427","exp":1800000100,"aud":"authenticated","role":"authenticated"})", k_secret),
+      k_secret, k_now);
   EXPECT_EQ(claims.subject, "1b4e28ba-2fa1-11d2-883f-0016d3cca427");
   EXPECT_EQ(claims.expires, 1800000100);
   EXPECT_NO_THROW((void)verify_jwt(sign_jwt(R"({"sub":"x","exp":1800000100,"aud":["other","authenticated"]})", k_secret), k_secret, k_now));

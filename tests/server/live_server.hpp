@@ -109,9 +109,8 @@ inline http_reply read_reply(const client_socket& s, bool head = false) {
     line_end = next;
   }
   r.body = data.substr(header_end + 4);
-  const std::size_t length = head || r.status == 204 || r.status == 304 || r.header("content-length").empty()
-                                 ? 0
-                                 : std::stoull(r.header("content-length"));
+  const std::size_t length =
+      head || r.status == 204 || r.status == 304 || r.header("content-length").empty() ? 0 : std::stoull(r.header("content-length"));
   while (r.body.size() < length) {
     const auto n = s.read_some(buf, std::min(sizeof buf, length - r.body.size()));
     if (n == 0) return r;
@@ -148,8 +147,10 @@ class live_server {
       const int out = ::open(log_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
       ::dup2(out, 1);
       ::dup2(out, 2);
-      if (!jwt_secret.empty()) ::setenv("EISGRID_JWT_SECRET", jwt_secret.c_str(), 1);
-      else ::unsetenv("EISGRID_JWT_SECRET");
+      if (!jwt_secret.empty())
+        ::setenv("EISGRID_JWT_SECRET", jwt_secret.c_str(), 1);
+      else
+        ::unsetenv("EISGRID_JWT_SECRET");
       std::vector<char*> argv;
       for (auto& a : args) argv.push_back(a.data());
       argv.push_back(nullptr);

@@ -2,7 +2,7 @@
 // A data root with three small datasets for the server's tests: a public
 // precomputed one, and one private dataset each for users alice and bob.
 // bob.npz is stored uncompressed (its arrays are served from the mapped
-// file) and has linearly spaced frequencies; the others are deflated and log-spaced.
+// file); the others are deflated.
 
 #include <memory>
 #include <string>
@@ -26,11 +26,11 @@ struct server_data {
     dir.ensure();
     compute("public.npz", eisgrid::dataset::storage::precomputed, "local", cat);
     compute("alice.npz", eisgrid::dataset::storage::user_generated, "alice", cat);
-    compute("bob.npz", eisgrid::dataset::storage::user_generated, "bob", cat, true, "linear");
+    compute("bob.npz", eisgrid::dataset::storage::user_generated, "bob", cat, true);
   }
 
   void compute(const std::string& name, eisgrid::dataset::storage into, const std::string& user, eisgrid::catalog::catalog& cat,
-               bool store = false, const std::string& spacing = "") {
+               bool store = false) {
     eisgrid::compute::compute_request r;
     r.grid = eisgrid::model::grid_spec::defaults(4);
     r.points = 20;
@@ -39,7 +39,6 @@ struct server_data {
     r.user = user;
     r.threads = 1;
     r.store = store;
-    r.spacing = spacing;
     (void)eisgrid::compute::run(r, eisgrid::dataset::data_dir(root.path), [&]() -> eisgrid::catalog::catalog& { return cat; });
   }
 };

@@ -39,8 +39,8 @@ inline run_result run(const std::string& command) {
 // Debian's python3 (with python3-numpy), whatever python3 is first on PATH.
 inline run_result python(const std::string& script, const std::string& args = "") {
   static int counter = 0;
-  const auto path = std::filesystem::temp_directory_path() /
-                    ("eisgrid_py_" + std::to_string(::getpid()) + "_" + std::to_string(counter++) + ".py");
+  const auto path =
+      std::filesystem::temp_directory_path() / ("eisgrid_py_" + std::to_string(::getpid()) + "_" + std::to_string(counter++) + ".py");
   std::ofstream(path) << script;
   auto r = run("/usr/bin/python3 " + shell_quote(path.string()) + " " + args);
   std::filesystem::remove(path);
@@ -52,8 +52,7 @@ struct temp_dir {
   std::filesystem::path path;
   explicit temp_dir(const std::string& tag) {
     static int counter = 0;
-    path = std::filesystem::temp_directory_path() /
-           ("eisgrid_" + tag + "_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
+    path = std::filesystem::temp_directory_path() / ("eisgrid_" + tag + "_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
     std::filesystem::remove_all(path);
     std::filesystem::create_directories(path);
   }

@@ -117,12 +117,12 @@ TEST_P(sweep_vs_plain, equals_independent_double_implementation) {
   expect_matches_plain(run_sweep(opt, ref), want, 50);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    grids_metrics_references, sweep_vs_plain,
-    ::testing::Values(plain_case{4, metric::mae, {0.1, 1e5, 100, model::spacing::log}, model::k_default_reference},
-                      plain_case{5, metric::rmse, {1, 1e4, 50, model::spacing::log}, {300, 900, 2e-6, 150, 7e-6}},
-                      plain_case{3, metric::relative, {10, 1e3, 100, model::spacing::linear}, {50, 5000, 1e-5, 20, 4e-7}},
-                      plain_case{4, metric::mae, {1e-3, 1e2, 37, model::spacing::log}, {12, 40, 3e-5, 9000, 2e-7}}));
+INSTANTIATE_TEST_SUITE_P(grids_metrics_references, sweep_vs_plain,
+                         ::testing::Values(plain_case{4, metric::mae, {0.1, 1e5, 100, model::spacing::log}, model::k_default_reference},
+                                           plain_case{5, metric::rmse, {1, 1e4, 50, model::spacing::log}, {300, 900, 2e-6, 150, 7e-6}},
+                                           plain_case{
+                                               3, metric::relative, {10, 1e3, 100, model::spacing::linear}, {50, 5000, 1e-5, 20, 4e-7}},
+                                           plain_case{4, metric::mae, {1e-3, 1e2, 37, model::spacing::log}, {12, 40, 3e-5, 9000, 2e-7}}));
 
 TEST(sweep_engine, measured_reference_from_csv_matches_plain) {
   // A "measured" spectrum: a model spectrum with deterministic noise, and one zero row left out.
@@ -160,12 +160,15 @@ TEST(sweep_engine, reports_progress_and_can_be_cancelled) {
   std::atomic<bool> cancel{false};
   int calls = 0;
   try {
-    (void)run_sweep(opt, default_reference(), [&](const sweep_progress& p) {
-      EXPECT_EQ(p.total, 102400000u);
-      EXPECT_LT(p.done, p.total);
-      ++calls;
-      cancel = true;
-    }, &cancel);
+    (void)run_sweep(
+        opt, default_reference(),
+        [&](const sweep_progress& p) {
+          EXPECT_EQ(p.total, 102400000u);
+          EXPECT_LT(p.done, p.total);
+          ++calls;
+          cancel = true;
+        },
+        &cancel);
     FAIL() << "expected the sweep to be cancelled";
   } catch (const error& e) {
     EXPECT_EQ(e.kind(), error_kind::cancelled);

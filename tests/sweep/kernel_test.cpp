@@ -17,8 +17,8 @@ struct kernel_case {
   std::vector<double> za_re, za_im, zb_re, zb_im, ref_re, ref_im, weight;
 
   row_inputs inputs(bool squared, double limit) const {
-    return {rsh, za_re.data(), za_im.data(), zb_re.data(), zb_im.data(), ref_re.data(), ref_im.data(),
-            weight.data(), n, count, squared, limit};
+    return {rsh, za_re.data(), za_im.data(), zb_re.data(), zb_im.data(), ref_re.data(), ref_im.data(), weight.data(),
+            n,   count,        squared,      limit};
   }
 
   // Plain complex arithmetic: Z = Rsh S / (Rsh + S).

@@ -14,8 +14,8 @@ namespace {
 
 std::filesystem::path write_csv(const std::string& body) {
   static int counter = 0;
-  const auto path = std::filesystem::temp_directory_path() /
-                    ("eisgrid_ref_" + std::to_string(::getpid()) + "_" + std::to_string(counter++) + ".csv");
+  const auto path =
+      std::filesystem::temp_directory_path() / ("eisgrid_ref_" + std::to_string(::getpid()) + "_" + std::to_string(counter++) + ".csv");
   std::ofstream(path) << body;
   return path;
 }

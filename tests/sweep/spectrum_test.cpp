@@ -20,8 +20,8 @@ TEST_P(spectrum_on_every_target, matches_complex_double_model) {
   std::mt19937 rng(3);
   std::uniform_real_distribution<double> lr(0, 5), lc(-8, -3), lf(-4, 7);
   for (std::size_t n : {1u, 3u, 8u, 17u, 100u}) {
-    const model::circuit_params p{std::pow(10, lr(rng)), std::pow(10, lr(rng)), std::pow(10, lc(rng)),
-                                  std::pow(10, lr(rng)), std::pow(10, lc(rng))};
+    const model::circuit_params p{std::pow(10, lr(rng)), std::pow(10, lr(rng)), std::pow(10, lc(rng)), std::pow(10, lr(rng)),
+                                  std::pow(10, lc(rng))};
     std::vector<double> freqs(n), omega(n), scratch(4 * n);
     for (std::size_t i = 0; i < n; ++i) {
       freqs[i] = std::pow(10, lf(rng));
