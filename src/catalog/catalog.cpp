@@ -1,5 +1,7 @@
 #include "catalog/catalog.hpp"
 
+#include <array>
+#include <cassert>
 #include <cmath>
 
 #include <nlohmann/json.hpp>
@@ -331,33 +333,46 @@ register_outcome catalog::upsert_row(const principal& who, const dataset_input& 
     return db_->query(sql({k_columns, "file_name = ? AND ((? AND owner_id IS NULL) OR owner_id = ?)"}),
                       {in.file_name, !owner, owner_param(owner)});
   };
+  // The columns a registration writes, in the order of `values`; file_name
+  // identifies the row, so only an insert writes it.
+  static constexpr std::array<const char*, 19> k_written = {
+      "owner_id",  "configuration_id", "storage_location", "file_path",      "grid_size",     "freq_min",
+      "freq_max",  "n_frequencies",    "n_parameter_sets", "n_spectra",      "n_grid_points", "file_size",
+      "file_hash", "short_hash",       "best_resnorm",     "resnorm_metric", "description",   "computation_metadata",
+      "is_public"};
+  params values = {owner_param(owner),
+                   optional_param(config_id),
+                   location,
+                   in.file_path,
+                   optional_param(in.grid_size),
+                   in.freq_min,
+                   in.freq_max,
+                   in.n_frequencies,
+                   in.n_parameter_sets,
+                   in.n_spectra,
+                   optional_param(in.n_grid_points),
+                   static_cast<std::int64_t>(in.file_size),
+                   in.file_hash,
+                   short_hash(in.file_hash),
+                   best,
+                   text_or_null(in.resnorm_metric),
+                   text_or_null(in.description),
+                   in.metadata_json,
+                   is_public};
+  assert(values.size() == k_written.size());
+
   auto existing = find();
   if (existing.rows.empty()) {
-    const auto inserted = db_->query(
-        "INSERT INTO circuit_npz_datasets (owner_id, configuration_id, file_name, storage_location, file_path, grid_size, "
-        "freq_min, freq_max, n_frequencies, n_parameter_sets, n_spectra, n_grid_points, file_size, file_hash, short_hash, "
-        "best_resnorm, resnorm_metric, description, computation_metadata, is_available, is_public) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, TRUE, ?) ON CONFLICT DO NOTHING RETURNING id",
-        {owner_param(owner),
-         optional_param(config_id),
-         in.file_name,
-         location,
-         in.file_path,
-         optional_param(in.grid_size),
-         in.freq_min,
-         in.freq_max,
-         in.n_frequencies,
-         in.n_parameter_sets,
-         in.n_spectra,
-         optional_param(in.n_grid_points),
-         static_cast<std::int64_t>(in.file_size),
-         in.file_hash,
-         short_hash(in.file_hash),
-         best,
-         text_or_null(in.resnorm_metric),
-         text_or_null(in.description),
-         in.metadata_json,
-         is_public});
+    std::string columns, placeholders;
+    for (const char* c : k_written) {
+      columns += std::string(c) + ", ";
+      placeholders += "?, ";
+    }
+    params inserted_values = values;
+    inserted_values.emplace_back(in.file_name);
+    const auto inserted = db_->query(sql({"INSERT INTO circuit_npz_datasets (", columns, "file_name, is_available) VALUES (", placeholders,
+                                          "?, TRUE) ON CONFLICT DO NOTHING RETURNING id"}),
+                                     inserted_values);
     if (!inserted.rows.empty()) return register_outcome::registered;
     existing = find();  // registered by another process a moment ago
     if (existing.rows.empty()) throw error(error_kind::internal, "catalog: dataset vanished while registering it");
@@ -370,35 +385,12 @@ register_outcome catalog::upsert_row(const principal& who, const dataset_input& 
                     old.get_int(4) == static_cast<std::int64_t>(in.file_size) && old.get_text(5) == in.file_hash && old.get_bool(6) &&
                     old.get_bool(7) == is_public && old.get_optional_int(8) == owner;
   if (same) return register_outcome::unchanged;
-  const auto updated =
-      db_->query(sql({"UPDATE circuit_npz_datasets SET owner_id = ?, configuration_id = ?, storage_location = ?, file_path = ?, "
-                      "grid_size = ?, freq_min = ?, freq_max = ?, n_frequencies = ?, n_parameter_sets = ?, n_spectra = ?, "
-                      "n_grid_points = ?, file_size = ?, file_hash = ?, short_hash = ?, best_resnorm = ?, resnorm_metric = ?, "
-                      "description = ?, computation_metadata = ?, is_available = TRUE, is_public = ?, updated_at = CURRENT_TIMESTAMP "
-                      "WHERE id = ? AND ",
-                      k_writable}),
-                 {owner_param(owner),
-                  optional_param(config_id),
-                  location,
-                  in.file_path,
-                  optional_param(in.grid_size),
-                  in.freq_min,
-                  in.freq_max,
-                  in.n_frequencies,
-                  in.n_parameter_sets,
-                  in.n_spectra,
-                  optional_param(in.n_grid_points),
-                  static_cast<std::int64_t>(in.file_size),
-                  in.file_hash,
-                  short_hash(in.file_hash),
-                  best,
-                  text_or_null(in.resnorm_metric),
-                  text_or_null(in.description),
-                  in.metadata_json,
-                  is_public,
-                  id,
-                  who.is_admin(),
-                  who.uid()});
+  std::string assignments;
+  for (const char* c : k_written) assignments += std::string(c) + " = ?, ";
+  values.insert(values.end(), {id, who.is_admin(), who.uid()});
+  const auto updated = db_->query(sql({"UPDATE circuit_npz_datasets SET ", assignments,
+                                       "is_available = TRUE, updated_at = CURRENT_TIMESTAMP WHERE id = ? AND ", k_writable}),
+                                  values);
   if (updated.affected == 0) throw error(error_kind::forbidden, "dataset " + std::to_string(id) + " is not yours to change");
   if (old_config != config_id) remove_if_orphan(old_config);
   return register_outcome::updated;
