@@ -36,36 +36,17 @@ struct dtype {
   friend bool operator==(const dtype&, const dtype&) = default;
 };
 
-template <typename T>
-[[nodiscard]] constexpr dtype dtype_of();
-template <>
-constexpr dtype dtype_of<float>() {
-  return {dtype_kind::float32, 0};
-}
-template <>
-constexpr dtype dtype_of<double>() {
-  return {dtype_kind::float64, 0};
-}
-template <>
-constexpr dtype dtype_of<std::int32_t>() {
-  return {dtype_kind::int32, 0};
-}
-template <>
-constexpr dtype dtype_of<std::int64_t>() {
-  return {dtype_kind::int64, 0};
-}
-template <>
-constexpr dtype dtype_of<std::uint8_t>() {
-  return {dtype_kind::uint8, 0};
-}
-template <>
-constexpr dtype dtype_of<std::uint32_t>() {
-  return {dtype_kind::uint32, 0};
-}
-template <>
-constexpr dtype dtype_of<std::uint64_t>() {
-  return {dtype_kind::uint64, 0};
-}
+// A table, one dtype a line.
+// clang-format off
+template <typename T> [[nodiscard]] constexpr dtype dtype_of();
+template <> constexpr dtype dtype_of<float>() { return {dtype_kind::float32, 0}; }
+template <> constexpr dtype dtype_of<double>() { return {dtype_kind::float64, 0}; }
+template <> constexpr dtype dtype_of<std::int32_t>() { return {dtype_kind::int32, 0}; }
+template <> constexpr dtype dtype_of<std::int64_t>() { return {dtype_kind::int64, 0}; }
+template <> constexpr dtype dtype_of<std::uint8_t>() { return {dtype_kind::uint8, 0}; }
+template <> constexpr dtype dtype_of<std::uint32_t>() { return {dtype_kind::uint32, 0}; }
+template <> constexpr dtype dtype_of<std::uint64_t>() { return {dtype_kind::uint64, 0}; }
+// clang-format on
 
 struct array_header {
   dtype type;

@@ -53,9 +53,15 @@ export function fmtFreqRange(fmin: number | null | undefined, fmax: number | nul
   return `${fmtFreq(fmin)} – ${fmtFreq(fmax)}`;
 }
 
-/** What follows a frequency range when its points are not log-spaced: ", linear", ", measured". */
-export function spacingNote(spacing: string | null | undefined): string {
-  return spacing === 'linear' || spacing === 'measured' ? `, ${spacing}` : '';
+/** A dataset's frequencies: "100 points, 0.1 Hz – 100 kHz", with ", linear" or ", measured" when not log-spaced. */
+export function fmtFrequencies(
+  n: number | null | undefined,
+  fmin: number | null | undefined,
+  fmax: number | null | undefined,
+  spacing: string | null | undefined,
+): string {
+  const note = spacing === 'linear' || spacing === 'measured' ? `, ${spacing}` : '';
+  return `${fmtInt(n)} points, ${fmtFreqRange(fmin, fmax)}${note}`;
 }
 
 /** A file size in bytes as B, KB, MB or GB (1 KB = 1024 B). */

@@ -3,7 +3,7 @@
 import type { Dataset } from './api';
 import { api, getKey, authHeaders } from './api';
 import { h, replace } from './dom';
-import { fmtFreqRange, fmtInt, fmtNum, fmtParam, fmtSize, shortHash, fmtDate, spacingNote } from './format';
+import { fmtFrequencies, fmtInt, fmtNum, fmtParam, fmtSize, shortHash, fmtDate } from './format';
 import { badges, displayName, filterAndSort, overview, sizeBytes, SORTS } from './listing';
 import { state } from './state';
 import { PARAM_NAMES } from './circuit';
@@ -128,10 +128,7 @@ function card(d: Dataset, current: boolean) {
       'dl',
       { class: 'facts' },
       fact('Parameter sets', fmtInt(d.n_parameters)),
-      fact(
-        'Frequencies',
-        `${fmtInt(d.n_frequencies)} points, ${fmtFreqRange(d.freq_min, d.freq_max)}${spacingNote(d.frequency_spacing)}`,
-      ),
+      fact('Frequencies', fmtFrequencies(d.n_frequencies, d.freq_min, d.freq_max, d.frequency_spacing)),
       fact('Grid', d.grid_size != null ? `${d.grid_size} (${fmtInt(gridPts)} points)` : '—'),
       fact('Size', fmtSize(sizeBytes(d))),
       fact('Best resnorm', `${fmtNum(d.best_resnorm)}${d.metric ? ` (${d.metric})` : ''}`),

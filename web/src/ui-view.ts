@@ -5,7 +5,7 @@ import type { Dataset, Tag } from './api';
 import { api, ApiError, getKey } from './api';
 import { frequencyGrid, paramsFromArray, spectrum, ter, tec, tau, PARAM_NAMES, type Params } from './circuit';
 import { h, replace } from './dom';
-import { fmtDate, fmtFreqRange, fmtInt, fmtMicroF, fmtMs, fmtNum, fmtOhm, fmtParam, fmtSize, spacingNote } from './format';
+import { fmtDate, fmtFrequencies, fmtInt, fmtMicroF, fmtMs, fmtNum, fmtOhm, fmtParam, fmtSize } from './format';
 import { badges, displayName, sizeBytes } from './listing';
 import { bodePlot, nyquistPlot, REFERENCE_COLOR, SERIES_COLORS, type PlotHandle, type PlotSeries } from './plots';
 import { state } from './state';
@@ -668,7 +668,7 @@ function summary(d: Dataset): HTMLElement {
       { class: 'facts facts-wide' },
       f('Parameter sets', fmtInt(d.n_parameters)),
       f('Grid', d.grid_size != null ? `${d.grid_size} per axis (${fmtInt(d.grid_size ** 5)} points)` : '—'),
-      f('Frequencies', `${fmtInt(d.n_frequencies)} points, ${fmtFreqRange(d.freq_min, d.freq_max)}${spacingNote(d.frequency_spacing)}`),
+      f('Frequencies', fmtFrequencies(d.n_frequencies, d.freq_min, d.freq_max, d.frequency_spacing)),
       f('Stored spectra', fmtInt(d.n_spectra)),
       f('Best resnorm', `${fmtNum(d.best_resnorm)}${d.metric ? ` (${d.metric})` : ''}`),
       f('Size', fmtSize(sizeBytes(d))),

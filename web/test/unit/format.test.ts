@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fmtDuration, fmtFreq, fmtFreqRange, fmtInt, fmtMicroF, fmtNum, fmtOhm, fmtParam, fmtSize, shortHash, spacingNote } from '../../src/format.ts';
+import { fmtDuration, fmtFreq, fmtFreqRange, fmtInt, fmtMicroF, fmtNum, fmtOhm, fmtParam, fmtSize, shortHash, fmtFrequencies } from '../../src/format.ts';
 
 test('fmtNum: significant digits, trailing zeros dropped, exponents for extremes, nulls', () => {
   assert.equal(fmtNum(273.0052361820095), '273.005');
@@ -32,11 +32,11 @@ test('frequencies', () => {
   assert.equal(fmtFreq(1e6), '1 MHz');
   assert.equal(fmtFreq(1e-4), '1e-4 Hz');
   assert.equal(fmtFreqRange(0.1, 1e5), '0.1 Hz – 100 kHz');
-  assert.equal(spacingNote('log'), '');
-  assert.equal(spacingNote(null), '');
-  assert.equal(spacingNote(undefined), '');
-  assert.equal(spacingNote('linear'), ', linear');
-  assert.equal(spacingNote('measured'), ', measured');
+  assert.equal(fmtFrequencies(100, 0.1, 1e5, 'log'), '100 points, 0.1 Hz – 100 kHz');
+  assert.equal(fmtFrequencies(100, 0.1, 1e5, null), '100 points, 0.1 Hz – 100 kHz');
+  assert.equal(fmtFrequencies(100, 0.1, 1e5, undefined), '100 points, 0.1 Hz – 100 kHz');
+  assert.equal(fmtFrequencies(100, 10, 1e3, 'linear'), '100 points, 10 Hz – 1 kHz, linear');
+  assert.equal(fmtFrequencies(40, 1, 1e3, 'measured'), '40 points, 1 Hz – 1 kHz, measured');
 });
 
 test('sizes in B, KB, MB, GB', () => {
