@@ -10,16 +10,18 @@
 #include "catalog/api_key.hpp"
 #include "catalog/migrations.hpp"
 #include "catalog/pg_connection.hpp"
+#include "catalog/query_text.hpp"
 #include "catalog/sha256.hpp"
 #include "catalog/sqlite_connection.hpp"
 
 namespace eisgrid::catalog {
 namespace {
 
-// Visibility and ownership as SQL, the same text on both engines. Each takes
-// (is_admin, user id) as its two parameters, in that order.
-constexpr const char* k_visible = "(? OR is_public OR owner_id = ?)";
-constexpr const char* k_writable = "(? OR owner_id = ?)";
+using detail::k_visible;
+using detail::k_writable;
+using detail::require_writer;
+using detail::sql;
+
 constexpr const char* k_tag_visible =
     "(? OR owner_id = ? OR EXISTS (SELECT 1 FROM circuit_npz_datasets d "
     "WHERE d.id = tagged_npz_models.dataset_id AND d.is_public))";
@@ -37,19 +39,7 @@ constexpr const char* k_tag_columns =
     "id, owner_id, dataset_id, rank_index, resnorm, rsh, ra, ca, rb, cb, label, category, notes, quality_score, "
     "is_reference, created_at";
 
-std::string sql(std::initializer_list<std::string_view> parts) {
-  std::string s;
-  for (auto p : parts) s += p;
-  return s;
-}
-
 param owner_param(std::optional<row_id> owner) { return owner ? param(*owner) : null_param(); }
-
-void require_writer(const principal& who, const char* what) {
-  if (who.role == principal::kind::anonymous) {
-    throw error(error_kind::forbidden, std::string("cannot ") + what + ": an API key is required");
-  }
-}
 
 dataset_record read_dataset(const row& r) {
   dataset_record d;

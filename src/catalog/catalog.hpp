@@ -18,6 +18,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -109,6 +110,49 @@ class catalog {
   [[nodiscard]] std::vector<job_record> list_jobs(const principal& who);
   [[nodiscard]] std::optional<job_record> find_job(const principal& who, std::string_view id);
 
+  // Experiments, measurements and their fits (SPEC 9, 10; measurements.cpp,
+  // fit_results.cpp). Each row is its owner's alone: nobody else, anonymous
+  // callers included, reads or changes it, and a row the caller may not see
+  // is error(not_found) whether or not it exists. Only a user creates
+  // experiments and measurements; the administrator may read, change and
+  // delete any. Inputs are checked first (lab_fields.hpp: error(usage)).
+
+  // Throws error(conflict) if the owner has an experiment of that name.
+  row_id create_experiment(const principal& who, const experiment_input& in);
+  [[nodiscard]] std::vector<experiment_record> list_experiments(const principal& who);
+  [[nodiscard]] std::optional<experiment_record> find_experiment(const principal& who, row_id id);
+  // Renames and re-describes; error(conflict) if the new name is taken.
+  void update_experiment(const principal& who, row_id id, const experiment_input& in);
+  // The experiment's measurements and fits stay, in no experiment.
+  void delete_experiment(const principal& who, row_id id);
+
+  // Records a file `who` uploaded, at measurement_file_path() for them, in
+  // `in.experiment_id` if given (theirs, else not_found). The same content
+  // twice is error(conflict) naming the measurement that holds it.
+  measurement_record add_measurement(const principal& who, const measurement_input& in);
+  // The caller's measurements, or those of one experiment; newest first.
+  [[nodiscard]] std::vector<measurement_record> list_measurements(const principal& who, std::optional<row_id> experiment_id = std::nullopt);
+  [[nodiscard]] std::optional<measurement_record> find_measurement(const principal& who, row_id id);
+  // The caller's measurement of that content (SHA-256), if any.
+  [[nodiscard]] std::optional<measurement_record> find_measurement_by_hash(const principal& who, std::string_view file_hash);
+  void update_measurement_fields(const principal& who, row_id id, const measurement_fields& fields);
+  // Into the owner's experiment `experiment_id`, or out of any; its fits follow.
+  void move_measurement(const principal& who, row_id id, std::optional<row_id> experiment_id);
+  // Deletes the row and its fits; returns the file's path under the data
+  // root, for the caller to remove once this has returned.
+  std::string delete_measurement(const principal& who, row_id id);
+
+  // Stores the fits of some sweeps of a measurement in one transaction; each
+  // replaces an earlier fit of the same sweep. A sweep past the measurement's
+  // last, or given twice, is error(usage).
+  void save_fit_results(const principal& who, row_id measurement_id, const std::vector<fit_input>& fits);
+  // By sweep.
+  [[nodiscard]] std::vector<fit_record> list_fit_results(const principal& who, row_id measurement_id);
+  // By measurement, then sweep.
+  [[nodiscard]] std::vector<fit_record> list_experiment_fit_results(const principal& who, row_id experiment_id);
+  // Returns how many fits were deleted.
+  std::int64_t delete_fit_results(const principal& who, row_id measurement_id);
+
  private:
   std::unique_ptr<connection> db_;
 
@@ -121,6 +165,8 @@ class catalog {
                               std::optional<row_id> existing_id);
   // Throws not_found unless the row is visible to `who`, forbidden unless writable.
   void check_writable(const principal& who, const char* table, row_id id, const char* what);
+  // For the tables private to their owner: throws not_found unless `who` may change row `id`.
+  void require_own(const principal& who, const char* table, row_id id, const char* what);
 };
 
 }  // namespace eisgrid::catalog

@@ -255,10 +255,119 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON compute_jobs TO eisgrid_user, eisgrid_ad
 GRANT SELECT ON compute_jobs TO eisgrid_anon;
 )sql";
 
+// Experiments, measurements (uploaded instrument files) and their fits, each
+// private to its owner: the anonymous role reads nothing, a user reads and
+// writes their own rows. The pairs (experiment_id, owner_id) and
+// (measurement_id, owner_id) are foreign keys, so a row can only ever belong
+// to its owner's experiment and measurement (foreign keys are checked without
+// row-level security, so this holds whatever a policy says). A user may
+// update only the lab's fields: the file's name, hash, path and what the
+// reader found stay as uploaded, and fit rows are replaced, not edited. A
+// measurement's file lives at measured/<owner>/<sha256>[.ext], which the
+// CHECK holds to. Limits repeat lab_fields.hpp; NaN is stored as NULL.
+constexpr std::string_view k_v4 = R"sql(
+CREATE TABLE experiments (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  owner_id bigint NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  name text NOT NULL CHECK (octet_length(name) BETWEEN 1 AND 200),
+  description text CHECK (description IS NULL OR octet_length(description) <= 4000),
+  created_at timestamptz NOT NULL DEFAULT CURRENT_TIMESTAMP,
+  updated_at timestamptz NOT NULL DEFAULT CURRENT_TIMESTAMP,
+  UNIQUE (owner_id, name),
+  UNIQUE (id, owner_id)
+);
+
+CREATE TABLE measurements (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  owner_id bigint NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  experiment_id bigint,
+  file_name text NOT NULL CHECK (octet_length(file_name) BETWEEN 1 AND 255),
+  file_path text NOT NULL,
+  file_size bigint NOT NULL CHECK (file_size >= 0),
+  file_hash text NOT NULL CHECK (file_hash ~ '^[0-9a-f]{64}$'),
+  format text NOT NULL CHECK (length(format) BETWEEN 1 AND 32),
+  n_sweeps bigint NOT NULL CHECK (n_sweeps >= 1),
+  n_points bigint NOT NULL CHECK (n_points >= n_sweeps),
+  freq_min double precision NOT NULL CHECK (freq_min > 0 AND freq_min < 'Infinity'),
+  freq_max double precision NOT NULL CHECK (freq_max >= freq_min AND freq_max < 'Infinity'),
+  warnings text NOT NULL DEFAULT '[]' CHECK (octet_length(warnings) <= 65536),
+  sample text CHECK (sample IS NULL OR octet_length(sample) <= 200),
+  condition text CHECK (condition IS NULL OR octet_length(condition) <= 200),
+  day bigint CHECK (day IS NULL OR day BETWEEN -36500 AND 36500),
+  area_cm2 double precision CHECK (area_cm2 IS NULL OR (area_cm2 > 0 AND area_cm2 <= 10000)),
+  notes text CHECK (notes IS NULL OR octet_length(notes) <= 4000),
+  created_at timestamptz NOT NULL DEFAULT CURRENT_TIMESTAMP,
+  updated_at timestamptz NOT NULL DEFAULT CURRENT_TIMESTAMP,
+  UNIQUE (owner_id, file_hash),
+  UNIQUE (id, owner_id),
+  FOREIGN KEY (experiment_id, owner_id) REFERENCES experiments(id, owner_id),
+  CHECK (file_path ~ ('^measured/' || owner_id || '/' || file_hash || '(\.[0-9a-z]{1,8})?$'))
+);
+CREATE INDEX measurements_experiment ON measurements(experiment_id);
+
+CREATE TABLE fit_results (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  owner_id bigint NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  measurement_id bigint NOT NULL,
+  experiment_id bigint,
+  sweep_index bigint NOT NULL CHECK (sweep_index >= 0),
+  start_time text,
+  status text NOT NULL CHECK (status IN ('ok', 'poor_fit', 'invalid_data')),
+  reasons text NOT NULL DEFAULT '[]' CHECK (octet_length(reasons) <= 65536),
+  metric text,
+  resnorm double precision, grid_resnorm double precision,
+  rs double precision, ter double precision, tec double precision, tau1 double precision, tau2 double precision,
+  rs_stderr double precision, ter_stderr double precision, tec_stderr double precision,
+  tau1_stderr double precision, tau2_stderr double precision,
+  rsh double precision, ra double precision, ca double precision, rb double precision, cb double precision,
+  rsh_low double precision, rsh_high double precision,
+  area_cm2 double precision CHECK (area_cm2 IS NULL OR (area_cm2 > 0 AND area_cm2 <= 10000)),
+  created_at timestamptz NOT NULL DEFAULT CURRENT_TIMESTAMP,
+  UNIQUE (measurement_id, sweep_index),
+  FOREIGN KEY (measurement_id, owner_id) REFERENCES measurements(id, owner_id) ON DELETE CASCADE,
+  FOREIGN KEY (experiment_id, owner_id) REFERENCES experiments(id, owner_id),
+  CHECK (status = 'invalid_data'
+         OR (metric IS NOT NULL AND resnorm IS NOT NULL AND rs IS NOT NULL AND ter IS NOT NULL AND tec IS NOT NULL
+             AND tau1 IS NOT NULL AND tau2 IS NOT NULL AND rsh IS NOT NULL AND ra IS NOT NULL AND ca IS NOT NULL
+             AND rb IS NOT NULL AND cb IS NOT NULL)),
+  CHECK ((rsh_low IS NULL) = (rsh_high IS NULL) AND (rsh_low IS NULL OR rsh_low <= rsh_high))
+);
+CREATE INDEX fit_results_experiment ON fit_results(experiment_id);
+CREATE INDEX fit_results_owner ON fit_results(owner_id, measurement_id);
+
+ALTER TABLE experiments ENABLE ROW LEVEL SECURITY;
+ALTER TABLE experiments FORCE ROW LEVEL SECURITY;
+ALTER TABLE measurements ENABLE ROW LEVEL SECURITY;
+ALTER TABLE measurements FORCE ROW LEVEL SECURITY;
+ALTER TABLE fit_results ENABLE ROW LEVEL SECURITY;
+ALTER TABLE fit_results FORCE ROW LEVEL SECURITY;
+
+CREATE POLICY experiments_admin ON experiments FOR ALL TO eisgrid_admin USING (true) WITH CHECK (true);
+CREATE POLICY experiments_owner ON experiments FOR ALL TO eisgrid_user
+  USING (owner_id = eisgrid_current_user_id()) WITH CHECK (owner_id = eisgrid_current_user_id());
+CREATE POLICY measurements_admin ON measurements FOR ALL TO eisgrid_admin USING (true) WITH CHECK (true);
+CREATE POLICY measurements_owner ON measurements FOR ALL TO eisgrid_user
+  USING (owner_id = eisgrid_current_user_id()) WITH CHECK (owner_id = eisgrid_current_user_id());
+CREATE POLICY fit_results_admin ON fit_results FOR ALL TO eisgrid_admin USING (true) WITH CHECK (true);
+CREATE POLICY fit_results_owner ON fit_results FOR ALL TO eisgrid_user
+  USING (owner_id = eisgrid_current_user_id()) WITH CHECK (owner_id = eisgrid_current_user_id());
+
+REVOKE ALL ON experiments, measurements, fit_results FROM PUBLIC;
+-- anon may ask, but no policy shows it a row.
+GRANT SELECT ON experiments, measurements, fit_results TO eisgrid_anon;
+GRANT SELECT, INSERT, DELETE ON experiments, measurements, fit_results TO eisgrid_user;
+GRANT UPDATE (name, description, updated_at) ON experiments TO eisgrid_user;
+GRANT UPDATE (experiment_id, sample, condition, day, area_cm2, notes, updated_at) ON measurements TO eisgrid_user;
+GRANT UPDATE (experiment_id) ON fit_results TO eisgrid_user;
+GRANT SELECT, INSERT, UPDATE, DELETE ON experiments, measurements, fit_results TO eisgrid_admin;
+GRANT USAGE, SELECT ON SEQUENCE experiments_id_seq, measurements_id_seq, fit_results_id_seq TO eisgrid_user, eisgrid_admin;
+)sql";
+
 constexpr migration k_migrations[] = {
     {1, "roles, users, API keys, configurations, datasets, tags, row-level security", k_v1},
     {2, "users named by a verified token's subject are created on first use", k_v2},
     {3, "compute jobs", k_v3},
+    {4, "experiments, measurements, fit results, row-level security", k_v4},
 };
 
 }  // namespace

@@ -3,8 +3,10 @@
 
 #include <array>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "catalog/connection.hpp"
 #include "dataset/data_dir.hpp"
@@ -118,6 +120,93 @@ struct job_record {
   std::string dataset_file;  // when done
   std::string error;         // when failed
   std::string created_at;    // ISO 8601, UTC
+};
+
+// A named group of one user's measurements and their fits (a plate, a study);
+// private to its owner.
+struct experiment_input {
+  std::string name;  // unique per owner
+  std::string description;
+};
+
+struct experiment_record {
+  row_id id = 0;
+  row_id owner_id = 0;
+  experiment_input experiment;
+  std::int64_t n_measurements = 0;
+  std::string created_at, updated_at;
+};
+
+// What a lab records about a measurement; every field may be left empty.
+struct measurement_fields {
+  std::string sample;     // the sample or insert, e.g. "TW01"
+  std::string condition;  // e.g. "control", "TNF 10 ng/ml"
+  std::optional<std::int64_t> day;
+  std::optional<double> area_cm2;  // the insert's area; positive and finite
+  std::string notes;
+};
+
+// An uploaded instrument file as its reader described it. The catalog keeps
+// the file at measurement_file_path() under the data root.
+struct measurement_input {
+  std::string file_name;  // as uploaded (measurement_file_name_problem())
+  std::uint64_t file_size = 0;
+  std::string file_hash;  // SHA-256 of the content, 64 lowercase hex digits
+  std::string format;     // the reader's name for the format, e.g. "nova"
+  std::int64_t n_sweeps = 0;
+  std::int64_t n_points = 0;  // over all sweeps
+  double freq_min = 0, freq_max = 0;
+  std::string warnings_json = "[]";  // JSON array, the reader's warnings
+  std::optional<row_id> experiment_id;
+  measurement_fields fields;
+};
+
+struct measurement_record {
+  row_id id = 0;
+  row_id owner_id = 0;
+  std::string file_path;  // relative to the data root
+  measurement_input measurement;
+  std::string created_at, updated_at;
+};
+
+enum class fit_status { ok, poor_fit, invalid_data };
+
+[[nodiscard]] std::string_view to_string(fit_status s) noexcept;
+[[nodiscard]] std::optional<fit_status> parse_fit_status(std::string_view text) noexcept;
+
+// The fit of one sweep of a measurement. NaN means "not determined" and is
+// stored as NULL; a fit that is not invalid_data has finite numbers for all
+// but the standard errors and the Rsh interval.
+struct fit_input {
+  static constexpr double k_none = std::numeric_limits<double>::quiet_NaN();
+
+  std::int64_t sweep = 0;  // index in the file, from 0
+  std::string start_time;  // as the file gives it; empty if none
+  fit_status status = fit_status::invalid_data;
+  std::string reasons_json = "[]";  // JSON array: why poor_fit or invalid_data
+  std::string metric;               // e.g. "modulus"
+  double resnorm = k_none, grid_resnorm = k_none;
+  double rs = k_none, ter = k_none, tec = k_none, tau1 = k_none, tau2 = k_none;
+  // Standard errors of the identified quantities: Rs, TER, TEC, tau1, tau2.
+  std::array<double, 5> std_errors{k_none, k_none, k_none, k_none, k_none};
+  // The raw parameters Rsh, Ra, Ca, Rb, Cb (not identified on their own).
+  std::array<double, 5> parameters{k_none, k_none, k_none, k_none, k_none};
+  // The Rsh over which the fit is equally good: [low, high], or both NaN.
+  std::array<double, 2> rsh_interval{k_none, k_none};
+  std::optional<double> area_cm2;  // the area the fit was reported for
+};
+
+struct fit_record {
+  row_id id = 0;
+  row_id owner_id = 0;
+  row_id measurement_id = 0;
+  std::optional<row_id> experiment_id;  // the measurement's experiment
+  fit_input fit;
+  std::string created_at;
+
+  // Per area, when an area is set: TER·A in Ω·cm² and TEC/A in µF/cm².
+  [[nodiscard]] std::optional<double> ter_ohm_cm2() const;
+  [[nodiscard]] std::optional<double> tec_uf_per_cm2() const;
 };
 
 enum class register_outcome { registered, updated, unchanged };

@@ -122,4 +122,44 @@ inline eisgrid::catalog::dataset_input fake_dataset(const std::string& file_name
   return in;
 }
 
+// A measurement row as an upload would describe it; the file need not exist.
+inline eisgrid::catalog::measurement_input fake_measurement(const std::string& file_name) {
+  eisgrid::catalog::measurement_input in;
+  in.file_name = file_name;
+  in.file_size = 4096;
+  in.file_hash = eisgrid::catalog::sha256_hex(file_name);
+  in.format = "nova";
+  in.n_sweeps = 3;
+  in.n_points = 3 * 61;
+  in.freq_min = 1;
+  in.freq_max = 1e5;
+  in.warnings_json = R"(["sweep 3: Re Z < 0 at 2 frequencies"])";
+  in.fields.sample = "TW1-1";
+  in.fields.condition = "RPE media";
+  in.fields.day = 1;
+  in.fields.area_cm2 = 1.12;
+  return in;
+}
+
+// The fit of one sweep as the fit would report it, with every number set.
+inline eisgrid::catalog::fit_input fake_fit(std::int64_t sweep) {
+  eisgrid::catalog::fit_input f;
+  f.sweep = sweep;
+  f.start_time = "2024-03-05 14:0" + std::to_string(sweep) + ":00";
+  f.status = eisgrid::catalog::fit_status::ok;
+  f.metric = "modulus";
+  f.resnorm = 0.0123;
+  f.grid_resnorm = 0.0456;
+  f.rs = 20.5;
+  f.ter = 1500.0 + static_cast<double>(sweep);
+  f.tec = 2.1e-6;
+  f.tau1 = 1.2e-3;
+  f.tau2 = 2.5e-5;
+  f.std_errors = {0.1, 3.0, 1e-8, 1e-5, 1e-7};
+  f.parameters = {1800, 700, 5e-6, 900, 4e-6};
+  f.rsh_interval = {1600, 2100};
+  f.area_cm2 = 1.12;
+  return f;
+}
+
 }  // namespace test_support

@@ -1,0 +1,171 @@
+// Fit results in the catalog: one row per (measurement, sweep), owned by the
+// measurement's owner and following it into and out of experiments.
+#include <cmath>
+#include <set>
+
+#include "base/error.hpp"
+#include "catalog/catalog.hpp"
+#include "catalog/lab_fields.hpp"
+#include "catalog/query_text.hpp"
+
+namespace eisgrid::catalog {
+namespace {
+
+using detail::k_writable;
+using detail::sql;
+
+constexpr double k_microfarad_per_farad = 1e6;
+
+constexpr const char* k_fit_columns =
+    "id, owner_id, measurement_id, experiment_id, sweep_index, start_time, status, reasons, metric, resnorm, grid_resnorm, "
+    "rs, ter, tec, tau1, tau2, rs_stderr, ter_stderr, tec_stderr, tau1_stderr, tau2_stderr, rsh, ra, ca, rb, cb, rsh_low, rsh_high, "
+    "area_cm2, created_at";
+
+fit_record read_fit(const row& r) {
+  fit_record f;
+  f.id = r.get_int(0);
+  f.owner_id = r.get_int(1);
+  f.measurement_id = r.get_int(2);
+  f.experiment_id = r.get_optional_int(3);
+  auto& in = f.fit;
+  in.sweep = r.get_int(4);
+  in.start_time = r.get_text(5);
+  in.status = parse_fit_status(r.get_text(6)).value_or(fit_status::invalid_data);
+  in.reasons_json = r.get_text(7);
+  in.metric = r.get_text(8);
+  in.resnorm = r.get_double(9);
+  in.grid_resnorm = r.get_double(10);
+  in.rs = r.get_double(11);
+  in.ter = r.get_double(12);
+  in.tec = r.get_double(13);
+  in.tau1 = r.get_double(14);
+  in.tau2 = r.get_double(15);
+  for (std::size_t k = 0; k < in.std_errors.size(); ++k) in.std_errors[k] = r.get_double(16 + k);
+  for (std::size_t k = 0; k < in.parameters.size(); ++k) in.parameters[k] = r.get_double(21 + k);
+  in.rsh_interval = {r.get_double(26), r.get_double(27)};
+  if (!r.is_null(28)) in.area_cm2 = r.get_double(28);
+  f.created_at = r.get_text(29);
+  return f;
+}
+
+std::vector<fit_record> read_fits(const query_result& r) {
+  std::vector<fit_record> out;
+  for (const auto& row : r.rows) out.push_back(read_fit(row));
+  return out;
+}
+
+}  // namespace
+
+std::string_view to_string(fit_status s) noexcept {
+  switch (s) {
+    case fit_status::ok: return "ok";
+    case fit_status::poor_fit: return "poor_fit";
+    case fit_status::invalid_data: return "invalid_data";
+  }
+  return "invalid_data";
+}
+
+std::optional<fit_status> parse_fit_status(std::string_view text) noexcept {
+  for (const auto s : {fit_status::ok, fit_status::poor_fit, fit_status::invalid_data}) {
+    if (text == to_string(s)) return s;
+  }
+  return std::nullopt;
+}
+
+std::optional<double> fit_record::ter_ohm_cm2() const {
+  if (!fit.area_cm2 || std::isnan(fit.ter)) return std::nullopt;
+  return fit.ter * *fit.area_cm2;
+}
+
+std::optional<double> fit_record::tec_uf_per_cm2() const {
+  if (!fit.area_cm2 || std::isnan(fit.tec)) return std::nullopt;
+  return fit.tec * k_microfarad_per_farad / *fit.area_cm2;
+}
+
+void catalog::save_fit_results(const principal& who, row_id measurement_id, const std::vector<fit_input>& fits) {
+  detail::require_writer(who, "store fit results");
+  std::set<std::int64_t> sweeps;
+  for (const auto& f : fits) {
+    check_fit(f);
+    if (!sweeps.insert(f.sweep).second) throw error(error_kind::usage, "sweep " + std::to_string(f.sweep) + " has two fits");
+  }
+  transaction tx(*db_, who, true);
+  require_own(who, "measurements", measurement_id, "measurement");
+  const auto m = db_->query("SELECT owner_id, experiment_id, n_sweeps FROM measurements WHERE id = ?", {measurement_id});
+  const row_id owner = m.rows.at(0).get_int(0);
+  const auto experiment = m.rows[0].get_optional_int(1);
+  const std::int64_t n_sweeps = m.rows[0].get_int(2);
+  if (!sweeps.empty() && *sweeps.rbegin() >= n_sweeps) {
+    throw error(error_kind::usage, "measurement " + std::to_string(measurement_id) + " has " + std::to_string(n_sweeps) +
+                                       " sweeps; there is no sweep " + std::to_string(*sweeps.rbegin()));
+  }
+  for (const auto& f : fits) {
+    db_->query("DELETE FROM fit_results WHERE measurement_id = ? AND sweep_index = ?", {measurement_id, f.sweep});
+    const auto& e = f.std_errors;
+    const auto& p = f.parameters;
+    db_->query(
+        "INSERT INTO fit_results (owner_id, measurement_id, experiment_id, sweep_index, start_time, status, reasons, metric, resnorm, "
+        "grid_resnorm, rs, ter, tec, tau1, tau2, rs_stderr, ter_stderr, tec_stderr, tau1_stderr, tau2_stderr, rsh, ra, ca, rb, cb, "
+        "rsh_low, rsh_high, area_cm2) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        {owner,
+         measurement_id,
+         optional_param(experiment),
+         f.sweep,
+         text_or_null(f.start_time),
+         std::string(to_string(f.status)),
+         f.reasons_json,
+         text_or_null(f.metric),
+         f.resnorm,
+         f.grid_resnorm,
+         f.rs,
+         f.ter,
+         f.tec,
+         f.tau1,
+         f.tau2,
+         e[0],
+         e[1],
+         e[2],
+         e[3],
+         e[4],
+         p[0],
+         p[1],
+         p[2],
+         p[3],
+         p[4],
+         f.rsh_interval[0],
+         f.rsh_interval[1],
+         f.area_cm2 ? param(*f.area_cm2) : null_param()});
+  }
+  tx.commit();
+}
+
+std::vector<fit_record> catalog::list_fit_results(const principal& who, row_id measurement_id) {
+  transaction tx(*db_, who, false);
+  require_own(who, "measurements", measurement_id, "measurement");
+  const auto r =
+      db_->query(sql({"SELECT ", k_fit_columns, " FROM fit_results WHERE measurement_id = ? AND ", k_writable, " ORDER BY sweep_index"}),
+                 {measurement_id, who.is_admin(), who.uid()});
+  tx.commit();
+  return read_fits(r);
+}
+
+std::vector<fit_record> catalog::list_experiment_fit_results(const principal& who, row_id experiment_id) {
+  transaction tx(*db_, who, false);
+  require_own(who, "experiments", experiment_id, "experiment");
+  const auto r = db_->query(sql({"SELECT ", k_fit_columns, " FROM fit_results WHERE experiment_id = ? AND ", k_writable,
+                                 " ORDER BY measurement_id, sweep_index"}),
+                            {experiment_id, who.is_admin(), who.uid()});
+  tx.commit();
+  return read_fits(r);
+}
+
+std::int64_t catalog::delete_fit_results(const principal& who, row_id measurement_id) {
+  transaction tx(*db_, who, true);
+  require_own(who, "measurements", measurement_id, "measurement");
+  const auto r =
+      db_->query(sql({"DELETE FROM fit_results WHERE measurement_id = ? AND ", k_writable}), {measurement_id, who.is_admin(), who.uid()});
+  tx.commit();
+  return r.affected;
+}
+
+}  // namespace eisgrid::catalog
