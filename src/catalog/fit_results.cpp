@@ -91,7 +91,10 @@ void catalog::save_fit_results(const principal& who, row_id measurement_id, cons
   }
   transaction tx(*db_, who, true);
   require_own(who, "measurements", measurement_id, "measurement");
-  const auto m = db_->query("SELECT owner_id, experiment_id, n_sweeps FROM measurements WHERE id = ?", {measurement_id});
+  // On PostgreSQL two saves for one measurement (or a save and a move) take
+  // turns on its row; SQLite's write transaction already holds the only lock.
+  const char* lock = db_->kind() == engine::postgresql ? " FOR UPDATE" : "";
+  const auto m = db_->query(sql({"SELECT owner_id, experiment_id, n_sweeps FROM measurements WHERE id = ?", lock}), {measurement_id});
   const row_id owner = m.rows.at(0).get_int(0);
   const auto experiment = m.rows[0].get_optional_int(1);
   const std::int64_t n_sweeps = m.rows[0].get_int(2);
