@@ -1,7 +1,7 @@
 // Experiments and measurements in the catalog, each its owner's alone: on
 // SQLite by these queries' owner test, on PostgreSQL by row-level security
-// as well. An owner test of the experiment a measurement joins is also a
-// foreign key on (experiment_id, owner_id) in the schema.
+// as well. That a measurement joins only its owner's experiment is also a
+// foreign key on (experiment_id, owner_id) in the schema, on both engines.
 #include "base/error.hpp"
 #include "catalog/catalog.hpp"
 #include "catalog/lab_fields.hpp"
