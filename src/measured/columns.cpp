@@ -288,6 +288,13 @@ double table_reader::value(const text_line& line, const assigned_column& column)
 
 void table_reader::append(const text_line& line, sweep& s) {
   fields(line);
+  if (exact_rows_ && fields_.size() != columns_.header_fields) {
+    const bool split_decimals = delimiter_ == ',' && fields_.size() > columns_.header_fields;
+    text_.fail(line.number, std::to_string(fields_.size()) + " fields where the header has " + std::to_string(columns_.header_fields) +
+                                (split_decimals ? " (decimal commas in a comma-separated file? separate the fields with ';')"
+                                 : fields_.size() < columns_.header_fields ? ": a value is missing, or the file is truncated"
+                                                                           : ""));
+  }
   if (complete_rows_ && fields_.size() < columns_.header_fields) {
     text_.fail(line.number, std::to_string(fields_.size()) + " fields where the header has " + std::to_string(columns_.header_fields) +
                                 ": the row is incomplete (the file may be truncated)");
@@ -305,8 +312,8 @@ void table_reader::append(const text_line& line, sweep& s) {
   }
   if (f > k_max_frequency_hz) {
     const auto& unit = columns_.frequency.role.unit;
-    text_.fail(line.number, "frequency " + number_text(raw_f) + (unit.empty() ? " Hz" : " " + unit) + " (column '" +
-                                columns_.frequency.header + "') is " + number_text(f) + " Hz, above the " +
+    text_.fail(line.number, "frequency " + std::string(fields_[columns_.frequency.index]) + (unit.empty() ? " Hz" : " " + unit) +
+                                " (column '" + columns_.frequency.header + "') is " + number_text(f) + " Hz, above the " +
                                 number_text(k_max_frequency_hz) +
                                 " Hz any impedance analyser reaches: the header's unit contradicts the values");
   }

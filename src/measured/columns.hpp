@@ -73,6 +73,8 @@ class table_reader {
   std::span<const std::string_view> fields(const text_line& line);
   // Instruments write every field of every row: a shorter row is truncated.
   void require_complete_rows() noexcept { complete_rows_ = true; }
+  // A plain table has as many fields in every row as in its header.
+  void require_exact_rows() noexcept { exact_rows_ = true; }
   [[nodiscard]] const column_map& columns() const noexcept { return columns_; }
   [[nodiscard]] char decimal() const noexcept { return decimal_; }
 
@@ -85,6 +87,7 @@ class table_reader {
   char decimal_ = '.';
   bool decimal_fixed_ = false;  // by the first row with a decimal mark
   bool complete_rows_ = false;
+  bool exact_rows_ = false;
   std::vector<std::string_view> fields_;
 };
 

@@ -117,6 +117,7 @@ class table_state {
       header_line_ = first_data.number;
     }
     reader_.emplace(text_, std::move(*map), delimiter_);
+    if (rules_.check_sign) reader_->require_exact_rows();
     preamble_.clear();
   }
 
