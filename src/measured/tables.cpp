@@ -59,7 +59,7 @@ class table_state {
     if (reader_) {
       std::vector<std::string_view> header;
       split_header(text_, line, guess_delimiter(t), header);
-      if (!assign_columns(header).map) reader_->append(line, current());  // throws, naming the field
+      if (!assign_columns(header).map) reader_->append(line, current(line));  // throws, naming the field
       finish_sweep();
       reader_.reset();
     }
@@ -75,9 +75,9 @@ class table_state {
   }
 
  private:
-  sweep& current() {
+  sweep& current(const text_line& line) {
     if (!in_sweep_) {
-      new_sweep(text_, m_, 0);
+      new_sweep(text_, m_, line.number);
       in_sweep_ = true;
       m_.sweeps.back().start_time = date_;
     }
@@ -126,7 +126,7 @@ class table_state {
       finish_sweep();
       return;
     }
-    reader_->append(line, current());
+    reader_->append(line, current(line));
     date_.reset();
   }
 
