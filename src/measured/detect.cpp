@@ -51,7 +51,10 @@ format detect_format(const text_file& text, std::string_view extension) {
     return format::chinstruments;
   }
   if (any_line([](std::string_view t) { return contains_ci(t, "freq/Hz") && contains_ci(t, "Re(Z)/Ohm"); })) return format::biologic;
-  if (head.size() >= 2 && head.front() == '"' && head.back() == '"') return format::autolab;
+  // Autolab FRA files open with one quoted title; a plain table may quote each header field.
+  if (head.size() >= 2 && head.front() == '"' && head.back() == '"' && std::count(head.begin(), head.end(), '"') == 2) {
+    return format::autolab;
+  }
   if (any_line([](std::string_view t) { return contains_ci(t, "Zre (ohms)") && contains_ci(t, "Zim (ohms)"); })) return format::parstat;
   if (any_line([](std::string_view t) { return contains_ci(t, "Zre") && contains_ci(t, "Zimg") && contains_ci(t, "Frequency"); })) {
     return format::powersuite;

@@ -2,8 +2,8 @@
 // "Nb header lines : N" (the column names are on line N), settings such as
 // "Acquisition started on : 02/04/2018 10:02:46", and a tab-separated table
 // ("freq/Hz", "Re(Z)/Ohm", "-Im(Z)/Ohm", "|Z|/Ohm", "Phase(Z)/deg",
-// "time/s", "cycle number", ...), with decimal commas in some locales. Each
-// cycle is a sweep; its start time is the acquisition's plus the time of its
+// "time/s", "cycle number" or "z cycle", ...), with decimal commas in some
+// locales. Each cycle is a sweep; its start time is the acquisition's plus the time of its
 // first row. The file holds -Im(Z); the header says so.
 #include <cmath>
 #include <string>
@@ -52,7 +52,9 @@ void read_biologic(const text_file& text, measurement& m) {
     if (!map) text.fail("no column header (freq/Hz, Re(Z)/Ohm, -Im(Z)/Ohm, ...) in its first lines");
     --header_index;
   }
-  const auto cycle_column = column_named(header, "cycle number");
+  // Newer EC-Lab versions count impedance cycles in "z cycle"; older ones in "cycle number".
+  auto cycle_column = column_named(header, "z cycle");
+  if (!cycle_column) cycle_column = column_named(header, "cycle number");
   const auto time_column = column_named(header, "time/s");
   const auto acquired = iso_timestamp(header_value(text, "Acquisition started on", header_index + 1));
 

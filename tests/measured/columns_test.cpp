@@ -116,6 +116,12 @@ TEST(measured_columns, magnitude_and_phase_and_any_column_order) {
   EXPECT_EQ(only_sweep("f,|Z|,phase (rad)\n1,2,-1.5707963267948966\n2,2,0\n").z[0].imag(), -2);
 }
 
+TEST(measured_columns, quoted_header_fields) {
+  const auto m = measured::read_measurement_text("quoted.csv", "\"Frequency (Hz)\",\"Z' (Ohm)\",\"-Z'' (Ohm)\"\n1,10,2\n2,9,1\n");
+  EXPECT_EQ(m.format, measured::format::csv);
+  EXPECT_EQ(m.sweeps.at(0).z[0], std::complex<double>(10, -2));
+}
+
 TEST(measured_columns, blank_separated_headers_keep_their_units) {
   const auto s = only_sweep("Freq (kHz)   Zre (ohm)   Zim (ohm)\n1   10   -5\n2   9   -4\n", "table.txt");
   EXPECT_EQ(s.frequencies, (std::vector<double>{1000, 2000}));
