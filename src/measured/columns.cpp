@@ -328,6 +328,9 @@ void table_reader::append(const text_line& line, sweep& s) {
     const double phase = value(line, *columns_.phase) * columns_.phase->role.scale;
     z = {magnitude * std::cos(phase), magnitude * std::sin(phase)};
   }
+  if (!std::isfinite(z.real()) || !std::isfinite(z.imag())) {
+    text_.fail(line.number, "the impedance is beyond the range of numbers once its unit is applied");
+  }
   s.frequencies.push_back(f);
   s.z.push_back(z);
   if (s.first_line == 0) s.first_line = line.number;

@@ -116,6 +116,11 @@ TEST(measured_bad_input, nan_and_infinities) {
   EXPECT_HAS(fail_text("n.csv", "f,re,im\nNaN,2,-3\n").message, "line 2: field 1 ('NaN', column 'f') is not a finite number");
 }
 
+TEST(measured_bad_input, values_that_overflow_with_their_unit) {
+  EXPECT_HAS(fail_text("o.csv", "f,Zre (MOhm),Zim (MOhm)\n1,1e305,-1\n").message,
+             "file 'o.csv' line 2: the impedance is beyond the range of numbers once its unit is applied");
+}
+
 TEST(measured_bad_input, zero_and_negative_frequencies) {
   EXPECT_HAS(fail_text("z.csv", "f,re,im\n0,2,-3\n").message,
              "file 'z.csv' line 2: frequency 0 Hz (column 'f'): frequencies must be positive");
