@@ -102,9 +102,13 @@ text_file::text_file(std::string name, std::string_view bytes) : name_(std::move
   // Line ends are \n or \r\n (PowerSuite writes \r\r\n); a file without any
   // \n uses the old Mac \r.
   const char end = bytes.find('\n') == std::string_view::npos && bytes.find('\r') != std::string_view::npos ? '\r' : '\n';
-  if (static_cast<std::size_t>(std::count(bytes.begin(), bytes.end(), end)) > k_max_rows) {
-    throw error(error_kind::too_large, too_large_rows(name_));
+  // Counted with memchr, stopping at the limit, before any line is stored.
+  std::size_t ends = 0;
+  for (const char* p = bytes.data(); (p = static_cast<const char*>(std::memchr(p, end, bytes.size() - (p - bytes.data()))));) {
+    if (++ends > k_max_rows) throw error(error_kind::too_large, too_large_rows(name_));
+    ++p;
   }
+  lines_.reserve(ends + 1);
   std::size_t start = 0;
   while (start < bytes.size()) {
     std::size_t stop = bytes.find(end, start);

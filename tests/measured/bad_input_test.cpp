@@ -70,7 +70,7 @@ TEST(measured_bad_input, directories_and_fifos_are_not_regular_files) {
 }
 
 TEST(measured_bad_input, binary_content_is_refused) {
-  const std::string png("\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10", 24);
+  const std::string png("\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10", 20);
   const auto f = fail_text("plot.csv", png);
   EXPECT_EQ(f.kind, error_kind::invalid_input);
   EXPECT_HAS(f.message, "file 'plot.csv': binary content (a NUL byte at offset 8)");
@@ -143,7 +143,8 @@ TEST(measured_bad_input, ten_million_rows_are_too_large_quickly) {
   const auto f = fail_text("huge.csv", text);
   EXPECT_EQ(f.kind, error_kind::too_large);
   EXPECT_HAS(f.message, "file 'huge.csv' line " + std::to_string(measured::k_max_rows + 1) + ": more than");
-  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(2));
+  // Lines are counted before any is stored or parsed; generous for ASan builds.
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));
 }
 
 TEST(measured_bad_input, files_over_the_size_limit_are_refused_before_reading) {
