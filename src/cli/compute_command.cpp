@@ -10,6 +10,7 @@
 #include "cli/report.hpp"
 #include "compute/run.hpp"
 #include "dataset/dataset.hpp"
+#include "measured/measurement.hpp"
 
 namespace eisgrid::cli {
 namespace {
@@ -22,7 +23,8 @@ struct compute_args {
   std::string spacing;
   std::string preset;
   std::string ref;
-  std::string reference_csv;
+  std::string reference;
+  std::string format;
   std::string metric = "mae";
   std::string keep = "all";
   std::string spectra;
@@ -50,7 +52,12 @@ compute::compute_request request_of(const compute_args& a) {
   r.spacing = a.spacing;
   r.preset = a.preset;
   if (!a.ref.empty()) r.ref = parse_circuit(a.ref, model::k_default_reference);
-  r.reference_csv = a.reference_csv;
+  if (!a.reference.empty()) {
+    const auto [file, sweep] = split_reference(a.reference);
+    r.reference_file = file;
+    r.reference_sweep = sweep;
+  }
+  if (!a.format.empty()) r.reference_format = measured::parse_format(a.format);
   r.metric = a.metric;
   if (const std::uint64_t keep = parse_count_or_all(a.keep, "--keep")) r.keep = keep;
   if (a.spectra == "all") {
@@ -80,6 +87,7 @@ void run_compute(const compute_args& a) {
   const auto result = compute::run(request, dir, catalog_of, [&](const sweep::sweep_progress& p) { bar.update(p); });
   bar.finish();
   if (!a.quiet) {
+    for (const auto& note : result.notes) std::fprintf(stderr, "eisgrid: note: %s\n", note.c_str());
     const std::string owner = result.owner.empty() ? "as a public dataset" : "for user '" + result.owner + "'";
     std::printf("registered in the catalog %s (sha256 %s)\n", owner.c_str(), catalog::short_hash(result.file_hash).c_str());
     const double rate =
@@ -109,8 +117,11 @@ void add_compute_command(CLI::App& app) {
   cmd->add_option("--preset", args->preset, "Frequency preset; --fmin/--fmax/--points/--spacing override it")
       ->check(CLI::IsMember(presets));
   cmd->add_option("--ref", args->ref, "Reference parameters, e.g. Rsh=5005,Ra=5005,Ca=25.05e-6,Rb=5005,Cb=25.05e-6 (default)");
-  cmd->add_option("--reference", args->reference_csv, "Measured reference spectrum: CSV of frequency,real,imaginary")
-      ->check(CLI::ExistingFile);
+  cmd->add_option("--reference", args->reference,
+                  "Measured reference: FILE or FILE:SWEEP (sweep K from 0; the first by default) in any format 'eisgrid spectra' reads");
+  std::vector<std::string> formats;
+  for (const auto f : measured::all_formats()) formats.emplace_back(measured::to_string(f));
+  cmd->add_option("--format", args->format, "Format of the --reference file instead of detecting it")->check(CLI::IsMember(formats));
   cmd->add_option("--metric", args->metric, "Residual norm: mae, rmse or relative (see README)")
       ->capture_default_str()
       ->check(CLI::IsMember({"mae", "rmse", "relative"}));

@@ -1,6 +1,7 @@
 #include "cli/options.hpp"
 
 #include <charconv>
+#include <filesystem>
 #include <string>
 
 #include "base/error.hpp"
@@ -63,6 +64,16 @@ void apply_range(std::string_view text, model::grid_spec& grid) {
     axis.max = parse_number(rest.substr(0, colon2), text);
     if (colon2 != std::string_view::npos) axis.count = static_cast<std::size_t>(parse_count_or_all(rest.substr(colon2 + 1), text));
   });
+}
+
+std::pair<std::string, std::optional<std::size_t>> split_reference(const std::string& text) {
+  const std::size_t colon = text.rfind(':');
+  if (colon == std::string::npos || colon + 1 == text.size() || std::filesystem::exists(text)) return {text, std::nullopt};
+  std::size_t sweep = 0;
+  const char* end = text.data() + text.size();
+  const auto [stop, ec] = std::from_chars(text.data() + colon + 1, end, sweep);
+  if (ec != std::errc() || stop != end) return {text, std::nullopt};
+  return {text.substr(0, colon), sweep};
 }
 
 std::uint64_t parse_count_or_all(std::string_view text, std::string_view option) {

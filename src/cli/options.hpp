@@ -1,7 +1,10 @@
 #pragma once
 // Parsers for the compound option values of the command line.
 
+#include <optional>
+#include <string>
 #include <string_view>
+#include <utility>
 
 #include "model/circuit.hpp"
 #include "model/parameter_grid.hpp"
@@ -14,6 +17,10 @@ namespace eisgrid::cli {
 
 // "Ca=1e-7:5e-5" or "Ca=1e-7:5e-5:8" (count) applied to `grid`. Throws error(usage).
 void apply_range(std::string_view text, model::grid_spec& grid);
+
+// "FILE" or "FILE:SWEEP" of --reference: a trailing ":K" (digits) names sweep K,
+// unless FILE:K itself is an existing file. Throws nothing.
+[[nodiscard]] std::pair<std::string, std::optional<std::size_t>> split_reference(const std::string& text);
 
 // Parses a whole positive number or "all" (returns 0 for all). Throws error(usage).
 [[nodiscard]] std::uint64_t parse_count_or_all(std::string_view text, std::string_view option);

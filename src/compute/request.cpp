@@ -1,11 +1,13 @@
 #include "compute/request.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <set>
 
 #include "base/error.hpp"
 #include "catalog/catalog.hpp"
 #include "dataset/naming.hpp"
+#include "measured/read.hpp"
 
 namespace eisgrid::compute {
 namespace {
@@ -186,12 +188,23 @@ compute_plan resolve(const compute_request& r) {
     plan.options.keep = r.keep;
   }
 
-  if (!r.reference_csv.empty()) {
+  if (r.reference_file.empty() && (r.reference_format || r.reference_sweep)) {
+    throw error(error_kind::usage, "--format and FILE:SWEEP apply to a --reference file");
+  }
+  if (!r.reference_file.empty()) {
     if (r.ref) throw error(error_kind::usage, "--ref and --reference exclude each other");
     if (r.fmin || r.fmax || r.points || !r.preset.empty() || !r.spacing.empty()) {
       throw error(error_kind::usage, "the frequencies come from the --reference file; drop --fmin/--fmax/--points/--preset/--spacing");
     }
-    plan.reference = sweep::read_reference_csv(r.reference_csv);
+    const auto m = measured::read_measurement(r.reference_file, r.reference_format);
+    plan.reference = sweep::measured_reference(m, r.reference_sweep.value_or(0));
+    if (!r.reference_sweep && m.sweeps.size() > 1) {
+      plan.notes.push_back("'" + m.file + "' holds " + std::to_string(m.sweeps.size()) +
+                           " sweeps; the reference is sweep 0 (FILE:K takes sweep K)");
+    }
+    for (const auto& w : m.sweeps[plan.reference.sweep].warnings) {
+      plan.notes.push_back("'" + m.file + "' sweep " + std::to_string(plan.reference.sweep) + ": " + w);
+    }
     plan.frequency_spacing = "measured";
   } else {
     const auto freq = frequency_spec_of(r);
@@ -203,9 +216,9 @@ compute_plan resolve(const compute_request& r) {
 
   const model::parameter_grid grid(plan.options.grid);
   plan.kept_rows = plan.options.keep ? std::min(*plan.options.keep, grid.size()) : grid.size();
-  plan.file_name = r.output.empty() ? dataset::default_file_name(plan.options.grid, plan.reference.frequencies.front(),
-                                                                 plan.reference.frequencies.back())
-                                    : r.output;
+  // A measured reference keeps its measured order: name the file by its range.
+  const auto [fmin, fmax] = std::minmax_element(plan.reference.frequencies.begin(), plan.reference.frequencies.end());
+  plan.file_name = r.output.empty() ? dataset::default_file_name(plan.options.grid, *fmin, *fmax) : r.output;
   dataset::check_file_name(plan.file_name);
   if (r.spectra_all) {
     plan.spectra_rows = std::nullopt;

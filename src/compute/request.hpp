@@ -4,17 +4,20 @@
 //
 // Values are kept as given (unset optionals mean "not given") and resolved by
 // resolve(): a preset, then explicit frequency options over it; a reference
-// from parameters or from a measured CSV file (the CSV only on the command line).
+// from parameters or from a sweep of a measurement file (any format that
+// measured/read.hpp reads; files only on the command line).
 
 #include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "catalog/connection.hpp"
 #include "dataset/data_dir.hpp"
+#include "measured/measurement.hpp"
 #include "model/frequency_grid.hpp"
 #include "model/parameter_grid.hpp"
 #include "sweep/engine.hpp"
@@ -38,10 +41,12 @@ struct compute_request {
   model::grid_spec grid = model::grid_spec::defaults(5);
   std::optional<double> fmin, fmax;
   std::optional<std::size_t> points;
-  std::string spacing;                       // "", "log" or "linear"
-  std::string preset;                        // "" or a preset name
-  std::optional<model::circuit_params> ref;  // model reference; default when neither this nor the CSV
-  std::string reference_csv;                 // measured reference (command line only)
+  std::string spacing;                               // "", "log" or "linear"
+  std::string preset;                                // "" or a preset name
+  std::optional<model::circuit_params> ref;          // model reference; default when neither this nor the CSV
+  std::string reference_file;                        // measured reference (command line only)
+  std::optional<std::size_t> reference_sweep;        // its sweep; the first when not given
+  std::optional<measured::format> reference_format;  // forced; detected from the content when not given
   std::string metric = "mae";
   std::optional<std::uint64_t> keep;  // best K rows; all when empty
   // Rows with a stored spectrum: empty = default, 0 = none; spectra_all = every kept row.
@@ -76,11 +81,14 @@ struct compute_plan {
   std::string file_name;
   std::uint64_t kept_rows = 0;
   std::optional<std::uint64_t> spectra_rows;  // empty: all kept rows
+  // For the user: which sweep of a multi-sweep file was taken, and the reader's warnings.
+  std::vector<std::string> notes;
 };
 
 // Validates and resolves. Throws error(usage) for a bad option (an unknown
 // preset, fmin >= fmax, a bad file name, --ref with --reference, ...),
-// error(not_found)/error(invalid_input) for a bad reference CSV.
+// error(not_found)/error(invalid_input)/error(too_large) for a reference file
+// that cannot be read (measured::read_measurement).
 [[nodiscard]] compute_plan resolve(const compute_request& request);
 
 // The frequency grid of a request without a measured reference. Throws error(usage).

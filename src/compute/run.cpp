@@ -84,6 +84,7 @@ compute_result run(const compute_request& request, const dataset::data_dir& dir,
   result.location = request.into;
   result.total_points = swept.total_points;
   result.frequencies = plan.reference.frequencies.size();
+  result.notes = plan.notes;
   result.elapsed_seconds = swept.elapsed_seconds;
   try {
     const auto described = catalog::describe_file({path, request.into}, dataset::load_depth::without_spectra);

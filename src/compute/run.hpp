@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "catalog/catalog.hpp"
 #include "compute/request.hpp"
@@ -22,7 +23,8 @@ struct compute_result {
   std::string file_hash;  // SHA-256
   std::uint64_t total_points = 0;
   std::size_t frequencies = 0;
-  double elapsed_seconds = 0;  // of the sweep
+  double elapsed_seconds = 0;      // of the sweep
+  std::vector<std::string> notes;  // compute_plan::notes
 };
 
 // The catalog to register in, opened on first use (so a bad option fails

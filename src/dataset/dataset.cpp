@@ -90,7 +90,6 @@ class dataset_validator {
     }
     d_.frequencies_ = require(r, "frequencies", 1);
     d_.frequency_count_ = d_.frequencies_.header().shape[0];
-    check_frequencies();
     d_.spectrum_ = require(r, "spectrum", 3, depth == load_depth::full);
     const auto& s = d_.spectrum_.header().shape;
     if (s[1] != d_.frequency_count_ || s[2] != k_spectrum_columns) {
@@ -109,16 +108,23 @@ class dataset_validator {
       if (rs[0] != d_.frequency_count_ || rs[1] != k_spectrum_columns) fail("'reference_spectrum' has shape " + shape_text(rs));
     }
     read_metadata(r);
+    check_frequencies();
     check_metadata();
   }
 
  private:
+  // Ascending; a measured reference may repeat a frequency (multi-sine
+  // measurements do), so its file may hold equal neighbours.
   void check_frequencies() const {
+    const auto& m = d_.metadata_;
+    const bool measured = m.contains("frequency_spacing") && m["frequency_spacing"] == "measured";
     double previous = 0;
     for (std::uint64_t i = 0; i < d_.frequency_count_; ++i) {
       const double f = numeric_value(d_.frequencies_, i);
       if (!std::isfinite(f) || f <= 0) fail("'frequencies' holds a value that is not positive and finite at " + std::to_string(i));
-      if (i > 0 && !(f > previous)) fail("'frequencies' is not increasing at position " + std::to_string(i));
+      if (i > 0 && !(f > previous || (measured && f == previous))) {
+        fail("'frequencies' is not increasing at position " + std::to_string(i));
+      }
       previous = f;
     }
   }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <numbers>
+#include <numeric>
 #include <thread>
 
 #include "base/atomic_file.hpp"
@@ -78,11 +79,20 @@ std::filesystem::path export_dataset(const data_dir& dir, run_record run, const 
     resnorms[r] = static_cast<float>(result.resnorms[r]);
     grid_indices[r] = static_cast<std::int64_t>(result.indices[r]);
   }
+  // Stored ascending (SPEC 4), repeats in measured order; a measured reference
+  // also gets `frequency_order`, each column's position in the measured sweep.
   const std::size_t n_freq = ref.frequencies.size();
-  std::vector<float> frequencies(ref.frequencies.begin(), ref.frequencies.end());
+  std::vector<std::int64_t> order(n_freq);
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](std::int64_t a, std::int64_t b) {
+    return ref.frequencies[static_cast<std::size_t>(a)] < ref.frequencies[static_cast<std::size_t>(b)];
+  });
+  std::vector<double> sorted(n_freq);
+  for (std::size_t f = 0; f < n_freq; ++f) sorted[f] = ref.frequencies[static_cast<std::size_t>(order[f])];
+  std::vector<float> frequencies(sorted.begin(), sorted.end());
   std::vector<double> reference(n_freq * k_spectrum_columns);
   for (std::size_t f = 0; f < n_freq; ++f) {
-    const auto z = ref.z[f];
+    const auto z = ref.z[static_cast<std::size_t>(order[f])];
     const double cells[] = {z.real(), z.imag(), std::abs(z), model::phase_degrees(z)};
     std::copy(std::begin(cells), std::end(cells), reference.begin() + static_cast<std::ptrdiff_t>(f * k_spectrum_columns));
   }
@@ -95,11 +105,12 @@ std::filesystem::path export_dataset(const data_dir& dir, run_record run, const 
   out.add("resnorms", npz::make_array<float>(resnorms, {rows}));
   const unsigned threads = options.npz.threads ? options.npz.threads : std::max(1u, std::thread::hardware_concurrency());
   const npz::array_header spectrum_header{npz::dtype_of<float>(), {run.spectra_rows, n_freq, k_spectrum_columns}, false};
-  out.add("spectrum", spectrum_header, spectrum_source(grid, std::span(result.indices).first(run.spectra_rows), ref.frequencies, threads));
+  out.add("spectrum", spectrum_header, spectrum_source(grid, std::span(result.indices).first(run.spectra_rows), sorted, threads));
   out.add("frequencies", npz::make_array<float>(frequencies, {n_freq}));
   out.add("metadata", npz::make_unicode_scalar(make_metadata(run).dump()));
   out.add("grid_indices", npz::make_array<std::int64_t>(grid_indices, {rows}));
   out.add("reference_spectrum", npz::make_array<double>(reference, {n_freq, k_spectrum_columns}));
+  if (!ref.params) out.add("frequency_order", npz::make_array<std::int64_t>(order, {n_freq}));
   out.finish();
   file.commit(options.replace);
   return final_path;

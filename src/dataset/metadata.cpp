@@ -1,5 +1,6 @@
 #include "dataset/metadata.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 
@@ -23,8 +24,9 @@ nlohmann::ordered_json make_metadata(const run_record& run) {
   m["n_grid_points"] = result.total_points;
   m["n_spectra"] = run.spectra_rows;
   m["n_frequencies"] = ref.frequencies.size();
-  m["freq_min"] = ref.frequencies.front();
-  m["freq_max"] = ref.frequencies.back();
+  const auto [fmin, fmax] = std::minmax_element(ref.frequencies.begin(), ref.frequencies.end());
+  m["freq_min"] = *fmin;
+  m["freq_max"] = *fmax;
   m["frequency_spacing"] = run.frequency_spacing;
   m["param_names"] = model::k_param_names;
   m["param_units"] = model::k_param_units;
@@ -55,6 +57,12 @@ nlohmann::ordered_json make_metadata(const run_record& run) {
       reference["parameters"][std::string(model::k_param_names[i])] = values[i];
     }
   }
+  if (!ref.params) {
+    reference["sweep"] = ref.sweep;
+    if (ref.format) reference["format"] = measured::to_string(*ref.format);
+    reference["start_time"] = ref.start_time ? nlohmann::ordered_json(*ref.start_time) : nlohmann::ordered_json();
+    reference["frequency_order"] = "stored ascending; frequency_order gives each column's position in the measured sweep";
+  }
   m["reference"] = reference;
   m["compute_seconds"] = result.elapsed_seconds;
   m["computation_complete"] = true;
@@ -66,6 +74,7 @@ nlohmann::ordered_json make_metadata(const run_record& run) {
   if (!run.description.empty()) m["description"] = run.description;
   m["extra_arrays"] = {{"grid_indices", "(N,) int64: the grid index of each row"},
                        {"reference_spectrum", "(F, 4) float64: real, imag, magnitude, phase of the reference"}};
+  if (!ref.params) m["extra_arrays"]["frequency_order"] = "(F,) int64: position of each frequency in the measured sweep";
   return m;
 }
 

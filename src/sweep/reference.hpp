@@ -1,35 +1,38 @@
 #pragma once
 // The spectrum a grid is ranked against: the model spectrum of reference
-// parameters, or a measured spectrum read from CSV.
+// parameters, or one sweep of a measurement (measured/read.hpp reads the file).
 
 #include <complex>
-#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "measured/measurement.hpp"
 #include "model/circuit.hpp"
 #include "model/frequency_grid.hpp"
 
 namespace eisgrid::sweep {
 
 struct reference_spectrum {
-  std::vector<double> frequencies;  // Hz, strictly ascending
+  // Hz. Ascending for a model reference; a measured one keeps the order it was
+  // measured in, repeats included (the kernel sums over frequencies, so order
+  // does not matter to it; the dataset writer stores them ascending).
+  std::vector<double> frequencies;
   std::vector<std::complex<double>> z;
   std::optional<model::circuit_params> params;  // set for a model reference
-  std::string source;                           // "model" or the CSV file name
+  std::string source;                           // "model" or the measurement's file name
+  // For a measured reference: which sweep of the file, its format and start time.
+  std::size_t sweep = 0;
+  std::optional<measured::format> format;
+  std::optional<std::string> start_time;
 };
 
 // Throws error(usage) for invalid parameters.
 [[nodiscard]] reference_spectrum model_reference(const model::circuit_params& params, std::vector<double> frequencies);
 
-// Reads "frequency, real, imaginary" rows (Hz, ohm, ohm). Blank lines and lines
-// starting with '#' are skipped; a first line that is not numeric is taken as a
-// header. Rows may come in any order; they are sorted by frequency.
-// Throws error(not_found) for a missing file and error(invalid_input) naming
-// the line for a bad row: wrong column count, a non-number, a non-positive or
-// non-finite frequency, a non-finite impedance, a repeated frequency, fewer
-// than 2 rows, or more than model::k_max_frequency_points.
-[[nodiscard]] reference_spectrum read_reference_csv(const std::filesystem::path& path);
+// Sweep `index` of a measurement as the reference. Throws error(usage) if the
+// file has no such sweep, error(invalid_input) if the sweep has fewer than
+// model::k_min_frequency_points or more than model::k_max_frequency_points points.
+[[nodiscard]] reference_spectrum measured_reference(const measured::measurement& m, std::size_t index);
 
 }  // namespace eisgrid::sweep

@@ -113,9 +113,68 @@ TEST(cli_commands, measured_reference_csv) {
   std::ofstream(csv) << "1,3000,-800\n10,oops,-900\n";
   const auto bad = eisgrid("compute --grid 3 -q --reference " + shell_quote(csv.string()) + " --data " + shell_quote(root.path.string()));
   EXPECT_EQ(bad.exit_code, 1);
-  EXPECT_NE(bad.output.find("line 2: not a number"), std::string::npos) << bad.output;
+  EXPECT_NE(bad.output.find("file 'measured.csv' line 2: field 2 ('oops', column 'column 2 (Z')') is not a number"), std::string::npos)
+      << bad.output;
   const auto both = eisgrid("compute --grid 3 --fmin 1 --reference " + shell_quote(csv.string()));
   EXPECT_EQ(both.exit_code, 2) << both.output;
+  const auto missing = eisgrid("compute --grid 3 -q --reference " + shell_quote((root.path / "nope.csv").string()) + " --data " +
+                               shell_quote(root.path.string()));
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.output.find("file 'nope.csv': no such file"), std::string::npos) << missing.output;
+}
+
+TEST(cli_commands, measured_reference_in_any_format_with_its_sweep) {
+  test_support::temp_dir root("cli");
+  const std::string rpe = std::string(EISGRID_FIXTURES_DIR) + "/measured/nova/RPEmedia_TW1-1_d1_chamber1_channel1_5freq5sine_freq";
+  const std::string data = " --data " + shell_quote(root.path.string());
+  // The first sweep by default, with a note that the file has more.
+  const auto first = eisgrid("compute --grid 3 --top 1 --reference " + shell_quote(rpe) + data);
+  ASSERT_EQ(first.exit_code, 0) << first.output;
+  EXPECT_NE(first.output.find("holds 3 sweeps; the reference is sweep 0 (FILE:K takes sweep K)"), std::string::npos) << first.output;
+  const auto second = eisgrid("compute --grid 3 -q --output rpe2.npz --format nova --reference " + shell_quote(rpe + ":2") + data);
+  ASSERT_EQ(second.exit_code, 0) << second.output;
+  const auto file = root.path / "npz/user_generated/rpe2.npz";
+  const auto py = test_support::python(R"PY(
+import json, sys, numpy as np
+z = np.load(sys.argv[1]); m = json.loads(z["metadata"].item())
+r = m["reference"]
+assert r["type"] == "measured" and r["sweep"] == 2 and r["format"] == "nova" and r["start_time"] == "2024-09-23", r
+assert m["frequency_spacing"] == "measured" and m["freq_min"] == 2 and m["freq_max"] == 50000, m
+f = z["frequencies"]; order = z["frequency_order"]
+assert f.shape == (66,) and (np.diff(f) >= 0).all()
+# The file's measured order comes back through frequency_order: the sweep starts at 50 kHz.
+measured = np.empty(66); measured[order] = f
+assert measured[0] == 50000 and measured[1] == 30871, measured[:3]
+print("ok")
+)PY",
+                                       shell_quote(file.string()));
+  EXPECT_EQ(py.exit_code, 0) << py.output;
+  EXPECT_EQ(eisgrid("validate " + shell_quote(file.string())).exit_code, 0);
+  const auto gamry = std::string(EISGRID_FIXTURES_DIR) + "/measured/formats/exampleDataGamry.DTA";
+  const auto no_sweep = eisgrid("compute --grid 3 -q --reference " + shell_quote(gamry + ":1") + data);
+  EXPECT_EQ(no_sweep.exit_code, 2) << no_sweep.output;
+  EXPECT_NE(no_sweep.output.find("has 1 sweep (numbered from 0); there is no sweep 1"), std::string::npos) << no_sweep.output;
+  EXPECT_EQ(eisgrid("compute --grid 3 -q --reference " + shell_quote(gamry) + data).exit_code, 0);
+}
+
+TEST(cli_commands, repeated_measured_frequencies_make_a_valid_dataset) {
+  test_support::temp_dir root("cli");
+  const auto csv = root.path / "multisine.csv";
+  std::ofstream(csv) << "f,re,im\n100,500,-400\n10,2000,-900\n100,510,-390\n1,3000,-800\n";
+  const auto r = eisgrid("compute --grid 3 -q --reference " + shell_quote(csv.string()) + " --data " + shell_quote(root.path.string()));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto file = root.path / "npz/user_generated/grid_3_freq_1_100.npz";
+  const auto py = test_support::python(R"PY(
+import sys, numpy as np
+z = np.load(sys.argv[1])
+assert list(z["frequencies"]) == [1, 10, 100, 100], z["frequencies"]
+assert list(z["frequency_order"]) == [3, 1, 0, 2], z["frequency_order"]
+assert list(z["reference_spectrum"][:, 0]) == [3000, 2000, 500, 510]
+print("ok")
+)PY",
+                                       shell_quote(file.string()));
+  EXPECT_EQ(py.exit_code, 0) << py.output;
+  EXPECT_EQ(eisgrid("validate " + shell_quote(file.string())).exit_code, 0);
 }
 
 TEST(cli_commands, killed_compute_leaves_no_partial_file) {

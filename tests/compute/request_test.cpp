@@ -107,8 +107,11 @@ TEST(compute_request, resolve_refuses_what_only_it_can_check) {
   EXPECT_THROW((void)resolve(r), eisgrid::error);
   compute_request both;
   both.ref = eisgrid::model::k_default_reference;
-  both.reference_csv = "x.csv";
+  both.reference_file = "x.csv";
   EXPECT_THROW((void)resolve(both), eisgrid::error);
+  compute_request format_alone;
+  format_alone.reference_format = eisgrid::measured::format::nova;
+  EXPECT_THROW((void)resolve(format_alone), eisgrid::error);
   compute_request bad_user;
   bad_user.user = "no spaces";
   EXPECT_THROW((void)resolve(bad_user), eisgrid::error);

@@ -2,13 +2,16 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <sstream>
 
 #include "base/error.hpp"
+#include "measured/read.hpp"
 #include "model/frequency_grid.hpp"
 #include "plain_sweep.hpp"
 
@@ -124,30 +127,32 @@ INSTANTIATE_TEST_SUITE_P(grids_metrics_references, sweep_vs_plain,
                                                3, metric::relative, {10, 1e3, 100, model::spacing::linear}, {50, 5000, 1e-5, 20, 4e-7}},
                                            plain_case{4, metric::mae, {1e-3, 1e2, 37, model::spacing::log}, {12, 40, 3e-5, 9000, 2e-7}}));
 
-TEST(sweep_engine, measured_reference_from_csv_matches_plain) {
-  // A "measured" spectrum: a model spectrum with deterministic noise, and one zero row left out.
+TEST(sweep_engine, measured_reference_matches_plain_in_any_order_with_repeats) {
+  // A "measured" spectrum: a model spectrum with deterministic noise, one zero
+  // row left out, measured from high to low frequency with two repeated points.
   std::mt19937 rng(7);
   std::normal_distribution<double> noise(0, 15);
-  const auto freqs = model::frequencies({0.5, 2e4, 41, model::spacing::log});
-  const auto path = std::filesystem::temp_directory_path() / "eisgrid_measured_ref.csv";
-  {
-    std::ofstream out(path);
-    out << "frequency_hz,real_ohm,imag_ohm\n";
-    for (std::size_t i = freqs.size(); i-- > 0;) {
-      auto z = model::impedance({2100, 800, 6e-6, 3100, 2e-5}, freqs[i]) + std::complex<double>(noise(rng), noise(rng));
-      if (i == 5) z = 0;
-      out.precision(17);
-      out << freqs[i] << "," << z.real() << "," << z.imag() << "\n";
-    }
+  auto freqs = model::frequencies({0.5, 2e4, 41, model::spacing::log});
+  std::reverse(freqs.begin(), freqs.end());
+  freqs.push_back(freqs[3]);
+  freqs.push_back(freqs[30]);
+  std::ostringstream text;
+  text.precision(17);
+  text << "frequency_hz,real_ohm,imag_ohm\n";
+  for (std::size_t i = 0; i < freqs.size(); ++i) {
+    auto z = model::impedance({2100, 800, 6e-6, 3100, 2e-5}, freqs[i]) + std::complex<double>(noise(rng), noise(rng));
+    if (i == 5) z = 0;
+    text << freqs[i] << "," << z.real() << "," << z.imag() << "\n";
   }
-  const auto ref = read_reference_csv(path);
-  std::filesystem::remove(path);
+  const auto ref = measured_reference(measured::read_measurement_text("measured.csv", text.str()), 0);
+  EXPECT_EQ(ref.frequencies.front(), 2e4);
+  EXPECT_EQ(ref.frequencies.size(), 43u);
   for (metric m : {metric::mae, metric::rmse, metric::relative}) {
     sweep_options opt;
     opt.grid = model::grid_spec::defaults(4);
     opt.metric = m;
     const auto result = run_sweep(opt, ref);
-    EXPECT_EQ(result.valid_frequencies, 40u);
+    EXPECT_EQ(result.valid_frequencies, 42u);
     const auto want = plain::sweep(plain_ranges(opt.grid), ref.frequencies, ref.z, std::string(to_string(m)));
     expect_matches_plain(result, want, want.size());
   }

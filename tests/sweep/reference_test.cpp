@@ -1,67 +1,39 @@
 #include "sweep/reference.hpp"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
-
-#include <filesystem>
-#include <fstream>
 
 #include "base/error.hpp"
+#include "measured/read.hpp"
 
 using namespace eisgrid;
 
-namespace {
-
-std::filesystem::path write_csv(const std::string& body) {
-  static int counter = 0;
-  const auto path =
-      std::filesystem::temp_directory_path() / ("eisgrid_ref_" + std::to_string(::getpid()) + "_" + std::to_string(counter++) + ".csv");
-  std::ofstream(path) << body;
-  return path;
-}
-
-std::string error_of(const std::string& body) {
-  const auto path = write_csv(body);
-  try {
-    (void)sweep::read_reference_csv(path);
-  } catch (const error& e) {
-    std::filesystem::remove(path);
-    EXPECT_EQ(e.kind(), error_kind::invalid_input);
-    return e.what();
-  }
-  std::filesystem::remove(path);
-  return "";
-}
-
-}  // namespace
-
-TEST(reference_csv, reads_sorts_and_skips_comments_and_header) {
-  const auto path = write_csv("# measured on bench 3\nfreq,re,im\n100, 50.5, -20\n\n1;2;3\n10\t60\t-5.5\n");
-  const auto ref = sweep::read_reference_csv(path);
-  std::filesystem::remove(path);
-  ASSERT_EQ(ref.frequencies, (std::vector<double>{1, 10, 100}));
-  EXPECT_EQ(ref.z[0], std::complex<double>(2, 3));
-  EXPECT_EQ(ref.z[2], std::complex<double>(50.5, -20));
+TEST(measured_reference, takes_one_sweep_in_measured_order) {
+  const auto m = measured::read_measurement_text("bench.csv", "f,re,im\n100,50.5,-20\n1,2,-3\n100,51,-21\nf,re,im\n5,6,-7\n6,7,-8\n");
+  const auto ref = sweep::measured_reference(m, 0);
+  EXPECT_EQ(ref.frequencies, (std::vector<double>{100, 1, 100}));
+  EXPECT_EQ(ref.z[1], std::complex<double>(2, -3));
+  EXPECT_EQ(ref.source, "bench.csv");
+  EXPECT_EQ(ref.format, measured::format::csv);
   EXPECT_FALSE(ref.params);
+  EXPECT_EQ(sweep::measured_reference(m, 1).frequencies, (std::vector<double>{5, 6}));
+  EXPECT_EQ(sweep::measured_reference(m, 1).sweep, 1u);
 }
 
-TEST(reference_csv, bad_rows_name_their_line) {
-  EXPECT_NE(error_of("1,2,3\n2,x,3\n").find("line 2: not a number"), std::string::npos);
-  EXPECT_NE(error_of("1,2,3\n2,3\n").find("line 2: expected 3 columns"), std::string::npos);
-  EXPECT_NE(error_of("1,2,3\n-2,3,4\n").find("line 2: frequency must be positive"), std::string::npos);
-  EXPECT_NE(error_of("1,2,3\n2,inf,4\n").find("line 2: impedance must be finite"), std::string::npos);
-  EXPECT_NE(error_of("1,2,3\n1,3,4\n").find("repeats line 1"), std::string::npos);
-  EXPECT_NE(error_of("1,2,3\n").find("at least 2 data rows"), std::string::npos);
-  EXPECT_NE(error_of("").find("at least 2 data rows"), std::string::npos);
-  EXPECT_NE(error_of("1,2,3,4\n").find("expected 3 columns"), std::string::npos);
-}
-
-TEST(reference_csv, missing_file_is_not_found) {
+TEST(measured_reference, refuses_a_missing_sweep_and_too_few_points) {
+  const auto m = measured::read_measurement_text("one.csv", "f,re,im\n1,2,-3\n");
   try {
-    (void)sweep::read_reference_csv("/nonexistent/eisgrid.csv");
+    (void)sweep::measured_reference(m, 0);
     FAIL();
   } catch (const error& e) {
-    EXPECT_EQ(e.kind(), error_kind::not_found);
+    EXPECT_EQ(e.kind(), error_kind::invalid_input);
+    EXPECT_NE(std::string(e.what()).find("file 'one.csv' sweep 0: 1 point; a reference needs at least 2"), std::string::npos) << e.what();
+  }
+  try {
+    (void)sweep::measured_reference(m, 3);
+    FAIL();
+  } catch (const error& e) {
+    EXPECT_EQ(e.kind(), error_kind::usage);
+    EXPECT_NE(std::string(e.what()).find("has 1 sweep (numbered from 0); there is no sweep 3"), std::string::npos) << e.what();
   }
 }
 
