@@ -48,7 +48,7 @@
 
 namespace eisgrid::measured {
 
-// The paper's cut-off for mu ("0.85 proved a good choice").
+// The paper's cut-off for mu, which its authors found to work across their data.
 inline constexpr double k_default_mu_threshold = 0.85;
 // Time constants per decade where the search for M starts (see above).
 inline constexpr double k_elements_per_decade = 3.0;
@@ -60,7 +60,8 @@ inline constexpr std::size_t k_max_voigt_elements = 50;
 // frequencies scatter by that much); the unusable ones 56-108 %. A non-causal distortion (a
 // bump of 30 % of |Z| in the real part alone) leaves 11-19 %.
 inline constexpr double k_default_max_residual = 0.05;
-// Larger sweeps are not tested: the fit's matrix is 2N x (M + 3) doubles, 85 MB here.
+// Larger sweeps are not tested: the fit's matrix is 2N x (M + 2) doubles (M + 3 with C),
+// about 85 MB at this limit.
 inline constexpr std::size_t k_max_kk_points = 100'000;
 
 struct kk_options {
@@ -77,8 +78,9 @@ struct kk_result {
   std::size_t voigt_elements = 0;  // M
   // mu at M; -infinity when no R_k is positive.
   double mu = 0;
-  // True when mu fell below the threshold by k_max_voigt_elements (or the distinct
-  // frequencies); otherwise M is that limit and the fit may underfit.
+  // True when mu fell below the threshold before M reached its bound (k_max_voigt_elements,
+  // the distinct frequencies, or one unknown fewer than the equations); otherwise M is that
+  // bound and the fit may underfit.
   bool mu_reached = false;
 
   double ohmic_resistance = 0;         // R0 [ohm]
