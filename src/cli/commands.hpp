@@ -14,5 +14,6 @@ void add_sync_command(CLI::App& app);
 void add_user_command(CLI::App& app);
 void add_tag_command(CLI::App& app);
 void add_serve_command(CLI::App& app);
+void add_spectra_command(CLI::App& app);
 
 }  // namespace eisgrid::cli

@@ -110,7 +110,8 @@ nlohmann::ordered_json json_of(const sweep_job& job, sweep::metric m) {
   nlohmann::ordered_json j{
       {"file", job.file}, {"sweep", job.sweep}, {"status", fit::to_string(job.verdict.status)}, {"reasons", job.verdict.reasons}};
   if (job.result) {
-    for (auto& [key, value] : compute::fit_json(*job.result, false).items()) j[key] = value;
+    const auto fitted = compute::fit_json(*job.result, false);
+    for (const auto& [key, value] : fitted.items()) j[key] = value;
     return j;
   }
   j["metric"] = sweep::to_string(m);

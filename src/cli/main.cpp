@@ -11,6 +11,7 @@ int main(int argc, char** argv) {
   eisgrid::cli::add_compute_command(app);
   eisgrid::cli::add_fit_command(app);
   eisgrid::cli::add_inspect_command(app);
+  eisgrid::cli::add_spectra_command(app);
   eisgrid::cli::add_validate_command(app);
   eisgrid::cli::add_sync_command(app);
   eisgrid::cli::add_user_command(app);
