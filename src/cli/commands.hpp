@@ -7,6 +7,7 @@
 namespace eisgrid::cli {
 
 void add_compute_command(CLI::App& app);
+void add_fit_command(CLI::App& app);
 void add_inspect_command(CLI::App& app);
 void add_validate_command(CLI::App& app);
 void add_sync_command(CLI::App& app);

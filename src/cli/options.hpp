@@ -22,6 +22,10 @@ void apply_range(std::string_view text, model::grid_spec& grid);
 // unless FILE:K itself is an existing file. Throws nothing.
 [[nodiscard]] std::pair<std::string, std::optional<std::size_t>> split_reference(const std::string& text);
 
+// As apply_range, but an item for Rs (the series resistance, SPEC 10) is
+// returned instead of applied. Throws error(usage).
+[[nodiscard]] std::optional<model::axis_range> parse_rs_range(std::string_view text, model::grid_spec& grid);
+
 // Parses a whole positive number or "all" (returns 0 for all). Throws error(usage).
 [[nodiscard]] std::uint64_t parse_count_or_all(std::string_view text, std::string_view option);
 

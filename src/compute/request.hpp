@@ -17,6 +17,7 @@
 
 #include "catalog/connection.hpp"
 #include "dataset/data_dir.hpp"
+#include "fit/fit.hpp"
 #include "measured/measurement.hpp"
 #include "model/frequency_grid.hpp"
 #include "model/parameter_grid.hpp"
@@ -43,11 +44,18 @@ struct compute_request {
   std::optional<std::size_t> points;
   std::string spacing;                               // "", "log" or "linear"
   std::string preset;                                // "" or a preset name
-  std::optional<model::circuit_params> ref;          // model reference; default when neither this nor the CSV
+  std::optional<model::circuit_params> ref;          // model reference; default when neither this nor a file
   std::string reference_file;                        // measured reference (command line only)
   std::optional<std::size_t> reference_sweep;        // its sweep; the first when not given
   std::optional<measured::format> reference_format;  // forced; detected from the content when not given
-  std::string metric = "mae";
+  // "" (the default for the reference: mae for a model reference, modulus for
+  // a measured one) or a metric name.
+  std::string metric;
+  // Series resistance (SPEC 10): "" (0 for a model reference, free for a
+  // measured one), "free", or a value in ohm. Free sweeps rs_range if given,
+  // else near the spectrum's high-frequency real part.
+  std::string rs;
+  std::optional<model::axis_range> rs_range;
   std::optional<std::uint64_t> keep;  // best K rows; all when empty
   // Rows with a stored spectrum: empty = default, 0 = none; spectra_all = every kept row.
   std::optional<std::uint64_t> spectra;
@@ -83,6 +91,9 @@ struct compute_plan {
   std::optional<std::uint64_t> spectra_rows;  // empty: all kept rows
   // For the user: which sweep of a multi-sweep file was taken, and the reader's warnings.
   std::vector<std::string> notes;
+  // For a measured reference: how the best grid rows are refined afterwards
+  // (Rs bounds or fixed value; ranges and metric are the grid's).
+  std::optional<fit::fit_options> refine;
 };
 
 // Validates and resolves. Throws error(usage) for a bad option (an unknown
