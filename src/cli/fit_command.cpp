@@ -6,6 +6,7 @@
 #include <cmath>
 #include <condition_variable>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <mutex>
 #include <numeric>
@@ -279,8 +280,19 @@ void run_fit(const fit_args& a) {
     forced = measured::parse_format(a.format);
     if (!forced) throw error(error_kind::usage, "unknown format '" + a.format + "'");
   }
+  // A file no reader accepts is one invalid_data row with the reader's
+  // reason, so that one bad file does not stop a plate's batch.
   std::vector<measured::measurement> files;
-  for (const auto& path : a.files) files.push_back(measured::read_measurement(path, forced));
+  std::vector<sweep_job> unreadable;
+  for (const auto& path : a.files) {
+    try {
+      files.push_back(measured::read_measurement(path, forced));
+    } catch (const error& e) {
+      sweep_job job{std::filesystem::path(path).filename().string(), 0, std::nullopt, nullptr, {}, {}};
+      job.verdict = {fit::fit_status::invalid_data, {std::string("cannot read: ") + e.what()}};
+      unreadable.push_back(std::move(job));
+    }
+  }
   std::vector<sweep_job> jobs;
   for (const auto& m : files) {
     for (std::size_t k = 0; k < m.sweeps.size(); ++k) jobs.push_back({m.file, k, m.sweeps[k].start_time, &m.sweeps[k], {}, {}});
@@ -290,6 +302,7 @@ void run_fit(const fit_args& a) {
   progress_bar bar(stderr, !a.quiet && !a.json, "sweeps");
   fit_all(jobs, options, threads, bar);
   bar.finish();
+  jobs.insert(jobs.end(), std::make_move_iterator(unreadable.begin()), std::make_move_iterator(unreadable.end()));
 
   if (!a.summary.empty()) write_summary(a.summary, jobs, options.metric, a.area);
   if (a.save) save_all(jobs, a);

@@ -206,3 +206,16 @@ TEST(cli_fit_command, save_writes_and_registers_each_sweep_with_its_refined_resu
   const auto check = run("/usr/bin/python3 " + shell_quote(script.string()) + " " + shell_quote(file.string()));
   EXPECT_EQ(check.exit_code, 0) << check.output;
 }
+
+TEST(cli_fit_command, an_unreadable_file_is_one_invalid_row_and_the_batch_goes_on) {
+  const auto r =
+      eisgrid("fit --json " + shell_quote(k_nova + "expected_fits.json") + " " + shell_quote(k_nova + "16HBE_TW01_d3_endohm1_freq"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto results = nlohmann::json::parse(r.output)["results"];
+  ASSERT_EQ(results.size(), 2u);
+  EXPECT_EQ(results[0]["status"], "ok");
+  EXPECT_EQ(results[1]["file"], "expected_fits.json");
+  EXPECT_EQ(results[1]["status"], "invalid_data");
+  EXPECT_NE(results[1]["reasons"][0].get<std::string>().find("cannot read"), std::string::npos);
+  EXPECT_TRUE(results[1]["params"].is_null());
+}
