@@ -6,16 +6,23 @@
 #include <cmath>
 #include <condition_variable>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <mutex>
+#include <numeric>
 #include <optional>
 #include <thread>
 
 #include "base/error.hpp"
+#include "catalog/catalog.hpp"
+#include "catalog/sha256.hpp"
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
 #include "cli/progress_bar.hpp"
 #include "compute/fit_report.hpp"
+#include "compute/run.hpp"
+#include "dataset/export.hpp"
+#include "dataset/naming.hpp"
 #include "fit/fit.hpp"
 #include "fit/status.hpp"
 #include "measured/quality.hpp"
@@ -39,6 +46,11 @@ struct fit_args {
   unsigned threads = 0;
   std::string format;
   bool quiet = false;
+  bool save = false;
+  std::string data = "data";
+  std::string user = catalog::k_local_user;
+  std::string db;
+  bool overwrite = false;
 };
 
 // One sweep to fit, and what came of it.
@@ -197,6 +209,69 @@ void print_table(const std::vector<sweep_job>& jobs, std::optional<double> area)
   }
 }
 
+// fit_<file>_sweep<k>.npz, with every character a dataset name does not allow as '_'.
+std::string saved_name(const sweep_job& job) {
+  std::string stem = "fit_" + job.file;
+  for (char& c : stem) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '-') c = '_';
+  }
+  const std::string suffix = "_sweep" + std::to_string(job.sweep) + ".npz";
+  stem.resize(std::min(stem.size(), dataset::k_max_file_name_length - suffix.size()));
+  return stem + suffix;
+}
+
+// Writes each fitted sweep's ranked grid as a dataset, the refined result in
+// its metadata ("refined", with the status), and registers it as compute does.
+// A dataset needs ascending distinct frequencies: the spectrum is stored
+// sorted, and a sweep that repeats a frequency is not saved (said on stderr).
+void save_all(const std::vector<sweep_job>& jobs, const fit_args& a) {
+  const dataset::data_dir dir(a.data);
+  std::optional<catalog::catalog> cat;
+  for (const auto& job : jobs) {
+    if (!job.result) continue;
+    const auto& s = *job.data;
+    std::vector<std::size_t> order(s.frequencies.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) { return s.frequencies[x] < s.frequencies[y]; });
+    sweep::reference_spectrum reference;
+    for (std::size_t i : order) {
+      if (!reference.frequencies.empty() && static_cast<float>(s.frequencies[i]) <= static_cast<float>(reference.frequencies.back())) {
+        reference.frequencies.clear();
+        break;
+      }
+      reference.frequencies.push_back(s.frequencies[i]);
+      reference.z.push_back(s.z[i]);
+    }
+    const std::string name = saved_name(job);
+    if (reference.frequencies.empty()) {
+      std::fprintf(stderr, "eisgrid: not saving '%s': sweep %zu of '%s' repeats a frequency, which a dataset cannot hold\n", name.c_str(),
+                   job.sweep, job.file.c_str());
+      continue;
+    }
+    reference.source = job.file;
+    dataset::run_record run;
+    run.options = job.result->grid_options;
+    run.reference = &reference;
+    run.result = &job.result->grid;
+    run.frequency_spacing = "measured";
+    run.file_name = name;
+    run.description = "eisgrid fit of sweep " + std::to_string(job.sweep) + " of " + job.file;
+    run.refined = compute::fit_json(*job.result, true);
+    run.refined["status"] = fit::to_string(job.verdict.status);
+    run.refined["reasons"] = job.verdict.reasons;
+    dataset::export_options opts;
+    opts.replace = a.overwrite;
+    const auto path = dataset::export_dataset(dir, run, opts);
+    if (!cat) cat.emplace(catalog::catalog::open(dir.root(), a.db));
+    try {
+      const auto hash = compute::register_written(path, dataset::storage::user_generated, *cat, a.user);
+      if (!a.quiet && !a.json) std::printf("saved %s (sha256 %s)\n", path.string().c_str(), catalog::short_hash(hash).c_str());
+    } catch (const error& e) {
+      throw error(e.kind(), "wrote '" + path.string() + "' but could not register it (eisgrid sync will): " + e.what());
+    }
+  }
+}
+
 void run_fit(const fit_args& a) {
   const auto options = options_of(a);
   if (a.area && !(*a.area > 0 && std::isfinite(*a.area))) throw error(error_kind::usage, "--area must be a positive number of cm2");
@@ -205,8 +280,19 @@ void run_fit(const fit_args& a) {
     forced = measured::parse_format(a.format);
     if (!forced) throw error(error_kind::usage, "unknown format '" + a.format + "'");
   }
+  // A file no reader accepts is one invalid_data row with the reader's
+  // reason, so that one bad file does not stop a plate's batch.
   std::vector<measured::measurement> files;
-  for (const auto& path : a.files) files.push_back(measured::read_measurement(path, forced));
+  std::vector<sweep_job> unreadable;
+  for (const auto& path : a.files) {
+    try {
+      files.push_back(measured::read_measurement(path, forced));
+    } catch (const error& e) {
+      sweep_job job{std::filesystem::path(path).filename().string(), 0, std::nullopt, nullptr, {}, {}};
+      job.verdict = {fit::fit_status::invalid_data, {std::string("cannot read: ") + e.what()}};
+      unreadable.push_back(std::move(job));
+    }
+  }
   std::vector<sweep_job> jobs;
   for (const auto& m : files) {
     for (std::size_t k = 0; k < m.sweeps.size(); ++k) jobs.push_back({m.file, k, m.sweeps[k].start_time, &m.sweeps[k], {}, {}});
@@ -216,8 +302,10 @@ void run_fit(const fit_args& a) {
   progress_bar bar(stderr, !a.quiet && !a.json, "sweeps");
   fit_all(jobs, options, threads, bar);
   bar.finish();
+  jobs.insert(jobs.end(), std::make_move_iterator(unreadable.begin()), std::make_move_iterator(unreadable.end()));
 
   if (!a.summary.empty()) write_summary(a.summary, jobs, options.metric, a.area);
+  if (a.save) save_all(jobs, a);
   if (a.json) {
     nlohmann::ordered_json results = nlohmann::ordered_json::array();
     for (const auto& job : jobs) results.push_back(json_of(job, options.metric));
@@ -248,6 +336,12 @@ void add_fit_command(CLI::App& app) {
   cmd->add_flag("--json", args->json, "Print the results as JSON instead of a table");
   cmd->add_option("--threads", args->threads, "Sweeps fitted at once (default: all cores)");
   cmd->add_option("--format", args->format, "Force the file format instead of detecting it");
+  cmd->add_flag("--save", args->save,
+                "Also write each sweep's ranked grid as a dataset (the refined result in its metadata) and register it");
+  cmd->add_option("--data", args->data, "Data root directory (for --save)")->capture_default_str();
+  cmd->add_option("--user", args->user, "Owner of saved datasets in the catalog (created on first use)")->capture_default_str();
+  cmd->add_option("--db", args->db, "Catalog: a postgresql:// URL, or a SQLite file (default: DATA/catalog.sqlite3)");
+  cmd->add_flag("--overwrite", args->overwrite, "Replace saved datasets of the same name");
   cmd->add_flag("-q,--quiet", args->quiet, "Print nothing but errors (with --summary)");
   cmd->callback([args] { run_fit(*args); });
 }

@@ -50,6 +50,13 @@ std::string register_result(const compute_request& r, catalog::catalog& cat, con
 
 }  // namespace
 
+std::string register_written(const std::filesystem::path& path, dataset::storage where, catalog::catalog& cat, const std::string& user) {
+  const auto described = catalog::describe_file({path, where}, dataset::load_depth::without_spectra);
+  if (!described.valid) throw error(error_kind::internal, "the new dataset does not validate: " + described.reason);
+  cat.register_file(described.input, cat.ensure_user(user).id, true);
+  return described.input.file_hash;
+}
+
 compute_result run(const compute_request& request, const dataset::data_dir& dir, const catalog_source& catalog_of,
                    const sweep::progress_callback& progress, const std::atomic<bool>* cancel) {
   const compute_plan plan = resolve(request);

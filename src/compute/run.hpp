@@ -40,4 +40,11 @@ using catalog_source = std::function<catalog::catalog&()>;
 [[nodiscard]] compute_result run(const compute_request& request, const dataset::data_dir& dir, const catalog_source& catalog_of,
                                  const sweep::progress_callback& progress = {}, const std::atomic<bool>* cancel = nullptr);
 
+// Registers a dataset file just written into `where` for the user named
+// `user` (created on first use), by the operator, as `eisgrid compute` does.
+// Returns the file's SHA-256. Throws error(internal) if the file does not
+// validate, or the catalog's error.
+[[nodiscard]] std::string register_written(const std::filesystem::path& path, dataset::storage where, catalog::catalog& cat,
+                                           const std::string& user);
+
 }  // namespace eisgrid::compute

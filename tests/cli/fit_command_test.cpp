@@ -181,3 +181,41 @@ TEST(cli_fit_command, compute_with_a_measured_reference_records_the_refined_resu
       run("/usr/bin/python3 " + shell_quote(script.string()) + " " + shell_quote((dir.path / "npz/user_generated/tw01.npz").string()));
   EXPECT_EQ(check.exit_code, 0) << check.output;
 }
+
+TEST(cli_fit_command, save_writes_and_registers_each_sweep_with_its_refined_result) {
+  test_support::temp_dir dir("fit");
+  const auto r = run(shell_quote(k_cli) + " fit --save --data " + shell_quote(dir.path.string()) + " " +
+                     shell_quote(k_nova + "16HBE_TW01_d3_endohm1_freq"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto file = dir.path / "npz/user_generated/fit_16HBE_TW01_d3_endohm1_freq_sweep0.npz";
+  ASSERT_TRUE(std::filesystem::exists(file)) << r.output;
+  EXPECT_NE(r.output.find("saved"), std::string::npos) << r.output;
+  const auto inspect = run(shell_quote(k_cli) + " inspect --json -n 1 " + shell_quote(file.string()));
+  ASSERT_EQ(inspect.exit_code, 0) << inspect.output;
+  const auto listed = run(shell_quote(k_cli) + " sync --data " + shell_quote(dir.path.string()));
+  EXPECT_EQ(listed.exit_code, 0) << listed.output;
+  const auto script = dir.path / "check.py";
+  std::ofstream(script) << "import json, sys, numpy as np\n"
+                           "d = np.load(sys.argv[1])\n"
+                           "m = json.loads(d['metadata'].item())\n"
+                           "f = m['refined']\n"
+                           "assert f['status'] == 'ok' and f['metric'] == 'modulus', f\n"
+                           "assert abs(f['resnorm'] - 0.02667404) < 1e-6, f\n"
+                           "assert f['grid_resnorm'] >= f['resnorm']\n"
+                           "assert d['series_resistance'].shape == d['resnorms'].shape\n";
+  const auto check = run("/usr/bin/python3 " + shell_quote(script.string()) + " " + shell_quote(file.string()));
+  EXPECT_EQ(check.exit_code, 0) << check.output;
+}
+
+TEST(cli_fit_command, an_unreadable_file_is_one_invalid_row_and_the_batch_goes_on) {
+  const auto r =
+      eisgrid("fit --json " + shell_quote(k_nova + "expected_fits.json") + " " + shell_quote(k_nova + "16HBE_TW01_d3_endohm1_freq"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto results = nlohmann::json::parse(r.output)["results"];
+  ASSERT_EQ(results.size(), 2u);
+  EXPECT_EQ(results[0]["status"], "ok");
+  EXPECT_EQ(results[1]["file"], "expected_fits.json");
+  EXPECT_EQ(results[1]["status"], "invalid_data");
+  EXPECT_NE(results[1]["reasons"][0].get<std::string>().find("cannot read"), std::string::npos);
+  EXPECT_TRUE(results[1]["params"].is_null());
+}
