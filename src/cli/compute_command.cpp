@@ -8,6 +8,8 @@
 #include "cli/options.hpp"
 #include "cli/progress_bar.hpp"
 #include "cli/report.hpp"
+#include "cluster/world.hpp"
+#include "compute/distributed.hpp"
 #include "compute/run.hpp"
 #include "dataset/dataset.hpp"
 
@@ -69,6 +71,11 @@ compute::compute_request request_of(const compute_args& a) {
 }
 
 void run_compute(const compute_args& a) {
+  // Ranks other than 0 get the resolved run from rank 0 (compute/distributed.hpp).
+  if (!cluster::is_root()) {
+    if (const int code = compute::follow_compute()) throw cluster::quiet_exit{code};
+    return;
+  }
   const auto request = request_of(a);
   const dataset::data_dir dir(a.data);
   std::optional<catalog::catalog> cat;
@@ -110,7 +117,7 @@ void add_compute_command(CLI::App& app) {
       ->check(CLI::IsMember(presets));
   cmd->add_option("--ref", args->ref, "Reference parameters, e.g. Rsh=5005,Ra=5005,Ca=25.05e-6,Rb=5005,Cb=25.05e-6 (default)");
   cmd->add_option("--reference", args->reference_csv, "Measured reference spectrum: CSV of frequency,real,imaginary")
-      ->check(CLI::ExistingFile);
+      ->check(on_root_only(CLI::ExistingFile));
   cmd->add_option("--metric", args->metric, "Residual norm: mae, rmse or relative (see README)")
       ->capture_default_str()
       ->check(CLI::IsMember({"mae", "rmse", "relative"}));

@@ -1,0 +1,169 @@
+#include "compute/distributed.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <limits>
+
+#include "cluster/message.hpp"
+#include "cluster/shared_numbers.hpp"
+#include "cluster/world.hpp"
+
+namespace eisgrid::compute {
+namespace {
+
+using clock = std::chrono::steady_clock;
+
+// The numbers every rank shares during a sweep (cluster/shared_numbers.hpp).
+enum counter : std::size_t { next_chunk, points_done, counter_count };
+enum minimum : std::size_t { threshold, minimum_count };
+// Added to the chunk counter by a rank that fails: every later take() is past
+// the last chunk, so every rank stops at its next chunk.
+constexpr std::uint64_t k_stop = std::uint64_t{1} << 62;
+
+enum class plan_status : std::uint8_t { ok, failed };
+enum class part_status : std::uint8_t { ok, failed };
+
+class rank_source final : public sweep::work_source {
+ public:
+  explicit rank_source(cluster::shared_numbers& numbers) : numbers_(numbers) {}
+  std::uint64_t take(std::uint64_t) override { return numbers_.fetch_add(next_chunk, 1); }
+  sweep::sweep_share share(double local_threshold, std::uint64_t local_done) override {
+    const std::uint64_t delta = local_done - reported_;
+    reported_ = local_done;
+    const std::uint64_t done = numbers_.fetch_add(points_done, delta) + delta;
+    const double before = numbers_.fetch_min(threshold, local_threshold);
+    return {std::min(before, local_threshold), done};
+  }
+  void stop_everyone() { numbers_.fetch_add(next_chunk, k_stop); }
+
+ private:
+  cluster::shared_numbers& numbers_;
+  std::uint64_t reported_ = 0;
+};
+
+cluster::byte_buffer encode(const sweep::sweep_part& part) {
+  cluster::message_writer w;
+  w.put(part_status::ok);
+  w.put<std::uint64_t>(part.valid_frequencies);
+  w.put_vector(std::span<const sweep::ranked_point>(part.best));
+  w.put<std::uint64_t>(part.blocks.size());
+  for (const auto& b : part.blocks) {
+    w.put(b.first);
+    w.put_vector(std::span<const double>(b.sums));
+  }
+  return w.take();
+}
+
+cluster::byte_buffer encode_failure(error_kind kind, const std::string& message) {
+  cluster::message_writer w;
+  w.put(part_status::failed);
+  w.put(kind);
+  w.put_string(message);
+  return w.take();
+}
+
+sweep::sweep_part decode_part(cluster::message_reader& r) {
+  sweep::sweep_part part;
+  part.valid_frequencies = r.get<std::uint64_t>();
+  part.best = r.get_vector<sweep::ranked_point>();
+  const auto blocks = r.get<std::uint64_t>();
+  for (std::uint64_t i = 0; i < blocks; ++i) {
+    sweep::swept_block b;
+    b.first = r.get<std::uint64_t>();
+    b.sums = r.get_vector<double>();
+    part.blocks.push_back(std::move(b));
+  }
+  return part;
+}
+
+}  // namespace
+
+void send_plan(const compute_plan& plan) {
+  if (!cluster::distributed()) return;
+  cluster::message_writer w;
+  w.put(plan_status::ok);
+  w.put(plan.options);
+  const auto& ref = plan.reference;
+  w.put_vector(std::span<const double>(ref.frequencies));
+  w.put_vector(std::span<const std::complex<double>>(ref.z));
+  w.put(ref.params);
+  w.put_string(ref.source);
+  auto bytes = w.take();
+  cluster::broadcast(bytes);
+}
+
+void send_failure(const error& failure) {
+  if (!cluster::distributed()) return;
+  cluster::message_writer w;
+  w.put(plan_status::failed);
+  w.put(failure.kind());
+  auto bytes = w.take();
+  cluster::broadcast(bytes);
+}
+
+std::optional<sweep::sweep_result> sweep_on_ranks(const sweep::sweep_options& options, const sweep::reference_spectrum& reference,
+                                                  const sweep::progress_callback& progress, const std::atomic<bool>* cancel) {
+  if (!cluster::distributed()) return sweep::run_sweep(options, reference, progress, cancel);
+  const auto start = clock::now();
+  sweep::sweep_options mine = options;
+  if (mine.threads == 0) mine.threads = cluster::default_threads();
+
+  cluster::shared_numbers numbers(counter_count, minimum_count);
+  rank_source source(numbers);
+  std::optional<sweep::sweep_merger> merger;
+  sweep::sweep_part part;
+  cluster::byte_buffer message;
+  try {
+    if (cluster::is_root()) merger.emplace(options);
+    part = sweep::run_sweep_part(mine, reference, source, progress, cancel);
+    if (!cluster::is_root()) message = encode(part);
+  } catch (const error& e) {
+    source.stop_everyone();
+    message = encode_failure(e.kind(), e.what());
+  } catch (const std::exception& e) {
+    source.stop_everyone();
+    message = encode_failure(error_kind::internal, e.what());
+  }
+  if (!cluster::is_root()) part = {};
+
+  std::optional<error> failure;
+  cluster::gather(message, [&](int from, std::span<const std::byte> bytes) {
+    cluster::message_reader r(bytes);
+    if (from == 0 && bytes.empty()) {
+      merger->add(std::move(part));
+      return;
+    }
+    if (r.get<part_status>() == part_status::failed) {
+      const auto kind = r.get<error_kind>();
+      const std::string what = r.get_string();
+      if (!failure)
+        failure.emplace(kind, from == 0 ? what : "rank " + std::to_string(from) + " of " + std::to_string(cluster::size()) + ": " + what);
+      return;
+    }
+    if (!failure) merger->add(decode_part(r));
+  });
+  if (!cluster::is_root()) return std::nullopt;
+  if (failure) throw *failure;
+
+  sweep::sweep_result result = std::move(*merger).finish();
+  result.elapsed_seconds = std::chrono::duration<double>(clock::now() - start).count();
+  if (progress) progress({result.total_points, result.total_points, result.elapsed_seconds});
+  return result;
+}
+
+int follow_compute() {
+  cluster::byte_buffer bytes;
+  cluster::broadcast(bytes);
+  cluster::message_reader r(bytes);
+  if (r.get<plan_status>() == plan_status::failed) return exit_code(r.get<error_kind>());
+  sweep::sweep_options options = r.get<sweep::sweep_options>();
+  sweep::reference_spectrum reference;
+  reference.frequencies = r.get_vector<double>();
+  reference.z = r.get_vector<std::complex<double>>();
+  reference.params = r.get<std::optional<model::circuit_params>>();
+  reference.source = r.get_string();
+  (void)sweep_on_ranks(options, reference);
+  return 0;
+}
+
+}  // namespace eisgrid::compute
