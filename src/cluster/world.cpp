@@ -6,6 +6,8 @@
 
 #include <atomic>
 #include <cstring>
+#include <string>
+#include <string_view>
 #include <thread>
 
 #include "cluster/transport.hpp"
@@ -67,6 +69,16 @@ unsigned default_threads() noexcept {
   // A launcher that binds ranks gives each its own CPUs; unbound ranks share the machine.
   if (allowed < machine) return std::max(1u, allowed);
   return std::max(1u, allowed / static_cast<unsigned>(std::max(1, detail::current().node_ranks())));
+}
+
+bool launcher_on_terminal() noexcept {
+  if (!distributed()) return false;
+  const std::string link = "/proc/" + std::to_string(::getppid()) + "/fd/" + std::to_string(STDERR_FILENO);
+  char target[256] = {};
+  const auto n = ::readlink(link.c_str(), target, sizeof target - 1);
+  if (n <= 0) return false;
+  const std::string_view path(target, static_cast<std::size_t>(n));
+  return path.starts_with("/dev/pts/") || path.starts_with("/dev/tty");
 }
 
 void broadcast(byte_buffer& data) { detail::current().broadcast(data); }

@@ -41,6 +41,11 @@ class session {
 // with the other ranks of its node unless the launcher bound it to its own.
 [[nodiscard]] unsigned default_threads() noexcept;
 
+// In a job of several ranks: whether the launcher that started this process
+// (mpirun on this machine) writes its errors to a terminal. A rank's own
+// output is a pipe to the launcher even then, so a progress bar asks this.
+[[nodiscard]] bool launcher_on_terminal() noexcept;
+
 // Collective: rank 0's `data` replaces every other rank's.
 void broadcast(byte_buffer& data);
 
