@@ -118,9 +118,9 @@ void add_compute_command(CLI::App& app) {
   cmd->add_option("--ref", args->ref, "Reference parameters, e.g. Rsh=5005,Ra=5005,Ca=25.05e-6,Rb=5005,Cb=25.05e-6 (default)");
   cmd->add_option("--reference", args->reference_csv, "Measured reference spectrum: CSV of frequency,real,imaginary")
       ->check(on_root_only(CLI::ExistingFile));
-  cmd->add_option("--metric", args->metric, "Residual norm: mae, rmse or relative (see README)")
+  cmd->add_option("--metric", args->metric, "Residual norm: mae, rmse, relative or modulus (see README)")
       ->capture_default_str()
-      ->check(CLI::IsMember({"mae", "rmse", "relative"}));
+      ->check(CLI::IsMember({"mae", "rmse", "relative", "modulus"}));
   cmd->add_option("--keep", args->keep, "Keep the best K rows, or 'all'")->capture_default_str();
   cmd->add_option("--spectra", args->spectra,
                   "Store spectra for the best M rows (0 for none), or 'all' (default: all kept rows up to 100000)");

@@ -82,7 +82,12 @@ void send_plan(const compute_plan& plan) {
   if (!cluster::distributed()) return;
   cluster::message_writer w;
   w.put(plan_status::ok);
-  w.put(plan.options);
+  const auto& o = plan.options;
+  w.put(o.grid);
+  w.put(o.metric);
+  w.put(o.keep);
+  w.put(o.threads);
+  w.put_vector(std::span<const double>(o.series_resistances));
   const auto& ref = plan.reference;
   w.put_vector(std::span<const double>(ref.frequencies));
   w.put_vector(std::span<const std::complex<double>>(ref.z));
@@ -156,7 +161,12 @@ int follow_compute() {
   cluster::broadcast(bytes);
   cluster::message_reader r(bytes);
   if (r.get<plan_status>() == plan_status::failed) return exit_code(r.get<error_kind>());
-  sweep::sweep_options options = r.get<sweep::sweep_options>();
+  sweep::sweep_options options;
+  options.grid = r.get<model::grid_spec>();
+  options.metric = r.get<sweep::metric>();
+  options.keep = r.get<std::optional<std::uint64_t>>();
+  options.threads = r.get<unsigned>();
+  options.series_resistances = r.get_vector<double>();
   sweep::reference_spectrum reference;
   reference.frequencies = r.get_vector<double>();
   reference.z = r.get_vector<std::complex<double>>();

@@ -102,7 +102,7 @@ compute_request from_json(const json& body) {
   }
   if (body.contains("metric")) {
     r.metric = string_of(body["metric"], "metric");
-    if (!sweep::parse_metric(r.metric)) bad("metric", "expected \"mae\", \"rmse\" or \"relative\"");
+    if (!sweep::parse_metric(r.metric)) bad("metric", "expected \"mae\", \"rmse\", \"relative\" or \"modulus\"");
   }
   if (body.contains("keep")) r.keep = count_or_all(body["keep"], "keep", false, k_http_max_kept_rows);
   if (body.contains("spectra")) {
@@ -178,7 +178,7 @@ compute_plan resolve(const compute_request& r) {
   plan.options.grid = r.grid;
   plan.options.grid.validate();
   const auto metric = sweep::parse_metric(r.metric);
-  if (!metric) throw error(error_kind::usage, "unknown metric '" + r.metric + "' (expected mae, rmse or relative)");
+  if (!metric) throw error(error_kind::usage, "unknown metric '" + r.metric + "' (expected mae, rmse, relative or modulus)");
   plan.options.metric = *metric;
   plan.options.threads = r.threads;
   if (r.keep) {

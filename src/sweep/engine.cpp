@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <condition_variable>
 #include <iterator>
 #include <limits>
@@ -82,14 +83,18 @@ struct sweep_job {
 
   std::uint64_t row_count = 0;
   std::size_t row_length = 0;  // points per row: the Cb axis
-  std::uint64_t chunk_count = 0;
+  std::uint64_t grid_points = 0;
+  // The reference's real part less each swept Rs (SPEC 10), n values each.
+  std::vector<double> shifted_ref_re;
+  std::uint64_t chunks_per_rs = 0;
+  std::uint64_t chunk_count = 0;  // chunks_per_rs for each Rs value
   chunk_order order{1};
   std::atomic<std::uint64_t> points_done{0};
   shared_threshold threshold;
 
   [[nodiscard]] bool cancelled() const noexcept { return cancel && cancel->load(std::memory_order_relaxed); }
 
-  row_inputs row(std::uint64_t r) const noexcept {
+  row_inputs row(std::uint64_t r, std::uint64_t i_rs) const noexcept {
     using model::param;
     // r enumerates (i_Rsh, i_Ra, i_Ca, i_Rb) with i_Rb fastest.
     const std::size_t n_rb = grid.count(param::rb);
@@ -104,7 +109,7 @@ struct sweep_job {
     in.za_im = tables.apical.im.data() + apical * n;
     in.zb_re = tables.basal.re.data() + i_rb * row_length * n;
     in.zb_im = tables.basal.im.data() + i_rb * row_length * n;
-    in.ref_re = tables.ref_re.data();
+    in.ref_re = shifted_ref_re.data() + i_rs * n;
     in.ref_im = tables.ref_im.data();
     in.weight = tables.weight.data();
     in.n = n;
@@ -123,12 +128,15 @@ struct sweep_job {
     while (!cancelled()) {
       const std::uint64_t chunk = source.take(chunk_count);
       if (chunk >= chunk_count) break;
-      const std::uint64_t first = order(chunk) * k_rows_per_chunk;
+      const std::uint64_t scattered = order(chunk);
+      const std::uint64_t i_rs = scattered / chunks_per_rs;
+      const std::uint64_t first = scattered % chunks_per_rs * k_rows_per_chunk;
       const std::uint64_t last = std::min(row_count, first + k_rows_per_chunk);
-      if (!keep) part.blocks.push_back({first * row_length, std::vector<double>((last - first) * row_length)});
+      const std::uint64_t offset = i_rs * grid_points;  // Rs varies slowest in the index
+      if (!keep) part.blocks.push_back({offset + first * row_length, std::vector<double>((last - first) * row_length)});
       for (std::uint64_t r = first; r < last; ++r) {
-        row_inputs in = row(r);
-        const std::uint64_t base = r * row_length;
+        row_inputs in = row(r, i_rs);
+        const std::uint64_t base = offset + r * row_length;
         if (!keep) {
           residual_row(in, part.blocks.back().sums.data() + (r - first) * row_length);
           continue;
@@ -149,6 +157,16 @@ struct sweep_job {
 
 }  // namespace
 
+std::uint64_t sweep_points(const sweep_options& options) {
+  const model::parameter_grid grid(options.grid);
+  return grid.size() * std::max<std::uint64_t>(1, options.series_resistances.size());
+}
+
+sweep_point split_index(const sweep_options& options, std::uint64_t grid_points, std::uint64_t index) noexcept {
+  if (options.series_resistances.empty()) return {0.0, index};
+  return {options.series_resistances[index / grid_points], index % grid_points};
+}
+
 sweep_part run_sweep_part(const sweep_options& options, const reference_spectrum& reference, work_source& source,
                           const progress_callback& progress, const std::atomic<bool>* cancel) {
   const model::parameter_grid grid(options.grid);
@@ -156,13 +174,26 @@ sweep_part run_sweep_part(const sweep_options& options, const reference_spectrum
     throw error(error_kind::usage, "the reference spectrum needs at least 2 frequencies");
   }
   if (options.keep && *options.keep == 0) throw error(error_kind::usage, "keep must be at least 1");
+  for (double rs : options.series_resistances) {
+    if (!std::isfinite(rs) || rs < 0) throw error(error_kind::usage, "Rs must be a finite number >= 0");
+  }
+  const std::vector<double> rs_values = options.series_resistances.empty() ? std::vector<double>{0.0} : options.series_resistances;
+  const std::uint64_t total = sweep_points(options);
+  if (total > model::k_max_grid_points) throw error(error_kind::usage, "the grid has too many points (limit 2^53)");
   const auto start = clock::now();
   const sweep_tables tables = build_tables(grid, reference, options.metric);
 
-  sweep_job job(grid, tables, squares_terms(options.metric), effective_keep(options, grid.size()), source, cancel);
+  sweep_job job(grid, tables, squares_terms(options.metric), effective_keep(options, total), source, cancel);
   job.row_length = grid.count(model::param::cb);
   job.row_count = grid.size() / job.row_length;
-  job.chunk_count = (job.row_count + k_rows_per_chunk - 1) / k_rows_per_chunk;
+  job.grid_points = grid.size();
+  // Z_test = Rs + Z5 matches Z_ref iff Z5 matches Z_ref - Rs; padding slots
+  // have weight 0, so shifting them too changes no sum.
+  for (double rs : rs_values) {
+    for (double re : tables.ref_re) job.shifted_ref_re.push_back(re - rs);
+  }
+  job.chunks_per_rs = (job.row_count + k_rows_per_chunk - 1) / k_rows_per_chunk;
+  job.chunk_count = job.chunks_per_rs * rs_values.size();
   job.order = chunk_order(job.chunk_count);
 
   const unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
@@ -195,7 +226,7 @@ sweep_part run_sweep_part(const sweep_options& options, const reference_spectrum
     while (!finished_cv.wait_for(lock, k_progress_interval, [&] { return finished == threads; })) {
       lock.unlock();
       const auto shared = share();
-      if (progress) progress({shared.points_done, grid.size(), std::chrono::duration<double>(clock::now() - start).count()});
+      if (progress) progress({shared.points_done, total, std::chrono::duration<double>(clock::now() - start).count()});
       lock.lock();
     }
   }

@@ -3,18 +3,11 @@
 #include <algorithm>
 
 #include "base/error.hpp"
-#include "model/parameter_grid.hpp"
 #include "sweep/engine.hpp"
 
 namespace eisgrid::sweep {
-namespace {
-
-std::uint64_t grid_points_of(const sweep_options& options) { return model::parameter_grid(options.grid).size(); }
-
-}  // namespace
-
-std::optional<std::uint64_t> effective_keep(const sweep_options& options, std::uint64_t grid_points) noexcept {
-  if (options.keep && *options.keep >= grid_points) return std::nullopt;
+std::optional<std::uint64_t> effective_keep(const sweep_options& options, std::uint64_t total_points) noexcept {
+  if (options.keep && *options.keep >= total_points) return std::nullopt;
   return options.keep;
 }
 
@@ -25,13 +18,13 @@ void keep_best(std::vector<ranked_point>& points, std::uint64_t k) {
 }
 
 sweep_merger::sweep_merger(const sweep_options& options)
-    : options_(options), grid_points_(grid_points_of(options)), keep_(effective_keep(options, grid_points_)) {
+    : options_(options), total_points_(sweep_points(options)), keep_(effective_keep(options, total_points_)) {
   if (keep_) return;
   try {
-    all_sums_.resize(grid_points_);
+    all_sums_.resize(total_points_);
   } catch (const std::bad_alloc&) {
     throw error(error_kind::too_large,
-                "keeping all " + std::to_string(grid_points_) + " rows needs more memory than is available; keep fewer rows");
+                "keeping all " + std::to_string(total_points_) + " rows needs more memory than is available; keep fewer rows");
   }
 }
 
@@ -43,7 +36,7 @@ void sweep_merger::add(sweep_part part) {
     return;
   }
   for (auto& block : part.blocks) {
-    if (block.first > grid_points_ || block.sums.size() > grid_points_ - block.first) {
+    if (block.first > total_points_ || block.sums.size() > total_points_ - block.first) {
       throw error(error_kind::internal, "a swept block lies outside the grid");
     }
     std::copy(block.sums.begin(), block.sums.end(), all_sums_.begin() + static_cast<std::ptrdiff_t>(block.first));
@@ -60,7 +53,7 @@ sweep_result sweep_merger::finish() && {
     std::sort(ranked.begin(), ranked.end(), ranks_before);
   }
   sweep_result result;
-  result.total_points = grid_points_;
+  result.total_points = total_points_;
   result.valid_frequencies = valid_frequencies_;
   result.indices.reserve(ranked.size());
   result.resnorms.reserve(ranked.size());

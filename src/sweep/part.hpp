@@ -28,8 +28,9 @@ struct sweep_part {
   std::size_t valid_frequencies = 0;
 };
 
-// The rows a sweep keeps: empty for all, also when K covers the whole grid.
-[[nodiscard]] std::optional<std::uint64_t> effective_keep(const sweep_options& options, std::uint64_t grid_points) noexcept;
+// The rows a sweep of total_points (sweep_points) keeps: empty for all, also
+// when K covers them all.
+[[nodiscard]] std::optional<std::uint64_t> effective_keep(const sweep_options& options, std::uint64_t total_points) noexcept;
 
 // Keeps the best `k` of `points`, best first.
 void keep_best(std::vector<ranked_point>& points, std::uint64_t k);
@@ -47,7 +48,7 @@ class sweep_merger {
 
  private:
   const sweep_options& options_;
-  std::uint64_t grid_points_ = 0;
+  std::uint64_t total_points_ = 0;
   std::optional<std::uint64_t> keep_;
   std::vector<ranked_point> best_;
   std::vector<double> all_sums_;  // keep all, by grid index
