@@ -1,8 +1,10 @@
 #include "compute/distributed.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <limits>
+#include <mutex>
 
 #include "cluster/message.hpp"
 #include "cluster/shared_numbers.hpp"
@@ -19,14 +21,28 @@ enum minimum : std::size_t { threshold, minimum_count };
 // Added to the chunk counter by a rank that fails: every later take() is past
 // the last chunk, so every rank stops at its next chunk.
 constexpr std::uint64_t k_stop = std::uint64_t{1} << 62;
+// Chunks are taken from rank 0's counter a few at a time, so that hundreds of
+// threads do not each ask it for every chunk (a chunk is ~0.1 ms of work at
+// g=40), while every thread still gets this many turns, which keeps the ranks'
+// finishing times within a few chunks of each other.
+constexpr std::uint64_t k_turns_per_thread = 16;
+constexpr std::uint64_t k_max_chunks_per_take = 64;
 
 enum class plan_status : std::uint8_t { ok, failed };
 enum class part_status : std::uint8_t { ok, failed };
 
 class rank_source final : public sweep::work_source {
  public:
-  explicit rank_source(cluster::shared_numbers& numbers) : numbers_(numbers) {}
-  std::uint64_t take(std::uint64_t) override { return numbers_.fetch_add(next_chunk, 1); }
+  // `takers`: threads of all ranks.
+  rank_source(cluster::shared_numbers& numbers, std::uint64_t takers) : numbers_(numbers), takers_(takers) {}
+  std::uint64_t take(std::uint64_t chunks) override {
+    std::lock_guard lock(mutex_);
+    if (next_ < end_) return next_++;
+    const std::uint64_t batch = std::clamp<std::uint64_t>(chunks / (takers_ * k_turns_per_thread), 1, k_max_chunks_per_take);
+    next_ = numbers_.fetch_add(next_chunk, batch);
+    end_ = std::min(next_ + batch, chunks);
+    return next_ < end_ ? next_++ : chunks;
+  }
   sweep::sweep_share share(double local_threshold, std::uint64_t local_done) override {
     const std::uint64_t delta = local_done - reported_;
     reported_ = local_done;
@@ -38,6 +54,10 @@ class rank_source final : public sweep::work_source {
 
  private:
   cluster::shared_numbers& numbers_;
+  std::uint64_t takers_;
+  std::mutex mutex_;
+  std::uint64_t next_ = 0;  // this rank's chunks [next_, end_) not yet handed to a thread
+  std::uint64_t end_ = 0;
   std::uint64_t reported_ = 0;
 };
 
@@ -114,7 +134,7 @@ std::optional<sweep::sweep_result> sweep_on_ranks(const sweep::sweep_options& op
   if (mine.threads == 0) mine.threads = cluster::default_threads();
 
   cluster::shared_numbers numbers(counter_count, minimum_count);
-  rank_source source(numbers);
+  rank_source source(numbers, std::uint64_t{mine.threads} * static_cast<std::uint64_t>(cluster::size()));
   std::optional<sweep::sweep_merger> merger;
   sweep::sweep_part part;
   cluster::byte_buffer message;
