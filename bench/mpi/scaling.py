@@ -1,9 +1,13 @@
 #!/usr/bin/python3
-"""Parallel efficiency of `eisgrid compute` on MPI ranks (SPEC 11): the same
-sweep on 1 rank and on 2 ranks of this machine, one thread per rank, and the
-single-core rate the projections of docs/cluster.md start from. Usage:
+"""Parallel efficiency of `eisgrid compute` and `eisgrid fit` on MPI ranks
+(SPEC 11): the same sweep, and the same batch of fits, on 1 rank and on 2
+ranks of this machine, one thread per rank, and the single-core figures the
+projections of docs/cluster.md start from. Usage:
 
-    /usr/bin/python3 bench/mpi/scaling.py [BUILD_DIR] [--grid G] [--keep K] [--repeat N]
+    /usr/bin/python3 bench/mpi/scaling.py [BUILD_DIR] [--grid G] [--keep K] [--fits S] [--repeat N]
+
+The batch is the shared NOVA files (fixtures/measured/nova) repeated until it
+holds at least S sweeps (default 200; 0 skips the batch).
 
 Each configuration runs N times (default 3), interleaved; the best time
 counts, as the machine may be shared. Two times per run: the wall time of the
@@ -38,13 +42,8 @@ def cpu_of_children():
     return r.ru_utime + r.ru_stime
 
 
-def run(cmd, output):
-    cpu = cpu_of_children()
-    start = time.perf_counter()
-    subprocess.run(cmd, check=True, env=ENV, stdout=subprocess.DEVNULL)
-    wall = time.perf_counter() - start
-    sweep = json.loads(np.load(output)["metadata"].item())["compute_seconds"]
-    return wall, sweep, cpu_of_children() - cpu
+def sweep_seconds(dataset):
+    return json.loads(np.load(dataset)["metadata"].item())["compute_seconds"]
 
 
 def load():
@@ -56,11 +55,61 @@ def same_arrays(a, b):
     return all(x[k].tobytes() == y[k].tobytes() for k in x.files if k != "metadata")
 
 
+def time_configs(configs, repeat, outputs, read):
+    """Runs every configuration `repeat` times, interleaved; returns the best wall, own and CPU times."""
+    runs = {name: [] for name in configs}
+    for _ in range(repeat):
+        for name, cmd in configs.items():
+            cpu = cpu_of_children()
+            start = time.perf_counter()
+            subprocess.run(cmd, check=True, env=ENV, stdout=subprocess.DEVNULL)
+            wall = time.perf_counter() - start
+            runs[name].append((wall, read(outputs[name]) if read else wall, cpu_of_children() - cpu))
+    return ({name: min(x[k] for x in r) for name, r in runs.items()} for k in range(3))
+
+
+def fit_batch(cli, mpirun, work, sweeps, repeat):
+    nova = os.path.join(HERE, "..", "..", "..", "shared", "fixtures", "measured", "nova")
+    originals = sorted(os.path.join(nova, f) for f in os.listdir(nova) if f != "expected_fits.json")
+    counted = subprocess.run([cli, "fit", "--json", "--threads", "1", *originals], check=True, env=ENV, capture_output=True, text=True)
+    per_round = len(json.loads(counted.stdout)["results"])
+    rounds = -(-sweeps // per_round)
+    files = []
+    for r in range(rounds):
+        for f in originals:
+            copy = os.path.join(work, "batch", f"{r:03d}_{os.path.basename(f)}")
+            os.makedirs(os.path.dirname(copy), exist_ok=True)
+            shutil.copyfile(f, copy)
+            files.append(copy)
+    base = ["fit", "-q", "--threads", "1"]
+    configs = {
+        "plain process, 1 thread": [cli, *base, "--summary", os.path.join(work, "plain.csv"), *files],
+        "mpirun -np 1, 1 thread": [mpirun, "-np", "1", cli, *base, "--summary", os.path.join(work, "one.csv"), *files],
+        "mpirun -np 2, 1 thread each": [mpirun, "-np", "2", "--bind-to", "core", cli, *base, "--summary", os.path.join(work, "two.csv"),
+                                         *files],
+    }
+    outputs = {name: cmd[cmd.index("--summary") + 1] for name, cmd in configs.items()}
+    print("load before:", load())
+    wall, _, cpu = time_configs(configs, repeat, outputs, None)
+    print("load after: ", load())
+    texts = {name: open(path).read() for name, path in outputs.items()}
+    one, two = "mpirun -np 1, 1 thread", "mpirun -np 2, 1 thread each"
+    return {
+        "sweeps": rounds * per_round, "files": len(files), "repeat": repeat,
+        "wall_seconds": wall, "cpu_seconds": cpu,
+        "cpu_seconds_per_fit": cpu["plain process, 1 thread"] / (rounds * per_round),
+        "efficiency_2_ranks_wall": wall[one] / (2 * wall[two]),
+        "cpu_efficiency_2_ranks": cpu[one] / cpu[two],
+        "identical_summaries": len(set(texts.values())) == 1,
+    }
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("build", nargs="?", default=os.path.join(HERE, "..", "..", "build", "release"))
     p.add_argument("--grid", type=int, default=24)
     p.add_argument("--keep", type=int, default=1000)
+    p.add_argument("--fits", type=int, default=200)
     p.add_argument("--repeat", type=int, default=3)
     a = p.parse_args()
     cli = os.path.join(a.build, "src", "cli", "eisgrid")
@@ -76,14 +125,9 @@ def main():
     }
     out = os.path.join(work, "npz", "user_generated")
     print("load before:", load())
-    runs = {name: [] for name in configs}
-    for _ in range(a.repeat):
-        for name, cmd in configs.items():
-            runs[name].append(run(cmd, os.path.join(out, cmd[-1])))
+    wall, sweep_s, cpu = time_configs(configs, a.repeat, {name: os.path.join(out, cmd[-1]) for name, cmd in configs.items()},
+                                      sweep_seconds)
     print("load after: ", load())
-    wall = {name: min(x[0] for x in r) for name, r in runs.items()}
-    sweep_s = {name: min(x[1] for x in r) for name, r in runs.items()}
-    cpu = {name: min(x[2] for x in r) for name, r in runs.items()}
     points = a.grid ** 5
     ok = same_arrays(os.path.join(out, "one.npz"), os.path.join(out, "two.npz")) and same_arrays(
         os.path.join(out, "plain.npz"), os.path.join(out, "two.npz"))
@@ -99,6 +143,9 @@ def main():
         "cpu_efficiency_2_ranks": cpu[one] / cpu[two],
         "identical_arrays": ok,
     }
+    if a.fits:
+        report["fit_batch"] = fit_batch(cli, mpirun, work, a.fits, a.repeat)
+        ok = ok and report["fit_batch"]["identical_summaries"]
     print(json.dumps(report, indent=1))
     shutil.rmtree(work)
     if not ok:

@@ -13,7 +13,7 @@
 namespace {
 
 // The commands that split their work across the ranks of an MPI job (SPEC 11).
-constexpr const char* k_distributed_commands[] = {"compute"};
+constexpr const char* k_distributed_commands[] = {"compute", "fit"};
 
 bool runs_on_ranks(int argc, char** argv) {
   return argc > 1 && std::any_of(std::begin(k_distributed_commands), std::end(k_distributed_commands),
@@ -34,7 +34,7 @@ int run(CLI::App& app, int argc, char** argv) {
     if (eisgrid::cluster::distributed() && !runs_on_ranks(argc, argv)) {
       if (!eisgrid::cluster::is_root()) return eisgrid::exit_code(eisgrid::error_kind::usage);
       throw eisgrid::error(eisgrid::error_kind::usage,
-                           "only 'eisgrid compute' runs on several MPI ranks; start this command as one process");
+                           "only 'eisgrid compute' and 'eisgrid fit' run on several MPI ranks; start this command as one process");
     }
     try {
       app.parse(argc, argv);
@@ -62,7 +62,9 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", "eisgrid " EISGRID_VERSION);
   eisgrid::cli::add_compute_command(app);
+  eisgrid::cli::add_fit_command(app);
   eisgrid::cli::add_inspect_command(app);
+  eisgrid::cli::add_spectra_command(app);
   eisgrid::cli::add_validate_command(app);
   eisgrid::cli::add_sync_command(app);
   eisgrid::cli::add_user_command(app);

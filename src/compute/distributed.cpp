@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <limits>
 #include <mutex>
+#include <thread>
 
 #include "cluster/message.hpp"
 #include "cluster/shared_numbers.hpp"
@@ -27,6 +29,10 @@ constexpr std::uint64_t k_stop = std::uint64_t{1} << 62;
 // finishing times within a few chunks of each other.
 constexpr std::uint64_t k_turns_per_thread = 16;
 constexpr std::uint64_t k_max_chunks_per_take = 64;
+
+// The numbers every rank shares during a batch fit.
+enum fit_counter : std::size_t { next_sweep, sweeps_done, fit_counter_count };
+constexpr auto k_fit_progress_interval = std::chrono::milliseconds(100);
 
 enum class plan_status : std::uint8_t { ok, failed };
 enum class part_status : std::uint8_t { ok, failed };
@@ -94,6 +100,148 @@ sweep::sweep_part decode_part(cluster::message_reader& r) {
     part.blocks.push_back(std::move(b));
   }
   return part;
+}
+
+void put_outcome(cluster::message_writer& w, std::uint64_t index, const batch_outcome& o) {
+  w.put(index);
+  w.put(o.verdict.status);
+  w.put<std::uint64_t>(o.verdict.reasons.size());
+  for (const auto& reason : o.verdict.reasons) w.put_string(reason);
+  w.put(o.result.has_value());
+  if (!o.result) return;
+  const auto& r = *o.result;
+  w.put(r.metric);
+  w.put(r.resnorm);
+  w.put(r.grid_resnorm);
+  w.put(r.refined);
+  w.put(r.rs);
+  w.put(r.params);
+  w.put(r.identified);
+  w.put(r.errors);
+  w.put(r.rsh_interval);
+  w.put(r.edges);
+  w.put_vector(std::span<const double>(r.relative_residuals));
+}
+
+batch_outcome get_outcome(cluster::message_reader& r) {
+  batch_outcome o;
+  o.verdict.status = r.get<fit::fit_status>();
+  const auto reasons = r.get<std::uint64_t>();
+  for (std::uint64_t i = 0; i < reasons; ++i) o.verdict.reasons.push_back(r.get_string());
+  if (!r.get<bool>()) return o;
+  auto& f = o.result.emplace();
+  f.metric = r.get<sweep::metric>();
+  f.resnorm = r.get<double>();
+  f.grid_resnorm = r.get<double>();
+  f.refined = r.get<bool>();
+  f.rs = r.get<double>();
+  f.params = r.get<model::circuit_params>();
+  f.identified = r.get<fit::transfer>();
+  f.errors = r.get<fit::standard_errors>();
+  f.rsh_interval = r.get<std::array<double, 2>>();
+  f.edges = r.get<std::array<fit::parameter_edge, 6>>();
+  f.relative_residuals = r.get_vector<double>();
+  return o;
+}
+
+// Every rank: fits the sweeps it takes from the shared counter, then sends its
+// outcomes to rank 0, which returns all of them in input order.
+std::vector<batch_outcome> run_batch(const fit::fit_options& options, const std::vector<batch_spectrum>& spectra, unsigned threads,
+                                     const batch_fitter& fit_one, const sweep::progress_callback& progress) {
+  const auto start = clock::now();
+  const std::uint64_t n = spectra.size();
+  threads = static_cast<unsigned>(std::clamp<std::uint64_t>(threads, 1, std::max<std::uint64_t>(1, n)));
+  cluster::shared_numbers numbers(fit_counter_count, 0);
+  std::vector<std::pair<std::uint64_t, batch_outcome>> mine;
+  std::optional<std::pair<error_kind, std::string>> failure;
+  std::mutex mutex;
+  std::condition_variable finished_cv;
+  unsigned finished = 0;
+  const auto fail = [&](error_kind kind, const std::string& what) {
+    numbers.fetch_add(next_sweep, k_stop);
+    std::lock_guard lock(mutex);
+    if (!failure) failure.emplace(kind, what);
+  };
+  {
+    std::vector<std::jthread> workers;
+    for (unsigned t = 0; t < threads; ++t) {
+      workers.emplace_back([&] {
+        try {
+          for (std::uint64_t i; (i = numbers.fetch_add(next_sweep, 1)) < n;) {
+            auto outcome = fit_one(spectra[i], options);
+            {
+              std::lock_guard lock(mutex);
+              mine.emplace_back(i, std::move(outcome));
+            }
+            numbers.fetch_add(sweeps_done, 1);
+          }
+        } catch (const error& e) {
+          fail(e.kind(), e.what());
+        } catch (const std::exception& e) {
+          fail(error_kind::internal, e.what());
+        }
+        std::lock_guard lock(mutex);
+        ++finished;
+        finished_cv.notify_all();
+      });
+    }
+    std::unique_lock lock(mutex);
+    while (!finished_cv.wait_for(lock, k_fit_progress_interval, [&] { return finished == threads; })) {
+      if (!progress) continue;
+      lock.unlock();
+      progress({numbers.load(sweeps_done), n, std::chrono::duration<double>(clock::now() - start).count()});
+      lock.lock();
+    }
+  }
+
+  std::vector<std::optional<batch_outcome>> all(cluster::is_root() ? n : 0);
+  std::optional<error> first_failure;
+  const auto keep = [&](std::uint64_t index, batch_outcome o) {
+    if (index >= all.size()) throw error(error_kind::internal, "a rank sent the fit of a sweep that does not exist");
+    all[index] = std::move(o);
+  };
+  cluster::message_writer w;
+  if (failure) {
+    w.put(part_status::failed);
+    w.put(failure->first);
+    w.put_string(failure->second);
+  } else if (!cluster::is_root()) {
+    w.put(part_status::ok);
+    w.put<std::uint64_t>(mine.size());
+    for (const auto& [index, outcome] : mine) put_outcome(w, index, outcome);
+  }
+  const auto message = w.take();
+  cluster::gather(message, [&](int from, std::span<const std::byte> bytes) {
+    if (from == 0 && bytes.empty()) {
+      for (auto& [index, outcome] : mine) keep(index, std::move(outcome));
+      return;
+    }
+    cluster::message_reader r(bytes);
+    if (r.get<part_status>() == part_status::failed) {
+      const auto kind = r.get<error_kind>();
+      const std::string what = r.get_string();
+      if (!first_failure) {
+        first_failure.emplace(kind,
+                              from == 0 ? what : "rank " + std::to_string(from) + " of " + std::to_string(cluster::size()) + ": " + what);
+      }
+      return;
+    }
+    const auto count = r.get<std::uint64_t>();
+    for (std::uint64_t k = 0; k < count; ++k) {
+      const auto index = r.get<std::uint64_t>();
+      keep(index, get_outcome(r));
+    }
+  });
+  if (!cluster::is_root()) return {};
+  if (first_failure) throw *first_failure;
+  std::vector<batch_outcome> outcomes;
+  outcomes.reserve(n);
+  for (auto& o : all) {
+    if (!o) throw error(error_kind::internal, "a sweep of the batch was fitted by no rank");
+    outcomes.push_back(std::move(*o));
+  }
+  if (progress) progress({n, n, std::chrono::duration<double>(clock::now() - start).count()});
+  return outcomes;
 }
 
 }  // namespace
@@ -193,6 +341,38 @@ int follow_compute() {
   reference.params = r.get<std::optional<model::circuit_params>>();
   reference.source = r.get_string();
   (void)sweep_on_ranks(options, reference);
+  return 0;
+}
+
+std::vector<batch_outcome> fit_on_ranks(const fit::fit_options& options, std::vector<batch_spectrum> spectra, unsigned threads,
+                                        const batch_fitter& fit_one, const sweep::progress_callback& progress) {
+  if (cluster::distributed()) {
+    cluster::message_writer w;
+    w.put(plan_status::ok);
+    w.put(options);
+    w.put<std::uint64_t>(spectra.size());
+    for (const auto& s : spectra) {
+      w.put_vector(std::span<const double>(s.frequencies));
+      w.put_vector(std::span<const std::complex<double>>(s.z));
+    }
+    auto bytes = w.take();
+    cluster::broadcast(bytes);
+  }
+  return run_batch(options, spectra, threads, fit_one, progress);
+}
+
+int follow_fit(unsigned threads, const batch_fitter& fit_one) {
+  cluster::byte_buffer bytes;
+  cluster::broadcast(bytes);
+  cluster::message_reader r(bytes);
+  if (r.get<plan_status>() == plan_status::failed) return exit_code(r.get<error_kind>());
+  const auto options = r.get<fit::fit_options>();
+  std::vector<batch_spectrum> spectra(r.get<std::uint64_t>());
+  for (auto& s : spectra) {
+    s.frequencies = r.get_vector<double>();
+    s.z = r.get_vector<std::complex<double>>();
+  }
+  (void)run_batch(options, spectra, threads, fit_one, {});
   return 0;
 }
 

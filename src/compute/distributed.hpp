@@ -1,5 +1,5 @@
 #pragma once
-// A compute run on the ranks of an MPI job (SPEC 11). Rank 0 alone reads the
+// Compute runs and batch fits on the ranks of an MPI job (SPEC 11). Rank 0 alone reads the
 // reference, writes the dataset and talks to the catalog (compute::run); it
 // sends the resolved sweep to the other ranks, all of them sweep chunks of the
 // grid handed out as they ask, and rank 0 merges their parts into the result
@@ -7,10 +7,15 @@
 // plain run_sweep, so compute::run calls them unconditionally.
 
 #include <atomic>
+#include <complex>
+#include <functional>
 #include <optional>
+#include <vector>
 
 #include "base/error.hpp"
 #include "compute/request.hpp"
+#include "fit/fit.hpp"
+#include "fit/status.hpp"
 #include "sweep/engine.hpp"
 
 namespace eisgrid::compute {
@@ -34,5 +39,32 @@ void send_failure(const error& failure);
 // Returns the exit code of the run as rank 0 sees it before the sweep (0, or
 // that of the failure rank 0 sent); rank 0 reports later failures itself.
 [[nodiscard]] int follow_compute();
+
+// One sweep of a batch fit, and what its fit gave.
+struct batch_spectrum {
+  std::vector<double> frequencies;
+  std::vector<std::complex<double>> z;
+};
+struct batch_outcome {
+  fit::fit_verdict verdict;
+  // Without grid_options and grid: the ranked grid behind the fit stays on
+  // the rank that fitted it.
+  std::optional<fit::fit_result> result;
+};
+// Fits one sweep. Thread-safe; errors it throws fail the whole batch.
+using batch_fitter = std::function<batch_outcome(const batch_spectrum&, const fit::fit_options&)>;
+
+// Collective, rank 0 (the file reader): fits `spectra` on every rank, each
+// sweep handed to whichever rank's thread asks next (files differ in size),
+// `threads` per rank at most. Returns the outcomes in input order, as one
+// process computes them. `progress` (rank 0) counts the sweeps of all ranks.
+// A failure before this call is sent with send_failure.
+[[nodiscard]] std::vector<batch_outcome> fit_on_ranks(const fit::fit_options& options, std::vector<batch_spectrum> spectra,
+                                                      unsigned threads, const batch_fitter& fit_one,
+                                                      const sweep::progress_callback& progress = {});
+
+// Ranks other than 0: receives rank 0's batch and fits its share. Returns an
+// exit code as follow_compute does.
+[[nodiscard]] int follow_fit(unsigned threads, const batch_fitter& fit_one);
 
 }  // namespace eisgrid::compute

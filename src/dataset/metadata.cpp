@@ -77,6 +77,7 @@ nlohmann::ordered_json make_metadata(const run_record& run) {
   m["filename"] = run.file_name;
   m["ready_for_registration"] = true;
   if (!run.description.empty()) m["description"] = run.description;
+  if (!run.refined.is_null()) m["refined"] = run.refined;
   m["extra_arrays"] = {{"grid_indices", "(N,) int64: the grid index of each row"},
                        {"reference_spectrum", "(F, 4) float64: real, imag, magnitude, phase of the reference"}};
   if (!rs.empty()) m["extra_arrays"]["series_resistance"] = "(N,) float32: Rs of each row (ohm); the model is Rs + Z(parameters)";

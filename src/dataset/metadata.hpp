@@ -27,6 +27,8 @@ struct run_record {
   std::string file_name;
   std::string description;
   unsigned ranks = 1;  // MPI ranks that swept (SPEC 11); recorded when more than one
+  // The refined best result of a fit (SPEC 10), stored as metadata "refined"; null for none.
+  nlohmann::ordered_json refined;
 };
 
 // Keys keep the order written here (old exporter's first, parameters Rsh..Cb),

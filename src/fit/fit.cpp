@@ -65,14 +65,45 @@ std::vector<double> rs_axis(const fit_options& options, std::span<const std::com
   return lo < hi ? model::spaced_points(lo, hi, k_default_rs_count, model::spacing::log) : std::vector<double>{lo};
 }
 
-fit_result fit_spectrum(std::span<const double> frequencies, std::span<const std::complex<double>> z, const fit_options& options) {
+namespace {
+
+void check_spectrum(std::span<const double> frequencies, std::span<const std::complex<double>> z) {
   if (frequencies.size() != z.size() || frequencies.size() < model::k_min_frequency_points) {
     throw error(error_kind::usage, "a fit needs at least 2 points with one impedance per frequency");
   }
   for (double f : frequencies) {
     if (!std::isfinite(f) || f <= 0) throw error(error_kind::usage, "frequencies must be positive and finite");
   }
+}
+
+}  // namespace
+
+fit_result fit_spectrum(std::span<const double> frequencies, std::span<const std::complex<double>> z, const fit_options& options) {
+  check_spectrum(frequencies, z);
   options.grid.validate();
+  sweep::sweep_options grid_options;
+  grid_options.grid = options.grid;
+  grid_options.metric = options.metric;
+  grid_options.keep = k_fit_keep;
+  grid_options.threads = options.threads;
+  grid_options.series_resistances = rs_axis(options, z);
+  sweep::reference_spectrum reference;
+  reference.frequencies.assign(frequencies.begin(), frequencies.end());
+  reference.z.assign(z.begin(), z.end());
+  reference.source = "measured";
+  auto grid = sweep::run_sweep(grid_options, reference);
+  auto result = refine_grid(frequencies, z, options, grid_options, grid);
+  result.grid_options = std::move(grid_options);
+  result.grid = std::move(grid);
+  return result;
+}
+
+fit_result refine_grid(std::span<const double> frequencies, std::span<const std::complex<double>> z, const fit_options& fit_opts,
+                       const sweep::sweep_options& grid_options, const sweep::sweep_result& grid_result) {
+  check_spectrum(frequencies, z);
+  fit_options options = fit_opts;
+  options.grid = grid_options.grid;
+  options.metric = grid_options.metric;
   if (options.fixed_rs && (!std::isfinite(*options.fixed_rs) || *options.fixed_rs < 0)) {
     throw error(error_kind::usage, "a fixed Rs must be a finite number >= 0");
   }
@@ -84,28 +115,18 @@ fit_result fit_spectrum(std::span<const double> frequencies, std::span<const std
 
   fit_result result;
   result.metric = options.metric;
-  result.grid_options.grid = options.grid;
-  result.grid_options.metric = options.metric;
-  result.grid_options.keep = k_fit_keep;
-  result.grid_options.threads = options.threads;
-  result.grid_options.series_resistances = rs_axis(options, z);
-  sweep::reference_spectrum reference;
-  reference.frequencies.assign(frequencies.begin(), frequencies.end());
-  reference.z.assign(z.begin(), z.end());
-  reference.source = "measured";
-  result.grid = sweep::run_sweep(result.grid_options, reference);
 
   // Distinct starts from the ranked grid.
   const model::parameter_grid grid(options.grid);
   std::vector<key> chosen;
   std::vector<candidate> starts;
-  for (std::size_t r = 0; r < result.grid.indices.size() && starts.size() < options.starts; ++r) {
-    const auto point = sweep::split_index(result.grid_options, grid.size(), result.grid.indices[r]);
+  for (std::size_t r = 0; r < grid_result.indices.size() && starts.size() < options.starts; ++r) {
+    const auto point = sweep::split_index(grid_options, grid.size(), grid_result.indices[r]);
     const auto params = grid.point(point.grid_index);
     const auto k = key_of(transfer_of(params, point.rs));
     if (!distinct(k, chosen)) continue;
     chosen.push_back(k);
-    starts.push_back({result.grid.resnorms[r], point.rs, params, std::nullopt});
+    starts.push_back({grid_result.resnorms[r], point.rs, params, std::nullopt});
   }
   if (starts.empty()) throw error(error_kind::internal, "the fit's grid kept no rows");
   candidate best = starts.front();

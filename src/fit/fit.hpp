@@ -80,6 +80,14 @@ struct fit_result {
 [[nodiscard]] fit_result fit_spectrum(std::span<const double> frequencies, std::span<const std::complex<double>> z,
                                       const fit_options& options);
 
+// The refinement alone, from a grid already swept against this spectrum
+// (`grid` ranked by `grid_options`, whose metric and parameter ranges it
+// uses; Rs is bounded by options.rs or held at options.fixed_rs). For
+// callers that sweep a grid of their own, as compute --reference does.
+// The result's grid_options and grid are left empty.
+[[nodiscard]] fit_result refine_grid(std::span<const double> frequencies, std::span<const std::complex<double>> z,
+                                     const fit_options& options, const sweep::sweep_options& grid_options, const sweep::sweep_result& grid);
+
 // Names in the order of fit_result::edges.
 inline constexpr std::array<std::string_view, 6> k_fit_param_names{"Rs", "Rsh", "Ra", "Ca", "Rb", "Cb"};
 

@@ -1,9 +1,10 @@
-// `mpirun -np 3 eisgrid compute` against one process (SPEC 11): the same
-// arrays byte for byte, one report from rank 0, and a killed rank that leaves
-// no dataset and no catalog row.
+// `mpirun -np 3 eisgrid compute` and `eisgrid fit` against one process
+// (SPEC 11): the same arrays byte for byte, the same fit summary, one report
+// from rank 0, and a killed rank that leaves no dataset and no catalog row.
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -136,6 +137,27 @@ TEST(compute_ranks, measured_reference_read_by_rank_0_equals_one_process) {
   std::ofstream(csv) << "frequency,real,imaginary\n"
                         "1,4100,-300\n10,3900,-1200\n100,2500,-2100\n1000,700,-1300\n10000,90,-250\n100000,20,-30\n";
   expect_same_as_one_process("--grid 8 --keep 25 --metric relative --reference " + shell_quote(csv.string()));
+}
+
+TEST(compute_ranks, a_fit_of_several_files_equals_one_process) {
+  REQUIRE_MPI();
+  test_support::temp_dir root("ranks_fit");
+  const std::string nova = std::string(EISGRID_FIXTURES_DIR) + "/measured/nova/";
+  std::string files;
+  for (const char* f : {"16HBE_TW01_d3_endohm1_freq", "16HBE_TW02_d3_endohm1_freq", "16HBEmedia_8TWclean_d1_chamber1_channel1_freq",
+                        "16HBEmedia_disconnect_freq.txt", "RPEmedia_TW1-1_d1_chamber1_channel1_5freq5sine_freq"}) {
+    files += " " + shell_quote(nova + f);
+  }
+  const auto one = (root.path / "one.csv").string();
+  const auto many = (root.path / "many.csv").string();
+  const auto single = run(shell_quote(k_cli) + " fit --json --area 1.12 --summary " + shell_quote(one) + files);
+  ASSERT_EQ(single.exit_code, 0) << single.output;
+  const auto ranks = run(mpirun_prefix() + shell_quote(k_cli) + " fit --json --area 1.12 --summary " + shell_quote(many) + files);
+  ASSERT_EQ(ranks.exit_code, 0) << ranks.output;
+  EXPECT_EQ(ranks.output, single.output);
+  const auto summary = slurp(one);
+  EXPECT_GE(std::count(summary.begin(), summary.end(), '\n'), 10) << summary;  // a header and 9 sweeps
+  EXPECT_EQ(slurp(many), summary);
 }
 
 TEST(compute_ranks, a_bad_option_is_reported_once_by_rank_0) {

@@ -79,12 +79,12 @@ void expect_identical(const sweep_result& a, const sweep_result& b) {
 
 TEST(sweep_part, split_sweeps_equal_one_sweep) {
   const auto ref = model_reference({900, 3000, 4e-6, 700, 2e-5}, model::frequencies({1, 1e5, 40, model::spacing::log}));
-  struct case_ {
+  struct split_case {
     std::optional<std::uint64_t> keep;
     metric m;
     std::vector<double> rs;
   };
-  const std::vector<case_> cases{
+  const std::vector<split_case> cases{
       {25, metric::mae, {}}, {std::nullopt, metric::rmse, {}}, {40, metric::relative, {0, 15, 30}}, {std::nullopt, metric::mae, {5, 50}}};
   for (const auto& c : cases) {
     sweep_options o;
