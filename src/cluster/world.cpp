@@ -19,6 +19,9 @@ constexpr const char* k_default_stop_message =
     "eisgrid: the MPI launcher stopped this run (another rank failed or was killed, or the job was cancelled); "
     "nothing was published";
 
+// Longer than any terminal device path (/dev/pts/N, /dev/ttyN).
+constexpr std::size_t k_max_terminal_path = 256;
+
 std::unique_ptr<detail::transport> g_session_transport;
 std::atomic<const char*> g_stop_message{k_default_stop_message};
 
@@ -74,7 +77,7 @@ unsigned default_threads() noexcept {
 bool launcher_on_terminal() noexcept {
   if (!distributed()) return false;
   const std::string link = "/proc/" + std::to_string(::getppid()) + "/fd/" + std::to_string(STDERR_FILENO);
-  char target[256] = {};
+  char target[k_max_terminal_path] = {};
   const auto n = ::readlink(link.c_str(), target, sizeof target - 1);
   if (n <= 0) return false;
   const std::string_view path(target, static_cast<std::size_t>(n));
