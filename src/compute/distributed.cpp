@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <limits>
 #include <mutex>
+#include <new>
 #include <thread>
 
 #include "cluster/message.hpp"
@@ -177,6 +178,8 @@ std::vector<batch_outcome> run_batch(const fit::fit_options& options, const std:
           }
         } catch (const error& e) {
           fail(e.kind(), e.what());
+        } catch (const std::bad_alloc&) {
+          fail(error_kind::too_large, "ran out of memory fitting its sweeps");
         } catch (const std::exception& e) {
           fail(error_kind::internal, e.what());
         }
@@ -293,6 +296,9 @@ std::optional<sweep::sweep_result> sweep_on_ranks(const sweep::sweep_options& op
   } catch (const error& e) {
     source.stop_everyone();
     message = encode_failure(e.kind(), e.what());
+  } catch (const std::bad_alloc&) {
+    source.stop_everyone();
+    message = encode_failure(error_kind::too_large, "ran out of memory sweeping its share of the grid");
   } catch (const std::exception& e) {
     source.stop_everyone();
     message = encode_failure(error_kind::internal, e.what());
