@@ -8,6 +8,8 @@
 #include "cli/options.hpp"
 #include "cli/progress_bar.hpp"
 #include "cli/report.hpp"
+#include "cluster/world.hpp"
+#include "compute/distributed.hpp"
 #include "compute/run.hpp"
 #include "dataset/dataset.hpp"
 #include "measured/measurement.hpp"
@@ -80,6 +82,11 @@ compute::compute_request request_of(const compute_args& a) {
 }
 
 void run_compute(const compute_args& a) {
+  // Ranks other than 0 get the resolved run from rank 0 (compute/distributed.hpp).
+  if (!cluster::is_root()) {
+    if (const int code = compute::follow_compute()) throw cluster::quiet_exit{code};
+    return;
+  }
   const auto request = request_of(a);
   const dataset::data_dir dir(a.data);
   std::optional<catalog::catalog> cat;

@@ -2,16 +2,12 @@
 // measure: plates of inserts, day after day. One row per sweep on stdout, as a
 // CSV summary, or as JSON for scripts.
 #include <algorithm>
-#include <atomic>
 #include <cmath>
-#include <condition_variable>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <mutex>
 #include <numeric>
 #include <optional>
-#include <thread>
 
 #include "base/error.hpp"
 #include "catalog/catalog.hpp"
@@ -19,6 +15,8 @@
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
 #include "cli/progress_bar.hpp"
+#include "cluster/world.hpp"
+#include "compute/distributed.hpp"
 #include "compute/fit_report.hpp"
 #include "compute/run.hpp"
 #include "dataset/export.hpp"
@@ -31,7 +29,6 @@
 namespace eisgrid::cli {
 namespace {
 
-constexpr auto k_progress_interval = std::chrono::milliseconds(100);
 constexpr double k_farad_to_microfarad = 1e6;
 
 struct fit_args {
@@ -58,7 +55,7 @@ struct sweep_job {
   std::string file;
   std::size_t sweep = 0;
   std::optional<std::string> start_time;
-  const measured::sweep* data = nullptr;
+  const measured::sweep* data = nullptr;  // for --save; null for a file no reader accepts
   fit::fit_verdict verdict;
   std::optional<fit::fit_result> result;
 };
@@ -78,44 +75,19 @@ fit::fit_options options_of(const fit_args& a) {
   return o;
 }
 
-void fit_one(sweep_job& job, const fit::fit_options& options) {
-  const auto& s = *job.data;
+compute::batch_outcome fit_one(const compute::batch_spectrum& s, const fit::fit_options& options) {
   const auto quality = measured::assess(s.frequencies, s.z);
   fit::data_quality q{quality.plausible, quality.kk_passed, quality.warnings};
+  compute::batch_outcome out;
   try {
-    job.result = fit::fit_spectrum(s.frequencies, s.z, options);
-    job.verdict = fit::judge(q, s.frequencies, job.result->relative_residuals);
+    out.result = fit::fit_spectrum(s.frequencies, s.z, options);
+    out.verdict = fit::judge(q, s.frequencies, out.result->relative_residuals);
   } catch (const error& e) {
-    job.verdict.status = fit::fit_status::invalid_data;
-    job.verdict.reasons = q.reasons;
-    job.verdict.reasons.emplace_back(std::string("cannot fit: ") + e.what());
+    out.verdict.status = fit::fit_status::invalid_data;
+    out.verdict.reasons = q.reasons;
+    out.verdict.reasons.emplace_back(std::string("cannot fit: ") + e.what());
   }
-}
-
-// Fits every job on `threads` workers (each fit single-threaded: sweeps are
-// many and small), drawing progress over sweeps on this thread.
-void fit_all(std::vector<sweep_job>& jobs, const fit::fit_options& options, unsigned threads, progress_bar& bar) {
-  std::atomic<std::size_t> next{0}, done{0};
-  std::mutex mutex;
-  std::condition_variable finished_cv;
-  unsigned finished = 0;
-  const auto start = std::chrono::steady_clock::now();
-  std::vector<std::jthread> workers;
-  for (unsigned t = 0; t < threads; ++t) {
-    workers.emplace_back([&] {
-      for (std::size_t i; (i = next.fetch_add(1)) < jobs.size();) {
-        fit_one(jobs[i], options);
-        done.fetch_add(1);
-      }
-      std::lock_guard lock(mutex);
-      ++finished;
-      finished_cv.notify_all();
-    });
-  }
-  std::unique_lock lock(mutex);
-  while (!finished_cv.wait_for(lock, k_progress_interval, [&] { return finished == threads; })) {
-    bar.update({done.load(), jobs.size(), std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()});
-  }
+  return out;
 }
 
 nlohmann::ordered_json json_of(const sweep_job& job, sweep::metric m) {
@@ -228,7 +200,7 @@ void save_all(const std::vector<sweep_job>& jobs, const fit_args& a) {
   const dataset::data_dir dir(a.data);
   std::optional<catalog::catalog> cat;
   for (const auto& job : jobs) {
-    if (!job.result) continue;
+    if (!job.result || !job.data) continue;
     const auto& s = *job.data;
     std::vector<std::size_t> order(s.frequencies.size());
     std::iota(order.begin(), order.end(), 0);
@@ -273,35 +245,58 @@ void save_all(const std::vector<sweep_job>& jobs, const fit_args& a) {
 }
 
 void run_fit(const fit_args& a) {
-  const auto options = options_of(a);
-  if (a.area && !(*a.area > 0 && std::isfinite(*a.area))) throw error(error_kind::usage, "--area must be a positive number of cm2");
-  std::optional<measured::format> forced;
-  if (!a.format.empty()) {
-    forced = measured::parse_format(a.format);
-    if (!forced) throw error(error_kind::usage, "unknown format '" + a.format + "'");
+  // Sweeps fitted at once on each rank, each fit single-threaded: sweeps are many and small.
+  const unsigned threads = a.threads ? a.threads : cluster::default_threads();
+  // Ranks other than 0 get the sweeps from rank 0, which alone reads files (compute/distributed.hpp).
+  if (!cluster::is_root()) {
+    if (const int code = compute::follow_fit(threads, fit_one)) throw cluster::quiet_exit{code};
+    return;
   }
+  fit::fit_options options;
+  std::vector<measured::measurement> files;
   // A file no reader accepts is one invalid_data row with the reader's
   // reason, so that one bad file does not stop a plate's batch.
-  std::vector<measured::measurement> files;
   std::vector<sweep_job> unreadable;
-  for (const auto& path : a.files) {
-    try {
-      files.push_back(measured::read_measurement(path, forced));
-    } catch (const error& e) {
-      sweep_job job{std::filesystem::path(path).filename().string(), 0, std::nullopt, nullptr, {}, {}};
-      job.verdict = {fit::fit_status::invalid_data, {std::string("cannot read: ") + e.what()}};
-      unreadable.push_back(std::move(job));
+  std::vector<sweep_job> jobs;
+  std::vector<compute::batch_spectrum> spectra;
+  try {
+    options = options_of(a);
+    if (a.area && !(*a.area > 0 && std::isfinite(*a.area))) throw error(error_kind::usage, "--area must be a positive number of cm2");
+    std::optional<measured::format> forced;
+    if (!a.format.empty()) {
+      forced = measured::parse_format(a.format);
+      if (!forced) throw error(error_kind::usage, "unknown format '" + a.format + "'");
+    }
+    // The ranked grid behind each fit stays on the rank that fitted it.
+    if (a.save && cluster::distributed()) throw error(error_kind::usage, "--save runs on one process, not on MPI ranks");
+    for (const auto& path : a.files) {
+      try {
+        files.push_back(measured::read_measurement(path, forced));
+      } catch (const error& e) {
+        if (e.kind() == error_kind::usage) throw;
+        sweep_job job{std::filesystem::path(path).filename().string(), 0, std::nullopt, nullptr, {}, {}};
+        job.verdict = {fit::fit_status::invalid_data, {std::string("cannot read: ") + e.what()}};
+        unreadable.push_back(std::move(job));
+      }
+    }
+  } catch (const error& e) {
+    compute::send_failure(e);
+    throw;
+  }
+  for (const auto& m : files) {
+    for (std::size_t k = 0; k < m.sweeps.size(); ++k) {
+      jobs.push_back({m.file, k, m.sweeps[k].start_time, &m.sweeps[k], {}, {}});
+      spectra.push_back({m.sweeps[k].frequencies, m.sweeps[k].z});
     }
   }
-  std::vector<sweep_job> jobs;
-  for (const auto& m : files) {
-    for (std::size_t k = 0; k < m.sweeps.size(); ++k) jobs.push_back({m.file, k, m.sweeps[k].start_time, &m.sweeps[k], {}, {}});
-  }
-  const unsigned threads = std::max(1u, std::min<unsigned>(a.threads ? a.threads : std::thread::hardware_concurrency(),
-                                                           static_cast<unsigned>(std::max<std::size_t>(1, jobs.size()))));
   progress_bar bar(stderr, !a.quiet && !a.json, "sweeps");
-  fit_all(jobs, options, threads, bar);
+  auto outcomes =
+      compute::fit_on_ranks(options, std::move(spectra), threads, fit_one, [&](const sweep::sweep_progress& p) { bar.update(p); });
   bar.finish();
+  for (std::size_t i = 0; i < jobs.size(); ++i) {
+    jobs[i].verdict = std::move(outcomes[i].verdict);
+    jobs[i].result = std::move(outcomes[i].result);
+  }
   jobs.insert(jobs.end(), std::make_move_iterator(unreadable.begin()), std::make_move_iterator(unreadable.end()));
 
   if (!a.summary.empty()) write_summary(a.summary, jobs, options.metric, a.area);
@@ -320,7 +315,9 @@ void run_fit(const fit_args& a) {
 void add_fit_command(CLI::App& app) {
   auto args = std::make_shared<fit_args>();
   auto* cmd = app.add_subcommand("fit", "Fit every sweep of measurement files: Rs, TER, TEC, tau1, tau2 with standard errors (SPEC 10)");
-  cmd->add_option("files", args->files, "Measurement files (NOVA, Gamry, BioLogic, CSV, ...)")->required()->check(CLI::ExistingFile);
+  cmd->add_option("files", args->files, "Measurement files (NOVA, Gamry, BioLogic, CSV, ...)")
+      ->required()
+      ->check(on_root_only(CLI::ExistingFile));
   cmd->add_option("--grid", args->grid, "Grid points per parameter axis before refinement")
       ->capture_default_str()
       ->check(CLI::Range(2, 60));

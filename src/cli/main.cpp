@@ -1,8 +1,61 @@
+#include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <exception>
+#include <iterator>
+#include <optional>
+#include <string>
 
 #include "base/error.hpp"
 #include "cli/commands.hpp"
+#include "cluster/world.hpp"
+
+namespace {
+
+// The commands that split their work across the ranks of an MPI job (SPEC 11).
+constexpr const char* k_distributed_commands[] = {"compute", "fit"};
+
+bool runs_on_ranks(int argc, char** argv) {
+  return argc > 1 && std::any_of(std::begin(k_distributed_commands), std::end(k_distributed_commands),
+                                 [&](const char* c) { return std::strcmp(argv[1], c) == 0; });
+}
+
+// Rank 0 speaks for the job; another rank prints only what rank 0 cannot know.
+void report(const char* text) {
+  if (eisgrid::cluster::is_root()) {
+    std::fprintf(stderr, "eisgrid: %s\n", text);
+  } else {
+    std::fprintf(stderr, "eisgrid (rank %d): %s\n", eisgrid::cluster::rank(), text);
+  }
+}
+
+int run(CLI::App& app, int argc, char** argv) {
+  try {
+    if (eisgrid::cluster::distributed() && !runs_on_ranks(argc, argv)) {
+      if (!eisgrid::cluster::is_root()) return eisgrid::exit_code(eisgrid::error_kind::usage);
+      throw eisgrid::error(eisgrid::error_kind::usage,
+                           "only 'eisgrid compute' and 'eisgrid fit' run on several MPI ranks; start this command as one process");
+    }
+    try {
+      app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+      // Every rank parses the same arguments: rank 0 alone says what is wrong.
+      const int code = eisgrid::cluster::is_root() ? app.exit(e) : e.get_exit_code();
+      return code == 0 ? 0 : eisgrid::exit_code(eisgrid::error_kind::usage);
+    }
+  } catch (const eisgrid::cluster::quiet_exit& e) {
+    return e.code;
+  } catch (const eisgrid::error& e) {
+    report(e.what());
+    return eisgrid::exit_code(e.kind());
+  } catch (const std::exception& e) {
+    report((std::string("internal error: ") + e.what()).c_str());
+    return eisgrid::exit_code(eisgrid::error_kind::internal);
+  }
+  return 0;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"eisgrid: equivalent-circuit parameter sweeps of epithelial impedance spectra"};
@@ -17,17 +70,15 @@ int main(int argc, char** argv) {
   eisgrid::cli::add_user_command(app);
   eisgrid::cli::add_tag_command(app);
   eisgrid::cli::add_serve_command(app);
+  // The session outlives run(), so that rank 0 reports a failure before the
+  // ranks leave the job together (a rank leaving early with an error code
+  // makes the launcher stop the others).
+  std::optional<eisgrid::cluster::session> ranks;
   try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    const int code = app.exit(e);
-    return code == 0 ? 0 : eisgrid::exit_code(eisgrid::error_kind::usage);
+    ranks.emplace(argc, argv);
   } catch (const eisgrid::error& e) {
     std::fprintf(stderr, "eisgrid: %s\n", e.what());
     return eisgrid::exit_code(e.kind());
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "eisgrid: internal error: %s\n", e.what());
-    return eisgrid::exit_code(eisgrid::error_kind::internal);
   }
-  return 0;
+  return run(app, argc, argv);
 }

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "base/error.hpp"
+#include "cluster/world.hpp"
 
 namespace eisgrid::cli {
 namespace {
@@ -102,6 +103,10 @@ std::uint64_t parse_count_or_all(std::string_view text, std::string_view option)
     throw error(error_kind::usage, std::string(option) + ": expected a positive whole number or 'all', got '" + std::string(text) + "'");
   }
   return v;
+}
+
+CLI::Validator on_root_only(const CLI::Validator& check) {
+  return CLI::Validator([check](std::string& value) { return cluster::is_root() ? check(value) : std::string(); }, check.get_description());
 }
 
 }  // namespace eisgrid::cli

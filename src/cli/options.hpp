@@ -6,6 +6,8 @@
 #include <string_view>
 #include <utility>
 
+#include <CLI/CLI.hpp>
+
 #include "model/circuit.hpp"
 #include "model/parameter_grid.hpp"
 
@@ -28,5 +30,9 @@ void apply_range(std::string_view text, model::grid_spec& grid);
 
 // Parses a whole positive number or "all" (returns 0 for all). Throws error(usage).
 [[nodiscard]] std::uint64_t parse_count_or_all(std::string_view text, std::string_view option);
+
+// `check` on rank 0 only: the other ranks of an MPI job need not see the
+// files rank 0 reads (SPEC 11), and rank 0 reports a bad one for all.
+[[nodiscard]] CLI::Validator on_root_only(const CLI::Validator& check);
 
 }  // namespace eisgrid::cli

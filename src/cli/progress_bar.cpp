@@ -4,13 +4,17 @@
 
 #include <cmath>
 
+#include "cluster/world.hpp"
+
 namespace eisgrid::cli {
 namespace {
 constexpr int k_bar_width = 30;
 }
 
 progress_bar::progress_bar(std::FILE* out, bool enabled, std::string unit)
-    : out_(out), active_(enabled && ::isatty(::fileno(out))), unit_(std::move(unit)) {}
+    : out_(out),
+      active_(enabled && (::isatty(::fileno(out)) || (out == stderr && cluster::launcher_on_terminal()))),
+      unit_(std::move(unit)) {}
 
 std::string progress_bar::format_duration(double seconds) {
   if (!std::isfinite(seconds) || seconds < 0) return "--:--";

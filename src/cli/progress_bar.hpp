@@ -1,6 +1,7 @@
 #pragma once
 // A one-line progress bar with rate and ETA, redrawn in place on a terminal.
-// Silent when the stream is not a terminal, so logs and pipes stay clean.
+// Silent when the stream is not a terminal, so logs and pipes stay clean. On
+// rank 0 of an MPI job, stderr is a pipe to mpirun: it draws if mpirun's is a terminal.
 
 #include <cstdio>
 #include <string>

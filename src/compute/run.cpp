@@ -6,6 +6,8 @@
 
 #include "base/error.hpp"
 #include "catalog/sync.hpp"
+#include "cluster/world.hpp"
+#include "compute/distributed.hpp"
 #include "compute/fit_report.hpp"
 #include "dataset/export.hpp"
 
@@ -59,16 +61,24 @@ std::string register_written(const std::filesystem::path& path, dataset::storage
 
 compute_result run(const compute_request& request, const dataset::data_dir& dir, const catalog_source& catalog_of,
                    const sweep::progress_callback& progress, const std::atomic<bool>* cancel) {
-  const compute_plan plan = resolve(request);
-  if (!plan.options.keep) check_memory(plan.kept_rows);
-  const auto final_path = dir.directory(request.into) / plan.file_name;
-  if (!request.overwrite && std::filesystem::exists(final_path)) {
-    throw error(error_kind::conflict, "'" + (request.owner_id ? plan.file_name : final_path.string()) +
-                                          "' already exists; choose another output name" +
-                                          (request.owner_id ? "" : " or pass --overwrite"));
+  compute_plan plan;
+  std::filesystem::path final_path;
+  try {
+    plan = resolve(request);
+    if (!plan.options.keep) check_memory(plan.kept_rows);
+    final_path = dir.directory(request.into) / plan.file_name;
+    if (!request.overwrite && std::filesystem::exists(final_path)) {
+      throw error(error_kind::conflict, "'" + (request.owner_id ? plan.file_name : final_path.string()) +
+                                            "' already exists; choose another output name" +
+                                            (request.owner_id ? "" : " or pass --overwrite"));
+    }
+  } catch (const error& e) {
+    send_failure(e);
+    throw;
   }
+  send_plan(plan);
 
-  const auto swept = sweep::run_sweep(plan.options, plan.reference, progress, cancel);
+  const auto swept = *sweep_on_ranks(plan.options, plan.reference, progress, cancel);
   if (cancel && cancel->load()) throw error(error_kind::cancelled, "cancelled");
 
   dataset::run_record run;
@@ -79,6 +89,7 @@ compute_result run(const compute_request& request, const dataset::data_dir& dir,
   run.result = &swept;
   run.frequency_spacing = plan.frequency_spacing;
   run.description = request.description;
+  run.ranks = static_cast<unsigned>(cluster::size());
   if (plan.refine) {
     // The grid's best rows refined (SPEC 10): recorded in the metadata as "refined", beside the ranked grid.
     const auto refined = fit::refine_grid(plan.reference.frequencies, plan.reference.z, *plan.refine, plan.options, swept);
@@ -90,6 +101,13 @@ compute_result run(const compute_request& request, const dataset::data_dir& dir,
   export_opts.npz.threads = request.threads;
   export_opts.replace = request.overwrite;
   const auto path = dataset::export_dataset(dir, run, export_opts);
+  if (cluster::distributed()) {
+    // Read by rank 0's handler if the launcher stops the job from here on.
+    static std::string stopped_after_writing;
+    stopped_after_writing = "eisgrid: the MPI launcher stopped this run after it wrote '" + path.string() +
+                            "', perhaps before registering it (eisgrid sync will)";
+    cluster::set_stop_message(stopped_after_writing.c_str());
+  }
 
   compute_result result;
   result.path = path;

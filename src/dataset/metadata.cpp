@@ -76,6 +76,7 @@ nlohmann::ordered_json make_metadata(const run_record& run) {
   }
   m["reference"] = reference;
   m["compute_seconds"] = result.elapsed_seconds;
+  if (run.ranks > 1) m["mpi_ranks"] = run.ranks;
   m["computation_complete"] = true;
   m["user_generated"] = run.location == storage::user_generated;
   m["sample_dataset"] = run.location == storage::precomputed;

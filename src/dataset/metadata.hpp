@@ -26,6 +26,7 @@ struct run_record {
   storage location = storage::user_generated;
   std::string file_name;
   std::string description;
+  unsigned ranks = 1;  // MPI ranks that swept (SPEC 11); recorded when more than one
   // The refined best result of a fit (SPEC 10), stored as metadata "refined"; null for none.
   nlohmann::ordered_json refined;
 };

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <condition_variable>
+#include <iterator>
 #include <limits>
 #include <mutex>
 #include <numeric>
@@ -58,29 +59,42 @@ class shared_threshold {
   std::atomic<double> value_{std::numeric_limits<double>::infinity()};
 };
 
+// A sweep in one process: chunks from a counter, nothing to share.
+class local_source final : public work_source {
+ public:
+  std::uint64_t take(std::uint64_t) override { return next_.fetch_add(1, std::memory_order_relaxed); }
+  sweep_share share(double threshold, std::uint64_t points_done) override { return {threshold, points_done}; }
+
+ private:
+  std::atomic<std::uint64_t> next_{0};
+};
+
 struct sweep_job {
-  sweep_job(const model::parameter_grid& g, sweep_tables& t, bool sq, std::optional<std::uint64_t> k, const std::atomic<bool>* c)
-      : grid(g), tables(t), squared(sq), keep(k), cancel(c) {}
+  sweep_job(const model::parameter_grid& g, const sweep_tables& t, bool sq, std::optional<std::uint64_t> k, work_source& s,
+            const std::atomic<bool>* c)
+      : grid(g), tables(t), squared(sq), keep(k), source(s), cancel(c) {}
 
   const model::parameter_grid& grid;
-  sweep_tables& tables;
+  const sweep_tables& tables;
   bool squared;
   std::optional<std::uint64_t> keep;
+  work_source& source;
   const std::atomic<bool>* cancel;
 
   std::uint64_t row_count = 0;
-  std::size_t row_length = 0;      // points per row: the Cb axis
-  std::uint64_t index_offset = 0;  // i_Rs * grid points, for the Rs value being swept
-  std::uint64_t chunk_count = 0;
+  std::size_t row_length = 0;  // points per row: the Cb axis
+  std::uint64_t grid_points = 0;
+  // The reference's real part less each swept Rs (SPEC 10), n values each.
+  std::vector<double> shifted_ref_re;
+  std::uint64_t chunks_per_rs = 0;
+  std::uint64_t chunk_count = 0;  // chunks_per_rs for each Rs value
   chunk_order order{1};
-  std::atomic<std::uint64_t> next_chunk{0};
   std::atomic<std::uint64_t> points_done{0};
   shared_threshold threshold;
-  std::vector<double> all_sums;  // keep-all mode, by grid index
 
   [[nodiscard]] bool cancelled() const noexcept { return cancel && cancel->load(std::memory_order_relaxed); }
 
-  row_inputs row(std::uint64_t r) const noexcept {
+  row_inputs row(std::uint64_t r, std::uint64_t i_rs) const noexcept {
     using model::param;
     // r enumerates (i_Rsh, i_Ra, i_Ca, i_Rb) with i_Rb fastest.
     const std::size_t n_rb = grid.count(param::rb);
@@ -95,7 +109,7 @@ struct sweep_job {
     in.za_im = tables.apical.im.data() + apical * n;
     in.zb_re = tables.basal.re.data() + i_rb * row_length * n;
     in.zb_im = tables.basal.im.data() + i_rb * row_length * n;
-    in.ref_re = tables.ref_re.data();
+    in.ref_re = shifted_ref_re.data() + i_rs * n;
     in.ref_im = tables.ref_im.data();
     in.weight = tables.weight.data();
     in.n = n;
@@ -105,20 +119,26 @@ struct sweep_job {
     return in;
   }
 
-  // One worker: pulls chunks of rows until none are left. Returns its best points.
-  std::vector<ranked_point> work() {
+  // One worker: pulls chunks of rows until none are left. Returns its best
+  // points (keep K) or the sums of every chunk it swept (keep all).
+  sweep_part work() {
+    sweep_part part;
     best_points best(keep.value_or(0));
     std::vector<double> sums(row_length);
     while (!cancelled()) {
-      const std::uint64_t chunk = next_chunk.fetch_add(1, std::memory_order_relaxed);
+      const std::uint64_t chunk = source.take(chunk_count);
       if (chunk >= chunk_count) break;
-      const std::uint64_t first = order(chunk) * k_rows_per_chunk;
+      const std::uint64_t scattered = order(chunk);
+      const std::uint64_t i_rs = scattered / chunks_per_rs;
+      const std::uint64_t first = scattered % chunks_per_rs * k_rows_per_chunk;
       const std::uint64_t last = std::min(row_count, first + k_rows_per_chunk);
+      const std::uint64_t offset = i_rs * grid_points;  // Rs varies slowest in the index
+      if (!keep) part.blocks.push_back({offset + first * row_length, std::vector<double>((last - first) * row_length)});
       for (std::uint64_t r = first; r < last; ++r) {
-        row_inputs in = row(r);
-        const std::uint64_t base = index_offset + r * row_length;
+        row_inputs in = row(r, i_rs);
+        const std::uint64_t base = offset + r * row_length;
         if (!keep) {
-          residual_row(in, all_sums.data() + base);
+          residual_row(in, part.blocks.back().sums.data() + (r - first) * row_length);
           continue;
         }
         in.limit = std::min(best.threshold(), threshold.load());
@@ -130,61 +150,10 @@ struct sweep_job {
       }
       points_done.fetch_add((last - first) * row_length, std::memory_order_relaxed);
     }
-    return best.take_sorted();
+    part.best = best.take_sorted();
+    return part;
   }
 };
-
-std::vector<ranked_point> merge_best(std::vector<std::vector<ranked_point>>& parts, std::uint64_t keep) {
-  std::vector<ranked_point> all;
-  for (auto& p : parts) all.insert(all.end(), p.begin(), p.end());
-  const auto k = static_cast<std::ptrdiff_t>(std::min<std::uint64_t>(keep, all.size()));
-  std::partial_sort(all.begin(), all.begin() + k, all.end(), ranks_before);
-  all.resize(static_cast<std::size_t>(k));
-  return all;
-}
-
-std::vector<ranked_point> rank_all(const std::vector<double>& sums) {
-  std::vector<ranked_point> all(sums.size());
-  for (std::size_t i = 0; i < sums.size(); ++i) all[i] = {sums[i], i};
-  std::sort(all.begin(), all.end(), ranks_before);
-  return all;
-}
-
-// Runs `work` on `threads` workers, reporting progress on this thread until all are done.
-void run_workers(sweep_job& job, unsigned threads, std::vector<std::vector<ranked_point>>& parts, std::uint64_t total,
-                 clock::time_point start, const progress_callback& progress) {
-  std::mutex mutex;
-  std::condition_variable finished_cv;
-  unsigned finished = 0;
-  std::exception_ptr failure;
-  {
-    std::vector<std::jthread> workers;
-    for (unsigned t = 0; t < threads; ++t) {
-      workers.emplace_back([&] {
-        std::vector<ranked_point> mine;
-        try {
-          mine = job.work();
-        } catch (...) {
-          std::lock_guard lock(mutex);
-          failure = std::current_exception();
-        }
-        std::lock_guard lock(mutex);
-        parts.push_back(std::move(mine));
-        ++finished;
-        finished_cv.notify_all();
-      });
-    }
-    std::unique_lock lock(mutex);
-    while (!finished_cv.wait_for(lock, k_progress_interval, [&] { return finished == threads; })) {
-      if (progress) {
-        lock.unlock();
-        progress({job.points_done.load(), total, std::chrono::duration<double>(clock::now() - start).count()});
-        lock.lock();
-      }
-    }
-  }
-  if (failure) std::rethrow_exception(failure);
-}
 
 }  // namespace
 
@@ -198,63 +167,92 @@ sweep_point split_index(const sweep_options& options, std::uint64_t grid_points,
   return {options.series_resistances[index / grid_points], index % grid_points};
 }
 
-sweep_result run_sweep(const sweep_options& options, const reference_spectrum& reference, const progress_callback& progress,
-                       const std::atomic<bool>* cancel) {
+sweep_part run_sweep_part(const sweep_options& options, const reference_spectrum& reference, work_source& source,
+                          const progress_callback& progress, const std::atomic<bool>* cancel) {
   const model::parameter_grid grid(options.grid);
   if (reference.frequencies.size() < model::k_min_frequency_points || reference.z.size() != reference.frequencies.size()) {
     throw error(error_kind::usage, "the reference spectrum needs at least 2 frequencies");
   }
   if (options.keep && *options.keep == 0) throw error(error_kind::usage, "keep must be at least 1");
-  const auto start = clock::now();
-  sweep_tables tables = build_tables(grid, reference, options.metric);
   for (double rs : options.series_resistances) {
     if (!std::isfinite(rs) || rs < 0) throw error(error_kind::usage, "Rs must be a finite number >= 0");
   }
   const std::vector<double> rs_values = options.series_resistances.empty() ? std::vector<double>{0.0} : options.series_resistances;
-  const std::uint64_t total = grid.size() * rs_values.size();
+  const std::uint64_t total = sweep_points(options);
   if (total > model::k_max_grid_points) throw error(error_kind::usage, "the grid has too many points (limit 2^53)");
+  const auto start = clock::now();
+  const sweep_tables tables = build_tables(grid, reference, options.metric);
 
-  std::optional<std::uint64_t> keep = options.keep;
-  if (keep && *keep >= total) keep.reset();
-  sweep_job job(grid, tables, squares_terms(options.metric), keep, cancel);
+  sweep_job job(grid, tables, squares_terms(options.metric), effective_keep(options, total), source, cancel);
   job.row_length = grid.count(model::param::cb);
   job.row_count = grid.size() / job.row_length;
-  job.chunk_count = (job.row_count + k_rows_per_chunk - 1) / k_rows_per_chunk;
-  job.order = chunk_order(job.chunk_count);
-  if (!keep) {
-    try {
-      job.all_sums.resize(total);
-    } catch (const std::bad_alloc&) {
-      throw error(error_kind::too_large,
-                  "keeping all " + std::to_string(total) + " rows needs more memory than is available; keep fewer rows");
-    }
+  job.grid_points = grid.size();
+  // Z_test = Rs + Z5 matches Z_ref iff Z5 matches Z_ref - Rs; padding slots
+  // have weight 0, so shifting them too changes no sum.
+  for (double rs : rs_values) {
+    for (double re : tables.ref_re) job.shifted_ref_re.push_back(re - rs);
   }
+  job.chunks_per_rs = (job.row_count + k_rows_per_chunk - 1) / k_rows_per_chunk;
+  job.chunk_count = job.chunks_per_rs * rs_values.size();
+  job.order = chunk_order(job.chunk_count);
 
   const unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
-  std::vector<std::vector<ranked_point>> parts;
-  const std::vector<double> unshifted_re = tables.ref_re;
-  for (std::size_t k = 0; k < rs_values.size() && !job.cancelled(); ++k) {
-    // Padding slots have weight 0, so shifting them too changes no sum.
-    for (std::size_t i = 0; i < tables.n; ++i) tables.ref_re[i] = unshifted_re[i] - rs_values[k];
-    job.index_offset = k * grid.size();
-    job.next_chunk = 0;
-    run_workers(job, threads, parts, total, start, progress);
+  std::vector<sweep_part> parts(threads);
+  std::mutex mutex;
+  std::condition_variable finished_cv;
+  unsigned finished = 0;
+  std::exception_ptr failure;
+  const auto share = [&] {
+    const auto shared = source.share(job.threshold.load(), job.points_done.load());
+    job.threshold.lower_to(shared.threshold);
+    return shared;
+  };
+  {
+    std::vector<std::jthread> workers;
+    for (unsigned t = 0; t < threads; ++t) {
+      workers.emplace_back([&, t] {
+        try {
+          parts[t] = job.work();
+        } catch (...) {
+          std::lock_guard lock(mutex);
+          failure = std::current_exception();
+        }
+        std::lock_guard lock(mutex);
+        ++finished;
+        finished_cv.notify_all();
+      });
+    }
+    std::unique_lock lock(mutex);
+    while (!finished_cv.wait_for(lock, k_progress_interval, [&] { return finished == threads; })) {
+      lock.unlock();
+      const auto shared = share();
+      if (progress) progress({shared.points_done, total, std::chrono::duration<double>(clock::now() - start).count()});
+      lock.lock();
+    }
   }
+  if (failure) std::rethrow_exception(failure);
+  (void)share();
   if (job.cancelled()) throw error(error_kind::cancelled, "the sweep was cancelled");
 
-  auto ranked = keep ? merge_best(parts, *keep) : rank_all(job.all_sums);
-  job.all_sums = {};
-  sweep_result result;
-  result.total_points = total;
-  result.valid_frequencies = tables.valid_frequencies;
-  result.indices.reserve(ranked.size());
-  result.resnorms.reserve(ranked.size());
-  for (const auto& p : ranked) {
-    result.indices.push_back(p.index);
-    result.resnorms.push_back(finish(options.metric, p.sum, tables.valid_frequencies));
+  sweep_part part;
+  part.valid_frequencies = tables.valid_frequencies;
+  for (auto& p : parts) {
+    part.best.insert(part.best.end(), p.best.begin(), p.best.end());
+    std::move(p.blocks.begin(), p.blocks.end(), std::back_inserter(part.blocks));
   }
+  if (job.keep) keep_best(part.best, *job.keep);
+  return part;
+}
+
+sweep_result run_sweep(const sweep_options& options, const reference_spectrum& reference, const progress_callback& progress,
+                       const std::atomic<bool>* cancel) {
+  const auto start = clock::now();
+  sweep_merger merger(options);
+  local_source source;
+  merger.add(run_sweep_part(options, reference, source, progress, cancel));
+  sweep_result result = std::move(merger).finish();
   result.elapsed_seconds = std::chrono::duration<double>(clock::now() - start).count();
-  if (progress) progress({total, total, result.elapsed_seconds});
+  if (progress) progress({result.total_points, result.total_points, result.elapsed_seconds});
   return result;
 }
 

@@ -11,6 +11,7 @@
 
 #include "model/parameter_grid.hpp"
 #include "sweep/metric.hpp"
+#include "sweep/part.hpp"
 #include "sweep/reference.hpp"
 
 namespace eisgrid::sweep {
@@ -54,6 +55,33 @@ struct sweep_result {
   std::size_t valid_frequencies = 0;   // points with |Z_ref| > 0
   double elapsed_seconds = 0;
 };
+
+// What the processes of a sweep share beyond their own threads.
+struct sweep_share {
+  double threshold = 0;           // the lowest best-K threshold any has reached
+  std::uint64_t points_done = 0;  // grid points evaluated by all
+};
+
+// Where a sweep's workers get their chunks of rows. One process: a counter.
+// A sweep split across ranks (SPEC 11): a counter all ranks draw from, so that
+// ranks whose cells stop early take more chunks, and a way to share thresholds.
+class work_source {
+ public:
+  virtual ~work_source() = default;
+  // Thread-safe: a chunk of [0, chunks) that no one has taken yet, or a value
+  // >= chunks when there is none (then for good).
+  virtual std::uint64_t take(std::uint64_t chunks) = 0;
+  // Called on the thread that runs the sweep about every progress interval and
+  // once when this process's workers are done, with this process's threshold
+  // and its points done so far; returns what all processes have reached.
+  virtual sweep_share share(double threshold, std::uint64_t points_done) = 0;
+};
+
+// This process's share of a sweep: the chunks `source` hands it. `progress`
+// reports the points of all processes, as `source` counts them. Throws as
+// run_sweep, but never error(too_large) (the merge allocates).
+[[nodiscard]] sweep_part run_sweep_part(const sweep_options& options, const reference_spectrum& reference, work_source& source,
+                                        const progress_callback& progress = {}, const std::atomic<bool>* cancel = nullptr);
 
 // Throws error(usage) for an invalid grid or reference, error(cancelled) if
 // `cancel` becomes true, error(too_large) if keeping all rows would not fit
