@@ -125,7 +125,7 @@ TEST(cli_hostile_files, a_deflate_bomb_is_refused_before_it_is_inflated) {
 import sys, zipfile, zlib, numpy as np, io
 src = zipfile.ZipFile(sys.argv[1]); rows = (3 << 30) // 20
 header = io.BytesIO(); np.lib.format.write_array_header_1_0(header, {'descr': '<f4', 'fortran_order': False, 'shape': (rows, 5)})
-with zipfile.ZipFile(sys.argv[2], 'w', zipfile.ZIP_DEFLATED) as out:
+with zipfile.ZipFile(sys.argv[2], 'w', zipfile.ZIP_DEFLATED, compresslevel=1) as out:
     for name in src.namelist():
         if name != 'parameters.npy':
             out.writestr(name, src.read(name)); continue
@@ -156,6 +156,12 @@ TEST(cli_hostile_files, out_of_range_frequencies_are_usage_errors_and_leave_no_f
     const auto r = eisgrid("compute --grid 2 " + options + data);
     EXPECT_EQ(r.exit_code, 2) << options << ": " << r.output;
     EXPECT_TRUE(contains(r.output, "frequencies")) << options << ": " << r.output;
+  }
+  // Parameters are stored as float32 too.
+  for (const std::string options : {"--range Rsh=1:1e300", "--ref Rsh=1e300", "--range Ca=1e-30:1e-6"}) {
+    const auto r = eisgrid("compute --grid 2 " + options + data);
+    EXPECT_EQ(r.exit_code, 2) << options << ": " << r.output;
+    EXPECT_TRUE(contains(r.output, "must lie between 1e-20 and 1e+20")) << options << ": " << r.output;
   }
   EXPECT_FALSE(std::filesystem::exists(root.path / "npz/user_generated")) << "a refused run created files";
   const auto ok = eisgrid("compute -q --grid 2 --fmin 1e-5 --fmax 1e9" + data);

@@ -96,6 +96,11 @@ TEST_F(server_hostile_files, out_of_range_frequencies_are_refused_before_any_job
     EXPECT_EQ(r.status, 400) << body << ": " << r.body;
     EXPECT_NE(r.body.find("frequencies must lie between"), std::string::npos) << r.body;
   }
+  for (const char* body : {R"({"grid": 2, "ref": {"Rsh": 1e300}})", R"({"grid": 2, "ranges": {"Ca": {"min": 1e-30, "max": 1e-6}}})"}) {
+    const auto r = call("POST", "/api/compute", data_.alice_key, body);
+    EXPECT_EQ(r.status, 400) << body << ": " << r.body;
+    EXPECT_NE(r.body.find("must lie between 1e-20 and 1e+20"), std::string::npos) << r.body;
+  }
   EXPECT_FALSE(std::filesystem::exists(path_of("npz/user_generated/grid_2_freq_0.1_1e+308.npz")));
 }
 
