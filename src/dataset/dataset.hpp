@@ -27,8 +27,11 @@ enum class load_depth { full, without_spectra };
 // before anything is inflated, so a deflate bomb costs nothing.
 // The metadata is a few KB; this bounds the text any file puts in the catalog.
 inline constexpr std::uint64_t k_max_metadata_member_bytes = std::uint64_t{256} << 10;
-// Share of the memory available now (MemAvailable) that one load may inflate.
-inline constexpr double k_inflate_memory_share = 0.5;
+// Share of the memory available now (MemAvailable) that one load may inflate:
+// past it, a bomb or a file too big for this machine would push it into swap
+// or the OOM killer. Not less: a run that fitted its memory plan must load its
+// own file (32 bytes a row without spectra, against the 64 it planned).
+inline constexpr double k_inflate_memory_share = 0.9;
 
 struct load_limits {
   // Inflated bytes of the deflated arrays a load reads (the server: its cache
