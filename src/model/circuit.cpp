@@ -1,6 +1,7 @@
 #include "model/circuit.hpp"
 
 #include <cmath>
+#include <cstdio>
 #include <numbers>
 #include <string>
 
@@ -25,9 +26,11 @@ double tec(const circuit_params& p) noexcept { return p.ca * p.cb / (p.ca + p.cb
 void check_params(const circuit_params& p, std::string_view what) {
   const auto values = p.as_array();
   for (std::size_t i = 0; i < k_param_count; ++i) {
-    if (!std::isfinite(values[i]) || values[i] <= 0) {
-      throw error(error_kind::usage, std::string(what) + ": " + std::string(k_param_names[i]) + " must be a positive finite number, got " +
-                                         std::to_string(values[i]));
+    if (!(values[i] >= k_min_parameter_value && values[i] <= k_max_parameter_value)) {
+      char text[160];
+      std::snprintf(text, sizeof text, ": %s must lie between %g and %g, got %g", std::string(k_param_names[i]).c_str(),
+                    k_min_parameter_value, k_max_parameter_value, values[i]);
+      throw error(error_kind::usage, std::string(what) + text);
     }
   }
 }

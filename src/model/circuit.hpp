@@ -47,7 +47,14 @@ inline constexpr circuit_params k_default_reference{5005.0, 5005.0, 25.05e-6, 50
 [[nodiscard]] inline double tau_a(const circuit_params& p) noexcept { return p.ra * p.ca; }
 [[nodiscard]] inline double tau_b(const circuit_params& p) noexcept { return p.rb * p.cb; }
 
-// Throws error(usage) naming the parameter if any value is not positive and finite.
+// Parameter values eisgrid computes with (ohm or farad): far beyond any cell
+// layer, and narrow enough that parameters, impedances and resnorms stay
+// finite in float32, which datasets store.
+inline constexpr double k_min_parameter_value = 1e-20;
+inline constexpr double k_max_parameter_value = 1e20;
+
+// Throws error(usage) naming the parameter if any value is not within
+// [k_min_parameter_value, k_max_parameter_value] (NaN included).
 void check_params(const circuit_params& p, std::string_view what);
 
 }  // namespace eisgrid::model

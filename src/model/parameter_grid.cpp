@@ -1,6 +1,7 @@
 #include "model/parameter_grid.hpp"
 
 #include <cmath>
+#include <cstdio>
 #include <string>
 
 #include "base/error.hpp"
@@ -30,6 +31,12 @@ void grid_spec::validate() const {
     const std::string name(k_param_names[i]);
     if (!std::isfinite(a.min) || !std::isfinite(a.max) || a.min <= 0 || a.max <= 0) {
       throw error(error_kind::usage, "range of " + name + " must be positive and finite");
+    }
+    if (a.min < k_min_parameter_value || a.max > k_max_parameter_value) {
+      char text[128];
+      std::snprintf(text, sizeof text, "range of %s must lie between %g and %g", name.c_str(), k_min_parameter_value,
+                    k_max_parameter_value);
+      throw error(error_kind::usage, text);
     }
     if (a.min > a.max) throw error(error_kind::usage, "range of " + name + ": minimum is above maximum");
     if (a.count < k_min_axis_count) {

@@ -34,6 +34,12 @@ reference_spectrum measured_reference(const measured::measurement& m, std::size_
   reference_spectrum ref;
   ref.frequencies = s.frequencies;
   ref.z = s.z;
+  // Measured order and repeats stay; each frequency must still be one a dataset can store.
+  for (const double f : s.frequencies) {
+    if (!(f >= model::k_min_frequency_hz && f <= model::k_max_frequency_hz)) {
+      throw error(error_kind::invalid_input, name + ": frequency " + std::to_string(f) + " Hz is outside the range a dataset can store");
+    }
+  }
   ref.source = m.file;
   ref.sweep = index;
   ref.format = m.format;

@@ -57,12 +57,24 @@ TEST_F(dataset_cache_test, counts_mapped_arrays_apart_and_forgets_them_on_evicti
   EXPECT_EQ(cache.bytes(), deflated->bytes());
 }
 
-TEST_F(dataset_cache_test, a_dataset_over_the_budget_is_served_not_kept) {
+TEST_F(dataset_cache_test, a_stored_dataset_over_the_budget_is_served_not_kept) {
   dataset_cache cache(1000);
-  const auto d = cache.get(file("public.npz"));
+  const auto d = cache.get(file("bob.npz"));  // read in place: nothing to inflate
   EXPECT_EQ(d->data.rows(), 1024u);
   EXPECT_EQ(cache.count(), 0u);
   EXPECT_EQ(cache.bytes(), 0u);
+}
+
+TEST_F(dataset_cache_test, a_deflated_dataset_over_the_budget_is_refused_before_inflating) {
+  dataset_cache cache(1000);
+  try {
+    (void)cache.get(file("public.npz"));
+    FAIL() << "loaded";
+  } catch (const eisgrid::error& e) {
+    EXPECT_EQ(e.kind(), eisgrid::error_kind::too_large);
+    EXPECT_NE(std::string(e.what()).find("over the limit of 1000"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(cache.count(), 0u);
 }
 
 TEST_F(dataset_cache_test, a_changed_file_is_reloaded_and_a_missing_one_is_not_found) {
