@@ -255,10 +255,26 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON compute_jobs TO eisgrid_user, eisgrid_ad
 GRANT SELECT ON compute_jobs TO eisgrid_anon;
 )sql";
 
+// `user revoke` revokes the user too, which is all a JWT user (who has no
+// keys) can be revoked by. Token users live in their own namespace
+// ("jwt:<subject>", catalog.hpp): the anonymous role may create and read only
+// a user of that namespace, so even a server that set eisgrid.subject to an
+// API-key user's name would get nothing.
+constexpr std::string_view k_v4 = R"sql(
+ALTER TABLE users ADD COLUMN revoked_at timestamptz;
+DROP POLICY users_register ON users;
+DROP POLICY users_registered ON users;
+CREATE POLICY users_register ON users FOR INSERT TO eisgrid_anon
+  WITH CHECK (name = current_setting('eisgrid.subject', true) AND starts_with(name, 'jwt:'));
+CREATE POLICY users_registered ON users FOR SELECT TO eisgrid_anon
+  USING (name = current_setting('eisgrid.subject', true) AND starts_with(name, 'jwt:'));
+)sql";
+
 constexpr migration k_migrations[] = {
     {1, "roles, users, API keys, configurations, datasets, tags, row-level security", k_v1},
     {2, "users named by a verified token's subject are created on first use", k_v2},
     {3, "compute jobs", k_v3},
+    {4, "revoked users; token users in their own namespace", k_v4},
 };
 
 }  // namespace

@@ -125,9 +125,16 @@ CREATE TABLE compute_jobs (
 CREATE INDEX compute_jobs_owner ON compute_jobs(owner_id, created_at);
 )sql";
 
+// `user revoke` revokes the user too, which is all a JWT user (who has no
+// keys) can be revoked by.
+constexpr std::string_view k_v3 = R"sql(
+ALTER TABLE users ADD COLUMN revoked_at TEXT;
+)sql";
+
 constexpr migration k_migrations[] = {
     {1, "users, API keys, configurations, datasets, tags", k_v1},
     {2, "compute jobs", k_v2},
+    {3, "revoked users", k_v3},
 };
 
 }  // namespace
