@@ -51,9 +51,17 @@ bool request_parser::charge(std::size_t bytes) {
 std::size_t request_parser::feed(std::string_view input) {
   std::size_t used = 0;
   while (failure_.status == 0 && !is_done() && used < input.size()) {
-    // At most one budget's worth at a time: a line or a trailer section that
-    // does not end within it is refused the same way however the bytes arrive.
-    const std::size_t window = std::min(input.size() - used, k_max_header_bytes);
+    // At most one budget's worth at a time: a header, a line or a trailer
+    // section that does not end within it is refused the same way however the
+    // bytes arrive. The header's budget is what is left of it: Beast, handed
+    // bytes all at once, would take the request line and the fields against
+    // its limit one after the other.
+    const std::size_t budget = is_header_done() ? k_max_header_bytes : k_max_header_bytes - std::min(request_bytes_, k_max_header_bytes);
+    if (budget == 0) {
+      fail(431, "request header too large (limit " + kib(k_max_header_bytes) + ")");
+      break;
+    }
+    const std::size_t window = std::min(input.size() - used, budget);
     error_code ec;
     const std::size_t n = put(boost::asio::const_buffer(input.data() + used, window), ec);
     used += n;
@@ -65,9 +73,7 @@ std::size_t request_parser::feed(std::string_view input) {
     }
     if (ec == http::error::need_more) {
       if (n > 0) continue;
-      if (window == k_max_header_bytes) {
-        fail(431, "request header, chunk line or trailer section longer than " + kib(k_max_header_bytes));
-      }
+      if (window == budget) fail(431, "request header, chunk line or trailer section longer than " + kib(k_max_header_bytes));
       break;
     }
     if (ec == http::error::header_limit) {
