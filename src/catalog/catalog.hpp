@@ -48,6 +48,14 @@ inline constexpr std::size_t k_max_category_length = 100;
 // update checks this, on both engines.
 void check_text_limits(const std::string& description, const std::string& metadata_json);
 
+// Users named by a verified JWT live in their own namespace: the subject "x"
+// is the catalog user "jwt:x", a name no other user can have (a user name
+// holds no ':'), so a token never reads an API-key user's rows.
+inline constexpr std::string_view k_token_user_prefix = "jwt:";
+// The catalog user of a token's subject. Throws error(usage) when the subject
+// is not a valid user name or is too long for the prefix (over 60 characters).
+[[nodiscard]] std::string token_user_name(std::string_view subject);
+
 class catalog {
  public:
   // Takes the connection and applies any missing migrations.
@@ -66,12 +74,16 @@ class catalog {
   user_record ensure_user(std::string_view name);
   [[nodiscard]] std::optional<user_record> find_user(std::string_view name);
   [[nodiscard]] std::vector<user_record> list_users();
-  // Revokes every active key of the user; returns how many. Throws not_found.
+  // Revokes every active key of the user, and the user: a JWT user's tokens
+  // are refused from then on (until add_user re-keys a user, which only an
+  // API-key user can be). Returns how many keys. Throws not_found.
   std::int64_t revoke_user(std::string_view name);
-  // The user named by a token's subject, which the caller has verified,
-  // created on first use. Needs no operator rights: it runs as the anonymous
-  // principal, whom PostgreSQL lets create and see only the user named in the
-  // transaction's eisgrid.subject setting.
+  // The user of a token's subject (token_user_name()), which the caller has
+  // verified, created on first use. Throws error(usage) for an unusable
+  // subject and error(unauthorized) when the user is revoked. Needs no
+  // operator rights: it runs as the anonymous principal, whom PostgreSQL lets
+  // create and see only the token user named in the transaction's
+  // eisgrid.subject setting.
   user_record ensure_token_user(std::string_view subject);
   // The user an API key belongs to, if the key is known and not revoked.
   // Runs as the anonymous principal: it needs no privilege but the key.

@@ -39,6 +39,14 @@ struct principal {
 
 enum class engine { sqlite, postgresql };
 
+// What a refused write says, the same on both engines. These errors reach
+// clients (conflict is a 409, forbidden a 403), so they name the kind of
+// failure only, never the database's own text with its tables and columns.
+inline constexpr std::string_view k_duplicate_row = "a row with the same key exists already";
+inline constexpr std::string_view k_missing_row = "it refers to a row that does not exist";
+inline constexpr std::string_view k_broken_rule = "a value breaks a rule of the catalog";
+inline constexpr std::string_view k_not_permitted = "not permitted";
+
 // A bound parameter. A NaN double is bound as NULL.
 using param = std::variant<std::monostate, std::int64_t, double, std::string, bool>;
 using params = std::vector<param>;

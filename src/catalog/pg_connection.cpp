@@ -24,8 +24,10 @@ using result_ptr = std::unique_ptr<PGresult, result_deleter>;
   while (!reason.empty() && (reason.back() == '\n' || reason.back() == ' ')) reason.pop_back();
   const std::string code = state ? state : "";
   const std::string message = what + ": " + reason;
-  if (code == "23505" || code == "23514" || code == "23503") throw error(error_kind::conflict, message);
-  if (code == "42501") throw error(error_kind::forbidden, message);
+  if (code == "23505") throw error(error_kind::conflict, what + ": " + std::string(k_duplicate_row));
+  if (code == "23503") throw error(error_kind::conflict, what + ": " + std::string(k_missing_row));
+  if (code == "23514") throw error(error_kind::conflict, what + ": " + std::string(k_broken_rule));
+  if (code == "42501") throw error(error_kind::forbidden, what + ": " + std::string(k_not_permitted));
   if (code.rfind("08", 0) == 0 || PQstatus(c) != CONNECTION_OK) throw error(error_kind::io, message);
   throw error(error_kind::internal, message);
 }

@@ -255,6 +255,21 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON compute_jobs TO eisgrid_user, eisgrid_ad
 GRANT SELECT ON compute_jobs TO eisgrid_anon;
 )sql";
 
+// `user revoke` revokes the user too, which is all a JWT user (who has no
+// keys) can be revoked by. Token users live in their own namespace
+// ("jwt:<subject>", catalog.hpp): the anonymous role may create and read only
+// a user of that namespace, so even a server that set eisgrid.subject to an
+// API-key user's name would get nothing.
+constexpr std::string_view k_v4 = R"sql(
+ALTER TABLE users ADD COLUMN revoked_at timestamptz;
+DROP POLICY users_register ON users;
+DROP POLICY users_registered ON users;
+CREATE POLICY users_register ON users FOR INSERT TO eisgrid_anon
+  WITH CHECK (name = current_setting('eisgrid.subject', true) AND starts_with(name, 'jwt:'));
+CREATE POLICY users_registered ON users FOR SELECT TO eisgrid_anon
+  USING (name = current_setting('eisgrid.subject', true) AND starts_with(name, 'jwt:'));
+)sql";
+
 // Experiments, measurements (uploaded instrument files) and their fits, each
 // private to its owner: the anonymous role reads nothing, a user reads and
 // writes their own rows. The pairs (experiment_id, owner_id) and
@@ -265,7 +280,7 @@ GRANT SELECT ON compute_jobs TO eisgrid_anon;
 // reader found stay as uploaded, and fit rows are replaced, not edited. A
 // measurement's file lives at measured/<owner>/<sha256>[.ext], which the
 // CHECK holds to. Limits repeat lab_fields.hpp; NaN is stored as NULL.
-constexpr std::string_view k_v4 = R"sql(
+constexpr std::string_view k_v5 = R"sql(
 CREATE TABLE experiments (
   id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   owner_id bigint NOT NULL REFERENCES users(id) ON DELETE CASCADE,
@@ -367,7 +382,8 @@ constexpr migration k_migrations[] = {
     {1, "roles, users, API keys, configurations, datasets, tags, row-level security", k_v1},
     {2, "users named by a verified token's subject are created on first use", k_v2},
     {3, "compute jobs", k_v3},
-    {4, "experiments, measurements, fit results, row-level security", k_v4},
+    {4, "revoked users; token users in their own namespace", k_v4},
+    {5, "experiments, measurements, fit results, row-level security", k_v5},
 };
 
 }  // namespace

@@ -101,6 +101,7 @@ struct user_record {
   std::string name;
   std::string created_at;
   std::int64_t active_keys = 0;
+  bool revoked = false;  // by `user revoke`; a JWT user's tokens are refused
 };
 
 struct new_user {

@@ -20,10 +20,20 @@ struct statement_deleter {
 };
 using statement_ptr = std::unique_ptr<sqlite3_stmt, statement_deleter>;
 
+// CHECK, and NOT NULL (which PostgreSQL reports as an internal error instead).
+std::string_view constraint_reason(int rc) {
+  switch (rc) {
+    case SQLITE_CONSTRAINT_UNIQUE:
+    case SQLITE_CONSTRAINT_PRIMARYKEY: return k_duplicate_row;
+    case SQLITE_CONSTRAINT_FOREIGNKEY: return k_missing_row;
+    default: return k_broken_rule;
+  }
+}
+
 [[noreturn]] void fail(sqlite3* db, int rc, const std::string& what) {
   const std::string message = what + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
   switch (rc & 0xff) {
-    case SQLITE_CONSTRAINT: throw error(error_kind::conflict, message);
+    case SQLITE_CONSTRAINT: throw error(error_kind::conflict, what + ": " + std::string(constraint_reason(rc)));
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
     case SQLITE_IOERR:

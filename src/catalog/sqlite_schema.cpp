@@ -125,6 +125,12 @@ CREATE TABLE compute_jobs (
 CREATE INDEX compute_jobs_owner ON compute_jobs(owner_id, created_at);
 )sql";
 
+// `user revoke` revokes the user too, which is all a JWT user (who has no
+// keys) can be revoked by.
+constexpr std::string_view k_v3 = R"sql(
+ALTER TABLE users ADD COLUMN revoked_at TEXT;
+)sql";
+
 // Experiments, measurements (uploaded instrument files) and their fits, each
 // private to its owner. The pairs (experiment_id, owner_id) and
 // (measurement_id, owner_id) are foreign keys, so a row can only ever belong
@@ -204,11 +210,10 @@ CREATE INDEX fit_results_experiment ON fit_results(experiment_id);
 CREATE INDEX fit_results_owner ON fit_results(owner_id, measurement_id);
 )sql";
 
-// Version 4 is numbered as its PostgreSQL twin; migrate() applies what is
-// missing in order, so the numbers need not be dense.
 constexpr migration k_migrations[] = {
     {1, "users, API keys, configurations, datasets, tags", k_v1},
     {2, "compute jobs", k_v2},
+    {3, "revoked users", k_v3},
     {4, "experiments, measurements, fit results", k_v4},
 };
 

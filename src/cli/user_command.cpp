@@ -42,20 +42,24 @@ void add_user_command(CLI::App& app) {
   add_catalog_options(list, *args);
   list->callback([args] {
     auto cat = catalog::catalog::open(catalog_data_root(args->data, args->db, root_use::read_only), args->db);
-    std::printf("%-6s %-24s %-11s %s\n", "id", "name", "active keys", "created");
+    std::printf("%-6s %-24s %-11s %-7s %s\n", "id", "name", "active keys", "revoked", "created");
     for (const auto& u : cat.list_users()) {
-      std::printf("%-6lld %-24s %-11lld %s\n", static_cast<long long>(u.id), u.name.c_str(), static_cast<long long>(u.active_keys),
-                  u.created_at.c_str());
+      std::printf("%-6lld %-24s %-11lld %-7s %s\n", static_cast<long long>(u.id), u.name.c_str(), static_cast<long long>(u.active_keys),
+                  u.revoked ? "yes" : "no", u.created_at.c_str());
     }
   });
 
-  auto* revoke = cmd->add_subcommand("revoke", "Revoke every active API key of a user");
+  auto* revoke = cmd->add_subcommand("revoke", "Revoke a user and every active API key of it; for a JWT user (jwt:SUBJECT), its tokens");
   revoke->add_option("name", args->name, "User name")->required();
   add_catalog_options(revoke, *args);
   revoke->callback([args] {
     auto cat = catalog::catalog::open(catalog_data_root(args->data, args->db, root_use::read_write), args->db);
     const auto n = cat.revoke_user(args->name);
-    std::printf("revoked %lld key%s of user '%s'\n", static_cast<long long>(n), n == 1 ? "" : "s", args->name.c_str());
+    if (args->name.starts_with(catalog::k_token_user_prefix)) {
+      std::printf("revoked user '%s': its tokens are refused from now on\n", args->name.c_str());
+    } else {
+      std::printf("revoked %lld key%s of user '%s'\n", static_cast<long long>(n), n == 1 ? "" : "s", args->name.c_str());
+    }
   });
 }
 

@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <cmath>
@@ -106,9 +107,10 @@ std::uint64_t resident_bytes() {
   return bytes;
 }
 
-// The number of dataset files on disk, rescanned at most once a second: the
-// status endpoint is polled by every open page.
-std::size_t available_files(const dataset::data_dir& dir) {
+// The number of dataset files in npz/precomputed/ (public to everyone),
+// rescanned at most once a second: the status endpoint is polled by every
+// open page.
+std::size_t public_files(const dataset::data_dir& dir) {
   constexpr auto k_rescan = std::chrono::seconds(1);
   static std::mutex mutex;
   static std::chrono::steady_clock::time_point scanned;
@@ -117,7 +119,9 @@ std::size_t available_files(const dataset::data_dir& dir) {
   std::lock_guard lock(mutex);
   const auto now = std::chrono::steady_clock::now();
   if (root != dir.root() || now - scanned >= k_rescan) {
-    count = dir.list().size();
+    const auto files = dir.list();
+    count = static_cast<std::size_t>(
+        std::count_if(files.begin(), files.end(), [](const auto& f) { return f.location == dataset::storage::precomputed; }));
     scanned = now;
     root = dir.root();
   }
@@ -223,11 +227,23 @@ resolved_dataset resolve_dataset(const context& c, std::string_view filename) {
   return {*best, c.a.data().directory(best->location) / best->file_name};
 }
 
-response get_status(app& a) {
+namespace {
+
+// The caller's own available datasets in npz/user_generated/ (read as the caller).
+std::int64_t own_files(const context& c) {
+  catalog::transaction tx(c.cat.db(), c.user.who, false);
+  const auto r = c.cat.db().query(
+      "SELECT count(*) FROM circuit_npz_datasets WHERE owner_id = ? AND storage_location = 'user_generated' AND is_available",
+      {c.user.who.user_id});
+  tx.commit();
+  return r.rows.at(0).get_int(0);
+}
+
+response status(app& a, std::size_t files) {
   const auto rss = resident_bytes();
   return json_response({{"status", "online"},
                         {"loaded_datasets", a.cache().count()},
-                        {"available_files", available_files(a.data())},
+                        {"available_files", files},
                         {"directories", directories_json()},
                         {"memory_usage", memory_text(static_cast<double>(rss))},
                         {"memory_bytes", rss},
@@ -235,6 +251,16 @@ response get_status(app& a) {
                         {"cache_mapped_bytes", a.cache().mapped_bytes()},
                         {"cache_budget_bytes", a.cache().budget()}},
                        200);
+}
+
+}  // namespace
+
+response get_status(app& a) { return status(a, public_files(a.data())); }
+
+response get_status(const context& c) {
+  std::size_t files = public_files(c.a.data());
+  if (c.user.signed_in()) files += static_cast<std::size_t>(own_files(c));
+  return status(c.a, files);
 }
 
 response get_datasets(const context& c) {

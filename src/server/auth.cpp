@@ -47,10 +47,13 @@ caller authenticate(const request& req, app& a, catalog::catalog& cat) {
     if (a.cfg().jwt_secret.empty()) throw error(error_kind::unauthorized, "this server does not accept JWTs");
     const auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
     const auto claims = verify_jwt(token, a.cfg().jwt_secret, now);
-    if (const auto problem = catalog::user_name_problem(claims.subject); !problem.empty()) {
+    try {
+      (void)catalog::token_user_name(claims.subject);
+    } catch (const error&) {
       throw error(error_kind::unauthorized, "invalid token: unusable subject");
     }
-    // The subject (a Supabase user id) is the catalog user's name, created on first use.
+    // The subject (a Supabase user id) names a token user, "jwt:<subject>", created on first use;
+    // a revoked one is refused (error(unauthorized)).
     const auto user = cat.ensure_token_user(claims.subject);
     return {catalog::principal::user(user.id), user.name};
   }

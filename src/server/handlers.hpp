@@ -46,7 +46,10 @@ struct resolved_dataset {
 
 // /api/status, /api/datasets, /api/load, /api/best-results, /api/spectrum,
 // /api/search, /api/download.
+// Anonymous status: `available_files` counts the public files (npz/precomputed/);
+// a signed-in caller's also counts their own available datasets.
 [[nodiscard]] response get_status(app& a);
+[[nodiscard]] response get_status(const context& c);
 [[nodiscard]] response get_datasets(const context& c);
 [[nodiscard]] response post_load(const context& c, std::string_view filename);
 [[nodiscard]] response get_best_results(const context& c, std::string_view filename);

@@ -16,9 +16,18 @@
 
 namespace eisgrid::server {
 
-// Limits of SPEC 7 and docs/API.md.
+// Limits of SPEC 7 and docs/API.md, applied while a request is parsed
+// (request_parser.hpp).
+// The request line and header fields, plus the chunk extensions and trailer
+// fields of a chunked body: all the text of a request that is not its body.
+// Also the longest incomplete line or trailer section held while waiting for more.
 inline constexpr std::size_t k_max_header_bytes = 16 * 1024;
+// The body, after the chunked framing is removed.
 inline constexpr std::size_t k_max_body_bytes = 64 * 1024;
+// Everything one request sends, framing included: header and body at their
+// limits leave 176 KiB for chunk lines, so only absurd framing (a body in
+// one-byte chunks, chunk sizes padded with zeros) reaches it.
+inline constexpr std::size_t k_max_request_bytes = 256 * 1024;
 
 struct request {
   std::string method;                          // "GET", "POST", ...

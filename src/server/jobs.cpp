@@ -223,6 +223,26 @@ void job_manager::wait_idle() {
   idle_.wait(lock, [&] { return queue_.empty() && running_ == 0; });
 }
 
+std::deque<std::shared_ptr<job_manager::job>>::iterator job_manager::next_locked() {
+  std::map<catalog::row_id, std::size_t> running;
+  for (const auto& [id, j] : jobs_) {
+    if (j->state == job_state::running) ++running[j->owner];
+  }
+  // (running jobs, last start): the smallest goes first; the first of equals is the oldest job.
+  auto best = queue_.end();
+  std::pair<std::size_t, std::uint64_t> best_turn;
+  for (auto it = queue_.begin(); it != queue_.end(); ++it) {
+    const auto owner = (*it)->owner;
+    const auto last = last_started_.find(owner);
+    const std::pair<std::size_t, std::uint64_t> turn{running[owner], last == last_started_.end() ? 0 : last->second};
+    if (best == queue_.end() || turn < best_turn) {
+      best = it;
+      best_turn = turn;
+    }
+  }
+  return best;
+}
+
 void job_manager::work() {
   for (;;) {
     std::shared_ptr<job> j;
@@ -231,8 +251,10 @@ void job_manager::work() {
       std::unique_lock lock(mutex_);
       wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
       if (stopping_) return;
-      j = queue_.front();
-      queue_.pop_front();
+      const auto next = next_locked();
+      j = *next;
+      queue_.erase(next);
+      last_started_[j->owner] = ++starts_;
       j->state = job_state::running;
       ++running_;
       started = record_locked(*j);

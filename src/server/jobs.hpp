@@ -1,7 +1,10 @@
 #pragma once
 // Compute jobs started over the API (POST /api/compute): queued, then run one
 // at a time per worker (--max-jobs workers) through compute::run, with
-// progress, rate and ETA, and cancellation. A job is visible to its owner
+// progress, rate and ETA, and cancellation. Users take turns: a free worker
+// takes the oldest queued job of the user with the fewest running jobs, ties
+// going to the user whose last job started longest ago, so one user's queue
+// never holds back another user's job by more than one job per worker. A job is visible to its owner
 // only. Live jobs are held here; every change of state is also recorded in
 // the catalog, so a restart forgets none: a job that was queued or running
 // when its server stopped reads as failed, "interrupted". One server per
@@ -90,11 +93,15 @@ class job_manager {
   mutable std::mutex mutex_;
   std::condition_variable wake_, idle_;
   std::map<std::string, std::shared_ptr<job>> jobs_;
-  std::deque<std::shared_ptr<job>> queue_;
+  std::deque<std::shared_ptr<job>> queue_;                 // in submission order; see next_locked()
+  std::map<catalog::row_id, std::uint64_t> last_started_;  // per owner, a count of starts
+  std::uint64_t starts_ = 0;
   std::size_t running_ = 0;
   bool stopping_ = false;
   std::vector<std::thread> workers_;
 
+  // The queued job to run next (queue_ is not empty): users take turns.
+  [[nodiscard]] std::deque<std::shared_ptr<job>>::iterator next_locked();
   void work();
   void execute(job& j);
   [[nodiscard]] catalog::job_record record_locked(const job& j) const;

@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 
 #include <nlohmann/json.hpp>
 
@@ -26,6 +27,33 @@ std::string hmac_sha256(std::string_view key, std::string_view data) {
     throw error(error_kind::internal, "HMAC-SHA256 failed");
   }
   return std::string(reinterpret_cast<const char*>(mac.data()), length);
+}
+
+// A NumericDate claim (RFC 7519 2: seconds since the epoch, maybe with a
+// fraction, which is dropped), or nullopt when absent. Refuses one that is not
+// a number or lies outside [0, k_max_jwt_time], so comparisons with it never overflow.
+std::optional<std::int64_t> time_claim(const nlohmann::json& payload, const char* name) {
+  const auto it = payload.find(name);
+  if (it == payload.end()) return std::nullopt;
+  const std::string bad = std::string("bad ") + name;
+  if (it->is_number_unsigned()) {
+    if (it->get<std::uint64_t>() > static_cast<std::uint64_t>(k_max_jwt_time)) refuse(bad);
+    return static_cast<std::int64_t>(it->get<std::uint64_t>());
+  }
+  if (it->is_number_integer()) {
+    const auto t = it->get<std::int64_t>();
+    if (t < 0 || t > k_max_jwt_time) refuse(bad);
+    return t;
+  }
+  if (!it->is_number()) refuse(bad);
+  const double t = it->get<double>();
+  if (!(t >= 0 && t <= static_cast<double>(k_max_jwt_time))) refuse(bad);
+  return static_cast<std::int64_t>(t);
+}
+
+// Whether `later` is more than `seconds` after `earlier`, without overflow for any two times.
+bool more_than_after(std::int64_t later, std::int64_t earlier, std::int64_t seconds) {
+  return later > earlier && static_cast<std::uint64_t>(later) - static_cast<std::uint64_t>(earlier) > static_cast<std::uint64_t>(seconds);
 }
 
 nlohmann::json decode_part(std::string_view part, const char* what) {
@@ -90,17 +118,12 @@ jwt_claims verify_jwt(std::string_view token, std::string_view secret, std::int6
 
   const auto payload = decode_part(token.substr(dot1 + 1, dot2 - dot1 - 1), "payload");
   jwt_claims claims;
-  const auto exp = payload.find("exp");
-  if (exp == payload.end() || !exp->is_number()) refuse("no expiry");
-  if (exp->is_number_unsigned() && exp->get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX)) refuse("bad expiry");
-  if (exp->is_number_integer()) {
-    claims.expires = exp->get<std::int64_t>();
-  } else {
-    const double e = exp->get<double>();
-    if (!(e > -9e15 && e < 9e15)) refuse("bad expiry");
-    claims.expires = static_cast<std::int64_t>(e);
-  }
-  if (claims.expires + k_jwt_leeway_seconds < now) refuse("expired");
+  const auto expires = time_claim(payload, "exp");
+  if (!expires) refuse("no expiry");
+  claims.expires = *expires;
+  if (more_than_after(now, claims.expires, k_jwt_leeway_seconds)) refuse("expired");
+  claims.not_before = time_claim(payload, "nbf");
+  if (claims.not_before && more_than_after(*claims.not_before, now, k_jwt_leeway_seconds)) refuse("not valid yet");
   const auto aud = payload.find("aud");
   bool audience_ok = false;
   if (aud != payload.end() && aud->is_string()) audience_ok = aud->get<std::string>() == k_jwt_audience;

@@ -13,6 +13,12 @@ constexpr const char* k_cors_methods = "GET, HEAD, POST, DELETE, OPTIONS";
 constexpr const char* k_cors_headers = "Authorization, Content-Type, Range, If-None-Match";
 constexpr const char* k_cors_expose = "ETag, Content-Range, Content-Disposition, Content-Length, Accept-Ranges";
 constexpr const char* k_cors_max_age = "600";
+// The page (web/dist, built by Vite) loads only its own scripts, styles and
+// API, and sets styles through the CSSOM, never inline; its favicon is a
+// data: URL. Nothing may frame it. On JSON and files the policy is inert.
+constexpr const char* k_content_security_policy =
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; "
+    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
 
@@ -47,7 +53,7 @@ response dispatch(const request& req, app& a, std::string_view rest) {
   const context c{req, a, *lease, authenticate(req, a, *lease)};
   // One segment endpoints.
   if (rest == "whoami") return get ? get_whoami(c) : method_not_allowed("GET");
-  if (rest == "status") return get ? get_status(a) : method_not_allowed("GET");
+  if (rest == "status") return get ? get_status(c) : method_not_allowed("GET");
   if (rest == "datasets") return get ? get_datasets(c) : method_not_allowed("GET");
   if (rest == "configurations") return get ? get_configurations(c) : method_not_allowed("GET");
   if (rest == "tags") return get ? get_tags(c) : post ? post_tag(c) : method_not_allowed("GET, POST");
@@ -137,6 +143,8 @@ response route(const request& req, app& a) {
   add_cors(req, a, r);
   if (r.header("Cache-Control").empty()) r.set("Cache-Control", "no-store");
   r.set("X-Content-Type-Options", "nosniff");
+  r.set("Content-Security-Policy", k_content_security_policy);
+  r.set("X-Frame-Options", "DENY");
   return r;
 }
 

@@ -17,6 +17,7 @@
 
 #include "base/error.hpp"
 #include "server/file_body.hpp"
+#include "server/request_parser.hpp"
 #include "server/router.hpp"
 
 namespace eisgrid::server {
@@ -27,6 +28,10 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = net::ip::tcp;
 using clock_type = std::chrono::steady_clock;
+
+// Bytes asked of the socket per read; what a parser leaves unused stays
+// buffered, and the parser bounds that (request_parser.hpp).
+constexpr std::size_t k_read_bytes = 16 * 1024;
 
 // What the handler threads and the sessions share.
 struct shared_state {
@@ -51,8 +56,8 @@ class session : public std::enable_shared_from_this<session> {
 
  private:
   beast::tcp_stream stream_;
-  beast::flat_buffer buffer_;
-  std::optional<http::request_parser<http::string_body>> parser_;
+  beast::flat_buffer buffer_;  // received, not yet used by a parser
+  std::optional<request_parser> parser_;
   net::steady_timer idle_timer_;
   std::shared_ptr<shared_state> state_;
   std::shared_ptr<void> message_;  // the response being written
@@ -79,39 +84,36 @@ class session : public std::enable_shared_from_this<session> {
 
   void read_request() {
     parser_.emplace();
-    parser_->header_limit(static_cast<std::uint32_t>(k_max_header_bytes));
-    parser_->body_limit(k_max_body_bytes);
     stream_.expires_after(k_request_read_timeout);
-    http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&session::on_read, shared_from_this()));
+    parse_buffered();
   }
 
-  void on_read(beast::error_code ec, std::size_t) {
+  // Hands the parser what has arrived; reads more until it is done or refuses.
+  void parse_buffered() {
+    const auto data = buffer_.cdata();
+    buffer_.consume(parser_->feed(std::string_view(static_cast<const char*>(data.data()), data.size())));
+    if (parser_->failure() || parser_->done()) return on_request();
+    stream_.async_read_some(buffer_.prepare(k_read_bytes), beast::bind_front_handler(&session::on_read_some, shared_from_this()));
+  }
+
+  void on_read_some(beast::error_code ec, std::size_t n) {
+    buffer_.commit(n);
+    // The client left (or timed out) before finishing a request: nobody to answer.
+    if (ec) return close();
+    parse_buffered();
+  }
+
+  void on_request() {
     start_ = clock_type::now();
-    if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == net::error::operation_aborted ||
-        ec == net::error::connection_reset || ec == net::error::eof) {
-      return close();
-    }
-    if (ec) {
-      method_ = parser_->get().method_string().to_string();
-      path_ = parser_->get().target().to_string();
-      path_ = path_.substr(0, path_.find('?'));
-      if (ec == http::error::header_limit) return send_error(431, "request header too large (limit 16 KiB)");
-      if (ec == http::error::body_limit) return send_error(413, "request body too large (limit 64 KiB)");
-      return send_error(400, "malformed HTTP request");
+    if (const auto* failure = parser_->failure()) {
+      method_ = parser_->get().method;
+      path_ = std::string(parser_->get().raw_path());
+      return send_error(failure->status, failure->message);
     }
     stream_.expires_never();
-    auto msg = parser_->release();
-    request req;
-    req.method = msg.method_string().to_string();
-    req.target = msg.target().to_string();
-    for (const auto& field : msg) {
-      std::string name = field.name_string().to_string();
-      for (auto& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-      auto& slot = req.headers[name];
-      slot = slot.empty() ? field.value().to_string() : slot + ", " + field.value().to_string();
-    }
-    req.body = std::move(msg.body());
-    const bool keep_alive = msg.keep_alive();
+    const bool keep_alive = parser_->keep_alive();
+    request req = parser_->take();
+    parser_.reset();
     method_ = req.method;
     path_ = std::string(req.raw_path());
     if (is_quick(req)) return write(route(req, state_->a), keep_alive, false);

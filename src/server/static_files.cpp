@@ -66,7 +66,7 @@ bool safe_relative(std::string_view p) {
 
 constexpr const char* k_placeholder = R"(<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>eisgrid</title></head>
-<body style="font-family: sans-serif; max-width: 40em; margin: 3em auto">
+<body>
 <h1>eisgrid</h1>
 <p>The API is running. The web page is not built: run <code>npm run build</code> in <code>web/</code>,
 or start the server with <code>--web DIR</code>.</p>

@@ -651,13 +651,48 @@ TEST_P(catalog_visibility, a_token_subject_becomes_a_user_without_operator_right
   const auto carol = engine->admin().add_user("carol");
   auto& server = engine->server();  // on PostgreSQL, the unprivileged login role
   const auto first = server.ensure_token_user("4b1d2c3e-9a7f-4e1b-8c2d-0f6a5e4d3c2b");
-  EXPECT_EQ(first.name, "4b1d2c3e-9a7f-4e1b-8c2d-0f6a5e4d3c2b");
-  EXPECT_EQ(server.ensure_token_user(first.name).id, first.id);  // created once
+  EXPECT_EQ(first.name, "jwt:4b1d2c3e-9a7f-4e1b-8c2d-0f6a5e4d3c2b");
+  EXPECT_EQ(server.ensure_token_user("4b1d2c3e-9a7f-4e1b-8c2d-0f6a5e4d3c2b").id, first.id);  // created once
   EXPECT_EQ(engine->admin().find_user(first.name)->id, first.id);
-  EXPECT_EQ(server.ensure_token_user("carol").id, carol.user.id);  // an existing name is that user
   EXPECT_THROW(server.ensure_token_user("no spaces"), eisgrid::error);
   EXPECT_THROW(server.ensure_token_user(""), eisgrid::error);
-  EXPECT_EQ(engine->admin().list_users().size(), 2u);
+  EXPECT_THROW(server.ensure_token_user(std::string(61, 'a')), eisgrid::error);  // no room for the prefix
+  EXPECT_EQ(server.ensure_token_user(std::string(60, 'a')).name.size(), 64u);
+  EXPECT_EQ(engine->admin().list_users().size(), 3u);
+}
+
+// Issue 11 item 10: a JWT with `sub: "carol"` was the API-key user carol, and
+// `user revoke carol` did not stop it.
+TEST_P(catalog_visibility, token_users_are_apart_from_api_key_users_and_revocable) {
+  auto engine = test_support::make_engine(GetParam());
+  engine->reset();
+  auto& admin = engine->admin();
+  const auto carol = admin.add_user("carol");
+  auto& server = engine->server();
+  const auto token_carol = server.ensure_token_user("carol");
+  EXPECT_NE(token_carol.id, carol.user.id);
+  EXPECT_EQ(token_carol.name, "jwt:carol");
+  // Nobody can make an API-key user in the token namespace either.
+  EXPECT_THROW(admin.add_user("jwt:carol"), eisgrid::error);
+  EXPECT_THROW(admin.ensure_user("jwt:dave"), eisgrid::error);
+  // Revoking the token user refuses its tokens from then on, and leaves carol alone.
+  EXPECT_EQ(admin.revoke_user("jwt:carol"), 0);
+  EXPECT_TRUE(admin.find_user("jwt:carol")->revoked);
+  try {
+    (void)server.ensure_token_user("carol");
+    ADD_FAILURE() << "a revoked token user signed in";
+  } catch (const eisgrid::error& e) {
+    EXPECT_EQ(e.kind(), eisgrid::error_kind::unauthorized);
+  }
+  EXPECT_TRUE(server.authenticate(carol.api_key).has_value());
+  EXPECT_FALSE(admin.find_user("carol")->revoked);
+  // Revoking an API-key user revokes it too; re-keying it lifts that.
+  EXPECT_EQ(admin.revoke_user("carol"), 1);
+  EXPECT_TRUE(admin.find_user("carol")->revoked);
+  const auto again = admin.add_user("carol");
+  EXPECT_FALSE(again.user.revoked);
+  EXPECT_FALSE(admin.find_user("carol")->revoked);
+  for (const auto& u : admin.list_users()) EXPECT_EQ(u.revoked, u.name == "jwt:carol") << u.name;
 }
 
 TEST_P(catalog_visibility, jobs_are_their_owners_alone_and_finished_ones_are_pruned) {
@@ -920,23 +955,34 @@ TEST_F(catalog_rls, the_server_may_create_only_the_user_its_token_names) {
     tx.commit();
   };
   const auto anon = principal::anonymous();
-  EXPECT_THROW(run_as(anon, "", "INSERT INTO users (name) VALUES ('mallory')"), eisgrid::error);
-  EXPECT_THROW(run_as(anon, "carol", "INSERT INTO users (name) VALUES ('mallory')"), eisgrid::error);
-  EXPECT_THROW(run_as(anon, "carol", "INSERT INTO users (name, created_at) VALUES ('carol', '2000-01-01')"), eisgrid::error);
+  EXPECT_THROW(run_as(anon, "", "INSERT INTO users (name) VALUES ('jwt:mallory')"), eisgrid::error);
+  EXPECT_THROW(run_as(anon, "jwt:carol", "INSERT INTO users (name) VALUES ('jwt:mallory')"), eisgrid::error);
+  EXPECT_THROW(run_as(anon, "jwt:carol", "INSERT INTO users (name, created_at) VALUES ('jwt:carol', '2000-01-01')"), eisgrid::error);
+  EXPECT_THROW(run_as(anon, "jwt:carol", "INSERT INTO users (name, revoked_at) VALUES ('jwt:carol', NULL)"), eisgrid::error);
   EXPECT_THROW(run_as(anon, "alice", "UPDATE users SET name = 'mallory' WHERE name = 'alice'"), eisgrid::error);
   EXPECT_THROW(run_as(anon, "alice", "DELETE FROM users WHERE name = 'alice'"), eisgrid::error);
-  EXPECT_THROW(run_as(principal::user(w.alice), "mallory", "INSERT INTO users (name) VALUES ('mallory')"), eisgrid::error);
-  EXPECT_NO_THROW(run_as(anon, "carol", "INSERT INTO users (name) VALUES ('carol')"));
+  EXPECT_THROW(run_as(principal::user(w.alice), "jwt:mallory", "INSERT INTO users (name) VALUES ('jwt:mallory')"), eisgrid::error);
+  // Only names of the token namespace: a subject set to an API-key user's name, or to a new plain name, gets nothing.
+  EXPECT_THROW(run_as(anon, "carol", "INSERT INTO users (name) VALUES ('carol')"), eisgrid::error);
+  {
+    eisgrid::catalog::transaction tx(raw, anon, false);
+    raw.set_local("eisgrid.subject", "alice");
+    EXPECT_EQ(raw.query("SELECT count(*) FROM users").rows.at(0).get_int(0), 0);
+  }
+  EXPECT_NO_THROW(run_as(anon, "jwt:carol", "INSERT INTO users (name) VALUES ('jwt:carol')"));
   {
     // With the subject set, the anonymous role sees that one user and no keys.
     eisgrid::catalog::transaction tx(raw, anon, false);
-    raw.set_local("eisgrid.subject", "carol");
+    raw.set_local("eisgrid.subject", "jwt:carol");
     const auto users = raw.query("SELECT name FROM users");
     ASSERT_EQ(users.rows.size(), 1u);
-    EXPECT_EQ(users.rows[0].get_text(0), "carol");
+    EXPECT_EQ(users.rows[0].get_text(0), "jwt:carol");
     EXPECT_EQ(raw.query("SELECT count(*) FROM api_keys").rows.at(0).get_int(0), 0);
+    // Nor can it lift a revocation.
+    EXPECT_THROW(raw.query("UPDATE users SET revoked_at = NULL WHERE name = 'jwt:carol'"), eisgrid::error);
   }
-  EXPECT_FALSE(engine_.admin().find_user("mallory").has_value());
+  EXPECT_FALSE(engine_.admin().find_user("jwt:mallory").has_value());
+  EXPECT_FALSE(engine_.admin().find_user("carol").has_value());
   EXPECT_TRUE(engine_.admin().find_user("alice").has_value());
 }
 
@@ -978,7 +1024,7 @@ TEST_F(catalog_rls, an_older_schema_asks_the_operator_to_migrate_and_the_operato
     db.execute_script("BEGIN; DROP TABLE fit_results, measurements, experiments; DELETE FROM schema_migrations WHERE version = " +
                       std::to_string(newest) + "; COMMIT");
   };
-  ASSERT_EQ(newest, 4) << "undo() removes migration 4: update it with the newest migration";
+  ASSERT_EQ(newest, 5) << "undo() removes migration 5: update it with the newest migration";
   undo();
   try {
     (void)eisgrid::catalog::catalog::open("", engine_.server_url());

@@ -152,9 +152,17 @@ TEST_F(http_sqlite, every_endpoint) { check_endpoints(*server, *data, "sqlite");
 
 TEST_F(http_sqlite, jwt_over_the_wire) {
   const auto token = eisgrid::server::sign_jwt(R"({"sub":"jwt-user","exp":4000000000,"aud":"authenticated"})", "http-test-secret");
-  EXPECT_EQ(json_of(server->call("GET", "/api/whoami", token))["user"]["name"], "jwt-user");
+  EXPECT_EQ(json_of(server->call("GET", "/api/whoami", token))["user"]["name"], "jwt:jwt-user");
   const auto forged = eisgrid::server::sign_jwt(R"({"sub":"alice","exp":4000000000,"aud":"authenticated"})", "wrong-secret");
   EXPECT_EQ(server->call("GET", "/api/whoami", forged).status, 401);
+  // `eisgrid user revoke` stops a JWT user's tokens on the running server.
+  const auto revoke = test_support::run(std::string(EISGRID_CLI_PATH) + " user revoke jwt:jwt-user --data " +
+                                        test_support::shell_quote(data->root.path.string()));
+  ASSERT_EQ(revoke.exit_code, 0) << revoke.output;
+  EXPECT_EQ(server->call("GET", "/api/whoami", token).status, 401);
+  const auto listed =
+      test_support::run(std::string(EISGRID_CLI_PATH) + " user list --data " + test_support::shell_quote(data->root.path.string()));
+  EXPECT_NE(listed.output.find("jwt:jwt-user"), std::string::npos) << listed.output;
 }
 
 TEST_F(http_sqlite, one_log_line_per_request) {
@@ -215,6 +223,113 @@ TEST_F(http_sqlite, limits_of_the_session) {
     EXPECT_TRUE(r.status == 400 || r.status == 404) << target << " " << r.status;
     EXPECT_EQ(r.body.find("SQLite"), std::string::npos);
     EXPECT_EQ(r.body.find("root:"), std::string::npos);
+  }
+}
+
+// Sends `head`, then `filler` over and over until `total` bytes are sent or
+// the server stops reading, then `end`, while health checks run on other
+// connections.
+// Returns the status the attacker got (0 if the server only closed) and the
+// slowest health check in milliseconds.
+struct flood_outcome {
+  int status = 0;
+  double slowest_health_ms = 0;
+};
+flood_outcome flood(const live_server& server, const std::string& head, const std::string& filler, const std::string& end,
+                    std::size_t total) {
+  flood_outcome out;
+  std::atomic<bool> attacking{true};
+  std::thread attacker([&] {
+    client_socket s(server.port());
+    s.send_all(head);
+    std::string block;
+    while (block.size() < 256 * 1024) block += filler;
+    bool open = true;
+    for (std::size_t sent = head.size(); open && sent < total; sent += block.size()) {
+      open = ::send(s.fd(), block.data(), block.size(), MSG_NOSIGNAL) > 0;
+    }
+    if (open) s.send_all(end);
+    out.status = read_reply(s).status;
+    attacking = false;
+  });
+  do {
+    const auto start = std::chrono::steady_clock::now();
+    const auto r = server.call("GET", "/api/health");
+    const auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    EXPECT_EQ(r.status, 200);
+    out.slowest_health_ms = std::max(out.slowest_health_ms, ms);
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  } while (attacking);
+  attacker.join();
+  return out;
+}
+
+// Issue 11 item 1: megabytes of trailer lines after a tiny chunked body froze
+// every request; so did any other part of a request outside the header and
+// body limits (chunk extensions, chunk lines padded with zeros).
+TEST_F(http_sqlite, chunked_framing_is_bounded_while_health_answers) {
+  const std::string head =
+      "POST /api/search/public.npz HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
+  constexpr std::size_t k_attack_bytes = 16 << 20;
+  struct attack {
+    const char* what;
+    std::string start, filler, end;
+    int status;
+  };
+  const std::vector<attack> attacks{
+      {"trailer lines", head + "2\r\n{}\r\n0\r\n", "X-Trailer: " + std::string(50, 'a') + "\r\n", "\r\n", 431},
+      {"one trailer field", head + "2\r\n{}\r\n0\r\nX-Trailer: ", std::string(64, 'a'), "\r\n\r\n", 431},
+      {"empty trailer fields", head + "2\r\n{}\r\n0\r\n", "a:\r\n", "\r\n", 431},
+      {"one chunk extension", head + "2;ext=", std::string(64, 'a'), "\r\n{}\r\n0\r\n\r\n", 431},
+      {"an extension on every chunk", head, "1;" + std::string(60, 'e') + "\r\n \r\n", "0\r\n\r\n", 431},
+      {"chunk sizes padded with zeros", head, std::string(8000, '0') + "1\r\n \r\n", "0\r\n\r\n", 413},
+      {"a body in one-byte chunks", head, "1\r\n \r\n", "0\r\n\r\n", 413},
+  };
+  for (const auto& a : attacks) {
+    const auto out = flood(*server, a.start, a.filler, a.end, k_attack_bytes);
+    EXPECT_LT(out.slowest_health_ms, 1000.0) << a.what;
+    EXPECT_EQ(out.status, a.status) << a.what;
+  }
+  // The server still answers, and a chunked request within the limits works.
+  client_socket s(server->port());
+  s.send_all(head + "10\r\n{\"max_resnorm\":1\r\nd;name=value\r\ne9,\"limit\":2}\r\n0\r\nX-Checksum: none\r\n\r\n");
+  const auto r = read_reply(s);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(json_of(r)["data"]["count"], 2);
+}
+
+// Issue 11 item 11: an unknown Transfer-Encoding was ignored, so the body was
+// read as the next request. A trailer never stands in for a header either.
+TEST_F(http_sqlite, transfer_encodings_other_than_chunked_are_refused) {
+  const std::string smuggled = "GET /api/whoami HTTP/1.1\r\nHost: x\r\n\r\n";
+  for (const auto& [coding, status] : std::vector<std::pair<std::string, int>>{{"gzip", 501},
+                                                                               {"gzip, chunked", 501},
+                                                                               {"chunked, gzip", 501},
+                                                                               {"xchunked", 501},
+                                                                               {"identity", 501},
+                                                                               {"chunked, chunked", 400},
+                                                                               {",", 400}}) {
+    client_socket s(server->port());
+    s.send_all("POST /api/search/public.npz HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: " + coding + "\r\n\r\n" + smuggled);
+    const auto r = read_reply(s);
+    EXPECT_EQ(r.status, status) << coding;
+    EXPECT_EQ(json_of(r)["status"], "error") << coding;
+    // Nothing after the refused request is read as another one: the connection closes.
+    char c;
+    EXPECT_EQ(s.read_some(&c, 1), 0u) << coding;
+  }
+  {
+    client_socket s(server->port());
+    s.send_all("POST /api/search/public.npz HTTP/1.0\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n");
+    EXPECT_EQ(read_reply(s).status, 400);
+  }
+  {
+    client_socket s(server->port());
+    s.send_all("GET /api/whoami HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nAuthorization: Bearer " + data->alice_key +
+               "\r\n\r\n");
+    const auto r = read_reply(s);
+    ASSERT_EQ(r.status, 200);
+    EXPECT_EQ(json_of(r)["user"], nullptr);
   }
 }
 
@@ -412,8 +527,19 @@ TEST(http_postgresql, every_endpoint_under_row_level_security) {
   // A JWT subject the catalog has never seen becomes a user under row-level security, with no operator step.
   const auto token = eisgrid::server::sign_jwt(R"({"sub":"7c9e6679-7425-40de-944b-e07fc1f90ae7","exp":4000000000,"aud":"authenticated"})",
                                                "http-test-secret");
-  EXPECT_EQ(json_of(server.call("GET", "/api/whoami", token))["user"]["name"], "7c9e6679-7425-40de-944b-e07fc1f90ae7");
+  EXPECT_EQ(json_of(server.call("GET", "/api/whoami", token))["user"]["name"], "jwt:7c9e6679-7425-40de-944b-e07fc1f90ae7");
   EXPECT_EQ(names(server, token), std::vector<std::string>{"public.npz"});
+  // A subject named like an API-key user is a user of its own, under row-level security too.
+  const auto as_alice = eisgrid::server::sign_jwt(R"({"sub":"alice","exp":4000000000,"aud":"authenticated"})", "http-test-secret");
+  EXPECT_EQ(json_of(server.call("GET", "/api/whoami", as_alice))["user"]["name"], "jwt:alice");
+  EXPECT_EQ(names(server, as_alice), std::vector<std::string>{"public.npz"});
+  EXPECT_EQ(server.call("GET", "/api/download/alice.npz", as_alice).status, 404);
+  {
+    auto cat = eisgrid::catalog::catalog::open("", admin_url);
+    (void)cat.revoke_user("jwt:alice");
+  }
+  EXPECT_EQ(server.call("GET", "/api/whoami", as_alice).status, 401);
+  EXPECT_EQ(json_of(server.call("GET", "/api/whoami", data.alice_key))["user"]["name"], "alice");
   const auto r = server.call("POST", "/api/tags", token, R"({"filename":"public.npz","rank":0,"label":"mine"})");
   EXPECT_EQ(r.status, 201) << r.body;
 }

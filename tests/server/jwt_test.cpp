@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
+
 #include "base/error.hpp"
 
 namespace {
@@ -55,6 +57,30 @@ TEST(jwt, refuses_bad_tokens) {
   EXPECT_TRUE(refused(good.substr(0, good.size() - 2)));
   EXPECT_TRUE(refused("a.b.c"));
   EXPECT_TRUE(refused(std::string(10000, 'a') + ".b.c"));
+}
+
+// Issue 11 item 10: `nbf` was ignored, and `exp` near INT64_MAX overflowed a
+// signed addition.
+TEST(jwt, honours_not_before_and_takes_any_time_without_overflow) {
+  const auto token = [](const std::string& claims) { return sign_jwt(R"({"sub":"u","aud":"authenticated",)" + claims + "}", k_secret); };
+  EXPECT_TRUE(refused(token(R"("exp":1800003600,"nbf":1800000100)")));   // not valid for 100 s
+  EXPECT_FALSE(refused(token(R"("exp":1800003600,"nbf":1800000020)")));  // within the leeway
+  EXPECT_FALSE(refused(token(R"("exp":1800003600,"nbf":1700000000.5)")));
+  EXPECT_EQ(verify_jwt(token(R"("exp":1800003600,"nbf":1700000000)"), k_secret, k_now).not_before, 1700000000);
+  EXPECT_TRUE(refused(token(R"("exp":1800003600,"nbf":"1700000000")")));
+  EXPECT_TRUE(refused(token(R"("exp":1800003600,"nbf":-1)")));
+  EXPECT_TRUE(refused(token(R"("exp":1800003600,"nbf":18446744073709551615)")));
+  // Far-off and out-of-range expiries: refused as malformed, never wrapped around into the past or the future.
+  EXPECT_FALSE(refused(token(R"("exp":8640000000000)")));
+  for (const char* exp : {"9223372036854775807", "9223372036854775790", "18446744073709551615", "8640000000001", "-1",
+                          "-9223372036854775808", "1e19", "-1e300", "\"1800003600\"", "null"}) {
+    EXPECT_TRUE(refused(token(std::string(R"("exp":)") + exp))) << exp;
+  }
+  // Any `now` is compared without overflow.
+  const auto good = token(R"("exp":8640000000000,"nbf":0)");
+  EXPECT_NO_THROW((void)verify_jwt(good, k_secret, 0));
+  EXPECT_THROW((void)verify_jwt(good, k_secret, INT64_MAX), eisgrid::error);
+  EXPECT_THROW((void)verify_jwt(good, k_secret, INT64_MIN), eisgrid::error);
 }
 
 TEST(jwt, base64url_round_trips) {

@@ -93,13 +93,22 @@ TEST_F(route_test, health_status_and_whoami) {
   ASSERT_EQ(r.status, 200);
   const auto s = body_of(r);
   EXPECT_EQ(s["status"], "online");
-  EXPECT_EQ(s["available_files"], 3);
+  EXPECT_EQ(s["available_files"], 1);  // public.npz only: the private files are not the caller's to count
   EXPECT_EQ(s["directories"], json::parse(R"({"precomputed":"npz/precomputed","user_generated":"npz/user_generated"})"));
   EXPECT_GT(s["memory_bytes"].get<std::uint64_t>(), 1000000u);
   EXPECT_NE(s["memory_usage"].get<std::string>().find(" MB"), std::string::npos);
   EXPECT_TRUE(s["loaded_datasets"].is_number_integer());
   EXPECT_EQ(body_of(call("GET", "/api/whoami"))["user"], nullptr);
   EXPECT_EQ(body_of(call("GET", "/api/whoami", data->alice_key))["user"], json::parse(R"({"name":"alice"})"));
+}
+
+// Issue 11 item 11: anonymous /api/status counted every file, private ones included.
+TEST_F(route_test, status_counts_only_the_files_the_caller_may_see) {
+  EXPECT_EQ(body_of(call("GET", "/api/status"))["available_files"], 1);
+  EXPECT_EQ(body_of(call("GET", "/api/status", data->alice_key))["available_files"], 2);
+  EXPECT_EQ(body_of(call("GET", "/api/status", data->bob_key))["available_files"], 2);
+  const auto stranger = eisgrid::server::sign_jwt(R"({"sub":"stranger","exp":4000000000,"aud":"authenticated"})", k_secret);
+  EXPECT_EQ(body_of(call("GET", "/api/status", stranger))["available_files"], 1);
 }
 
 TEST_F(route_test, status_reports_the_cache_and_its_mapped_part) {
@@ -132,8 +141,38 @@ TEST_F(route_test, jwt_users_are_catalog_users) {
       eisgrid::server::sign_jwt(R"({"sub":"0b3e2a4c-1111-2222-3333-444455556666","exp":4000000000,"aud":"authenticated"})", k_secret);
   const auto r = call("GET", "/api/whoami", token);
   ASSERT_EQ(r.status, 200) << r.body;
-  EXPECT_EQ(body_of(r)["user"]["name"], "0b3e2a4c-1111-2222-3333-444455556666");
+  EXPECT_EQ(body_of(r)["user"]["name"], "jwt:0b3e2a4c-1111-2222-3333-444455556666");
   EXPECT_EQ(dataset_names(token), std::vector<std::string>{"public.npz"});
+}
+
+// Issue 11 item 10: a JWT with `sub: "alice"` read the datasets of the API-key
+// user alice, `user revoke` did not stop it, and `nbf` was ignored.
+TEST_F(route_test, a_jwt_never_speaks_for_an_api_key_user_and_can_be_revoked) {
+  const auto as_alice = eisgrid::server::sign_jwt(R"({"sub":"alice","exp":4000000000,"aud":"authenticated"})", k_secret);
+  EXPECT_EQ(body_of(call("GET", "/api/whoami", as_alice))["user"]["name"], "jwt:alice");
+  EXPECT_EQ(dataset_names(as_alice), std::vector<std::string>{"public.npz"});
+  EXPECT_EQ(call("GET", "/api/best-results/alice.npz?n=1", as_alice).status, 404);
+  EXPECT_EQ(call("GET", "/api/download/alice.npz", as_alice).status, 404);
+  // Revoked: every token of that user is refused, alice's key still works.
+  auto cat = eisgrid::catalog::catalog::open(data->root.path, "");
+  const auto revoked = eisgrid::server::sign_jwt(R"({"sub":"to-revoke","exp":4000000000,"aud":"authenticated"})", k_secret);
+  ASSERT_EQ(call("GET", "/api/whoami", revoked).status, 200);
+  (void)cat.revoke_user("jwt:to-revoke");
+  auto r = call("GET", "/api/whoami", revoked);
+  EXPECT_EQ(r.status, 401);
+  EXPECT_NE(message_of(r).find("revoked"), std::string::npos) << r.body;
+  EXPECT_EQ(call("GET", "/api/datasets", revoked).status, 401);
+  EXPECT_EQ(body_of(call("GET", "/api/whoami", data->alice_key))["user"]["name"], "alice");
+  // Not valid before a time an hour away.
+  const auto later = eisgrid::server::sign_jwt(
+      R"({"sub":"patient","exp":4000000000,"nbf":)" +
+          std::to_string(std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count() +
+                         3600) +
+          R"(,"aud":"authenticated"})",
+      k_secret);
+  r = call("GET", "/api/whoami", later);
+  EXPECT_EQ(r.status, 401);
+  EXPECT_NE(message_of(r).find("not valid yet"), std::string::npos) << r.body;
 }
 
 TEST_F(route_test, datasets_are_listed_per_caller_with_every_field) {
@@ -354,6 +393,10 @@ TEST_F(route_test, tags_for_signed_in_users) {
     EXPECT_EQ(call("POST", "/api/tags", data->alice_key, bad).status, 400) << bad;
   }
   EXPECT_EQ(call("POST", "/api/tags", data->bob_key, R"({"filename":"alice.npz","rank":0,"label":"x"})").status, 404);
+  // Issue 11 item 11: a duplicate tag answered 409 with the SQL constraint's text.
+  r = call("POST", "/api/tags", data->alice_key, R"({"filename":"alice.npz","rank":3,"label":"nice"})");
+  EXPECT_EQ(r.status, 409);
+  EXPECT_EQ(message_of(r), "row 3 of this dataset has your tag 'nice' already");
   auto list = body_of(call("GET", "/api/tags?filename=alice.npz", data->alice_key))["tags"];
   ASSERT_EQ(list.size(), 1u);
   EXPECT_EQ(list[0]["id"], tag["id"]);
@@ -490,6 +533,21 @@ TEST_F(route_test, the_web_page_and_its_assets) {
   EXPECT_EQ(read_part(r), "console.log(1)");
   EXPECT_EQ(call("GET", "/assets/index-abc.css").header("Content-Type"), "text/css; charset=utf-8");
   EXPECT_EQ(call("HEAD", "/assets/index-abc.css").status, 200);
+}
+
+// Issue 11 item 11: the page was served without a Content-Security-Policy or
+// X-Frame-Options. Every response has them; the page loads only its own files.
+TEST_F(route_test, every_response_forbids_framing_and_foreign_scripts) {
+  for (const char* path : {"/", "/assets/index-abc.js", "/api/status", "/api/nope"}) {
+    const auto r = call("GET", path);
+    EXPECT_EQ(r.header("X-Frame-Options"), "DENY") << path;
+    const auto csp = r.header("Content-Security-Policy");
+    for (const char* directive :
+         {"default-src 'self'", "script-src 'self';", "style-src 'self';", "frame-ancestors 'none'", "object-src 'none'"}) {
+      EXPECT_NE(csp.find(directive), std::string::npos) << path << ": " << csp;
+    }
+    EXPECT_EQ(csp.find("unsafe"), std::string::npos) << path << ": " << csp;
+  }
 }
 
 TEST_F(route_test, openapi_covers_every_endpoint) {
