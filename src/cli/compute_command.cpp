@@ -23,7 +23,8 @@ struct compute_args {
   std::string preset;
   std::string ref;
   std::string reference_csv;
-  std::string metric = "mae";
+  std::string metric;
+  std::string rs;
   std::string keep = "all";
   std::string spectra;
   bool store = false;
@@ -43,7 +44,10 @@ struct compute_args {
 compute::compute_request request_of(const compute_args& a) {
   compute::compute_request r;
   r.grid = model::grid_spec::defaults(a.grid);
-  for (const auto& range : a.ranges) apply_range(range, r.grid);
+  for (const auto& range : a.ranges) {
+    if (auto rs = parse_rs_range(range, r.grid)) r.rs_range = rs;
+  }
+  r.rs = a.rs;
   r.fmin = a.fmin;
   r.fmax = a.fmax;
   r.points = a.points;
@@ -99,7 +103,8 @@ void add_compute_command(CLI::App& app) {
   cmd->add_option("--grid", args->grid, "Points per parameter axis (grid has g^5 points)")
       ->capture_default_str()
       ->check(CLI::Range(2, 100000));
-  cmd->add_option("--range", args->ranges, "Per-axis range NAME=MIN:MAX[:COUNT], e.g. Ca=1e-7:5e-5:8 (repeatable)");
+  cmd->add_option("--range", args->ranges, "Per-axis range NAME=MIN:MAX[:COUNT], e.g. Ca=1e-7:5e-5:8 or Rs=5:50:6 (repeatable)");
+  cmd->add_option("--rs", args->rs, "Series resistance: a value in ohm, or 'free' (default 0; free with --reference)");
   cmd->add_option("--fmin", args->fmin, "Lowest frequency [Hz] (default 0.1)");
   cmd->add_option("--fmax", args->fmax, "Highest frequency [Hz] (default 100000)");
   cmd->add_option("--points", args->points, "Number of frequencies (default 100)");
@@ -111,9 +116,9 @@ void add_compute_command(CLI::App& app) {
   cmd->add_option("--ref", args->ref, "Reference parameters, e.g. Rsh=5005,Ra=5005,Ca=25.05e-6,Rb=5005,Cb=25.05e-6 (default)");
   cmd->add_option("--reference", args->reference_csv, "Measured reference spectrum: CSV of frequency,real,imaginary")
       ->check(CLI::ExistingFile);
-  cmd->add_option("--metric", args->metric, "Residual norm: mae, rmse or relative (see README)")
-      ->capture_default_str()
-      ->check(CLI::IsMember({"mae", "rmse", "relative"}));
+  cmd->add_option("--metric", args->metric,
+                  "Residual norm: mae, rmse, relative or modulus (see README); default mae, modulus with --reference")
+      ->check(CLI::IsMember({"mae", "rmse", "relative", "modulus"}));
   cmd->add_option("--keep", args->keep, "Keep the best K rows, or 'all'")->capture_default_str();
   cmd->add_option("--spectra", args->spectra,
                   "Store spectra for the best M rows (0 for none), or 'all' (default: all kept rows up to 100000)");

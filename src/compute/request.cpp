@@ -1,6 +1,7 @@
 #include "compute/request.hpp"
 
 #include <cmath>
+#include <cstdlib>
 #include <set>
 
 #include "base/error.hpp"
@@ -102,7 +103,7 @@ compute_request from_json(const json& body) {
   }
   if (body.contains("metric")) {
     r.metric = string_of(body["metric"], "metric");
-    if (!sweep::parse_metric(r.metric)) bad("metric", "expected \"mae\", \"rmse\" or \"relative\"");
+    if (!sweep::parse_metric(r.metric)) bad("metric", "expected \"mae\", \"rmse\", \"relative\" or \"modulus\"");
   }
   if (body.contains("keep")) r.keep = count_or_all(body["keep"], "keep", false, k_http_max_kept_rows);
   if (body.contains("spectra")) {
@@ -177,8 +178,10 @@ compute_plan resolve(const compute_request& r) {
   compute_plan plan;
   plan.options.grid = r.grid;
   plan.options.grid.validate();
-  const auto metric = sweep::parse_metric(r.metric);
-  if (!metric) throw error(error_kind::usage, "unknown metric '" + r.metric + "' (expected mae, rmse or relative)");
+  const bool measured = !r.reference_csv.empty();
+  const std::string metric_name = r.metric.empty() ? (measured ? "modulus" : "mae") : r.metric;
+  const auto metric = sweep::parse_metric(metric_name);
+  if (!metric) throw error(error_kind::usage, "unknown metric '" + r.metric + "' (expected mae, rmse, relative or modulus)");
   plan.options.metric = *metric;
   plan.options.threads = r.threads;
   if (r.keep) {
@@ -201,8 +204,31 @@ compute_plan resolve(const compute_request& r) {
     plan.frequency_spacing = std::string(model::to_string(freq.spacing));
   }
 
+  // Rs: fixed, swept over a range, or swept near the high-frequency real part.
+  const std::string rs = r.rs.empty() ? (measured ? "free" : "") : r.rs;
+  fit::fit_options refine;
+  if (r.rs_range) refine.rs = *r.rs_range;
+  if (rs == "free") {
+    plan.options.series_resistances = fit::rs_axis(refine, plan.reference.z);
+  } else if (!rs.empty()) {
+    char* end = nullptr;
+    const double value = std::strtod(rs.c_str(), &end);
+    if (end != rs.c_str() + rs.size() || !std::isfinite(value) || value < 0) {
+      throw error(error_kind::usage, "--rs: expected 'free' or a number of ohm >= 0, got '" + rs + "'");
+    }
+    plan.options.series_resistances = {value};
+    refine.fixed_rs = value;
+  } else if (r.rs_range) {
+    throw error(error_kind::usage, "--range Rs needs --rs free");
+  }
+  if (measured) {
+    if (!refine.fixed_rs && !r.rs_range) refine.rs = fit::k_measured_rs;
+    plan.refine = refine;
+  }
+
   const model::parameter_grid grid(plan.options.grid);
-  plan.kept_rows = plan.options.keep ? std::min(*plan.options.keep, grid.size()) : grid.size();
+  const std::uint64_t points = sweep::sweep_points(plan.options);
+  plan.kept_rows = plan.options.keep ? std::min(*plan.options.keep, points) : points;
   plan.file_name = r.output.empty() ? dataset::default_file_name(plan.options.grid, plan.reference.frequencies.front(),
                                                                  plan.reference.frequencies.back())
                                     : r.output;

@@ -15,6 +15,7 @@
 
 #include "catalog/connection.hpp"
 #include "dataset/data_dir.hpp"
+#include "fit/fit.hpp"
 #include "model/frequency_grid.hpp"
 #include "model/parameter_grid.hpp"
 #include "sweep/engine.hpp"
@@ -42,7 +43,14 @@ struct compute_request {
   std::string preset;                        // "" or a preset name
   std::optional<model::circuit_params> ref;  // model reference; default when neither this nor the CSV
   std::string reference_csv;                 // measured reference (command line only)
-  std::string metric = "mae";
+  // "" (the default for the reference: mae for a model reference, modulus for
+  // a measured one) or a metric name.
+  std::string metric;
+  // Series resistance (SPEC 10): "" (0 for a model reference, free for a
+  // measured one), "free", or a value in ohm. Free sweeps rs_range if given,
+  // else near the spectrum's high-frequency real part.
+  std::string rs;
+  std::optional<model::axis_range> rs_range;
   std::optional<std::uint64_t> keep;  // best K rows; all when empty
   // Rows with a stored spectrum: empty = default, 0 = none; spectra_all = every kept row.
   std::optional<std::uint64_t> spectra;
@@ -76,6 +84,9 @@ struct compute_plan {
   std::string file_name;
   std::uint64_t kept_rows = 0;
   std::optional<std::uint64_t> spectra_rows;  // empty: all kept rows
+  // For a measured reference: how the best grid rows are refined afterwards
+  // (Rs bounds or fixed value; ranges and metric are the grid's).
+  std::optional<fit::fit_options> refine;
 };
 
 // Validates and resolves. Throws error(usage) for a bad option (an unknown

@@ -6,6 +6,7 @@
 
 #include "base/error.hpp"
 #include "catalog/sync.hpp"
+#include "compute/fit_report.hpp"
 #include "dataset/export.hpp"
 
 namespace eisgrid::compute {
@@ -71,6 +72,11 @@ compute_result run(const compute_request& request, const dataset::data_dir& dir,
   run.result = &swept;
   run.frequency_spacing = plan.frequency_spacing;
   run.description = request.description;
+  if (plan.refine) {
+    // The grid's best rows refined (SPEC 10): recorded in the metadata as "refined", beside the ranked grid.
+    const auto refined = fit::refine_grid(plan.reference.frequencies, plan.reference.z, *plan.refine, plan.options, swept);
+    run.refined = fit_json(refined, true);
+  }
   dataset::export_options export_opts;
   export_opts.spectra = plan.spectra_rows;
   export_opts.npz.method = request.store ? npz::compression::stored : npz::compression::deflate;

@@ -26,6 +26,8 @@ struct run_record {
   storage location = storage::user_generated;
   std::string file_name;
   std::string description;
+  // The refined best result of a fit (SPEC 10), stored as metadata "refined"; null for none.
+  nlohmann::ordered_json refined;
 };
 
 // Keys keep the order written here (old exporter's first, parameters Rsh..Cb),

@@ -103,7 +103,7 @@ json build() {
           {"spacing", {{"type", "string"}, {"enum", {"log", "linear"}}}},
           {"ref", ref("Parameters")},
           {"ranges", {{"type", "object"}, {"additionalProperties", obj({{"min", k_num}, {"max", k_num}, {"count", k_int}})}}},
-          {"metric", {{"type", "string"}, {"enum", {"mae", "rmse", "relative"}}}},
+          {"metric", {{"type", "string"}, {"enum", {"mae", "rmse", "relative", "modulus"}}}},
           {"keep", {{"oneOf", {k_int, {{"type", "string"}, {"enum", {"all"}}}}}}},
           {"spectra", {{"oneOf", {k_int, {{"type", "string"}, {"enum", {"all"}}}}}}},
           {"store", k_bool},
