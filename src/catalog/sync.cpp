@@ -126,6 +126,7 @@ described_file describe_file(const dataset::dataset_file& file, dataset::load_de
     in.description = without_nul(string_of(m, "description"));
     in.metadata_json = without_nul_escapes(m.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     in.configuration = configuration_of(d, in);
+    check_text_limits(in.description, in.metadata_json);
     out.valid = true;
   } catch (const error& e) {
     std::string reason = e.what();

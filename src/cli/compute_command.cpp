@@ -2,9 +2,11 @@
 #include <cstdio>
 #include <optional>
 
+#include "base/atomic_file.hpp"
 #include "base/error.hpp"
 #include "catalog/sha256.hpp"
 #include "cli/commands.hpp"
+#include "cli/data_root.hpp"
 #include "cli/options.hpp"
 #include "cli/progress_bar.hpp"
 #include "cli/report.hpp"
@@ -28,7 +30,7 @@ struct compute_args {
   std::string keep = "all";
   std::string spectra;
   bool store = false;
-  std::string data = "data";
+  std::string data;  // see data_root.hpp
   std::string output;
   std::string into = "user_generated";
   std::string description;
@@ -74,7 +76,20 @@ compute::compute_request request_of(const compute_args& a) {
 
 void run_compute(const compute_args& a) {
   const auto request = request_of(a);
-  const dataset::data_dir dir(a.data);
+  // Bad options fail before anything is created, and the memory the run will
+  // take is said before it starts (and refused when it is not there).
+  const auto memory = compute::plan_memory(compute::resolve(request));
+  if (!a.quiet) {
+    std::fprintf(stderr, "eisgrid: keeping %llu rows takes about %.2f GB of memory", static_cast<unsigned long long>(memory.kept_rows),
+                 static_cast<double>(memory.needed_bytes) / 1e9);
+    if (memory.available_bytes) std::fprintf(stderr, " (%.1f GB available)", static_cast<double>(*memory.available_bytes) / 1e9);
+    std::fprintf(stderr, "\n");
+  }
+  compute::check_memory(memory);
+  const dataset::data_dir dir(data_root(a.data, root_use::read_write));
+  if (const auto removed = remove_stale_temp_files(dir.temp()); removed > 0 && !a.quiet) {
+    std::fprintf(stderr, "eisgrid: removed %zu partial files of interrupted runs from npz/temp/\n", removed);
+  }
   std::optional<catalog::catalog> cat;
   const compute::catalog_source catalog_of = [&]() -> catalog::catalog& {
     if (!cat) cat.emplace(catalog::catalog::open(dir.root(), a.db));
@@ -123,7 +138,7 @@ void add_compute_command(CLI::App& app) {
   cmd->add_option("--spectra", args->spectra,
                   "Store spectra for the best M rows (0 for none), or 'all' (default: all kept rows up to 100000)");
   cmd->add_flag("--store", args->store, "Write uncompressed (numpy.savez) instead of deflate (numpy.savez_compressed)");
-  cmd->add_option("--data", args->data, "Data root directory")->capture_default_str();
+  add_data_option(*cmd, args->data);
   cmd->add_option("--output", args->output, "File name under npz/user_generated/ (letters, digits, . _ -, ending .npz)");
   cmd->add_option("--into", args->into, "Directory under npz/")
       ->capture_default_str()

@@ -120,10 +120,6 @@ compute_request from_json(const json& body) {
   }
   if (body.contains("description")) {
     r.description = string_of(body["description"], "description");
-    if (r.description.size() > k_max_description_length) {
-      bad("description", "longer than " + std::to_string(k_max_description_length) + " bytes");
-    }
-    if (r.description.find('\0') != std::string::npos) bad("description", "contains a NUL character");
   }
 
   // What the server is willing to run for one request.
@@ -175,6 +171,10 @@ compute_plan resolve(const compute_request& r) {
   if (!r.owner_id) {
     if (const auto problem = catalog::user_name_problem(r.user); !problem.empty()) throw error(error_kind::usage, "--user: " + problem);
   }
+  if (r.description.size() > k_max_description_length) {
+    bad("description", "longer than " + std::to_string(k_max_description_length) + " bytes");
+  }
+  if (r.description.find('\0') != std::string::npos) bad("description", "contains a NUL character");
   compute_plan plan;
   plan.options.grid = r.grid;
   plan.options.grid.validate();

@@ -15,6 +15,7 @@
 
 #include "catalog/connection.hpp"
 #include "dataset/data_dir.hpp"
+#include "dataset/metadata.hpp"
 #include "fit/fit.hpp"
 #include "model/frequency_grid.hpp"
 #include "model/parameter_grid.hpp"
@@ -29,7 +30,7 @@ inline constexpr std::size_t k_http_max_grid = 60;                      // 60^5 
 inline constexpr std::uint64_t k_http_max_grid_points = 1'000'000'000;  // ~ a minute on 2 cores
 inline constexpr std::uint64_t k_http_max_kept_rows = 10'000'000;       // ~ 500 MB of spectra-less output
 inline constexpr std::uint64_t k_http_max_spectra_rows = 100'000;
-inline constexpr std::size_t k_max_description_length = 2000;
+using dataset::k_max_description_length;
 // Rows with a stored spectrum unless `spectra` says otherwise: enough for any
 // plot, while a large keep-all sweep does not write gigabytes of spectra.
 inline constexpr std::uint64_t k_default_spectra_rows = 100000;

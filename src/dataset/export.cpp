@@ -6,6 +6,7 @@
 
 #include "base/atomic_file.hpp"
 #include "base/error.hpp"
+#include "dataset/dataset.hpp"
 #include "dataset/naming.hpp"
 #include "model/circuit.hpp"
 #include "npz/writer.hpp"
@@ -109,6 +110,17 @@ std::filesystem::path export_dataset(const data_dir& dir, run_record run, const 
   out.add("reference_spectrum", npz::make_array<double>(reference, {n_freq, k_spectrum_columns}));
   if (with_rs) out.add("series_resistance", npz::make_array<float>(series_resistance, {rows}));
   out.finish();
+  // A file that does not load must never take the name (an out-of-range
+  // value that became inf in float32, say): it is read back from temp/ before
+  // the rename, with the arrays above freed first, as the check reads them again.
+  std::vector<float>().swap(parameters);
+  std::vector<float>().swap(resnorms);
+  std::vector<std::int64_t>().swap(grid_indices);
+  try {
+    (void)dataset::load(file.temp_path(), load_depth::without_spectra);
+  } catch (const error& e) {
+    throw error(error_kind::internal, "the new dataset does not validate, so it was not kept: " + std::string(e.what()));
+  }
   file.commit(options.replace);
   return final_path;
 }

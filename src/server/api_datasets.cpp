@@ -13,6 +13,7 @@
 #include <mutex>
 
 #include "base/error.hpp"
+#include "base/untrusted_json.hpp"
 #include "dataset/naming.hpp"
 #include "model/circuit.hpp"
 #include "server/handlers.hpp"
@@ -174,8 +175,12 @@ std::string iso8601(std::filesystem::file_time_type t) {
 }
 
 json parse_body(const request& req) {
-  auto body = json::parse(req.body, nullptr, false);
-  if (body.is_discarded()) throw error(error_kind::invalid_input, "the body is not valid JSON");
+  json body;
+  try {
+    body = parse_untrusted_json(req.body);
+  } catch (const error& e) {
+    throw error(error_kind::invalid_input, std::string("the body is not usable JSON: ") + e.what());
+  }
   if (!body.is_object()) throw error(error_kind::usage, "the body must be a JSON object");
   return body;
 }
@@ -189,6 +194,11 @@ std::shared_ptr<const loaded_dataset> load_dataset(const context& c, const resol
     if (e.kind() == error_kind::not_found) {
       c.a.log("cannot load '" + d.path.string() + "': " + e.what());
       throw error(error_kind::not_found, "dataset '" + d.record.file_name + "' is not available");
+    }
+    // A file that turned into a link, a FIFO, a bomb or garbage since sync.
+    if (e.kind() == error_kind::invalid_input || e.kind() == error_kind::too_large) {
+      c.a.log("cannot load '" + d.path.string() + "': " + e.what());
+      throw error(e.kind(), "dataset '" + d.record.file_name + "' cannot be loaded: " + e.what());
     }
     throw error(error_kind::internal, "cannot load '" + d.path.string() + "': " + e.what());
   }

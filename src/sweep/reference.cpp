@@ -109,6 +109,9 @@ reference_spectrum read_reference_csv(const std::filesystem::path& path) {
     ref.frequencies.push_back(r.f);
     ref.z.push_back(r.z);
   }
+  if (const auto problem = model::frequency_problem(ref.frequencies); !problem.empty()) {
+    throw error(error_kind::invalid_input, name + ": " + problem);
+  }
   ref.source = path.filename().string();
   return ref;
 }
