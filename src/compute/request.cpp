@@ -178,7 +178,7 @@ compute_plan resolve(const compute_request& r) {
   compute_plan plan;
   plan.options.grid = r.grid;
   plan.options.grid.validate();
-  const bool measured = !r.reference_csv.empty();
+  const bool measured = !r.reference_csv.empty() || r.reference_data.has_value();
   const std::string metric_name = r.metric.empty() ? (measured ? "modulus" : "mae") : r.metric;
   const auto metric = sweep::parse_metric(metric_name);
   if (!metric) throw error(error_kind::usage, "unknown metric '" + r.metric + "' (expected mae, rmse, relative or modulus)");
@@ -189,12 +189,12 @@ compute_plan resolve(const compute_request& r) {
     plan.options.keep = r.keep;
   }
 
-  if (!r.reference_csv.empty()) {
+  if (measured) {
     if (r.ref) throw error(error_kind::usage, "--ref and --reference exclude each other");
     if (r.fmin || r.fmax || r.points || !r.preset.empty() || !r.spacing.empty()) {
       throw error(error_kind::usage, "the frequencies come from the --reference file; drop --fmin/--fmax/--points/--preset/--spacing");
     }
-    plan.reference = sweep::read_reference_csv(r.reference_csv);
+    plan.reference = r.reference_data ? *r.reference_data : sweep::read_reference_csv(r.reference_csv);
     plan.frequency_spacing = "measured";
   } else {
     const auto freq = frequency_spec_of(r);

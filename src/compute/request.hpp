@@ -44,6 +44,8 @@ struct compute_request {
   std::string preset;                        // "" or a preset name
   std::optional<model::circuit_params> ref;  // model reference; default when neither this nor the CSV
   std::string reference_csv;                 // measured reference (command line only)
+  // A measured reference already read (the API: a stored measurement's sweep).
+  std::optional<sweep::reference_spectrum> reference_data;
   // "" (the default for the reference: mae for a model reference, modulus for
   // a measured one) or a metric name.
   std::string metric;
