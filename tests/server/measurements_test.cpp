@@ -201,13 +201,39 @@ void check_measurements(const live_server& s, const test_support::server_data& d
   ASSERT_EQ(r.status, 200);
   const auto npy = d.root.path / "measurement.npy";
   std::ofstream(npy, std::ios::binary) << r.body;
-  const auto py = test_support::run(
-      "python3 -c 'import numpy, sys; a = numpy.load(sys.argv[1]); "
-      "print(a.shape, a.dtype, int(a[:, 0].max()), a[0, 1] > 0)' " +
-      test_support::shell_quote(npy.string()));
+  const auto py =
+      test_support::python("import numpy, sys\na = numpy.load(sys.argv[1])\nprint(a.shape, a.dtype, int(a[:, 0].max()), a[0, 1] > 0)",
+                           test_support::shell_quote(npy.string()));
   EXPECT_EQ(py.exit_code, 0) << py.output;
   EXPECT_NE(py.output.find("(198, 4) float64 2 True"), std::string::npos) << py.output;
   fs::remove(npy);
+
+  r = s.call("GET", "/api/best-results/public.npz?n=5&format=npy");
+  ASSERT_EQ(r.status, 200) << r.body;
+  std::ofstream(npy, std::ios::binary) << r.body;
+  auto listed = test_support::python(
+      "import numpy, sys\na = numpy.load(sys.argv[1])\nprint(a.shape, a.dtype, bool((numpy.diff(a[:, 5]) >= 0).all()))",
+      test_support::shell_quote(npy.string()));
+  EXPECT_NE(listed.output.find("(5, 6) float64 True"), std::string::npos) << listed.output;
+  r = send(s, "POST", "/api/spectrum/public.npz?format=npy", "", R"({"indices":[0,1]})", "application/json");
+  ASSERT_EQ(r.status, 200) << r.body;
+  std::ofstream(npy, std::ios::binary | std::ios::trunc) << r.body;
+  listed = test_support::python("import numpy, sys\na = numpy.load(sys.argv[1])\nprint(a.shape, a.dtype)",
+                                test_support::shell_quote(npy.string()));
+  EXPECT_NE(listed.output.find("(2, 20, 4) float64"), std::string::npos) << listed.output;
+  fs::remove(npy);
+  EXPECT_EQ(s.call("GET", "/api/best-results/public.npz?format=xml").status, 400);
+
+  // A stored sweep as the reference of a compute, for its owner only.
+  r = s.call("POST", "/api/compute", d.alice_key,
+             "{\"grid\":2,\"keep\":10,\"output\":\"alice_ref.npz\",\"reference\":{\"measurement\":" + id + ",\"sweep\":1}}");
+  ASSERT_EQ(r.status, 202) << r.body;
+  EXPECT_EQ(wait_for_job(s, d.alice_key, json_of(r)["job"]["id"])["state"], "done");
+  r = s.call("POST", "/api/load/alice_ref.npz", d.alice_key);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(json_of(r)["dataset_info"]["n_frequencies"], 66);
+  EXPECT_EQ(s.call("POST", "/api/compute", d.bob_key, "{\"grid\":2,\"reference\":{\"measurement\":" + id + "}}").status, 404);
+  EXPECT_EQ(s.call("POST", "/api/compute", d.alice_key, "{\"grid\":2,\"reference\":{\"measurement\":" + id + ",\"sweep\":3}}").status, 400);
 
   // Another user sees and changes none of it.
   EXPECT_EQ(count(s, d.bob_key), 0u);
@@ -306,9 +332,30 @@ void check_measurements(const live_server& s, const test_support::server_data& d
   EXPECT_EQ(s.call("GET", "/api/measurements/" + bobs, d.bob_key).status, 200);  // bob's copy stays
 }
 
+// Issue 12, item 3: what a new user met.
+void check_new_user_fixes(const live_server& s, const test_support::server_data& d) {
+  // An output name taken by another user's private file, by the caller's own
+  // file or by a public dataset: one answer, that says nothing of whose it is.
+  const auto answer = [&](const std::string& name) {
+    const auto r = s.call("POST", "/api/compute", d.alice_key, "{\"grid\":2,\"points\":5,\"output\":\"" + name + "\"}");
+    EXPECT_EQ(r.status, 409) << name << " " << r.body;
+    auto message = json_of(r)["message"].get<std::string>();
+    message.replace(message.find(name), name.size(), "<name>");
+    return message;
+  };
+  const auto bobs = answer("bob.npz");
+  EXPECT_EQ(bobs, answer("alice.npz"));
+  EXPECT_EQ(bobs, answer("public.npz"));  // no private dataset shadows a public one
+  EXPECT_EQ(bobs.find("exist"), std::string::npos) << bobs;
+  // Status counts what the caller may see.
+  EXPECT_EQ(json_of(s.call("GET", "/api/status"))["available_files"], 1);
+  EXPECT_EQ(json_of(s.call("GET", "/api/status", d.bob_key))["available_files"], 2);
+}
+
 TEST(server_measurements, upload_fit_and_visibility_on_sqlite) {
   test_support::server_data data;
   live_server server(data.root.path);
+  check_new_user_fixes(server, data);
   check_measurements(server, data);
 }
 
@@ -328,6 +375,7 @@ TEST(server_measurements, upload_fit_and_visibility_on_postgresql) {
         "GRANT eisgrid_anon, eisgrid_user TO eisgrid_server;");
   }
   live_server server(data.root.path, pg.url("eisgrid_measurements", "eisgrid_server"));
+  check_new_user_fixes(server, data);
   check_measurements(server, data);
 }
 
