@@ -1,5 +1,7 @@
 #include "fit/fit.hpp"
 
+#include "fit/profile.hpp"
+
 #include <algorithm>
 #include <cmath>
 
@@ -17,6 +19,12 @@ namespace {
 constexpr double k_distinct_log_ratio = 1.1;  // a factor of 3
 // The smallest Rs start fraction of the spectrum's lowest real part.
 constexpr double k_rs_sweep_fraction = 0.1;
+// Members of the family tried as raw starts, from just above TER (by this
+// factor) to the top of the Rsh range.
+constexpr std::size_t k_family_starts = 6;
+// Infeasible optima whose families are tried so.
+constexpr std::size_t k_family_optima = 3;
+constexpr double k_family_margin = 1.01;
 // A parameter this close to a bound (relative, in log) is at the edge.
 constexpr double k_edge_tolerance = 1e-6;
 
@@ -133,30 +141,51 @@ fit_result refine_grid(std::span<const double> frequencies, std::span<const std:
   best.resnorm = resnorm(s, options.metric, best.params, best.rs);
   result.grid_resnorm = best.resnorm;
 
-  // Refine every start in the identified coordinates; keep the best optimum.
-  std::optional<transfer> optimum;
-  double optimum_resnorm = 0;
-  for (const auto& start : starts) {
-    const transfer t = refine_identified(s, options.metric, bounds, options.grid, transfer_of(start.params, start.rs));
-    const double r = resnorm(s, options.metric, t);
-    if (std::isfinite(r) && (!optimum || r < optimum_resnorm)) {
-      optimum = t;
-      optimum_resnorm = r;
-    }
+  // Refine every start in the identified coordinates, the grid's and those of
+  // the search over time constants; keep the best optimum.
+  std::vector<transfer> seeds;
+  for (const auto& start : starts) seeds.push_back(transfer_of(start.params, start.rs));
+  for (const auto& t : profile_starts(s, options.metric, bounds, options.grid, options.profile_starts, k_distinct_log_ratio)) {
+    seeds.push_back(t);
   }
-  // Back to raw parameters inside the ranges; if no member of the family is
-  // inside them, the bounded optimum lies on the ranges' edges: refine there.
+  std::vector<std::pair<double, transfer>> optima;
+  for (const auto& seed : seeds) {
+    const transfer t = refine_identified(s, options.metric, bounds, options.grid, seed);
+    const double r = resnorm(s, options.metric, t);
+    if (std::isfinite(r)) optima.emplace_back(r, t);
+  }
+  std::stable_sort(optima.begin(), optima.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+  // Back to raw parameters inside the ranges: the best optimum some member of
+  // whose family lies inside them.
   std::optional<candidate> refined;
-  if (optimum) {
-    if (const auto interval = rsh_interval(*optimum, options.grid)) {
-      if (const auto p = member_within(*optimum, options.grid, *interval)) {
-        refined = candidate{resnorm(s, options.metric, *p, optimum->rs), optimum->rs, *p, interval};
+  std::size_t infeasible_better = 0;  // optima better than that one, with no member inside
+  for (const auto& [r, t] : optima) {
+    if (const auto interval = rsh_interval(t, options.grid)) {
+      if (const auto p = member_within(t, options.grid, *interval)) {
+        refined = candidate{resnorm(s, options.metric, *p, t.rs), t.rs, *p, interval};
+        break;
       }
     }
+    ++infeasible_better;
   }
-  if (!refined) {
-    for (const auto& start : starts) {
-      const auto point = refine_raw(s, options.metric, bounds, options.grid, {start.rs, start.params});
+  if (infeasible_better > 0) {
+    // A better optimum leaves the ranges, so the bounded optimum may lie on
+    // their edges: refine the raw parameters within them, from the grid's
+    // starts and from members of those optima's families across the Rsh range
+    // (clamped into the ranges), which lie next to the edge.
+    std::vector<raw_point> raw_starts;
+    for (const auto& start : starts) raw_starts.push_back({start.rs, start.params});
+    const auto& axis = options.grid.axes[static_cast<std::size_t>(model::param::rsh)];
+    for (std::size_t i = 0; i < std::min(infeasible_better, k_family_optima); ++i) {
+      const auto& t = optima[i].second;
+      const double lo = std::max(axis.min, t.ter * k_family_margin), hi = std::max(lo, axis.max);
+      for (std::size_t k = 0; k < k_family_starts; ++k) {
+        const double rsh = lo * std::pow(hi / lo, static_cast<double>(k) / (k_family_starts - 1));
+        if (const auto p = raw_at(t, rsh)) raw_starts.push_back({t.rs, *p});
+      }
+    }
+    for (const auto& start : raw_starts) {
+      const auto point = refine_raw(s, options.metric, bounds, options.grid, start);
       const double r = resnorm(s, options.metric, point.params, point.rs);
       if (std::isfinite(r) && (!refined || r < refined->resnorm)) refined = candidate{r, point.rs, point.params, std::nullopt};
     }

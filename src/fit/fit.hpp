@@ -32,6 +32,8 @@ inline constexpr std::size_t k_default_rs_count = 5;
 // Grid rows kept for choosing starts, and distinct starts refined.
 inline constexpr std::uint64_t k_fit_keep = 2000;
 inline constexpr std::size_t k_fit_starts = 8;
+// Starts from the search over time constants (fit/profile.hpp).
+inline constexpr std::size_t k_profile_fit_starts = 8;
 
 struct fit_options {
   model::grid_spec grid;  // ranges and counts of Rsh, Ra, Ca, Rb, Cb
@@ -41,6 +43,7 @@ struct fit_options {
   std::optional<double> fixed_rs;
   sweep::metric metric = sweep::metric::modulus;
   std::size_t starts = k_fit_starts;
+  std::size_t profile_starts = k_profile_fit_starts;
   unsigned threads = 1;  // of the grid sweep
 
   // The measured defaults with g points per axis.
