@@ -448,6 +448,14 @@ row_id catalog::add_tag(const principal& who, const tag_input& tag) {
   require_writer(who, "tag a row");
   if (who.role != principal::kind::user) throw error(error_kind::forbidden, "cannot tag a row: tags belong to a user");
   if (tag.label.empty()) throw error(error_kind::usage, "a tag needs a label");
+  const std::pair<const std::string*, std::size_t> limits[] = {
+      {&tag.label, k_max_label_length}, {&tag.category, k_max_category_length}, {&tag.notes, k_max_notes_length}};
+  for (const auto& [text, limit] : limits) {
+    if (text->size() > limit) {
+      throw error(error_kind::usage,
+                  "a tag's text is " + std::to_string(text->size()) + " bytes, over the limit of " + std::to_string(limit));
+    }
+  }
   transaction tx(*db_, who, true);
   const auto visible =
       db_->query(sql({"SELECT 1 FROM circuit_npz_datasets WHERE id = ? AND ", k_visible}), {tag.dataset_id, who.is_admin(), who.uid()});

@@ -13,9 +13,9 @@ namespace {
 
 using json = nlohmann::json;
 
-constexpr std::size_t k_max_label_length = 200;
-constexpr std::size_t k_max_category_length = 100;
-constexpr std::size_t k_max_notes_length = 4000;
+using catalog::k_max_category_length;
+using catalog::k_max_label_length;
+using catalog::k_max_notes_length;
 
 // `mine`: whether the caller owns the tag (and so may delete it). Owners'
 // names are private to them, so other users' tags say only that they are not.

@@ -181,10 +181,10 @@ std::shared_ptr<const loaded_dataset> load_dataset(const context& c, const resol
       c.a.log("cannot load '" + d.path.string() + "': " + e.what());
       throw error(error_kind::not_found, "dataset '" + d.record.file_name + "' is not available");
     }
-    // A file that turned into a link, a FIFO, a bomb or garbage since sync.
-    if (e.kind() == error_kind::invalid_input || e.kind() == error_kind::too_large) {
+    // Refused before inflating (dataset::load_limits): the client may learn that much.
+    if (e.kind() == error_kind::too_large) {
       c.a.log("cannot load '" + d.path.string() + "': " + e.what());
-      throw error(e.kind(), "dataset '" + d.record.file_name + "' cannot be loaded: " + e.what());
+      throw error(error_kind::too_large, "dataset '" + d.record.file_name + "' is too large to load here: " + e.what());
     }
     throw error(error_kind::internal, "cannot load '" + d.path.string() + "': " + e.what());
   }
