@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "catalog/connection.hpp"
+#include "catalog/lab_fields.hpp"
 #include "catalog/records.hpp"
 
 namespace eisgrid::catalog {
@@ -36,10 +37,10 @@ inline constexpr std::size_t k_max_user_name_length = 64;
 // Empty if `name` is a valid user name (letters, digits, '.', '_', '-'; 1 to 64), else why not.
 [[nodiscard]] std::string user_name_problem(std::string_view name);
 
-// A tag's text, bounded for every caller (command line and API) like a dataset's.
-inline constexpr std::size_t k_max_label_length = 200;
+// A tag's text, bounded for every caller (command line and API) like a
+// dataset's: label and notes as a measurement's (k_max_label_length and
+// k_max_notes_length, lab_fields.hpp).
 inline constexpr std::size_t k_max_category_length = 100;
-inline constexpr std::size_t k_max_notes_length = 4000;
 
 // Throws error(invalid_input) for a description over
 // dataset::k_max_description_length or metadata JSON over

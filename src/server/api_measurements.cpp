@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstring>
 #include <filesystem>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <sstream>
@@ -349,6 +350,7 @@ response measurement_patch(const context& c, catalog::row_id id) {
   auto r = find_measurement(c, id);
   auto fields = r.measurement.fields;
   const auto move_to = apply_patch(body, fields);
+  catalog::check_measurement_fields(fields);  // before any change: a refused edit changes nothing
   c.cat.update_measurement_fields(c.user.who, id, fields);
   if (move_to) c.cat.move_measurement(c.user.who, id, *move_to);
   return json_success({{"measurement", measurement_json(find_measurement(c, id))}});
@@ -489,7 +491,7 @@ response post_measurement(const context& c) {
   in.format = std::string(measured::to_string(m.format));
   in.n_sweeps = static_cast<std::int64_t>(m.sweeps.size());
   in.experiment_id = experiment;
-  in.freq_min = INFINITY;
+  in.freq_min = std::numeric_limits<double>::infinity();
   in.freq_max = 0;
   json warnings = json::array();
   for (std::size_t k = 0; k < m.sweeps.size(); ++k) {
