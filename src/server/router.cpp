@@ -40,7 +40,6 @@ response dispatch(const request& req, app& a, std::string_view rest) {
     return r;
   }
 
-
   auto lease = a.catalogs().acquire();
   const context c{req, a, *lease, authenticate(req, a, *lease)};
   // One segment endpoints.
