@@ -7,6 +7,7 @@
 #include "base/error.hpp"
 #include "catalog/sha256.hpp"
 #include "dataset/dataset.hpp"
+#include "dataset/naming.hpp"
 #include "model/circuit.hpp"
 
 namespace eisgrid::catalog {
@@ -146,6 +147,15 @@ std::vector<described_file> scan(const dataset::data_dir& dir) {
 sync_report sync(catalog& cat, const dataset::data_dir& dir, row_id owner) {
   sync_report report;
   report.files = scan(dir);
+  // A name the API refuses (a space, a quote, ...), as a file copied by hand
+  // may have, would register a dataset that no API call can name.
+  for (auto& f : report.files) {
+    if (!f.valid) continue;
+    if (auto problem = dataset::file_name_problem(f.file_name); !problem.empty()) {
+      f.valid = false;
+      f.reason = "the file name cannot be used through the API (" + problem + "); rename the file";
+    }
+  }
   std::set<std::pair<std::string, std::string>> present;
   for (const auto& f : report.files) {
     if (!f.valid) continue;

@@ -94,7 +94,7 @@ nlohmann::ordered_json json_of(const sweep_job& job, sweep::metric m) {
   nlohmann::ordered_json j{
       {"file", job.file}, {"sweep", job.sweep}, {"status", fit::to_string(job.verdict.status)}, {"reasons", job.verdict.reasons}};
   if (job.result) {
-    const auto fitted = compute::fit_json(*job.result, false);
+    const auto fitted = compute::fit_json(*job.result, false);  // named: items() of a temporary would dangle
     for (const auto& [key, value] : fitted.items()) j[key] = value;
     return j;
   }
@@ -103,62 +103,27 @@ nlohmann::ordered_json json_of(const sweep_job& job, sweep::metric m) {
   return j;
 }
 
-std::string edges_of(const fit::fit_result& r) {
-  std::string text;
-  for (std::size_t k = 0; k < r.edges.size(); ++k) {
-    if (r.edges[k] == fit::parameter_edge::none) continue;
-    text += (text.empty() ? "" : " ") + std::string(fit::k_fit_param_names[k]) +
-            (r.edges[k] == fit::parameter_edge::at_min ? " at min" : " at max");
-  }
-  return text;
-}
-
-std::string csv_field(const std::string& text) {
-  std::string out = "\"";
-  for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
-
-std::string csv_number(double v) {
-  if (!std::isfinite(v)) return "";
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.9g", v);
-  return buf;
-}
-
 void write_summary(const std::string& path, const std::vector<sweep_job>& jobs, sweep::metric m, std::optional<double> area) {
+  std::vector<compute::fit_summary_row> rows;
+  for (const auto& job : jobs) {
+    compute::fit_summary_row row{job.file,
+                                 job.sweep,
+                                 job.start_time.value_or(""),
+                                 std::string(fit::to_string(job.verdict.status)),
+                                 job.verdict.reasons,
+                                 std::string(sweep::to_string(m)),
+                                 std::nullopt,
+                                 "",
+                                 area};
+    if (job.result) {
+      row.values = compute::summary_values(*job.result);
+      row.at_edge = compute::edges_text(*job.result);
+    }
+    rows.push_back(std::move(row));
+  }
   std::ofstream out(path);
   if (!out) throw error(error_kind::io, "cannot write '" + path + "'");
-  out << "file,sweep,start_time,status,reasons,metric,resnorm,grid_resnorm,Rs_ohm,Rs_se,TER_ohm,TER_se,TEC_F,TEC_se,tau1_s,tau1_se,"
-         "tau2_s,tau2_se,Rsh_ohm,Ra_ohm,Ca_F,Rb_ohm,Cb_F,Rsh_min_ohm,Rsh_max_ohm,at_edge";
-  if (area) out << ",area_cm2,TER_ohm_cm2,TER_ohm_cm2_se,TEC_uF_per_cm2,TEC_uF_per_cm2_se";
-  out << "\n";
-  for (const auto& job : jobs) {
-    std::string reasons;
-    for (const auto& r : job.verdict.reasons) reasons += (reasons.empty() ? "" : "; ") + r;
-    out << csv_field(job.file) << ',' << job.sweep << ',' << csv_field(job.start_time.value_or("")) << ','
-        << fit::to_string(job.verdict.status) << ',' << csv_field(reasons) << ',' << sweep::to_string(m);
-    if (!job.result) {
-      out << std::string(20, ',') << (area ? std::string(5, ',') : "") << "\n";
-      continue;
-    }
-    const auto& r = *job.result;
-    const auto& t = r.identified;
-    for (double v :
-         {r.resnorm, r.grid_resnorm, r.rs, r.errors.rs, t.ter, r.errors.ter, t.tec(), r.errors.tec, t.tau1, r.errors.tau1, t.tau2,
-          r.errors.tau2, r.params.rsh, r.params.ra, r.params.ca, r.params.rb, r.params.cb, r.rsh_interval[0], r.rsh_interval[1]}) {
-      out << ',' << csv_number(v);
-    }
-    out << ',' << csv_field(edges_of(r));
-    if (area) {
-      for (double v : {*area, t.ter * *area, r.errors.ter * *area, t.tec() / *area * k_farad_to_microfarad,
-                       r.errors.tec / *area * k_farad_to_microfarad}) {
-        out << ',' << csv_number(v);
-      }
-    }
-    out << "\n";
-  }
-  if (!out.flush()) throw error(error_kind::io, "cannot write '" + path + "'");
+  compute::write_fit_summary(out, rows, area.has_value(), "'" + path + "'");
 }
 
 void print_table(const std::vector<sweep_job>& jobs, std::optional<double> area) {
@@ -176,7 +141,8 @@ void print_table(const std::vector<sweep_job>& jobs, std::optional<double> area)
     std::printf("\n");
     for (const auto& reason : job.verdict.reasons) std::printf("    %s\n", reason.c_str());
     if (job.result) {
-      if (const auto edges = edges_of(*job.result); !edges.empty()) std::printf("    at the edge of its range: %s\n", edges.c_str());
+      if (const auto edges = compute::edges_text(*job.result); !edges.empty())
+        std::printf("    at the edge of its range: %s\n", edges.c_str());
     }
   }
 }

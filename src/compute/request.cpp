@@ -180,7 +180,7 @@ compute_plan resolve(const compute_request& r) {
   compute_plan plan;
   plan.options.grid = r.grid;
   plan.options.grid.validate();
-  const bool is_measured = !r.reference_file.empty();
+  const bool is_measured = !r.reference_file.empty() || r.reference_data.has_value();
   const std::string metric_name = r.metric.empty() ? (is_measured ? "modulus" : "mae") : r.metric;
   const auto metric = sweep::parse_metric(metric_name);
   if (!metric) throw error(error_kind::usage, "unknown metric '" + r.metric + "' (expected mae, rmse, relative or modulus)");
@@ -194,19 +194,23 @@ compute_plan resolve(const compute_request& r) {
   if (r.reference_file.empty() && (r.reference_format || r.reference_sweep)) {
     throw error(error_kind::usage, "--format and FILE:SWEEP apply to a --reference file");
   }
-  if (!r.reference_file.empty()) {
+  if (is_measured) {
     if (r.ref) throw error(error_kind::usage, "--ref and --reference exclude each other");
     if (r.fmin || r.fmax || r.points || !r.preset.empty() || !r.spacing.empty()) {
       throw error(error_kind::usage, "the frequencies come from the --reference file; drop --fmin/--fmax/--points/--preset/--spacing");
     }
-    const auto m = measured::read_measurement(r.reference_file, r.reference_format);
-    plan.reference = sweep::measured_reference(m, r.reference_sweep.value_or(0));
-    if (!r.reference_sweep && m.sweeps.size() > 1) {
-      plan.notes.push_back("'" + m.file + "' holds " + std::to_string(m.sweeps.size()) +
-                           " sweeps; the reference is sweep 0 (FILE:K takes sweep K)");
-    }
-    for (const auto& w : m.sweeps[plan.reference.sweep].warnings) {
-      plan.notes.push_back("'" + m.file + "' sweep " + std::to_string(plan.reference.sweep) + ": " + w);
+    if (r.reference_data) {
+      plan.reference = *r.reference_data;
+    } else {
+      const auto m = measured::read_measurement(r.reference_file, r.reference_format);
+      plan.reference = sweep::measured_reference(m, r.reference_sweep.value_or(0));
+      if (!r.reference_sweep && m.sweeps.size() > 1) {
+        plan.notes.push_back("'" + m.file + "' holds " + std::to_string(m.sweeps.size()) +
+                             " sweeps; the reference is sweep 0 (FILE:K takes sweep K)");
+      }
+      for (const auto& w : m.sweeps[plan.reference.sweep].warnings) {
+        plan.notes.push_back("'" + m.file + "' sweep " + std::to_string(plan.reference.sweep) + ": " + w);
+      }
     }
     plan.frequency_spacing = "measured";
   } else {

@@ -49,6 +49,8 @@ struct compute_request {
   std::string reference_file;                        // measured reference (command line only)
   std::optional<std::size_t> reference_sweep;        // its sweep; the first when not given
   std::optional<measured::format> reference_format;  // forced; detected from the content when not given
+  // A measured reference already read (the API: a stored measurement's sweep).
+  std::optional<sweep::reference_spectrum> reference_data;
   // "" (the default for the reference: mae for a model reference, modulus for
   // a measured one) or a metric name.
   std::string metric;

@@ -54,6 +54,8 @@ std::int64_t body_integer(const json& v, const std::string& what, std::int64_t l
   return v.get<std::int64_t>();
 }
 
+}  // namespace
+
 void check_keys(const json& body, std::initializer_list<const char*> known) {
   for (const auto& item : body.items()) {
     const std::string& key = item.key();
@@ -62,6 +64,8 @@ void check_keys(const json& body, std::initializer_list<const char*> known) {
     }
   }
 }
+
+namespace {
 
 json params_json(const std::array<double, 5>& p) {
   json row = json::array();
@@ -336,6 +340,17 @@ response get_best_results(const context& c, std::string_view filename) {
   const auto total = static_cast<std::int64_t>(data.rows());
   if (offset > total) throw error(error_kind::usage, "'offset' is past the last row (" + std::to_string(total) + " rows)");
   const auto end = std::min(total, offset + n);
+  if (const auto format = c.req.query("format"); format && *format != "json") {
+    if (*format != "npy") throw error(error_kind::usage, "'format' must be json or npy");
+    // One row per result: Rsh, Ra, Ca, Rb, Cb, resnorm.
+    std::vector<double> values;
+    for (auto row = offset; row < end; ++row) {
+      const auto p = data.parameters(static_cast<std::uint64_t>(row));
+      values.insert(values.end(), p.begin(), p.end());
+      values.push_back(data.resnorm(static_cast<std::uint64_t>(row)));
+    }
+    return npy_response(values, {static_cast<std::uint64_t>(end - offset), 6}, "best_results.npy");
+  }
   const std::string key = "best-results " + std::to_string(offset) + " " + std::to_string(end);
   if (const auto cached = loaded->body(key)) {
     response r;
@@ -408,6 +423,18 @@ response post_spectrum(const context& c, std::string_view filename) {
   std::vector<std::uint64_t> rows;
   for (const auto& v : *it) rows.push_back(static_cast<std::uint64_t>(body_integer(v, "indices[]", 0, n_spectra - 1)));
   const auto f_count = data.frequency_count();
+  if (const auto format = c.req.query("format"); format && *format != "json") {
+    if (*format != "npy") throw error(error_kind::usage, "'format' must be json or npy");
+    // [row][frequency][real, imag, magnitude, phase], as "spectra" in JSON.
+    std::vector<double> values;
+    for (const auto row : rows) {
+      for (std::uint64_t f = 0; f < f_count; ++f) {
+        const auto v = data.spectrum(row, f);
+        values.insert(values.end(), v.begin(), v.end());
+      }
+    }
+    return npy_response(values, {rows.size(), f_count, k_spectrum_columns.size()}, "spectra.npy");
+  }
   json frequencies = json::array();
   for (std::uint64_t f = 0; f < f_count; ++f) frequencies.push_back(number(data.frequency(f)));
   json spectra = json::array();

@@ -15,8 +15,6 @@ namespace http = boost::beast::http;
 // So a flood of empty trailer fields is charged like the bytes it takes.
 constexpr std::size_t k_field_overhead = 4;
 
-std::string kib(std::size_t bytes) { return std::to_string(bytes / 1024) + " KiB"; }
-
 bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
            return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
@@ -44,7 +42,7 @@ void request_parser::fail(int status, std::string message) {
 bool request_parser::charge(std::size_t bytes) {
   header_bytes_ += bytes;
   if (header_bytes_ <= k_max_header_bytes) return true;
-  fail(431, "request header fields, chunk extensions and trailers too large (limit " + kib(k_max_header_bytes) + " together)");
+  fail(431, "request header fields, chunk extensions and trailers too large (limit " + limit_text(k_max_header_bytes) + " together)");
   return false;
 }
 
@@ -58,7 +56,7 @@ std::size_t request_parser::feed(std::string_view input) {
     // its limit one after the other.
     const std::size_t budget = is_header_done() ? k_max_header_bytes : k_max_header_bytes - std::min(request_bytes_, k_max_header_bytes);
     if (budget == 0) {
-      fail(431, "request header too large (limit " + kib(k_max_header_bytes) + ")");
+      fail(431, "request header too large (limit " + limit_text(k_max_header_bytes) + ")");
       break;
     }
     const std::size_t window = std::min(input.size() - used, budget);
@@ -67,19 +65,21 @@ std::size_t request_parser::feed(std::string_view input) {
     used += n;
     request_bytes_ += n;
     if (failure_.status != 0) break;  // refused by a callback below
-    if (request_bytes_ > k_max_request_bytes) {
-      fail(413, "request too large (limit " + kib(k_max_request_bytes) + " with its framing)");
+    // The framing allowance over the body limit is the same for every route.
+    const std::size_t request_limit = body_limit_ + (k_max_request_bytes - k_max_body_bytes);
+    if (request_bytes_ > request_limit) {
+      fail(413, "request too large (limit " + limit_text(request_limit) + " with its framing)");
       break;
     }
     if (ec == http::error::need_more) {
       if (n > 0) continue;
-      if (window == budget) fail(431, "request header, chunk line or trailer section longer than " + kib(k_max_header_bytes));
+      if (window == budget) fail(431, "request header, chunk line or trailer section longer than " + limit_text(k_max_header_bytes));
       break;
     }
     if (ec == http::error::header_limit) {
-      fail(431, "request header too large (limit " + kib(k_max_header_bytes) + ")");
+      fail(431, "request header too large (limit " + limit_text(k_max_header_bytes) + ")");
     } else if (ec == http::error::body_limit) {
-      fail(413, "request body too large (limit " + kib(k_max_body_bytes) + ")");
+      fail(413, "request body too large (limit " + limit_text(body_limit_) + ")");
     } else if (ec) {
       fail(400, "malformed HTTP request");
     }
@@ -113,6 +113,9 @@ void request_parser::on_request_impl(http::verb, boost::beast::string_view metho
   request_.method = std::string(method_text);
   request_.target = std::string(target);
   version_ = version;
+  // The route decides how large a body may be (an upload more than JSON).
+  body_limit_ = server::body_limit(request_.method, request_.target);
+  body_limit(body_limit_);
   if (!charge(method_text.size() + target.size())) ec = http::error::header_limit;
 }
 
@@ -138,7 +141,7 @@ void request_parser::on_header_impl(error_code& ec) {
 }
 
 void request_parser::on_body_init_impl(const boost::optional<std::uint64_t>& content_length, error_code&) {
-  if (content_length) request_.body.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(*content_length, k_max_body_bytes)));
+  if (content_length) request_.body.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(*content_length, body_limit_)));
 }
 
 std::size_t request_parser::on_body_impl(boost::beast::string_view body, error_code&) {

@@ -8,7 +8,8 @@
 // limit, and a chunk line or a trailer section is buffered whole before it is
 // parsed. Here they share one budget with the header fields, no line or
 // section may grow past k_max_header_bytes while it is incomplete, and a whole
-// request, framing included, is at most k_max_request_bytes. Trailer fields
+// request, framing included, is at most its route's body limit plus the
+// framing allowance of k_max_request_bytes over k_max_body_bytes. Trailer fields
 // are counted and dropped: a trailer never changes the request's headers
 // (RFC 9110 6.5.1). A Transfer-Encoding other than exactly "chunked" is
 // refused (RFC 9112 6.1): 501 for a coding eisgrid does not implement, 400 for
@@ -61,6 +62,7 @@ class request_parser : private boost::beast::http::basic_parser<true> {
   // Header fields, chunk extensions and trailer fields seen so far, against k_max_header_bytes.
   std::size_t header_bytes_ = 0;
   std::size_t request_bytes_ = 0;  // used by feed() so far, framing included
+  std::size_t body_limit_ = k_max_body_bytes;  // this request's route's (http.hpp body_limit)
   parse_failure failure_;
 
   void fail(int status, std::string message);

@@ -35,4 +35,10 @@ struct reference_spectrum {
 // model::k_min_frequency_points or more than model::k_max_frequency_points points.
 [[nodiscard]] reference_spectrum measured_reference(const measured::measurement& m, std::size_t index);
 
+// A measured sweep already read (a stored measurement's), kept in measured
+// order as the one above. Throws error(invalid_input) naming `source` for
+// lengths that differ, too few or too many points, or a frequency out of range.
+[[nodiscard]] reference_spectrum measured_reference(std::vector<double> frequencies, std::vector<std::complex<double>> z,
+                                                    std::string source);
+
 }  // namespace eisgrid::sweep
