@@ -30,6 +30,8 @@ export interface Dataset {
   file_hash: string | null;
   short_hash: string | null;
   reference: { Rsh: number; Ra: number; Ca: number; Rb: number; Cb: number } | null;
+  /** The measured reference's file; absent from servers that do not list it. */
+  reference_source?: string | null;
   description: string | null;
   created_at: string | null;
 }
@@ -180,8 +182,9 @@ export const api = {
   best: (f: string, n: number, offset: number) =>
     request<{ data: BestResults }>('GET', `/api/best-results/${enc(f)}?n=${n}&offset=${offset}`),
   spectrum: (f: string, indices: number[]) => request<{ data: SpectrumData }>('POST', `/api/spectrum/${enc(f)}`, { indices }),
-  search: (f: string, maxResnorm: number, limit: number) =>
-    request<{ data: SearchData }>('POST', `/api/search/${enc(f)}`, { max_resnorm: maxResnorm, limit }),
+  /** Without a limit the server uses its default. */
+  search: (f: string, maxResnorm: number, limit?: number) =>
+    request<{ data: SearchData }>('POST', `/api/search/${enc(f)}`, limit === undefined ? { max_resnorm: maxResnorm } : { max_resnorm: maxResnorm, limit }),
   tags: (f: string) => request<{ tags: Tag[] }>('GET', `/api/tags?filename=${enc(f)}`),
   addTag: (t: { filename: string; rank: number; label: string; category?: string; notes?: string }) =>
     request<{ tag: Tag }>('POST', '/api/tags', t),

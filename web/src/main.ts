@@ -92,7 +92,7 @@ function renderAuth(message?: string): void {
     autocomplete: 'off',
     spellcheck: 'false',
     placeholder: 'API key',
-    'aria-describedby': 'auth-msg',
+    'aria-describedby': 'auth-hint auth-msg',
   });
   const msg = h('span', { id: 'auth-msg', class: message ? 'auth-msg error' : 'auth-msg', role: 'alert' }, message ?? '');
   const form = h(
@@ -130,6 +130,13 @@ function renderAuth(message?: string): void {
     h('label', { for: 'api-key', class: 'sr-only' }, 'API key'),
     input,
     h('button', { type: 'submit', class: 'btn btn-small btn-primary' }, 'Sign in'),
+    h(
+      'span',
+      { class: 'auth-hint', id: 'auth-hint' },
+      'Keys come from whoever runs this server: ',
+      h('code', null, 'eisgrid user add NAME'),
+      ' prints one.',
+    ),
     msg,
   );
   replace(authEl, form);

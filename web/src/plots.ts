@@ -2,7 +2,7 @@
 
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { equalAxesRanges } from './plots-math';
+import { equalAxesRanges, logTickLabel } from './plots-math';
 
 export interface PlotSeries {
   label: string;
@@ -168,13 +168,24 @@ export function bodePlot(
       y: kind === 'magnitude' ? { distr: 3 } : { auto: true },
     },
     axes: [
-      { ...axisStyle(), label: 'Frequency [Hz]', size: 40, labelSize: 20, values: (_u, v) => v.map(logTick) },
+      {
+        ...axisStyle(),
+        label: 'Frequency [Hz]',
+        size: 40,
+        labelSize: 20,
+        values: (_u, v) => {
+          const labels = v.map(logTickLabel);
+          // The axis is drawn on the canvas: its labels are kept here too, for tests and the curious.
+          el.dataset.xTicks = labels.filter(Boolean).join(' ');
+          return labels;
+        },
+      },
       {
         ...axisStyle(),
         label: kind === 'magnitude' ? '|Z| [Ω]' : 'Phase [°]',
         size: 60,
         labelSize: 20,
-        values: kind === 'magnitude' ? (_u, v) => v.map(logTick) : undefined,
+        values: kind === 'magnitude' ? (_u, v) => v.map(logTickLabel) : undefined,
       },
     ],
     series: [
@@ -193,13 +204,4 @@ export function bodePlot(
     destroy: () => u.destroy(),
     resize: (w: number) => u.setSize({ width: w, height }),
   };
-}
-
-function logTick(v: number | null): string {
-  if (v == null) return '';
-  const e = Math.log10(Math.abs(v));
-  if (Math.abs(e - Math.round(e)) > 1e-9) return '';
-  const n = Math.round(e);
-  if (n >= -2 && n <= 4) return String(Number(v.toPrecision(3)));
-  return `1e${n}`;
 }

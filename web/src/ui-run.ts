@@ -10,6 +10,7 @@ import { PRESETS, presetByName } from './presets';
 import { on, state } from './state';
 import { DEFAULT_FORM, fieldOfServerMessage, gridPoints, parseInteger, validateRunForm, type FieldErrors, type RunFormInput } from './validate';
 import { loadDatasets } from './main-shared';
+import { serverLimits } from './limits';
 
 const POLL_MS = 400;
 
@@ -18,15 +19,24 @@ interface TrackedJob {
   label: string;
   timer: number | null;
   error: string | null;
+  /** When the server stopped answering about a live job; null while it answers. */
+  lostSince: Date | null;
 }
 
 const tracked: TrackedJob[] = [];
 let jobsArea: HTMLElement | null = null;
 let form: RunFormInput = structuredClone(DEFAULT_FORM);
 
+function isLive(j: Job): boolean {
+  return j.state === 'queued' || j.state === 'running';
+}
+
 function jobText(t: TrackedJob): string {
   const j = t.job;
   const pct = `${Math.floor((j.progress ?? 0) * 100)}%`;
+  if (t.lostSince && isLive(j)) {
+    return `No answer from the server since ${t.lostSince.toLocaleTimeString()}: the run was at ${pct} then, and its state now is unknown. The page asks again until the server answers.`;
+  }
   switch (j.state) {
     case 'queued':
       return 'Queued…';
@@ -47,7 +57,7 @@ function jobText(t: TrackedJob): string {
 
 function renderJobs(): void {
   const chip = document.getElementById('jobs-chip');
-  const active = tracked.filter((t) => t.job.state === 'queued' || t.job.state === 'running');
+  const active = tracked.filter((t) => isLive(t.job) && !t.lostSince);
   if (chip) {
     chip.hidden = active.length === 0;
     replace(chip, active.length ? h('a', { href: '#/new' }, `${active.length} run${active.length > 1 ? 's' : ''} in progress`) : null);
@@ -65,15 +75,15 @@ function renderJobs(): void {
       { class: 'job-list', 'aria-labelledby': 'jobs-h' },
       [...tracked].reverse().map((t) => {
         const j = t.job;
-        const live = j.state === 'queued' || j.state === 'running';
+        const live = isLive(j) && !t.lostSince;
         const pid = `job-progress-${j.id}`;
         return h(
           'li',
-          { class: `job job-${j.state}`, 'data-job-id': String(j.id), 'data-state': j.state },
+          { class: `job job-${t.lostSince ? 'lost' : j.state}`, 'data-job-id': String(j.id), 'data-state': j.state, 'data-contact': t.lostSince ? 'lost' : 'ok' },
           h('div', { class: 'job-head' }, h('strong', null, t.label)),
           h('label', { for: pid, class: 'sr-only' }, `Progress of ${t.label}`),
           h('progress', { id: pid, class: 'job-progress', max: 1, value: j.state === 'done' ? 1 : (j.progress ?? 0) }),
-          h('p', { class: `job-text${j.state === 'failed' ? ' error' : ''}`, role: 'status', 'aria-live': 'polite' }, jobText(t)),
+          h('p', { class: `job-text${j.state === 'failed' || t.lostSince ? ' error' : ''}`, role: 'status', 'aria-live': 'polite' }, jobText(t)),
           h(
             'div',
             { class: 'job-actions' },
@@ -109,14 +119,17 @@ async function poll(t: TrackedJob): Promise<void> {
   try {
     const r = await api.job(t.job.id);
     t.job = r.job;
+    t.lostSince = null;
   } catch (e) {
     t.error = (e as Error).message;
     if (e instanceof ApiError && (e.status === 404 || e.status === 401)) {
       t.job = { ...t.job, state: 'failed', error: t.error };
+      t.lostSince = null;
+    } else if (e instanceof ApiError && e.status === 0) {
+      t.lostSince ??= new Date();
     }
   }
-  const live = t.job.state === 'queued' || t.job.state === 'running';
-  if (!live) {
+  if (!isLive(t.job)) {
     if (t.timer != null) window.clearInterval(t.timer);
     t.timer = null;
     if (t.job.state === 'done') {
@@ -127,22 +140,25 @@ async function poll(t: TrackedJob): Promise<void> {
   renderJobs();
 }
 
+/** Lists a job; a live one is followed until it ends. */
 function track(job: Job, label: string): void {
-  const t: TrackedJob = { job, label, timer: null, error: null };
+  const t: TrackedJob = { job, label, timer: null, error: null, lostSince: null };
   tracked.push(t);
-  t.timer = window.setInterval(() => void poll(t), POLL_MS);
+  tracked.sort((a, b) => Date.parse(a.job.created_at ?? '') - Date.parse(b.job.created_at ?? '') || 0);
+  if (isLive(job)) {
+    t.timer = window.setInterval(() => void poll(t), POLL_MS);
+    void poll(t);
+  }
   renderJobs();
-  void poll(t);
 }
 
-/** Follow the signed-in user's runs that are still going (after a reload, or started in another tab). */
+/** The signed-in user's runs as the server knows them (after a reload, or started in another tab): live ones are followed, ended ones listed with their outcome. */
 export async function resumeJobs(): Promise<void> {
   if (!getKey()) return;
   try {
     const r = await api.jobs();
     for (const j of r.jobs ?? []) {
-      const live = j.state === 'queued' || j.state === 'running';
-      if (live && !tracked.some((t) => String(t.job.id) === String(j.id))) track(j, `Grid ${j.request?.grid ?? DEFAULT_FORM.grid}, ${j.output}`);
+      if (!tracked.some((t) => String(t.job.id) === String(j.id))) track(j, `Grid ${j.request?.grid ?? DEFAULT_FORM.grid}, ${j.output}`);
     }
   } catch {
     /* the list of jobs is a convenience */
@@ -333,7 +349,8 @@ export function renderRunForm(root: HTMLElement): void {
     form = read();
     formMsg.className = 'form-msg';
     formMsg.textContent = '';
-    const v = validateRunForm(form);
+    const limits = await serverLimits();
+    const v = validateRunForm(form, { maxDescription: limits.runDescription });
     if (!v.ok) {
       showErrors(v.errors);
       const n = Object.keys(v.errors).length;
