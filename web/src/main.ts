@@ -7,6 +7,9 @@ import { state, on, emit } from './state';
 import { renderSidebar } from './ui-list';
 import { renderDatasetView } from './ui-view';
 import { renderRunForm, resumeJobs } from './ui-run';
+import { renderMeasurements } from './ui-measurements';
+import { renderMeasurement } from './ui-measurement';
+import { renderExperiment } from './ui-experiment';
 import { loadDatasets } from './main-shared';
 
 const statusEl = document.getElementById('api-status')!;
@@ -145,8 +148,13 @@ function renderAuth(message?: string): void {
 function route(): void {
   const hash = location.hash || '#/';
   const m = /^#\/dataset\/(.+)$/.exec(hash);
+  const measured = /^#\/(measurement|experiment)\/(\d+)$/.exec(hash);
   if (m) {
     renderDatasetView(mainEl, decodeURIComponent(m[1]));
+  } else if (measured) {
+    (measured[1] === 'measurement' ? renderMeasurement : renderExperiment)(mainEl, Number(measured[2]));
+  } else if (hash === '#/measurements') {
+    renderMeasurements(mainEl);
   } else if (hash === '#/new') {
     renderRunForm(mainEl);
   } else {
@@ -173,7 +181,18 @@ function renderHome(): void {
         'Each dataset ranks every point of a five-element circuit grid (Rsh ∥ (Ra∥Ca + Rb∥Cb)) by its residual norm against a reference spectrum. ',
         'Different parameter sets can give the same spectrum, so compare TER and TEC as well as the raw parameters.',
       ),
-      h('p', null, h('a', { href: '#/new', class: 'btn btn-primary' }, 'Start a new run')),
+      h(
+        'p',
+        null,
+        'Bring your own measurements too: upload instrument files, fit them, and follow TER and TEC per insert over days.',
+      ),
+      h(
+        'p',
+        { class: 'home-actions' },
+        h('a', { href: '#/new', class: 'btn btn-primary' }, 'Start a new run'),
+        ' ',
+        h('a', { href: '#/measurements', class: 'btn' }, 'Measurements'),
+      ),
     ),
   );
 }

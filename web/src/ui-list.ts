@@ -1,7 +1,8 @@
 // The dataset list in the sidebar: overview counts, filter, sort, one card per dataset.
 
 import type { Dataset } from './api';
-import { api, getKey, authHeaders } from './api';
+import { api, getKey } from './api';
+import { downloadFromServer } from './download';
 import { h, replace } from './dom';
 import { fmtFrequencies, fmtInt, fmtNum, fmtParam, fmtSize, shortHash, fmtDate } from './format';
 import { badges, displayName, filterAndSort, overview, referenceText, sizeBytes, SORTS } from './listing';
@@ -45,7 +46,12 @@ export function renderSidebar(root: HTMLElement): void {
         'div',
         { class: 'sidebar-head' },
         h('h2', null, 'Datasets'),
-        h('a', { href: '#/new', class: 'btn btn-primary btn-small', id: 'new-run-link' }, '+ New run'),
+        h(
+          'div',
+          { class: 'sidebar-links' },
+          h('a', { href: '#/measurements', class: 'btn btn-small', id: 'measurements-link' }, 'Measurements'),
+          h('a', { href: '#/new', class: 'btn btn-primary btn-small', id: 'new-run-link' }, '+ New run'),
+        ),
       ),
       overviewEl,
       h(
@@ -189,15 +195,7 @@ export function downloadButton(d: Dataset, cls: string): HTMLElement {
         const old = btn.textContent;
         btn.textContent = 'Downloading…';
         try {
-          const res = await fetch(api.downloadUrl(d.filename), { headers: authHeaders() });
-          if (!res.ok) throw new Error(`${res.status} ${res.statusText}`);
-          const blob = await res.blob();
-          const url = URL.createObjectURL(blob);
-          const a = h('a', { href: url, download: d.filename });
-          document.body.appendChild(a);
-          a.click();
-          a.remove();
-          setTimeout(() => URL.revokeObjectURL(url), 10000);
+          await downloadFromServer(api.downloadUrl(d.filename), d.filename);
           btn.textContent = old;
         } catch (e) {
           btn.textContent = 'Download failed';

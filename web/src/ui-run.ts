@@ -8,7 +8,8 @@ import { h, replace } from './dom';
 import { fmtDuration, fmtFreq, fmtInt, fmtNum } from './format';
 import { PRESETS, presetByName } from './presets';
 import { on, state } from './state';
-import { DEFAULT_FORM, fieldOfServerMessage, gridPoints, parseInteger, validateRunForm, type FieldErrors, type RunFormInput } from './validate';
+import { DEFAULT_FORM, fieldOfServerMessage, gridPoints, measuredRequest, parseInteger, validateRunForm, type FieldErrors, type RunFormInput } from './validate';
+import { measuredApi } from './api-measured';
 import { loadDatasets } from './main-shared';
 import { serverLimits } from './limits';
 
@@ -240,42 +241,57 @@ export function renderRunForm(root: HTMLElement): void {
     return field(n, label, txt(form.ref[n], { inputmode: 'decimal' }));
   });
 
+  // The reference: the circuit below, or a sweep of one of the caller's stored measurements.
+  const referenceSel = h('select', { id: 'run-reference', name: 'reference' }, h('option', { value: '' }, 'The reference circuit below'));
+  const sweepInput = h('input', { type: 'number', id: 'run-ref-sweep', name: 'sweep', min: 0, step: 1, value: 0 });
+  const sweepField = h('div', { class: 'field', hidden: true }, h('label', { for: 'run-ref-sweep' }, 'Sweep'), sweepInput);
+  const freqSet = h('fieldset', null);
+  const circuitSet = h('fieldset', { class: 'ref-fieldset' });
+  const metricField = h('div', null);
+  const syncReference = () => {
+    const measured = referenceSel.value !== '';
+    sweepField.hidden = !measured;
+    freqSet.hidden = measured;
+    circuitSet.hidden = measured;
+    metricField.hidden = measured;
+    const opt = referenceSel.selectedOptions[0];
+    if (measured && opt) sweepInput.max = String(Number(opt.dataset.sweeps ?? 1) - 1);
+  };
+  referenceSel.addEventListener('change', syncReference);
+  if (getKey()) {
+    void measuredApi
+      .list()
+      .then((r) => {
+        for (const m of r.measurements) {
+          referenceSel.append(h('option', { value: m.id, 'data-sweeps': m.n_sweeps }, `Measurement ${m.file_name} (${m.n_sweeps} sweep${m.n_sweeps === 1 ? '' : 's'})`));
+        }
+      })
+      .catch(() => {
+        /* a server without measurements: the circuit only */
+      });
+  }
+
   const formEl = h(
     'form',
     { class: 'run-form', id: 'run-form', novalidate: true },
     h(
       'fieldset',
       null,
-      h('legend', null, 'Grid'),
-      field('grid', 'Grid size (points per axis)', txt(form.grid, { inputmode: 'numeric' }), gridHint),
-      field('keep', 'Keep best rows', txt(form.keep), 'a number of rows, or “all”'),
-      field('metric', 'Residual norm', metricSel),
+      h('legend', null, 'Reference'),
+      h('div', { class: 'field' }, h('label', { for: 'run-reference' }, 'Sweep against'), referenceSel),
+      sweepField,
+      h('p', { class: 'hint' }, 'Against a measurement the frequencies are its own, Rs is free and the residual norm is the modulus one.'),
     ),
     h(
       'fieldset',
       null,
-      h('legend', null, 'Frequencies'),
-      field('preset', 'Preset', presetSel),
-      presetInfo,
-      customBox,
+      h('legend', null, 'Grid'),
+      field('grid', 'Grid size (points per axis)', txt(form.grid, { inputmode: 'numeric' }), gridHint),
+      field('keep', 'Keep best rows', txt(form.keep), 'a number of rows, or “all”'),
+      metricField,
     ),
-    h(
-      'fieldset',
-      { class: 'ref-fieldset' },
-      h('legend', null, 'Reference circuit'),
-      h('div', { class: 'ref-grid' }, refFields),
-      h(
-        'button',
-        {
-          type: 'button',
-          class: 'btn btn-small btn-link',
-          onclick: () => {
-            for (const n of PARAM_NAMES) inputs[n].value = DEFAULT_FORM.ref[n];
-          },
-        },
-        'Reset to defaults (5005 Ω, 25.05 µF)',
-      ),
-    ),
+    freqSet,
+    circuitSet,
     h(
       'fieldset',
       null,
@@ -284,6 +300,24 @@ export function renderRunForm(root: HTMLElement): void {
       field('description', 'Description', h('textarea', { rows: 2 }, form.description)),
     ),
     h('div', { class: 'form-actions' }, submitBtn, formMsg),
+  );
+
+  metricField.append(field('metric', 'Residual norm', metricSel));
+  freqSet.append(h('legend', null, 'Frequencies'), field('preset', 'Preset', presetSel), presetInfo, customBox);
+  circuitSet.append(
+    h('legend', null, 'Reference circuit'),
+    h('div', { class: 'ref-grid' }, refFields),
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'btn btn-small btn-link',
+        onclick: () => {
+          for (const n of PARAM_NAMES) inputs[n].value = DEFAULT_FORM.ref[n];
+        },
+      },
+      'Reset to defaults (5005 Ω, 25.05 µF)',
+    ),
   );
 
   // Custom frequency fields live inside customBox and are shown only for "custom".
@@ -367,12 +401,15 @@ export function renderRunForm(root: HTMLElement): void {
     submitBtn.disabled = true;
     formMsg.textContent = 'Starting…';
     try {
-      const r = await api.compute(v.request);
+      const measurement = referenceSel.value ? Number(referenceSel.value) : null;
+      const sweep = parseInteger(sweepInput.value) ?? 0;
+      const r = await api.compute(measurement != null ? measuredRequest(v.request, measurement, sweep) : v.request);
       formMsg.className = 'form-msg ok';
       formMsg.textContent = 'Run started.';
       const g = v.request.grid;
       const freq = v.request.preset ? v.request.preset : `${fmtNum(v.request.fmin!)}–${fmtNum(v.request.fmax!)} Hz`;
-      track(r.job, `Grid ${g} (${fmtInt(gridPoints(g))} points), ${freq}, ${v.request.metric}${v.request.output ? `, ${v.request.output}` : ''}`);
+      const against = measurement != null ? `${referenceSel.selectedOptions[0]?.textContent ?? 'measurement'}, sweep ${sweep}` : `${freq}, ${v.request.metric}`;
+      track(r.job, `Grid ${g} (${fmtInt(gridPoints(g))} points), ${against}${v.request.output ? `, ${v.request.output}` : ''}`);
       jobsArea?.scrollIntoView({ block: 'nearest' });
     } catch (e) {
       const msg = (e as Error).message;

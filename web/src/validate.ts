@@ -39,6 +39,23 @@ export interface ComputeRequest {
   description?: string;
 }
 
+/** A sweep against sweep `sweep` of a stored measurement: its frequencies, Rs free, metric modulus (the server's defaults). */
+export interface MeasuredComputeRequest {
+  grid: number;
+  keep: number | 'all';
+  reference: { measurement: number; sweep: number };
+  output?: string;
+  description?: string;
+}
+
+/** The body of a run against a stored measurement, from a checked run form's body: no circuit, frequencies or metric. */
+export function measuredRequest(r: ComputeRequest, measurement: number, sweep: number): MeasuredComputeRequest {
+  const out: MeasuredComputeRequest = { grid: r.grid, keep: r.keep, reference: { measurement, sweep } };
+  if (r.output) out.output = r.output;
+  if (r.description) out.description = r.description;
+  return out;
+}
+
 export type FieldErrors = Partial<Record<string, string>>;
 
 export const DEFAULT_FORM: RunFormInput = {

@@ -7,6 +7,7 @@ import { fmtInt, fmtNum } from './format';
 import { STALE } from './latest';
 import { pageOffset, pageWindow } from './paging';
 import { rowFrom, type Row } from './selection';
+import { csvButton } from './download';
 import { parseNumber } from './validate';
 import type { ViewContext } from './view-context';
 
@@ -46,6 +47,7 @@ export function resultsPart(ctx: ViewContext): ResultsPart {
     'aria-describedby': 'search-error',
   });
   const clearBtn = h('button', { type: 'button', class: 'btn', id: 'search-clear', disabled: true }, 'Show all');
+  const csvSlot = h('div', { class: 'table-actions' });
 
   const part: ResultsPart = {
     element: h('div'),
@@ -107,6 +109,7 @@ export function resultsPart(ctx: ViewContext): ResultsPart {
       searchErr,
     ),
     resultsMsg,
+    csvSlot,
     tableWrap,
     pager,
   );
@@ -147,7 +150,9 @@ export function resultsPart(ctx: ViewContext): ResultsPart {
     } else {
       resultsMsg.textContent = '';
     }
-    replace(tableWrap, table(shownRows()));
+    const t = table(shownRows());
+    replace(tableWrap, t);
+    replace(csvSlot, csvButton(t, `${filename.replace(/\.npz$/, '')}.rows_${offset + 1}-${offset + pageSize}.csv`, 'results-csv'));
     renderPager(shownTotal());
     if (focusKey) {
       const again = part.element.querySelector(`[data-focus-key="${focusKey}"]`) as HTMLButtonElement | null;
@@ -156,7 +161,7 @@ export function resultsPart(ctx: ViewContext): ResultsPart {
     }
   }
 
-  function table(shown: Row[]): HTMLElement {
+  function table(shown: Row[]): HTMLTableElement {
     const headers: [string, string][] = [
       ['Rank', ''],
       ['Resnorm', dataset.metric ?? ''],
@@ -181,9 +186,9 @@ export function resultsPart(ctx: ViewContext): ResultsPart {
         h(
           'tr',
           null,
-          h('th', { scope: 'col' }, 'Plot'),
+          h('th', { scope: 'col', 'data-no-csv': true }, 'Plot'),
           headers.map(([name, unit]) => h('th', { scope: 'col', class: 'num' }, name, unit ? h('span', { class: 'unit' }, ` [${unit}]`) : null)),
-          h('th', { scope: 'col' }, h('span', { class: 'sr-only' }, 'Actions')),
+          h('th', { scope: 'col', 'data-no-csv': true }, h('span', { class: 'sr-only' }, 'Actions')),
         ),
       ),
       h(
@@ -210,7 +215,7 @@ export function resultsPart(ctx: ViewContext): ResultsPart {
     return h(
       'tr',
       { 'data-rank': r.rank, class: checked ? 'selected' : null },
-      h('td', { class: 'plot-cell' }, cb, color ? h('span', { class: 'swatch', style: `background:${color}` }) : null),
+      h('td', { class: 'plot-cell', 'data-no-csv': true }, cb, color ? h('span', { class: 'swatch', style: `background:${color}` }) : null),
       cell('rank', String(r.rank)),
       cell('resnorm', fmtNum(r.resnorm)),
       cell('Rsh', fmtNum(r.params.Rsh)),
@@ -224,7 +229,7 @@ export function resultsPart(ctx: ViewContext): ResultsPart {
       cell('tau_b', fmtNum(r.params.Rb * r.params.Cb * 1e3, 4), 'num derived'),
       h(
         'td',
-        null,
+        { 'data-no-csv': true },
         h(
           'button',
           {
