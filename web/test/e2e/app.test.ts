@@ -34,6 +34,13 @@ const MEASURED = 'alice_measured_grid_3.npz';
 const MEASURED_CSV = 'insert_7_day_3.csv';
 const EXTRA = 19; // alice's small datasets, so that she sees about 25 in the list
 const T = 20_000;
+const FIXTURES = path.resolve(WEB, process.env.EISGRID_FIXTURES_DIR ?? '../../shared/fixtures');
+const NOVA = path.join(FIXTURES, 'measured/nova');
+const RPE = 'RPEmedia_TW1-1_d1_chamber1_channel1_5freq5sine_freq';
+const HBE = [1, 2, 3, 4].map((i) => `16HBE_TW0${i}_d3_endohm1_freq`);
+const DISCONNECTED = '16HBEmedia_disconnect_freq.txt';
+const INSERT_AREA = 1.12; // cm², the Corning 3460 Transwells of the shared files
+const FIT_TIMEOUT = 180_000;
 
 function unavailable(): string | null {
   if (!fs.existsSync(CLI)) return `no eisgrid binary at ${CLI} (build it, or set EISGRID_CLI)`;
@@ -732,6 +739,192 @@ describe('eisgrid web page against a real eisgrid server', () => {
     assert.ok(states.some((s) => s.startsWith('done')), states.join('\n'));
     await page.locator('#jobs').evaluate((el) => el.scrollIntoView({ block: 'start' }));
     await shot(page, 'runs-after-reload.png');
+    await page.close();
+  });
+
+  // Measurements: upload, sweeps, fits, experiments. The expected values are the global optima of fixtures/measured/nova.
+  const expected = () => JSON.parse(fs.readFileSync(path.join(NOVA, 'expected_fits.json'), 'utf8')) as { good: { file: string; sweep: number; TER: number; TEC: number }[] };
+  const within = (got: number, want: number, rel: number) => Math.abs(got - want) <= rel * Math.abs(want);
+
+  async function waitFitDone(page: Page): Promise<void> {
+    await page.waitForSelector('#fit-job[data-state="done"], #fit-job[data-state="failed"], #fit-job[data-state="cancelled"]', { timeout: FIT_TIMEOUT });
+    assert.equal(await page.getAttribute('#fit-job', 'data-state'), 'done', (await page.textContent('#fit-status')) ?? '');
+  }
+
+  it('measurements: the RPE file, uploaded with the file picker, shows its 3 sweeps and fits to the expected TER, per area too', async () => {
+    const page = await newPage();
+    await page.goto(`${base}/`);
+    await signIn(page, 'alice');
+    await page.click('#measurements-link');
+    await page.fill('#upload-area', String(INSERT_AREA));
+    await page.setInputFiles('#upload-file', path.join(NOVA, RPE));
+    const item = page.locator(`#upload-results .upload-item[data-file="${RPE}"][data-measurement]`);
+    await item.waitFor();
+    assert.match((await item.textContent()) ?? '', /3 sweeps/);
+    await shot(page, 'measurements-upload.png');
+    await item.locator('a').click();
+    await page.waitForSelector('#sweeps-nyquist canvas');
+    assert.equal(await page.locator('#sweeps-legend li').count(), 3);
+    assert.equal(await page.inputValue('#m-area'), String(INSERT_AREA));
+    await page.locator('#sweeps-h').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await shot(page, 'measurement-sweeps.png');
+    assert.deepEqual(await axeViolations(page), []);
+
+    assert.equal(await page.inputValue('#fit-area'), String(INSERT_AREA));
+    await page.click('#fit-submit');
+    await page.waitForSelector('#fit-job');
+    await waitFitDone(page);
+    const row = page.locator('#fit-table tbody tr[data-sweep="0"]');
+    await row.waitFor();
+    const want = expected().good.find((g) => g.file === RPE && g.sweep === 0)!;
+    const ter = Number(await row.locator('td[data-col="ter"]').getAttribute('data-value'));
+    assert.ok(within(ter, want.TER, 0.01), `TER ${ter} Ω, expected ${want.TER} Ω within 1%`);
+    assert.match((await row.locator('td[data-col="ter"]').textContent()) ?? '', /±/, 'TER with its uncertainty');
+    const terArea = Number(await row.locator('td[data-col="ter_area"]').getAttribute('data-value'));
+    assert.ok(within(terArea, want.TER * INSERT_AREA, 0.01), `TER·A ${terArea} Ω·cm², expected ${want.TER * INSERT_AREA}`);
+    assert.equal(await page.locator('#fit-table tbody tr').count(), 3);
+    await page.waitForSelector('#fit-residuals canvas');
+    await page.waitForSelector('#fit-nyquist canvas');
+    assert.match((await page.textContent('#fit-result-status')) ?? '', /Sweep 0: /);
+    await page.locator('#fit-h').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await shot(page, 'fit-table.png');
+    await page.locator('#fit-result-status').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await shot(page, 'fit-result.png');
+    assert.deepEqual(await axeViolations(page), []);
+    await page.close();
+  });
+
+  it('measurements: the four 16HBE files in one experiment, fitted, give a time course per insert and a CSV', async () => {
+    const page = await newPage();
+    await page.goto(`${base}/`);
+    await signIn(page, 'alice');
+    await page.goto(`${base}/#/measurements`);
+    await page.fill('#experiment-name', '16HBE day 3');
+    await page.click('#experiment-form button[type=submit]');
+    const link = page.locator('#experiment-list a', { hasText: '16HBE day 3' });
+    await link.waitFor();
+    const experimentId = ((await link.getAttribute('href')) ?? '').split('/').pop()!;
+    await page.selectOption('#upload-experiment', experimentId);
+    await page.fill('#upload-area', String(INSERT_AREA));
+    await page.setInputFiles('#upload-file', HBE.map((f) => path.join(NOVA, f)));
+    await page.waitForFunction((n) => document.querySelectorAll('#upload-results .upload-item[data-measurement]').length >= n, HBE.length, { timeout: 60_000 });
+    await page.goto(`${base}/#/experiment/${experimentId}`);
+    await page.waitForSelector('#experiment-measurements li');
+    assert.equal(await page.locator('#experiment-measurements li[data-measurement]').count(), HBE.length);
+    // Each insert is its own line: the sample names them (here from the file names).
+    for (const f of HBE) {
+      const id = await page.locator(`#experiment-measurements li a`, { hasText: f }).getAttribute('href');
+      const m = id!.split('/').pop();
+      const r = await api(`/api/measurements/${m}`, keys.alice, {
+        method: 'PATCH',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ sample: f.slice(6, 10), day: 3 }),
+      });
+      assert.equal(r.status, 200, JSON.stringify(r.json));
+    }
+    await page.click('#fit-submit');
+    await waitFitDone(page);
+    await page.waitForFunction((n) => document.querySelectorAll('#experiment-table tbody tr').length === n, HBE.length);
+    const want = expected().good.filter((g) => HBE.includes(g.file));
+    const rows = await page.locator('#experiment-table tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+    for (const w of want) {
+      const r = rows.find((cells) => cells[1] === w.file)!;
+      assert.ok(r, `a row for ${w.file}`);
+      assert.ok(within(Number(r[7]), w.TER, 0.01), `${w.file}: TER ${r[7]}, expected ${w.TER}`);
+    }
+    // Sortable: by TER, then the other way.
+    const terHead = page.locator('#experiment-table thead button', { hasText: 'TER [Ω]' });
+    await terHead.click();
+    assert.equal(await page.getAttribute('#experiment-table thead th:has(button:has-text("TER [Ω]"))', 'aria-sort'), 'ascending');
+    const ters = await page.locator('#experiment-table tbody tr').evaluateAll((trs) => trs.map((tr) => Number(tr.querySelectorAll('td')[7].textContent)));
+    assert.deepEqual(ters, [...ters].sort((a, b) => a - b));
+    await page.locator('#experiment-table thead button', { hasText: 'TER [Ω]' }).click();
+    assert.equal(await page.getAttribute('#experiment-table thead th:has(button:has-text("TER [Ω]"))', 'aria-sort'), 'descending');
+    // The time course: one line per insert.
+    await page.waitForSelector('#course-ter canvas');
+    assert.equal(await page.getAttribute('#course-ter', 'data-lines'), String(HBE.length));
+    assert.equal(await page.locator('#course-legend li').count(), HBE.length);
+    await page.locator('#ex-table-h').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await shot(page, 'experiment-table.png');
+    await page.locator('#ex-course-h').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await shot(page, 'time-course.png');
+    // The CSV of the fits, as the server writes it, and the table as shown.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#fits-csv')]);
+    const csv = fs.readFileSync((await download.path())!, 'utf8');
+    const lines = csv.trim().split(/\r?\n/);
+    assert.equal(lines.length, 1 + HBE.length, csv);
+    for (const f of HBE) assert.ok(csv.includes(f), `the CSV names ${f}`);
+    const [own] = await Promise.all([page.waitForEvent('download'), page.click('#experiment-table-csv')]);
+    const table = fs.readFileSync((await own.path())!, 'utf8').trim().split(/\r?\n/);
+    assert.equal(table.length, 1 + HBE.length);
+    assert.match(table[0], /^File,Insert,Day,Sweep,Start,Status,TER \[Ω\]/);
+    // Two sweeps compared in one plot.
+    const boxes = page.locator('#experiment-table tbody input[type=checkbox]');
+    await boxes.nth(0).check();
+    await boxes.nth(1).check();
+    await page.waitForSelector('#compare-nyquist canvas');
+    assert.equal(await page.getAttribute('#compare-nyquist', 'data-series'), '2');
+    await page.locator('#ex-compare-h').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await shot(page, 'compare.png');
+    assert.deepEqual(await axeViolations(page), []);
+    await page.close();
+  });
+
+  it('measurements: a file of a disconnected electrode, dropped on the page, is flagged and not fitted as good', async () => {
+    const page = await newPage();
+    await page.goto(`${base}/`);
+    await signIn(page, 'alice');
+    await page.goto(`${base}/#/measurements`);
+    const bytes = [...fs.readFileSync(path.join(NOVA, DISCONNECTED))];
+    await page.evaluate(
+      ({ bytes, name }) => {
+        const dt = new DataTransfer();
+        dt.items.add(new File([new Uint8Array(bytes)], name));
+        document.getElementById('drop-zone')!.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+      },
+      { bytes, name: DISCONNECTED },
+    );
+    const item = page.locator(`#upload-results .upload-item[data-file="${DISCONNECTED}"]`);
+    await page.waitForSelector(`#upload-results .upload-item[data-file="${DISCONNECTED}"].flagged, #upload-results .upload-item[data-file="${DISCONNECTED}"].refused`);
+    const text = (await item.textContent()) ?? '';
+    assert.match(text, /Flagged|refused/, text);
+    await shot(page, 'disconnect-flagged.png');
+    if (await item.locator('a').count()) {
+      await item.locator('a').click();
+      await page.waitForSelector('#fit-submit');
+      assert.ok(await page.locator('.warn-box').count(), 'the measurement page shows the warnings too');
+      await page.click('#fit-submit');
+      await waitFitDone(page);
+      await page.waitForSelector('#fit-table tbody tr');
+      const statuses = await page.locator('#fit-table tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-status')));
+      assert.ok(statuses.every((s) => s !== 'ok'), `statuses ${statuses.join(', ')}`);
+      await page.locator('#fit-result-status').evaluate((el) => el.scrollIntoView({ block: 'center' }));
+      await shot(page, 'disconnect-fit.png');
+    }
+    await page.close();
+  });
+
+  it('a run against a stored measurement, started from the run form', async () => {
+    const page = await newPage();
+    await page.goto(`${base}/`);
+    await signIn(page, 'alice');
+    await page.goto(`${base}/#/new`);
+    const option = page.locator('#run-reference option', { hasText: RPE });
+    await option.waitFor({ state: 'attached' });
+    await page.selectOption('#run-reference', (await option.getAttribute('value'))!);
+    await page.fill('#run-ref-sweep', '1');
+    assert.ok(await page.locator('#run-preset').isHidden(), 'the frequencies are the measurement’s');
+    await page.fill('#run-grid', '4');
+    await page.fill('#run-output', 'e2e_against_rpe.npz');
+    await page.click('#run-submit');
+    const job = page.locator('#jobs .job', { hasText: 'e2e_against_rpe.npz' });
+    await job.waitFor();
+    await page.waitForSelector('#jobs .job[data-state="done"]:has-text("e2e_against_rpe.npz"), #jobs .job[data-state="failed"]:has-text("e2e_against_rpe.npz")', { timeout: 60_000 });
+    assert.equal(await job.getAttribute('data-state'), 'done', (await job.textContent()) ?? '');
+    await job.evaluate((el) => el.scrollIntoView({ block: 'center' }));
+    await shot(page, 'run-against-measurement.png');
+    await page.goto(`${base}/#/dataset/e2e_against_rpe.npz`);
+    await page.waitForFunction(() => /measured spectrum/.test(document.getElementById('reference-source')?.textContent ?? ''));
     await page.close();
   });
 
