@@ -11,6 +11,7 @@ import { renderMeasurements } from './ui-measurements';
 import { renderMeasurement } from './ui-measurement';
 import { renderExperiment } from './ui-experiment';
 import { loadDatasets } from './main-shared';
+import { leaveView } from './view-life';
 
 const statusEl = document.getElementById('api-status')!;
 const authEl = document.getElementById('auth')!;
@@ -146,6 +147,7 @@ function renderAuth(message?: string): void {
 }
 
 function route(): void {
+  leaveView();
   const hash = location.hash || '#/';
   const m = /^#\/dataset\/(.+)$/.exec(hash);
   const measured = /^#\/(measurement|experiment)\/(\d+)$/.exec(hash);

@@ -8,7 +8,8 @@ import { csvButton, downloadFromServer } from './download';
 import { h, replace } from './dom';
 import { fmtDate, fmtNum } from './format';
 import { runFit } from './fit-job';
-import { Latest, STALE } from './latest';
+import { STALE } from './latest';
+import { enterView } from './view-life';
 import { modelRows, sortRows, sweepRows, timeCourse, type CoursePoint } from './measured-math';
 import { PlotSet } from './plot-set';
 import { SERIES_COLORS, xyPlot, type XySeries } from './plots';
@@ -17,8 +18,6 @@ import { parseNumber } from './validate';
 
 const COURSE_HEIGHT = 240;
 const COMPARE_MAX_HEIGHT = 400;
-
-let current: { latest: Latest; plots: PlotSet[] } | null = null;
 
 interface Row {
   fit: Fit;
@@ -52,12 +51,13 @@ const COLUMNS: Column[] = [
 ];
 
 export function renderExperiment(root: HTMLElement, id: number): void {
-  current?.latest.close();
-  current?.plots.forEach((p) => p.destroy());
-  const latest = new Latest();
+  const { latest, onLeave } = enterView();
   const coursePlots = new PlotSet();
   const comparePlots = new PlotSet();
-  current = { latest, plots: [coursePlots, comparePlots] };
+  onLeave(() => {
+    coursePlots.destroy();
+    comparePlots.destroy();
+  });
   document.title = `Experiment ${id} · eisgrid`;
   if (!getKey()) {
     replace(root, h('p', { class: 'error-box', role: 'alert' }, 'Experiments are private: sign in with an API key (top right) to see yours.'));

@@ -9,7 +9,8 @@ import { csvButton, downloadFromServer } from './download';
 import { h, replace } from './dom';
 import { fmtDate, fmtFreqRange, fmtNum } from './format';
 import { runFit } from './fit-job';
-import { Latest, STALE } from './latest';
+import { STALE, type Latest } from './latest';
+import { enterView } from './view-life';
 import { modelRows, relativeResiduals, sweepRows } from './measured-math';
 import { PlotSet } from './plot-set';
 import { REFERENCE_COLOR, SERIES_COLORS, xyPlot, type XySeries } from './plots';
@@ -21,15 +22,14 @@ const MAX_FIT_GRID = 12; // the server's limit over HTTP (docs/API.md); it refus
 const NYQUIST_MAX_HEIGHT = 380;
 const BODE_HEIGHT = 180;
 
-let current: { latest: Latest; plots: PlotSet[] } | null = null;
-
 export function renderMeasurement(root: HTMLElement, id: number): void {
-  current?.latest.close();
-  current?.plots.forEach((p) => p.destroy());
-  const latest = new Latest();
+  const { latest, onLeave } = enterView();
   const sweepPlots = new PlotSet();
   const fitPlots = new PlotSet();
-  current = { latest, plots: [sweepPlots, fitPlots] };
+  onLeave(() => {
+    sweepPlots.destroy();
+    fitPlots.destroy();
+  });
   document.title = `Measurement ${id} · eisgrid`;
   replace(root, h('p', { class: 'muted' }, 'Loading…'));
   if (!getKey()) {

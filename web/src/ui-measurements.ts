@@ -7,15 +7,12 @@ import { measuredApi, type Experiment, type Measurement } from './api-measured';
 import { csvButton } from './download';
 import { h, replace } from './dom';
 import { fmtDate, fmtFreqRange, fmtNum } from './format';
-import { Latest, STALE } from './latest';
+import { STALE, type Latest } from './latest';
+import { enterView } from './view-life';
 import { parseNumber } from './validate';
 
-let current: Latest | null = null;
-
 export function renderMeasurements(root: HTMLElement): void {
-  current?.close();
-  const latest = new Latest();
-  current = latest;
+  const { latest } = enterView();
   document.title = 'Measurements · eisgrid';
   const head = h('header', { class: 'view-head' }, h('h2', null, 'Measurements'), h('a', { class: 'btn', href: '#/' }, 'Close'));
   if (!getKey()) {

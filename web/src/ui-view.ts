@@ -8,7 +8,8 @@ import { api, ApiError } from './api';
 import { PARAM_NAMES, ter, tec, tau } from './circuit';
 import { h, replace } from './dom';
 import { fmtFrequencies, fmtInt, fmtMicroF, fmtMs, fmtNum, fmtOhm, fmtParam, fmtSize } from './format';
-import { Latest, STALE } from './latest';
+import { STALE } from './latest';
+import { enterView } from './view-life';
 import { serverLimits } from './limits';
 import { badges, displayName, referenceText, sizeBytes } from './listing';
 import { SERIES_COLORS } from './plots';
@@ -16,17 +17,12 @@ import { Selection } from './selection';
 import { state } from './state';
 import { downloadButton } from './ui-list';
 import type { ViewContext } from './view-context';
-import { plotsPart, type PlotsPart } from './view-plots';
+import { plotsPart } from './view-plots';
 import { resultsPart } from './view-results';
 import { tagsPart } from './view-tags';
 
-let current: { latest: Latest; plots: PlotsPart | null } | null = null;
-
 export function renderDatasetView(root: HTMLElement, filename: string): void {
-  current?.latest.close();
-  current?.plots?.destroy();
-  const latest = new Latest();
-  current = { latest, plots: null };
+  const { latest, onLeave } = enterView();
 
   const dataset = state.datasets.find((d) => d.filename === filename) ?? null;
   const title = dataset ? displayName(dataset) : filename;
@@ -52,7 +48,7 @@ export function renderDatasetView(root: HTMLElement, filename: string): void {
   const results = resultsPart(ctx);
   const plots = plotsPart(ctx);
   const tags = tagsPart(ctx, results.total);
-  current.plots = plots;
+  onLeave(plots.destroy);
   results.onTag = tags.startTag;
   ctx.selectionChanged = () => {
     results.render();
