@@ -2,7 +2,8 @@
 // module. Each input is tried three ways, so that mutations reach the inner
 // parsers too (inside an archive, a mutated member fails its CRC first):
 //   1. as an .npz archive: open, then header() and read() of every member,
-//      and the pickle of every object member;
+//      the pickle of every object member, and the JSON of every unicode
+//      scalar through the depth-limited parser datasets use;
 //   2. as an .npy file: its header, then the pickle after an object header;
 //   3. as a bare pickle.
 // Only eisgrid::error may escape the library; anything else (a crash, a
@@ -14,6 +15,7 @@
 #include <vector>
 
 #include "base/error.hpp"
+#include "base/untrusted_json.hpp"
 #include "npz/array.hpp"
 #include "npz/pickle.hpp"
 #include "npz/reader.hpp"
@@ -35,7 +37,7 @@ void try_archive(const std::vector<std::byte>& bytes) {
         const eisgrid::npz::array a = r.read(member.name);
         if (a.header.type.kind == eisgrid::npz::dtype_kind::object) (void)eisgrid::npz::read_pickled_object(a.data);
         if (a.header.type.kind == eisgrid::npz::dtype_kind::unicode && a.header.element_count() == 1) {
-          (void)eisgrid::npz::unicode_scalar_text(a);
+          (void)eisgrid::parse_untrusted_json(eisgrid::npz::unicode_scalar_text(a));
         }
       } catch (const eisgrid::error&) {
       }
@@ -62,6 +64,16 @@ void try_pickle(std::span<const std::byte> bytes) {
   }
 }
 
+// The bytes as JSON text: the depth scan must never pass what would nest
+// deeper than the limit (the parse would then recurse in dump below).
+void try_json(std::span<const std::byte> bytes) {
+  try {
+    const auto value = eisgrid::parse_untrusted_json(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+    (void)value.dump();
+  } catch (const eisgrid::error&) {
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -70,5 +82,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try_archive(bytes);
   try_npy(bytes);
   try_pickle(bytes);
+  try_json(bytes);
   return 0;
 }

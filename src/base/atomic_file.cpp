@@ -1,6 +1,8 @@
 #include "base/atomic_file.hpp"
 
 #include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -96,6 +98,36 @@ atomic_file::atomic_file(const std::filesystem::path& temp_dir, std::filesystem:
     }
   }
   if (!fd_.valid()) throw error(error_kind::io, "cannot create a temporary file in '" + temp_dir.string() + "'");
+  // A lock of its own descriptor: commit() closes fd_ before the rename, and
+  // the lock must last until the name is gone from temp/.
+  lock_ = unique_fd(::open(temp_path_.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+  if (!lock_.valid() || ::flock(lock_.get(), LOCK_EX | LOCK_NB) != 0) {
+    const int err = errno;
+    (void)fd_.close();
+    ::unlink(temp_path_.c_str());
+    throw system_error(error_kind::io, "cannot lock '" + temp_path_.string() + "'", err);
+  }
+}
+
+std::size_t remove_stale_temp_files(const std::filesystem::path& temp_dir) noexcept {
+  std::size_t removed = 0;
+  std::error_code ec;
+  std::filesystem::directory_iterator it(temp_dir, ec);
+  if (ec) return 0;
+  const auto now = std::chrono::system_clock::now();
+  for (; it != std::filesystem::directory_iterator(); it.increment(ec)) {
+    if (ec) break;
+    const auto& path = it->path();
+    if (path.extension() != ".part") continue;
+    unique_fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK));
+    struct stat info {};
+    if (!fd.valid() || ::fstat(fd.get(), &info) != 0 || !S_ISREG(info.st_mode)) continue;
+    const auto modified = std::chrono::system_clock::from_time_t(info.st_mtim.tv_sec);
+    if (now - modified < k_stale_temp_age) continue;
+    if (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) continue;  // a live writer
+    if (::unlink(path.c_str()) == 0) ++removed;
+  }
+  return removed;
 }
 
 atomic_file::~atomic_file() {
@@ -124,6 +156,7 @@ void atomic_file::commit(bool replace) {
     throw system_error(error_kind::io, "cannot move the finished file to " + name, errno);
   }
   committed_ = true;
+  (void)lock_.close();
   fsync_directory(final_path_.parent_path());
 }
 

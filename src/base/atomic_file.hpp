@@ -3,10 +3,12 @@
 // temporary directory, flushed, then renamed. A crash, a kill or a full disk
 // leaves nothing where readers look.
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <span>
+#include <string>
 
 namespace eisgrid {
 
@@ -37,10 +39,24 @@ void write_all(int fd, std::span<const std::byte> data, const std::string& what)
 // Same, at `offset`, without moving the file position.
 void pwrite_all(int fd, std::span<const std::byte> data, std::uint64_t offset, const std::string& what);
 
+// Temporary files are named "<final name>.<random>.part". Their writer holds
+// an exclusive flock on each from just after creating it until it is renamed
+// into place or removed, so a file whose lock can be taken has no live writer.
+// Files younger than this are left alone even so: they may be between their
+// creation and their writer's flock.
+inline constexpr std::chrono::seconds k_stale_temp_age{60};
+
+// Removes the ".part" files in `temp_dir` left by writers that died (killed,
+// crashed, power lost): regular files, not links, not locked, and last
+// modified at least k_stale_temp_age ago. Never touches a live writer's file.
+// Best effort: returns how many it removed and never throws. Safe to run
+// while other processes write there.
+std::size_t remove_stale_temp_files(const std::filesystem::path& temp_dir) noexcept;
+
 class atomic_file {
  public:
-  // Creates a uniquely named temporary file in `temp_dir` for `final_path`.
-  // Throws eisgrid::error (io) if it cannot.
+  // Creates a uniquely named temporary file in `temp_dir` for `final_path`
+  // and locks it (see k_stale_temp_age). Throws eisgrid::error (io) if it cannot.
   atomic_file(const std::filesystem::path& temp_dir, std::filesystem::path final_path);
   ~atomic_file();  // removes the temporary file unless committed
   atomic_file(const atomic_file&) = delete;
@@ -59,6 +75,7 @@ class atomic_file {
 
  private:
   unique_fd fd_;
+  unique_fd lock_;  // holds the flock until the file is renamed or removed
   std::filesystem::path temp_path_;
   std::filesystem::path final_path_;
   bool committed_ = false;

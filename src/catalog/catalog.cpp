@@ -13,6 +13,7 @@
 #include "catalog/query_text.hpp"
 #include "catalog/sha256.hpp"
 #include "catalog/sqlite_connection.hpp"
+#include "dataset/metadata.hpp"
 
 namespace eisgrid::catalog {
 namespace {
@@ -26,10 +27,14 @@ constexpr const char* k_tag_visible =
     "(? OR owner_id = ? OR EXISTS (SELECT 1 FROM circuit_npz_datasets d "
     "WHERE d.id = tagged_npz_models.dataset_id AND d.is_public))";
 
-constexpr const char* k_dataset_columns =
+// The description is cut to its limit on the way out too, so a row written
+// before the limit existed cannot make every listing carry megabytes.
+const std::string k_dataset_columns =
     "id, owner_id, owner_name, configuration_id, file_name, storage_location, file_path, grid_size, freq_min, "
     "freq_max, n_frequencies, n_parameter_sets, n_spectra, n_grid_points, file_size, file_hash, short_hash, "
-    "best_resnorm, resnorm_metric, description, computation_metadata, is_available, is_public, created_at, updated_at";
+    "best_resnorm, resnorm_metric, substr(description, 1, " +
+    std::to_string(dataset::k_max_description_length) +
+    ") AS description, computation_metadata, is_available, is_public, created_at, updated_at";
 
 constexpr const char* k_configuration_columns =
     "id, owner_id, name, reference_type, rsh, ra, ca, rb, cb, reference_source, grid_size, parameter_ranges, "
@@ -111,6 +116,17 @@ tag_record read_tag(const row& r) {
 user_record read_user(const row& r) { return user_record{r.get_int(0), r.get_text(1), r.get_text(2), r.size() > 3 ? r.get_int(3) : 0}; }
 
 }  // namespace
+
+void check_text_limits(const std::string& description, const std::string& metadata_json) {
+  if (description.size() > dataset::k_max_description_length) {
+    throw error(error_kind::invalid_input, "the description is " + std::to_string(description.size()) + " bytes, over the limit of " +
+                                               std::to_string(dataset::k_max_description_length));
+  }
+  if (metadata_json.size() > dataset::k_max_metadata_json_bytes) {
+    throw error(error_kind::invalid_input, "the metadata is " + std::to_string(metadata_json.size()) +
+                                               " bytes of JSON, over the limit of " + std::to_string(dataset::k_max_metadata_json_bytes));
+  }
+}
 
 std::string configuration_input::fingerprint() const {
   nlohmann::json j;
@@ -309,6 +325,7 @@ register_outcome catalog::register_file(const dataset_input& in, std::optional<r
 
 register_outcome catalog::upsert_row(const principal& who, const dataset_input& in, std::optional<row_id> owner,
                                      std::optional<row_id> existing_id) {
+  check_text_limits(in.description, in.metadata_json);
   const bool is_public = in.location == dataset::storage::precomputed;
   const std::string location(dataset::to_string(in.location));
   const param best = std::isnan(in.best_resnorm) ? null_param() : param(in.best_resnorm);
@@ -387,6 +404,7 @@ register_outcome catalog::upsert_row(const principal& who, const dataset_input& 
 }
 
 void catalog::set_dataset_description(const principal& who, row_id id, const std::string& description) {
+  check_text_limits(description, {});
   transaction tx(*db_, who, true);
   check_writable(who, "circuit_npz_datasets", id, "dataset");
   const auto r =
@@ -430,6 +448,14 @@ row_id catalog::add_tag(const principal& who, const tag_input& tag) {
   require_writer(who, "tag a row");
   if (who.role != principal::kind::user) throw error(error_kind::forbidden, "cannot tag a row: tags belong to a user");
   if (tag.label.empty()) throw error(error_kind::usage, "a tag needs a label");
+  const std::pair<const std::string*, std::size_t> limits[] = {
+      {&tag.label, k_max_label_length}, {&tag.category, k_max_category_length}, {&tag.notes, k_max_notes_length}};
+  for (const auto& [text, limit] : limits) {
+    if (text->size() > limit) {
+      throw error(error_kind::usage,
+                  "a tag's text is " + std::to_string(text->size()) + " bytes, over the limit of " + std::to_string(limit));
+    }
+  }
   transaction tx(*db_, who, true);
   const auto visible =
       db_->query(sql({"SELECT 1 FROM circuit_npz_datasets WHERE id = ? AND ", k_visible}), {tag.dataset_id, who.is_admin(), who.uid()});

@@ -36,6 +36,17 @@ inline constexpr std::size_t k_max_user_name_length = 64;
 // Empty if `name` is a valid user name (letters, digits, '.', '_', '-'; 1 to 64), else why not.
 [[nodiscard]] std::string user_name_problem(std::string_view name);
 
+// A tag's text, bounded for every caller (command line and API) like a dataset's.
+inline constexpr std::size_t k_max_label_length = 200;
+inline constexpr std::size_t k_max_category_length = 100;
+inline constexpr std::size_t k_max_notes_length = 4000;
+
+// Throws error(invalid_input) for a description over
+// dataset::k_max_description_length or metadata JSON over
+// dataset::k_max_metadata_json_bytes. Every registration and description
+// update checks this, on both engines.
+void check_text_limits(const std::string& description, const std::string& metadata_json);
+
 class catalog {
  public:
   // Takes the connection and applies any missing migrations.

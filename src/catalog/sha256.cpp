@@ -1,6 +1,5 @@
 #include "catalog/sha256.hpp"
 
-#include <fcntl.h>
 #include <openssl/evp.h>
 #include <unistd.h>
 
@@ -8,8 +7,8 @@
 #include <cerrno>
 #include <memory>
 
-#include "base/atomic_file.hpp"
 #include "base/error.hpp"
+#include "base/regular_file.hpp"
 
 namespace eisgrid::catalog {
 namespace {
@@ -47,11 +46,7 @@ std::string finish(EVP_MD_CTX* ctx) {
 }  // namespace
 
 file_digest sha256_file(const std::filesystem::path& path) {
-  unique_fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd.valid()) {
-    const int err = errno;
-    throw system_error(err == ENOENT ? error_kind::not_found : error_kind::io, "cannot open '" + path.string() + "'", err);
-  }
+  const unique_fd fd = open_regular_file(path, path.string()).fd;
   auto ctx = new_context();
   std::array<char, k_read_chunk> buffer;
   file_digest result;

@@ -16,8 +16,9 @@ struct file_digest {
   std::uint64_t size = 0;
 };
 
-// Reads the whole file. Throws error(not_found) if it is missing, error(io)
-// if it cannot be read. Thread-safe.
+// Reads the whole file, opened by open_regular_file. Throws error(not_found)
+// if it is missing, error(invalid_input) for a link or a non-regular file,
+// error(io) if it cannot be read. Thread-safe.
 [[nodiscard]] file_digest sha256_file(const std::filesystem::path& path);
 [[nodiscard]] std::string sha256_hex(std::string_view data);
 [[nodiscard]] inline std::string short_hash(std::string_view sha256) { return std::string(sha256.substr(0, k_short_hash_digits)); }

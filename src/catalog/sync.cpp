@@ -7,6 +7,7 @@
 #include "base/error.hpp"
 #include "catalog/sha256.hpp"
 #include "dataset/dataset.hpp"
+#include "dataset/naming.hpp"
 #include "model/circuit.hpp"
 
 namespace eisgrid::catalog {
@@ -126,6 +127,7 @@ described_file describe_file(const dataset::dataset_file& file, dataset::load_de
     in.description = without_nul(string_of(m, "description"));
     in.metadata_json = without_nul_escapes(m.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     in.configuration = configuration_of(d, in);
+    check_text_limits(in.description, in.metadata_json);
     out.valid = true;
   } catch (const error& e) {
     std::string reason = e.what();
@@ -145,6 +147,15 @@ std::vector<described_file> scan(const dataset::data_dir& dir) {
 sync_report sync(catalog& cat, const dataset::data_dir& dir, row_id owner) {
   sync_report report;
   report.files = scan(dir);
+  // A name the API refuses (a space, a quote, ...), as a file copied by hand
+  // may have, would register a dataset that no API call can name.
+  for (auto& f : report.files) {
+    if (!f.valid) continue;
+    if (auto problem = dataset::file_name_problem(f.file_name); !problem.empty()) {
+      f.valid = false;
+      f.reason = "the file name cannot be used through the API (" + problem + "); rename the file";
+    }
+  }
   std::set<std::pair<std::string, std::string>> present;
   for (const auto& f : report.files) {
     if (!f.valid) continue;

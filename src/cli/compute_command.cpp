@@ -2,9 +2,11 @@
 #include <cstdio>
 #include <optional>
 
+#include "base/atomic_file.hpp"
 #include "base/error.hpp"
 #include "catalog/sha256.hpp"
 #include "cli/commands.hpp"
+#include "cli/data_root.hpp"
 #include "cli/options.hpp"
 #include "cli/progress_bar.hpp"
 #include "cli/report.hpp"
@@ -23,11 +25,12 @@ struct compute_args {
   std::string preset;
   std::string ref;
   std::string reference_csv;
-  std::string metric = "mae";
+  std::string metric;
+  std::string rs;
   std::string keep = "all";
   std::string spectra;
   bool store = false;
-  std::string data = "data";
+  std::string data;  // see data_root.hpp
   std::string output;
   std::string into = "user_generated";
   std::string description;
@@ -43,7 +46,10 @@ struct compute_args {
 compute::compute_request request_of(const compute_args& a) {
   compute::compute_request r;
   r.grid = model::grid_spec::defaults(a.grid);
-  for (const auto& range : a.ranges) apply_range(range, r.grid);
+  for (const auto& range : a.ranges) {
+    if (auto rs = parse_rs_range(range, r.grid)) r.rs_range = rs;
+  }
+  r.rs = a.rs;
   r.fmin = a.fmin;
   r.fmax = a.fmax;
   r.points = a.points;
@@ -70,7 +76,20 @@ compute::compute_request request_of(const compute_args& a) {
 
 void run_compute(const compute_args& a) {
   const auto request = request_of(a);
-  const dataset::data_dir dir(a.data);
+  // Bad options fail before anything is created, and the memory the run will
+  // take is said before it starts (and refused when it is not there).
+  const auto memory = compute::plan_memory(compute::resolve(request));
+  if (!a.quiet) {
+    std::fprintf(stderr, "eisgrid: keeping %llu rows takes about %.2f GB of memory", static_cast<unsigned long long>(memory.kept_rows),
+                 static_cast<double>(memory.needed_bytes) / 1e9);
+    if (memory.available_bytes) std::fprintf(stderr, " (%.1f GB available)", static_cast<double>(*memory.available_bytes) / 1e9);
+    std::fprintf(stderr, "\n");
+  }
+  compute::check_memory(memory);
+  const dataset::data_dir dir(data_root(a.data, root_use::read_write));
+  if (const auto removed = remove_stale_temp_files(dir.temp()); removed > 0 && !a.quiet) {
+    std::fprintf(stderr, "eisgrid: removed %zu partial files of interrupted runs from npz/temp/\n", removed);
+  }
   std::optional<catalog::catalog> cat;
   const compute::catalog_source catalog_of = [&]() -> catalog::catalog& {
     if (!cat) cat.emplace(catalog::catalog::open(dir.root(), a.db));
@@ -99,7 +118,8 @@ void add_compute_command(CLI::App& app) {
   cmd->add_option("--grid", args->grid, "Points per parameter axis (grid has g^5 points)")
       ->capture_default_str()
       ->check(CLI::Range(2, 100000));
-  cmd->add_option("--range", args->ranges, "Per-axis range NAME=MIN:MAX[:COUNT], e.g. Ca=1e-7:5e-5:8 (repeatable)");
+  cmd->add_option("--range", args->ranges, "Per-axis range NAME=MIN:MAX[:COUNT], e.g. Ca=1e-7:5e-5:8 or Rs=5:50:6 (repeatable)");
+  cmd->add_option("--rs", args->rs, "Series resistance: a value in ohm, or 'free' (default 0; free with --reference)");
   cmd->add_option("--fmin", args->fmin, "Lowest frequency [Hz] (default 0.1)");
   cmd->add_option("--fmax", args->fmax, "Highest frequency [Hz] (default 100000)");
   cmd->add_option("--points", args->points, "Number of frequencies (default 100)");
@@ -111,14 +131,14 @@ void add_compute_command(CLI::App& app) {
   cmd->add_option("--ref", args->ref, "Reference parameters, e.g. Rsh=5005,Ra=5005,Ca=25.05e-6,Rb=5005,Cb=25.05e-6 (default)");
   cmd->add_option("--reference", args->reference_csv, "Measured reference spectrum: CSV of frequency,real,imaginary")
       ->check(CLI::ExistingFile);
-  cmd->add_option("--metric", args->metric, "Residual norm: mae, rmse or relative (see README)")
-      ->capture_default_str()
-      ->check(CLI::IsMember({"mae", "rmse", "relative"}));
+  cmd->add_option("--metric", args->metric,
+                  "Residual norm: mae, rmse, relative or modulus (see README); default mae, modulus with --reference")
+      ->check(CLI::IsMember({"mae", "rmse", "relative", "modulus"}));
   cmd->add_option("--keep", args->keep, "Keep the best K rows, or 'all'")->capture_default_str();
   cmd->add_option("--spectra", args->spectra,
                   "Store spectra for the best M rows (0 for none), or 'all' (default: all kept rows up to 100000)");
   cmd->add_flag("--store", args->store, "Write uncompressed (numpy.savez) instead of deflate (numpy.savez_compressed)");
-  cmd->add_option("--data", args->data, "Data root directory")->capture_default_str();
+  add_data_option(*cmd, args->data);
   cmd->add_option("--output", args->output, "File name under npz/user_generated/ (letters, digits, . _ -, ending .npz)");
   cmd->add_option("--into", args->into, "Directory under npz/")
       ->capture_default_str()

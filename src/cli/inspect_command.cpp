@@ -4,6 +4,7 @@
 
 #include "base/error.hpp"
 #include "cli/commands.hpp"
+#include "cli/data_root.hpp"
 #include "cli/report.hpp"
 #include "dataset/data_dir.hpp"
 #include "dataset/naming.hpp"
@@ -13,7 +14,7 @@ namespace {
 
 struct inspect_args {
   std::string file;
-  std::string data = "data";
+  std::string data;  // see data_root.hpp
   std::size_t top = 10;
   bool json = false;
 };
@@ -22,7 +23,7 @@ struct inspect_args {
 std::filesystem::path resolve(const inspect_args& a) {
   const std::filesystem::path given(a.file);
   if (std::filesystem::exists(given) || given.has_parent_path() || !dataset::file_name_problem(a.file).empty()) return given;
-  const dataset::data_dir dir(a.data);
+  const dataset::data_dir dir(data_root(a.data, root_use::read_only));
   for (auto s : {dataset::storage::user_generated, dataset::storage::precomputed}) {
     if (auto p = dir.directory(s) / a.file; std::filesystem::exists(p)) return p;
   }
@@ -44,7 +45,7 @@ void add_inspect_command(CLI::App& app) {
   auto args = std::make_shared<inspect_args>();
   auto* cmd = app.add_subcommand("inspect", "Summarise a dataset and print its best rows with TER and TEC");
   cmd->add_option("file", args->file, "Dataset path, or a name in the data directory")->required();
-  cmd->add_option("--data", args->data, "Data root directory, for bare names")->capture_default_str();
+  add_data_option(*cmd, args->data);
   cmd->add_option("-n,--top", args->top, "Rows to show")->capture_default_str();
   cmd->add_flag("--json", args->json, "Print JSON instead of text");
   cmd->callback([args] { run_inspect(*args); });

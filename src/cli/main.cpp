@@ -9,7 +9,9 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", "eisgrid " EISGRID_VERSION);
   eisgrid::cli::add_compute_command(app);
+  eisgrid::cli::add_fit_command(app);
   eisgrid::cli::add_inspect_command(app);
+  eisgrid::cli::add_spectra_command(app);
   eisgrid::cli::add_validate_command(app);
   eisgrid::cli::add_sync_command(app);
   eisgrid::cli::add_user_command(app);

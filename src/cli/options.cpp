@@ -65,6 +65,24 @@ void apply_range(std::string_view text, model::grid_spec& grid) {
   });
 }
 
+std::optional<model::axis_range> parse_rs_range(std::string_view text, model::grid_spec& grid) {
+  std::optional<model::axis_range> rs;
+  while (!text.empty()) {
+    const std::string_view item = text.substr(0, text.find(','));
+    text.remove_prefix(std::min(text.size(), item.size() + 1));
+    const std::string_view name = item.substr(0, item.find('='));
+    if (name.size() == 2 && std::tolower(name[0]) == 'r' && std::tolower(name[1]) == 's') {
+      // Rs has no slot in the five-parameter grid: read its range through a scratch one.
+      model::grid_spec scratch;
+      apply_range("Rsh" + std::string(item.substr(name.size())), scratch);
+      rs = scratch.axes[0];
+    } else {
+      apply_range(item, grid);
+    }
+  }
+  return rs;
+}
+
 std::uint64_t parse_count_or_all(std::string_view text, std::string_view option) {
   if (text == "all") return 0;
   std::uint64_t v = 0;

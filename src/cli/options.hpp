@@ -1,6 +1,7 @@
 #pragma once
 // Parsers for the compound option values of the command line.
 
+#include <optional>
 #include <string_view>
 
 #include "model/circuit.hpp"
@@ -14,6 +15,10 @@ namespace eisgrid::cli {
 
 // "Ca=1e-7:5e-5" or "Ca=1e-7:5e-5:8" (count) applied to `grid`. Throws error(usage).
 void apply_range(std::string_view text, model::grid_spec& grid);
+
+// As apply_range, but an item for Rs (the series resistance, SPEC 10) is
+// returned instead of applied. Throws error(usage).
+[[nodiscard]] std::optional<model::axis_range> parse_rs_range(std::string_view text, model::grid_spec& grid);
 
 // Parses a whole positive number or "all" (returns 0 for all). Throws error(usage).
 [[nodiscard]] std::uint64_t parse_count_or_all(std::string_view text, std::string_view option);

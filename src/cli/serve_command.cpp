@@ -1,10 +1,14 @@
 // eisgrid serve: the HTTP API (docs/API.md) and the web page.
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
 
+#include "base/atomic_file.hpp"
 #include "base/error.hpp"
 #include "cli/commands.hpp"
+#include "cli/data_root.hpp"
+#include "dataset/data_dir.hpp"
 #include "server/app.hpp"
 #include "server/server.hpp"
 
@@ -26,11 +30,14 @@ struct serve_args {
   std::string web;
   std::string jwt_secret_env = "EISGRID_JWT_SECRET";
   std::uint64_t cache_mb = server::k_default_cache_mb;
-  std::string data = "data";
+  std::string data;  // see data_root.hpp
 };
 
 void run_serve(serve_args& a) {
-  a.cfg.data = a.data;
+  a.cfg.data = data_root(a.data, root_use::read_write);
+  if (const auto removed = remove_stale_temp_files(dataset::data_dir(a.cfg.data).temp()); removed > 0) {
+    std::fprintf(stderr, "eisgrid: removed %zu partial files of interrupted runs from npz/temp/\n", removed);
+  }
   if (!a.web.empty()) {
     if (!std::filesystem::is_directory(a.web)) throw error(error_kind::usage, "--web: '" + a.web + "' is not a directory");
     a.cfg.web = a.web;
@@ -56,7 +63,7 @@ void add_serve_command(CLI::App& app) {
   auto* cmd = app.add_subcommand("serve", "Serve the HTTP API (docs/API.md) and the web page");
   cmd->add_option("--port", args->cfg.port, "TCP port")->capture_default_str()->check(CLI::Range(1, 65535));
   cmd->add_option("--host", args->cfg.host, "Address to listen on")->capture_default_str();
-  cmd->add_option("--data", args->data, "Data root directory")->capture_default_str();
+  add_data_option(*cmd, args->data);
   cmd->add_option("--db", args->cfg.db, "Catalog: a postgresql:// URL, or a SQLite file (default: DATA/catalog.sqlite3)");
   cmd->add_option("--web", args->web, "Directory of the built web page (default: web/dist if present)");
   cmd->add_option("--cors-origin", args->cfg.cors_origins,

@@ -8,12 +8,13 @@
 #include "catalog/emit_sql.hpp"
 #include "catalog/sync.hpp"
 #include "cli/commands.hpp"
+#include "cli/data_root.hpp"
 
 namespace eisgrid::cli {
 namespace {
 
 struct sync_args {
-  std::string data = "data";
+  std::string data;  // see data_root.hpp
   std::string db;
   std::string user = catalog::k_local_user;
   std::string emit_sql;
@@ -33,7 +34,8 @@ void write_text(const std::filesystem::path& path, const std::string& text) {
 }
 
 void run_sync(const sync_args& a) {
-  const dataset::data_dir dir(a.data);
+  // --emit-sql only reads the files; a sync writes the catalog under the root.
+  const dataset::data_dir dir(data_root(a.data, a.emit_sql.empty() ? root_use::read_write : root_use::read_only));
   if (!a.emit_sql.empty()) {
     const auto files = catalog::scan(dir);
     const std::string sql = catalog::supabase_sql(files, a.user_uuid);
@@ -48,6 +50,9 @@ void run_sync(const sync_args& a) {
     return;
   }
   if (!a.user_uuid.empty()) throw error(error_kind::usage, "--user-uuid goes with --emit-sql");
+  if (const auto removed = remove_stale_temp_files(dir.temp()); removed > 0 && !a.quiet) {
+    std::printf("removed %zu partial files of interrupted runs from npz/temp/\n", removed);
+  }
   auto cat = catalog::catalog::open(dir.root(), a.db);
   const auto owner = cat.ensure_user(a.user);
   const auto report = catalog::sync(cat, dir, owner.id);
@@ -59,7 +64,7 @@ void run_sync(const sync_args& a) {
 void add_sync_command(CLI::App& app) {
   auto args = std::make_shared<sync_args>();
   auto* cmd = app.add_subcommand("sync", "Validate, hash and register every dataset file in the catalog");
-  cmd->add_option("--data", args->data, "Data root directory")->capture_default_str();
+  add_data_option(*cmd, args->data);
   cmd->add_option("--db", args->db, "Catalog: a postgresql:// URL, or a SQLite file (default: DATA/catalog.sqlite3)");
   cmd->add_option("--user", args->user, "Owner of newly found user_generated files")->capture_default_str();
   cmd->add_option("--emit-sql", args->emit_sql, "Write the registration as SQL for a Supabase project to FILE ('-' for stdout) instead");

@@ -5,13 +5,14 @@
 #include "base/error.hpp"
 #include "catalog/catalog.hpp"
 #include "cli/commands.hpp"
+#include "cli/data_root.hpp"
 #include "dataset/dataset.hpp"
 
 namespace eisgrid::cli {
 namespace {
 
 struct tag_args {
-  std::string data = "data";
+  std::string data;  // see data_root.hpp
   std::string db;
   std::string user = catalog::k_local_user;
   std::string dataset;
@@ -23,7 +24,7 @@ struct tag_args {
 };
 
 void add_catalog_options(CLI::App* cmd, tag_args& a) {
-  cmd->add_option("--data", a.data, "Data root directory")->capture_default_str();
+  add_data_option(*cmd, a.data);
   cmd->add_option("--db", a.db, "Catalog: a postgresql:// URL, or a SQLite file (default: DATA/catalog.sqlite3)");
   cmd->add_option("--user", a.user, "Act as this user")->capture_default_str();
 }
@@ -45,11 +46,12 @@ catalog::dataset_record resolve(catalog::catalog& cat, const catalog::principal&
 }
 
 void run_add(const tag_args& a) {
-  auto cat = catalog::catalog::open(a.data, a.db);
+  const auto root = data_root(a.data, root_use::read_only);  // tags a file that must be there
+  auto cat = catalog::catalog::open(root, a.db);
   const auto who = catalog::principal::user(cat.ensure_user(a.user).id);
   const auto record = resolve(cat, who, a.dataset);
   // The row's values come from the file, so a tag records what was tagged.
-  const auto d = dataset::dataset::load(std::filesystem::path(a.data) / record.file_path);
+  const auto d = dataset::dataset::load(root / record.file_path);
   if (a.rank < 0 || static_cast<std::uint64_t>(a.rank) >= d.rows()) {
     throw error(error_kind::usage, "rank " + std::to_string(a.rank) + " is out of range: '" + record.file_name + "' has " +
                                        std::to_string(d.rows()) + " rows");
@@ -70,7 +72,7 @@ void run_add(const tag_args& a) {
 }
 
 void run_list(const tag_args& a) {
-  auto cat = catalog::catalog::open(a.data, a.db);
+  auto cat = catalog::catalog::open(catalog_data_root(a.data, a.db, root_use::read_only), a.db);
   const auto who = catalog::principal::user(cat.ensure_user(a.user).id);
   std::optional<catalog::row_id> filter;
   if (!a.dataset.empty()) filter = resolve(cat, who, a.dataset).id;
@@ -82,7 +84,7 @@ void run_list(const tag_args& a) {
 }
 
 void run_delete(const tag_args& a) {
-  auto cat = catalog::catalog::open(a.data, a.db);
+  auto cat = catalog::catalog::open(catalog_data_root(a.data, a.db, root_use::read_only), a.db);
   const auto who = catalog::principal::user(cat.ensure_user(a.user).id);
   cat.delete_tag(who, a.id);
   std::printf("deleted tag %lld\n", static_cast<long long>(a.id));

@@ -1,6 +1,7 @@
 #include "compute/request.hpp"
 
 #include <cmath>
+#include <cstdlib>
 #include <set>
 
 #include "base/error.hpp"
@@ -102,7 +103,7 @@ compute_request from_json(const json& body) {
   }
   if (body.contains("metric")) {
     r.metric = string_of(body["metric"], "metric");
-    if (!sweep::parse_metric(r.metric)) bad("metric", "expected \"mae\", \"rmse\" or \"relative\"");
+    if (!sweep::parse_metric(r.metric)) bad("metric", "expected \"mae\", \"rmse\", \"relative\" or \"modulus\"");
   }
   if (body.contains("keep")) r.keep = count_or_all(body["keep"], "keep", false, k_http_max_kept_rows);
   if (body.contains("spectra")) {
@@ -119,10 +120,6 @@ compute_request from_json(const json& body) {
   }
   if (body.contains("description")) {
     r.description = string_of(body["description"], "description");
-    if (r.description.size() > k_max_description_length) {
-      bad("description", "longer than " + std::to_string(k_max_description_length) + " bytes");
-    }
-    if (r.description.find('\0') != std::string::npos) bad("description", "contains a NUL character");
   }
 
   // What the server is willing to run for one request.
@@ -174,11 +171,17 @@ compute_plan resolve(const compute_request& r) {
   if (!r.owner_id) {
     if (const auto problem = catalog::user_name_problem(r.user); !problem.empty()) throw error(error_kind::usage, "--user: " + problem);
   }
+  if (r.description.size() > k_max_description_length) {
+    bad("description", "longer than " + std::to_string(k_max_description_length) + " bytes");
+  }
+  if (r.description.find('\0') != std::string::npos) bad("description", "contains a NUL character");
   compute_plan plan;
   plan.options.grid = r.grid;
   plan.options.grid.validate();
-  const auto metric = sweep::parse_metric(r.metric);
-  if (!metric) throw error(error_kind::usage, "unknown metric '" + r.metric + "' (expected mae, rmse or relative)");
+  const bool measured = !r.reference_csv.empty() || r.reference_data.has_value();
+  const std::string metric_name = r.metric.empty() ? (measured ? "modulus" : "mae") : r.metric;
+  const auto metric = sweep::parse_metric(metric_name);
+  if (!metric) throw error(error_kind::usage, "unknown metric '" + r.metric + "' (expected mae, rmse, relative or modulus)");
   plan.options.metric = *metric;
   plan.options.threads = r.threads;
   if (r.keep) {
@@ -186,12 +189,12 @@ compute_plan resolve(const compute_request& r) {
     plan.options.keep = r.keep;
   }
 
-  if (!r.reference_csv.empty()) {
+  if (measured) {
     if (r.ref) throw error(error_kind::usage, "--ref and --reference exclude each other");
     if (r.fmin || r.fmax || r.points || !r.preset.empty() || !r.spacing.empty()) {
       throw error(error_kind::usage, "the frequencies come from the --reference file; drop --fmin/--fmax/--points/--preset/--spacing");
     }
-    plan.reference = sweep::read_reference_csv(r.reference_csv);
+    plan.reference = r.reference_data ? *r.reference_data : sweep::read_reference_csv(r.reference_csv);
     plan.frequency_spacing = "measured";
   } else {
     const auto freq = frequency_spec_of(r);
@@ -201,8 +204,31 @@ compute_plan resolve(const compute_request& r) {
     plan.frequency_spacing = std::string(model::to_string(freq.spacing));
   }
 
+  // Rs: fixed, swept over a range, or swept near the high-frequency real part.
+  const std::string rs = r.rs.empty() ? (measured ? "free" : "") : r.rs;
+  fit::fit_options refine;
+  if (r.rs_range) refine.rs = *r.rs_range;
+  if (rs == "free") {
+    plan.options.series_resistances = fit::rs_axis(refine, plan.reference.z);
+  } else if (!rs.empty()) {
+    char* end = nullptr;
+    const double value = std::strtod(rs.c_str(), &end);
+    if (end != rs.c_str() + rs.size() || !std::isfinite(value) || value < 0) {
+      throw error(error_kind::usage, "--rs: expected 'free' or a number of ohm >= 0, got '" + rs + "'");
+    }
+    plan.options.series_resistances = {value};
+    refine.fixed_rs = value;
+  } else if (r.rs_range) {
+    throw error(error_kind::usage, "--range Rs needs --rs free");
+  }
+  if (measured) {
+    if (!refine.fixed_rs && !r.rs_range) refine.rs = fit::k_measured_rs;
+    plan.refine = refine;
+  }
+
   const model::parameter_grid grid(plan.options.grid);
-  plan.kept_rows = plan.options.keep ? std::min(*plan.options.keep, grid.size()) : grid.size();
+  const std::uint64_t points = sweep::sweep_points(plan.options);
+  plan.kept_rows = plan.options.keep ? std::min(*plan.options.keep, points) : points;
   plan.file_name = r.output.empty() ? dataset::default_file_name(plan.options.grid, plan.reference.frequencies.front(),
                                                                  plan.reference.frequencies.back())
                                     : r.output;

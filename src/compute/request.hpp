@@ -15,6 +15,8 @@
 
 #include "catalog/connection.hpp"
 #include "dataset/data_dir.hpp"
+#include "dataset/metadata.hpp"
+#include "fit/fit.hpp"
 #include "model/frequency_grid.hpp"
 #include "model/parameter_grid.hpp"
 #include "sweep/engine.hpp"
@@ -28,7 +30,7 @@ inline constexpr std::size_t k_http_max_grid = 60;                      // 60^5 
 inline constexpr std::uint64_t k_http_max_grid_points = 1'000'000'000;  // ~ a minute on 2 cores
 inline constexpr std::uint64_t k_http_max_kept_rows = 10'000'000;       // ~ 500 MB of spectra-less output
 inline constexpr std::uint64_t k_http_max_spectra_rows = 100'000;
-inline constexpr std::size_t k_max_description_length = 2000;
+using dataset::k_max_description_length;
 // Rows with a stored spectrum unless `spectra` says otherwise: enough for any
 // plot, while a large keep-all sweep does not write gigabytes of spectra.
 inline constexpr std::uint64_t k_default_spectra_rows = 100000;
@@ -42,7 +44,16 @@ struct compute_request {
   std::string preset;                        // "" or a preset name
   std::optional<model::circuit_params> ref;  // model reference; default when neither this nor the CSV
   std::string reference_csv;                 // measured reference (command line only)
-  std::string metric = "mae";
+  // A measured reference already read (the API: a stored measurement's sweep).
+  std::optional<sweep::reference_spectrum> reference_data;
+  // "" (the default for the reference: mae for a model reference, modulus for
+  // a measured one) or a metric name.
+  std::string metric;
+  // Series resistance (SPEC 10): "" (0 for a model reference, free for a
+  // measured one), "free", or a value in ohm. Free sweeps rs_range if given,
+  // else near the spectrum's high-frequency real part.
+  std::string rs;
+  std::optional<model::axis_range> rs_range;
   std::optional<std::uint64_t> keep;  // best K rows; all when empty
   // Rows with a stored spectrum: empty = default, 0 = none; spectra_all = every kept row.
   std::optional<std::uint64_t> spectra;
@@ -76,6 +87,9 @@ struct compute_plan {
   std::string file_name;
   std::uint64_t kept_rows = 0;
   std::optional<std::uint64_t> spectra_rows;  // empty: all kept rows
+  // For a measured reference: how the best grid rows are refined afterwards
+  // (Rs bounds or fixed value; ranges and metric are the grid's).
+  std::optional<fit::fit_options> refine;
 };
 
 // Validates and resolves. Throws error(usage) for a bad option (an unknown

@@ -1,32 +1,15 @@
 #include "compute/run.hpp"
 
-#include <sys/sysinfo.h>
-
 #include <cstdio>
 
 #include "base/error.hpp"
+#include "base/system_memory.hpp"
 #include "catalog/sync.hpp"
+#include "compute/fit_report.hpp"
 #include "dataset/export.hpp"
 
 namespace eisgrid::compute {
 namespace {
-
-// Fraction of physical memory a keep-all sweep may plan to use.
-constexpr double k_memory_fraction = 0.8;
-
-void check_memory(std::uint64_t rows) {
-  struct sysinfo info {};
-  if (::sysinfo(&info) != 0) return;
-  const double available = static_cast<double>(info.totalram) * info.mem_unit * k_memory_fraction;
-  const double needed =
-      static_cast<double>(rows) * static_cast<double>(sweep::k_bytes_per_ranked_row * 2 + dataset::export_memory_bytes(1));
-  if (needed > available) {
-    char msg[256];
-    std::snprintf(msg, sizeof msg, "keeping all %llu rows needs about %.1f GB of memory, more than this machine offers; use --keep",
-                  static_cast<unsigned long long>(rows), needed / 1e9);
-    throw error(error_kind::too_large, msg);
-  }
-}
 
 // Registers the new file for its owner: as that user under row-level security
 // when the request carries an owner id (the server), else by the operator for
@@ -49,10 +32,29 @@ std::string register_result(const compute_request& r, catalog::catalog& cat, con
 
 }  // namespace
 
+memory_plan plan_memory(const compute_plan& plan) {
+  memory_plan m;
+  m.kept_rows = plan.kept_rows;
+  // Ranking holds two copies of each kept row (candidates and the merged
+  // ranking); the export holds its float32 arrays beside them.
+  m.needed_bytes = plan.kept_rows * (sweep::k_bytes_per_ranked_row * 2) + dataset::export_memory_bytes(plan.kept_rows);
+  m.available_bytes = available_memory_bytes();
+  return m;
+}
+
+void check_memory(const memory_plan& m) {
+  if (!m.available_bytes || m.needed_bytes <= *m.available_bytes) return;
+  char msg[256];
+  std::snprintf(msg, sizeof msg, "keeping %llu rows needs about %.1f GB of memory, and %.1f GB is available; keep fewer rows (--keep K)",
+                static_cast<unsigned long long>(m.kept_rows), static_cast<double>(m.needed_bytes) / 1e9,
+                static_cast<double>(*m.available_bytes) / 1e9);
+  throw error(error_kind::too_large, msg);
+}
+
 compute_result run(const compute_request& request, const dataset::data_dir& dir, const catalog_source& catalog_of,
                    const sweep::progress_callback& progress, const std::atomic<bool>* cancel) {
   const compute_plan plan = resolve(request);
-  if (!plan.options.keep) check_memory(plan.kept_rows);
+  check_memory(plan_memory(plan));
   const auto final_path = dir.directory(request.into) / plan.file_name;
   if (!request.overwrite && std::filesystem::exists(final_path)) {
     throw error(error_kind::conflict, "'" + (request.owner_id ? plan.file_name : final_path.string()) +
@@ -71,6 +73,11 @@ compute_result run(const compute_request& request, const dataset::data_dir& dir,
   run.result = &swept;
   run.frequency_spacing = plan.frequency_spacing;
   run.description = request.description;
+  if (plan.refine) {
+    // The grid's best rows refined (SPEC 10): recorded in the metadata as "refined", beside the ranked grid.
+    const auto refined = fit::refine_grid(plan.reference.frequencies, plan.reference.z, *plan.refine, plan.options, swept);
+    run.refined = fit_json(refined, true);
+  }
   dataset::export_options export_opts;
   export_opts.spectra = plan.spectra_rows;
   export_opts.npz.method = request.store ? npz::compression::stored : npz::compression::deflate;

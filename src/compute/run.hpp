@@ -5,6 +5,7 @@
 #include <atomic>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "catalog/catalog.hpp"
@@ -25,13 +26,23 @@ struct compute_result {
   double elapsed_seconds = 0;  // of the sweep
 };
 
+// What a run will hold in memory at its peak, said before it starts.
+struct memory_plan {
+  std::uint64_t kept_rows = 0;
+  std::uint64_t needed_bytes = 0;
+  std::optional<std::uint64_t> available_bytes;  // MemAvailable now; empty if unknown
+};
+[[nodiscard]] memory_plan plan_memory(const compute_plan& plan);
+// Throws error(too_large) naming both sizes when the run needs more than is available.
+void check_memory(const memory_plan& m);
+
 // The catalog to register in, opened on first use (so a bad option fails
 // before any database is touched, and a sweep does not hold a connection).
 using catalog_source = std::function<catalog::catalog&()>;
 
 // Throws error(usage) for bad options, error(conflict) if the file exists and
-// !request.overwrite, error(too_large) if keeping all rows would not fit in
-// memory, error(cancelled) if `cancel` became true, error(io) if writing
+// !request.overwrite, error(too_large) if the kept rows would not fit in the
+// memory available (check_memory), error(cancelled) if `cancel` became true, error(io) if writing
 // failed (nothing is left behind). A failed registration throws with the
 // kind of the catalog's error and says that the file was written.
 // `progress` is called on the calling thread. Thread-safe for distinct requests.

@@ -30,7 +30,9 @@ std::vector<dataset_file> data_dir::list() const {
     std::vector<dataset_file> here;
     std::error_code ec;
     for (const auto& entry : std::filesystem::directory_iterator(directory(s), ec)) {
-      if (entry.is_regular_file() && entry.path().extension() == ".npz") here.push_back({entry.path(), s});
+      // Links and other non-directories named like a dataset are listed too,
+      // so that their loader refuses them and sync reports them, not hides them.
+      if (!std::filesystem::is_directory(entry.symlink_status(ec)) && entry.path().extension() == ".npz") here.push_back({entry.path(), s});
     }
     std::sort(here.begin(), here.end(), [](const auto& a, const auto& b) { return a.path < b.path; });
     files.insert(files.end(), here.begin(), here.end());

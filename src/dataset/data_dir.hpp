@@ -31,7 +31,9 @@ class data_dir {
 
   // Creates the three directories. Throws error(io) if it cannot.
   void ensure() const;
-  // The .npz files of both directories, precomputed first, each sorted by name.
+  // The entries named *.npz of both directories, precomputed first, each
+  // sorted by name: regular files, and also links, FIFOs and the like, which
+  // every loader refuses (open_regular_file), so that they are reported.
   [[nodiscard]] std::vector<dataset_file> list() const;
 
  private:

@@ -1,10 +1,15 @@
 #include "dataset/dataset.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <limits>
+#include <set>
 #include <sstream>
 
 #include "base/error.hpp"
+#include "base/system_memory.hpp"
+#include "base/untrusted_json.hpp"
 #include "npz/pickle.hpp"
 #include "npz/reader.hpp"
 
@@ -13,6 +18,9 @@ namespace {
 
 constexpr std::size_t k_param_columns = 5;
 constexpr std::size_t k_spectrum_columns = 4;
+// The arrays load() reads; any other member of the archive is left alone.
+const std::set<std::string, std::less<>> k_read_members = {"parameters", "resnorms",     "frequencies",       "spectrum",
+                                                           "metadata",   "grid_indices", "reference_spectrum"};
 // Metadata floats may have been rounded to float32 before storage.
 constexpr double k_metadata_tolerance = 1e-5;
 
@@ -65,49 +73,74 @@ class dataset_validator {
     throw error(error_kind::invalid_input, "invalid dataset '" + d_.path_.filename().string() + "': " + reason);
   }
 
-  npz::shared_array require(const npz::reader& r, std::string_view name, std::size_t dims, bool with_data = true) const {
+  // The header of a required numeric array of `dims` dimensions.
+  npz::array_header require(const npz::reader& r, std::string_view name, std::size_t dims) const {
     if (!r.contains(name)) fail("missing array '" + std::string(name) + "'");
-    npz::shared_array a = with_data ? r.read_shared(name) : npz::shared_array(npz::array{r.header(name), {}});
-    const npz::array_header& h = a.header();
+    npz::array_header h = r.header(name);
     if (!is_numeric(h.type)) fail("'" + std::string(name) + "' has non-numeric dtype " + h.type.descr());
     if (h.shape.size() != dims) {
       fail("'" + std::string(name) + "' has shape " + shape_text(h.shape) + ", expected " + std::to_string(dims) + " dimensions");
     }
     if (h.fortran_order && dims > 1) fail("'" + std::string(name) + "' is in Fortran order, which is not supported");
-    return a;
+    return h;
   }
 
-  void run(const npz::reader& r, load_depth depth) {
-    d_.parameters_ = require(r, "parameters", 2);
-    d_.rows_ = d_.parameters_.header().shape[0];
-    if (d_.parameters_.header().shape[1] != k_param_columns) {
-      fail("'parameters' has shape " + shape_text(d_.parameters_.header().shape) + ", expected (N, 5)");
+  // The deflated members this load reads are inflated into fresh memory;
+  // stored ones are read in place from the mapping and cost none.
+  void check_inflated_bytes(const npz::reader& r, load_depth depth, std::uint64_t max_inflated) const {
+    std::uint64_t inflated = 0;
+    for (const auto& m : r.members()) {
+      if (m.name == "metadata" && m.uncompressed_size > k_max_metadata_member_bytes) {
+        fail("'metadata' is " + std::to_string(m.uncompressed_size) + " bytes, over the limit of " +
+             std::to_string(k_max_metadata_member_bytes));
+      }
+      const bool read = m.name != "spectrum" || depth == load_depth::full;
+      if (m.deflated && read && k_read_members.contains(m.name)) inflated += m.uncompressed_size;
     }
-    d_.resnorms_ = require(r, "resnorms", 1);
-    if (d_.resnorms_.header().shape[0] != d_.rows_) {
-      fail("'resnorms' has shape " + shape_text(d_.resnorms_.header().shape) + " but 'parameters' has " + std::to_string(d_.rows_) +
-           " rows");
+    if (inflated > max_inflated) {
+      throw error(error_kind::too_large, "dataset '" + d_.path_.filename().string() + "' would inflate to " + std::to_string(inflated) +
+                                             " bytes, over the limit of " + std::to_string(max_inflated) + " for this load");
     }
-    d_.frequencies_ = require(r, "frequencies", 1);
-    d_.frequency_count_ = d_.frequencies_.header().shape[0];
-    check_frequencies();
-    d_.spectrum_ = require(r, "spectrum", 3, depth == load_depth::full);
-    const auto& s = d_.spectrum_.header().shape;
+  }
+
+  // Every shape is checked against the others from the .npy headers alone,
+  // and the bytes to inflate against `max_inflated`, before any data is read.
+  void run(const npz::reader& r, load_depth depth, std::uint64_t max_inflated) {
+    npz::array_header parameters = require(r, "parameters", 2);
+    d_.rows_ = parameters.shape[0];
+    if (parameters.shape[1] != k_param_columns) fail("'parameters' has shape " + shape_text(parameters.shape) + ", expected (N, 5)");
+    const npz::array_header resnorms = require(r, "resnorms", 1);
+    if (resnorms.shape[0] != d_.rows_) {
+      fail("'resnorms' has shape " + shape_text(resnorms.shape) + " but 'parameters' has " + std::to_string(d_.rows_) + " rows");
+    }
+    const npz::array_header frequencies = require(r, "frequencies", 1);
+    d_.frequency_count_ = frequencies.shape[0];
+    const npz::array_header spectrum = require(r, "spectrum", 3);
+    const auto& s = spectrum.shape;
     if (s[1] != d_.frequency_count_ || s[2] != k_spectrum_columns) {
       fail("'spectrum' has shape " + shape_text(s) + ", expected (M, " + std::to_string(d_.frequency_count_) + ", 4)");
     }
     if (s[0] > d_.rows_)
       fail("'spectrum' has " + std::to_string(s[0]) + " rows, more than the " + std::to_string(d_.rows_) + " parameter sets");
     d_.spectra_rows_ = s[0];
-    if (r.contains("grid_indices")) {
-      d_.grid_indices_ = require(r, "grid_indices", 1);
-      if (d_.grid_indices_->header().shape[0] != d_.rows_) fail("'grid_indices' does not have one entry per row");
-    }
-    if (r.contains("reference_spectrum")) {
-      d_.reference_ = require(r, "reference_spectrum", 2);
-      const auto& rs = d_.reference_->header().shape;
+    const bool has_indices = r.contains("grid_indices");
+    if (has_indices && require(r, "grid_indices", 1).shape[0] != d_.rows_) fail("'grid_indices' does not have one entry per row");
+    const bool has_reference = r.contains("reference_spectrum");
+    if (has_reference) {
+      const npz::array_header reference = require(r, "reference_spectrum", 2);
+      const auto& rs = reference.shape;
       if (rs[0] != d_.frequency_count_ || rs[1] != k_spectrum_columns) fail("'reference_spectrum' has shape " + shape_text(rs));
     }
+    if (!r.contains("metadata")) fail("missing array 'metadata'");
+    check_inflated_bytes(r, depth, max_inflated);
+
+    d_.parameters_ = r.read_shared("parameters");
+    d_.resnorms_ = r.read_shared("resnorms");
+    d_.frequencies_ = r.read_shared("frequencies");
+    check_frequencies();
+    d_.spectrum_ = depth == load_depth::full ? r.read_shared("spectrum") : npz::shared_array(npz::array{spectrum, {}});
+    if (has_indices) d_.grid_indices_ = r.read_shared("grid_indices");
+    if (has_reference) d_.reference_ = r.read_shared("reference_spectrum");
     read_metadata(r);
     check_metadata();
   }
@@ -124,16 +157,15 @@ class dataset_validator {
   }
 
   void read_metadata(const npz::reader& r) {
-    if (!r.contains("metadata")) fail("missing array 'metadata'");
     const npz::array m = r.read("metadata");
     if (m.header.type.kind == npz::dtype_kind::object) {
       d_.metadata_ = npz::read_pickled_object(m.data);
       d_.legacy_metadata_ = true;
     } else if (m.header.type.kind == npz::dtype_kind::unicode && m.header.element_count() == 1) {
       try {
-        d_.metadata_ = nlohmann::json::parse(npz::unicode_scalar_text(m));
-      } catch (const nlohmann::json::exception& e) {
-        fail(std::string("'metadata' is not valid JSON: ") + e.what());
+        d_.metadata_ = parse_untrusted_json(npz::unicode_scalar_text(m));
+      } catch (const error& e) {
+        fail(std::string("'metadata': ") + e.what());
       }
     } else {
       fail("'metadata' must be a 0-d unicode (JSON) or pickled object array, found " + m.header.type.descr());
@@ -178,11 +210,15 @@ class dataset_validator {
   dataset& d_;
 };
 
-dataset dataset::load(const std::filesystem::path& path, load_depth depth) {
+dataset dataset::load(const std::filesystem::path& path, load_depth depth, const load_limits& limits) {
   const npz::reader r = npz::reader::open(path);
   dataset d;
   d.path_ = path;
-  dataset_validator(d).run(r, depth);
+  std::uint64_t max_inflated = limits.max_inflated_bytes.value_or(std::numeric_limits<std::uint64_t>::max());
+  if (const auto available = available_memory_bytes()) {
+    max_inflated = std::min(max_inflated, static_cast<std::uint64_t>(static_cast<double>(*available) * k_inflate_memory_share));
+  }
+  dataset_validator(d).run(r, depth, max_inflated);
   return d;
 }
 

@@ -21,12 +21,30 @@ namespace eisgrid::dataset {
 // eisgrid has just written itself, where the spectrum is most of the bytes.
 enum class load_depth { full, without_spectra };
 
+// Limits on what a file may make a load allocate (SPEC 4 files are mostly
+// deflated arrays). Checked against the sizes the archive and the .npy
+// headers declare, after every shape has been checked against the others and
+// before anything is inflated, so a deflate bomb costs nothing.
+// The metadata is a few KB; this bounds the text any file puts in the catalog.
+inline constexpr std::uint64_t k_max_metadata_member_bytes = std::uint64_t{256} << 10;
+// Share of the memory available now (MemAvailable) that one load may inflate.
+inline constexpr double k_inflate_memory_share = 0.5;
+
+struct load_limits {
+  // Inflated bytes of the deflated arrays a load reads (the server: its cache
+  // budget). A load never inflates more than k_inflate_memory_share of the
+  // available memory either way.
+  std::optional<std::uint64_t> max_inflated_bytes;
+};
+
 class dataset {
  public:
-  // Reads and validates `path`. Throws error(not_found) for a missing file and
-  // error(invalid_input) with the first rule the file breaks, naming the file:
+  // Reads and validates `path`, opened by open_regular_file (no links, no
+  // FIFOs). Throws error(not_found) for a missing file, error(too_large) when
+  // it would inflate more than `limits` allow, and error(invalid_input) with
+  // the first rule the file breaks, naming the file:
   // "invalid dataset 'x.npz': 'resnorms' has shape (3,) but 'parameters' has 4 rows".
-  [[nodiscard]] static dataset load(const std::filesystem::path& path, load_depth depth = load_depth::full);
+  [[nodiscard]] static dataset load(const std::filesystem::path& path, load_depth depth = load_depth::full, const load_limits& limits = {});
 
   [[nodiscard]] const std::filesystem::path& path() const noexcept { return path_; }
   [[nodiscard]] const nlohmann::json& metadata() const noexcept { return metadata_; }

@@ -6,9 +6,11 @@
 
 #include "base/atomic_file.hpp"
 #include "base/error.hpp"
+#include "dataset/dataset.hpp"
 #include "dataset/naming.hpp"
 #include "model/circuit.hpp"
 #include "npz/writer.hpp"
+#include "sweep/engine.hpp"
 #include "sweep/spectrum.hpp"
 
 namespace eisgrid::dataset {
@@ -19,18 +21,19 @@ namespace {
 constexpr std::uint64_t k_spectrum_batch_rows = 8192;
 constexpr std::size_t k_spectrum_columns = 4;
 
-void fill_spectrum_rows(const model::parameter_grid& grid, std::span<const std::uint64_t> indices, const std::vector<double>& omega,
-                        float* out) {
+void fill_spectrum_rows(const sweep::sweep_options& options, const model::parameter_grid& grid, std::span<const std::uint64_t> indices,
+                        const std::vector<double>& omega, float* out) {
   std::vector<double> scratch(omega.size() * k_spectrum_columns);
   for (std::size_t r = 0; r < indices.size(); ++r) {
-    sweep::model_spectrum_row(grid.point(indices[r]), omega, scratch, out + r * omega.size() * k_spectrum_columns);
+    const auto point = sweep::split_index(options, grid.size(), indices[r]);
+    sweep::model_spectrum_row(grid.point(point.grid_index), point.rs, omega, scratch, out + r * omega.size() * k_spectrum_columns);
   }
 }
 
 // Streams the spectrum member batch by batch, each batch computed on all cores.
-npz::data_source spectrum_source(const model::parameter_grid& grid, std::span<const std::uint64_t> indices,
-                                 const std::vector<double>& freqs, unsigned threads) {
-  return [&grid, indices, &freqs, threads](const std::function<void(std::span<const std::byte>)>& sink) {
+npz::data_source spectrum_source(const sweep::sweep_options& options, const model::parameter_grid& grid,
+                                 std::span<const std::uint64_t> indices, const std::vector<double>& freqs, unsigned threads) {
+  return [&options, &grid, indices, &freqs, threads](const std::function<void(std::span<const std::byte>)>& sink) {
     std::vector<double> omega(freqs.size());
     for (std::size_t f = 0; f < freqs.size(); ++f) omega[f] = 2.0 * std::numbers::pi * freqs[f];
     const std::size_t row_floats = freqs.size() * k_spectrum_columns;
@@ -43,7 +46,7 @@ npz::data_source spectrum_source(const model::parameter_grid& grid, std::span<co
       for (std::size_t begin = 0; begin < rows; begin += per_thread) {
         const std::size_t count = std::min(per_thread, rows - begin);
         workers.emplace_back([&, begin, count] {
-          fill_spectrum_rows(grid, indices.subspan(first + begin, count), omega, batch.data() + begin * row_floats);
+          fill_spectrum_rows(options, grid, indices.subspan(first + begin, count), omega, batch.data() + begin * row_floats);
         });
       }
       workers.clear();
@@ -70,8 +73,12 @@ std::filesystem::path export_dataset(const data_dir& dir, run_record run, const 
   std::vector<float> parameters(rows * model::k_param_count);
   std::vector<float> resnorms(rows);
   std::vector<std::int64_t> grid_indices(rows);
+  const bool with_rs = !run.options.series_resistances.empty();
+  std::vector<float> series_resistance(with_rs ? rows : 0);
   for (std::uint64_t r = 0; r < rows; ++r) {
-    const auto values = grid.point(result.indices[r]).as_array();
+    const auto point = sweep::split_index(run.options, grid.size(), result.indices[r]);
+    if (with_rs) series_resistance[r] = static_cast<float>(point.rs);
+    const auto values = grid.point(point.grid_index).as_array();
     for (std::size_t k = 0; k < model::k_param_count; ++k) {
       parameters[r * model::k_param_count + k] = static_cast<float>(values[k]);
     }
@@ -95,12 +102,25 @@ std::filesystem::path export_dataset(const data_dir& dir, run_record run, const 
   out.add("resnorms", npz::make_array<float>(resnorms, {rows}));
   const unsigned threads = options.npz.threads ? options.npz.threads : std::max(1u, std::thread::hardware_concurrency());
   const npz::array_header spectrum_header{npz::dtype_of<float>(), {run.spectra_rows, n_freq, k_spectrum_columns}, false};
-  out.add("spectrum", spectrum_header, spectrum_source(grid, std::span(result.indices).first(run.spectra_rows), ref.frequencies, threads));
+  out.add("spectrum", spectrum_header,
+          spectrum_source(run.options, grid, std::span(result.indices).first(run.spectra_rows), ref.frequencies, threads));
   out.add("frequencies", npz::make_array<float>(frequencies, {n_freq}));
   out.add("metadata", npz::make_unicode_scalar(make_metadata(run).dump()));
   out.add("grid_indices", npz::make_array<std::int64_t>(grid_indices, {rows}));
   out.add("reference_spectrum", npz::make_array<double>(reference, {n_freq, k_spectrum_columns}));
+  if (with_rs) out.add("series_resistance", npz::make_array<float>(series_resistance, {rows}));
   out.finish();
+  // A file that does not load must never take the name (an out-of-range
+  // value that became inf in float32, say): it is read back from temp/ before
+  // the rename, with the arrays above freed first, as the check reads them again.
+  std::vector<float>().swap(parameters);
+  std::vector<float>().swap(resnorms);
+  std::vector<std::int64_t>().swap(grid_indices);
+  try {
+    (void)dataset::load(file.temp_path(), load_depth::without_spectra);
+  } catch (const error& e) {
+    throw error(error_kind::internal, "the new dataset does not validate, so it was not kept: " + std::string(e.what()));
+  }
   file.commit(options.replace);
   return final_path;
 }

@@ -21,7 +21,9 @@ struct export_options {
 
 // `run` names the file, location and everything else; `run.spectra_rows` is
 // filled in here. Returns the final path. Throws error(conflict) if the file
-// exists and !replace, error(io) if writing fails (nothing is left behind).
+// exists and !replace, error(io) if writing fails, error(internal) if the
+// written file does not pass dataset::load (checked before the rename); in
+// every case nothing is left behind.
 std::filesystem::path export_dataset(const data_dir& dir, run_record run, const export_options& options);
 
 // Bytes the export holds in memory for `rows` kept rows (for planning).

@@ -1,5 +1,6 @@
 #include "dataset/metadata.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 
@@ -37,6 +38,15 @@ nlohmann::ordered_json make_metadata(const run_record& run) {
                                                     {"spacing", "log"}};
   }
   m["parameter_ranges"] = ranges;
+  const auto& rs = run.options.series_resistances;
+  if (!rs.empty()) {
+    // Rs (SPEC 10): one value when fixed, else the swept values' range.
+    m["series_resistance"] = {{"min", *std::min_element(rs.begin(), rs.end())},
+                              {"max", *std::max_element(rs.begin(), rs.end())},
+                              {"count", rs.size()},
+                              {"unit", "ohm"},
+                              {"values", rs}};
+  }
   m["spectrum_columns"] = {"real", "imag", "magnitude", "phase"};
   m["spectrum_units"] = {"ohm", "ohm", "ohm", "degree"};
   const auto now = std::chrono::system_clock::now().time_since_epoch();
@@ -47,7 +57,9 @@ nlohmann::ordered_json make_metadata(const run_record& run) {
   m["resnorm_unit"] = sweep::unit(run.options.metric);
   m["valid_frequencies"] = result.valid_frequencies;
   m["ranking"] = "ascending resnorm; equal resnorms by ascending grid index; NaN last";
-  m["grid_index_formula"] = "((((i_Rsh*n_Ra + i_Ra)*n_Ca + i_Ca)*n_Rb + i_Rb)*n_Cb + i_Cb)";
+  m["grid_index_formula"] = rs.empty() ? "((((i_Rsh*n_Ra + i_Ra)*n_Ca + i_Ca)*n_Rb + i_Rb)*n_Cb + i_Cb)"
+                                       : "i_Rs*n_grid + ((((i_Rsh*n_Ra + i_Ra)*n_Ca + i_Ca)*n_Rb + i_Rb)*n_Cb + i_Cb), "
+                                         "n_grid = n_Rsh*n_Ra*n_Ca*n_Rb*n_Cb, i_Rs indexing series_resistance.values";
   nlohmann::ordered_json reference{{"type", ref.params ? "model" : "measured"}, {"source", ref.source}};
   if (ref.params) {
     const auto values = ref.params->as_array();
@@ -64,8 +76,10 @@ nlohmann::ordered_json make_metadata(const run_record& run) {
   m["filename"] = run.file_name;
   m["ready_for_registration"] = true;
   if (!run.description.empty()) m["description"] = run.description;
+  if (!run.refined.is_null()) m["refined"] = run.refined;
   m["extra_arrays"] = {{"grid_indices", "(N,) int64: the grid index of each row"},
                        {"reference_spectrum", "(F, 4) float64: real, imag, magnitude, phase of the reference"}};
+  if (!rs.empty()) m["extra_arrays"]["series_resistance"] = "(N,) float32: Rs of each row (ohm); the model is Rs + Z(parameters)";
   return m;
 }
 

@@ -14,6 +14,11 @@
 namespace eisgrid::dataset {
 
 inline constexpr int k_format_version = 1;
+
+// Text a dataset brings into the catalog, which every listing reads: bounded
+// at registration so that no one row can slow every request down.
+inline constexpr std::size_t k_max_description_length = 2000;       // bytes of UTF-8
+inline constexpr std::size_t k_max_metadata_json_bytes = 64 << 10;  // the stored metadata, as JSON text
 inline constexpr const char* k_format_name = "eisgrid-npz";
 
 // Everything about a finished sweep that goes into its file.
@@ -26,6 +31,8 @@ struct run_record {
   storage location = storage::user_generated;
   std::string file_name;
   std::string description;
+  // The refined best result of a fit (SPEC 10), stored as metadata "refined"; null for none.
+  nlohmann::ordered_json refined;
 };
 
 // Keys keep the order written here (old exporter's first, parameters Rsh..Cb),

@@ -1,27 +1,20 @@
 #include "npz/mapped_file.hpp"
 
-#include <fcntl.h>
 #include <sys/mman.h>
-#include <sys/stat.h>
 
 #include <cerrno>
 #include <utility>
 
-#include "base/atomic_file.hpp"
 #include "base/error.hpp"
+#include "base/regular_file.hpp"
 
 namespace eisgrid::npz::detail {
 
 archive_bytes archive_bytes::map(const std::filesystem::path& path, const std::string& display_name) {
   const std::string what = "'" + display_name + "'";
-  unique_fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd.valid()) {
-    if (errno == ENOENT) throw error(error_kind::not_found, "cannot open " + what + ": no such file");
-    throw system_error(error_kind::io, "cannot open " + what, errno);
-  }
-  struct stat info {};
-  if (::fstat(fd.get(), &info) != 0) throw system_error(error_kind::io, "cannot read " + what, errno);
-  if (!S_ISREG(info.st_mode)) throw error(error_kind::invalid_input, "cannot read " + what + ": not a regular file");
+  const opened_file file = open_regular_file(path, display_name);
+  const unique_fd& fd = file.fd;
+  const struct stat& info = file.info;
   archive_bytes out;
   if (info.st_size == 0) return out;  // mmap refuses empty files; the parser reports "too short"
   // MAP_POPULATE faults the whole file in at once: far cheaper than one fault per page later.

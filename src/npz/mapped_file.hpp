@@ -13,8 +13,9 @@ namespace eisgrid::npz::detail {
 
 class archive_bytes {
  public:
-  // Maps `path`. Throws error(not_found) if it does not exist, error(io) if it
-  // cannot be opened or mapped, error(invalid_input) if it is not a regular file.
+  // Maps `path`, opened by open_regular_file. Throws error(not_found) if it
+  // does not exist, error(io) if it cannot be opened or mapped,
+  // error(invalid_input) if it is a symbolic link or not a regular file.
   [[nodiscard]] static archive_bytes map(const std::filesystem::path& path, const std::string& display_name);
   explicit archive_bytes(std::vector<std::byte> owned) noexcept;
 

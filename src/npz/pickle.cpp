@@ -1,5 +1,6 @@
 #include "npz/pickle.hpp"
 
+#include "base/untrusted_json.hpp"
 #include "npz/byte_order.hpp"
 #include "npz/pickle_machine.hpp"
 #include "npz/pickle_objects.hpp"
@@ -15,8 +16,9 @@ using detail::pickle_object;
 
 // The old exporter's dicts are two levels deep with ~100 values; these bound
 // what a hostile pickle can make us build (shared or cyclic references would
-// otherwise expand without limit).
-constexpr std::size_t k_max_depth = 64;
+// otherwise expand without limit). The depth is the one every untrusted JSON
+// document gets, since the result is handled as JSON from here on.
+constexpr std::size_t k_max_depth = k_max_json_depth;
 constexpr std::size_t k_max_json_values = 1'000'000;
 
 // Descr names of object arrays: "O8" on 64-bit hosts, "O4" on 32-bit ones.

@@ -13,9 +13,9 @@ namespace {
 
 using json = nlohmann::json;
 
-constexpr std::size_t k_max_label_length = 200;
-constexpr std::size_t k_max_category_length = 100;
-constexpr std::size_t k_max_notes_length = 4000;
+using catalog::k_max_category_length;
+using catalog::k_max_label_length;
+using catalog::k_max_notes_length;
 
 // `mine`: whether the caller owns the tag (and so may delete it). Owners'
 // names are private to them, so other users' tags say only that they are not.
@@ -48,6 +48,8 @@ std::string text_field(const json& body, const char* key, std::size_t max, bool 
   return s;
 }
 
+}  // namespace
+
 catalog::row_id parse_id(std::string_view text, const char* what) {
   catalog::row_id id = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
@@ -56,8 +58,6 @@ catalog::row_id parse_id(std::string_view text, const char* what) {
   }
   return id;
 }
-
-}  // namespace
 
 response get_whoami(const context& c) { return json_success({{"user", c.user.signed_in() ? json{{"name", c.user.name}} : json(nullptr)}}); }
 
@@ -154,17 +154,50 @@ response get_configurations(const context& c) {
   return json_success({{"configurations", std::move(list)}});
 }
 
+namespace {
+
+// "reference": {"measurement": id, "sweep": k}: a sweep of the caller's
+// measurement as the measured reference (sweep 0 when not given).
+sweep::reference_spectrum stored_reference(const context& c, const json& ref) {
+  if (!ref.is_object()) throw error(error_kind::usage, "'reference' must be {\"measurement\": id, \"sweep\": k}");
+  check_keys(ref, {"measurement", "sweep"});
+  const auto& id = ref.contains("measurement") ? ref["measurement"] : json();
+  if (!id.is_number_integer() || id.get<std::int64_t>() <= 0) throw error(error_kind::usage, "'reference.measurement' must be an id");
+  std::int64_t sweep = 0;
+  if (ref.contains("sweep")) {
+    if (!ref["sweep"].is_number_integer() || ref["sweep"].get<std::int64_t>() < 0) {
+      throw error(error_kind::usage, "'reference.sweep' must be a sweep index from 0");
+    }
+    sweep = ref["sweep"].get<std::int64_t>();
+  }
+  auto data = measurement_sweep(c, id.get<catalog::row_id>(), static_cast<std::size_t>(sweep));
+  return sweep::measured_reference(std::move(data.frequencies), std::move(data.z),
+                                   "measurement " + std::to_string(id.get<std::int64_t>()) + " sweep " + std::to_string(sweep));
+}
+
+}  // namespace
+
 response post_compute(const context& c) {
   require_user(c);
   auto body = parse_body(c.req);
-  auto request = compute::from_json(body);
+  auto options = body;
+  options.erase("reference");
+  auto request = compute::from_json(options);
+  if (body.contains("reference")) request.reference_data = stored_reference(c, body["reference"]);
   request.owner_id = c.user.who.user_id;
   request.user = c.user.name;
   // Fail now, not in the job, for what can be known now.
   const auto plan = compute::resolve(request);
-  if (std::filesystem::exists(c.a.data().directory(request.into) / plan.file_name)) {
-    throw error(error_kind::conflict, "'" + plan.file_name + "' already exists; choose another output name");
+  // One name, one dataset: a public dataset's name is refused, so that no
+  // private file shadows it, and a name taken by anyone's file gets the same
+  // answer, which says neither whose the file is nor whether the caller may
+  // see it.
+  bool taken = false;
+  for (const auto where : {dataset::storage::precomputed, dataset::storage::user_generated}) {
+    taken = taken || std::filesystem::exists(c.a.data().directory(where) / plan.file_name);
   }
+  for (const auto& r : c.cat.list_datasets(c.user.who)) taken = taken || r.file_name == plan.file_name;
+  if (taken) throw error(error_kind::conflict, "the name '" + plan.file_name + "' is taken; choose another output name");
   return json_success({{"job", c.a.jobs().submit(std::move(request), std::move(body), plan.file_name)}}, 202);
 }
 

@@ -13,6 +13,7 @@
 #include <mutex>
 
 #include "base/error.hpp"
+#include "base/untrusted_json.hpp"
 #include "dataset/naming.hpp"
 #include "model/circuit.hpp"
 #include "server/handlers.hpp"
@@ -52,6 +53,8 @@ std::int64_t body_integer(const json& v, const std::string& what, std::int64_t l
   return v.get<std::int64_t>();
 }
 
+}  // namespace
+
 void check_keys(const json& body, std::initializer_list<const char*> known) {
   for (const auto& item : body.items()) {
     const std::string& key = item.key();
@@ -60,6 +63,8 @@ void check_keys(const json& body, std::initializer_list<const char*> known) {
     }
   }
 }
+
+namespace {
 
 json params_json(const std::array<double, 5>& p) {
   json row = json::array();
@@ -103,24 +108,6 @@ std::uint64_t resident_bytes() {
     read_at = now;
   }
   return bytes;
-}
-
-// The number of dataset files on disk, rescanned at most once a second: the
-// status endpoint is polled by every open page.
-std::size_t available_files(const dataset::data_dir& dir) {
-  constexpr auto k_rescan = std::chrono::seconds(1);
-  static std::mutex mutex;
-  static std::chrono::steady_clock::time_point scanned;
-  static std::size_t count = 0;
-  static std::filesystem::path root;
-  std::lock_guard lock(mutex);
-  const auto now = std::chrono::steady_clock::now();
-  if (root != dir.root() || now - scanned >= k_rescan) {
-    count = dir.list().size();
-    scanned = now;
-    root = dir.root();
-  }
-  return count;
 }
 
 json directories_json() { return {{"precomputed", "npz/precomputed"}, {"user_generated", "npz/user_generated"}}; }
@@ -174,8 +161,12 @@ std::string iso8601(std::filesystem::file_time_type t) {
 }
 
 json parse_body(const request& req) {
-  auto body = json::parse(req.body, nullptr, false);
-  if (body.is_discarded()) throw error(error_kind::invalid_input, "the body is not valid JSON");
+  json body;
+  try {
+    body = parse_untrusted_json(req.body);
+  } catch (const error& e) {
+    throw error(error_kind::invalid_input, std::string("the body is not usable JSON: ") + e.what());
+  }
   if (!body.is_object()) throw error(error_kind::usage, "the body must be a JSON object");
   return body;
 }
@@ -189,6 +180,11 @@ std::shared_ptr<const loaded_dataset> load_dataset(const context& c, const resol
     if (e.kind() == error_kind::not_found) {
       c.a.log("cannot load '" + d.path.string() + "': " + e.what());
       throw error(error_kind::not_found, "dataset '" + d.record.file_name + "' is not available");
+    }
+    // Refused before inflating (dataset::load_limits): the client may learn that much.
+    if (e.kind() == error_kind::too_large) {
+      c.a.log("cannot load '" + d.path.string() + "': " + e.what());
+      throw error(error_kind::too_large, "dataset '" + d.record.file_name + "' is too large to load here: " + e.what());
     }
     throw error(error_kind::internal, "cannot load '" + d.path.string() + "': " + e.what());
   }
@@ -213,11 +209,16 @@ resolved_dataset resolve_dataset(const context& c, std::string_view filename) {
   return {*best, c.a.data().directory(best->location) / best->file_name};
 }
 
-response get_status(app& a) {
+response get_status(const context& c) {
+  // What the caller may see, as /api/datasets lists it: never a count of
+  // other users' files.
+  std::size_t visible = 0;
+  for (const auto& r : c.cat.list_datasets(c.user.who)) visible += r.is_available ? 1 : 0;
+  auto& a = c.a;
   const auto rss = resident_bytes();
   return json_response({{"status", "online"},
                         {"loaded_datasets", a.cache().count()},
-                        {"available_files", available_files(a.data())},
+                        {"available_files", visible},
                         {"directories", directories_json()},
                         {"memory_usage", memory_text(static_cast<double>(rss))},
                         {"memory_bytes", rss},
@@ -300,6 +301,17 @@ response get_best_results(const context& c, std::string_view filename) {
   const auto total = static_cast<std::int64_t>(data.rows());
   if (offset > total) throw error(error_kind::usage, "'offset' is past the last row (" + std::to_string(total) + " rows)");
   const auto end = std::min(total, offset + n);
+  if (const auto format = c.req.query("format"); format && *format != "json") {
+    if (*format != "npy") throw error(error_kind::usage, "'format' must be json or npy");
+    // One row per result: Rsh, Ra, Ca, Rb, Cb, resnorm.
+    std::vector<double> values;
+    for (auto row = offset; row < end; ++row) {
+      const auto p = data.parameters(static_cast<std::uint64_t>(row));
+      values.insert(values.end(), p.begin(), p.end());
+      values.push_back(data.resnorm(static_cast<std::uint64_t>(row)));
+    }
+    return npy_response(values, {static_cast<std::uint64_t>(end - offset), 6}, "best_results.npy");
+  }
   const std::string key = "best-results " + std::to_string(offset) + " " + std::to_string(end);
   if (const auto cached = loaded->body(key)) {
     response r;
@@ -372,6 +384,18 @@ response post_spectrum(const context& c, std::string_view filename) {
   std::vector<std::uint64_t> rows;
   for (const auto& v : *it) rows.push_back(static_cast<std::uint64_t>(body_integer(v, "indices[]", 0, n_spectra - 1)));
   const auto f_count = data.frequency_count();
+  if (const auto format = c.req.query("format"); format && *format != "json") {
+    if (*format != "npy") throw error(error_kind::usage, "'format' must be json or npy");
+    // [row][frequency][real, imag, magnitude, phase], as "spectra" in JSON.
+    std::vector<double> values;
+    for (const auto row : rows) {
+      for (std::uint64_t f = 0; f < f_count; ++f) {
+        const auto v = data.spectrum(row, f);
+        values.insert(values.end(), v.begin(), v.end());
+      }
+    }
+    return npy_response(values, {rows.size(), f_count, k_spectrum_columns.size()}, "spectra.npy");
+  }
   json frequencies = json::array();
   for (std::uint64_t f = 0; f < f_count; ++f) frequencies.push_back(number(data.frequency(f)));
   json spectra = json::array();

@@ -6,8 +6,10 @@
 namespace eisgrid::server {
 namespace {
 
-std::shared_ptr<loaded_dataset> load(const std::filesystem::path& path, std::uintmax_t size, std::filesystem::file_time_type modified) {
-  auto d = std::make_shared<loaded_dataset>(dataset::dataset::load(path));
+// A file that would inflate past the whole budget is refused before inflating.
+std::shared_ptr<loaded_dataset> load(const std::filesystem::path& path, std::uintmax_t size, std::filesystem::file_time_type modified,
+                                     std::uint64_t budget) {
+  auto d = std::make_shared<loaded_dataset>(dataset::dataset::load(path, dataset::load_depth::full, {budget}));
   d->file_size = size;
   d->modified = modified;
   const double nan = std::numeric_limits<double>::quiet_NaN();
@@ -65,7 +67,7 @@ std::shared_ptr<const loaded_dataset> dataset_cache::get(const std::filesystem::
   }
   std::shared_ptr<loaded_dataset> value;
   try {
-    value = load(path, size, modified);
+    value = load(path, size, modified, budget_);
   } catch (...) {
     std::lock_guard lock(mutex_);
     loading_.erase(key);

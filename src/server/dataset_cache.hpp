@@ -49,8 +49,10 @@ class dataset_cache {
   explicit dataset_cache(std::uint64_t budget_bytes) : budget_(budget_bytes) {}
 
   // The dataset at `path`, loading it if needed. Throws what dataset::load
-  // throws (not_found, invalid_input). A dataset larger than the whole budget
-  // is served but not kept.
+  // throws (not_found, invalid_input, and too_large for a file that would
+  // inflate more than the whole budget, refused before inflating). A dataset
+  // whose stored arrays, read in place, take it over the budget is served
+  // but not kept.
   [[nodiscard]] std::shared_ptr<const loaded_dataset> get(const std::filesystem::path& path);
   [[nodiscard]] bool contains(const std::filesystem::path& path) const;
   [[nodiscard]] std::size_t count() const;

@@ -1,13 +1,13 @@
 // GET/HEAD /api/download/<filename>: the file as an attachment, streamed by
 // the session from an open descriptor; one byte range (206/416); ETag from
 // the SHA-256 with If-None-Match (304).
-#include <fcntl.h>
 #include <sys/stat.h>
 
 #include <cerrno>
 #include <charconv>
 
 #include "base/error.hpp"
+#include "base/regular_file.hpp"
 #include "server/handlers.hpp"
 
 namespace eisgrid::server {
@@ -75,15 +75,18 @@ bool matches(std::string_view header, const std::string& etag) {
 
 response get_download(const context& c, std::string_view filename) {
   const auto d = resolve_dataset(c, filename);
-  const int fd = ::open(d.path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-  if (fd < 0) {
-    if (errno == ENOENT) throw error(error_kind::not_found, "dataset '" + d.record.file_name + "' is not available");
-    throw system_error(error_kind::io, "cannot open '" + d.path.string() + "'", errno);
+  // A link or a FIFO in the data directory is "not there" for a client,
+  // exactly as the dataset loaders see it.
+  opened_file opened;
+  try {
+    opened = open_regular_file(d.path, d.path.string());
+  } catch (const error& e) {
+    if (e.kind() == error_kind::io) throw;
+    c.a.log(e.what());
+    throw error(error_kind::not_found, "dataset '" + d.record.file_name + "' is not available");
   }
-  auto file = std::make_shared<file_handle>(fd);
-  struct stat st {};
-  if (::fstat(fd, &st) != 0) throw system_error(error_kind::io, "cannot stat '" + d.path.string() + "'", errno);
-  if (!S_ISREG(st.st_mode)) throw error(error_kind::not_found, "dataset '" + d.record.file_name + "' is not available");
+  const struct stat st = opened.info;
+  auto file = std::make_shared<file_handle>(opened.fd.release());
   const auto size = static_cast<std::uint64_t>(st.st_size);
 
   response r;

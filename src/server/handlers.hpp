@@ -4,8 +4,12 @@
 // client should hear about; route() turns it into JSON.
 
 #include <array>
+#include <complex>
+#include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "catalog/catalog.hpp"
 #include "server/app.hpp"
@@ -46,7 +50,7 @@ struct resolved_dataset {
 
 // /api/status, /api/datasets, /api/load, /api/best-results, /api/spectrum,
 // /api/search, /api/download.
-[[nodiscard]] response get_status(app& a);
+[[nodiscard]] response get_status(const context& c);
 [[nodiscard]] response get_datasets(const context& c);
 [[nodiscard]] response post_load(const context& c, std::string_view filename);
 [[nodiscard]] response get_best_results(const context& c, std::string_view filename);
@@ -67,6 +71,26 @@ struct resolved_dataset {
 [[nodiscard]] response get_job(const context& c, std::string_view id);
 [[nodiscard]] response delete_job(const context& c, std::string_view id);
 
+// /api/measurements, /api/experiments, /api/fit (api_measurements.cpp).
+[[nodiscard]] response post_measurement(const context& c);
+[[nodiscard]] response get_measurements(const context& c);
+// "<id>" or "<id>/fits" after /api/measurements/.
+[[nodiscard]] response measurement_route(const context& c, std::string_view rest);
+[[nodiscard]] response get_experiments(const context& c);
+[[nodiscard]] response post_experiment(const context& c);
+// "<id>" or "<id>/fits" after /api/experiments/.
+[[nodiscard]] response experiment_route(const context& c, std::string_view rest);
+[[nodiscard]] response post_fit(const context& c);
+// A measurement's sweep as a reference spectrum (POST /api/compute's
+// "reference": {"measurement", "sweep"}): frequencies and impedances.
+struct measured_reference {
+  std::vector<double> frequencies;
+  std::vector<std::complex<double>> z;
+};
+[[nodiscard]] measured_reference measurement_sweep(const context& c, catalog::row_id id, std::size_t sweep);
+// The body of a .npy file holding `values` (float64, C order) of `shape`.
+[[nodiscard]] response npy_response(const std::vector<double>& values, std::vector<std::uint64_t> shape, const std::string& name);
+
 // /api/openapi.json
 [[nodiscard]] const std::string& openapi_document();
 // "/" and "/assets/...": the built page, or a placeholder when there is none.
@@ -75,6 +99,10 @@ struct resolved_dataset {
 // The JSON body of a POST, an object. Throws error(invalid_input) when it is
 // not JSON, error(usage) when it is not an object.
 [[nodiscard]] nlohmann::json parse_body(const request& req);
+// Throws error(usage) naming the first key of `body` not in `known`.
+void check_keys(const nlohmann::json& body, std::initializer_list<const char*> known);
+// A positive row id from a path segment; error(usage) naming `what` otherwise.
+[[nodiscard]] catalog::row_id parse_id(std::string_view text, const char* what);
 // Non-finite doubles as JSON null; a float32 value printed as its shortest float text.
 [[nodiscard]] nlohmann::json number(double v);
 // {"Rsh": .., "Ra": .., "Ca": .., "Rb": .., "Cb": ..}, each through number().

@@ -115,4 +115,13 @@ response json_success(nlohmann::json fields, int status) {
 
 response json_error(int status, const std::string& message) { return json_response({{"status", "error"}, {"message", message}}, status); }
 
+std::size_t body_limit(std::string_view method, std::string_view target) noexcept {
+  const auto path = target.substr(0, target.find('?'));
+  return method == "POST" && path == "/api/measurements" ? k_max_upload_bytes : k_max_body_bytes;
+}
+
+std::string limit_text(std::size_t bytes) {
+  return bytes >= (std::size_t{1} << 20) ? std::to_string(bytes >> 20) + " MiB" : std::to_string(bytes >> 10) + " KiB";
+}
+
 }  // namespace eisgrid::server

@@ -19,6 +19,16 @@ namespace eisgrid::server {
 // Limits of SPEC 7 and docs/API.md.
 inline constexpr std::size_t k_max_header_bytes = 16 * 1024;
 inline constexpr std::size_t k_max_body_bytes = 64 * 1024;
+// An uploaded instrument file (POST /api/measurements), raw or multipart. Real
+// files are kilobytes to a few megabytes; the session holds the body in
+// memory, so the limit bounds what one upload costs the server.
+inline constexpr std::size_t k_max_upload_bytes = 16 * 1024 * 1024;
+
+// The body limit of a request, by its method and target: k_max_upload_bytes
+// for an upload, k_max_body_bytes for everything else.
+[[nodiscard]] std::size_t body_limit(std::string_view method, std::string_view target) noexcept;
+// "64 KiB", "16 MiB": a limit as error messages say it.
+[[nodiscard]] std::string limit_text(std::size_t bytes);
 
 struct request {
   std::string method;                          // "GET", "POST", ...

@@ -99,14 +99,28 @@ job_manager::~job_manager() {
 
 nlohmann::json job_manager::submit(compute::compute_request request, nlohmann::json body, std::string output) {
   auto j = std::make_shared<job>();
-  j->id = new_job_id();
   j->owner = *request.owner_id;
   j->request = std::move(request);
   j->body = std::move(body);
   j->output = std::move(output);
+  j->total = model::parameter_grid(j->request.grid).size();
+  return enqueue(std::move(j));
+}
+
+nlohmann::json job_manager::submit_task(catalog::row_id owner, std::uint64_t total, task work, nlohmann::json body, std::string output) {
+  auto j = std::make_shared<job>();
+  j->owner = owner;
+  j->work = std::move(work);
+  j->body = std::move(body);
+  j->output = std::move(output);
+  j->total = total;
+  return enqueue(std::move(j));
+}
+
+nlohmann::json job_manager::enqueue(std::shared_ptr<job> j) {
+  j->id = new_job_id();
   j->created_at = now_iso8601();
   j->created = std::chrono::steady_clock::now();
-  j->total = model::parameter_grid(j->request.grid).size();
   catalog::job_record first;
   {
     std::lock_guard lock(mutex_);
@@ -251,16 +265,17 @@ void job_manager::execute(job& j) {
   job_state final_state = job_state::done;
   std::string message, filename;
   try {
-    const auto result = run_(
-        j.request,
-        [&](const sweep::sweep_progress& p) {
-          std::lock_guard lock(mutex_);
-          j.done = p.done;
-          j.total = p.total;
-          j.elapsed = p.elapsed_seconds;
-        },
-        &j.cancel);
-    filename = result.filename;
+    const sweep::progress_callback progress = [&](const sweep::sweep_progress& p) {
+      std::lock_guard lock(mutex_);
+      j.done = p.done;
+      j.total = p.total;
+      j.elapsed = p.elapsed_seconds;
+    };
+    if (j.work) {
+      (*j.work)(progress, j.cancel);
+    } else {
+      filename = run_(j.request, progress, &j.cancel).filename;
+    }
   } catch (const error& e) {
     if (e.kind() == error_kind::cancelled || j.cancel) {
       final_state = job_state::cancelled;

@@ -45,6 +45,9 @@ class job_manager {
   using journal = std::function<void(const catalog::job_record&, std::size_t keep_finished)>;
   // Logs a failure that must not reach the client.
   using logger = std::function<void(const std::string&)>;
+  // Work other than a compute (a fit over the API): reports progress, and
+  // throws error(cancelled) once it sees the flag set.
+  using task = std::function<void(const sweep::progress_callback&, const std::atomic<bool>&)>;
 
   job_manager(unsigned workers, runner run, journal save, logger log);
   ~job_manager();  // cancels every job and joins the workers
@@ -56,6 +59,10 @@ class job_manager {
   // the job. Returns the job as JSON. Throws error(too_large) when the owner
   // has too many active jobs, and what the journal throws.
   nlohmann::json submit(compute::compute_request request, nlohmann::json body, std::string output);
+  // The same for a task of `total` steps run for `owner` (same limits, same
+  // states, listed with the owner's other jobs); `output` says where its
+  // results go (for a fit, the API path that serves them).
+  nlohmann::json submit_task(catalog::row_id owner, std::uint64_t total, task work, nlohmann::json body, std::string output);
   // The owner's job, live or recorded in `cat` (read as the owner), or
   // nullopt: another user's job is not found either.
   [[nodiscard]] std::optional<nlohmann::json> find(catalog::row_id owner, const std::string& id, catalog::catalog& cat) const;
@@ -72,8 +79,9 @@ class job_manager {
     std::string id;
     catalog::row_id owner = 0;
     compute::compute_request request;
-    nlohmann::json body;  // as sent
-    std::string output;   // the file it writes
+    std::optional<task> work;  // run instead of the compute when set
+    nlohmann::json body;       // as sent
+    std::string output;        // the file it writes
     job_state state = job_state::queued;
     std::uint64_t done = 0, total = 0;
     double elapsed = 0;
@@ -97,6 +105,7 @@ class job_manager {
 
   void work();
   void execute(job& j);
+  nlohmann::json enqueue(std::shared_ptr<job> j);
   [[nodiscard]] catalog::job_record record_locked(const job& j) const;
   // Journals a job's state; a failure is logged, since the job goes on.
   void record(const catalog::job_record& r) noexcept;

@@ -9,7 +9,7 @@ namespace eisgrid::server {
 namespace {
 
 constexpr std::string_view k_api = "/api/";
-constexpr const char* k_cors_methods = "GET, HEAD, POST, DELETE, OPTIONS";
+constexpr const char* k_cors_methods = "GET, HEAD, POST, PATCH, DELETE, OPTIONS";
 constexpr const char* k_cors_headers = "Authorization, Content-Type, Range, If-None-Match";
 constexpr const char* k_cors_expose = "ETag, Content-Range, Content-Disposition, Content-Length, Accept-Ranges";
 constexpr const char* k_cors_max_age = "600";
@@ -40,19 +40,20 @@ response dispatch(const request& req, app& a, std::string_view rest) {
     return r;
   }
 
-  // Status needs no catalog unless a credential must be checked.
-  if (rest == "status" && !req.headers.count("authorization")) return get ? get_status(a) : method_not_allowed("GET");
 
   auto lease = a.catalogs().acquire();
   const context c{req, a, *lease, authenticate(req, a, *lease)};
   // One segment endpoints.
   if (rest == "whoami") return get ? get_whoami(c) : method_not_allowed("GET");
-  if (rest == "status") return get ? get_status(a) : method_not_allowed("GET");
+  if (rest == "status") return get ? get_status(c) : method_not_allowed("GET");
   if (rest == "datasets") return get ? get_datasets(c) : method_not_allowed("GET");
   if (rest == "configurations") return get ? get_configurations(c) : method_not_allowed("GET");
   if (rest == "tags") return get ? get_tags(c) : post ? post_tag(c) : method_not_allowed("GET, POST");
   if (rest == "compute") return post ? post_compute(c) : method_not_allowed("POST");
   if (rest == "jobs") return get ? get_jobs(c) : method_not_allowed("GET");
+  if (rest == "measurements") return get ? get_measurements(c) : post ? post_measurement(c) : method_not_allowed("GET, POST");
+  if (rest == "experiments") return get ? get_experiments(c) : post ? post_experiment(c) : method_not_allowed("GET, POST");
+  if (rest == "fit") return post ? post_fit(c) : method_not_allowed("POST");
 
   // Endpoints with a name or id after them: everything after the prefix is
   // the name (slashes included), so "../x" is checked, and refused, as a name.
@@ -69,6 +70,8 @@ response dispatch(const request& req, app& a, std::string_view rest) {
   if (const auto name = tail("spectrum/")) return post ? post_spectrum(c, *name) : method_not_allowed("POST");
   if (const auto name = tail("search/")) return post ? post_search(c, *name) : method_not_allowed("POST");
   if (const auto name = tail("download/")) return get || m == "HEAD" ? get_download(c, *name) : method_not_allowed("GET, HEAD");
+  if (const auto rest_of = tail("measurements/")) return measurement_route(c, *rest_of);
+  if (const auto rest_of = tail("experiments/")) return experiment_route(c, *rest_of);
   if (const auto id = tail("tags/")) return del ? delete_tag(c, *id) : method_not_allowed("DELETE");
   if (const auto id = tail("jobs/")) {
     if (get) return get_job(c, *id);
@@ -113,7 +116,7 @@ response handle(const request& req, app& a) {
 bool is_quick(const request& req) {
   if (req.method != "GET" || req.headers.count("authorization")) return false;
   const auto path = req.raw_path();
-  return path == "/api/health" || path == "/api/status" || path == "/api/openapi.json";
+  return path == "/api/health" || path == "/api/openapi.json";
 }
 
 response route(const request& req, app& a) {

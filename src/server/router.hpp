@@ -13,10 +13,11 @@ namespace eisgrid::server {
 [[nodiscard]] response route(const request& req, app& a);
 
 // Whether route() answers `req` in a few microseconds without blocking: no
-// database, no dataset, no disk but /proc (anonymous GET of /api/health,
-// /api/status, /api/openapi.json). The session answers these on its own
-// thread: handing them to the handler pool and back costs more (two thread
-// wake-ups) than the work, and status is what every open page polls.
+// database, no dataset, no disk (anonymous GET of /api/health and
+// /api/openapi.json). The session answers these on its own thread: handing
+// them to the handler pool and back costs more (two thread wake-ups) than the
+// work. /api/status is not one: it counts what the caller may see, in the
+// catalog.
 [[nodiscard]] bool is_quick(const request& req);
 
 }  // namespace eisgrid::server

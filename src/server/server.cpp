@@ -82,6 +82,16 @@ class session : public std::enable_shared_from_this<session> {
     parser_->header_limit(static_cast<std::uint32_t>(k_max_header_bytes));
     parser_->body_limit(k_max_body_bytes);
     stream_.expires_after(k_request_read_timeout);
+    // The header first: the route decides how large a body may be.
+    http::async_read_header(stream_, buffer_, *parser_, beast::bind_front_handler(&session::on_header, shared_from_this()));
+  }
+
+  void on_header(beast::error_code ec, std::size_t bytes) {
+    if (ec) return on_read(ec, bytes);
+    const auto& h = parser_->get();
+    const auto method = h.method_string();
+    const auto target = h.target();
+    parser_->body_limit(body_limit({method.data(), method.size()}, {target.data(), target.size()}));
     http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&session::on_read, shared_from_this()));
   }
 
@@ -96,7 +106,9 @@ class session : public std::enable_shared_from_this<session> {
       path_ = parser_->get().target().to_string();
       path_ = path_.substr(0, path_.find('?'));
       if (ec == http::error::header_limit) return send_error(431, "request header too large (limit 16 KiB)");
-      if (ec == http::error::body_limit) return send_error(413, "request body too large (limit 64 KiB)");
+      if (ec == http::error::body_limit) {
+        return send_error(413, "request body too large (limit " + limit_text(body_limit(method_, path_)) + ")");
+      }
       return send_error(400, "malformed HTTP request");
     }
     stream_.expires_never();

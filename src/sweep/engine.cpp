@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <condition_variable>
 #include <limits>
 #include <mutex>
@@ -58,17 +59,18 @@ class shared_threshold {
 };
 
 struct sweep_job {
-  sweep_job(const model::parameter_grid& g, const sweep_tables& t, bool sq, std::optional<std::uint64_t> k, const std::atomic<bool>* c)
+  sweep_job(const model::parameter_grid& g, sweep_tables& t, bool sq, std::optional<std::uint64_t> k, const std::atomic<bool>* c)
       : grid(g), tables(t), squared(sq), keep(k), cancel(c) {}
 
   const model::parameter_grid& grid;
-  const sweep_tables& tables;
+  sweep_tables& tables;
   bool squared;
   std::optional<std::uint64_t> keep;
   const std::atomic<bool>* cancel;
 
   std::uint64_t row_count = 0;
-  std::size_t row_length = 0;  // points per row: the Cb axis
+  std::size_t row_length = 0;      // points per row: the Cb axis
+  std::uint64_t index_offset = 0;  // i_Rs * grid points, for the Rs value being swept
   std::uint64_t chunk_count = 0;
   chunk_order order{1};
   std::atomic<std::uint64_t> next_chunk{0};
@@ -114,7 +116,7 @@ struct sweep_job {
       const std::uint64_t last = std::min(row_count, first + k_rows_per_chunk);
       for (std::uint64_t r = first; r < last; ++r) {
         row_inputs in = row(r);
-        const std::uint64_t base = r * row_length;
+        const std::uint64_t base = index_offset + r * row_length;
         if (!keep) {
           residual_row(in, all_sums.data() + base);
           continue;
@@ -148,7 +150,53 @@ std::vector<ranked_point> rank_all(const std::vector<double>& sums) {
   return all;
 }
 
+// Runs `work` on `threads` workers, reporting progress on this thread until all are done.
+void run_workers(sweep_job& job, unsigned threads, std::vector<std::vector<ranked_point>>& parts, std::uint64_t total,
+                 clock::time_point start, const progress_callback& progress) {
+  std::mutex mutex;
+  std::condition_variable finished_cv;
+  unsigned finished = 0;
+  std::exception_ptr failure;
+  {
+    std::vector<std::jthread> workers;
+    for (unsigned t = 0; t < threads; ++t) {
+      workers.emplace_back([&] {
+        std::vector<ranked_point> mine;
+        try {
+          mine = job.work();
+        } catch (...) {
+          std::lock_guard lock(mutex);
+          failure = std::current_exception();
+        }
+        std::lock_guard lock(mutex);
+        parts.push_back(std::move(mine));
+        ++finished;
+        finished_cv.notify_all();
+      });
+    }
+    std::unique_lock lock(mutex);
+    while (!finished_cv.wait_for(lock, k_progress_interval, [&] { return finished == threads; })) {
+      if (progress) {
+        lock.unlock();
+        progress({job.points_done.load(), total, std::chrono::duration<double>(clock::now() - start).count()});
+        lock.lock();
+      }
+    }
+  }
+  if (failure) std::rethrow_exception(failure);
+}
+
 }  // namespace
+
+std::uint64_t sweep_points(const sweep_options& options) {
+  const model::parameter_grid grid(options.grid);
+  return grid.size() * std::max<std::uint64_t>(1, options.series_resistances.size());
+}
+
+sweep_point split_index(const sweep_options& options, std::uint64_t grid_points, std::uint64_t index) noexcept {
+  if (options.series_resistances.empty()) return {0.0, index};
+  return {options.series_resistances[index / grid_points], index % grid_points};
+}
 
 sweep_result run_sweep(const sweep_options& options, const reference_spectrum& reference, const progress_callback& progress,
                        const std::atomic<bool>* cancel) {
@@ -158,10 +206,16 @@ sweep_result run_sweep(const sweep_options& options, const reference_spectrum& r
   }
   if (options.keep && *options.keep == 0) throw error(error_kind::usage, "keep must be at least 1");
   const auto start = clock::now();
-  const sweep_tables tables = build_tables(grid, reference, options.metric);
+  sweep_tables tables = build_tables(grid, reference, options.metric);
+  for (double rs : options.series_resistances) {
+    if (!std::isfinite(rs) || rs < 0) throw error(error_kind::usage, "Rs must be a finite number >= 0");
+  }
+  const std::vector<double> rs_values = options.series_resistances.empty() ? std::vector<double>{0.0} : options.series_resistances;
+  const std::uint64_t total = grid.size() * rs_values.size();
+  if (total > model::k_max_grid_points) throw error(error_kind::usage, "the grid has too many points (limit 2^53)");
 
   std::optional<std::uint64_t> keep = options.keep;
-  if (keep && *keep >= grid.size()) keep.reset();
+  if (keep && *keep >= total) keep.reset();
   sweep_job job(grid, tables, squares_terms(options.metric), keep, cancel);
   job.row_length = grid.count(model::param::cb);
   job.row_count = grid.size() / job.row_length;
@@ -169,50 +223,29 @@ sweep_result run_sweep(const sweep_options& options, const reference_spectrum& r
   job.order = chunk_order(job.chunk_count);
   if (!keep) {
     try {
-      job.all_sums.resize(grid.size());
+      job.all_sums.resize(total);
     } catch (const std::bad_alloc&) {
       throw error(error_kind::too_large,
-                  "keeping all " + std::to_string(grid.size()) + " rows needs more memory than is available; keep fewer rows");
+                  "keeping all " + std::to_string(total) + " rows needs more memory than is available; keep fewer rows");
     }
   }
 
   const unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
-  std::vector<std::vector<ranked_point>> parts(threads);
-  std::mutex mutex;
-  std::condition_variable finished_cv;
-  unsigned finished = 0;
-  std::exception_ptr failure;
-  {
-    std::vector<std::jthread> workers;
-    for (unsigned t = 0; t < threads; ++t) {
-      workers.emplace_back([&, t] {
-        try {
-          parts[t] = job.work();
-        } catch (...) {
-          std::lock_guard lock(mutex);
-          failure = std::current_exception();
-        }
-        std::lock_guard lock(mutex);
-        ++finished;
-        finished_cv.notify_all();
-      });
-    }
-    std::unique_lock lock(mutex);
-    while (!finished_cv.wait_for(lock, k_progress_interval, [&] { return finished == threads; })) {
-      if (progress) {
-        lock.unlock();
-        progress({job.points_done.load(), grid.size(), std::chrono::duration<double>(clock::now() - start).count()});
-        lock.lock();
-      }
-    }
+  std::vector<std::vector<ranked_point>> parts;
+  const std::vector<double> unshifted_re = tables.ref_re;
+  for (std::size_t k = 0; k < rs_values.size() && !job.cancelled(); ++k) {
+    // Padding slots have weight 0, so shifting them too changes no sum.
+    for (std::size_t i = 0; i < tables.n; ++i) tables.ref_re[i] = unshifted_re[i] - rs_values[k];
+    job.index_offset = k * grid.size();
+    job.next_chunk = 0;
+    run_workers(job, threads, parts, total, start, progress);
   }
-  if (failure) std::rethrow_exception(failure);
   if (job.cancelled()) throw error(error_kind::cancelled, "the sweep was cancelled");
 
   auto ranked = keep ? merge_best(parts, *keep) : rank_all(job.all_sums);
   job.all_sums = {};
   sweep_result result;
-  result.total_points = grid.size();
+  result.total_points = total;
   result.valid_frequencies = tables.valid_frequencies;
   result.indices.reserve(ranked.size());
   result.resnorms.reserve(ranked.size());
@@ -221,7 +254,7 @@ sweep_result run_sweep(const sweep_options& options, const reference_spectrum& r
     result.resnorms.push_back(finish(options.metric, p.sum, tables.valid_frequencies));
   }
   result.elapsed_seconds = std::chrono::duration<double>(clock::now() - start).count();
-  if (progress) progress({grid.size(), grid.size(), result.elapsed_seconds});
+  if (progress) progress({total, total, result.elapsed_seconds});
   return result;
 }
 

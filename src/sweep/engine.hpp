@@ -20,7 +20,23 @@ struct sweep_options {
   sweep::metric metric = metric::mae;
   std::optional<std::uint64_t> keep;  // best K rows; all rows when empty
   unsigned threads = 0;               // 0: all cores
+  // Series resistances Rs to sweep (SPEC 10), each subtracted from the
+  // reference: Z_test = Rs + Z5 matches Z_ref iff Z5 matches Z_ref - Rs, while
+  // the weights of relative and modulus keep |Z_ref| of the unshifted
+  // reference. Empty: Rs = 0 and the five-parameter sweep of SPEC 3, indices
+  // unchanged. Otherwise a row's index is i_Rs * grid_points + the grid index
+  // (Rs varies slowest), and the cost is linear in the number of values.
+  std::vector<double> series_resistances;
 };
+
+// Grid points of a sweep: the parameter grid times the Rs values, if any.
+[[nodiscard]] std::uint64_t sweep_points(const sweep_options& options);
+// The (Rs, five-parameter grid index) of a row index of such a sweep.
+struct sweep_point {
+  double rs = 0;
+  std::uint64_t grid_index = 0;
+};
+[[nodiscard]] sweep_point split_index(const sweep_options& options, std::uint64_t grid_points, std::uint64_t index) noexcept;
 
 struct sweep_progress {
   std::uint64_t done = 0;  // grid points evaluated

@@ -6,13 +6,17 @@
 //   mae      = (1/n) sum |dZ_i|                   [ohm]  (the old exporter's)
 //   rmse     = sqrt((1/n) sum |dZ_i|^2)           [ohm]
 //   relative = (1/n) sum |dZ_i| / |Z_ref(f_i)|    [1]
+//   modulus  = sqrt((1/n) sum |dZ_i|^2 / |Z_ref(f_i)|^2)  [1]  (Boukamp's modulus
+//              weighting, impedance.py's weight_by_modulus; for measured data)
 
+#include <complex>
+#include <cstddef>
 #include <optional>
 #include <string_view>
 
 namespace eisgrid::sweep {
 
-enum class metric { mae, rmse, relative };
+enum class metric { mae, rmse, relative, modulus };
 
 [[nodiscard]] std::string_view to_string(metric m) noexcept;
 [[nodiscard]] std::optional<metric> parse_metric(std::string_view text) noexcept;
@@ -22,7 +26,12 @@ enum class metric { mae, rmse, relative };
 
 // Each metric is a monotone function of a weighted sum of per-point terms
 // w_i * |dZ_i|^p, which is what the kernel accumulates and prunes on.
-[[nodiscard]] constexpr bool squares_terms(metric m) noexcept { return m == metric::rmse; }
+[[nodiscard]] constexpr bool squares_terms(metric m) noexcept { return m == metric::rmse || m == metric::modulus; }
+// The weight w_i of a point with reference modulus |Z_ref(f_i)| > 0.
+[[nodiscard]] double point_weight(metric m, double ref_modulus) noexcept;
+// The metric of the n differences dZ_i against the reference z_ref_i
+// (points with |Z_ref| = 0 left out), computed plainly in double precision.
+[[nodiscard]] double resnorm_of(metric m, const std::complex<double>* dz, const std::complex<double>* z_ref, std::size_t n) noexcept;
 // The resnorm from the kernel's sum over `valid_points` points.
 [[nodiscard]] double finish(metric m, double sum, std::size_t valid_points) noexcept;
 

@@ -109,7 +109,30 @@ reference_spectrum read_reference_csv(const std::filesystem::path& path) {
     ref.frequencies.push_back(r.f);
     ref.z.push_back(r.z);
   }
+  if (const auto problem = model::frequency_problem(ref.frequencies); !problem.empty()) {
+    throw error(error_kind::invalid_input, name + ": " + problem);
+  }
   ref.source = path.filename().string();
+  return ref;
+}
+
+reference_spectrum measured_reference(std::vector<double> frequencies, std::vector<std::complex<double>> z, std::string source) {
+  if (frequencies.size() != z.size()) throw error(error_kind::invalid_input, source + ": frequencies and impedances differ in length");
+  std::vector<std::size_t> order(frequencies.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return frequencies[a] < frequencies[b]; });
+  reference_spectrum ref;
+  for (const auto i : order) {
+    if (!ref.frequencies.empty() && ref.frequencies.back() == frequencies[i]) {
+      throw error(error_kind::invalid_input, source + ": frequency " + std::to_string(frequencies[i]) + " Hz is measured twice");
+    }
+    ref.frequencies.push_back(frequencies[i]);
+    ref.z.push_back(z[i]);
+  }
+  if (const auto problem = model::frequency_problem(ref.frequencies); !problem.empty()) {
+    throw error(error_kind::invalid_input, source + ": " + problem);
+  }
+  ref.source = std::move(source);
   return ref;
 }
 

@@ -32,4 +32,10 @@ struct reference_spectrum {
 // than 2 rows, or more than model::k_max_frequency_points.
 [[nodiscard]] reference_spectrum read_reference_csv(const std::filesystem::path& path);
 
+// A measured sweep as a reference: sorted by frequency (instruments sweep
+// downwards). Throws error(invalid_input) naming `source` for a repeated
+// frequency, lengths that differ, or what model::frequency_problem refuses.
+[[nodiscard]] reference_spectrum measured_reference(std::vector<double> frequencies, std::vector<std::complex<double>> z,
+                                                    std::string source);
+
 }  // namespace eisgrid::sweep

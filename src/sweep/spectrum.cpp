@@ -19,14 +19,15 @@ HWY_BEFORE_NAMESPACE();
 namespace eisgrid::sweep::HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 
-void spectrum_columns(const model::circuit_params& p, const double* omega, std::size_t n, double* re_out, double* im_out, double* mag_out,
-                      double* phase_out) {
+void spectrum_columns(const model::circuit_params& p, double series, const double* omega, std::size_t n, double* re_out, double* im_out,
+                      double* mag_out, double* phase_out) {
   const hn::ScalableTag<double> d;
   const std::size_t lanes = hn::Lanes(d);
   const auto rsh = hn::Set(d, p.rsh);
   const auto ra = hn::Set(d, p.ra), rb = hn::Set(d, p.rb);
   const auto tau_a = hn::Set(d, p.ra * p.ca), tau_b = hn::Set(d, p.rb * p.cb);
   const auto one = hn::Set(d, 1.0);
+  const auto rs = hn::Set(d, series);
   const auto degrees = hn::Set(d, 180.0 / std::numbers::pi);
   const auto minus_90 = hn::Set(d, -90.0);
   std::size_t i = 0;
@@ -38,7 +39,7 @@ void spectrum_columns(const model::circuit_params& p, const double* omega, std::
     const auto si = hn::Neg(hn::MulAdd(ga, xa, hn::Mul(gb, xb)));
     const auto dr = hn::Add(rsh, sr);
     const auto scale = hn::Div(rsh, hn::MulAdd(dr, dr, hn::Mul(si, si)));
-    const auto zr = hn::Mul(scale, hn::MulAdd(sr, dr, hn::Mul(si, si)));
+    const auto zr = hn::MulAdd(scale, hn::MulAdd(sr, dr, hn::Mul(si, si)), rs);
     const auto zi = hn::Mul(scale, hn::Mul(rsh, si));
     const auto mag = hn::Sqrt(hn::MulAdd(zr, zr, hn::Mul(zi, zi)));
     const auto ratio = hn::Div(zi, zr);
@@ -81,13 +82,13 @@ namespace eisgrid::sweep {
 
 HWY_EXPORT(spectrum_columns);
 
-void model_spectrum_row(const model::circuit_params& p, std::span<const double> omega, std::span<double> scratch, float* out) {
+void model_spectrum_row(const model::circuit_params& p, double rs, std::span<const double> omega, std::span<double> scratch, float* out) {
   const std::size_t n = omega.size();
   double* re = scratch.data();
   double* im = re + n;
   double* mag = im + n;
   double* phase = mag + n;
-  HWY_DYNAMIC_DISPATCH(spectrum_columns)(p, omega.data(), n, re, im, mag, phase);
+  HWY_DYNAMIC_DISPATCH(spectrum_columns)(p, rs, omega.data(), n, re, im, mag, phase);
   for (std::size_t i = 0; i < n; ++i) {
     out[4 * i] = static_cast<float>(re[i]);
     out[4 * i + 1] = static_cast<float>(im[i]);

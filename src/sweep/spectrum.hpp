@@ -8,9 +8,9 @@
 
 namespace eisgrid::sweep {
 
-// Writes omega.size() rows of (real, imag, magnitude, phase in degrees) as
-// float32 to out[0 .. 4*omega.size()). `scratch` needs 4*omega.size() doubles.
+// Writes omega.size() rows of (real, imag, magnitude, phase in degrees) of
+// Rs + Z(p) as float32 to out[0 .. 4*omega.size()). `scratch` needs 4*omega.size() doubles.
 // Preconditions: positive finite parameters, omega = 2 pi f. Thread-safe.
-void model_spectrum_row(const model::circuit_params& p, std::span<const double> omega, std::span<double> scratch, float* out);
+void model_spectrum_row(const model::circuit_params& p, double rs, std::span<const double> omega, std::span<double> scratch, float* out);
 
 }  // namespace eisgrid::sweep

@@ -55,7 +55,7 @@ sweep_tables build_tables(const model::parameter_grid& grid, const reference_spe
     t.ref_im[slot] = ref.z[i].imag();
     const double modulus = std::abs(ref.z[i]);
     if (modulus > 0) {
-      t.weight[slot] = m == metric::relative ? 1.0 / modulus : 1.0;
+      t.weight[slot] = point_weight(m, modulus);
       ++t.valid_frequencies;
     }
   }

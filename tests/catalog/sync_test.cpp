@@ -10,6 +10,7 @@
 #include "catalog/emit_sql.hpp"
 #include "catalog/sync.hpp"
 #include "catalog_fixture.hpp"
+#include "dataset/metadata.hpp"
 
 using eisgrid::catalog::principal;
 using eisgrid::dataset::storage;
@@ -72,31 +73,42 @@ class catalog_sync : public ::testing::TestWithParam<std::string> {
   eisgrid::catalog::row_id owner_ = 0;
 };
 
-TEST_P(catalog_sync, hostile_names_and_descriptions_are_stored_exactly) {
+TEST_P(catalog_sync, names_the_api_cannot_use_are_reported_not_registered) {
+  // A file copied by hand may have any name; one that no API call can name
+  // (spaces, quotes, ...) is refused with the reason, as an invalid file is.
   for (const auto& name : k_hostile_names) put(storage::user_generated, name, files().small);
-  put(storage::precomputed, "public 'sample'.npz", files().small);
+  put(storage::precomputed, "copied by hand.npz", files().small);
+  put(storage::precomputed, "public_sample.npz", files().small);
   const auto report = sync();
-  EXPECT_EQ(report.files.size(), k_hostile_names.size() + 1);
-  EXPECT_EQ(report.registered, static_cast<std::int64_t>(k_hostile_names.size() + 1)) << report.summary();
+  EXPECT_EQ(report.files.size(), k_hostile_names.size() + 2);
+  EXPECT_EQ(report.registered, 1) << report.summary();
+  const auto summary = report.summary();
+  EXPECT_NE(summary.find("copied by hand.npz: the file name cannot be used through the API ("), std::string::npos) << summary;
   const auto rows = by_name(engine_->admin());
-  ASSERT_EQ(rows.size(), k_hostile_names.size() + 1);
-  for (const auto& name : k_hostile_names) {
-    ASSERT_TRUE(rows.count(name)) << name;
-    const auto& d = rows.at(name);
-    EXPECT_EQ(d.description, k_hostile_description);
-    EXPECT_EQ(d.file_path, "npz/user_generated/" + name);
-    EXPECT_EQ(d.owner_id, owner_);
-    EXPECT_FALSE(d.is_public);
-    EXPECT_EQ(d.n_frequencies, 20);
-    EXPECT_EQ(d.grid_size, 3);
-    EXPECT_EQ(d.file_size, static_cast<std::int64_t>(std::filesystem::file_size(files().small)));
-    EXPECT_EQ(d.short_hash, d.file_hash.substr(0, 16));
-  }
-  EXPECT_TRUE(rows.at("public 'sample'.npz").is_public);
-  EXPECT_FALSE(rows.at("public 'sample'.npz").owner_id.has_value());
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_TRUE(rows.at("public_sample.npz").is_public);
+}
+
+TEST_P(catalog_sync, hostile_descriptions_are_stored_exactly) {
+  put(storage::user_generated, "hostile.npz", files().small);
+  put(storage::precomputed, "public_sample.npz", files().small);
+  const auto report = sync();
+  EXPECT_EQ(report.registered, 2) << report.summary();
+  const auto rows = by_name(engine_->admin());
+  ASSERT_EQ(rows.size(), 2u);
+  const auto& d = rows.at("hostile.npz");
+  EXPECT_EQ(d.description, k_hostile_description);
+  EXPECT_EQ(d.file_path, "npz/user_generated/hostile.npz");
+  EXPECT_EQ(d.owner_id, owner_);
+  EXPECT_FALSE(d.is_public);
+  EXPECT_EQ(d.n_frequencies, 20);
+  EXPECT_EQ(d.grid_size, 3);
+  EXPECT_EQ(d.file_size, static_cast<std::int64_t>(std::filesystem::file_size(files().small)));
+  EXPECT_EQ(d.short_hash, d.file_hash.substr(0, 16));
+  EXPECT_TRUE(rows.at("public_sample.npz").is_public);
+  EXPECT_FALSE(rows.at("public_sample.npz").owner_id.has_value());
   // Every file has the same configuration: one per owner, no more.
   EXPECT_EQ(engine_->admin().list_configurations(principal::admin()).size(), 2u);
-  // The tables are all still there.
   EXPECT_EQ(engine_->admin().list_users().size(), 1u);
 }
 
@@ -215,6 +227,57 @@ TEST_P(catalog_sync, compute_claims_a_file_that_a_concurrent_sync_registered_fir
   EXPECT_EQ(cat.list_configurations(principal::user(alice)).size(), 1u);
   EXPECT_EQ(cat.register_file(described.input, alice, true), eisgrid::catalog::register_outcome::unchanged);
   EXPECT_EQ(sync().unchanged, 1);
+}
+
+TEST_P(catalog_sync, a_link_in_precomputed_does_not_make_a_private_file_public) {
+  put(storage::user_generated, "private.npz", files().small);
+  std::filesystem::create_symlink("../user_generated/private.npz", dir_.directory(storage::precomputed) / "relative.npz");
+  std::filesystem::create_symlink(dir_.directory(storage::user_generated) / "private.npz",
+                                  dir_.directory(storage::precomputed) / "absolute.npz");
+  const auto report = sync();
+  EXPECT_EQ(report.registered, 1) << report.summary();
+  EXPECT_NE(report.summary().find("3 files: 1 valid, 2 invalid (absolute.npz: cannot open 'absolute.npz': a symbolic link"),
+            std::string::npos)
+      << report.summary();
+  const auto rows = by_name(engine_->admin());
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_FALSE(rows.at("private.npz").is_public);
+  EXPECT_TRUE(engine_->server().list_datasets(principal::anonymous()).empty());
+}
+
+TEST_P(catalog_sync, text_over_its_limits_is_reported_not_registered) {
+  put(storage::user_generated, "good.npz", files().small);
+  const auto py = test_support::python(R"PY(
+import json, sys, numpy as np
+z = np.load(sys.argv[1]); a = {k: z[k] for k in z.files}; m = json.loads(a["metadata"].item())
+m["description"] = "d" * 2001; a["metadata"] = np.array(json.dumps(m)); np.savez_compressed(sys.argv[2], **a)
+# Under the member's limit as UTF-32, over the catalog's as UTF-8 JSON.
+m["description"] = ""; m["notes"] = "\u00e9" * 40000
+a["metadata"] = np.array(json.dumps(m, ensure_ascii=False)); np.savez_compressed(sys.argv[3], **a)
+)PY",
+                                       shell_quote(files().small.string()) + " " +
+                                           shell_quote((dir_.directory(storage::user_generated) / "long.npz").string()) + " " +
+                                           shell_quote((dir_.directory(storage::user_generated) / "wide.npz").string()));
+  ASSERT_EQ(py.exit_code, 0) << py.output;
+  const auto report = sync();
+  EXPECT_EQ(report.registered, 1) << report.summary();
+  const auto summary = report.summary();
+  EXPECT_NE(summary.find("long.npz: the description is 2001 bytes, over the limit of 2000"), std::string::npos) << summary;
+  EXPECT_NE(summary.find("wide.npz: the metadata is "), std::string::npos) << summary;
+  // The catalog itself refuses such text from any caller.
+  auto in = report.files[0].input;
+  in.file_name = "direct.npz";
+  in.description = std::string(eisgrid::dataset::k_max_description_length + 1, 'd');
+  EXPECT_THROW((void)engine_->admin().register_file(in, owner_, false), eisgrid::error);
+  const auto id = by_name(engine_->admin()).at("good.npz").id;
+  EXPECT_THROW(engine_->admin().set_dataset_description(principal::admin(), id, in.description), eisgrid::error);
+  eisgrid::catalog::tag_input tag;
+  tag.dataset_id = id;
+  tag.label = "ok";
+  tag.notes = std::string(eisgrid::catalog::k_max_notes_length + 1, 'n');
+  EXPECT_THROW((void)engine_->admin().add_tag(principal::user(owner_), tag), eisgrid::error);
+  tag.notes.pop_back();
+  EXPECT_NO_THROW((void)engine_->admin().add_tag(principal::user(owner_), tag));
 }
 
 INSTANTIATE_TEST_SUITE_P(engines, catalog_sync, ::testing::Values("sqlite", "postgresql"), [](const auto& info) { return info.param; });

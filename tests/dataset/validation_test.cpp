@@ -2,8 +2,10 @@
 #include "dataset/dataset.hpp"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include "base/error.hpp"
+#include "npz/reader.hpp"
 #include "support/process.hpp"
 
 using namespace eisgrid;
@@ -152,4 +154,68 @@ TEST(dataset_validation, loading_without_spectra_still_checks_their_shape) {
   EXPECT_LT(d.memory_bytes(), dataset::dataset::load(good).memory_bytes());
   const auto bad = make_file(dir.path, "bad.npz", "a['spectrum'] = np.zeros((M, F, 3), np.float32)");
   EXPECT_THROW((void)dataset::dataset::load(bad, dataset::load_depth::without_spectra), error);
+}
+
+TEST(dataset_validation, a_load_never_inflates_more_than_its_limit) {
+  test_support::temp_dir dir("limits");
+  const auto deflated = make_file(dir.path, "deflated.npz",
+                                  "a['parameters'] = np.zeros((n, 5), np.float32)\n"
+                                  "np.savez_compressed(sys.argv[1], metadata=np.array(json.dumps(meta)), **a)\nsys.exit(0)");
+  // The arrays load() reads, as the archive declares them (.npy headers and
+  // the metadata's UTF-32 included).
+  std::uint64_t inflated = 0, spectrum = 0;
+  for (const auto& m : npz::reader::open(deflated).members()) {
+    inflated += m.uncompressed_size;
+    if (m.name == "spectrum") spectrum = m.uncompressed_size;
+  }
+  EXPECT_NO_THROW((void)dataset::dataset::load(deflated, dataset::load_depth::full, {inflated}));
+  try {
+    (void)dataset::dataset::load(deflated, dataset::load_depth::full, {inflated - 1});
+    FAIL() << "a load over its limit passed";
+  } catch (const error& e) {
+    EXPECT_EQ(e.kind(), error_kind::too_large);
+    EXPECT_NE(std::string(e.what()).find("would inflate to " + std::to_string(inflated) + " bytes, over the limit of " +
+                                         std::to_string(inflated - 1)),
+              std::string::npos)
+        << e.what();
+  }
+  // Without spectra, the spectrum is neither inflated nor counted.
+  EXPECT_NO_THROW((void)dataset::dataset::load(deflated, dataset::load_depth::without_spectra, {inflated - spectrum}));
+  // Stored arrays are read in place and cost no inflating at all.
+  const auto stored = make_file(dir.path, "stored.npz", "");
+  EXPECT_NO_THROW((void)dataset::dataset::load(stored, dataset::load_depth::full, {1024}));
+}
+
+TEST(dataset_validation, shapes_are_checked_before_any_array_is_read) {
+  test_support::temp_dir dir("headers");
+  // Deflated 'parameters' claims 2 M rows (40 MB); 'resnorms' has 6. A limit far
+  // below the claim shows the shape check comes first, from headers alone.
+  const auto bad = make_file(dir.path, "claims.npz",
+                             "a['parameters'] = np.zeros((2_000_000, 5), np.float32)\n"
+                             "np.savez_compressed(sys.argv[1], metadata=np.array(json.dumps(meta)), **a)\nsys.exit(0)");
+  try {
+    (void)dataset::dataset::load(bad, dataset::load_depth::full, {1 << 20});
+    FAIL() << "loaded";
+  } catch (const error& e) {
+    EXPECT_EQ(e.kind(), error_kind::invalid_input);
+    EXPECT_NE(std::string(e.what()).find("'resnorms' has shape (6,) but 'parameters' has 2000000 rows"), std::string::npos) << e.what();
+  }
+}
+
+TEST(dataset_validation, links_and_fifos_are_refused_without_blocking) {
+  test_support::temp_dir dir("links");
+  const auto good = make_file(dir.path, "good.npz", "");
+  std::filesystem::create_symlink(good, dir.path / "link.npz");
+  EXPECT_NE(reason(dir.path / "link.npz").find("a symbolic link, which eisgrid does not follow"), std::string::npos);
+  ASSERT_EQ(::mkfifo((dir.path / "fifo.npz").c_str(), 0644), 0);
+  EXPECT_NE(reason(dir.path / "fifo.npz").find("not a regular file"), std::string::npos);
+  std::filesystem::create_directory(dir.path / "dir.npz");
+  EXPECT_NE(reason(dir.path / "dir.npz").find("not a regular file"), std::string::npos);
+}
+
+TEST(dataset_validation, metadata_over_its_size_limit_is_refused_before_it_is_read) {
+  test_support::temp_dir dir("metadata");
+  const std::string chars = std::to_string(dataset::k_max_metadata_member_bytes / 4);
+  const auto big = make_file(dir.path, "big.npz", "meta['description'] = 'x' * " + chars);
+  EXPECT_NE(reason(big).find("over the limit of " + std::to_string(dataset::k_max_metadata_member_bytes)), std::string::npos);
 }

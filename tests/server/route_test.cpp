@@ -93,7 +93,9 @@ TEST_F(route_test, health_status_and_whoami) {
   ASSERT_EQ(r.status, 200);
   const auto s = body_of(r);
   EXPECT_EQ(s["status"], "online");
-  EXPECT_EQ(s["available_files"], 3);
+  // Only what the caller may see (issue 12): public.npz, and alice's own.
+  EXPECT_EQ(s["available_files"], 1);
+  EXPECT_EQ(body_of(call("GET", "/api/status", data->alice_key))["available_files"], 2);
   EXPECT_EQ(s["directories"], json::parse(R"({"precomputed":"npz/precomputed","user_generated":"npz/user_generated"})"));
   EXPECT_GT(s["memory_bytes"].get<std::uint64_t>(), 1000000u);
   EXPECT_NE(s["memory_usage"].get<std::string>().find(" MB"), std::string::npos);

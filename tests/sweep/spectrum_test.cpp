@@ -28,7 +28,7 @@ TEST_P(spectrum_on_every_target, matches_complex_double_model) {
       omega[i] = 2 * std::numbers::pi * freqs[i];
     }
     std::vector<float> out(4 * n);
-    sweep::model_spectrum_row(p, omega, scratch, out.data());
+    sweep::model_spectrum_row(p, 0.0, omega, scratch, out.data());
     for (std::size_t i = 0; i < n; ++i) {
       const auto z = model::impedance(p, freqs[i]);
       const double mag = std::abs(z);

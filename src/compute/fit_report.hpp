@@ -1,0 +1,53 @@
+#pragma once
+// A fit's result as JSON (SPEC 10), as `eisgrid fit --json` prints it and as a
+// dataset's metadata records its refined best result: values in ohm, farad
+// and seconds, non-finite numbers as null.
+
+#include <array>
+#include <cstddef>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "fit/fit.hpp"
+
+namespace eisgrid::compute {
+
+// {"metric", "resnorm", "grid_resnorm", "params": {"Rs", "Rsh", "Ra", "Ca",
+// "Rb", "Cb"}, "ter", "tec", "tau1", "tau2", "stderr": {"Rs", "ter", "tec",
+// "tau1", "tau2"}, "rsh_interval": [lo, hi]}, plus "at_edge": [names] when
+// `with_edges`.
+[[nodiscard]] nlohmann::ordered_json fit_json(const fit::fit_result& r, bool with_edges);
+
+// One row of the per-sweep CSV summary (SPEC 10), from a fit just made
+// (`eisgrid fit --summary`) or one stored in the catalog (the API).
+struct fit_summary_row {
+  static constexpr std::size_t k_values = 19;
+
+  std::string file;
+  std::size_t sweep = 0;
+  std::string start_time;
+  std::string status;  // ok, poor_fit, invalid_data
+  std::vector<std::string> reasons;
+  std::string metric;
+  // resnorm, grid_resnorm, Rs, Rs_se, TER, TER_se, TEC, TEC_se, tau1, tau1_se,
+  // tau2, tau2_se, Rsh, Ra, Ca, Rb, Cb, Rsh_min, Rsh_max; none when not fitted.
+  std::optional<std::array<double, k_values>> values;
+  std::string at_edge;             // "Ca at max ..."
+  std::optional<double> area_cm2;  // per-area columns when set
+};
+
+// The values of a row, in the order above.
+[[nodiscard]] std::array<double, fit_summary_row::k_values> summary_values(const fit::fit_result& r);
+// "Rsh at min Cb at max": the parameters at the edge of their range.
+[[nodiscard]] std::string edges_text(const fit::fit_result& r);
+
+// Writes the header and one line per row; the per-area columns (area_cm2,
+// TER_ohm_cm2, TER_ohm_cm2_se, TEC_uF_per_cm2, TEC_uF_per_cm2_se) when
+// `with_area`, empty in rows without an area. Throws error(io) naming `what`.
+void write_fit_summary(std::ostream& out, const std::vector<fit_summary_row>& rows, bool with_area, const std::string& what);
+
+}  // namespace eisgrid::compute

@@ -1,0 +1,57 @@
+#include "fit/status.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <numeric>
+
+namespace eisgrid::fit {
+
+std::string_view to_string(fit_status s) noexcept {
+  switch (s) {
+    case fit_status::ok: return "ok";
+    case fit_status::poor_fit: return "poor_fit";
+    case fit_status::invalid_data: return "invalid_data";
+  }
+  return "ok";
+}
+
+fit_verdict judge(const data_quality& quality, std::span<const double> frequencies, std::span<const double> relative_residuals) {
+  fit_verdict v;
+  if (!quality.plausible || !quality.kk_passed) {
+    v.status = fit_status::invalid_data;
+    v.reasons = quality.reasons;
+    if (v.reasons.empty()) v.reasons.emplace_back(!quality.plausible ? "implausible data" : "fails the Kramers-Kronig test");
+    return v;
+  }
+  const std::size_t n = std::min(frequencies.size(), relative_residuals.size());
+  if (n == 0) return v;
+  double sum = 0;
+  for (std::size_t i = 0; i < n; ++i) sum += relative_residuals[i] * relative_residuals[i];
+  const double rms = std::sqrt(sum / static_cast<double>(n));
+  char text[160];
+  if (rms > k_poor_rms) {
+    std::snprintf(text, sizeof text, "the model misses the data by %.1f%% rms (more than %.0f%%)", 100 * rms, 100 * k_poor_rms);
+    v.reasons.emplace_back(text);
+  }
+  std::vector<std::size_t> order(n);
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return frequencies[a] < frequencies[b]; });
+  std::size_t run = 0, longest = 0, longest_end = 0;
+  for (std::size_t k = 0; k < n; ++k) {
+    run = relative_residuals[order[k]] > k_poor_point ? run + 1 : 0;
+    if (run > longest) {
+      longest = run;
+      longest_end = k;
+    }
+  }
+  if (longest >= k_poor_run) {
+    std::snprintf(text, sizeof text, "%zu consecutive frequencies (%.4g to %.4g Hz) are off by more than %.0f%%", longest,
+                  frequencies[order[longest_end + 1 - longest]], frequencies[order[longest_end]], 100 * k_poor_point);
+    v.reasons.emplace_back(text);
+  }
+  if (!v.reasons.empty()) v.status = fit_status::poor_fit;
+  return v;
+}
+
+}  // namespace eisgrid::fit

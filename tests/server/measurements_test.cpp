@@ -1,0 +1,382 @@
+// Measurements, experiments and fits over a real `eisgrid serve`, on SQLite
+// and on PostgreSQL: uploads of the shared NOVA files read back and fitted as
+// jobs against expected_fits.json, an experiment's CSV, a flagged file,
+// hostile uploads that leave nothing behind, .npy arrays read by numpy, and
+// who may see what between two users.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <fstream>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "catalog/pg_connection.hpp"
+#include "catalog/pg_server.hpp"
+#include "live_server.hpp"
+#include "server_fixture.hpp"
+
+namespace {
+
+using json = nlohmann::json;
+using test_support::client_socket;
+using test_support::http_reply;
+using test_support::live_server;
+namespace fs = std::filesystem;
+
+const fs::path k_nova = fs::path(EISGRID_FIXTURES_DIR) / "measured" / "nova";
+constexpr const char* k_rpe = "RPEmedia_TW1-1_d1_chamber1_channel1_5freq5sine_freq";
+constexpr double k_rpe_area_cm2 = 1.12;
+
+std::string read_file(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+
+json json_of(const http_reply& r) {
+  auto j = json::parse(r.body, nullptr, false);
+  EXPECT_FALSE(j.is_discarded()) << r.status << " " << r.body;
+  return j;
+}
+
+// A request with a body of any type, on a fresh connection.
+http_reply send(const live_server& s, const std::string& method, const std::string& target, const std::string& key, const std::string& body,
+                const std::string& type) {
+  client_socket sock(s.port());
+  std::string req = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
+  if (!key.empty()) req += "Authorization: Bearer " + key + "\r\n";
+  req += "Content-Type: " + type + "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n";
+  sock.send_all(req + body);
+  return test_support::read_reply(sock);
+}
+
+http_reply upload(const live_server& s, const std::string& key, const std::string& name, const std::string& bytes,
+                  const std::string& query = "") {
+  return send(s, "POST", "/api/measurements?name=" + name + query, key, bytes, "application/octet-stream");
+}
+
+json wait_for_job(const live_server& s, const std::string& key, const std::string& id) {
+  for (int i = 0; i < 2400; ++i) {
+    const auto job = json_of(s.call("GET", "/api/jobs/" + id, key))["job"];
+    if (job["state"] != "queued" && job["state"] != "running") return job;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ADD_FAILURE() << "job " << id << " did not finish";
+  return {};
+}
+
+double expected_ter(const std::string& file, int sweep) {
+  const auto expected = json::parse(read_file(k_nova / "expected_fits.json"));
+  for (const auto& e : expected["good"]) {
+    if (e["file"] == file && e.value("sweep", 0) == sweep) return e["TER"];
+  }
+  ADD_FAILURE() << "no expected fit for " << file << " sweep " << sweep;
+  return 0;
+}
+
+// Regular files under the data root's measured/ directory.
+std::size_t stored_files(const fs::path& root) {
+  std::size_t n = 0;
+  if (!fs::exists(root / "measured")) return 0;
+  for (const auto& e : fs::recursive_directory_iterator(root / "measured")) n += e.is_regular_file() ? 1 : 0;
+  return n;
+}
+
+std::size_t count(const live_server& s, const std::string& key) {
+  return json_of(s.call("GET", "/api/measurements", key))["measurements"].size();
+}
+
+// Each hostile upload is a clear 4xx and leaves no file and no row.
+void check_hostile_uploads(const live_server& s, const test_support::server_data& d) {
+  const auto files_before = stored_files(d.root.path);
+  const auto rows_before = count(s, d.alice_key);
+  const std::string nova = read_file(k_nova / k_rpe);
+  std::string junk(4096, '\0');
+  for (std::size_t i = 0; i < junk.size(); ++i) junk[i] = static_cast<char>((i * 7919 + 13) % 256);
+  // A zip of a large run of zeros: a bomb to any reader that inflates it.
+  std::string zip_bomb = std::string("PK\x03\x04\x14\x00\x00\x00\x08\x00", 10) + std::string(2000, '\0');
+  std::string fuzzed = nova;
+  for (std::size_t i = 300; i < fuzzed.size(); i += 97) fuzzed[i] = static_cast<char>(fuzzed[i] ^ 0x5a);
+  struct hostile {
+    const char* what;
+    std::string name, bytes;
+  };
+  for (const auto& h : std::vector<hostile>{{"binary junk", "junk.txt", junk},
+                                            {"zip bomb", "bomb.zip", zip_bomb},
+                                            {"dot-dot name", "..%2Fescape.txt", nova},
+                                            {"slash name", "a%2Fb.txt", nova},
+                                            {"fuzzed NOVA", "fuzzed.txt", fuzzed},
+                                            {"empty", "empty.txt", ""}}) {
+    const auto r = upload(s, d.alice_key, h.name, h.bytes);
+    EXPECT_GE(r.status, 400) << h.what << ": " << r.body;
+    EXPECT_LT(r.status, 500) << h.what << ": " << r.body;
+    EXPECT_EQ(json_of(r)["status"], "error") << h.what;
+    EXPECT_FALSE(json_of(r).value("message", "").empty()) << h.what;
+  }
+  {
+    // 100 MB announced: refused from its header, before the body is read.
+    client_socket sock(s.port());
+    sock.send_all("POST /api/measurements?name=big.txt HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + d.alice_key +
+                  "\r\nContent-Type: text/plain\r\nContent-Length: 100000000\r\n\r\n");
+    const auto r = test_support::read_reply(sock);
+    EXPECT_EQ(r.status, 413) << r.body;
+    EXPECT_NE(r.body.find("16 MiB"), std::string::npos) << r.body;
+  }
+  {
+    // Over the limit by a little, really sent: the same 413.
+    const auto r = upload(s, d.alice_key, "big.txt", std::string((16 << 20) + 1, '1'));
+    EXPECT_TRUE(r.status == 413 || r.status == 0) << r.status << " " << r.body;  // 0: the server closed while we sent
+  }
+  {
+    // The ordinary body limit holds for every other route.
+    const auto r = send(s, "POST", "/api/experiments", d.alice_key, std::string(65 * 1024, ' '), "application/json");
+    EXPECT_EQ(r.status, 413) << r.body;
+  }
+  EXPECT_EQ(upload(s, "", "anonymous.txt", nova).status, 401);
+  EXPECT_EQ(stored_files(d.root.path), files_before);
+  EXPECT_EQ(count(s, d.alice_key), rows_before);
+  fs::path temp = d.root.path / "npz" / "temp";
+  std::size_t parts = 0;
+  if (fs::exists(temp)) {
+    for (const auto& e : fs::directory_iterator(temp)) parts += e.path().extension() == ".part" ? 1 : 0;
+  }
+  EXPECT_EQ(parts, 0u);
+}
+
+void check_measurements(const live_server& s, const test_support::server_data& d) {
+  const std::string rpe = read_file(k_nova / k_rpe);
+  // Upload, raw body; the same content again is a conflict naming the first.
+  auto r = upload(s, d.alice_key, k_rpe, rpe);
+  ASSERT_EQ(r.status, 201) << r.body;
+  const auto m = json_of(r)["measurement"];
+  const auto id = std::to_string(m["id"].get<std::int64_t>());
+  EXPECT_EQ(m["format"], "nova");
+  EXPECT_EQ(m["n_sweeps"], 3);
+  EXPECT_EQ(m["n_points"], 3 * 66);
+  r = upload(s, d.alice_key, "again.txt", rpe);
+  EXPECT_EQ(r.status, 409) << r.body;
+  EXPECT_NE(json_of(r)["message"].get<std::string>().find("measurement " + id), std::string::npos);
+  EXPECT_EQ(stored_files(d.root.path), 1u);
+
+  // Read back: three sweeps of 66 points.
+  r = s.call("GET", "/api/measurements/" + id, d.alice_key);
+  ASSERT_EQ(r.status, 200) << r.body;
+  const auto sweeps = json_of(r)["measurement"]["sweeps"];
+  ASSERT_EQ(sweeps.size(), 3u);
+  for (const auto& sw : sweeps) {
+    EXPECT_EQ(sw["frequencies"].size(), 66u);
+    EXPECT_EQ(sw["real"].size(), 66u);
+    EXPECT_EQ(sw["imag"].size(), 66u);
+  }
+
+  // The user fields; the area gives per-area results.
+  r = s.call("PATCH", "/api/measurements/" + id, d.alice_key, R"({"sample":"TW1-1","day":1,"area_cm2":1.12,"notes":"RPE"})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(json_of(r)["measurement"]["sample"], "TW1-1");
+  EXPECT_DOUBLE_EQ(json_of(r)["measurement"]["area_cm2"].get<double>(), k_rpe_area_cm2);
+  EXPECT_EQ(s.call("PATCH", "/api/measurements/" + id, d.alice_key, R"({"area_cm2":-1})").status, 400);
+  EXPECT_EQ(s.call("PATCH", "/api/measurements/" + id, d.alice_key, R"({"colour":"red"})").status, 400);
+
+  // Fit as a job; TER within 1% of expected_fits.json, and per area.
+  r = s.call("POST", "/api/fit", d.alice_key, "{\"measurement\":" + id + "}");
+  ASSERT_EQ(r.status, 202) << r.body;
+  const auto job = wait_for_job(s, d.alice_key, json_of(r)["job"]["id"]);
+  ASSERT_EQ(job["state"], "done") << job.dump();
+  EXPECT_EQ(job["total"], 3);
+  EXPECT_DOUBLE_EQ(job["progress"].get<double>(), 1.0);
+  r = s.call("GET", "/api/measurements/" + id + "/fits", d.alice_key);
+  ASSERT_EQ(r.status, 200) << r.body;
+  const auto fits = json_of(r)["fits"];
+  ASSERT_EQ(fits.size(), 3u);
+  for (int k = 0; k < 3; ++k) {
+    const double ter = fits[k]["ter"];
+    EXPECT_EQ(fits[k]["sweep"], k);
+    EXPECT_NEAR(ter, expected_ter(k_rpe, k), 0.01 * expected_ter(k_rpe, k)) << "sweep " << k;
+    EXPECT_NEAR(fits[k]["ter_ohm_cm2"].get<double>(), ter * k_rpe_area_cm2, 1e-6 * ter);
+    EXPECT_NE(fits[k]["status"], "invalid_data");
+  }
+
+  // Arrays as .npy, read by numpy.
+  r = s.call("GET", "/api/measurements/" + id + "?format=npy", d.alice_key);
+  ASSERT_EQ(r.status, 200);
+  const auto npy = d.root.path / "measurement.npy";
+  std::ofstream(npy, std::ios::binary) << r.body;
+  const auto py =
+      test_support::python("import numpy, sys\na = numpy.load(sys.argv[1])\nprint(a.shape, a.dtype, int(a[:, 0].max()), a[0, 1] > 0)",
+                           test_support::shell_quote(npy.string()));
+  EXPECT_EQ(py.exit_code, 0) << py.output;
+  EXPECT_NE(py.output.find("(198, 4) float64 2 True"), std::string::npos) << py.output;
+  fs::remove(npy);
+
+  r = s.call("GET", "/api/best-results/public.npz?n=5&format=npy");
+  ASSERT_EQ(r.status, 200) << r.body;
+  std::ofstream(npy, std::ios::binary) << r.body;
+  auto listed = test_support::python(
+      "import numpy, sys\na = numpy.load(sys.argv[1])\nprint(a.shape, a.dtype, bool((numpy.diff(a[:, 5]) >= 0).all()))",
+      test_support::shell_quote(npy.string()));
+  EXPECT_NE(listed.output.find("(5, 6) float64 True"), std::string::npos) << listed.output;
+  r = send(s, "POST", "/api/spectrum/public.npz?format=npy", "", R"({"indices":[0,1]})", "application/json");
+  ASSERT_EQ(r.status, 200) << r.body;
+  std::ofstream(npy, std::ios::binary | std::ios::trunc) << r.body;
+  listed = test_support::python("import numpy, sys\na = numpy.load(sys.argv[1])\nprint(a.shape, a.dtype)",
+                                test_support::shell_quote(npy.string()));
+  EXPECT_NE(listed.output.find("(2, 20, 4) float64"), std::string::npos) << listed.output;
+  fs::remove(npy);
+  EXPECT_EQ(s.call("GET", "/api/best-results/public.npz?format=xml").status, 400);
+
+  // A stored sweep as the reference of a compute, for its owner only.
+  r = s.call("POST", "/api/compute", d.alice_key,
+             "{\"grid\":2,\"keep\":10,\"output\":\"alice_ref.npz\",\"reference\":{\"measurement\":" + id + ",\"sweep\":1}}");
+  ASSERT_EQ(r.status, 202) << r.body;
+  EXPECT_EQ(wait_for_job(s, d.alice_key, json_of(r)["job"]["id"])["state"], "done");
+  r = s.call("POST", "/api/load/alice_ref.npz", d.alice_key);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(json_of(r)["dataset_info"]["n_frequencies"], 66);
+  EXPECT_EQ(s.call("POST", "/api/compute", d.bob_key, "{\"grid\":2,\"reference\":{\"measurement\":" + id + "}}").status, 404);
+  EXPECT_EQ(s.call("POST", "/api/compute", d.alice_key, "{\"grid\":2,\"reference\":{\"measurement\":" + id + ",\"sweep\":3}}").status, 400);
+
+  // Another user sees and changes none of it.
+  EXPECT_EQ(count(s, d.bob_key), 0u);
+  EXPECT_EQ(s.call("GET", "/api/measurements/" + id, d.bob_key).status, 404);
+  EXPECT_EQ(s.call("GET", "/api/measurements/" + id + "/fits", d.bob_key).status, 404);
+  EXPECT_EQ(s.call("GET", "/api/measurements/" + id + "?format=npy", d.bob_key).status, 404);
+  EXPECT_EQ(s.call("PATCH", "/api/measurements/" + id, d.bob_key, R"({"notes":"mine"})").status, 404);
+  EXPECT_EQ(s.call("DELETE", "/api/measurements/" + id, d.bob_key).status, 404);
+  EXPECT_EQ(s.call("POST", "/api/fit", d.bob_key, "{\"measurement\":" + id + "}").status, 404);
+  EXPECT_EQ(s.call("GET", "/api/measurements/" + id).status, 401);
+  // Bob may upload the same file: his own copy, his own row.
+  r = upload(s, d.bob_key, k_rpe, rpe);
+  EXPECT_EQ(r.status, 201) << r.body;
+  const auto bobs = std::to_string(json_of(r)["measurement"]["id"].get<std::int64_t>());
+  EXPECT_EQ(stored_files(d.root.path), 2u);
+
+  // An experiment of the four 16HBE inserts, fitted together, as CSV.
+  r = s.call("POST", "/api/experiments", d.alice_key, R"({"name":"16HBE day 3","description":"plate 1"})");
+  ASSERT_EQ(r.status, 201) << r.body;
+  const auto exp = std::to_string(json_of(r)["experiment"]["id"].get<std::int64_t>());
+  EXPECT_EQ(s.call("POST", "/api/experiments", d.alice_key, R"({"name":"16HBE day 3"})").status, 409);
+  for (const char* tw : {"TW01", "TW02", "TW03", "TW04"}) {
+    const std::string name = std::string("16HBE_") + tw + "_d3_endohm1_freq";
+    r = upload(s, d.alice_key, name, read_file(k_nova / name), "&experiment=" + exp);
+    ASSERT_EQ(r.status, 201) << r.body;
+    EXPECT_EQ(json_of(r)["measurement"]["experiment"].dump(), exp);
+  }
+  EXPECT_EQ(json_of(s.call("GET", "/api/measurements?experiment=" + exp, d.alice_key))["measurements"].size(), 4u);
+  EXPECT_EQ(json_of(s.call("GET", "/api/experiments/" + exp, d.alice_key))["experiment"]["n_measurements"], 4);
+  EXPECT_EQ(s.call("GET", "/api/experiments/" + exp, d.bob_key).status, 404);
+  EXPECT_EQ(s.call("POST", "/api/fit", d.bob_key, "{\"experiment\":" + exp + "}").status, 404);
+  EXPECT_EQ(upload(s, d.bob_key, "x.txt", read_file(k_nova / "16HBE_TW01_d3_endohm1_freq"), "&experiment=" + exp).status, 404);
+  EXPECT_EQ(s.call("PATCH", "/api/measurements/" + bobs, d.bob_key, "{\"experiment\":" + exp + "}").status, 404);
+  r = s.call("POST", "/api/fit", d.alice_key, "{\"experiment\":" + exp + ",\"area\":1.12}");
+  ASSERT_EQ(r.status, 202) << r.body;
+  EXPECT_EQ(wait_for_job(s, d.alice_key, json_of(r)["job"]["id"])["state"], "done");
+  r = s.call("GET", "/api/experiments/" + exp + "/fits?format=csv", d.alice_key);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.header("content-type").rfind("text/csv", 0), 0u);
+  std::vector<std::string> lines;
+  std::istringstream csv(r.body);
+  for (std::string line; std::getline(csv, line);) lines.push_back(line);
+  ASSERT_EQ(lines.size(), 5u) << r.body;
+  EXPECT_EQ(lines[0].rfind("file,sweep,start_time,status,reasons,metric,resnorm,grid_resnorm,Rs_ohm,Rs_se,TER_ohm,", 0), 0u);
+  EXPECT_NE(lines[0].find(",area_cm2,TER_ohm_cm2,"), std::string::npos);
+  for (std::size_t i = 1; i < lines.size(); ++i) {
+    const std::string tw = lines[i].substr(7, 4);  // "16HBE_TW0n..."
+    EXPECT_EQ(lines[i].rfind("\"16HBE_TW0", 0), 0u) << lines[i];
+    std::vector<std::string> cells;
+    std::istringstream row(lines[i]);
+    for (std::string cell; std::getline(row, cell, ',');) cells.push_back(cell);
+    ASSERT_GE(cells.size(), 11u);
+    const double ter = std::stod(cells[10]);
+    const double expected = expected_ter("16HBE_" + tw + "_d3_endohm1_freq", 0);
+    EXPECT_NEAR(ter, expected, 0.01 * expected) << lines[i];
+  }
+  EXPECT_EQ(s.call("GET", "/api/experiments/" + exp + "/fits?format=csv", d.bob_key).status, 404);
+  EXPECT_EQ(json_of(s.call("GET", "/api/experiments/" + exp + "/fits", d.alice_key))["fits"].size(), 4u);
+
+  // The disconnected electrode: uploaded with warnings, fitted as invalid_data.
+  r = upload(s, d.alice_key, "16HBEmedia_disconnect_freq.txt", read_file(k_nova / "16HBEmedia_disconnect_freq.txt"));
+  ASSERT_EQ(r.status, 201) << r.body;
+  const auto bad = json_of(r)["measurement"];
+  EXPECT_FALSE(bad["warnings"].empty()) << bad.dump();
+  const auto bad_id = std::to_string(bad["id"].get<std::int64_t>());
+  r = s.call("POST", "/api/fit", d.alice_key, "{\"measurement\":" + bad_id + "}");
+  ASSERT_EQ(r.status, 202) << r.body;
+  EXPECT_EQ(wait_for_job(s, d.alice_key, json_of(r)["job"]["id"])["state"], "done");
+  const auto bad_fits = json_of(s.call("GET", "/api/measurements/" + bad_id + "/fits", d.alice_key))["fits"];
+  ASSERT_EQ(bad_fits.size(), 1u);
+  EXPECT_EQ(bad_fits[0]["status"], "invalid_data") << bad_fits.dump();
+  EXPECT_FALSE(bad_fits[0]["reasons"].empty());
+
+  // Multipart, as a browser form sends it.
+  const std::string boundary = "----eisgridtest";
+  const std::string form =
+      "--" + boundary +
+      "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"16HBEmedia_8TWclean_d1_chamber1_channel1_freq\"\r\n"
+      "Content-Type: application/octet-stream\r\n\r\n" +
+      read_file(k_nova / "16HBEmedia_8TWclean_d1_chamber1_channel1_freq") + "\r\n--" + boundary + "--\r\n";
+  r = send(s, "POST", "/api/measurements", d.alice_key, form, "multipart/form-data; boundary=" + boundary);
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(json_of(r)["measurement"]["file_name"], "16HBEmedia_8TWclean_d1_chamber1_channel1_freq");
+  EXPECT_EQ(json_of(r)["measurement"]["n_sweeps"], 3);
+
+  check_hostile_uploads(s, d);
+
+  // Deleting the experiment keeps its measurements; deleting a measurement removes its file.
+  EXPECT_EQ(s.call("DELETE", "/api/experiments/" + exp, d.bob_key).status, 404);
+  EXPECT_EQ(s.call("DELETE", "/api/experiments/" + exp, d.alice_key).status, 200);
+  EXPECT_EQ(count(s, d.alice_key), 7u);
+  const auto files = stored_files(d.root.path);
+  EXPECT_EQ(s.call("DELETE", "/api/measurements/" + id, d.alice_key).status, 200);
+  EXPECT_EQ(s.call("GET", "/api/measurements/" + id, d.alice_key).status, 404);
+  EXPECT_EQ(stored_files(d.root.path), files - 1);
+  EXPECT_EQ(s.call("GET", "/api/measurements/" + bobs, d.bob_key).status, 200);  // bob's copy stays
+}
+
+// Issue 12, item 3: what a new user met.
+void check_new_user_fixes(const live_server& s, const test_support::server_data& d) {
+  // An output name taken by another user's private file, by the caller's own
+  // file or by a public dataset: one answer, that says nothing of whose it is.
+  const auto answer = [&](const std::string& name) {
+    const auto r = s.call("POST", "/api/compute", d.alice_key, "{\"grid\":2,\"points\":5,\"output\":\"" + name + "\"}");
+    EXPECT_EQ(r.status, 409) << name << " " << r.body;
+    auto message = json_of(r)["message"].get<std::string>();
+    message.replace(message.find(name), name.size(), "<name>");
+    return message;
+  };
+  const auto bobs = answer("bob.npz");
+  EXPECT_EQ(bobs, answer("alice.npz"));
+  EXPECT_EQ(bobs, answer("public.npz"));  // no private dataset shadows a public one
+  EXPECT_EQ(bobs.find("exist"), std::string::npos) << bobs;
+  // Status counts what the caller may see.
+  EXPECT_EQ(json_of(s.call("GET", "/api/status"))["available_files"], 1);
+  EXPECT_EQ(json_of(s.call("GET", "/api/status", d.bob_key))["available_files"], 2);
+}
+
+TEST(server_measurements, upload_fit_and_visibility_on_sqlite) {
+  test_support::server_data data;
+  live_server server(data.root.path);
+  check_new_user_fixes(server, data);
+  check_measurements(server, data);
+}
+
+TEST(server_measurements, upload_fit_and_visibility_on_postgresql) {
+  test_support::pg_server pg;
+  {
+    eisgrid::catalog::pg_connection super(pg.url());
+    super.execute_script("CREATE DATABASE eisgrid_measurements");
+  }
+  const std::string admin_url = pg.url("eisgrid_measurements");
+  test_support::server_data data(admin_url);
+  {
+    auto cat = eisgrid::catalog::catalog::open("", admin_url);
+    cat.db().execute_script(
+        "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'eisgrid_server') THEN "
+        "CREATE ROLE eisgrid_server LOGIN NOINHERIT; END IF; END $$; "
+        "GRANT eisgrid_anon, eisgrid_user TO eisgrid_server;");
+  }
+  live_server server(data.root.path, pg.url("eisgrid_measurements", "eisgrid_server"));
+  check_new_user_fixes(server, data);
+  check_measurements(server, data);
+}
+
+}  // namespace
