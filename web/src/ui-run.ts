@@ -32,8 +32,22 @@ function isLive(j: Job): boolean {
   return j.state === 'queued' || j.state === 'running';
 }
 
+/** What a job fits, when it is a fit (POST /api/fit) rather than a sweep. */
+function fitTarget(j: Job): { what: 'measurement' | 'experiment'; id: number } | null {
+  const r = j.request as unknown as Record<string, unknown> | null;
+  if (r && typeof r.measurement === 'number') return { what: 'measurement', id: r.measurement };
+  if (r && typeof r.experiment === 'number') return { what: 'experiment', id: r.experiment };
+  return null;
+}
+
+function jobLabel(j: Job): string {
+  const fit = fitTarget(j);
+  return fit ? `Fit of ${fit.what} ${fit.id}` : `Grid ${j.request?.grid ?? DEFAULT_FORM.grid}, ${j.output}`;
+}
+
 function jobText(t: TrackedJob): string {
   const j = t.job;
+  const unit = fitTarget(j) ? 'sweeps' : 'points';
   const pct = `${Math.floor((j.progress ?? 0) * 100)}%`;
   if (t.lostSince && isLive(j)) {
     return `No answer from the server since ${t.lostSince.toLocaleTimeString()}: the run was at ${pct} then, and its state now is unknown. The page asks again until the server answers.`;
@@ -42,11 +56,11 @@ function jobText(t: TrackedJob): string {
     case 'queued':
       return 'Queued…';
     case 'running':
-      return `Running: ${pct} (${fmtInt(j.done)} of ${fmtInt(j.total)} points${j.rate ? `, ${fmtInt(j.rate)} points/s` : ''}${
+      return `Running: ${pct} (${fmtInt(j.done)} of ${fmtInt(j.total)} ${unit}${j.rate && unit === 'points' ? `, ${fmtInt(j.rate)} points/s` : ''}${
         j.eta_seconds != null ? `, about ${fmtDuration(j.eta_seconds)} left` : ''
       })`;
     case 'done':
-      return `Done: ${fmtInt(j.total)} points swept${j.dataset ? `; saved as ${j.dataset.filename}` : ''}.`;
+      return fitTarget(j) ? `Done: ${fmtInt(j.total)} sweeps fitted.` : `Done: ${fmtInt(j.total)} points swept${j.dataset ? `; saved as ${j.dataset.filename}` : ''}.`;
     case 'failed':
       return `Failed: ${j.error ?? t.error ?? 'unknown error'}`;
     case 'cancelled':
@@ -109,6 +123,9 @@ function renderJobs(): void {
             j.state === 'done' && j.dataset
               ? h('a', { class: 'btn btn-small btn-primary', href: `#/dataset/${encodeURIComponent(j.dataset.filename)}` }, 'Open dataset')
               : null,
+            j.state === 'done' && fitTarget(j)
+              ? h('a', { class: 'btn btn-small btn-primary', href: `#/${fitTarget(j)!.what}/${fitTarget(j)!.id}` }, 'Open fits')
+              : null,
           ),
         );
       }),
@@ -159,7 +176,7 @@ export async function resumeJobs(): Promise<void> {
   try {
     const r = await api.jobs();
     for (const j of r.jobs ?? []) {
-      if (!tracked.some((t) => String(t.job.id) === String(j.id))) track(j, `Grid ${j.request?.grid ?? DEFAULT_FORM.grid}, ${j.output}`);
+      if (!tracked.some((t) => String(t.job.id) === String(j.id))) track(j, jobLabel(j));
     }
   } catch {
     /* the list of jobs is a convenience */
