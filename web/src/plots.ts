@@ -253,7 +253,8 @@ function extent(values: (number | null)[][], log: boolean): [number, number] {
   }
   if (!Number.isFinite(lo)) return log ? [1, 10] : [0, 1];
   if (log) return [10 ** Math.floor(Math.log10(lo)), 10 ** Math.ceil(Math.log10(hi))];
-  const pad = 0.05 * Math.max(hi - lo, Math.abs(hi), 1e-12);
+  // One value alone (one day of a time course): a unit either side, so the ticks fall on whole values.
+  const pad = hi > lo ? 0.05 * (hi - lo) : Math.max(Math.abs(hi) * 0.1, 1);
   return [lo - pad, hi + pad];
 }
 

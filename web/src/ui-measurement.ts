@@ -51,7 +51,7 @@ export function renderMeasurement(root: HTMLElement, id: number): void {
     const fitsEl = h('div', { id: 'fits' });
     const fitDetail = h('div', { id: 'fit-detail' });
     const jobBox = h('div', { id: 'fit-job-box' });
-    const sweepsEl = h('div', { class: 'plot-grid' });
+    const sweepsEl = h('div', { id: 'sweeps' });
     replace(
       root,
       h(
@@ -222,8 +222,7 @@ function drawSweeps(sweeps: Sweep[], box: HTMLElement, plots: PlotSet): void {
       { class: 'legend', id: 'sweeps-legend', 'aria-label': 'Sweeps' },
       sweeps.map((s, i) => h('li', { class: 'legend-item' }, h('span', { class: 'legend-dot', style: `background:${color(i)}` }), label(s))),
     ),
-    nyq.fig,
-    h('div', { class: 'bode' }, mag.fig, ph.fig),
+    h('div', { class: 'plot-grid' }, nyq.fig, h('div', { class: 'bode' }, mag.fig, ph.fig)),
   );
   const series = (col: (r: number[]) => number, x: (s: Sweep, r: number[]) => number): XySeries[] =>
     sweeps.map((s, i) => ({ label: label(s), color: color(i), points: true, x: rows[i].map((r, k) => x(s, [...r, s.frequencies[k]])), y: rows[i].map(col) }));
