@@ -5,7 +5,9 @@
 import { getKey } from './api';
 import { measuredApi, type Experiment, type Fit, type Measurement, type Sweep } from './api-measured';
 import { csvButton, downloadFromServer } from './download';
+import { frequencyGrid } from './circuit';
 import { h, replace } from './dom';
+import { MODEL_POINTS } from './ui-measurement';
 import { fmtDate, fmtNum } from './format';
 import { runFit } from './fit-job';
 import { STALE } from './latest';
@@ -331,7 +333,7 @@ export function renderExperiment(root: HTMLElement, id: number): void {
       const data = sweepRows(s.real, s.imag);
       series.push({ label, color: SERIES_COLORS[i % SERIES_COLORS.length], points: true, x: data.map((d) => d[0]), y: data.map((d) => -d[1]) });
       if (r.fit.rs != null) {
-        const model = modelRows(r.fit.params, r.fit.rs, s.frequencies);
+        const model = modelRows(r.fit.params, r.fit.rs, frequencyGrid(Math.min(...s.frequencies), Math.max(...s.frequencies), MODEL_POINTS));
         series.push({ label: `${label} model`, color: SERIES_COLORS[i % SERIES_COLORS.length], x: model.map((d) => d[0]), y: model.map((d) => -d[1]) });
       }
     });

@@ -6,6 +6,7 @@
 import { getKey } from './api';
 import { measuredApi, type Fit, type Measurement, type Sweep } from './api-measured';
 import { csvButton, downloadFromServer } from './download';
+import { frequencyGrid } from './circuit';
 import { h, replace } from './dom';
 import { fmtDate, fmtFreqRange, fmtNum } from './format';
 import { runFit } from './fit-job';
@@ -21,6 +22,8 @@ const DEFAULT_FIT_GRID = 6;
 const MAX_FIT_GRID = 12; // the server's limit over HTTP (docs/API.md); it refuses more with a message
 const NYQUIST_MAX_HEIGHT = 380;
 const BODE_HEIGHT = 180;
+/** Frequencies of a drawn model line: smooth between the measured ones. */
+export const MODEL_POINTS = 200;
 
 export function renderMeasurement(root: HTMLElement, id: number): void {
   const { latest, onLeave } = enterView();
@@ -314,7 +317,7 @@ function showFit(f: Fit, sweep: Sweep | null, box: HTMLElement, plots: PlotSet):
   // A smooth model line over the whole range, as well as at the measured frequencies for the residuals.
   const lo = Math.min(...sweep.frequencies);
   const hi = Math.max(...sweep.frequencies);
-  const fine = Array.from({ length: 200 }, (_, i) => lo * (hi / lo) ** (i / 199));
+  const fine = frequencyGrid(lo, hi, MODEL_POINTS);
   const line = modelRows(p, f.rs, fine);
   const res = relativeResiduals(data, model);
   const nyq = PlotSet.figure('fit-nyquist', 'Model over data: Nyquist', `Nyquist plot of sweep ${f.sweep} and its fitted model`);
