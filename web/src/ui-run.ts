@@ -60,7 +60,7 @@ function jobText(t: TrackedJob): string {
         j.eta_seconds != null ? `, about ${fmtDuration(j.eta_seconds)} left` : ''
       })`;
     case 'done':
-      return fitTarget(j) ? `Done: ${fmtInt(j.total)} sweeps fitted.` : `Done: ${fmtInt(j.total)} points swept${j.dataset ? `; saved as ${j.dataset.filename}` : ''}.`;
+      return fitTarget(j) ? `Done: ${fmtInt(j.total)} sweep${j.total === 1 ? '' : 's'} fitted.` : `Done: ${fmtInt(j.total)} points swept${j.dataset ? `; saved as ${j.dataset.filename}` : ''}.`;
     case 'failed':
       return `Failed: ${j.error ?? t.error ?? 'unknown error'}`;
     case 'cancelled':
@@ -426,7 +426,9 @@ export function renderRunForm(root: HTMLElement): void {
       const g = v.request.grid;
       const freq = v.request.preset ? v.request.preset : `${fmtNum(v.request.fmin!)}–${fmtNum(v.request.fmax!)} Hz`;
       const against = measurement != null ? `${referenceSel.selectedOptions[0]?.textContent ?? 'measurement'}, sweep ${sweep}` : `${freq}, ${v.request.metric}`;
-      track(r.job, `Grid ${g} (${fmtInt(gridPoints(g))} points), ${against}${v.request.output ? `, ${v.request.output}` : ''}`);
+      // Against a measurement Rs is swept too: the server's count of points, not g⁵, says how many.
+      const grid = measurement != null ? `Grid ${g}` : `Grid ${g} (${fmtInt(gridPoints(g))} points)`;
+      track(r.job, `${grid}, ${against}${v.request.output ? `, ${v.request.output}` : ''}`);
       jobsArea?.scrollIntoView({ block: 'nearest' });
     } catch (e) {
       const msg = (e as Error).message;
