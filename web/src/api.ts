@@ -1,6 +1,6 @@
 // Client of the eisgrid HTTP API (docs/API.md). Same origin; the API key travels as a Bearer token.
 
-import type { ComputeRequest } from './validate';
+import type { ComputeRequest, MeasuredComputeRequest } from './validate';
 
 const KEY_STORAGE = 'eisgrid.apiKey';
 
@@ -30,6 +30,8 @@ export interface Dataset {
   file_hash: string | null;
   short_hash: string | null;
   reference: { Rsh: number; Ra: number; Ca: number; Rb: number; Cb: number } | null;
+  /** The measured reference's file; absent from servers that do not list it. */
+  reference_source?: string | null;
   description: string | null;
   created_at: string | null;
 }
@@ -102,7 +104,7 @@ export interface Job {
   /** The file the job writes. */
   output: string;
   /** The body the job was started with. */
-  request: ComputeRequest;
+  request: ComputeRequest | MeasuredComputeRequest;
 }
 
 export interface LoadInfo {
@@ -145,12 +147,24 @@ export function authHeaders(key: string | null = getKey()): Record<string, strin
   return key ? { Authorization: `Bearer ${key}` } : {};
 }
 
-async function request<T>(method: string, path: string, body?: unknown, key: string | null = getKey()): Promise<T> {
+/** A body sent as it is (an uploaded file), not as JSON. */
+export class RawBody {
+  constructor(readonly data: Blob) {}
+}
+
+export async function request<T>(method: string, path: string, body?: unknown, key: string | null = getKey()): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json', ...authHeaders(key) };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  let sent: BodyInit | undefined;
+  if (body instanceof RawBody) {
+    headers['Content-Type'] = 'application/octet-stream';
+    sent = body.data;
+  } else if (body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    sent = JSON.stringify(body);
+  }
   let res: Response;
   try {
-    res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    res = await fetch(path, { method, headers, body: sent });
   } catch (e) {
     throw new ApiError(`The eisgrid server cannot be reached (${(e as Error).message}).`, 0);
   }
@@ -180,13 +194,14 @@ export const api = {
   best: (f: string, n: number, offset: number) =>
     request<{ data: BestResults }>('GET', `/api/best-results/${enc(f)}?n=${n}&offset=${offset}`),
   spectrum: (f: string, indices: number[]) => request<{ data: SpectrumData }>('POST', `/api/spectrum/${enc(f)}`, { indices }),
-  search: (f: string, maxResnorm: number, limit: number) =>
-    request<{ data: SearchData }>('POST', `/api/search/${enc(f)}`, { max_resnorm: maxResnorm, limit }),
+  /** Without a limit the server uses its default. */
+  search: (f: string, maxResnorm: number, limit?: number) =>
+    request<{ data: SearchData }>('POST', `/api/search/${enc(f)}`, limit === undefined ? { max_resnorm: maxResnorm } : { max_resnorm: maxResnorm, limit }),
   tags: (f: string) => request<{ tags: Tag[] }>('GET', `/api/tags?filename=${enc(f)}`),
   addTag: (t: { filename: string; rank: number; label: string; category?: string; notes?: string }) =>
     request<{ tag: Tag }>('POST', '/api/tags', t),
   deleteTag: (id: string | number) => request<unknown>('DELETE', `/api/tags/${enc(String(id))}`),
-  compute: (req: ComputeRequest) => request<{ job: Job }>('POST', '/api/compute', req),
+  compute: (req: ComputeRequest | MeasuredComputeRequest) => request<{ job: Job }>('POST', '/api/compute', req),
   job: (id: string | number) => request<{ job: Job }>('GET', `/api/jobs/${enc(String(id))}`),
   jobs: () => request<{ jobs: Job[] }>('GET', '/api/jobs'),
   cancelJob: (id: string | number) => request<unknown>('DELETE', `/api/jobs/${enc(String(id))}`),

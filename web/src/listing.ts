@@ -95,3 +95,16 @@ export function sizeBytes(d: Dataset): number | null {
   if (d.size_mb != null) return Math.round(d.size_mb * 1024 * 1024);
   return null;
 }
+
+/**
+ * The reference of a dataset swept without a model circuit: "measured spectrum from FILE" when the
+ * server names the file (the list's reference_source, or the metadata's reference.source), else
+ * "measured spectrum" for measured frequencies, else "not recorded in the file".
+ */
+export function referenceText(d: Dataset, metadataReference?: unknown): string {
+  const m = metadataReference as { type?: unknown; source?: unknown } | null | undefined;
+  const source = (typeof m?.source === 'string' && m.source) || d.reference_source || null;
+  const measured = m?.type === 'measured' || d.frequency_spacing === 'measured' || d.reference_source != null;
+  if (measured) return source ? `measured spectrum from ${source}` : 'measured spectrum (file not recorded)';
+  return 'not recorded in the file';
+}

@@ -7,7 +7,11 @@ import { state, on, emit } from './state';
 import { renderSidebar } from './ui-list';
 import { renderDatasetView } from './ui-view';
 import { renderRunForm, resumeJobs } from './ui-run';
+import { renderMeasurements } from './ui-measurements';
+import { renderMeasurement } from './ui-measurement';
+import { renderExperiment } from './ui-experiment';
 import { loadDatasets } from './main-shared';
+import { leaveView } from './view-life';
 
 const statusEl = document.getElementById('api-status')!;
 const authEl = document.getElementById('auth')!;
@@ -92,7 +96,7 @@ function renderAuth(message?: string): void {
     autocomplete: 'off',
     spellcheck: 'false',
     placeholder: 'API key',
-    'aria-describedby': 'auth-msg',
+    'aria-describedby': 'auth-hint auth-msg',
   });
   const msg = h('span', { id: 'auth-msg', class: message ? 'auth-msg error' : 'auth-msg', role: 'alert' }, message ?? '');
   const form = h(
@@ -130,16 +134,29 @@ function renderAuth(message?: string): void {
     h('label', { for: 'api-key', class: 'sr-only' }, 'API key'),
     input,
     h('button', { type: 'submit', class: 'btn btn-small btn-primary' }, 'Sign in'),
+    h(
+      'span',
+      { class: 'auth-hint', id: 'auth-hint' },
+      'Keys come from whoever runs this server: ',
+      h('code', null, 'eisgrid user add NAME'),
+      ' prints one.',
+    ),
     msg,
   );
   replace(authEl, form);
 }
 
 function route(): void {
+  leaveView();
   const hash = location.hash || '#/';
   const m = /^#\/dataset\/(.+)$/.exec(hash);
+  const measured = /^#\/(measurement|experiment)\/(\d+)$/.exec(hash);
   if (m) {
     renderDatasetView(mainEl, decodeURIComponent(m[1]));
+  } else if (measured) {
+    (measured[1] === 'measurement' ? renderMeasurement : renderExperiment)(mainEl, Number(measured[2]));
+  } else if (hash === '#/measurements') {
+    renderMeasurements(mainEl);
   } else if (hash === '#/new') {
     renderRunForm(mainEl);
   } else {
@@ -166,7 +183,18 @@ function renderHome(): void {
         'Each dataset ranks every point of a five-element circuit grid (Rsh ∥ (Ra∥Ca + Rb∥Cb)) by its residual norm against a reference spectrum. ',
         'Different parameter sets can give the same spectrum, so compare TER and TEC as well as the raw parameters.',
       ),
-      h('p', null, h('a', { href: '#/new', class: 'btn btn-primary' }, 'Start a new run')),
+      h(
+        'p',
+        null,
+        'Bring your own measurements too: upload instrument files, fit them, and follow TER and TEC per insert over days.',
+      ),
+      h(
+        'p',
+        { class: 'home-actions' },
+        h('a', { href: '#/new', class: 'btn btn-primary' }, 'Start a new run'),
+        ' ',
+        h('a', { href: '#/measurements', class: 'btn' }, 'Measurements'),
+      ),
     ),
   );
 }

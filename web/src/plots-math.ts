@@ -18,3 +18,23 @@ export function equalAxesRanges(
   const hh = (upp * height) / 2;
   return { x: [xc - hw, xc + hw], y: [yc - hh, yc + hh] };
 }
+
+const TICK_SUFFIXES: [number, string][] = [
+  [1e9, 'G'],
+  [1e6, 'M'],
+  [1e3, 'k'],
+];
+
+/**
+ * The label of a tick on a log axis: powers of ten only (the others stay unlabelled), as decimals
+ * from 0.001 to 100 and with k, M, G above, so that no axis jumps from "10000" to "1e5".
+ */
+export function logTickLabel(v: number | null): string {
+  if (v == null || !(v > 0)) return '';
+  const e = Math.log10(v);
+  const n = Math.round(e);
+  if (Math.abs(e - n) > 1e-9) return '';
+  for (const [scale, suffix] of TICK_SUFFIXES) if (n >= Math.log10(scale)) return `${10 ** (n - Math.log10(scale))}${suffix}`;
+  if (n >= -3) return (10 ** n).toFixed(Math.max(0, -n));
+  return `1e${n}`;
+}

@@ -2,7 +2,7 @@
 
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { equalAxesRanges } from './plots-math';
+import { equalAxesRanges, logTickLabel } from './plots-math';
 
 export interface PlotSeries {
   label: string;
@@ -168,13 +168,24 @@ export function bodePlot(
       y: kind === 'magnitude' ? { distr: 3 } : { auto: true },
     },
     axes: [
-      { ...axisStyle(), label: 'Frequency [Hz]', size: 40, labelSize: 20, values: (_u, v) => v.map(logTick) },
+      {
+        ...axisStyle(),
+        label: 'Frequency [Hz]',
+        size: 40,
+        labelSize: 20,
+        values: (_u, v) => {
+          const labels = v.map(logTickLabel);
+          // The axis is drawn on the canvas: its labels are kept here too, for tests and the curious.
+          el.dataset.xTicks = labels.filter(Boolean).join(' ');
+          return labels;
+        },
+      },
       {
         ...axisStyle(),
         label: kind === 'magnitude' ? '|Z| [Ω]' : 'Phase [°]',
         size: 60,
         labelSize: 20,
-        values: kind === 'magnitude' ? (_u, v) => v.map(logTick) : undefined,
+        values: kind === 'magnitude' ? (_u, v) => v.map(logTickLabel) : undefined,
       },
     ],
     series: [
@@ -195,11 +206,113 @@ export function bodePlot(
   };
 }
 
-function logTick(v: number | null): string {
-  if (v == null) return '';
-  const e = Math.log10(Math.abs(v));
-  if (Math.abs(e - Math.round(e)) > 1e-9) return '';
-  const n = Math.round(e);
-  if (n >= -2 && n <= 4) return String(Number(v.toPrecision(3)));
-  return `1e${n}`;
+export interface XySeries {
+  label: string;
+  color: string;
+  x: (number | null)[];
+  y: (number | null)[];
+  /** Points (measured data) instead of a line (a model). */
+  points?: boolean;
+  dash?: number[];
+}
+
+export interface XyOptions {
+  xLabel: string;
+  yLabel: string;
+  xLog?: boolean;
+  yLog?: boolean;
+  /** Same scale on both axes (a Nyquist plot). */
+  equal?: boolean;
+}
+
+function dots(u: uPlot, seriesIdx: number): uPlot.Series.Paths {
+  const [xs, ys] = u.data[seriesIdx] as unknown as [(number | null)[], (number | null)[]];
+  const p = new Path2D();
+  const r = 3 * (window.devicePixelRatio || 1);
+  for (let i = 0; i < xs.length; i++) {
+    const x = xs[i];
+    const y = ys[i];
+    if (x == null || y == null) continue;
+    const px = u.valToPos(x, 'x', true);
+    const py = u.valToPos(y, 'y', true);
+    p.moveTo(px + r, py);
+    p.arc(px, py, r, 0, 2 * Math.PI);
+  }
+  return { stroke: p, fill: p, clip: null, flags: 0 } as uPlot.Series.Paths;
+}
+
+function extent(values: (number | null)[][], log: boolean): [number, number] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const vs of values) {
+    for (const v of vs) {
+      if (v == null || !Number.isFinite(v) || (log && v <= 0)) continue;
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
+  }
+  if (!Number.isFinite(lo)) return log ? [1, 10] : [0, 1];
+  if (log) return [10 ** Math.floor(Math.log10(lo)), 10 ** Math.ceil(Math.log10(hi))];
+  // One value alone (one day of a time course): a unit either side, so the ticks fall on whole values.
+  const pad = hi > lo ? 0.05 * (hi - lo) : Math.max(Math.abs(hi) * 0.1, 1);
+  return [lo - pad, hi + pad];
+}
+
+/** Points and lines on x–y axes, each series with its own x values (measured sweeps differ). */
+export function xyPlot(el: HTMLElement, o: XyOptions, series: XySeries[], width: number, height: number): PlotHandle {
+  const data: any[] = [null, ...series.map((s) => [s.x.map(num), s.y.map(num)])];
+  let [x0, x1] = extent(series.map((s) => s.x), !!o.xLog);
+  let [y0, y1] = extent(series.map((s) => s.y), !!o.yLog);
+  if (o.equal) {
+    x0 = Math.min(x0, 0);
+    y0 = Math.min(y0, 0);
+  }
+  let fitW = -1;
+  const fit = (u: uPlot) => {
+    if (!o.equal || u.bbox.width === fitW) return;
+    fitW = u.bbox.width;
+    const r = equalAxesRanges(x0, x1, y0, y1, u.bbox.width, u.bbox.height);
+    u.batch(() => {
+      u.setScale('x', { min: r.x[0], max: r.x[1] });
+      u.setScale('y', { min: r.y[0], max: r.y[1] });
+    });
+  };
+  const logValues = (_u: uPlot, v: number[]) => v.map(logTickLabel);
+  const opts: uPlot.Options = {
+    mode: 2,
+    width,
+    height,
+    legend: { show: false },
+    cursor: { show: false },
+    scales: {
+      x: { time: false, auto: false, range: [x0, x1], distr: o.xLog ? 3 : 1 },
+      y: { auto: false, range: [y0, y1], distr: o.yLog ? 3 : 1 },
+    },
+    axes: [
+      { ...axisStyle(), label: o.xLabel, size: 40, labelSize: 20, values: o.xLog ? logValues : undefined },
+      { ...axisStyle(), label: o.yLabel, size: 64, labelSize: 20, values: o.yLog ? logValues : undefined },
+    ],
+    series: [
+      {},
+      ...series.map((s) => ({
+        label: s.label,
+        stroke: s.color,
+        fill: s.points ? s.color : undefined,
+        width: s.points ? 0 : 2,
+        dash: s.dash,
+        facets: [
+          { scale: 'x', auto: false },
+          { scale: 'y', auto: false },
+        ],
+        paths: s.points ? dots : polyline,
+        points: { show: false },
+      })),
+    ] as uPlot.Series[],
+    hooks: { ready: [fit], setSize: [fit] },
+  };
+  const u = new uPlot(opts, data as uPlot.AlignedData, el);
+  return {
+    destroy: () => u.destroy(),
+    resize: (w: number) => u.setSize({ width: w, height }),
+  };
 }

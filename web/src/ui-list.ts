@@ -1,10 +1,11 @@
 // The dataset list in the sidebar: overview counts, filter, sort, one card per dataset.
 
 import type { Dataset } from './api';
-import { api, getKey, authHeaders } from './api';
+import { api, getKey } from './api';
+import { downloadFromServer } from './download';
 import { h, replace } from './dom';
 import { fmtFrequencies, fmtInt, fmtNum, fmtParam, fmtSize, shortHash, fmtDate } from './format';
-import { badges, displayName, filterAndSort, overview, sizeBytes, SORTS } from './listing';
+import { badges, displayName, filterAndSort, overview, referenceText, sizeBytes, SORTS } from './listing';
 import { state } from './state';
 import { PARAM_NAMES } from './circuit';
 
@@ -45,7 +46,12 @@ export function renderSidebar(root: HTMLElement): void {
         'div',
         { class: 'sidebar-head' },
         h('h2', null, 'Datasets'),
-        h('a', { href: '#/new', class: 'btn btn-primary btn-small', id: 'new-run-link' }, '+ New run'),
+        h(
+          'div',
+          { class: 'sidebar-links' },
+          h('a', { href: '#/measurements', class: 'btn btn-small', id: 'measurements-link' }, 'Measurements'),
+          h('a', { href: '#/new', class: 'btn btn-primary btn-small', id: 'new-run-link' }, '+ New run'),
+        ),
       ),
       overviewEl,
       h(
@@ -106,10 +112,16 @@ function badgeClass(b: string): string {
   return `badge badge-${b.toLowerCase().replace(/[^a-z]/g, '')}`;
 }
 
+/** A compact card (about 100 px): title, badges, the key facts on one line, actions; the rest folds away. */
 function card(d: Dataset, current: boolean) {
   const title = displayName(d);
   const ref = d.reference;
   const gridPts = d.grid_size != null ? d.grid_size ** 5 : null;
+  const keyFacts = [
+    `${fmtInt(d.n_parameters)} sets`,
+    fmtFrequencies(d.n_frequencies, d.freq_min, d.freq_max, d.frequency_spacing),
+    `best ${fmtNum(d.best_resnorm)}${d.metric ? ` (${d.metric})` : ''}`,
+  ].join(' · ');
   return h(
     'li',
     {
@@ -117,39 +129,46 @@ function card(d: Dataset, current: boolean) {
       'data-filename': d.filename,
       'aria-current': current ? 'true' : null,
     },
-    h('h3', { class: 'card-title' }, title),
-    title !== d.filename ? h('div', { class: 'filename' }, d.filename) : null,
+    h(
+      'div',
+      { class: 'card-head' },
+      h('h3', { class: 'card-title', title: title !== d.filename ? d.filename : null }, title),
+      h(
+        'div',
+        { class: 'card-actions' },
+        h('a', { class: 'btn btn-small btn-primary', href: `#/dataset/${encodeURIComponent(d.filename)}`, 'aria-label': `View ${title}` }, 'View'),
+        downloadButton(d, 'btn btn-small'),
+      ),
+    ),
     h(
       'div',
       { class: 'badges' },
       badges(d, state.user).map((b) => h('span', { class: badgeClass(b) }, b)),
     ),
+    h('p', { class: 'card-facts' }, keyFacts),
     h(
-      'dl',
-      { class: 'facts' },
-      fact('Parameter sets', fmtInt(d.n_parameters)),
-      fact('Frequencies', fmtFrequencies(d.n_frequencies, d.freq_min, d.freq_max, d.frequency_spacing)),
-      fact('Grid', d.grid_size != null ? `${d.grid_size} (${fmtInt(gridPts)} points)` : '—'),
-      fact('Size', fmtSize(sizeBytes(d))),
-      fact('Best resnorm', `${fmtNum(d.best_resnorm)}${d.metric ? ` (${d.metric})` : ''}`),
-      fact('Hash', h('code', null, d.short_hash ?? shortHash(d.file_hash))),
-      fact('Owner', d.owner ?? '—'),
-      fact('Created', fmtDate(d.created_at ?? d.modified)),
-    ),
-    h(
-      'div',
-      { class: 'reference', 'aria-label': 'Reference circuit' },
-      h('span', { class: 'ref-label' }, 'Reference: '),
-      ref
-        ? PARAM_NAMES.map((n) => h('span', { class: 'ref-param', 'data-param': n }, h('span', { class: 'pname' }, n), ' ', fmtParam(n, ref[n])))
-        : h('span', { class: 'muted' }, 'measured or unknown'),
-    ),
-    d.description ? h('p', { class: 'description' }, d.description) : null,
-    h(
-      'div',
-      { class: 'card-actions' },
-      h('a', { class: 'btn btn-small btn-primary', href: `#/dataset/${encodeURIComponent(d.filename)}`, 'aria-label': `View ${title}` }, 'View'),
-      downloadButton(d, 'btn btn-small'),
+      'details',
+      { class: 'card-more' },
+      h('summary', null, 'Details', h('span', { class: 'sr-only' }, ` of ${title}`)),
+      title !== d.filename ? h('div', { class: 'filename' }, d.filename) : null,
+      h(
+        'dl',
+        { class: 'facts' },
+        fact('Grid', d.grid_size != null ? `${d.grid_size} (${fmtInt(gridPts)} points)` : '—'),
+        fact('Size', fmtSize(sizeBytes(d))),
+        fact('Hash', h('code', null, d.short_hash ?? shortHash(d.file_hash))),
+        fact('Owner', d.owner ?? '—'),
+        fact('Created', fmtDate(d.created_at ?? d.modified)),
+      ),
+      h(
+        'div',
+        { class: 'reference', 'aria-label': 'Reference' },
+        h('span', { class: 'ref-label' }, 'Reference: '),
+        ref
+          ? PARAM_NAMES.map((n) => h('span', { class: 'ref-param', 'data-param': n }, h('span', { class: 'pname' }, n), ' ', fmtParam(n, ref[n])))
+          : h('span', { class: 'ref-source' }, referenceText(d)),
+      ),
+      d.description ? h('p', { class: 'description' }, d.description) : null,
     ),
   );
 }
@@ -176,15 +195,7 @@ export function downloadButton(d: Dataset, cls: string): HTMLElement {
         const old = btn.textContent;
         btn.textContent = 'Downloading…';
         try {
-          const res = await fetch(api.downloadUrl(d.filename), { headers: authHeaders() });
-          if (!res.ok) throw new Error(`${res.status} ${res.statusText}`);
-          const blob = await res.blob();
-          const url = URL.createObjectURL(blob);
-          const a = h('a', { href: url, download: d.filename });
-          document.body.appendChild(a);
-          a.click();
-          a.remove();
-          setTimeout(() => URL.revokeObjectURL(url), 10000);
+          await downloadFromServer(api.downloadUrl(d.filename), d.filename);
           btn.textContent = old;
         } catch (e) {
           btn.textContent = 'Download failed';

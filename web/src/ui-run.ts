@@ -8,8 +8,10 @@ import { h, replace } from './dom';
 import { fmtDuration, fmtFreq, fmtInt, fmtNum } from './format';
 import { PRESETS, presetByName } from './presets';
 import { on, state } from './state';
-import { DEFAULT_FORM, fieldOfServerMessage, gridPoints, parseInteger, validateRunForm, type FieldErrors, type RunFormInput } from './validate';
+import { DEFAULT_FORM, fieldOfServerMessage, gridPoints, measuredRequest, parseInteger, validateRunForm, type FieldErrors, type RunFormInput } from './validate';
+import { measuredApi } from './api-measured';
 import { loadDatasets } from './main-shared';
+import { serverLimits } from './limits';
 
 const POLL_MS = 400;
 
@@ -18,24 +20,47 @@ interface TrackedJob {
   label: string;
   timer: number | null;
   error: string | null;
+  /** When the server stopped answering about a live job; null while it answers. */
+  lostSince: Date | null;
 }
 
 const tracked: TrackedJob[] = [];
 let jobsArea: HTMLElement | null = null;
 let form: RunFormInput = structuredClone(DEFAULT_FORM);
 
+function isLive(j: Job): boolean {
+  return j.state === 'queued' || j.state === 'running';
+}
+
+/** What a job fits, when it is a fit (POST /api/fit) rather than a sweep. */
+function fitTarget(j: Job): { what: 'measurement' | 'experiment'; id: number } | null {
+  const r = j.request as unknown as Record<string, unknown> | null;
+  if (r && typeof r.measurement === 'number') return { what: 'measurement', id: r.measurement };
+  if (r && typeof r.experiment === 'number') return { what: 'experiment', id: r.experiment };
+  return null;
+}
+
+function jobLabel(j: Job): string {
+  const fit = fitTarget(j);
+  return fit ? `Fit of ${fit.what} ${fit.id}` : `Grid ${j.request?.grid ?? DEFAULT_FORM.grid}, ${j.output}`;
+}
+
 function jobText(t: TrackedJob): string {
   const j = t.job;
+  const unit = fitTarget(j) ? 'sweeps' : 'points';
   const pct = `${Math.floor((j.progress ?? 0) * 100)}%`;
+  if (t.lostSince && isLive(j)) {
+    return `No answer from the server since ${t.lostSince.toLocaleTimeString()}: the run was at ${pct} then, and its state now is unknown. The page asks again until the server answers.`;
+  }
   switch (j.state) {
     case 'queued':
       return 'Queued…';
     case 'running':
-      return `Running: ${pct} (${fmtInt(j.done)} of ${fmtInt(j.total)} points${j.rate ? `, ${fmtInt(j.rate)} points/s` : ''}${
+      return `Running: ${pct} (${fmtInt(j.done)} of ${fmtInt(j.total)} ${unit}${j.rate && unit === 'points' ? `, ${fmtInt(j.rate)} points/s` : ''}${
         j.eta_seconds != null ? `, about ${fmtDuration(j.eta_seconds)} left` : ''
       })`;
     case 'done':
-      return `Done: ${fmtInt(j.total)} points swept${j.dataset ? `; saved as ${j.dataset.filename}` : ''}.`;
+      return fitTarget(j) ? `Done: ${fmtInt(j.total)} sweep${j.total === 1 ? '' : 's'} fitted.` : `Done: ${fmtInt(j.total)} points swept${j.dataset ? `; saved as ${j.dataset.filename}` : ''}.`;
     case 'failed':
       return `Failed: ${j.error ?? t.error ?? 'unknown error'}`;
     case 'cancelled':
@@ -47,7 +72,7 @@ function jobText(t: TrackedJob): string {
 
 function renderJobs(): void {
   const chip = document.getElementById('jobs-chip');
-  const active = tracked.filter((t) => t.job.state === 'queued' || t.job.state === 'running');
+  const active = tracked.filter((t) => isLive(t.job) && !t.lostSince);
   if (chip) {
     chip.hidden = active.length === 0;
     replace(chip, active.length ? h('a', { href: '#/new' }, `${active.length} run${active.length > 1 ? 's' : ''} in progress`) : null);
@@ -65,15 +90,15 @@ function renderJobs(): void {
       { class: 'job-list', 'aria-labelledby': 'jobs-h' },
       [...tracked].reverse().map((t) => {
         const j = t.job;
-        const live = j.state === 'queued' || j.state === 'running';
+        const live = isLive(j) && !t.lostSince;
         const pid = `job-progress-${j.id}`;
         return h(
           'li',
-          { class: `job job-${j.state}`, 'data-job-id': String(j.id), 'data-state': j.state },
+          { class: `job job-${t.lostSince ? 'lost' : j.state}`, 'data-job-id': String(j.id), 'data-state': j.state, 'data-contact': t.lostSince ? 'lost' : 'ok' },
           h('div', { class: 'job-head' }, h('strong', null, t.label)),
           h('label', { for: pid, class: 'sr-only' }, `Progress of ${t.label}`),
           h('progress', { id: pid, class: 'job-progress', max: 1, value: j.state === 'done' ? 1 : (j.progress ?? 0) }),
-          h('p', { class: `job-text${j.state === 'failed' ? ' error' : ''}`, role: 'status', 'aria-live': 'polite' }, jobText(t)),
+          h('p', { class: `job-text${j.state === 'failed' || t.lostSince ? ' error' : ''}`, role: 'status', 'aria-live': 'polite' }, jobText(t)),
           h(
             'div',
             { class: 'job-actions' },
@@ -98,6 +123,9 @@ function renderJobs(): void {
             j.state === 'done' && j.dataset
               ? h('a', { class: 'btn btn-small btn-primary', href: `#/dataset/${encodeURIComponent(j.dataset.filename)}` }, 'Open dataset')
               : null,
+            j.state === 'done' && fitTarget(j)
+              ? h('a', { class: 'btn btn-small btn-primary', href: `#/${fitTarget(j)!.what}/${fitTarget(j)!.id}` }, 'Open fits')
+              : null,
           ),
         );
       }),
@@ -109,14 +137,17 @@ async function poll(t: TrackedJob): Promise<void> {
   try {
     const r = await api.job(t.job.id);
     t.job = r.job;
+    t.lostSince = null;
   } catch (e) {
     t.error = (e as Error).message;
     if (e instanceof ApiError && (e.status === 404 || e.status === 401)) {
       t.job = { ...t.job, state: 'failed', error: t.error };
+      t.lostSince = null;
+    } else if (e instanceof ApiError && e.status === 0) {
+      t.lostSince ??= new Date();
     }
   }
-  const live = t.job.state === 'queued' || t.job.state === 'running';
-  if (!live) {
+  if (!isLive(t.job)) {
     if (t.timer != null) window.clearInterval(t.timer);
     t.timer = null;
     if (t.job.state === 'done') {
@@ -127,22 +158,25 @@ async function poll(t: TrackedJob): Promise<void> {
   renderJobs();
 }
 
+/** Lists a job; a live one is followed until it ends. */
 function track(job: Job, label: string): void {
-  const t: TrackedJob = { job, label, timer: null, error: null };
+  const t: TrackedJob = { job, label, timer: null, error: null, lostSince: null };
   tracked.push(t);
-  t.timer = window.setInterval(() => void poll(t), POLL_MS);
+  tracked.sort((a, b) => Date.parse(a.job.created_at ?? '') - Date.parse(b.job.created_at ?? '') || 0);
+  if (isLive(job)) {
+    t.timer = window.setInterval(() => void poll(t), POLL_MS);
+    void poll(t);
+  }
   renderJobs();
-  void poll(t);
 }
 
-/** Follow the signed-in user's runs that are still going (after a reload, or started in another tab). */
+/** The signed-in user's runs as the server knows them (after a reload, or started in another tab): live ones are followed, ended ones listed with their outcome. */
 export async function resumeJobs(): Promise<void> {
   if (!getKey()) return;
   try {
     const r = await api.jobs();
     for (const j of r.jobs ?? []) {
-      const live = j.state === 'queued' || j.state === 'running';
-      if (live && !tracked.some((t) => String(t.job.id) === String(j.id))) track(j, `Grid ${j.request?.grid ?? DEFAULT_FORM.grid}, ${j.output}`);
+      if (!tracked.some((t) => String(t.job.id) === String(j.id))) track(j, jobLabel(j));
     }
   } catch {
     /* the list of jobs is a convenience */
@@ -224,42 +258,57 @@ export function renderRunForm(root: HTMLElement): void {
     return field(n, label, txt(form.ref[n], { inputmode: 'decimal' }));
   });
 
+  // The reference: the circuit below, or a sweep of one of the caller's stored measurements.
+  const referenceSel = h('select', { id: 'run-reference', name: 'reference' }, h('option', { value: '' }, 'The reference circuit below'));
+  const sweepInput = h('input', { type: 'number', id: 'run-ref-sweep', name: 'sweep', min: 0, step: 1, value: 0 });
+  const sweepField = h('div', { class: 'field', hidden: true }, h('label', { for: 'run-ref-sweep' }, 'Sweep'), sweepInput);
+  const freqSet = h('fieldset', null);
+  const circuitSet = h('fieldset', { class: 'ref-fieldset' });
+  const metricField = h('div', null);
+  const syncReference = () => {
+    const measured = referenceSel.value !== '';
+    sweepField.hidden = !measured;
+    freqSet.hidden = measured;
+    circuitSet.hidden = measured;
+    metricField.hidden = measured;
+    const opt = referenceSel.selectedOptions[0];
+    if (measured && opt) sweepInput.max = String(Number(opt.dataset.sweeps ?? 1) - 1);
+  };
+  referenceSel.addEventListener('change', syncReference);
+  if (getKey()) {
+    void measuredApi
+      .list()
+      .then((r) => {
+        for (const m of r.measurements) {
+          referenceSel.append(h('option', { value: m.id, 'data-sweeps': m.n_sweeps }, `Measurement ${m.file_name} (${m.n_sweeps} sweep${m.n_sweeps === 1 ? '' : 's'})`));
+        }
+      })
+      .catch(() => {
+        /* a server without measurements: the circuit only */
+      });
+  }
+
   const formEl = h(
     'form',
     { class: 'run-form', id: 'run-form', novalidate: true },
     h(
       'fieldset',
       null,
-      h('legend', null, 'Grid'),
-      field('grid', 'Grid size (points per axis)', txt(form.grid, { inputmode: 'numeric' }), gridHint),
-      field('keep', 'Keep best rows', txt(form.keep), 'a number of rows, or “all”'),
-      field('metric', 'Residual norm', metricSel),
+      h('legend', null, 'Reference'),
+      h('div', { class: 'field' }, h('label', { for: 'run-reference' }, 'Sweep against'), referenceSel),
+      sweepField,
+      h('p', { class: 'hint' }, 'Against a measurement the frequencies are its own, Rs is free and the residual norm is the modulus one.'),
     ),
     h(
       'fieldset',
       null,
-      h('legend', null, 'Frequencies'),
-      field('preset', 'Preset', presetSel),
-      presetInfo,
-      customBox,
+      h('legend', null, 'Grid'),
+      field('grid', 'Grid size (points per axis)', txt(form.grid, { inputmode: 'numeric' }), gridHint),
+      field('keep', 'Keep best rows', txt(form.keep), 'a number of rows, or “all”'),
+      metricField,
     ),
-    h(
-      'fieldset',
-      { class: 'ref-fieldset' },
-      h('legend', null, 'Reference circuit'),
-      h('div', { class: 'ref-grid' }, refFields),
-      h(
-        'button',
-        {
-          type: 'button',
-          class: 'btn btn-small btn-link',
-          onclick: () => {
-            for (const n of PARAM_NAMES) inputs[n].value = DEFAULT_FORM.ref[n];
-          },
-        },
-        'Reset to defaults (5005 Ω, 25.05 µF)',
-      ),
-    ),
+    freqSet,
+    circuitSet,
     h(
       'fieldset',
       null,
@@ -268,6 +317,24 @@ export function renderRunForm(root: HTMLElement): void {
       field('description', 'Description', h('textarea', { rows: 2 }, form.description)),
     ),
     h('div', { class: 'form-actions' }, submitBtn, formMsg),
+  );
+
+  metricField.append(field('metric', 'Residual norm', metricSel));
+  freqSet.append(h('legend', null, 'Frequencies'), field('preset', 'Preset', presetSel), presetInfo, customBox);
+  circuitSet.append(
+    h('legend', null, 'Reference circuit'),
+    h('div', { class: 'ref-grid' }, refFields),
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'btn btn-small btn-link',
+        onclick: () => {
+          for (const n of PARAM_NAMES) inputs[n].value = DEFAULT_FORM.ref[n];
+        },
+      },
+      'Reset to defaults (5005 Ω, 25.05 µF)',
+    ),
   );
 
   // Custom frequency fields live inside customBox and are shown only for "custom".
@@ -333,7 +400,8 @@ export function renderRunForm(root: HTMLElement): void {
     form = read();
     formMsg.className = 'form-msg';
     formMsg.textContent = '';
-    const v = validateRunForm(form);
+    const limits = await serverLimits();
+    const v = validateRunForm(form, { maxDescription: limits.runDescription });
     if (!v.ok) {
       showErrors(v.errors);
       const n = Object.keys(v.errors).length;
@@ -350,12 +418,17 @@ export function renderRunForm(root: HTMLElement): void {
     submitBtn.disabled = true;
     formMsg.textContent = 'Starting…';
     try {
-      const r = await api.compute(v.request);
+      const measurement = referenceSel.value ? Number(referenceSel.value) : null;
+      const sweep = parseInteger(sweepInput.value) ?? 0;
+      const r = await api.compute(measurement != null ? measuredRequest(v.request, measurement, sweep) : v.request);
       formMsg.className = 'form-msg ok';
       formMsg.textContent = 'Run started.';
       const g = v.request.grid;
       const freq = v.request.preset ? v.request.preset : `${fmtNum(v.request.fmin!)}–${fmtNum(v.request.fmax!)} Hz`;
-      track(r.job, `Grid ${g} (${fmtInt(gridPoints(g))} points), ${freq}, ${v.request.metric}${v.request.output ? `, ${v.request.output}` : ''}`);
+      const against = measurement != null ? `${referenceSel.selectedOptions[0]?.textContent ?? 'measurement'}, sweep ${sweep}` : `${freq}, ${v.request.metric}`;
+      // Against a measurement Rs is swept too: the server's count of points, not g⁵, says how many.
+      const grid = measurement != null ? `Grid ${g}` : `Grid ${g} (${fmtInt(gridPoints(g))} points)`;
+      track(r.job, `${grid}, ${against}${v.request.output ? `, ${v.request.output}` : ''}`);
       jobsArea?.scrollIntoView({ block: 'nearest' });
     } catch (e) {
       const msg = (e as Error).message;

@@ -39,6 +39,23 @@ export interface ComputeRequest {
   description?: string;
 }
 
+/** A sweep against sweep `sweep` of a stored measurement: its frequencies, Rs free, metric modulus (the server's defaults). */
+export interface MeasuredComputeRequest {
+  grid: number;
+  keep: number | 'all';
+  reference: { measurement: number; sweep: number };
+  output?: string;
+  description?: string;
+}
+
+/** The body of a run against a stored measurement, from a checked run form's body: no circuit, frequencies or metric. */
+export function measuredRequest(r: ComputeRequest, measurement: number, sweep: number): MeasuredComputeRequest {
+  const out: MeasuredComputeRequest = { grid: r.grid, keep: r.keep, reference: { measurement, sweep } };
+  if (r.output) out.output = r.output;
+  if (r.description) out.description = r.description;
+  return out;
+}
+
 export type FieldErrors = Partial<Record<string, string>>;
 
 export const DEFAULT_FORM: RunFormInput = {
@@ -70,7 +87,12 @@ export function parseInteger(s: string): number | null {
   return Number.isSafeInteger(v) ? v : null;
 }
 
-export function validateRunForm(f: RunFormInput): { ok: true; request: ComputeRequest } | { ok: false; errors: FieldErrors } {
+/** The server's limits the form checks before sending (limits.ts); an unknown one is left to the server. */
+export interface RunFormLimits {
+  maxDescription?: number;
+}
+
+export function validateRunForm(f: RunFormInput, limits: RunFormLimits = {}): { ok: true; request: ComputeRequest } | { ok: false; errors: FieldErrors } {
   const errors: FieldErrors = {};
 
   const grid = parseInteger(f.grid);
@@ -130,7 +152,8 @@ export function validateRunForm(f: RunFormInput): { ok: true; request: ComputeRe
     else if (!NAME_RE.test(output)) errors.output = 'File name may use letters, digits, ".", "_" and "-", and must end in .npz.';
   }
   const description = f.description.trim();
-  if (description.length > 2000) errors.description = 'Description must be at most 2000 characters.';
+  const maxDescription = limits.maxDescription;
+  if (maxDescription != null && description.length > maxDescription) errors.description = `Description must be at most ${maxDescription} characters.`;
 
   if (Object.keys(errors).length > 0) return { ok: false, errors };
   const request: ComputeRequest = { grid: grid!, ref, metric: metric as ComputeRequest['metric'], keep };

@@ -18,7 +18,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { fmtNum } from '../../src/format.ts';
-import { ter, tec } from '../../src/circuit.ts';
+import { frequencyGrid, spectrum, ter, tec } from '../../src/circuit.ts';
 
 const WEB = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const CLI = path.resolve(WEB, process.env.EISGRID_CLI ?? '../build/release/src/cli/eisgrid');
@@ -29,7 +29,18 @@ const SAMPLE = 'sample_grid_5_test.npz';
 const PRIVATE = 'bob_private_grid_3.npz';
 const RUN = 'e2e_run_grid_5.npz';
 const NOSPECTRA = 'alice_no_spectra_grid_3.npz';
+const MISSING = 'alice_missing_grid_2.npz';
+const MEASURED = 'alice_measured_grid_3.npz';
+const MEASURED_CSV = 'insert_7_day_3.csv';
+const EXTRA = 19; // alice's small datasets, so that she sees about 25 in the list
 const T = 20_000;
+const FIXTURES = path.resolve(WEB, process.env.EISGRID_FIXTURES_DIR ?? '../../shared/fixtures');
+const NOVA = path.join(FIXTURES, 'measured/nova');
+const RPE = 'RPEmedia_TW1-1_d1_chamber1_channel1_5freq5sine_freq';
+const HBE = [1, 2, 3, 4].map((i) => `16HBE_TW0${i}_d3_endohm1_freq`);
+const DISCONNECTED = '16HBEmedia_disconnect_freq.txt';
+const INSERT_AREA = 1.12; // cm², the Corning 3460 Transwells of the shared files
+const FIT_TIMEOUT = 180_000;
 
 function unavailable(): string | null {
   if (!fs.existsSync(CLI)) return `no eisgrid binary at ${CLI} (build it, or set EISGRID_CLI)`;
@@ -95,6 +106,31 @@ describe('eisgrid web page against a real eisgrid server', () => {
   let base = '';
   let ctx: BrowserContext | null = null;
   const keys: Record<string, string> = {};
+  let port = 0;
+
+  async function startServer(): Promise<void> {
+    serverLog = '';
+    server = spawn(CLI, ['serve', '--port', String(port), '--data', data, '--web', DIST], { stdio: ['ignore', 'pipe', 'pipe'] });
+    server.stdout!.on('data', (d) => (serverLog += d));
+    server.stderr!.on('data', (d) => (serverLog += d));
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      if (server.exitCode != null) throw new Error(`eisgrid serve exited (${server.exitCode}): ${serverLog}`);
+      try {
+        const r = await fetch(`${base}/api/health`);
+        if (r.ok) break;
+      } catch {
+        /* not yet listening */
+      }
+      if (Date.now() > deadline) throw new Error(`eisgrid serve did not answer on ${base} within 30 s: ${serverLog}`);
+      await sleep(200);
+    }
+  }
+
+  async function stopServer(): Promise<void> {
+    server!.kill('SIGTERM');
+    await Promise.race([new Promise((r) => server!.once('exit', r)), sleep(10_000)]);
+  }
 
   async function api(p: string, key?: string, init: RequestInit = {}) {
     const headers: Record<string, string> = { ...(init.headers as Record<string, string>) };
@@ -135,24 +171,22 @@ describe('eisgrid web page against a real eisgrid server', () => {
     for (const u of ['alice', 'bob']) keys[u] = lastLine(run(['user', 'add', u, '--data', data]));
     run(['compute', '--grid', '3', '--output', PRIVATE, '--data', data, '--user', 'bob', '-q']);
     run(['compute', '--grid', '3', '--spectra', '0', '--preset', 'linear', '--output', NOSPECTRA, '--data', data, '--user', 'alice', '-q']);
+    // A dataset whose file went missing: the catalog still lists it.
+    run(['compute', '--grid', '2', '--output', MISSING, '--data', data, '--user', 'alice', '-q']);
+    fs.rmSync(path.join(data, 'npz', 'user_generated', MISSING));
+    // A dataset swept against a measured spectrum (the circuit's, written as a file).
+    const csv = path.join(tmp, MEASURED_CSV);
+    const rows = frequencyGrid(1, 1e5, 40, 'log').map((f, i) => {
+      const [re, im] = spectrum({ Rsh: 800, Ra: 300, Ca: 3e-6, Rb: 900, Cb: 8e-6 }, [f])[0];
+      return `${f},${re * (1 + 0.002 * Math.sin(i))},${im}`;
+    });
+    fs.writeFileSync(csv, `frequency,real,imaginary\n${rows.join('\n')}\n`);
+    run(['compute', '--grid', '3', '--reference', csv, '--output', MEASURED, '--data', data, '--user', 'alice', '-q']);
+    for (let i = 0; i < EXTRA; i++) run(['compute', '--grid', '2', '--output', `alice_extra_${i}.npz`, '--data', data, '--user', 'alice', '-q']);
 
-    const port = await freePort();
+    port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    server = spawn(CLI, ['serve', '--port', String(port), '--data', data, '--web', DIST], { stdio: ['ignore', 'pipe', 'pipe'] });
-    server.stdout!.on('data', (d) => (serverLog += d));
-    server.stderr!.on('data', (d) => (serverLog += d));
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      if (server.exitCode != null) throw new Error(`eisgrid serve exited (${server.exitCode}): ${serverLog}`);
-      try {
-        const r = await fetch(`${base}/api/health`);
-        if (r.ok) break;
-      } catch {
-        /* not yet listening */
-      }
-      if (Date.now() > deadline) throw new Error(`eisgrid serve did not answer on ${base} within 30 s: ${serverLog}`);
-      await sleep(200);
-    }
+    await startServer();
 
     // A page served with another type is downloaded by the browser instead of shown: say so plainly.
     const index = await fetch(`${base}/`);
@@ -562,6 +596,339 @@ describe('eisgrid web page against a real eisgrid server', () => {
     await page.click('#signin button[type=submit]');
     await page.waitForSelector('#auth-msg.error');
     assert.match((await page.textContent('#who')) ?? '', /Anonymous/);
+    await page.close();
+  });
+
+  it('the sign-in box says where API keys come from', async () => {
+    const page = await newPage();
+    await page.goto(`${base}/`);
+    const hint = (await page.textContent('#auth-hint')) ?? '';
+    assert.match(hint, /eisgrid user add NAME/);
+    assert.match((await page.getAttribute('#api-key', 'aria-describedby')) ?? '', /auth-hint/);
+    await page.close();
+  });
+
+  it('dataset cards are compact: about 25 datasets are a few screens, not a long scroll', async () => {
+    const page = await newPage();
+    await page.goto(`${base}/`);
+    await signIn(page, 'alice');
+    const cards = page.locator('#dataset-list .dataset-card');
+    await page.waitForFunction((n) => document.querySelectorAll('#dataset-list .dataset-card').length >= n, EXTRA + 4);
+    const n = await cards.count();
+    const heights = await cards.evaluateAll((els) => els.map((e) => e.getBoundingClientRect().height));
+    assert.ok(n >= 24, `alice sees ${n} datasets`);
+    assert.ok(Math.max(...heights) <= 120, `cards of at most 120 px, not ${Math.max(...heights)} px`);
+    // The details fold away but are there when opened: the reference circuit of the sample.
+    const sample = page.locator(`#dataset-list [data-filename="${SAMPLE}"]`);
+    await sample.locator('summary').click();
+    assert.ok(await sample.locator('.ref-param[data-param="Rsh"]').isVisible());
+    await shot(page, 'list-25-datasets.png');
+    await page.close();
+  });
+
+  it('a dataset whose file is missing says why instead of showing no rows', async () => {
+    const page = await newPage();
+    await page.goto(`${base}/`);
+    await signIn(page, 'alice');
+    const missingSays = async () => {
+      await page.goto(`${base}/#/dataset/${MISSING}`);
+      const box = page.locator('#dataset-missing');
+      await box.waitFor();
+      assert.match((await box.textContent()) ?? '', new RegExp(`${MISSING.replace(/\./g, '\\.')} is missing from the server's data directory`));
+      assert.equal(await page.locator('#results-table').count(), 0);
+      assert.doesNotMatch((await page.textContent('#main')) ?? '', /No rows\./);
+    };
+    // The catalog still says available (nobody synced since the file went): the server's refusal tells.
+    await missingSays();
+    await shot(page, 'missing-file.png');
+    // After `eisgrid sync` the catalog knows: the card says Missing, the view says why at once.
+    run(['sync', '--data', data, '-q']);
+    await page.goto(`${base}/`);
+    await page.reload();
+    const card = page.locator(`#dataset-list [data-filename="${MISSING}"]`);
+    await card.waitFor();
+    assert.match((await card.textContent()) ?? '', /Missing/);
+    await missingSays();
+    await page.close();
+  });
+
+  it('a measured dataset names the file its reference came from', async () => {
+    const page = await newPage();
+    await page.goto(`${base}/`);
+    await signIn(page, 'alice');
+    const card = page.locator(`#dataset-list [data-filename="${MEASURED}"]`);
+    await card.waitFor();
+    assert.doesNotMatch((await card.textContent()) ?? '', /measured or unknown/);
+    assert.match((await card.locator('.ref-source').textContent()) ?? '', /measured spectrum/);
+    await page.goto(`${base}/#/dataset/${MEASURED}`);
+    await page.waitForFunction((f) => document.getElementById('reference-source')?.textContent?.includes(f), MEASURED_CSV);
+    assert.equal((await page.textContent('#reference-source'))?.trim(), `measured spectrum from ${MEASURED_CSV}`);
+    await page.waitForSelector('#plot-nyquist canvas');
+    await shot(page, 'measured-reference.png');
+    await page.close();
+  });
+
+  it('frequency axis labels read alike across decades (no jump from 10000 to 1e5)', async () => {
+    const page = await newPage();
+    await page.goto(`${base}/#/dataset/${SAMPLE}`);
+    await page.waitForSelector('#plot-bode-mag[data-x-ticks]');
+    const ticks = ((await page.getAttribute('#plot-bode-mag', 'data-x-ticks')) ?? '').split(' ');
+    for (const t of ['0.1', '1', '10', '100', '1k', '10k', '100k']) assert.ok(ticks.includes(t), `no tick "${t}" in ${ticks.join(' ')}`);
+    for (const t of ticks) assert.doesNotMatch(t, /e|^10000$/, `tick "${t}"`);
+    await page.close();
+  });
+
+  it('at 900 px wide the plots take the width of their panel', async () => {
+    const page = await newPage();
+    await page.setViewportSize({ width: 900, height: 900 });
+    await page.goto(`${base}/#/dataset/${SAMPLE}`);
+    await page.waitForSelector('#plot-bode-phase canvas');
+    const w = await page.evaluate(() => {
+      const [panel, nyq, mag, phase] = ['#plots', '#plot-nyquist .uplot', '#plot-bode-mag .uplot', '#plot-bode-phase .uplot'].map((sel) =>
+        (document.querySelector(sel) as HTMLElement).getBoundingClientRect().width,
+      );
+      return { panel, nyq, mag, phase };
+    });
+    for (const k of ['nyq', 'mag', 'phase'] as const) assert.ok(w[k] >= 0.95 * w.panel && w[k] <= w.panel + 1, `${k} plot ${w[k]} px in a panel of ${w.panel} px`);
+    await page.locator('#plots').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await shot(page, 'plots-900px.png');
+    // Narrower still (the window is resized): the plots follow.
+    await page.setViewportSize({ width: 700, height: 900 });
+    await page.waitForFunction(() => {
+      const panel = (document.querySelector('#plots') as HTMLElement).getBoundingClientRect().width;
+      const mag = (document.querySelector('#plot-bode-mag .uplot') as HTMLElement).getBoundingClientRect().width;
+      return mag <= panel + 1 && mag >= 0.95 * panel;
+    });
+    await page.close();
+  });
+
+  it('a run whose server stops says so; after a restart and a reload every run shows its true state', async () => {
+    const page = await newPage();
+    await page.goto(`${base}/`);
+    await signIn(page, 'alice');
+    await page.click('#new-run-link');
+    await page.fill('#run-grid', '58');
+    await page.selectOption('#run-preset', 'fast');
+    await page.fill('#run-keep', '100');
+    await page.fill('#run-output', 'e2e_interrupted_grid_58.npz');
+    await page.click('#run-submit');
+    const job = page.locator('#jobs .job', { hasText: 'e2e_interrupted_grid_58.npz' });
+    await job.waitFor();
+    await page.waitForFunction(
+      () => [...document.querySelectorAll('#jobs .job')].some((e) => e.textContent?.includes('e2e_interrupted_grid_58.npz') && e.getAttribute('data-state') === 'running'),
+      null,
+      { timeout: 60_000, polling: 50 },
+    );
+    await stopServer();
+    await page.waitForSelector('#jobs .job[data-contact="lost"]', { timeout: 10_000 });
+    const lost = (await job.locator('.job-text').textContent()) ?? '';
+    assert.match(lost, /No answer from the server since .*state now is unknown/);
+    assert.doesNotMatch(lost, /^Running/);
+    await job.evaluate((el) => el.scrollIntoView({ block: 'center' }));
+    assert.equal(await job.locator('button:has-text("Cancel")').count(), 0, 'no cancel button for a run nobody can reach');
+    await shot(page, 'run-server-stopped.png');
+    // The server comes back: it recorded the run as interrupted, and the page learns so.
+    await startServer();
+    await page.waitForSelector('#jobs .job[data-state="failed"][data-contact="ok"]', { timeout: 15_000 });
+    assert.match((await job.locator('.job-text').textContent()) ?? '', /Failed: interrupted/);
+    // After a reload the finished, cancelled and failed runs are all listed.
+    await page.reload();
+    await page.waitForSelector('#jobs .job[data-state="failed"]', { timeout: 15_000 });
+    const states = await page.locator('#jobs .job').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-state')} ${e.textContent}`));
+    assert.ok(states.some((s) => s.startsWith('failed') && s.includes('e2e_interrupted_grid_58.npz')), states.join('\n'));
+    assert.ok(states.some((s) => /^(cancelled|done)/.test(s) && s.includes('e2e_cancelled_grid_55.npz')), states.join('\n'));
+    assert.ok(states.some((s) => s.startsWith('done')), states.join('\n'));
+    await page.locator('#jobs').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await shot(page, 'runs-after-reload.png');
+    await page.close();
+  });
+
+  // Measurements: upload, sweeps, fits, experiments. The expected values are the global optima of fixtures/measured/nova.
+  const expected = () => JSON.parse(fs.readFileSync(path.join(NOVA, 'expected_fits.json'), 'utf8')) as { good: { file: string; sweep: number; TER: number; TEC: number }[] };
+  const within = (got: number, want: number, rel: number) => Math.abs(got - want) <= rel * Math.abs(want);
+
+  async function waitFitDone(page: Page): Promise<void> {
+    await page.waitForSelector('#fit-job[data-state="done"], #fit-job[data-state="failed"], #fit-job[data-state="cancelled"]', { timeout: FIT_TIMEOUT });
+    assert.equal(await page.getAttribute('#fit-job', 'data-state'), 'done', (await page.textContent('#fit-status')) ?? '');
+  }
+
+  it('measurements: the RPE file, uploaded with the file picker, shows its 3 sweeps and fits to the expected TER, per area too', async () => {
+    const page = await newPage();
+    await page.goto(`${base}/`);
+    await signIn(page, 'alice');
+    await page.click('#measurements-link');
+    await page.fill('#upload-area', String(INSERT_AREA));
+    await page.setInputFiles('#upload-file', path.join(NOVA, RPE));
+    const item = page.locator(`#upload-results .upload-item[data-file="${RPE}"][data-measurement]`);
+    await item.waitFor();
+    assert.match((await item.textContent()) ?? '', /3 sweeps/);
+    await shot(page, 'measurements-upload.png');
+    await item.locator('a').click();
+    await page.waitForSelector('#sweeps-nyquist canvas');
+    assert.equal(await page.locator('#sweeps-legend li').count(), 3);
+    assert.equal(await page.inputValue('#m-area'), String(INSERT_AREA));
+    await page.locator('#sweeps-h').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await shot(page, 'measurement-sweeps.png');
+    assert.deepEqual(await axeViolations(page), []);
+
+    assert.equal(await page.inputValue('#fit-area'), String(INSERT_AREA));
+    await page.click('#fit-submit');
+    await page.waitForSelector('#fit-job');
+    await waitFitDone(page);
+    const row = page.locator('#fit-table tbody tr[data-sweep="0"]');
+    await row.waitFor();
+    const want = expected().good.find((g) => g.file === RPE && g.sweep === 0)!;
+    const ter = Number(await row.locator('td[data-col="ter"]').getAttribute('data-value'));
+    assert.ok(within(ter, want.TER, 0.01), `TER ${ter} Ω, expected ${want.TER} Ω within 1%`);
+    assert.match((await row.locator('td[data-col="ter"]').textContent()) ?? '', /±/, 'TER with its uncertainty');
+    const terArea = Number(await row.locator('td[data-col="ter_area"]').getAttribute('data-value'));
+    assert.ok(within(terArea, want.TER * INSERT_AREA, 0.01), `TER·A ${terArea} Ω·cm², expected ${want.TER * INSERT_AREA}`);
+    assert.equal(await page.locator('#fit-table tbody tr').count(), 3);
+    await page.waitForSelector('#fit-residuals canvas');
+    await page.waitForSelector('#fit-nyquist canvas');
+    assert.match((await page.textContent('#fit-result-status')) ?? '', /Sweep 0: /);
+    await page.locator('#fit-h').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await shot(page, 'fit-table.png');
+    await page.locator('#fit-result-status').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await shot(page, 'fit-result.png');
+    assert.deepEqual(await axeViolations(page), []);
+    await page.close();
+  });
+
+  it('measurements: the four 16HBE files in one experiment, fitted, give a time course per insert and a CSV', async () => {
+    const page = await newPage();
+    await page.goto(`${base}/`);
+    await signIn(page, 'alice');
+    await page.goto(`${base}/#/measurements`);
+    await page.fill('#experiment-name', '16HBE day 3');
+    await page.click('#experiment-form button[type=submit]');
+    const link = page.locator('#experiment-list a', { hasText: '16HBE day 3' });
+    await link.waitFor();
+    const experimentId = ((await link.getAttribute('href')) ?? '').split('/').pop()!;
+    await page.selectOption('#upload-experiment', experimentId);
+    await page.fill('#upload-area', String(INSERT_AREA));
+    await page.setInputFiles('#upload-file', HBE.map((f) => path.join(NOVA, f)));
+    await page.waitForFunction((n) => document.querySelectorAll('#upload-results .upload-item[data-measurement]').length >= n, HBE.length, { timeout: 60_000 });
+    await page.goto(`${base}/#/experiment/${experimentId}`);
+    await page.waitForSelector('#experiment-measurements li');
+    assert.equal(await page.locator('#experiment-measurements li[data-measurement]').count(), HBE.length);
+    // Each insert is its own line: the sample names them (here from the file names).
+    for (const f of HBE) {
+      const id = await page.locator(`#experiment-measurements li a`, { hasText: f }).getAttribute('href');
+      const m = id!.split('/').pop();
+      const r = await api(`/api/measurements/${m}`, keys.alice, {
+        method: 'PATCH',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ sample: f.slice(6, 10), day: 3 }),
+      });
+      assert.equal(r.status, 200, JSON.stringify(r.json));
+    }
+    await page.click('#fit-submit');
+    await waitFitDone(page);
+    await page.waitForFunction((n) => document.querySelectorAll('#experiment-table tbody tr').length === n, HBE.length);
+    const want = expected().good.filter((g) => HBE.includes(g.file));
+    const rows = await page.locator('#experiment-table tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+    for (const w of want) {
+      const r = rows.find((cells) => cells[1] === w.file)!;
+      assert.ok(r, `a row for ${w.file}`);
+      assert.ok(within(Number(r[7]), w.TER, 0.01), `${w.file}: TER ${r[7]}, expected ${w.TER}`);
+    }
+    // Sortable: by TER, then the other way.
+    const terHead = page.locator('#experiment-table thead button', { hasText: 'TER [Ω]' });
+    await terHead.click();
+    assert.equal(await page.getAttribute('#experiment-table thead th:has(button:has-text("TER [Ω]"))', 'aria-sort'), 'ascending');
+    const ters = await page.locator('#experiment-table tbody tr').evaluateAll((trs) => trs.map((tr) => Number(tr.querySelectorAll('td')[7].textContent)));
+    assert.deepEqual(ters, [...ters].sort((a, b) => a - b));
+    await page.locator('#experiment-table thead button', { hasText: 'TER [Ω]' }).click();
+    assert.equal(await page.getAttribute('#experiment-table thead th:has(button:has-text("TER [Ω]"))', 'aria-sort'), 'descending');
+    // The time course: one line per insert.
+    await page.waitForSelector('#course-ter canvas');
+    assert.equal(await page.getAttribute('#course-ter', 'data-lines'), String(HBE.length));
+    assert.equal(await page.locator('#course-legend li').count(), HBE.length);
+    await page.locator('#ex-table-h').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await shot(page, 'experiment-table.png');
+    await page.locator('#ex-course-h').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await shot(page, 'time-course.png');
+    // The CSV of the fits, as the server writes it, and the table as shown.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#fits-csv')]);
+    const csv = fs.readFileSync((await download.path())!, 'utf8');
+    const lines = csv.trim().split(/\r?\n/);
+    assert.equal(lines.length, 1 + HBE.length, csv);
+    for (const f of HBE) assert.ok(csv.includes(f), `the CSV names ${f}`);
+    const [own] = await Promise.all([page.waitForEvent('download'), page.click('#experiment-table-csv')]);
+    const table = fs.readFileSync((await own.path())!, 'utf8').trim().split(/\r?\n/);
+    assert.equal(table.length, 1 + HBE.length);
+    assert.match(table[0], /^File,Insert,Day,Sweep,Start,Status,TER \[Ω\]/);
+    // Two sweeps compared in one plot.
+    const boxes = page.locator('#experiment-table tbody input[type=checkbox]');
+    await boxes.nth(0).check();
+    await boxes.nth(1).check();
+    await page.waitForSelector('#compare-nyquist canvas');
+    assert.equal(await page.getAttribute('#compare-nyquist', 'data-series'), '2');
+    await page.locator('#ex-compare-h').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await shot(page, 'compare.png');
+    assert.deepEqual(await axeViolations(page), []);
+    await page.close();
+  });
+
+  it('measurements: a file of a disconnected electrode, dropped on the page, is flagged and not fitted as good', async () => {
+    const page = await newPage();
+    await page.goto(`${base}/`);
+    await signIn(page, 'alice');
+    await page.goto(`${base}/#/measurements`);
+    const bytes = [...fs.readFileSync(path.join(NOVA, DISCONNECTED))];
+    await page.evaluate(
+      ({ bytes, name }) => {
+        const dt = new DataTransfer();
+        dt.items.add(new File([new Uint8Array(bytes)], name));
+        document.getElementById('drop-zone')!.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+      },
+      { bytes, name: DISCONNECTED },
+    );
+    const item = page.locator(`#upload-results .upload-item[data-file="${DISCONNECTED}"]`);
+    // Stored (it reads), but flagged with the checks' reasons.
+    await page.waitForSelector(`#upload-results .upload-item[data-file="${DISCONNECTED}"][data-measurement]`);
+    const text = (await item.textContent()) ?? '';
+    assert.ok(await item.evaluate((el) => el.classList.contains('flagged')), text);
+    assert.match(text, /Flagged: \d+ warning/, text);
+    assert.match(text, /electrode not connected|Kramers/, text);
+    await shot(page, 'disconnect-flagged.png');
+    {
+      await item.locator('a').click();
+      await page.waitForSelector('#fit-submit');
+      assert.ok(await page.locator('.warn-box').count(), 'the measurement page shows the warnings too');
+      await page.click('#fit-submit');
+      await waitFitDone(page);
+      await page.waitForSelector('#fit-table tbody tr');
+      const statuses = await page.locator('#fit-table tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-status')));
+      assert.ok(statuses.every((s) => s !== 'ok'), `statuses ${statuses.join(', ')}`);
+      await page.locator('#fit-result-status').evaluate((el) => el.scrollIntoView({ block: 'center' }));
+      await shot(page, 'disconnect-fit.png');
+    }
+    await page.close();
+  });
+
+  it('a run against a stored measurement, started from the run form', async () => {
+    const page = await newPage();
+    await page.goto(`${base}/`);
+    await signIn(page, 'alice');
+    await page.goto(`${base}/#/new`);
+    const option = page.locator('#run-reference option', { hasText: RPE });
+    await option.waitFor({ state: 'attached' });
+    await page.selectOption('#run-reference', (await option.getAttribute('value'))!);
+    await page.fill('#run-ref-sweep', '1');
+    assert.ok(await page.locator('#run-preset').isHidden(), 'the frequencies are the measurement’s');
+    await page.fill('#run-grid', '4');
+    await page.fill('#run-output', 'e2e_against_rpe.npz');
+    await page.click('#run-submit');
+    const job = page.locator('#jobs .job', { hasText: 'e2e_against_rpe.npz' });
+    await job.waitFor();
+    await page.waitForSelector('#jobs .job[data-state="done"]:has-text("e2e_against_rpe.npz"), #jobs .job[data-state="failed"]:has-text("e2e_against_rpe.npz")', { timeout: 60_000 });
+    assert.equal(await job.getAttribute('data-state'), 'done', (await job.textContent()) ?? '');
+    await job.evaluate((el) => el.scrollIntoView({ block: 'center' }));
+    await shot(page, 'run-against-measurement.png');
+    await page.goto(`${base}/#/dataset/e2e_against_rpe.npz`);
+    await page.waitForFunction(() => /measured spectrum/.test(document.getElementById('reference-source')?.textContent ?? ''));
     await page.close();
   });
 

@@ -103,3 +103,12 @@ test('server messages are attached to the field they name', () => {
   assert.equal(fieldOfServerMessage('ref.Ca must be positive'), 'Ca');
   assert.equal(fieldOfServerMessage('something else went wrong'), null);
 });
+
+test('validate_run_form: the description limit is the server one, and unknown means the server decides', () => {
+  const long = 'x'.repeat(2500);
+  const limited = validateRunForm(form({ description: long }), { maxDescription: 2000 });
+  assert.equal(limited.ok, false);
+  if (!limited.ok) assert.match(limited.errors.description ?? "", /at most 2000 characters/);
+  assert.ok(validateRunForm(form({ description: long })).ok);
+  assert.ok(validateRunForm(form({ description: 'short' }), { maxDescription: 2000 }).ok);
+});

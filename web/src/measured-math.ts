@@ -1,0 +1,92 @@
+// Measured spectra and fits without the DOM: rows for the plots, the model with Rs, relative
+// residuals, the time course of an experiment, sorting of fit tables. Pure; unit-tested.
+
+import { impedance, type Params } from './circuit';
+
+/** Plot rows [Z', Z'', |Z|, phase°] from frequencies and the two parts. */
+export function sweepRows(real: number[], imag: number[]): number[][] {
+  return real.map((re, i) => {
+    const im = imag[i];
+    return [re, im, Math.hypot(re, im), (Math.atan2(im, re) * 180) / Math.PI];
+  });
+}
+
+const OPEN_SHUNT_OHM = 1e150;
+
+/** The model Z = Rs + Rsh ∥ (Ra∥Ca + Rb∥Cb) at each frequency, as plot rows. */
+export function modelRows(params: Params, rs: number, freqs: number[]): number[][] {
+  // A huge or unbounded Rsh (the fit's interval may reach infinity) is an open shunt: the limit of
+  // the formula, taken at an Rsh whose square still fits in a double.
+  const p = params.Rsh > OPEN_SHUNT_OHM ? { ...params, Rsh: OPEN_SHUNT_OHM } : params;
+  return freqs.map((f) => {
+    const z = impedance(p, f);
+    const re = rs + z.re;
+    return [re, z.im, Math.hypot(re, z.im), (Math.atan2(z.im, re) * 180) / Math.PI];
+  });
+}
+
+/** Relative residuals of the real and imaginary parts, (model − data)/|data|, at each frequency. */
+export function relativeResiduals(data: number[][], model: number[][]): { real: number[]; imag: number[] } {
+  const real: number[] = [];
+  const imag: number[] = [];
+  data.forEach((d, i) => {
+    const m = Math.hypot(d[0], d[1]) || 1;
+    real.push((model[i][0] - d[0]) / m);
+    imag.push((model[i][1] - d[1]) / m);
+  });
+  return { real, imag };
+}
+
+export interface InsertPoint {
+  x: number;
+  ter: number | null;
+  tec: number | null;
+}
+
+export interface CoursePoint {
+  /** The insert: the measurement's sample, else its file. */
+  insert: string;
+  /** The sweep's start time (ISO), when the file has one. */
+  time: string | null;
+  /** The measurement's day, when the user set it. */
+  day: number | null;
+  ter: number | null;
+  tec: number | null;
+}
+
+/**
+ * One line per insert, in time order. Against the day when every point has one; else against days
+ * since the first sweep when every point has a start time; else against the day, dropping points
+ * without one.
+ */
+export function timeCourse(points: CoursePoint[]): { axis: 'day' | 'time'; lines: Map<string, InsertPoint[]> } {
+  const times = points.map((p) => (p.time ? Date.parse(p.time) : NaN));
+  const allDays = points.every((p) => p.day != null);
+  const allTimes = points.length > 0 && times.every((t) => !Number.isNaN(t));
+  const axis = !allDays && allTimes ? 'time' : 'day';
+  const t0 = Math.min(...times);
+  const lines = new Map<string, InsertPoint[]>();
+  points.forEach((p, i) => {
+    const x = axis === 'time' ? (times[i] - t0) / 86_400_000 : p.day;
+    if (x == null) return;
+    const line = lines.get(p.insert) ?? [];
+    line.push({ x, ter: p.ter, tec: p.tec });
+    lines.set(p.insert, line);
+  });
+  for (const line of lines.values()) line.sort((a, b) => a.x - b.x);
+  return { axis, lines };
+}
+
+/** Sorts by one column, nulls last either way; ties keep their order. */
+export function sortRows<T>(rows: T[], key: (r: T) => number | string | null | undefined, dir: 1 | -1): T[] {
+  return rows
+    .map((r, i) => ({ r, i, k: key(r) }))
+    .sort((a, b) => {
+      const an = a.k == null || (typeof a.k === 'number' && Number.isNaN(a.k));
+      const bn = b.k == null || (typeof b.k === 'number' && Number.isNaN(b.k));
+      if (an || bn) return an && bn ? a.i - b.i : an ? 1 : -1;
+      const c = typeof a.k === 'number' && typeof b.k === 'number' ? a.k - b.k : String(a.k).localeCompare(String(b.k));
+      return dir * c || a.i - b.i;
+    })
+    .map((x) => x.r);
+}

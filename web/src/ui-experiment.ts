@@ -1,0 +1,357 @@
+// One experiment (#/experiment/ID): its measurements, uploads into it, a fit of all of them, the
+// table of fits (one row per sweep, sortable, as CSV), the time course of TER and TEC per insert,
+// and chosen sweeps compared in one plot.
+
+import { getKey } from './api';
+import { measuredApi, type Experiment, type Fit, type Measurement, type Sweep } from './api-measured';
+import { csvButton, downloadFromServer } from './download';
+import { frequencyGrid } from './circuit';
+import { h, replace } from './dom';
+import { MODEL_POINTS } from './ui-measurement';
+import { fmtDate, fmtNum } from './format';
+import { runFit } from './fit-job';
+import { STALE } from './latest';
+import { enterView } from './view-life';
+import { modelRows, sortRows, sweepRows, timeCourse, type CoursePoint } from './measured-math';
+import { PlotSet } from './plot-set';
+import { SERIES_COLORS, xyPlot, type XySeries } from './plots';
+import { uploadBox, warningList } from './ui-measurements';
+import { parseNumber } from './validate';
+
+const COURSE_HEIGHT = 240;
+const COMPARE_MAX_HEIGHT = 400;
+
+interface Row {
+  fit: Fit;
+  m: Measurement;
+}
+
+interface Column {
+  title: string;
+  key: (r: Row) => number | string | null;
+  cell: (r: Row) => string;
+  num?: boolean;
+}
+
+const STATUS_TEXT: Record<string, string> = { ok: 'OK', poor_fit: 'Poor fit', invalid_data: 'Invalid data' };
+
+const insertOf = (m: Measurement) => m.sample ?? m.file_name;
+
+const COLUMNS: Column[] = [
+  { title: 'File', key: (r) => r.m.file_name, cell: (r) => r.m.file_name },
+  { title: 'Insert', key: (r) => insertOf(r.m), cell: (r) => insertOf(r.m) },
+  { title: 'Day', key: (r) => r.m.day, cell: (r) => (r.m.day != null ? String(r.m.day) : ''), num: true },
+  { title: 'Sweep', key: (r) => r.fit.sweep, cell: (r) => String(r.fit.sweep), num: true },
+  { title: 'Start', key: (r) => r.fit.start_time, cell: (r) => fmtDate(r.fit.start_time) },
+  { title: 'Status', key: (r) => r.fit.status, cell: (r) => STATUS_TEXT[r.fit.status] ?? r.fit.status },
+  { title: 'TER [Ω]', key: (r) => r.fit.ter, cell: (r) => fmtNum(r.fit.ter, 5), num: true },
+  { title: 'TEC [µF]', key: (r) => r.fit.tec, cell: (r) => fmtNum(r.fit.tec == null ? null : r.fit.tec * 1e6, 5), num: true },
+  { title: 'TER·A [Ω·cm²]', key: (r) => r.fit.ter_ohm_cm2, cell: (r) => fmtNum(r.fit.ter_ohm_cm2, 5), num: true },
+  { title: 'TEC/A [µF/cm²]', key: (r) => r.fit.tec_uf_per_cm2, cell: (r) => fmtNum(r.fit.tec_uf_per_cm2, 5), num: true },
+  { title: 'Rs [Ω]', key: (r) => r.fit.rs, cell: (r) => fmtNum(r.fit.rs, 5), num: true },
+  { title: 'Resnorm', key: (r) => r.fit.resnorm, cell: (r) => fmtNum(r.fit.resnorm, 4), num: true },
+];
+
+export function renderExperiment(root: HTMLElement, id: number): void {
+  const { latest, onLeave } = enterView();
+  const coursePlots = new PlotSet();
+  const comparePlots = new PlotSet();
+  onLeave(() => {
+    coursePlots.destroy();
+    comparePlots.destroy();
+  });
+  document.title = `Experiment ${id} · eisgrid`;
+  if (!getKey()) {
+    replace(root, h('p', { class: 'error-box', role: 'alert' }, 'Experiments are private: sign in with an API key (top right) to see yours.'));
+    return;
+  }
+  replace(root, h('p', { class: 'muted' }, 'Loading…'));
+
+  const measurementsEl = h('div', { id: 'experiment-measurements' });
+  const jobBox = h('div', { id: 'fit-job-box' });
+  const tableEl = h('div', { id: 'experiment-fits' });
+  const courseEl = h('div', { id: 'time-course' });
+  const compareEl = h('div', { id: 'compare' });
+  let experiment: Experiment | null = null;
+  let measurements: Measurement[] = [];
+  let rows: Row[] = [];
+  let sort: { col: number; dir: 1 | -1 } = { col: 1, dir: 1 };
+  const chosen = new Set<string>();
+  const sweepCache = new Map<number, Sweep[]>();
+
+  async function load(): Promise<void> {
+    try {
+      const r = await latest.take(Promise.all([measuredApi.experiment(id), measuredApi.experimentFits(id)]));
+      if (r === STALE) return;
+      const [ex, fits] = r;
+      const first = experiment == null;
+      experiment = ex.experiment;
+      measurements = ex.measurements;
+      const byId = new Map(measurements.map((m) => [m.id, m]));
+      rows = fits.fits.flatMap((fit) => (byId.has(fit.measurement) ? [{ fit, m: byId.get(fit.measurement)! }] : []));
+      if (first) layout();
+      renderMeasurements();
+      renderTable();
+      renderCourse();
+    } catch (e) {
+      replace(root, h('p', { class: 'error-box', role: 'alert' }, `Cannot load experiment ${id}: ${(e as Error).message}`));
+    }
+  }
+
+  function layout(): void {
+    const ex = experiment!;
+    document.title = `${ex.name} · eisgrid`;
+    const area = h('input', { type: 'text', inputmode: 'decimal', id: 'fit-area', placeholder: 'each measurement’s own' });
+    const err = h('span', { class: 'field-error', id: 'fit-error', role: 'alert' });
+    const submit = h('button', { type: 'submit', class: 'btn btn-primary', id: 'fit-submit' }, 'Fit every measurement');
+    const fitForm = h(
+      'form',
+      {
+        class: 'inline-form',
+        id: 'fit-form',
+        onsubmit: (ev: Event) => {
+          ev.preventDefault();
+          err.textContent = '';
+          const a = area.value.trim() ? parseNumber(area.value) : null;
+          if (area.value.trim() && !(a != null && a > 0)) return void (err.textContent = 'The area is a number of cm² above 0, or empty.');
+          submit.disabled = true;
+          void runFit({ experiment: ex.id, ...(a != null ? { area: a } : {}) }, jobBox, latest, () => {
+            submit.disabled = false;
+            void load();
+          });
+        },
+      },
+      h('label', { for: 'fit-area' }, 'Area [cm²]'),
+      area,
+      submit,
+      err,
+    );
+    const panel = (hid: string, title: string, ...body: (Node | null)[]) =>
+      h('section', { class: 'panel', 'aria-labelledby': hid }, h('h3', { id: hid }, title), ...body);
+    replace(
+      root,
+      h(
+        'article',
+        { class: 'experiment-view', 'data-experiment': ex.id },
+        h(
+          'header',
+          { class: 'view-head' },
+          h('div', null, h('h2', { id: 'view-title' }, ex.name), ex.description ? h('p', { class: 'description' }, ex.description) : null),
+          h('div', { class: 'view-actions' }, h('a', { class: 'btn', href: '#/measurements' }, 'All measurements')),
+        ),
+        panel('ex-measurements-h', 'Measurements', measurementsEl, uploadBox(latest, ex, () => void load()).element),
+        panel('ex-fit-h', 'Fit', fitForm, jobBox),
+        panel('ex-table-h', 'Fits, one row per sweep', tableEl),
+        panel('ex-course-h', 'Time course', courseEl),
+        panel('ex-compare-h', 'Compare sweeps', compareEl),
+      ),
+    );
+    replace(compareEl, h('p', { class: 'hint' }, 'Tick rows of the table to compare their data and models in one plot.'));
+  }
+
+  function renderMeasurements(): void {
+    if (measurements.length === 0) {
+      replace(measurementsEl, h('p', { class: 'muted' }, 'No measurements in this experiment yet: upload them below.'));
+      return;
+    }
+    replace(
+      measurementsEl,
+      h(
+        'ul',
+        { class: 'experiment-links' },
+        measurements.map((m) =>
+          h(
+            'li',
+            { 'data-measurement': m.id },
+            h('a', { href: `#/measurement/${m.id}` }, m.file_name),
+            ` · ${m.n_sweeps} sweep${m.n_sweeps === 1 ? '' : 's'}${m.area_cm2 != null ? ` · ${fmtNum(m.area_cm2)} cm²` : ''}`,
+            warningList(m.warnings),
+          ),
+        ),
+      ),
+    );
+  }
+
+  function renderTable(): void {
+    if (rows.length === 0) {
+      replace(tableEl, h('p', { class: 'muted' }, 'Not fitted yet.'));
+      return;
+    }
+    const col = COLUMNS[sort.col];
+    const sorted = sortRows(rows, col.key, sort.dir);
+    const keyOf = (r: Row) => `${r.fit.measurement}:${r.fit.sweep}`;
+    const table = h(
+      'table',
+      { class: 'results', id: 'experiment-table' },
+      h('caption', { class: 'sr-only' }, `Fits of ${experiment!.name}, sorted by ${col.title}`),
+      h(
+        'thead',
+        null,
+        h(
+          'tr',
+          null,
+          h('th', { scope: 'col', 'data-no-csv': true }, 'Compare'),
+          COLUMNS.map((c, i) =>
+            h(
+              'th',
+              {
+                scope: 'col',
+                class: c.num ? 'num' : null,
+                'data-title': c.title,
+                'aria-sort': i === sort.col ? (sort.dir === 1 ? 'ascending' : 'descending') : null,
+              },
+              h(
+                'button',
+                {
+                  type: 'button',
+                  class: 'sort-btn',
+                  'data-sort': i,
+                  onclick: () => {
+                    sort = { col: i, dir: i === sort.col ? (-sort.dir as 1 | -1) : 1 };
+                    renderTable();
+                    (tableEl.querySelector(`[data-sort="${i}"]`) as HTMLElement | null)?.focus();
+                  },
+                },
+                c.title,
+                i === sort.col ? (sort.dir === 1 ? ' ▲' : ' ▼') : '',
+              ),
+            ),
+          ),
+        ),
+      ),
+      h(
+        'tbody',
+        null,
+        sorted.map((r) => {
+          const cb = h('input', {
+            type: 'checkbox',
+            checked: chosen.has(keyOf(r)),
+            'aria-label': `Compare ${r.m.file_name} sweep ${r.fit.sweep}`,
+            onchange: () => {
+              if (cb.checked) chosen.add(keyOf(r));
+              else chosen.delete(keyOf(r));
+              void renderCompare();
+            },
+          });
+          return h(
+            'tr',
+            { 'data-measurement': r.fit.measurement, 'data-sweep': r.fit.sweep, 'data-status': r.fit.status },
+            h('td', { 'data-no-csv': true }, cb),
+            COLUMNS.map((c) => h('td', { class: c.num ? 'num' : null }, c.cell(r))),
+          );
+        }),
+      ),
+    );
+    const serverCsv = h(
+      'button',
+      {
+        type: 'button',
+        class: 'btn btn-small',
+        id: 'fits-csv',
+        onclick: () => void downloadFromServer(measuredApi.fitsCsvUrl('experiments', id), `${experiment!.name}.fits.csv`),
+      },
+      'Download fits (CSV)',
+    );
+    replace(tableEl, h('div', { class: 'table-actions' }, serverCsv, csvButton(table, `${experiment!.name}.table.csv`, 'experiment-table-csv')), h('div', { class: 'table-wrap' }, table));
+  }
+
+  function renderCourse(): void {
+    coursePlots.destroy();
+    const usable = rows.filter((r) => r.fit.status !== 'invalid_data');
+    if (usable.length === 0) {
+      replace(courseEl, h('p', { class: 'muted' }, 'No fitted sweep to follow yet.'));
+      return;
+    }
+    const perArea = usable.every((r) => r.fit.ter_ohm_cm2 != null);
+    const points: CoursePoint[] = usable.map((r) => ({
+      insert: insertOf(r.m),
+      time: r.fit.start_time,
+      day: r.m.day,
+      ter: perArea ? r.fit.ter_ohm_cm2 : r.fit.ter,
+      tec: perArea ? r.fit.tec_uf_per_cm2 : r.fit.tec == null ? null : r.fit.tec * 1e6,
+    }));
+    const course = timeCourse(points);
+    const xLabel = course.axis === 'day' ? 'Day' : 'Days since the first sweep';
+    const inserts = [...course.lines.keys()];
+    const color = (i: number) => SERIES_COLORS[i % SERIES_COLORS.length];
+    const series = (pick: 'ter' | 'tec'): XySeries[] =>
+      inserts.flatMap((name, i) => {
+        const line = course.lines.get(name)!;
+        const x = line.map((p) => p.x);
+        const y = line.map((p) => p[pick]);
+        // A line through the points, and the points themselves (one point alone shows as a dot).
+        return [
+          { label: name, color: color(i), x, y },
+          { label: name, color: color(i), x, y, points: true },
+        ];
+      });
+    const ter = PlotSet.figure('course-ter', perArea ? 'TER·A [Ω·cm²] against time' : 'TER [Ω] against time', `Time course of TER for ${inserts.length} inserts`);
+    const tec = PlotSet.figure('course-tec', perArea ? 'TEC/A [µF/cm²] against time' : 'TEC [µF] against time', `Time course of TEC for ${inserts.length} inserts`);
+    ter.box.dataset.lines = String(inserts.length);
+    replace(
+      courseEl,
+      perArea ? null : h('p', { class: 'hint' }, 'Not every measurement has an insert area: TER and TEC are shown as they are, not per area.'),
+      course.axis === 'day' && usable.some((r) => r.m.day == null)
+        ? h('p', { class: 'hint' }, 'Measurements without a day are left out: set the day on the measurement’s page.')
+        : null,
+      h(
+        'ul',
+        { class: 'legend', id: 'course-legend', 'aria-label': 'Inserts' },
+        inserts.map((name, i) => h('li', { class: 'legend-item' }, h('span', { class: 'legend-dot', style: `background:${color(i)}` }), name)),
+      ),
+      h('div', { class: 'plot-grid plot-grid-even' }, ter.fig, tec.fig),
+    );
+    coursePlots.add(ter.box, (w) =>
+      xyPlot(ter.box, { xLabel, yLabel: perArea ? 'TER·A [Ω·cm²]' : 'TER [Ω]' }, series('ter'), w, COURSE_HEIGHT),
+    );
+    coursePlots.add(tec.box, (w) =>
+      xyPlot(tec.box, { xLabel, yLabel: perArea ? 'TEC/A [µF/cm²]' : 'TEC [µF]' }, series('tec'), w, COURSE_HEIGHT),
+    );
+  }
+
+  async function renderCompare(): Promise<void> {
+    const picked = rows.filter((r) => chosen.has(`${r.fit.measurement}:${r.fit.sweep}`));
+    comparePlots.destroy();
+    if (picked.length === 0) {
+      replace(compareEl, h('p', { class: 'hint' }, 'Tick rows of the table to compare their data and models in one plot.'));
+      return;
+    }
+    const need = [...new Set(picked.map((r) => r.fit.measurement))].filter((mid) => !sweepCache.has(mid));
+    try {
+      const got = await latest.take(Promise.all(need.map((mid) => measuredApi.get(mid))));
+      if (got === STALE) return;
+      for (const g of got) sweepCache.set(g.measurement.id, g.measurement.sweeps);
+    } catch (e) {
+      replace(compareEl, h('p', { class: 'error-box', role: 'alert' }, `Cannot load the sweeps: ${(e as Error).message}`));
+      return;
+    }
+    const series: XySeries[] = [];
+    picked.forEach((r, i) => {
+      const s = sweepCache.get(r.fit.measurement)?.find((x) => x.index === r.fit.sweep);
+      if (!s) return;
+      const label = `${insertOf(r.m)} sweep ${r.fit.sweep}`;
+      const data = sweepRows(s.real, s.imag);
+      series.push({ label, color: SERIES_COLORS[i % SERIES_COLORS.length], points: true, x: data.map((d) => d[0]), y: data.map((d) => -d[1]) });
+      if (r.fit.rs != null) {
+        const model = modelRows(r.fit.params, r.fit.rs, frequencyGrid(Math.min(...s.frequencies), Math.max(...s.frequencies), MODEL_POINTS));
+        series.push({ label: `${label} model`, color: SERIES_COLORS[i % SERIES_COLORS.length], x: model.map((d) => d[0]), y: model.map((d) => -d[1]) });
+      }
+    });
+    const nyq = PlotSet.figure('compare-nyquist', 'Nyquist: data (points) and models (lines)', `Nyquist plot comparing ${picked.length} sweeps`);
+    nyq.box.dataset.series = String(picked.length);
+    replace(
+      compareEl,
+      h(
+        'ul',
+        { class: 'legend', id: 'compare-legend', 'aria-label': 'Compared sweeps' },
+        picked.map((r, i) =>
+          h('li', { class: 'legend-item' }, h('span', { class: 'legend-dot', style: `background:${SERIES_COLORS[i % SERIES_COLORS.length]}` }), `${insertOf(r.m)} sweep ${r.fit.sweep}`),
+        ),
+      ),
+      nyq.fig,
+    );
+    comparePlots.add(nyq.box, (w) => xyPlot(nyq.box, { xLabel: 'Re Z [Ω]', yLabel: '−Im Z [Ω]', equal: true }, series, w, Math.min(w, COMPARE_MAX_HEIGHT)));
+  }
+
+  void load();
+}

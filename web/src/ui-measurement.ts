@@ -1,0 +1,367 @@
+// One measurement (#/measurement/ID): what the file holds and what the readers said, its details
+// (sample, condition, day, insert area), its sweeps in Nyquist and Bode, a fit with progress and
+// cancel, and the fits: TER, TEC, τ1, τ2, Rs with their uncertainties, per area, the Rsh interval,
+// the status with its reasons, the model over the data and the relative residuals.
+
+import { getKey } from './api';
+import { measuredApi, type Fit, type Measurement, type Sweep } from './api-measured';
+import { csvButton, downloadFromServer } from './download';
+import { frequencyGrid } from './circuit';
+import { h, replace } from './dom';
+import { fmtDate, fmtFreqRange, fmtNum } from './format';
+import { runFit } from './fit-job';
+import { STALE, type Latest } from './latest';
+import { enterView } from './view-life';
+import { modelRows, relativeResiduals, sweepRows } from './measured-math';
+import { PlotSet } from './plot-set';
+import { REFERENCE_COLOR, SERIES_COLORS, xyPlot, type XySeries } from './plots';
+import { warningList } from './ui-measurements';
+import { parseInteger, parseNumber } from './validate';
+
+const DEFAULT_FIT_GRID = 6;
+const MAX_FIT_GRID = 12; // the server's limit over HTTP (docs/API.md); it refuses more with a message
+const NYQUIST_MAX_HEIGHT = 380;
+const BODE_HEIGHT = 180;
+/** Frequencies of a drawn model line: smooth between the measured ones. */
+export const MODEL_POINTS = 200;
+
+export function renderMeasurement(root: HTMLElement, id: number): void {
+  const { latest, onLeave } = enterView();
+  const sweepPlots = new PlotSet();
+  const fitPlots = new PlotSet();
+  onLeave(() => {
+    sweepPlots.destroy();
+    fitPlots.destroy();
+  });
+  document.title = `Measurement ${id} · eisgrid`;
+  replace(root, h('p', { class: 'muted' }, 'Loading…'));
+  if (!getKey()) {
+    replace(root, h('p', { class: 'error-box', role: 'alert' }, 'Measurements are private: sign in with an API key (top right) to see yours.'));
+    return;
+  }
+
+  void (async () => {
+    let m: Measurement & { sweeps: Sweep[] };
+    try {
+      const r = await latest.take(measuredApi.get(id));
+      if (r === STALE) return;
+      m = r.measurement;
+    } catch (e) {
+      replace(root, h('p', { class: 'error-box', role: 'alert' }, `Cannot load measurement ${id}: ${(e as Error).message}`));
+      return;
+    }
+    document.title = `${m.file_name} · eisgrid`;
+    const fitsEl = h('div', { id: 'fits' });
+    const fitDetail = h('div', { id: 'fit-detail' });
+    const jobBox = h('div', { id: 'fit-job-box' });
+    const sweepsEl = h('div', { id: 'sweeps' });
+    replace(
+      root,
+      h(
+        'article',
+        { class: 'measurement-view', 'data-measurement': m.id },
+        h(
+          'header',
+          { class: 'view-head' },
+          h('div', null, h('h2', { id: 'view-title' }, m.file_name), h('div', { class: 'filename' }, `measurement ${m.id}`)),
+          h(
+            'div',
+            { class: 'view-actions' },
+            m.experiment != null ? h('a', { class: 'btn', href: `#/experiment/${m.experiment}` }, 'Experiment') : null,
+            h('a', { class: 'btn', href: '#/measurements' }, 'All measurements'),
+          ),
+        ),
+        h(
+          'section',
+          { class: 'panel summary', 'aria-label': 'Summary' },
+          h(
+            'dl',
+            { class: 'facts facts-wide' },
+            fact('Format', m.format),
+            fact('Sweeps', `${m.n_sweeps} (${m.n_points} points)`),
+            fact('Frequencies', fmtFreqRange(m.freq_min, m.freq_max)),
+            fact('Uploaded', fmtDate(m.created_at)),
+          ),
+          warningList(m.warnings),
+          detailsForm(m),
+        ),
+        h('section', { class: 'panel', 'aria-labelledby': 'sweeps-h' }, h('h3', { id: 'sweeps-h' }, 'Sweeps'), sweepsEl),
+        h(
+          'section',
+          { class: 'panel', 'aria-labelledby': 'fit-h' },
+          h('h3', { id: 'fit-h' }, 'Fit'),
+          fitForm(m, jobBox, latest, () => void loadFits()),
+          jobBox,
+          fitsEl,
+          fitDetail,
+        ),
+      ),
+    );
+    drawSweeps(m.sweeps, sweepsEl, sweepPlots);
+
+    async function loadFits(): Promise<void> {
+      try {
+        const r = await latest.take(measuredApi.fits(m.id));
+        if (r === STALE) return;
+        const fits = r.fits;
+        if (fits.length === 0) {
+          replace(fitsEl, h('p', { class: 'muted' }, 'Not fitted yet.'));
+          return;
+        }
+        const show = (f: Fit) => {
+          fitPlots.destroy();
+          showFit(f, m.sweeps.find((s) => s.index === f.sweep) ?? null, fitDetail, fitPlots);
+        };
+        replace(fitsEl, fitTable(fits, m, show));
+        show(fits[0]);
+      } catch (e) {
+        replace(fitsEl, h('p', { class: 'error-box', role: 'alert' }, `Cannot load the fits: ${(e as Error).message}`));
+      }
+    }
+    void loadFits();
+  })();
+}
+
+function fact(label: string, value: string | Node) {
+  return h('div', null, h('dt', null, label), h('dd', null, value));
+}
+
+function detailsForm(m: Measurement): HTMLElement {
+  const input = (name: string, label: string, value: string | number | null, extra: Record<string, unknown> = {}) => {
+    const el = h('input', { type: 'text', id: `m-${name}`, name, value: value ?? '', ...extra });
+    return { el, field: h('div', { class: 'field' }, h('label', { for: `m-${name}` }, label), el) };
+  };
+  const sample = input('sample', 'Sample (insert)', m.sample);
+  const condition = input('condition', 'Condition', m.condition);
+  const day = input('day', 'Day', m.day, { inputmode: 'numeric' });
+  const area = input('area', 'Insert area [cm²]', m.area_cm2, { inputmode: 'decimal' });
+  const msg = h('p', { class: 'form-msg', id: 'details-msg', role: 'status' });
+  return h(
+    'form',
+    {
+      class: 'details-form',
+      id: 'details-form',
+      onsubmit: async (ev: Event) => {
+        ev.preventDefault();
+        const d = day.el.value.trim() ? parseInteger(day.el.value) : null;
+        const a = area.el.value.trim() ? parseNumber(area.el.value) : null;
+        if ((day.el.value.trim() && d == null) || (area.el.value.trim() && !(a != null && a > 0))) {
+          msg.className = 'form-msg error';
+          msg.textContent = 'The day is a whole number and the area a number of cm² above 0.';
+          return;
+        }
+        try {
+          await measuredApi.patch(m.id, {
+            sample: sample.el.value.trim() || null,
+            condition: condition.el.value.trim() || null,
+            day: d,
+            area_cm2: a,
+          });
+          msg.className = 'form-msg ok';
+          msg.textContent = 'Saved. A new fit uses the area.';
+        } catch (e) {
+          msg.className = 'form-msg error';
+          msg.textContent = (e as Error).message;
+        }
+      },
+    },
+    sample.field,
+    condition.field,
+    day.field,
+    area.field,
+    h('div', { class: 'field field-submit' }, h('button', { type: 'submit', class: 'btn' }, 'Save details')),
+    msg,
+  );
+}
+
+function fitForm(m: Measurement, jobBox: HTMLElement, latest: Latest, fitted: () => void): HTMLElement {
+  const grid = h('input', { type: 'number', id: 'fit-grid', min: 2, max: MAX_FIT_GRID, step: 1, value: DEFAULT_FIT_GRID, 'aria-describedby': 'fit-grid-hint' });
+  const area = h('input', { type: 'text', inputmode: 'decimal', id: 'fit-area', value: m.area_cm2 ?? '', placeholder: 'e.g. 1.12' });
+  const err = h('span', { class: 'field-error', id: 'fit-error', role: 'alert' });
+  const submit = h('button', { type: 'submit', class: 'btn btn-primary', id: 'fit-submit' }, m.n_sweeps > 1 ? `Fit all ${m.n_sweeps} sweeps` : 'Fit');
+  return h(
+    'form',
+    {
+      class: 'inline-form',
+      id: 'fit-form',
+      onsubmit: (ev: Event) => {
+        ev.preventDefault();
+        err.textContent = '';
+        const g = parseInteger(grid.value);
+        const a = area.value.trim() ? parseNumber(area.value) : null;
+        if (g == null || g < 2 || g > MAX_FIT_GRID) return void (err.textContent = `The grid is a whole number from 2 to ${MAX_FIT_GRID}.`);
+        if (area.value.trim() && !(a != null && a > 0)) return void (err.textContent = 'The area is a number of cm² above 0, or empty.');
+        submit.disabled = true;
+        void runFit({ measurement: m.id, grid: g, ...(a != null ? { area: a } : {}) }, jobBox, latest, () => {
+          submit.disabled = false;
+          fitted();
+        }).finally(() => {
+          if (!jobBox.querySelector('#fit-cancel')) submit.disabled = false;
+        });
+      },
+    },
+    h('label', { for: 'fit-grid' }, 'Grid per axis'),
+    grid,
+    h('span', { class: 'hint', id: 'fit-grid-hint' }, 'the global grid before refinement'),
+    h('label', { for: 'fit-area' }, 'Area [cm²]'),
+    area,
+    submit,
+    err,
+  );
+}
+
+function drawSweeps(sweeps: Sweep[], box: HTMLElement, plots: PlotSet): void {
+  const color = (i: number) => SERIES_COLORS[i % SERIES_COLORS.length];
+  const rows = sweeps.map((s) => sweepRows(s.real, s.imag));
+  const label = (s: Sweep) => `Sweep ${s.index}${s.start_time ? ` (${fmtDate(s.start_time)})` : ''}`;
+  const nyq = PlotSet.figure('sweeps-nyquist', 'Nyquist: −Im Z against Re Z (equal axes)', `Nyquist plot of ${sweeps.length} sweeps`);
+  const mag = PlotSet.figure('sweeps-bode-mag', 'Bode: |Z| against frequency', `Bode magnitude plot of ${sweeps.length} sweeps`);
+  const ph = PlotSet.figure('sweeps-bode-phase', 'Bode: phase against frequency', `Bode phase plot of ${sweeps.length} sweeps`);
+  nyq.box.dataset.series = String(sweeps.length);
+  replace(
+    box,
+    h(
+      'ul',
+      { class: 'legend', id: 'sweeps-legend', 'aria-label': 'Sweeps' },
+      sweeps.map((s, i) => h('li', { class: 'legend-item' }, h('span', { class: 'legend-dot', style: `background:${color(i)}` }), label(s))),
+    ),
+    h('div', { class: 'plot-grid' }, nyq.fig, h('div', { class: 'bode' }, mag.fig, ph.fig)),
+  );
+  const series = (col: (r: number[]) => number, x: (s: Sweep, r: number[]) => number): XySeries[] =>
+    sweeps.map((s, i) => ({ label: label(s), color: color(i), points: true, x: rows[i].map((r, k) => x(s, [...r, s.frequencies[k]])), y: rows[i].map(col) }));
+  plots.add(nyq.box, (w) => xyPlot(nyq.box, { xLabel: 'Re Z [Ω]', yLabel: '−Im Z [Ω]', equal: true }, series((r) => -r[1], (_s, r) => r[0]), w, Math.min(w, NYQUIST_MAX_HEIGHT)));
+  plots.add(mag.box, (w) =>
+    xyPlot(mag.box, { xLabel: 'Frequency [Hz]', yLabel: '|Z| [Ω]', xLog: true, yLog: true }, series((r) => r[2], (_s, r) => r[4]), w, BODE_HEIGHT),
+  );
+  plots.add(ph.box, (w) => xyPlot(ph.box, { xLabel: 'Frequency [Hz]', yLabel: 'Phase [°]', xLog: true }, series((r) => r[3], (_s, r) => r[4]), w, BODE_HEIGHT));
+}
+
+const STATUS_TEXT: Record<string, string> = { ok: 'OK', poor_fit: 'Poor fit', invalid_data: 'Invalid data' };
+
+function pm(v: number | null, se: number | null, scale = 1, sig = 5): string {
+  if (v == null) return '—';
+  return se != null ? `${fmtNum(v * scale, sig)} ± ${fmtNum(se * scale, 2)}` : fmtNum(v * scale, sig);
+}
+
+function fitTable(fits: Fit[], m: Measurement, show: (f: Fit) => void): HTMLElement {
+  const anyArea = fits.some((f) => f.area_cm2 != null);
+  const heads = ['Sweep', 'Status', 'TER [Ω]', 'TEC [µF]', 'τ1 [ms]', 'τ2 [ms]', 'Rs [Ω]', ...(anyArea ? ['TER·A [Ω·cm²]', 'TEC/A [µF/cm²]'] : []), 'Rsh interval [Ω]', 'Resnorm', ''];
+  const table = h(
+    'table',
+    { class: 'results', id: 'fit-table' },
+    h('caption', { class: 'sr-only' }, `Fits of ${m.file_name}`),
+    h('thead', null, h('tr', null, heads.map((t) => h('th', { scope: 'col', 'data-no-csv': t === '' ? true : null }, t)))),
+    h(
+      'tbody',
+      null,
+      fits.map((f) =>
+        h(
+          'tr',
+          { 'data-sweep': f.sweep, 'data-status': f.status },
+          h('td', { class: 'num' }, String(f.sweep)),
+          h('td', null, h('span', { class: `badge badge-status-${f.status}` }, STATUS_TEXT[f.status] ?? f.status)),
+          h('td', { class: 'num', 'data-col': 'ter', 'data-value': f.ter ?? '' }, pm(f.ter, f.stderr.ter)),
+          h('td', { class: 'num', 'data-col': 'tec' }, pm(f.tec, f.stderr.tec, 1e6)),
+          h('td', { class: 'num' }, pm(f.tau1, f.stderr.tau1, 1e3, 4)),
+          h('td', { class: 'num' }, pm(f.tau2, f.stderr.tau2, 1e3, 4)),
+          h('td', { class: 'num' }, pm(f.rs, f.stderr.Rs)),
+          anyArea ? h('td', { class: 'num', 'data-col': 'ter_area', 'data-value': f.ter_ohm_cm2 ?? '' }, fmtNum(f.ter_ohm_cm2, 5)) : null,
+          anyArea ? h('td', { class: 'num', 'data-col': 'tec_area' }, fmtNum(f.tec_uf_per_cm2, 5)) : null,
+          h('td', { class: 'num' }, `${fmtNum(f.rsh_interval[0], 4)} – ${f.rsh_interval[1] == null ? '∞' : fmtNum(f.rsh_interval[1], 4)}`),
+          h('td', { class: 'num' }, `${fmtNum(f.resnorm, 4)} (${f.metric})`),
+          h(
+            'td',
+            { 'data-no-csv': true },
+            h('button', { type: 'button', class: 'btn btn-small btn-link', 'aria-label': `Show the fit of sweep ${f.sweep}`, onclick: () => show(f) }, 'Show'),
+          ),
+        ),
+      ),
+    ),
+  );
+  const serverCsv = h(
+    'button',
+    {
+      type: 'button',
+      class: 'btn btn-small',
+      id: 'fits-csv',
+      onclick: () => void downloadFromServer(measuredApi.fitsCsvUrl('measurements', m.id), `${m.file_name}.fits.csv`),
+    },
+    'Download fits (CSV)',
+  );
+  return h('div', null, h('div', { class: 'table-actions' }, serverCsv, csvButton(table, `${m.file_name}.table.csv`, 'fit-table-csv')), h('div', { class: 'table-wrap' }, table));
+}
+
+/** One fit: status and reasons, the raw parameters, the model over the data, the relative residuals. */
+function showFit(f: Fit, sweep: Sweep | null, box: HTMLElement, plots: PlotSet): void {
+  const p = f.params;
+  const head = h(
+    'div',
+    { class: `fit-status status-${f.status}`, id: 'fit-result-status', role: 'status' },
+    h('strong', null, `Sweep ${f.sweep}: ${STATUS_TEXT[f.status] ?? f.status}`),
+    f.reasons.length ? h('ul', { class: 'warnings' }, f.reasons.map((r) => h('li', null, r))) : null,
+  );
+  const params = h(
+    'p',
+    { class: 'reference' },
+    h('span', { class: 'ref-label' }, 'One optimal parameter set: '),
+    ['Rsh', 'Ra', 'Rb'].map((n) => h('span', { class: 'ref-param' }, h('span', { class: 'pname' }, n), ` ${fmtNum(p[n as 'Rsh'], 5)} Ω`)),
+    ['Ca', 'Cb'].map((n) => h('span', { class: 'ref-param' }, h('span', { class: 'pname' }, n), ` ${fmtNum(p[n as 'Ca'] * 1e6, 5)} µF`)),
+    h('span', { class: 'hint' }, ' (Rsh, Ra, Ca, Rb, Cb are not unique: any Rsh in the interval fits as well; TER, TEC, τ1, τ2 and Rs are.)'),
+  );
+  if (!sweep || f.rs == null) {
+    replace(box, head, params);
+    return;
+  }
+  const data = sweepRows(sweep.real, sweep.imag);
+  const model = modelRows(p, f.rs, sweep.frequencies);
+  // A smooth model line over the whole range, as well as at the measured frequencies for the residuals.
+  const lo = Math.min(...sweep.frequencies);
+  const hi = Math.max(...sweep.frequencies);
+  const fine = frequencyGrid(lo, hi, MODEL_POINTS);
+  const line = modelRows(p, f.rs, fine);
+  const res = relativeResiduals(data, model);
+  const nyq = PlotSet.figure('fit-nyquist', 'Model over data: Nyquist', `Nyquist plot of sweep ${f.sweep} and its fitted model`);
+  const mag = PlotSet.figure('fit-bode-mag', 'Model over data: |Z| against frequency', `Bode magnitude plot of sweep ${f.sweep} and its fitted model`);
+  const resid = PlotSet.figure('fit-residuals', 'Relative residuals (model − data)/|Z| of the real and imaginary parts', `Residual plot of sweep ${f.sweep}`);
+  replace(
+    box,
+    head,
+    params,
+    h(
+      'ul',
+      { class: 'legend', 'aria-label': 'Plotted' },
+      h('li', { class: 'legend-item' }, h('span', { class: 'legend-dot', style: `background:${SERIES_COLORS[0]}` }), 'Data'),
+      h('li', { class: 'legend-item' }, h('span', { class: 'legend-line', style: `border-color:${REFERENCE_COLOR}` }), 'Model'),
+      h('li', { class: 'legend-item' }, h('span', { class: 'legend-dot', style: `background:${SERIES_COLORS[1]}` }), 'Residual, real part'),
+      h('li', { class: 'legend-item' }, h('span', { class: 'legend-dot', style: `background:${SERIES_COLORS[2]}` }), 'Residual, imaginary part'),
+    ),
+    h('div', { class: 'plot-grid' }, nyq.fig, h('div', { class: 'bode' }, mag.fig, resid.fig)),
+  );
+  const dataNyq: XySeries = { label: 'Data', color: SERIES_COLORS[0], points: true, x: data.map((r) => r[0]), y: data.map((r) => -r[1]) };
+  const modelNyq: XySeries = { label: 'Model', color: REFERENCE_COLOR, x: line.map((r) => r[0]), y: line.map((r) => -r[1]) };
+  plots.add(nyq.box, (w) => xyPlot(nyq.box, { xLabel: 'Re Z [Ω]', yLabel: '−Im Z [Ω]', equal: true }, [dataNyq, modelNyq], w, Math.min(w, NYQUIST_MAX_HEIGHT)));
+  plots.add(mag.box, (w) =>
+    xyPlot(
+      mag.box,
+      { xLabel: 'Frequency [Hz]', yLabel: '|Z| [Ω]', xLog: true, yLog: true },
+      [
+        { label: 'Data', color: SERIES_COLORS[0], points: true, x: sweep.frequencies, y: data.map((r) => r[2]) },
+        { label: 'Model', color: REFERENCE_COLOR, x: fine, y: line.map((r) => r[2]) },
+      ],
+      w,
+      BODE_HEIGHT,
+    ),
+  );
+  plots.add(resid.box, (w) =>
+    xyPlot(
+      resid.box,
+      { xLabel: 'Frequency [Hz]', yLabel: 'Relative residual', xLog: true },
+      [
+        { label: 'Real part', color: SERIES_COLORS[1], points: true, x: sweep.frequencies, y: res.real },
+        { label: 'Imaginary part', color: SERIES_COLORS[2], points: true, x: sweep.frequencies, y: res.imag },
+      ],
+      w,
+      BODE_HEIGHT,
+    ),
+  );
+}

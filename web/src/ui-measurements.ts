@@ -1,0 +1,256 @@
+// The measurements page (#/measurements): upload instrument files by drag and drop or a file
+// picker, into an experiment or none, with the readers' warnings; the caller's experiments and
+// measurements.
+
+import { getKey } from './api';
+import { measuredApi, type Experiment, type Measurement } from './api-measured';
+import { csvButton } from './download';
+import { h, replace } from './dom';
+import { fmtDate, fmtFreqRange, fmtNum } from './format';
+import { STALE, type Latest } from './latest';
+import { enterView } from './view-life';
+import { parseNumber } from './validate';
+
+export function renderMeasurements(root: HTMLElement): void {
+  const { latest } = enterView();
+  document.title = 'Measurements · eisgrid';
+  const head = h('header', { class: 'view-head' }, h('h2', null, 'Measurements'), h('a', { class: 'btn', href: '#/' }, 'Close'));
+  if (!getKey()) {
+    replace(
+      root,
+      h(
+        'article',
+        { class: 'measurements-view' },
+        head,
+        h('p', { class: 'error-box', role: 'alert' }, 'Measurements are private: sign in with an API key (top right) to upload and fit yours.'),
+      ),
+    );
+    return;
+  }
+  const experimentsEl = h('div', { id: 'experiment-list' });
+  const measurementsEl = h('div', { id: 'measurement-list' });
+  const upload = uploadBox(latest, null, () => void reload());
+  replace(
+    root,
+    h(
+      'article',
+      { class: 'measurements-view' },
+      head,
+      h(
+        'p',
+        { class: 'hint' },
+        'Upload instrument files (NOVA, Gamry, BioLogic, ZPlot, Autolab, CH Instruments, Parstat, PowerSuite, VersaStudio, or a CSV table), fit them to Rs + Rsh ∥ (Ra∥Ca + Rb∥Cb), and follow TER and TEC per insert over days.',
+      ),
+      h('section', { class: 'panel', 'aria-labelledby': 'upload-h' }, h('h3', { id: 'upload-h' }, 'Upload'), upload.element),
+      h('section', { class: 'panel', 'aria-labelledby': 'experiments-h' }, h('h3', { id: 'experiments-h' }, 'Experiments'), experimentsEl),
+      h('section', { class: 'panel', 'aria-labelledby': 'measurements-h' }, h('h3', { id: 'measurements-h' }, 'Your measurements'), measurementsEl),
+    ),
+  );
+
+  async function reload(): Promise<void> {
+    try {
+      const r = await latest.take(Promise.all([measuredApi.experiments(), measuredApi.list()]));
+      if (r === STALE) return;
+      const [ex, ms] = r;
+      upload.setExperiments(ex.experiments);
+      replace(experimentsEl, experimentTable(ex.experiments), newExperimentForm(() => void reload()));
+      replace(measurementsEl, measurementTable(ms.measurements, ex.experiments));
+    } catch (e) {
+      replace(measurementsEl, h('p', { class: 'error-box', role: 'alert' }, `Cannot load your measurements: ${(e as Error).message}`));
+    }
+  }
+  void reload();
+}
+
+/** Drop zone and file picker; uploads each file, sets the area when given, and lists what the readers said. */
+export function uploadBox(
+  latest: Latest,
+  fixedExperiment: Experiment | null,
+  uploaded: () => void,
+): { element: HTMLElement; setExperiments(list: Experiment[]): void } {
+  const picker = h('input', { type: 'file', id: 'upload-file', multiple: true });
+  const experimentSel = h('select', { id: 'upload-experiment' }, h('option', { value: '' }, 'None'));
+  const area = h('input', { type: 'text', inputmode: 'decimal', id: 'upload-area', placeholder: 'e.g. 1.12', 'aria-describedby': 'upload-area-hint' });
+  const results = h('ul', { class: 'upload-results', id: 'upload-results', 'aria-live': 'polite' });
+  const zone = h(
+    'div',
+    { class: 'drop-zone', id: 'drop-zone' },
+    h('p', null, 'Drop instrument files here, or choose them:'),
+    h('label', { for: 'upload-file', class: 'sr-only' }, 'Instrument files to upload'),
+    picker,
+  );
+  const setDragging = (on: boolean) => zone.classList.toggle('dragging', on);
+  zone.addEventListener('dragover', (e) => {
+    e.preventDefault();
+    setDragging(true);
+  });
+  zone.addEventListener('dragleave', () => setDragging(false));
+  zone.addEventListener('drop', (e) => {
+    e.preventDefault();
+    setDragging(false);
+    void send([...(e.dataTransfer?.files ?? [])]);
+  });
+  picker.addEventListener('change', () => {
+    void send([...(picker.files ?? [])]);
+    picker.value = '';
+  });
+
+  async function send(files: File[]): Promise<void> {
+    const a = area.value.trim() ? parseNumber(area.value) : null;
+    if (a != null && !(a > 0)) {
+      results.prepend(h('li', { class: 'error-box', role: 'alert' }, 'The area must be a number of cm² above 0.'));
+      return;
+    }
+    const experiment = fixedExperiment?.id ?? (experimentSel.value ? Number(experimentSel.value) : null);
+    for (const file of files) {
+      const item = h('li', { class: 'upload-item', 'data-file': file.name }, h('strong', null, file.name), ' uploading…');
+      results.prepend(item);
+      try {
+        let m = (await measuredApi.upload(file, file.name, experiment)).measurement;
+        if (a != null) m = (await measuredApi.patch(m.id, { area_cm2: a })).measurement;
+        if (!latest.isOpen()) return;
+        replace(item, uploadedSummary(m));
+        item.dataset.measurement = String(m.id);
+        item.classList.toggle('flagged', m.warnings.length > 0);
+      } catch (e) {
+        replace(item, h('strong', null, file.name), h('span', { class: 'error', role: 'alert' }, ` refused: ${(e as Error).message}`));
+        item.classList.add('refused');
+      }
+    }
+    uploaded();
+  }
+
+  const element = h(
+    'div',
+    { class: 'upload' },
+    h(
+      'div',
+      { class: 'upload-options' },
+      fixedExperiment
+        ? h('p', { class: 'hint' }, `Files go into the experiment ${fixedExperiment.name}.`)
+        : h('div', { class: 'field' }, h('label', { for: 'upload-experiment' }, 'Experiment'), experimentSel),
+      h(
+        'div',
+        { class: 'field' },
+        h('label', { for: 'upload-area' }, 'Insert area [cm²]'),
+        area,
+        h('span', { class: 'hint', id: 'upload-area-hint' }, 'optional; TER and TEC are then given per area too (a Corning 3460 Transwell: 1.12)'),
+      ),
+    ),
+    zone,
+    results,
+  );
+  return {
+    element,
+    setExperiments: (list) => {
+      const keep = experimentSel.value;
+      replace(
+        experimentSel,
+        h('option', { value: '' }, 'None'),
+        list.map((x) => h('option', { value: x.id, selected: String(x.id) === keep }, x.name)),
+      );
+    },
+  };
+}
+
+function uploadedSummary(m: Measurement): (Node | string)[] {
+  return [
+    h('a', { href: `#/measurement/${m.id}` }, m.file_name),
+    ` · ${m.format} · ${m.n_sweeps} sweep${m.n_sweeps === 1 ? '' : 's'}, ${m.n_points} points, ${fmtFreqRange(m.freq_min, m.freq_max)}`,
+    m.area_cm2 != null ? ` · ${fmtNum(m.area_cm2)} cm²` : '',
+    warningList(m.warnings),
+  ];
+}
+
+/** The readers' and the quality checks' warnings, or nothing. */
+export function warningList(warnings: string[]): HTMLElement | string {
+  if (warnings.length === 0) return '';
+  return h(
+    'div',
+    { class: 'warn-box', role: 'status' },
+    h('strong', null, `Flagged: ${warnings.length} warning${warnings.length === 1 ? '' : 's'}`),
+    h('ul', { class: 'warnings' }, warnings.map((w) => h('li', null, w))),
+  );
+}
+
+function experimentTable(list: Experiment[]): HTMLElement {
+  if (list.length === 0) return h('p', { class: 'muted' }, 'No experiments yet: make one to group the inserts of a plate over days.');
+  return h(
+    'ul',
+    { class: 'experiment-links' },
+    list.map((x) =>
+      h('li', null, h('a', { href: `#/experiment/${x.id}` }, x.name), ` · ${x.n_measurements} measurement${x.n_measurements === 1 ? '' : 's'}`),
+    ),
+  );
+}
+
+function newExperimentForm(created: () => void): HTMLElement {
+  const name = h('input', { type: 'text', id: 'experiment-name', required: true, 'aria-describedby': 'experiment-msg' });
+  const msg = h('span', { class: 'field-error', id: 'experiment-msg', role: 'alert' });
+  return h(
+    'form',
+    {
+      class: 'inline-form',
+      id: 'experiment-form',
+      onsubmit: async (ev: Event) => {
+        ev.preventDefault();
+        msg.textContent = '';
+        if (!name.value.trim()) {
+          msg.textContent = 'Give the experiment a name.';
+          return;
+        }
+        try {
+          await measuredApi.createExperiment(name.value.trim());
+          name.value = '';
+          created();
+        } catch (e) {
+          msg.textContent = (e as Error).message;
+        }
+      },
+    },
+    h('label', { for: 'experiment-name' }, 'New experiment'),
+    name,
+    h('button', { type: 'submit', class: 'btn' }, 'Create'),
+    msg,
+  );
+}
+
+function measurementTable(list: Measurement[], experiments: Experiment[]): HTMLElement {
+  if (list.length === 0) return h('p', { class: 'muted' }, 'No measurements yet.');
+  const exName = new Map(experiments.map((x) => [x.id, x.name]));
+  const table = h(
+    'table',
+    { class: 'results', id: 'measurement-table' },
+    h('caption', { class: 'sr-only' }, 'Your measurements'),
+    h(
+      'thead',
+      null,
+      h(
+        'tr',
+        null,
+        ['File', 'Format', 'Sweeps', 'Frequencies', 'Experiment', 'Sample', 'Day', 'Area [cm²]', 'Warnings', 'Uploaded'].map((t) => h('th', { scope: 'col' }, t)),
+      ),
+    ),
+    h(
+      'tbody',
+      null,
+      list.map((m) =>
+        h(
+          'tr',
+          { 'data-measurement': m.id, class: m.warnings.length ? 'flagged' : null },
+          h('td', null, h('a', { href: `#/measurement/${m.id}` }, m.file_name)),
+          h('td', null, m.format),
+          h('td', { class: 'num' }, String(m.n_sweeps)),
+          h('td', null, fmtFreqRange(m.freq_min, m.freq_max)),
+          h('td', null, m.experiment != null ? h('a', { href: `#/experiment/${m.experiment}` }, exName.get(m.experiment) ?? `#${m.experiment}`) : '—'),
+          h('td', null, m.sample ?? ''),
+          h('td', { class: 'num' }, m.day != null ? String(m.day) : ''),
+          h('td', { class: 'num' }, m.area_cm2 != null ? fmtNum(m.area_cm2) : ''),
+          h('td', { class: 'num' }, m.warnings.length ? String(m.warnings.length) : ''),
+          h('td', null, fmtDate(m.created_at)),
+        ),
+      ),
+    ),
+  );
+  return h('div', null, csvButton(table, 'measurements.csv', 'measurements-csv'), h('div', { class: 'table-wrap' }, table));
+}

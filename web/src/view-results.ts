@@ -1,0 +1,291 @@
+// The best-results part of the dataset view: search by resnorm, the paged table with TER and TEC,
+// the pager, and the tick boxes that choose rows for the plots.
+
+import { api } from './api';
+import { h, replace } from './dom';
+import { fmtInt, fmtNum } from './format';
+import { STALE } from './latest';
+import { pageOffset, pageWindow } from './paging';
+import { rowFrom, type Row } from './selection';
+import { csvButton } from './download';
+import { parseNumber } from './validate';
+import type { ViewContext } from './view-context';
+
+const PAGE_SIZES = [10, 20, 50, 100];
+
+export interface ResultsPart {
+  element: HTMLElement;
+  /** Loads the first page; resolves to its rows. */
+  start(): Promise<Row[]>;
+  render(): void;
+  /** Put a rank into the tag form (set by the tags part). */
+  onTag: (rank: number) => void;
+  /** The number of ranked rows. */
+  total(): number;
+}
+
+export function resultsPart(ctx: ViewContext): ResultsPart {
+  const { filename, dataset } = ctx;
+  const pages = ctx.latest.child();
+  const searches = ctx.latest.child();
+  let nTotal = dataset.n_parameters ?? 0;
+  let offset = 0;
+  let pageSize = PAGE_SIZES[0];
+  let rows: Row[] = [];
+  let search: { maxResnorm: number; rows: Row[]; count: number; totalSearched: number } | null = null;
+
+  const tableWrap = h('div', { class: 'table-wrap', id: 'results-table-wrap' });
+  const pager = h('div', { class: 'pager', id: 'pager' });
+  const resultsMsg = h('p', { class: 'results-msg', id: 'results-msg', role: 'status', 'aria-live': 'polite' });
+  const searchErr = h('span', { class: 'field-error', id: 'search-error', role: 'alert' });
+  const searchInput = h('input', {
+    type: 'text',
+    inputmode: 'decimal',
+    id: 'search-max',
+    name: 'max_resnorm',
+    placeholder: 'e.g. 400',
+    'aria-describedby': 'search-error',
+  });
+  const clearBtn = h('button', { type: 'button', class: 'btn', id: 'search-clear', disabled: true }, 'Show all');
+  const csvSlot = h('div', { class: 'table-actions' });
+
+  const part: ResultsPart = {
+    element: h('div'),
+    start,
+    render: renderTable,
+    onTag: () => {},
+    total: () => nTotal,
+  };
+
+  async function runSearch(ev: Event): Promise<void> {
+    ev.preventDefault();
+    const max = parseNumber(searchInput.value);
+    if (max == null || max < 0) {
+      searchErr.textContent = 'Enter a maximum resnorm: a number of 0 or more.';
+      searchInput.setAttribute('aria-invalid', 'true');
+      searchInput.focus();
+      return;
+    }
+    searchErr.textContent = '';
+    searchInput.removeAttribute('aria-invalid');
+    try {
+      const limits = await ctx.limits;
+      const r = await searches.take(api.search(filename, max, limits.searchLimit));
+      if (r === STALE) return;
+      const d = r.data;
+      search = {
+        maxResnorm: max,
+        count: d.count,
+        totalSearched: d.total_searched,
+        rows: d.indices.map((rank, i) => rowFrom(rank, d.parameters[i], d.resnorms[i])),
+      };
+      offset = 0;
+      clearBtn.disabled = false;
+      renderTable();
+    } catch (e) {
+      searchErr.textContent = (e as Error).message;
+    }
+  }
+
+  clearBtn.addEventListener('click', () => {
+    search = null;
+    offset = 0;
+    clearBtn.disabled = true;
+    searchInput.value = '';
+    searchErr.textContent = '';
+    void loadPage();
+  });
+
+  part.element = h(
+    'div',
+    null,
+    h(
+      'form',
+      { class: 'search-form', id: 'search-form', onsubmit: runSearch },
+      h('label', { for: 'search-max' }, 'Maximum resnorm'),
+      searchInput,
+      h('button', { type: 'submit', class: 'btn btn-primary' }, 'Search'),
+      clearBtn,
+      searchErr,
+    ),
+    resultsMsg,
+    csvSlot,
+    tableWrap,
+    pager,
+  );
+
+  async function start(): Promise<Row[]> {
+    await loadPage();
+    return rows;
+  }
+
+  async function loadPage(): Promise<void> {
+    resultsMsg.textContent = 'Loading…';
+    try {
+      const r = await pages.take(api.best(filename, pageSize, offset));
+      if (r === STALE) return;
+      const d = r.data;
+      nTotal = d.n_total;
+      const base = d.offset ?? offset;
+      rows = d.parameters.map((p, i) => rowFrom(base + i, p, d.resnorms[i], d.ter?.[i], d.tec?.[i]));
+      renderTable();
+    } catch (e) {
+      resultsMsg.textContent = '';
+      replace(tableWrap, h('p', { class: 'error-box', role: 'alert' }, `Cannot load the best results: ${(e as Error).message}`));
+    }
+  }
+
+  const shownRows = (): Row[] => (search ? search.rows.slice(offset, offset + pageSize) : rows);
+  const shownTotal = (): number => (search ? search.rows.length : nTotal);
+
+  function renderTable(): void {
+    // Re-rendering replaces the controls: keep the keyboard focus on the same control.
+    const active = document.activeElement as HTMLElement | null;
+    const focusKey = active && (tableWrap.contains(active) || pager.contains(active)) ? (active.dataset.focusKey ?? null) : null;
+    if (search) {
+      const s = search;
+      resultsMsg.textContent = `${fmtInt(s.count)} of ${fmtInt(s.totalSearched)} parameter sets have a resnorm ≤ ${fmtNum(s.maxResnorm)}${
+        s.count > s.rows.length ? ` (showing the best ${fmtInt(s.rows.length)})` : ''
+      }.`;
+    } else {
+      resultsMsg.textContent = '';
+    }
+    const t = table(shownRows());
+    replace(tableWrap, t);
+    replace(csvSlot, csvButton(t, `${filename.replace(/\.npz$/, '')}.rows_${offset + 1}-${offset + pageSize}.csv`, 'results-csv'));
+    renderPager(shownTotal());
+    if (focusKey) {
+      const again = part.element.querySelector(`[data-focus-key="${focusKey}"]`) as HTMLButtonElement | null;
+      if (again && !again.disabled) again.focus();
+      else (part.element.querySelector('#page-info') as HTMLElement | null)?.focus();
+    }
+  }
+
+  function table(shown: Row[]): HTMLTableElement {
+    const headers: [string, string][] = [
+      ['Rank', ''],
+      ['Resnorm', dataset.metric ?? ''],
+      ['Rsh', 'Ω'],
+      ['Ra', 'Ω'],
+      ['Ca', 'µF'],
+      ['Rb', 'Ω'],
+      ['Cb', 'µF'],
+      ['TER', 'Ω'],
+      ['TEC', 'µF'],
+      ['τa', 'ms'],
+      ['τb', 'ms'],
+    ];
+    const empty = search ? 'No parameter set is that close.' : 'This dataset holds no ranked rows.';
+    return h(
+      'table',
+      { class: 'results', id: 'results-table' },
+      h('caption', { class: 'sr-only' }, `Best results of ${ctx.title}`),
+      h(
+        'thead',
+        null,
+        h(
+          'tr',
+          null,
+          h('th', { scope: 'col', 'data-no-csv': true }, 'Plot'),
+          headers.map(([name, unit]) => h('th', { scope: 'col', class: 'num' }, name, unit ? h('span', { class: 'unit' }, ` [${unit}]`) : null)),
+          h('th', { scope: 'col', 'data-no-csv': true }, h('span', { class: 'sr-only' }, 'Actions')),
+        ),
+      ),
+      h(
+        'tbody',
+        null,
+        shown.length === 0 ? h('tr', null, h('td', { colspan: 13, class: 'muted' }, empty)) : null,
+        shown.map(rowElement),
+      ),
+    );
+  }
+
+  function rowElement(r: Row): HTMLElement {
+    const checked = ctx.selection.has(r.rank);
+    const color = ctx.selection.colorOf(r.rank);
+    const cb = h('input', {
+      type: 'checkbox',
+      checked,
+      'aria-label': `Plot rank ${r.rank}`,
+      'data-rank': r.rank,
+      'data-focus-key': `plot-${r.rank}`,
+      onchange: () => toggle(r, cb),
+    });
+    const cell = (col: string, text: string, cls = 'num') => h('td', { class: cls, 'data-col': col }, text);
+    return h(
+      'tr',
+      { 'data-rank': r.rank, class: checked ? 'selected' : null },
+      h('td', { class: 'plot-cell', 'data-no-csv': true }, cb, color ? h('span', { class: 'swatch', style: `background:${color}` }) : null),
+      cell('rank', String(r.rank)),
+      cell('resnorm', fmtNum(r.resnorm)),
+      cell('Rsh', fmtNum(r.params.Rsh)),
+      cell('Ra', fmtNum(r.params.Ra)),
+      cell('Ca', fmtNum(r.params.Ca * 1e6)),
+      cell('Rb', fmtNum(r.params.Rb)),
+      cell('Cb', fmtNum(r.params.Cb * 1e6)),
+      cell('TER', fmtNum(r.ter)),
+      cell('TEC', fmtNum(r.tec * 1e6)),
+      cell('tau_a', fmtNum(r.params.Ra * r.params.Ca * 1e3, 4), 'num derived'),
+      cell('tau_b', fmtNum(r.params.Rb * r.params.Cb * 1e3, 4), 'num derived'),
+      h(
+        'td',
+        { 'data-no-csv': true },
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'btn btn-small btn-link',
+            'aria-label': `Tag rank ${r.rank}`,
+            'data-focus-key': `tag-${r.rank}`,
+            onclick: () => part.onTag(r.rank),
+          },
+          'Tag',
+        ),
+      ),
+    );
+  }
+
+  function toggle(r: Row, cb: HTMLInputElement): void {
+    if (cb.checked && !ctx.selection.add(r)) {
+      cb.checked = false;
+      resultsMsg.textContent = `At most ${ctx.selection.max} rows can be plotted at once; untick one first.`;
+      return;
+    }
+    if (!cb.checked) ctx.selection.remove(r.rank);
+    ctx.selectionChanged();
+  }
+
+  function renderPager(n: number): void {
+    const w = pageWindow(offset, pageSize, n);
+    const go = (requested: number) => {
+      offset = pageOffset(requested, pageSize, n);
+      if (search) renderTable();
+      else void loadPage();
+    };
+    const sizeSel = h(
+      'select',
+      {
+        id: 'page-size',
+        onchange: () => {
+          pageSize = Number(sizeSel.value);
+          go(0);
+        },
+      },
+      PAGE_SIZES.map((s) => h('option', { value: s, selected: s === pageSize }, String(s))),
+    );
+    const btn = (label: string, to: number, disabled: boolean, attrs: Record<string, unknown>) =>
+      h('button', { type: 'button', class: 'btn btn-small', disabled, onclick: () => go(to), ...attrs }, label);
+    replace(
+      pager,
+      btn('« First', 0, w.atStart, { 'aria-label': 'First page', 'data-focus-key': 'first' }),
+      btn('‹ Previous', offset - pageSize, w.atStart, { id: 'page-prev', 'data-focus-key': 'prev' }),
+      h('span', { class: 'page-info', id: 'page-info', tabindex: -1, 'aria-live': 'polite' }, `Rows ${fmtInt(w.first)}–${fmtInt(w.last)} of ${fmtInt(n)}`),
+      btn('Next ›', offset + pageSize, w.atEnd, { id: 'page-next', 'data-focus-key': 'next' }),
+      btn('Last »', w.lastOffset, w.atEnd, { 'aria-label': 'Last page', 'data-focus-key': 'last' }),
+      h('label', { for: 'page-size', class: 'page-size-label' }, 'Rows per page'),
+      sizeSel,
+    );
+  }
+
+  return part;
+}

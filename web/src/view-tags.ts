@@ -1,0 +1,173 @@
+// The tags part of the dataset view: the form that tags a ranked row, and the dataset's tags.
+
+import type { Tag } from './api';
+import { api, ApiError, getKey } from './api';
+import { ter, tec } from './circuit';
+import { h, replace } from './dom';
+import { fmtDate, fmtNum } from './format';
+import { STALE } from './latest';
+import { rowFrom } from './selection';
+import { parseInteger } from './validate';
+import type { ViewContext } from './view-context';
+
+const CATEGORIES = ['candidate', 'good fit', 'poor fit', 'physiological', 'unphysiological', 'reference'];
+
+export interface TagsPart {
+  element: HTMLElement;
+  load(): Promise<void>;
+  /** Put a rank into the form and move there. */
+  startTag(rank: number): void;
+}
+
+/** `total()` is the number of ranked rows, which the results part learns. */
+export function tagsPart(ctx: ViewContext, total: () => number): TagsPart {
+  const { filename } = ctx;
+  const loads = ctx.latest.child();
+  const tagRank = h('input', { type: 'number', id: 'tag-rank', name: 'rank', min: 0, step: 1, value: 0, 'aria-describedby': 'tag-rank-error' });
+  const tagLabel = h('input', { type: 'text', id: 'tag-label', name: 'label', required: true, 'aria-describedby': 'tag-label-error' });
+  const tagCategory = h('input', { type: 'text', id: 'tag-category', name: 'category', list: 'tag-categories' });
+  const tagNotes = h('textarea', { id: 'tag-notes', name: 'notes', rows: 2 });
+  const tagMsg = h('p', { class: 'form-msg', id: 'tag-msg', role: 'alert' });
+  const tagList = h('div', { id: 'tag-list' });
+  const rankErr = h('span', { class: 'field-error', id: 'tag-rank-error' });
+  const labelErr = h('span', { class: 'field-error', id: 'tag-label-error' });
+
+  void ctx.limits.then((l) => {
+    const cap = (el: HTMLInputElement | HTMLTextAreaElement, n: number | undefined) => {
+      if (n) el.maxLength = n;
+    };
+    cap(tagLabel, l.tagLabel);
+    cap(tagCategory, l.tagCategory);
+    cap(tagNotes, l.tagNotes);
+  });
+
+  function say(kind: 'ok' | 'error', text: string): void {
+    tagMsg.className = `form-msg ${kind}`;
+    tagMsg.textContent = text;
+  }
+
+  async function submit(ev: Event): Promise<void> {
+    ev.preventDefault();
+    rankErr.textContent = '';
+    labelErr.textContent = '';
+    tagMsg.textContent = '';
+    tagMsg.className = 'form-msg';
+    const rank = parseInteger(tagRank.value);
+    let bad = false;
+    if (rank == null || rank < 0 || rank >= total()) {
+      rankErr.textContent = `Rank must be a whole number from 0 to ${Math.max(0, total() - 1)}.`;
+      bad = true;
+    }
+    if (!tagLabel.value.trim()) {
+      labelErr.textContent = 'Give the tag a label.';
+      bad = true;
+    }
+    if (bad) return;
+    if (!getKey()) return say('error', 'Sign in with an API key to tag rows.');
+    try {
+      await api.addTag({
+        filename,
+        rank: rank!,
+        label: tagLabel.value.trim(),
+        category: tagCategory.value.trim() || undefined,
+        notes: tagNotes.value.trim() || undefined,
+      });
+      say('ok', `Tagged rank ${rank}.`);
+      tagLabel.value = '';
+      tagNotes.value = '';
+      await load();
+    } catch (e) {
+      say('error', (e as Error).message);
+    }
+  }
+
+  async function load(): Promise<void> {
+    try {
+      const r = await loads.take(api.tags(filename));
+      if (r === STALE) return;
+      renderTags(r.tags ?? []);
+    } catch (e) {
+      replace(tagList, h('p', { class: 'error-box', role: 'alert' }, `Cannot load the tags: ${(e as Error).message}`));
+    }
+  }
+
+  function plotButton(t: Tag): HTMLElement | null {
+    const p = t.parameters;
+    if (!p) return null;
+    const onclick = () => {
+      if (ctx.selection.add(rowFrom(t.rank, [p.Rsh, p.Ra, p.Ca, p.Rb, p.Cb], t.resnorm))) ctx.selectionChanged();
+    };
+    return h('button', { type: 'button', class: 'btn btn-small btn-link', 'aria-label': `Plot tagged rank ${t.rank}`, onclick }, 'Plot');
+  }
+
+  function deleteButton(t: Tag): HTMLElement | null {
+    if (!t.mine) return null;
+    const onclick = async () => {
+      try {
+        await api.deleteTag(t.id);
+        await load();
+      } catch (e) {
+        say('error', e instanceof ApiError && (e.status === 403 || e.status === 404) ? 'You can delete only your own tags.' : (e as Error).message);
+      }
+    };
+    return h('button', { type: 'button', class: 'btn btn-small btn-link danger', 'aria-label': `Delete tag ${t.label}`, onclick }, 'Delete');
+  }
+
+  function renderTags(tags: Tag[]): void {
+    if (tags.length === 0) {
+      replace(tagList, h('p', { class: 'muted' }, 'No tags on this dataset yet.'));
+      return;
+    }
+    const heads = ['Rank', 'Label', 'Category', 'Notes', 'Resnorm', 'TER [Ω]', 'TEC [µF]', 'Created', ''];
+    replace(
+      tagList,
+      h(
+        'table',
+        { class: 'tag-table', id: 'tag-table' },
+        h('caption', { class: 'sr-only' }, 'Tags on this dataset'),
+        h('thead', null, h('tr', null, heads.map((t) => h('th', { scope: 'col' }, t)))),
+        h(
+          'tbody',
+          null,
+          tags.map((t) =>
+            h(
+              'tr',
+              { 'data-tag-id': String(t.id) },
+              h('td', { class: 'num' }, String(t.rank)),
+              h('td', null, t.label, t.is_reference ? h('span', { class: 'badge badge-public' }, 'Reference') : null),
+              h('td', null, t.category ?? ''),
+              h('td', { class: 'notes' }, t.notes ?? ''),
+              h('td', { class: 'num' }, fmtNum(t.resnorm)),
+              h('td', { class: 'num' }, t.parameters ? fmtNum(ter(t.parameters)) : '—'),
+              h('td', { class: 'num' }, t.parameters ? fmtNum(tec(t.parameters) * 1e6) : '—'),
+              h('td', null, fmtDate(t.created_at)),
+              h('td', { class: 'tag-actions' }, plotButton(t), deleteButton(t)),
+            ),
+          ),
+        ),
+      ),
+    );
+  }
+
+  const form = h(
+    'form',
+    { class: 'tag-form', id: 'tag-form', onsubmit: submit },
+    h('div', { class: 'field' }, h('label', { for: 'tag-rank' }, 'Rank'), tagRank, rankErr),
+    h('div', { class: 'field' }, h('label', { for: 'tag-label' }, 'Label'), tagLabel, labelErr),
+    h('div', { class: 'field' }, h('label', { for: 'tag-category' }, 'Category'), tagCategory),
+    h('datalist', { id: 'tag-categories' }, CATEGORIES.map((c) => h('option', { value: c }))),
+    h('div', { class: 'field field-wide' }, h('label', { for: 'tag-notes' }, 'Notes'), tagNotes),
+    h('div', { class: 'field field-submit' }, h('button', { type: 'submit', class: 'btn btn-primary' }, 'Add tag')),
+    tagMsg,
+  );
+
+  return {
+    element: h('div', { class: 'tags', id: 'tags' }, getKey() ? null : h('p', { class: 'hint' }, 'Anyone can read tags on public datasets; sign in to add your own.'), form, tagList),
+    load,
+    startTag: (rank) => {
+      tagRank.value = String(rank);
+      tagLabel.focus();
+      tagLabel.scrollIntoView({ block: 'center' });
+    },
+  };
+}

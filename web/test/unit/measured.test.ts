@@ -1,0 +1,82 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { toCsv } from '../../src/csv.ts';
+import { modelRows, relativeResiduals, sortRows, sweepRows, timeCourse } from '../../src/measured-math.ts';
+import { impedance } from '../../src/circuit.ts';
+import { DEFAULT_FORM, measuredRequest, validateRunForm } from '../../src/validate.ts';
+
+test('csv: quotes cells with commas, quotes and line breaks; empty for missing numbers', () => {
+  const csv = toCsv(['file', 'TER [Ω]', 'note'], [
+    ['a,b.txt', 593.12, 'say "hi"'],
+    ['c', null, 'two\nlines'],
+    ['d', NaN, ''],
+  ]);
+  assert.equal(csv, 'file,TER [Ω],note\r\n"a,b.txt",593.12,"say ""hi"""\r\nc,,"two\nlines"\r\nd,,\r\n');
+});
+
+test('sweep_rows: magnitude and phase from the parts (capacitive: negative phase)', () => {
+  const [r] = sweepRows([3], [-4]);
+  assert.equal(r[2], 5);
+  assert.ok(Math.abs(r[3] - (Math.atan2(-4, 3) * 180) / Math.PI) < 1e-12);
+  assert.ok(r[3] < 0);
+});
+
+test('model_rows: Rs adds to the real part only; an unbounded Rsh is an open shunt', () => {
+  const p = { Rsh: 900, Ra: 300, Ca: 2e-6, Rb: 500, Cb: 1e-6 };
+  const z = impedance(p, 100);
+  const [r] = modelRows(p, 20, [100]);
+  assert.ok(Math.abs(r[0] - (z.re + 20)) < 1e-9);
+  assert.ok(Math.abs(r[1] - z.im) < 1e-9);
+  const open = modelRows({ ...p, Rsh: Infinity }, 0, [1e-3])[0];
+  assert.ok(Number.isFinite(open[0]) && Math.abs(open[0] - 800) < 1e-3, `low-frequency limit Ra+Rb, got ${open[0]}`);
+});
+
+test('relative_residuals: (model − data)/|data| per part, zero for a perfect model', () => {
+  const data = [[3, -4]];
+  const r = relativeResiduals(data, [[3.5, -4]]);
+  assert.deepEqual(r, { real: [0.1], imag: [0] });
+  assert.deepEqual(relativeResiduals(data, data), { real: [0], imag: [0] });
+});
+
+test('time_course: one line per insert in time order, by day when every point has one', () => {
+  const c = timeCourse([
+    { insert: 'TW01', time: null, day: 3, ter: 300, tec: 0.7 },
+    { insert: 'TW02', time: null, day: 1, ter: 200, tec: 0.6 },
+    { insert: 'TW01', time: null, day: 1, ter: 250, tec: 0.8 },
+  ]);
+  assert.equal(c.axis, 'day');
+  assert.deepEqual([...c.lines.keys()], ['TW01', 'TW02']);
+  assert.deepEqual(c.lines.get('TW01')!.map((p) => [p.x, p.ter]), [[1, 250], [3, 300]]);
+});
+
+test('time_course: by days since the first sweep when days are missing but times are known', () => {
+  const c = timeCourse([
+    { insert: 'a', time: '2024-08-30T10:00:00Z', day: null, ter: 2, tec: 1 },
+    { insert: 'a', time: '2024-08-29T10:00:00Z', day: null, ter: 1, tec: 1 },
+  ]);
+  assert.equal(c.axis, 'time');
+  assert.deepEqual(c.lines.get('a')!.map((p) => p.x), [0, 1]);
+  // Neither for every point: by day, dropping points without one.
+  const mixed = timeCourse([
+    { insert: 'a', time: null, day: 2, ter: 1, tec: 1 },
+    { insert: 'b', time: null, day: null, ter: 1, tec: 1 },
+  ]);
+  assert.equal(mixed.axis, 'day');
+  assert.deepEqual([...mixed.lines.keys()], ['a']);
+});
+
+test('sort_rows: numbers and text either way, missing values last, ties in order', () => {
+  const rows = [{ k: 3 }, { k: null }, { k: 1 }, { k: 3 }, { k: 2 }];
+  assert.deepEqual(sortRows(rows, (r) => r.k, 1).map((r) => r.k), [1, 2, 3, 3, null]);
+  assert.deepEqual(sortRows(rows, (r) => r.k, -1).map((r) => r.k), [3, 3, 2, 1, null]);
+  const tied = sortRows(rows, (r) => r.k, 1).filter((r) => r.k === 3);
+  assert.equal(tied[0], rows[0]);
+  assert.deepEqual(sortRows([{ s: 'TW10' }, { s: 'TW02' }], (r) => r.s, 1).map((r) => r.s), ['TW02', 'TW10']);
+});
+
+test('measured_request: a run against a stored measurement sends no circuit, frequencies or metric', () => {
+  const v = validateRunForm({ ...structuredClone(DEFAULT_FORM), output: 'x.npz', description: 'rpe' });
+  assert.ok(v.ok);
+  if (!v.ok) return;
+  assert.deepEqual(measuredRequest(v.request, 4, 2), { grid: 5, keep: v.request.keep, reference: { measurement: 4, sweep: 2 }, output: 'x.npz', description: 'rpe' });
+});

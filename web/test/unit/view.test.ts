@@ -1,0 +1,61 @@
+// The pure parts of the dataset view's components: paging, the chosen rows, axis labels, the reference.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { pageOffset, pageWindow } from '../../src/paging.ts';
+import { Selection, rowFrom } from '../../src/selection.ts';
+import { logTickLabel } from '../../src/plots-math.ts';
+import { referenceText } from '../../src/listing.ts';
+import type { Dataset } from '../../src/api.ts';
+
+test('paging_page_window: first and last rows, the ends, the last page', () => {
+  assert.deepEqual(pageWindow(0, 10, 25), { first: 1, last: 10, atStart: true, atEnd: false, lastOffset: 20 });
+  assert.deepEqual(pageWindow(20, 10, 25), { first: 21, last: 25, atStart: false, atEnd: true, lastOffset: 20 });
+  assert.deepEqual(pageWindow(0, 10, 0), { first: 0, last: 0, atStart: true, atEnd: true, lastOffset: 0 });
+  assert.equal(pageWindow(0, 10, 10).atEnd, true);
+});
+
+test('paging_page_offset: clamped into the list and moved to the start of its page', () => {
+  assert.equal(pageOffset(-10, 10, 25), 0);
+  assert.equal(pageOffset(37, 10, 25), 20);
+  assert.equal(pageOffset(13, 10, 25), 10);
+  assert.equal(pageOffset(5, 10, 0), 0);
+});
+
+test('selection: at most one row per colour, each keeping its colour', () => {
+  const s = new Selection(['red', 'green']);
+  const row = (rank: number) => rowFrom(rank, [100, 200, 1e-6, 300, 2e-6], rank);
+  assert.equal(s.add(row(4)), true);
+  assert.equal(s.add(row(9)), true);
+  assert.equal(s.add(row(1)), false, 'full');
+  assert.deepEqual(s.list().map((r) => r.rank), [4, 9]);
+  assert.equal(s.colorOf(9), 'green');
+  s.remove(4);
+  assert.equal(s.colorOf(9), 'red');
+  assert.equal(s.colorOf(4), null);
+  assert.equal(s.add(row(9)), true, 'adding a chosen row again is no change');
+  assert.equal(s.size, 1);
+});
+
+test('selection_row_from: TER and TEC from the circuit unless the server sends them', () => {
+  const r = rowFrom(0, [1000, 100, 1e-6, 300, 1e-6], 5);
+  assert.ok(Math.abs(r.ter - (1000 * 400) / 1400) < 1e-9);
+  assert.ok(Math.abs(r.tec - 0.5e-6) < 1e-15);
+  assert.equal(rowFrom(0, [1000, 100, 1e-6, 300, 1e-6], 5, 42, 7).ter, 42);
+});
+
+test('log_tick_label: powers of ten only, decimals up to 100 and k/M/G above, no exponent jump', () => {
+  const ticks = [1e-3, 1e-2, 0.1, 1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e9].map(logTickLabel);
+  assert.deepEqual(ticks, ['0.001', '0.01', '0.1', '1', '10', '100', '1k', '10k', '100k', '1M', '10M', '1G']);
+  assert.equal(logTickLabel(2e4), '');
+  assert.equal(logTickLabel(null), '');
+  assert.equal(logTickLabel(0), '');
+  for (const t of ticks) assert.doesNotMatch(t, /e/);
+});
+
+test('reference_text: the measured file when the server names it, else what is known', () => {
+  const d = { frequency_spacing: 'measured', reference: null } as unknown as Dataset;
+  assert.equal(referenceText(d), 'measured spectrum (file not recorded)');
+  assert.equal(referenceText(d, { type: 'measured', source: 'rpe.txt' }), 'measured spectrum from rpe.txt');
+  assert.equal(referenceText({ ...d, reference_source: 'a.csv' } as Dataset), 'measured spectrum from a.csv');
+  assert.equal(referenceText({ frequency_spacing: 'log' } as Dataset), 'not recorded in the file');
+});
