@@ -8,6 +8,7 @@
 
 #include "base/error.hpp"
 #include "cli/commands.hpp"
+#include "measured/quality.hpp"
 #include "measured/read.hpp"
 #include "measured/text.hpp"
 
@@ -85,6 +86,7 @@ void run_spectra(const spectra_args& a) {
   for (const auto& f : a.files) {
     try {
       read.push_back(measured::read_measurement(f, forced));
+      measured::add_quality_warnings(read.back());
     } catch (const error& e) {
       std::fprintf(stderr, "eisgrid: %s\n", e.what());
       ++failed;

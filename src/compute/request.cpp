@@ -8,6 +8,7 @@
 #include "base/error.hpp"
 #include "catalog/catalog.hpp"
 #include "dataset/naming.hpp"
+#include "measured/quality.hpp"
 #include "measured/read.hpp"
 
 namespace eisgrid::compute {
@@ -202,7 +203,8 @@ compute_plan resolve(const compute_request& r) {
     if (r.reference_data) {
       plan.reference = *r.reference_data;
     } else {
-      const auto m = measured::read_measurement(r.reference_file, r.reference_format);
+      auto m = measured::read_measurement(r.reference_file, r.reference_format);
+      measured::add_quality_warnings(m);
       plan.reference = sweep::measured_reference(m, r.reference_sweep.value_or(0));
       if (!r.reference_sweep && m.sweeps.size() > 1) {
         plan.notes.push_back("'" + m.file + "' holds " + std::to_string(m.sweeps.size()) +

@@ -92,4 +92,10 @@ sweep_quality assess(std::span<const double> frequencies, std::span<const std::c
   return q;
 }
 
+void add_quality_warnings(measurement& m) {
+  for (auto& s : m.sweeps) {
+    for (auto& w : assess(s.frequencies, s.z).warnings) s.warnings.push_back(std::move(w));
+  }
+}
+
 }  // namespace eisgrid::measured

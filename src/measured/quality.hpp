@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "measured/kramers_kronig.hpp"
+#include "measured/measurement.hpp"
 #include "measured/plausibility.hpp"
 
 namespace eisgrid::measured {
@@ -24,5 +25,9 @@ struct sweep_quality {
 // Frequencies in Hz and impedance in ohm (Z'' < 0 capacitive), in measured order, repeats
 // allowed. Pure function; thread-safe. Throws error(internal) if the spans differ in length.
 [[nodiscard]] sweep_quality assess(std::span<const double> frequencies, std::span<const std::complex<double>> z);
+
+// Appends each sweep's quality warnings (assess) to its reader notes, as
+// `spectra`, compute's reference notes and uploads show them.
+void add_quality_warnings(measurement& m);
 
 }  // namespace eisgrid::measured

@@ -483,7 +483,8 @@ response post_measurement(const context& c) {
   std::optional<catalog::row_id> experiment;
   if (const auto e = c.req.query("experiment")) experiment = parse_id(*e, "experiment");
 
-  const auto m = measured::read_measurement_text(up.name, up.bytes, forced);
+  auto m = measured::read_measurement_text(up.name, up.bytes, forced);
+  measured::add_quality_warnings(m);
   catalog::measurement_input in;
   in.file_name = up.name;
   in.file_size = up.bytes.size();
@@ -501,9 +502,7 @@ response post_measurement(const context& c) {
       in.freq_min = std::min(in.freq_min, f);
       in.freq_max = std::max(in.freq_max, f);
     }
-    auto notes = s.warnings;
-    for (auto& w : measured::assess(s.frequencies, s.z).warnings) notes.push_back(std::move(w));
-    for (const auto& w : notes) warnings.push_back("sweep " + std::to_string(k) + ": " + w);
+    for (const auto& w : s.warnings) warnings.push_back("sweep " + std::to_string(k) + ": " + w);
   }
   in.warnings_json = warnings.dump(-1, ' ', false, json::error_handler_t::replace);
   if (in.warnings_json.size() > catalog::k_max_json_list_length) in.warnings_json = "[\"too many warnings to keep; see the sweeps\"]";

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/error.hpp"
+#include "base/untrusted_json.hpp"
 
 namespace eisgrid::server {
 namespace {
@@ -59,8 +60,13 @@ bool more_than_after(std::int64_t later, std::int64_t earlier, std::int64_t seco
 nlohmann::json decode_part(std::string_view part, const char* what) {
   std::string text;
   if (!base64url_decode(part, text)) refuse(std::string("malformed ") + what);
-  auto j = nlohmann::json::parse(text, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) refuse(std::string("malformed ") + what);
+  nlohmann::json j;
+  try {
+    j = parse_untrusted_json(text);
+  } catch (const error&) {
+    refuse(std::string("malformed ") + what);
+  }
+  if (!j.is_object()) refuse(std::string("malformed ") + what);
   return j;
 }
 

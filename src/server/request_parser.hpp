@@ -61,7 +61,7 @@ class request_parser : private boost::beast::http::basic_parser<true> {
   int version_ = 0;
   // Header fields, chunk extensions and trailer fields seen so far, against k_max_header_bytes.
   std::size_t header_bytes_ = 0;
-  std::size_t request_bytes_ = 0;  // used by feed() so far, framing included
+  std::size_t request_bytes_ = 0;              // used by feed() so far, framing included
   std::size_t body_limit_ = k_max_body_bytes;  // this request's route's (http.hpp body_limit)
   parse_failure failure_;
 

@@ -1031,7 +1031,7 @@ TEST_F(catalog_rls, an_older_schema_asks_the_operator_to_migrate_and_the_operato
     ADD_FAILURE() << "the server's role migrated, or opened an old schema";
   } catch (const eisgrid::error& e) {
     EXPECT_EQ(e.kind(), eisgrid::error_kind::forbidden);
-    EXPECT_NE(std::string(e.what()).find("schema is at version 3 and this eisgrid needs 4"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("schema is at version 4 and this eisgrid needs 5"), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("as the operator"), std::string::npos) << e.what();
   }
   EXPECT_EQ(db.query("SELECT count(*) FROM schema_migrations").rows.at(0).get_int(0), newest - 1);  // nothing half-applied

@@ -71,6 +71,9 @@ void expect_same_as_one_process(const std::string& options) {
   test_support::temp_dir root("ranks");
   const std::string one = (root.path / "one").string();
   const std::string many = (root.path / "many").string();
+  // Existing roots: a new one is announced on stderr, and the ranks' output must be empty.
+  std::filesystem::create_directories(root.path / "one");
+  std::filesystem::create_directories(root.path / "many");
   const auto single = run(shell_quote(k_cli) + " compute -q --output r.npz --data " + shell_quote(one) + " " + options);
   ASSERT_EQ(single.exit_code, 0) << single.output;
   const auto ranks = run(mpirun_prefix() + shell_quote(k_cli) + " compute -q --output r.npz --data " + shell_quote(many) + " " + options);
