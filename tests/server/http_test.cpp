@@ -508,20 +508,9 @@ TEST(http_serve_command, refuses_bad_options) {
 
 TEST(http_postgresql, every_endpoint_under_row_level_security) {
   test_support::pg_server pg;
-  {
-    eisgrid::catalog::pg_connection super(pg.url());
-    super.execute_script("CREATE DATABASE eisgrid_http");
-  }
-  const std::string admin_url = pg.url("eisgrid_http");
+  const std::string admin_url = test_support::fresh_database(pg, "eisgrid_http");
   test_support::server_data data(admin_url);
-  {
-    // The server connects as a login role that owns nothing and has no BYPASSRLS.
-    auto cat = eisgrid::catalog::catalog::open("", admin_url);
-    cat.db().execute_script(
-        "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'eisgrid_server') THEN "
-        "CREATE ROLE eisgrid_server LOGIN NOINHERIT; END IF; END $$; "
-        "GRANT eisgrid_anon, eisgrid_user TO eisgrid_server;");
-  }
+  test_support::add_server_role(admin_url);
   live_server server(data.root.path, pg.url("eisgrid_http", "eisgrid_server"), {}, "http-test-secret");
   check_endpoints(server, data, "postgresql");
   // A JWT subject the catalog has never seen becomes a user under row-level security, with no operator step.

@@ -361,19 +361,9 @@ TEST(server_measurements, upload_fit_and_visibility_on_sqlite) {
 
 TEST(server_measurements, upload_fit_and_visibility_on_postgresql) {
   test_support::pg_server pg;
-  {
-    eisgrid::catalog::pg_connection super(pg.url());
-    super.execute_script("CREATE DATABASE eisgrid_measurements");
-  }
-  const std::string admin_url = pg.url("eisgrid_measurements");
+  const std::string admin_url = test_support::fresh_database(pg, "eisgrid_measurements");
   test_support::server_data data(admin_url);
-  {
-    auto cat = eisgrid::catalog::catalog::open("", admin_url);
-    cat.db().execute_script(
-        "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'eisgrid_server') THEN "
-        "CREATE ROLE eisgrid_server LOGIN NOINHERIT; END IF; END $$; "
-        "GRANT eisgrid_anon, eisgrid_user TO eisgrid_server;");
-  }
+  test_support::add_server_role(admin_url);
   live_server server(data.root.path, pg.url("eisgrid_measurements", "eisgrid_server"));
   check_new_user_fixes(server, data);
   check_measurements(server, data);

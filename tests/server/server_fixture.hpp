@@ -9,6 +9,8 @@
 
 #include "../support/process.hpp"
 #include "catalog/catalog.hpp"
+#include "catalog/pg_connection.hpp"
+#include "catalog/pg_server.hpp"
 #include "compute/run.hpp"
 
 namespace test_support {
@@ -42,5 +44,23 @@ struct server_data {
     (void)eisgrid::compute::run(r, eisgrid::dataset::data_dir(root.path), [&]() -> eisgrid::catalog::catalog& { return cat; });
   }
 };
+
+// A fresh database `name` on the test PostgreSQL server; returns the operator's URL.
+inline std::string fresh_database(pg_server& pg, const std::string& name) {
+  eisgrid::catalog::pg_connection super(pg.url());
+  super.execute_script("CREATE DATABASE " + name);
+  return pg.url(name);
+}
+
+// The login role the server connects as: it owns nothing and has no
+// BYPASSRLS, so row-level security applies to every request. Needs the
+// migrated catalog (its roles) at `admin_url`.
+inline void add_server_role(const std::string& admin_url) {
+  auto cat = eisgrid::catalog::catalog::open("", admin_url);
+  cat.db().execute_script(
+      "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'eisgrid_server') THEN "
+      "CREATE ROLE eisgrid_server LOGIN NOINHERIT; END IF; END $$; "
+      "GRANT eisgrid_anon, eisgrid_user TO eisgrid_server;");
+}
 
 }  // namespace test_support
