@@ -164,7 +164,8 @@ TEST(dataset_validation, a_load_never_inflates_more_than_its_limit) {
   // The arrays load() reads, as the archive declares them (.npy headers and
   // the metadata's UTF-32 included).
   std::uint64_t inflated = 0, spectrum = 0;
-  for (const auto& m : npz::reader::open(deflated).members()) {
+  const auto archive = npz::reader::open(deflated);  // members() refers into it
+  for (const auto& m : archive.members()) {
     inflated += m.uncompressed_size;
     if (m.name == "spectrum") spectrum = m.uncompressed_size;
   }
