@@ -139,11 +139,7 @@ export function nyquistPlot(el: HTMLElement, series: PlotSeries[], width: number
     ] as uPlot.Series[],
     hooks: { ready: [fit], setSize: [fit] },
   };
-  const u = new uPlot(opts, data as uPlot.AlignedData, el);
-  return {
-    destroy: () => u.destroy(),
-    resize: (w: number) => u.setSize({ width: w, height }),
-  };
+  return mount(opts, data, el, height);
 }
 
 /** Bode plot: one column of the spectrum (magnitude or phase) against log frequency. */
@@ -199,11 +195,7 @@ export function bodePlot(
       })),
     ],
   };
-  const u = new uPlot(opts, data as uPlot.AlignedData, el);
-  return {
-    destroy: () => u.destroy(),
-    resize: (w: number) => u.setSize({ width: w, height }),
-  };
+  return mount(opts, data, el, height);
 }
 
 export interface XySeries {
@@ -310,6 +302,11 @@ export function xyPlot(el: HTMLElement, o: XyOptions, series: XySeries[], width:
     ] as uPlot.Series[],
     hooks: { ready: [fit], setSize: [fit] },
   };
+  return mount(opts, data, el, height);
+}
+
+/** Draws `data` with `opts` into `el`; resizing keeps the height. */
+function mount(opts: uPlot.Options, data: unknown, el: HTMLElement, height: number): PlotHandle {
   const u = new uPlot(opts, data as uPlot.AlignedData, el);
   return {
     destroy: () => u.destroy(),
