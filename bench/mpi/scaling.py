@@ -5,6 +5,7 @@ ranks of this machine, one thread per rank, and the single-core figures the
 projections of docs/cluster.md start from. Usage:
 
     /usr/bin/python3 bench/mpi/scaling.py [BUILD_DIR] [--grid G] [--keep K] [--fits S] [--repeat N]
+                                          [--mpirun-args "ARGS"]
 
 The batch is the shared NOVA files (fixtures/measured/nova) repeated until it
 holds at least S sweeps (default 200; 0 skips the batch).
@@ -20,6 +21,13 @@ at once and those efficiencies mean little; the CPU time of all processes
 cpu_efficiency = CPU(1 rank) / CPU(2 ranks), the efficiency 2 ranks reach on
 two free cores if they finish together. Checks its own answer: both
 runs must give the same arrays (the test of compute.ranks, on this grid).
+
+A job's start-up does not depend on its work: a job of almost no work on N
+ranks (a g=2 sweep: launch, MPI_Init, the dataset written, MPI_Finalize) is
+timed too, and the wall efficiency is also given with it taken off both runs. For comparison with ranks, the sweep's own
+time on 2 threads of one process shows what this machine's two cores give.
+--mpirun-args goes to every mpirun, e.g. "--mca pml ob1": on a machine without
+an HPC network Open MPI's UCX layer spends about 0.2 s of MPI_Init probing.
 """
 import argparse
 import json
@@ -68,7 +76,19 @@ def time_configs(configs, repeat, outputs, read):
     return ({name: min(x[k] for x in r) for name, r in runs.items()} for k in range(3))
 
 
-def fit_batch(cli, mpirun, work, sweeps, repeat):
+def start_up(cli, mpirun, work, repeat):
+    """The best wall time of an mpirun job of 1 and of 2 ranks with almost no work."""
+    configs = {n: [*mpirun, "-np", str(n), cli, "compute", "-q", "--grid", "2", "--threads", "1", "--overwrite", "--data", work,
+                   "--output", "start_up.npz"] for n in (1, 2)}
+    wall, _, _ = time_configs(configs, repeat, {}, None)
+    return wall
+
+
+def after_start_up(wall, one, two, start):
+    return (wall[one] - start[1]) / (2 * (wall[two] - start[2]))
+
+
+def fit_batch(cli, mpirun, start, work, sweeps, repeat):
     nova = os.path.join(HERE, "..", "..", "..", "shared", "fixtures", "measured", "nova")
     originals = sorted(os.path.join(nova, f) for f in os.listdir(nova) if f != "expected_fits.json")
     counted = subprocess.run([cli, "fit", "--json", "--threads", "1", *originals], check=True, env=ENV, capture_output=True, text=True)
@@ -84,8 +104,8 @@ def fit_batch(cli, mpirun, work, sweeps, repeat):
     base = ["fit", "-q", "--threads", "1"]
     configs = {
         "plain process, 1 thread": [cli, *base, "--summary", os.path.join(work, "plain.csv"), *files],
-        "mpirun -np 1, 1 thread": [mpirun, "-np", "1", cli, *base, "--summary", os.path.join(work, "one.csv"), *files],
-        "mpirun -np 2, 1 thread each": [mpirun, "-np", "2", "--bind-to", "core", cli, *base, "--summary", os.path.join(work, "two.csv"),
+        "mpirun -np 1, 1 thread": [*mpirun, "-np", "1", cli, *base, "--summary", os.path.join(work, "one.csv"), *files],
+        "mpirun -np 2, 1 thread each": [*mpirun, "-np", "2", "--bind-to", "core", cli, *base, "--summary", os.path.join(work, "two.csv"),
                                          *files],
     }
     outputs = {name: cmd[cmd.index("--summary") + 1] for name, cmd in configs.items()}
@@ -99,6 +119,7 @@ def fit_batch(cli, mpirun, work, sweeps, repeat):
         "wall_seconds": wall, "cpu_seconds": cpu,
         "cpu_seconds_per_fit": cpu["plain process, 1 thread"] / (rounds * per_round),
         "efficiency_2_ranks_wall": wall[one] / (2 * wall[two]),
+        "efficiency_2_ranks_wall_after_start_up": after_start_up(wall, one, two, start),
         "cpu_efficiency_2_ranks": cpu[one] / cpu[two],
         "identical_summaries": len(set(texts.values())) == 1,
     }
@@ -111,22 +132,28 @@ def main():
     p.add_argument("--keep", type=int, default=1000)
     p.add_argument("--fits", type=int, default=200)
     p.add_argument("--repeat", type=int, default=3)
+    p.add_argument("--mpirun-args", default="", help="extra arguments for every mpirun, e.g. '--mca pml ob1'")
     a = p.parse_args()
     cli = os.path.join(a.build, "src", "cli", "eisgrid")
-    mpirun = shutil.which("mpirun")
-    if not mpirun:
+    if not shutil.which("mpirun"):
         sys.exit("mpirun not found (Debian: openmpi-bin)")
+    mpirun = [shutil.which("mpirun"), *a.mpirun_args.split()]
     work = tempfile.mkdtemp(prefix="eisgrid_mpi_bench_")
-    sweep = ["compute", "-q", "--grid", str(a.grid), "--keep", str(a.keep), "--threads", "1", "--overwrite", "--data", work]
+    def sweep(threads, output):
+        return ["compute", "-q", "--grid", str(a.grid), "--keep", str(a.keep), "--threads", str(threads), "--overwrite", "--data", work,
+                "--output", output]
+
     configs = {
-        "plain process, 1 thread": [cli, *sweep, "--output", "plain.npz"],
-        "mpirun -np 1, 1 thread": [mpirun, "-np", "1", cli, *sweep, "--output", "one.npz"],
-        "mpirun -np 2, 1 thread each": [mpirun, "-np", "2", "--bind-to", "core", cli, *sweep, "--output", "two.npz"],
+        "plain process, 1 thread": [cli, *sweep(1, "plain.npz")],
+        "mpirun -np 1, 1 thread": [*mpirun, "-np", "1", cli, *sweep(1, "one.npz")],
+        "mpirun -np 2, 1 thread each": [*mpirun, "-np", "2", "--bind-to", "core", cli, *sweep(1, "two.npz")],
+        "plain process, 2 threads": [cli, *sweep(2, "threads.npz")],
     }
     out = os.path.join(work, "npz", "user_generated")
     print("load before:", load())
     wall, sweep_s, cpu = time_configs(configs, a.repeat, {name: os.path.join(out, cmd[-1]) for name, cmd in configs.items()},
                                       sweep_seconds)
+    start = start_up(cli, mpirun, work, a.repeat)
     print("load after: ", load())
     points = a.grid ** 5
     ok = same_arrays(os.path.join(out, "one.npz"), os.path.join(out, "two.npz")) and same_arrays(
@@ -134,17 +161,20 @@ def main():
     one, two = "mpirun -np 1, 1 thread", "mpirun -np 2, 1 thread each"
     report = {
         "grid": a.grid, "keep": a.keep, "points": points, "repeat": a.repeat,
+        "mpirun_start_up_seconds": start,
         "wall_seconds": wall,
         "sweep_seconds": sweep_s,
         "cpu_seconds": cpu,
         "points_per_second_per_core": points / sweep_s["plain process, 1 thread"],
         "efficiency_2_ranks_wall": wall[one] / (2 * wall[two]),
+        "efficiency_2_ranks_wall_after_start_up": after_start_up(wall, one, two, start),
         "efficiency_2_ranks_sweep": sweep_s[one] / (2 * sweep_s[two]),
+        "efficiency_2_threads_sweep": sweep_s["plain process, 1 thread"] / (2 * sweep_s["plain process, 2 threads"]),
         "cpu_efficiency_2_ranks": cpu[one] / cpu[two],
         "identical_arrays": ok,
     }
     if a.fits:
-        report["fit_batch"] = fit_batch(cli, mpirun, work, a.fits, a.repeat)
+        report["fit_batch"] = fit_batch(cli, mpirun, start, work, a.fits, a.repeat)
         ok = ok and report["fit_batch"]["identical_summaries"]
     print(json.dumps(report, indent=1))
     shutil.rmtree(work)

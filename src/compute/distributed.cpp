@@ -29,7 +29,7 @@ constexpr std::uint64_t k_stop = std::uint64_t{1} << 62;
 // g=40), while every thread still gets this many turns, which keeps the ranks'
 // finishing times within a few chunks of each other.
 constexpr std::uint64_t k_turns_per_thread = 16;
-constexpr std::uint64_t k_max_chunks_per_take = 64;
+constexpr std::uint64_t k_max_chunks_per_take = 16;
 
 // The numbers every rank shares during a batch fit.
 enum fit_counter : std::size_t { next_sweep, sweeps_done, fit_counter_count };
@@ -42,13 +42,18 @@ class rank_source final : public sweep::work_source {
  public:
   // `takers`: threads of all ranks.
   rank_source(cluster::shared_numbers& numbers, std::uint64_t takers) : numbers_(numbers), takers_(takers) {}
-  std::uint64_t take(std::uint64_t chunks) override {
+  sweep::chunk_grant take(std::uint64_t chunks, double local) override {
     std::lock_guard lock(mutex_);
-    if (next_ < end_) return next_++;
-    const std::uint64_t batch = std::clamp<std::uint64_t>(chunks / (takers_ * k_turns_per_thread), 1, k_max_chunks_per_take);
-    next_ = numbers_.fetch_add(next_chunk, batch);
-    end_ = std::min(next_ + batch, chunks);
-    return next_ < end_ ? next_++ : chunks;
+    if (next_ >= end_) {
+      // Whenever rank 0 is asked for chunks, thresholds are traded too.
+      const std::uint64_t batch = std::clamp<std::uint64_t>(chunks / (takers_ * k_turns_per_thread), 1, k_max_chunks_per_take);
+      next_ = numbers_.fetch_add(next_chunk, batch);
+      end_ = std::min(next_ + batch, chunks);
+      known_ = std::min(known_, numbers_.fetch_min(threshold, local));
+      if (next_ >= end_) return {chunks, known_};
+    }
+    known_ = std::min(known_, local);
+    return {next_++, known_};
   }
   sweep::sweep_share share(double local_threshold, std::uint64_t local_done) override {
     const std::uint64_t delta = local_done - reported_;
@@ -66,6 +71,7 @@ class rank_source final : public sweep::work_source {
   std::uint64_t next_ = 0;  // this rank's chunks [next_, end_) not yet handed to a thread
   std::uint64_t end_ = 0;
   std::uint64_t reported_ = 0;
+  double known_ = std::numeric_limits<double>::infinity();  // the lowest threshold seen from any rank
 };
 
 cluster::byte_buffer encode(const sweep::sweep_part& part) {

@@ -62,7 +62,7 @@ class shared_threshold {
 // A sweep in one process: chunks from a counter, nothing to share.
 class local_source final : public work_source {
  public:
-  std::uint64_t take(std::uint64_t) override { return next_.fetch_add(1, std::memory_order_relaxed); }
+  chunk_grant take(std::uint64_t, double threshold) override { return {next_.fetch_add(1, std::memory_order_relaxed), threshold}; }
   sweep_share share(double threshold, std::uint64_t points_done) override { return {threshold, points_done}; }
 
  private:
@@ -126,9 +126,10 @@ struct sweep_job {
     best_points best(keep.value_or(0));
     std::vector<double> sums(row_length);
     while (!cancelled()) {
-      const std::uint64_t chunk = source.take(chunk_count);
-      if (chunk >= chunk_count) break;
-      const std::uint64_t scattered = order(chunk);
+      const chunk_grant grant = source.take(chunk_count, threshold.load());
+      if (grant.chunk >= chunk_count) break;
+      threshold.lower_to(grant.threshold);
+      const std::uint64_t scattered = order(grant.chunk);
       const std::uint64_t i_rs = scattered / chunks_per_rs;
       const std::uint64_t first = scattered % chunks_per_rs * k_rows_per_chunk;
       const std::uint64_t last = std::min(row_count, first + k_rows_per_chunk);

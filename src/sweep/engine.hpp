@@ -62,6 +62,13 @@ struct sweep_share {
   std::uint64_t points_done = 0;  // grid points evaluated by all
 };
 
+// A chunk of rows for a worker, and the lowest best-K threshold known to all
+// processes when it was handed out.
+struct chunk_grant {
+  std::uint64_t chunk = 0;
+  double threshold = 0;
+};
+
 // Where a sweep's workers get their chunks of rows. One process: a counter.
 // A sweep split across ranks (SPEC 11): a counter all ranks draw from, so that
 // ranks whose cells stop early take more chunks, and a way to share thresholds.
@@ -69,8 +76,12 @@ class work_source {
  public:
   virtual ~work_source() = default;
   // Thread-safe: a chunk of [0, chunks) that no one has taken yet, or a value
-  // >= chunks when there is none (then for good).
-  virtual std::uint64_t take(std::uint64_t chunks) = 0;
+  // >= chunks when there is none (then for good). `threshold` is this
+  // process's; the grant's is at most that. Sharing thresholds here, as work is
+  // handed out, lets every rank prune with the best any rank has found within
+  // a few chunks instead of a progress interval: a short sweep on 2 ranks
+  // otherwise did a fifth more work than on one.
+  virtual chunk_grant take(std::uint64_t chunks, double threshold) = 0;
   // Called on the thread that runs the sweep about every progress interval and
   // once when this process's workers are done, with this process's threshold
   // and its points done so far; returns what all processes have reached.

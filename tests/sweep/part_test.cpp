@@ -29,21 +29,26 @@ class shared_state {
 class rank_source final : public work_source {
  public:
   explicit rank_source(shared_state& s) : s_(s) {}
-  std::uint64_t take(std::uint64_t) override {
+  chunk_grant take(std::uint64_t, double threshold) override {
     ++taken;
-    return s_.next.fetch_add(1);
+    return {s_.next.fetch_add(1), lower(threshold)};
   }
   sweep_share share(double threshold, std::uint64_t done) override {
     const std::uint64_t total = s_.done.fetch_add(done - reported_) + (done - reported_);
     reported_ = done;
-    double current = s_.threshold.load();
-    while (threshold < current && !s_.threshold.compare_exchange_weak(current, threshold)) {
-    }
-    return {std::min(current, threshold), total};
+    return {lower(threshold), total};
   }
   std::uint64_t taken = 0;
 
  private:
+  // Lowers the shared threshold to `threshold`; returns the new shared one.
+  double lower(double threshold) {
+    double current = s_.threshold.load();
+    while (threshold < current && !s_.threshold.compare_exchange_weak(current, threshold)) {
+    }
+    return std::min(current, threshold);
+  }
+
   shared_state& s_;
   std::uint64_t reported_ = 0;
 };
@@ -113,6 +118,47 @@ TEST(sweep_part, every_rank_takes_chunks_until_none_are_left) {
   for (auto t : taken) sum += t;
   // Each rank's last take finds nothing left: 103 chunks plus one empty take per rank.
   EXPECT_EQ(sum, 103u + 3u);
+}
+
+// A process that hands out chunks in order and grants a fixed threshold,
+// recording the thresholds its workers bring.
+class granting_source final : public work_source {
+ public:
+  explicit granting_source(double grant) : grant_(grant) {}
+  chunk_grant take(std::uint64_t, double threshold) override {
+    brought.push_back(threshold);
+    return {next_++, std::min(grant_, threshold)};
+  }
+  sweep_share share(double threshold, std::uint64_t done) override { return {std::min(grant_, threshold), done}; }
+  std::vector<double> brought;
+
+ private:
+  double grant_;
+  std::uint64_t next_ = 0;
+};
+
+TEST(sweep_part, workers_prune_with_the_threshold_granted_with_a_chunk) {
+  sweep_options o;
+  o.grid = model::grid_spec::defaults(8);
+  o.keep = 30;
+  o.threads = 1;
+  const auto ref = model_reference({900, 3000, 4e-6, 700, 2e-5}, model::frequencies({1, 1e5, 30, model::spacing::log}));
+  // The final best-30 threshold of the whole sweep, in the kernel's units: what
+  // the last take of a process that swept everything brings.
+  granting_source alone(std::numeric_limits<double>::infinity());
+  sweep_merger whole(o);
+  whole.add(run_sweep_part(o, ref, alone));
+  const double final_threshold = alone.brought.back();
+  ASSERT_TRUE(std::isfinite(final_threshold));
+
+  // Another rank has already reached it: from its first chunk on, this
+  // process prunes with it, and the result is still the whole sweep's.
+  granting_source granted(final_threshold);
+  sweep_merger merged(o);
+  merged.add(run_sweep_part(o, ref, granted));
+  ASSERT_GT(granted.brought.size(), 2u);
+  for (std::size_t i = 1; i < granted.brought.size(); ++i) EXPECT_LE(granted.brought[i], final_threshold) << "take " << i;
+  expect_identical(std::move(whole).finish(), std::move(merged).finish());
 }
 
 TEST(sweep_part, a_block_outside_the_grid_is_refused) {
