@@ -93,8 +93,10 @@ void run_compute(const compute_args& a) {
   // Bad options fail before anything is created, and the memory the run will
   // take is said before it starts (and refused when it is not there).
   // Failures here reach the other ranks too, so that every rank ends.
+  std::optional<compute::compute_plan> plan;
   try {
-    const auto memory = compute::plan_memory(compute::resolve(request));
+    plan.emplace(compute::resolve(request));
+    const auto memory = compute::plan_memory(*plan);
     if (!a.quiet) {
       std::fprintf(stderr, "eisgrid: keeping %llu rows takes about %.2f GB of memory", static_cast<unsigned long long>(memory.kept_rows),
                    static_cast<double>(memory.needed_bytes) / 1e9);
@@ -116,7 +118,7 @@ void run_compute(const compute_args& a) {
     return *cat;
   };
   progress_bar bar(stderr, !a.quiet, "points");
-  const auto result = compute::run(request, dir, catalog_of, [&](const sweep::sweep_progress& p) { bar.update(p); });
+  const auto result = compute::run(request, *plan, dir, catalog_of, [&](const sweep::sweep_progress& p) { bar.update(p); });
   bar.finish();
   if (!a.quiet) {
     for (const auto& note : result.notes) std::fprintf(stderr, "eisgrid: note: %s\n", note.c_str());

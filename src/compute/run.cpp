@@ -63,9 +63,19 @@ void check_memory(const memory_plan& m) {
 compute_result run(const compute_request& request, const dataset::data_dir& dir, const catalog_source& catalog_of,
                    const sweep::progress_callback& progress, const std::atomic<bool>* cancel) {
   compute_plan plan;
-  std::filesystem::path final_path;
   try {
     plan = resolve(request);
+  } catch (const error& e) {
+    send_failure(e);
+    throw;
+  }
+  return run(request, plan, dir, catalog_of, progress, cancel);
+}
+
+compute_result run(const compute_request& request, const compute_plan& plan, const dataset::data_dir& dir, const catalog_source& catalog_of,
+                   const sweep::progress_callback& progress, const std::atomic<bool>* cancel) {
+  std::filesystem::path final_path;
+  try {
     check_memory(plan_memory(plan));
     final_path = dir.directory(request.into) / plan.file_name;
     if (!request.overwrite && std::filesystem::exists(final_path)) {

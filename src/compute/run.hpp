@@ -50,6 +50,11 @@ using catalog_source = std::function<catalog::catalog&()>;
 // `progress` is called on the calling thread. Thread-safe for distinct requests.
 [[nodiscard]] compute_result run(const compute_request& request, const dataset::data_dir& dir, const catalog_source& catalog_of,
                                  const sweep::progress_callback& progress = {}, const std::atomic<bool>* cancel = nullptr);
+// The same with `plan` = resolve(request) already made, so that a reference
+// file is read once by a caller that looked at the plan first.
+[[nodiscard]] compute_result run(const compute_request& request, const compute_plan& plan, const dataset::data_dir& dir,
+                                 const catalog_source& catalog_of, const sweep::progress_callback& progress = {},
+                                 const std::atomic<bool>* cancel = nullptr);
 
 // Registers a dataset file just written into `where` for the user named
 // `user` (created on first use), by the operator, as `eisgrid compute` does.
