@@ -15,6 +15,7 @@ import { enterView } from './view-life';
 import { modelRows, relativeResiduals, sweepRows } from './measured-math';
 import { PlotSet } from './plot-set';
 import { REFERENCE_COLOR, SERIES_COLORS, xyPlot, type XySeries } from './plots';
+import { spectraFigures } from './spectra-plots';
 import { warningList } from './ui-measurements';
 import { parseInteger, parseNumber } from './validate';
 
@@ -212,12 +213,8 @@ function fitForm(m: Measurement, jobBox: HTMLElement, latest: Latest, fitted: ()
 
 function drawSweeps(sweeps: Sweep[], box: HTMLElement, plots: PlotSet): void {
   const color = (i: number) => SERIES_COLORS[i % SERIES_COLORS.length];
-  const rows = sweeps.map((s) => sweepRows(s.real, s.imag));
   const label = (s: Sweep) => `Sweep ${s.index}${s.start_time ? ` (${fmtDate(s.start_time)})` : ''}`;
-  const nyq = PlotSet.figure('sweeps-nyquist', 'Nyquist: −Im Z against Re Z (equal axes)', `Nyquist plot of ${sweeps.length} sweeps`);
-  const mag = PlotSet.figure('sweeps-bode-mag', 'Bode: |Z| against frequency', `Bode magnitude plot of ${sweeps.length} sweeps`);
-  const ph = PlotSet.figure('sweeps-bode-phase', 'Bode: phase against frequency', `Bode phase plot of ${sweeps.length} sweeps`);
-  nyq.box.dataset.series = String(sweeps.length);
+  const figures = spectraFigures('sweeps', `${sweeps.length} sweeps`, NYQUIST_MAX_HEIGHT, BODE_HEIGHT);
   replace(
     box,
     h(
@@ -225,15 +222,12 @@ function drawSweeps(sweeps: Sweep[], box: HTMLElement, plots: PlotSet): void {
       { class: 'legend', id: 'sweeps-legend', 'aria-label': 'Sweeps' },
       sweeps.map((s, i) => h('li', { class: 'legend-item' }, h('span', { class: 'legend-dot', style: `background:${color(i)}` }), label(s))),
     ),
-    h('div', { class: 'plot-grid' }, nyq.fig, h('div', { class: 'bode' }, mag.fig, ph.fig)),
+    figures.element,
   );
-  const series = (col: (r: number[]) => number, x: (s: Sweep, r: number[]) => number): XySeries[] =>
-    sweeps.map((s, i) => ({ label: label(s), color: color(i), points: true, x: rows[i].map((r, k) => x(s, [...r, s.frequencies[k]])), y: rows[i].map(col) }));
-  plots.add(nyq.box, (w) => xyPlot(nyq.box, { xLabel: 'Re Z [Ω]', yLabel: '−Im Z [Ω]', equal: true }, series((r) => -r[1], (_s, r) => r[0]), w, Math.min(w, NYQUIST_MAX_HEIGHT)));
-  plots.add(mag.box, (w) =>
-    xyPlot(mag.box, { xLabel: 'Frequency [Hz]', yLabel: '|Z| [Ω]', xLog: true, yLog: true }, series((r) => r[2], (_s, r) => r[4]), w, BODE_HEIGHT),
+  figures.draw(
+    plots,
+    sweeps.map((s, i) => ({ label: label(s), color: color(i), points: true, freqs: s.frequencies, rows: sweepRows(s.real, s.imag) })),
   );
-  plots.add(ph.box, (w) => xyPlot(ph.box, { xLabel: 'Frequency [Hz]', yLabel: 'Phase [°]', xLog: true }, series((r) => r[3], (_s, r) => r[4]), w, BODE_HEIGHT));
 }
 
 const STATUS_TEXT: Record<string, string> = { ok: 'OK', poor_fit: 'Poor fit', invalid_data: 'Invalid data' };

@@ -6,7 +6,7 @@
 //   EISGRID_CLI           the eisgrid binary (default ../build/release/src/cli/eisgrid from web/)
 //   CHROMIUM              the browser (default /usr/bin/chromium)
 //   EISGRID_E2E_REQUIRED  1: fail, instead of skipping, when the binary has no `serve` command
-//   EISGRID_SCREENSHOTS   where screenshots go (default web/test-results/)
+//   EISGRID_SCREENSHOTS   a directory: a PNG of each state the page's acceptance names goes there (none when unset)
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -24,7 +24,7 @@ const WEB = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const CLI = path.resolve(WEB, process.env.EISGRID_CLI ?? '../build/release/src/cli/eisgrid');
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const DIST = path.join(WEB, 'dist');
-const SHOTS = path.resolve(WEB, process.env.EISGRID_SCREENSHOTS ?? 'test-results');
+const SHOTS = process.env.EISGRID_SCREENSHOTS ? path.resolve(WEB, process.env.EISGRID_SCREENSHOTS) : null;
 const SAMPLE = 'sample_grid_5_test.npz';
 const PRIVATE = 'bob_private_grid_3.npz';
 const RUN = 'e2e_run_grid_5.npz';
@@ -32,6 +32,11 @@ const NOSPECTRA = 'alice_no_spectra_grid_3.npz';
 const MISSING = 'alice_missing_grid_2.npz';
 const MEASURED = 'alice_measured_grid_3.npz';
 const MEASURED_CSV = 'insert_7_day_3.csv';
+// Two small runs of different reference circuits, compared in one plot.
+const COMPARE = [
+  { file: 'alice_compare_a_grid_3.npz', ref: 'Rsh=3000,Ra=400,Ca=2e-6,Rb=1200,Cb=9e-6' },
+  { file: 'alice_compare_b_grid_3.npz', ref: 'Rsh=6000,Ra=900,Ca=5e-6,Rb=2500,Cb=20e-6' },
+];
 const EXTRA = 19; // alice's small datasets, so that she sees about 25 in the list
 const T = 20_000;
 const FIXTURES = path.resolve(WEB, process.env.EISGRID_FIXTURES_DIR ?? '../../shared/fixtures');
@@ -156,7 +161,9 @@ describe('eisgrid web page against a real eisgrid server', () => {
     await page.waitForFunction((u) => document.getElementById('who')?.textContent?.includes(`Signed in as ${u}`), user);
   }
 
+  /** A screenshot for the integrator's note, only when EISGRID_SCREENSHOTS names a directory. */
   async function shot(page: Page, name: string, fullPage = false): Promise<void> {
+    if (!SHOTS) return;
     fs.mkdirSync(SHOTS, { recursive: true });
     await page.screenshot({ path: path.join(SHOTS, name), fullPage });
   }
@@ -182,6 +189,7 @@ describe('eisgrid web page against a real eisgrid server', () => {
     });
     fs.writeFileSync(csv, `frequency,real,imaginary\n${rows.join('\n')}\n`);
     run(['compute', '--grid', '3', '--reference', csv, '--output', MEASURED, '--data', data, '--user', 'alice', '-q']);
+    for (const c of COMPARE) run(['compute', '--grid', '3', '--preset', 'fast', '--ref', c.ref, '--output', c.file, '--data', data, '--user', 'alice', '-q']);
     for (let i = 0; i < EXTRA; i++) run(['compute', '--grid', '2', '--output', `alice_extra_${i}.npz`, '--data', data, '--user', 'alice', '-q']);
 
     port = await freePort();
@@ -665,6 +673,71 @@ describe('eisgrid web page against a real eisgrid server', () => {
     assert.equal((await page.textContent('#reference-source'))?.trim(), `measured spectrum from ${MEASURED_CSV}`);
     await page.waitForSelector('#plot-nyquist canvas');
     await shot(page, 'measured-reference.png');
+    await page.close();
+  });
+
+  it('two datasets compared in one plot: reference and best row of each, a legend, and a table that downloads as CSV', async () => {
+    run(['sync', '--data', data, '-q']); // the catalog marks the missing file (as the test of missing files left it)
+    const page = await newPage();
+    await page.goto(`${base}/`);
+    await signIn(page, 'alice');
+    const go = page.locator('#compare-go');
+    const box = (f: string) => page.locator(`#dataset-list [data-filename="${f}"] input.compare-box`);
+    await box(COMPARE[0].file).waitFor();
+    assert.ok(await go.isDisabled(), 'nothing to compare yet');
+    // A missing file cannot be picked.
+    assert.ok(await box(MISSING).isDisabled(), 'the missing dataset cannot be compared');
+    // By keyboard: Space ticks the focused box, the button says how many, Enter opens the comparison.
+    await box(COMPARE[0].file).focus();
+    await page.keyboard.press('Space');
+    assert.ok(await go.isDisabled(), 'one dataset is no comparison');
+    await box(COMPARE[1].file).check();
+    assert.match((await go.textContent()) ?? '', /Compare selected \(2\)/);
+    await go.focus();
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#compare-ds-table tbody tr[data-filename] td[data-col="resnorm"]');
+    // One Nyquist and one Bode figure: each dataset's reference (points) and best row (line).
+    for (const id of ['compare-ds-nyquist', 'compare-ds-bode-mag', 'compare-ds-bode-phase']) {
+      await page.waitForSelector(`#${id}[data-series="${2 * COMPARE.length}"] canvas`);
+    }
+    const legend = await page.locator('#compare-ds-legend li').evaluateAll((lis) => lis.map((li) => li.textContent ?? ''));
+    assert.equal(legend.length, COMPARE.length);
+    for (const c of COMPARE) assert.ok(legend.some((l) => l.includes(c.file)), `the legend names ${c.file}: ${legend.join(' | ')}`);
+    const colours = await page.evaluate(() => {
+      const c = document.querySelector('#compare-ds-nyquist canvas') as HTMLCanvasElement;
+      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      const seen = new Set<string>();
+      for (let i = 0; i < d.length; i += 4 * 5) if (d[i + 3] > 200) seen.add(`${d[i] >> 4},${d[i + 1] >> 4},${d[i + 2] >> 4}`);
+      return seen.size;
+    });
+    assert.ok(colours >= 4, `Nyquist canvas looks empty (${colours} colours)`);
+    // The table: each dataset's best row as the API gives it.
+    const want = async (f: string) => {
+      const { status, json } = await api(`/api/best-results/${f}?n=1&offset=0`, keys.alice);
+      assert.equal(status, 200);
+      const d = json.data;
+      const [Rsh, Ra, Ca, Rb, Cb] = d.parameters[0];
+      return [f, '0', fmtNum(d.resnorms[0]), fmtNum(Rsh), fmtNum(Ra), fmtNum(Ca * 1e6), fmtNum(Rb), fmtNum(Cb * 1e6), fmtNum(d.ter[0]), fmtNum(d.tec[0] * 1e6)];
+    };
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#compare-ds-csv')]);
+    const csv = fs.readFileSync((await download.path())!, 'utf8').trim().split(/\r?\n/);
+    assert.equal(csv.length, 1 + COMPARE.length, csv.join('\n'));
+    assert.match(csv[0], /^Dataset,Metric,Rank,Resnorm,Rsh \[Ω\],Ra \[Ω\],Ca \[µF\],Rb \[Ω\],Cb \[µF\],TER \[Ω\],TEC \[µF\]/);
+    for (const c of COMPARE) {
+      const line = csv.find((l) => l.startsWith(`${c.file},`));
+      assert.ok(line, `a CSV row for ${c.file}`);
+      const cells = line!.split(',');
+      const [file, rank, ...values] = await want(c.file);
+      assert.deepEqual([cells[0], cells[2], ...cells.slice(3, 11)], [file, rank, ...values], `${c.file}: CSV against the API`);
+    }
+    assert.equal(await page.locator('#compare-ds-table tbody tr').count(), COMPARE.length);
+    await page.locator('#compare-ds-spectra-h').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await shot(page, 'compare-datasets.png');
+    assert.deepEqual(await axeViolations(page), []);
+    // The address holds the comparison: a reload shows it again, with the boxes in the list ticked.
+    await page.reload();
+    await page.waitForSelector(`#compare-ds-nyquist[data-series="${2 * COMPARE.length}"] canvas`);
+    for (const c of COMPARE) assert.ok(await box(c.file).isChecked(), `${c.file} ticked after a reload`);
     await page.close();
   });
 
