@@ -44,6 +44,8 @@ const NOVA = path.join(FIXTURES, 'measured/nova');
 const RPE = 'RPEmedia_TW1-1_d1_chamber1_channel1_5freq5sine_freq';
 const HBE = [1, 2, 3, 4].map((i) => `16HBE_TW0${i}_d3_endohm1_freq`);
 const DISCONNECTED = '16HBEmedia_disconnect_freq.txt';
+const CLEAN = '16HBEmedia_8TWclean_d1_chamber1_channel1_freq';
+const MANY_COPIES = 100; // of the RPE file in one upload: 300 sweeps, seconds of fitting
 const INSERT_AREA = 1.12; // cm², the Corning 3460 Transwells of the shared files
 const FIT_TIMEOUT = 180_000;
 
@@ -941,6 +943,47 @@ describe('eisgrid web page against a real eisgrid server', () => {
     await page.locator('#ex-compare-h').evaluate((el) => el.scrollIntoView({ block: 'start' }));
     await shot(page, 'compare.png');
     assert.deepEqual(await axeViolations(page), []);
+    await page.close();
+  });
+
+  it('measurements: a fit of an experiment, cancelled while it runs, says so and stores no fit', async () => {
+    // A long file (the RPE file's 3 sweeps again and again) and a short one; the newest is fitted first.
+    const many = path.join(tmp, `RPE_${3 * MANY_COPIES}_sweeps_freq`);
+    fs.writeFileSync(many, Buffer.concat(Array(MANY_COPIES).fill(fs.readFileSync(path.join(NOVA, RPE)))));
+    const page = await newPage();
+    await page.goto(`${base}/`);
+    await signIn(page, 'alice');
+    await page.goto(`${base}/#/measurements`);
+    await page.fill('#experiment-name', 'cancelled fit');
+    await page.click('#experiment-form button[type=submit]');
+    const link = page.locator('#experiment-list a', { hasText: 'cancelled fit' });
+    await link.waitFor();
+    const experimentId = ((await link.getAttribute('href')) ?? '').split('/').pop()!;
+    await page.selectOption('#upload-experiment', experimentId);
+    await page.setInputFiles('#upload-file', [many, path.join(NOVA, CLEAN)]);
+    await page.waitForFunction(() => document.querySelectorAll('#upload-results .upload-item[data-measurement]').length >= 2, null, { timeout: 60_000 });
+    await page.goto(`${base}/#/experiment/${experimentId}`);
+    await page.waitForSelector('#experiment-measurements li[data-measurement]');
+    await page.click('#fit-submit');
+    // Past the short file's sweeps: the old code had stored its fits by now.
+    await page.waitForFunction(() => Number(/sweep (\d+) of/.exec(document.getElementById('fit-status')?.textContent ?? '')?.[1] ?? 0) > 3, null, {
+      timeout: 60_000,
+      polling: 50,
+    });
+    await page.click('#fit-cancel');
+    await page.waitForSelector('#fit-job[data-state="cancelled"], #fit-job[data-state="done"], #fit-job[data-state="failed"]', { timeout: FIT_TIMEOUT });
+    assert.equal(await page.getAttribute('#fit-job', 'data-state'), 'cancelled', (await page.textContent('#fit-status')) ?? '');
+    assert.match((await page.textContent('#fit-status')) ?? '', /Cancelled/);
+    assert.equal(await page.locator('#fit-cancel').count(), 0, 'no cancel button once it ended');
+    await page.locator('#fit-job').evaluate((el) => el.scrollIntoView({ block: 'center' }));
+    await shot(page, 'fit-cancelled.png');
+    // The server agrees: the job is cancelled and the experiment has no fits at all.
+    const { json: jobs } = await api('/api/jobs', keys.alice);
+    const job = jobs.jobs.find((j: any) => j.request?.experiment === Number(experimentId));
+    assert.equal(job?.state, 'cancelled', JSON.stringify(job));
+    const { status, json } = await api(`/api/experiments/${experimentId}/fits`, keys.alice);
+    assert.equal(status, 200);
+    assert.deepEqual(json.fits, [], 'a cancelled fit stores nothing');
     await page.close();
   });
 
