@@ -17,6 +17,7 @@ import { PlotSet } from './plot-set';
 import { REFERENCE_COLOR, SERIES_COLORS, xyPlot, type XySeries } from './plots';
 import { spectraFigures } from './spectra-plots';
 import { warningList } from './ui-measurements';
+import { serverLimits, textTooLong } from './limits';
 import { parseInteger, parseNumber } from './validate';
 
 const DEFAULT_FIT_GRID = 6;
@@ -129,8 +130,9 @@ function fact(label: string, value: string | Node) {
 
 function detailsForm(m: Measurement): HTMLElement {
   const input = (name: string, label: string, value: string | number | null, extra: Record<string, unknown> = {}) => {
-    const el = h('input', { type: 'text', id: `m-${name}`, name, value: value ?? '', ...extra });
-    return { el, field: h('div', { class: 'field' }, h('label', { for: `m-${name}` }, label), el) };
+    const el = h('input', { type: 'text', id: `m-${name}`, name, value: value ?? '', 'aria-describedby': `m-${name}-error`, ...extra });
+    const err = h('span', { class: 'field-error', id: `m-${name}-error` });
+    return { el, err, field: h('div', { class: 'field' }, h('label', { for: `m-${name}` }, label), el, err) };
   };
   const sample = input('sample', 'Sample (insert)', m.sample);
   const condition = input('condition', 'Condition', m.condition);
@@ -144,6 +146,21 @@ function detailsForm(m: Measurement): HTMLElement {
       id: 'details-form',
       onsubmit: async (ev: Event) => {
         ev.preventDefault();
+        msg.textContent = '';
+        const limits = await serverLimits();
+        const texts: [typeof sample, number | undefined][] = [
+          [sample, limits.measurementSample],
+          [condition, limits.measurementCondition],
+        ];
+        let first: HTMLElement | null = null;
+        for (const [f, max] of texts) {
+          const tooLong = textTooLong(f.el.value.trim(), max);
+          f.err.textContent = tooLong ? `Too long. ${tooLong}` : '';
+          if (tooLong) f.el.setAttribute('aria-invalid', 'true');
+          else f.el.removeAttribute('aria-invalid');
+          first ??= tooLong ? f.el : null;
+        }
+        if (first) return first.focus();
         const d = day.el.value.trim() ? parseInteger(day.el.value) : null;
         const a = area.el.value.trim() ? parseNumber(area.el.value) : null;
         if ((day.el.value.trim() && d == null) || (area.el.value.trim() && !(a != null && a > 0))) {

@@ -429,6 +429,42 @@ describe('eisgrid web page against a real eisgrid server', () => {
     await page.close();
   });
 
+  it('a tag note over the server\'s limit in bytes of UTF-8 is refused on the page, next to the field, before any request', async () => {
+    // The limit as the server states it (its own constant, in bytes).
+    const { json: doc } = await api('/api/openapi.json');
+    const max = doc.paths['/api/tags'].post.requestBody.content['application/json'].schema.properties.notes['x-max-bytes'];
+    assert.ok(Number.isInteger(max) && max > 0, `x-max-bytes of the tag notes: ${max}`);
+    const page = await newPage();
+    await page.goto(`${base}/`);
+    await signIn(page, 'alice');
+    await page.goto(`${base}/#/dataset/${SAMPLE}`);
+    await page.locator('#results-table tbody tr[data-rank="0"]').waitFor();
+    const posts: string[] = [];
+    page.on('request', (r) => {
+      if (r.method() === 'POST' && r.url().includes('/api/tags')) posts.push(r.url());
+    });
+    // "é" is two bytes: within the limit in characters, over it in bytes.
+    const note = 'é'.repeat(Math.floor(max / 2) + 1);
+    await page.fill('#tag-label', 'long note');
+    await page.fill('#tag-notes', note);
+    assert.equal((await page.inputValue('#tag-notes')).length, note.length, 'the field takes the text: it is within the limit in characters');
+    await page.click('#tag-form button[type=submit]');
+    await page.waitForSelector('#tag-notes-error:has-text("bytes of UTF-8")');
+    assert.match((await page.textContent('#tag-notes-error')) ?? '', new RegExp(`At most ${max} bytes of UTF-8: this is ${2 * note.length}`));
+    assert.equal(await page.getAttribute('#tag-notes', 'aria-invalid'), 'true');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'tag-notes');
+    assert.deepEqual(posts, [], 'nothing was sent');
+    await page.locator('#tags').evaluate((el) => el.scrollIntoView({ block: 'center' }));
+    await shot(page, 'tag-note-too-long.png');
+    // At the limit it is sent, and the server takes it.
+    await page.fill('#tag-notes', 'é'.repeat(Math.floor(max / 2)));
+    await page.click('#tag-form button[type=submit]');
+    await page.locator('#tag-table tbody tr', { hasText: 'long note' }).waitFor();
+    assert.equal(posts.length, 1);
+    assert.equal(await page.textContent('#tag-notes-error'), '');
+    await page.close();
+  });
+
   it('bad form input shows a message next to the field', async () => {
     const page = await newPage();
     await page.goto(`${base}/#/new`);
