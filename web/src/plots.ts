@@ -215,7 +215,11 @@ export interface XyOptions {
   yLog?: boolean;
   /** Same scale on both axes (a Nyquist plot). */
   equal?: boolean;
+  /** Ticks on the x axis at whole numbers only (days). */
+  xWhole?: boolean;
 }
+
+const WHOLE_INCREMENTS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000];
 
 function dots(u: uPlot, seriesIdx: number): uPlot.Series.Paths {
   const [xs, ys] = u.data[seriesIdx] as unknown as [(number | null)[], (number | null)[]];
@@ -281,7 +285,7 @@ export function xyPlot(el: HTMLElement, o: XyOptions, series: XySeries[], width:
       y: { auto: false, range: [y0, y1], distr: o.yLog ? 3 : 1 },
     },
     axes: [
-      { ...axisStyle(), label: o.xLabel, size: 40, labelSize: 20, values: o.xLog ? logValues : undefined },
+      { ...axisStyle(), label: o.xLabel, size: 40, labelSize: 20, values: o.xLog ? logValues : undefined, incrs: o.xWhole ? WHOLE_INCREMENTS : undefined },
       { ...axisStyle(), label: o.yLabel, size: 64, labelSize: 20, values: o.yLog ? logValues : undefined },
     ],
     series: [

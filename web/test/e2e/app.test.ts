@@ -1072,6 +1072,8 @@ describe('eisgrid web page against a real eisgrid server', () => {
     assert.ok(await page.locator('#run-preset').isHidden(), 'the frequencies are the measurement’s');
     await page.fill('#run-grid', '4');
     await page.fill('#run-output', 'e2e_against_rpe.npz');
+    await page.locator('#run-reference').evaluate((el) => el.scrollIntoView({ block: 'center' }));
+    await shot(page, 'run-form-measurement.png');
     await page.click('#run-submit');
     const job = page.locator('#jobs .job', { hasText: 'e2e_against_rpe.npz' });
     await job.waitFor();
