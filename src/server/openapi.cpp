@@ -1,5 +1,7 @@
 // GET /api/openapi.json: the OpenAPI 3 description of docs/API.md, written
 // by hand (it is the contract, not something derived from the code).
+#include "catalog/lab_fields.hpp"
+#include "dataset/metadata.hpp"
 #include "server/handlers.hpp"
 
 namespace eisgrid::server {
@@ -18,6 +20,22 @@ const json k_num = {{"type", "number"}, {"nullable", true}};
 const json k_int = {{"type", "integer"}};
 const json k_str = {{"type", "string"}};
 const json k_bool = {{"type", "boolean"}};
+
+// A text the server bounds in bytes of UTF-8 (the catalog's and the dataset's constants). JSON
+// Schema's maxLength counts characters: the same number is a true but loose bound, so the exact one
+// travels as the extension x-max-bytes, which the page checks.
+json bounded_text(std::size_t max_bytes) {
+  const auto n = std::to_string(max_bytes);
+  return {{"type", "string"},
+          {"maxLength", max_bytes},
+          {"x-max-bytes", max_bytes},
+          {"description", "at most " + n +
+                              " bytes of UTF-8 (x-max-bytes); maxLength counts characters, so a text of multi-byte "
+                              "characters reaches the limit before " +
+                              n + " characters"}};
+}
+const json k_label = bounded_text(catalog::k_max_label_length);
+const json k_notes = bounded_text(catalog::k_max_notes_length);
 
 json filename_param() {
   return {{"name", "filename"},
@@ -147,7 +165,7 @@ json build() {
        {{"type", "object"},
         {"additionalProperties", false},
         {"properties",
-         {{"sample", k_str}, {"condition", k_str}, {"day", k_int}, {"area_cm2", k_num}, {"notes", k_str}, {"experiment", k_int}}}}},
+         {{"sample", k_label}, {"condition", k_label}, {"day", k_int}, {"area_cm2", k_num}, {"notes", k_notes}, {"experiment", k_int}}}}},
       {"FitRequest",
        {{"type", "object"},
         {"additionalProperties", false},
@@ -176,7 +194,7 @@ json build() {
           {"spectra", {{"oneOf", {k_int, {{"type", "string"}, {"enum", {"all"}}}}}}},
           {"store", k_bool},
           {"output", k_str},
-          {"description", k_str}}}}},
+          {"description", bounded_text(dataset::k_max_description_length)}}}}},
   };
   const json e400 = err("bad input"), e401 = err("bad, expired or revoked credential; or sign-in required"),
              e404 = err("not found, or not visible to the caller");
@@ -284,9 +302,9 @@ json build() {
                     {{"201", ok("the tag", success({{"tag", ref("Tag")}}))}, {"400", e400}, {"401", e401}, {"404", e404}}, json::array(),
                     body(obj({{"filename", k_str},
                               {"rank", k_int},
-                              {"label", k_str},
-                              {"category", k_str},
-                              {"notes", k_str},
+                              {"label", k_label},
+                              {"category", bounded_text(catalog::k_max_category_length)},
+                              {"notes", k_notes},
                               {"quality_score", k_num},
                               {"is_reference", k_bool}})))}}},
       {"/api/tags/{id}",
@@ -353,7 +371,7 @@ json build() {
                      {"400", e400},
                      {"401", e401},
                      {"409", err("the caller has an experiment of that name")}},
-                    json::array(), body(obj({{"name", k_str}, {"description", k_str}})))}}},
+                    json::array(), body(obj({{"name", k_label}, {"description", k_notes}})))}}},
       {"/api/experiments/{id}",
        {{"get", op("An experiment and its measurements",
                    {{"200", ok("the experiment", success({{"experiment", ref("Experiment")}, {"measurements", arr(ref("Measurement"))}}))},
@@ -366,7 +384,7 @@ json build() {
                       {"401", e401},
                       {"404", e404},
                       {"409", err("name in use")}},
-                     {id_param("experiment id")}, body(obj({{"name", k_str}, {"description", k_str}})))},
+                     {id_param("experiment id")}, body(obj({{"name", k_label}, {"description", k_notes}})))},
         {"delete",
          op("Delete an experiment; its measurements and fits stay, in no experiment",
             {{"200", ok("deleted", success({{"deleted", k_int}}))}, {"401", e401}, {"404", e404}}, {id_param("experiment id")})}}},

@@ -5,7 +5,9 @@
 
 #include <fstream>
 
+#include "catalog/lab_fields.hpp"
 #include "dataset/dataset.hpp"
+#include "dataset/metadata.hpp"
 #include "server/jwt.hpp"
 #include "server_fixture.hpp"
 
@@ -563,6 +565,45 @@ TEST_F(route_test, openapi_covers_every_endpoint) {
         "/api/configurations", "/api/compute", "/api/jobs", "/api/jobs/{id}", "/api/openapi.json"}) {
     EXPECT_TRUE(doc["paths"].contains(path)) << path;
   }
+}
+
+// Issue 13: the page took its text limits from this document, which stated none. Each is the
+// server's own constant in bytes of UTF-8 (x-max-bytes; maxLength, in characters, the same
+// number), and a text within it in characters but over it in bytes is refused.
+TEST_F(route_test, openapi_states_the_text_limits_in_bytes) {
+  const auto doc = body_of(call("GET", "/api/openapi.json"));
+  const auto props = [&](const char* path, const char* method) {
+    return doc["paths"][path][method]["requestBody"]["content"]["application/json"]["schema"]["properties"];
+  };
+  const auto expect_bytes = [](const json& field, std::size_t bytes, const std::string& what) {
+    ASSERT_TRUE(field.contains("x-max-bytes")) << what << ": " << field.dump();
+    EXPECT_EQ(field["x-max-bytes"].get<std::size_t>(), bytes) << what;
+    EXPECT_EQ(field["maxLength"].get<std::size_t>(), bytes) << what;
+    EXPECT_NE(field["description"].get<std::string>().find("bytes of UTF-8"), std::string::npos) << what;
+  };
+  const auto tag = props("/api/tags", "post");
+  expect_bytes(tag["label"], eisgrid::catalog::k_max_label_length, "tag label");
+  expect_bytes(tag["category"], eisgrid::catalog::k_max_category_length, "tag category");
+  expect_bytes(tag["notes"], eisgrid::catalog::k_max_notes_length, "tag notes");
+  const auto& schemas = doc["components"]["schemas"];
+  expect_bytes(schemas["ComputeRequest"]["properties"]["description"], eisgrid::dataset::k_max_description_length, "run description");
+  const auto& fields = schemas["MeasurementFields"]["properties"];
+  expect_bytes(fields["sample"], eisgrid::catalog::k_max_label_length, "measurement sample");
+  expect_bytes(fields["condition"], eisgrid::catalog::k_max_label_length, "measurement condition");
+  expect_bytes(fields["notes"], eisgrid::catalog::k_max_notes_length, "measurement notes");
+  for (const char* method : {"post", "patch"}) {
+    const auto ex = props(method == std::string("post") ? "/api/experiments" : "/api/experiments/{id}", method);
+    expect_bytes(ex["name"], eisgrid::catalog::k_max_label_length, std::string("experiment name, ") + method);
+    expect_bytes(ex["description"], eisgrid::catalog::k_max_notes_length, std::string("experiment description, ") + method);
+  }
+  // "é" is two bytes: half the limit plus one of them is within it in characters, over it in bytes.
+  std::string notes;
+  for (std::size_t i = 0; i < eisgrid::catalog::k_max_notes_length / 2 + 1; ++i) notes += "\xc3\xa9";
+  const auto over = call("POST", "/api/tags", data->alice_key, R"({"filename":"alice.npz","rank":2,"label":"x","notes":")" + notes + "\"}");
+  EXPECT_EQ(over.status, 400) << over.body;
+  notes.resize(notes.size() - 2);
+  EXPECT_EQ(call("POST", "/api/tags", data->alice_key, R"({"filename":"alice.npz","rank":2,"label":"x","notes":")" + notes + "\"}").status,
+            201);
 }
 
 TEST(route_without_page, serves_a_placeholder_and_404_json) {

@@ -12,6 +12,8 @@ import { renderMeasurement } from './ui-measurement';
 import { renderExperiment } from './ui-experiment';
 import { loadDatasets } from './main-shared';
 import { leaveView } from './view-life';
+import { parseCompareHash } from './compare';
+import { renderCompare } from './ui-compare';
 
 const statusEl = document.getElementById('api-status')!;
 const authEl = document.getElementById('auth')!;
@@ -151,7 +153,12 @@ function route(): void {
   const hash = location.hash || '#/';
   const m = /^#\/dataset\/(.+)$/.exec(hash);
   const measured = /^#\/(measurement|experiment)\/(\d+)$/.exec(hash);
-  if (m) {
+  const compared = parseCompareHash(hash);
+  if (compared) {
+    // The ticks in the list follow the address (a bookmarked or shared comparison).
+    state.compare = compared;
+    renderCompare(mainEl, compared);
+  } else if (m) {
     renderDatasetView(mainEl, decodeURIComponent(m[1]));
   } else if (measured) {
     (measured[1] === 'measurement' ? renderMeasurement : renderExperiment)(mainEl, Number(measured[2]));

@@ -38,3 +38,18 @@ export function logTickLabel(v: number | null): string {
   if (n >= -3) return (10 ** n).toFixed(Math.max(0, -n));
   return `1e${n}`;
 }
+
+/** Ticks this large are written with k, M, G: "150,000,000" is wider than the axis has room for. */
+const LARGE_TICK = 1e5;
+
+/**
+ * The labels of the ticks of a linear axis: as the locale writes numbers, unless a tick reaches
+ * LARGE_TICK; then every tick with k, M or G ("150M", "2.5M", "500k", "0"), so the axis reads alike.
+ */
+export function linearTickLabels(ticks: number[], plain: (v: number) => string): string[] {
+  if (!ticks.some((t) => Math.abs(t) >= LARGE_TICK)) return ticks.map(plain);
+  return ticks.map((v) => {
+    for (const [scale, suffix] of TICK_SUFFIXES) if (Math.abs(v) >= scale) return `${Number((v / scale).toPrecision(4))}${suffix}`;
+    return String(Number(v.toPrecision(4)));
+  });
+}

@@ -2,7 +2,7 @@
 
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { equalAxesRanges, logTickLabel } from './plots-math';
+import { equalAxesRanges, linearTickLabels, logTickLabel } from './plots-math';
 
 export interface PlotSeries {
   label: string;
@@ -18,6 +18,9 @@ export const SERIES_COLORS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F
 export const REFERENCE_COLOR = '#222222';
 
 const AXIS_FONT = '12px system-ui, sans-serif';
+const plainNumber = new Intl.NumberFormat(undefined, { maximumFractionDigits: 6 }).format;
+/** Linear axes: large values with k, M, G (plots-math). */
+const linearValues = (_u: uPlot, v: number[]) => linearTickLabels(v, plainNumber);
 const LABEL_FONT = 'bold 12px system-ui, sans-serif';
 
 function axisStyle() {
@@ -119,8 +122,8 @@ export function nyquistPlot(el: HTMLElement, series: PlotSeries[], width: number
       y: { auto: false, range: [y0, y1] },
     },
     axes: [
-      { ...axisStyle(), label: 'Re Z [Ω]', size: 40, labelSize: 20 },
-      { ...axisStyle(), label: '−Im Z [Ω]', size: 60, labelSize: 20 },
+      { ...axisStyle(), label: 'Re Z [Ω]', size: 40, labelSize: 20, values: linearValues },
+      { ...axisStyle(), label: '−Im Z [Ω]', size: 60, labelSize: 20, values: linearValues },
     ],
     series: [
       {},
@@ -215,7 +218,11 @@ export interface XyOptions {
   yLog?: boolean;
   /** Same scale on both axes (a Nyquist plot). */
   equal?: boolean;
+  /** Ticks on the x axis at whole numbers only (days). */
+  xWhole?: boolean;
 }
+
+const WHOLE_INCREMENTS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000];
 
 function dots(u: uPlot, seriesIdx: number): uPlot.Series.Paths {
   const [xs, ys] = u.data[seriesIdx] as unknown as [(number | null)[], (number | null)[]];
@@ -281,8 +288,8 @@ export function xyPlot(el: HTMLElement, o: XyOptions, series: XySeries[], width:
       y: { auto: false, range: [y0, y1], distr: o.yLog ? 3 : 1 },
     },
     axes: [
-      { ...axisStyle(), label: o.xLabel, size: 40, labelSize: 20, values: o.xLog ? logValues : undefined },
-      { ...axisStyle(), label: o.yLabel, size: 64, labelSize: 20, values: o.yLog ? logValues : undefined },
+      { ...axisStyle(), label: o.xLabel, size: 40, labelSize: 20, values: o.xLog ? logValues : linearValues, incrs: o.xWhole ? WHOLE_INCREMENTS : undefined },
+      { ...axisStyle(), label: o.yLabel, size: 64, labelSize: 20, values: o.yLog ? logValues : linearValues },
     ],
     series: [
       {},

@@ -11,6 +11,8 @@ export const state = {
   sort: 'newest',
   jobs: [] as Job[],
   highlight: null as string | null,
+  /** Datasets ticked for comparison, in the order they were ticked. */
+  compare: [] as string[],
 };
 
 type Listener = () => void;

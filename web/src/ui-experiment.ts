@@ -288,6 +288,8 @@ export function renderExperiment(root: HTMLElement, id: number): void {
     const ter = PlotSet.figure('course-ter', perArea ? 'TER·A [Ω·cm²] against time' : 'TER [Ω] against time', `Time course of TER for ${inserts.length} inserts`);
     const tec = PlotSet.figure('course-tec', perArea ? 'TEC/A [µF/cm²] against time' : 'TEC [µF] against time', `Time course of TEC for ${inserts.length} inserts`);
     ter.box.dataset.lines = String(inserts.length);
+    // Days are whole: no tick at day 2.5.
+    const xWhole = course.axis === 'day';
     replace(
       courseEl,
       perArea ? null : h('p', { class: 'hint' }, 'Not every measurement has an insert area: TER and TEC are shown as they are, not per area.'),
@@ -302,10 +304,10 @@ export function renderExperiment(root: HTMLElement, id: number): void {
       h('div', { class: 'plot-grid plot-grid-even' }, ter.fig, tec.fig),
     );
     coursePlots.add(ter.box, (w) =>
-      xyPlot(ter.box, { xLabel, yLabel: perArea ? 'TER·A [Ω·cm²]' : 'TER [Ω]' }, series('ter'), w, COURSE_HEIGHT),
+      xyPlot(ter.box, { xLabel, xWhole, yLabel: perArea ? 'TER·A [Ω·cm²]' : 'TER [Ω]' }, series('ter'), w, COURSE_HEIGHT),
     );
     coursePlots.add(tec.box, (w) =>
-      xyPlot(tec.box, { xLabel, yLabel: perArea ? 'TEC/A [µF/cm²]' : 'TEC [µF]' }, series('tec'), w, COURSE_HEIGHT),
+      xyPlot(tec.box, { xLabel, xWhole, yLabel: perArea ? 'TEC/A [µF/cm²]' : 'TEC [µF]' }, series('tec'), w, COURSE_HEIGHT),
     );
   }
 

@@ -8,11 +8,13 @@ import { fmtFrequencies, fmtInt, fmtNum, fmtParam, fmtSize, shortHash, fmtDate }
 import { badges, displayName, filterAndSort, overview, referenceText, sizeBytes, SORTS } from './listing';
 import { state } from './state';
 import { PARAM_NAMES } from './circuit';
+import { compareHash, MIN_COMPARED, togglePick } from './compare';
 
 let filterInput: HTMLInputElement | null = null;
 let listEl: HTMLElement | null = null;
 let overviewEl: HTMLElement | null = null;
 let built: HTMLElement | null = null;
+let compareBtn: HTMLButtonElement | null = null;
 
 export function renderSidebar(root: HTMLElement): void {
   if (built !== root) {
@@ -40,6 +42,19 @@ export function renderSidebar(root: HTMLElement): void {
     );
     overviewEl = h('div', { class: 'overview', id: 'overview', 'aria-live': 'polite' });
     listEl = h('ul', { class: 'dataset-list', id: 'dataset-list', 'aria-label': 'Datasets' });
+    compareBtn = h(
+      'button',
+      {
+        type: 'button',
+        class: 'btn btn-small',
+        id: 'compare-go',
+        'aria-describedby': 'compare-hint',
+        onclick: () => {
+          location.hash = compareHash(state.compare);
+        },
+      },
+      'Compare selected',
+    );
     replace(
       root,
       h(
@@ -60,6 +75,12 @@ export function renderSidebar(root: HTMLElement): void {
         h('div', { class: 'field' }, h('label', { for: 'dataset-filter' }, 'Filter'), filterInput),
         h('div', { class: 'field' }, h('label', { for: 'dataset-sort' }, 'Sort'), sortSel),
       ),
+      h(
+        'div',
+        { class: 'compare-bar' },
+        compareBtn,
+        h('span', { class: 'hint', id: 'compare-hint', 'aria-live': 'polite' }),
+      ),
       listEl,
     );
   }
@@ -68,6 +89,7 @@ export function renderSidebar(root: HTMLElement): void {
 
 function renderList(): void {
   if (!listEl || !overviewEl) return;
+  renderCompareBar();
   const o = overview(state.datasets, state.user);
   replace(
     overviewEl,
@@ -102,6 +124,16 @@ function renderList(): void {
     listEl,
     shown.map((d) => card(d, current != null && decodeURIComponent(current) === d.filename)),
   );
+}
+
+/** The compare button: enabled once enough datasets are ticked; its hint says how many. */
+function renderCompareBar(): void {
+  if (!compareBtn) return;
+  const n = state.compare.length;
+  compareBtn.disabled = n < MIN_COMPARED;
+  compareBtn.textContent = n > 0 ? `Compare selected (${n})` : 'Compare selected';
+  const hint = document.getElementById('compare-hint');
+  if (hint) hint.textContent = n < MIN_COMPARED ? `Tick “Compare” on ${MIN_COMPARED} or more datasets.` : `${n} datasets ticked.`;
 }
 
 function count(label: string, n: number) {
@@ -144,6 +176,7 @@ function card(d: Dataset, current: boolean) {
       'div',
       { class: 'badges' },
       badges(d, state.user).map((b) => h('span', { class: badgeClass(b) }, b)),
+      compareBox(d, title),
     ),
     h('p', { class: 'card-facts' }, keyFacts),
     h(
@@ -170,6 +203,28 @@ function card(d: Dataset, current: boolean) {
       ),
       d.description ? h('p', { class: 'description' }, d.description) : null,
     ),
+  );
+}
+
+/** "Compare": ticks the dataset for the comparison view; a missing file cannot be compared. */
+function compareBox(d: Dataset, title: string): HTMLElement {
+  const box = h('input', {
+    type: 'checkbox',
+    class: 'compare-box',
+    'data-compare': d.filename,
+    checked: state.compare.includes(d.filename),
+    disabled: !d.is_available,
+    onchange: () => {
+      state.compare = togglePick(state.compare, d.filename, box.checked);
+      renderCompareBar();
+    },
+  });
+  return h(
+    'label',
+    { class: 'compare-pick', title: d.is_available ? null : 'The file is missing' },
+    box,
+    ' Compare',
+    h('span', { class: 'sr-only' }, ` ${title}`),
   );
 }
 

@@ -15,7 +15,9 @@ import { enterView } from './view-life';
 import { modelRows, relativeResiduals, sweepRows } from './measured-math';
 import { PlotSet } from './plot-set';
 import { REFERENCE_COLOR, SERIES_COLORS, xyPlot, type XySeries } from './plots';
+import { spectraFigures } from './spectra-plots';
 import { warningList } from './ui-measurements';
+import { serverLimits, textTooLong } from './limits';
 import { parseInteger, parseNumber } from './validate';
 
 const DEFAULT_FIT_GRID = 6;
@@ -128,8 +130,9 @@ function fact(label: string, value: string | Node) {
 
 function detailsForm(m: Measurement): HTMLElement {
   const input = (name: string, label: string, value: string | number | null, extra: Record<string, unknown> = {}) => {
-    const el = h('input', { type: 'text', id: `m-${name}`, name, value: value ?? '', ...extra });
-    return { el, field: h('div', { class: 'field' }, h('label', { for: `m-${name}` }, label), el) };
+    const el = h('input', { type: 'text', id: `m-${name}`, name, value: value ?? '', 'aria-describedby': `m-${name}-error`, ...extra });
+    const err = h('span', { class: 'field-error', id: `m-${name}-error` });
+    return { el, err, field: h('div', { class: 'field' }, h('label', { for: `m-${name}` }, label), el, err) };
   };
   const sample = input('sample', 'Sample (insert)', m.sample);
   const condition = input('condition', 'Condition', m.condition);
@@ -143,6 +146,21 @@ function detailsForm(m: Measurement): HTMLElement {
       id: 'details-form',
       onsubmit: async (ev: Event) => {
         ev.preventDefault();
+        msg.textContent = '';
+        const limits = await serverLimits();
+        const texts: [typeof sample, number | undefined][] = [
+          [sample, limits.measurementSample],
+          [condition, limits.measurementCondition],
+        ];
+        let first: HTMLElement | null = null;
+        for (const [f, max] of texts) {
+          const tooLong = textTooLong(f.el.value.trim(), max);
+          f.err.textContent = tooLong ? `Too long. ${tooLong}` : '';
+          if (tooLong) f.el.setAttribute('aria-invalid', 'true');
+          else f.el.removeAttribute('aria-invalid');
+          first ??= tooLong ? f.el : null;
+        }
+        if (first) return first.focus();
         const d = day.el.value.trim() ? parseInteger(day.el.value) : null;
         const a = area.el.value.trim() ? parseNumber(area.el.value) : null;
         if ((day.el.value.trim() && d == null) || (area.el.value.trim() && !(a != null && a > 0))) {
@@ -212,12 +230,8 @@ function fitForm(m: Measurement, jobBox: HTMLElement, latest: Latest, fitted: ()
 
 function drawSweeps(sweeps: Sweep[], box: HTMLElement, plots: PlotSet): void {
   const color = (i: number) => SERIES_COLORS[i % SERIES_COLORS.length];
-  const rows = sweeps.map((s) => sweepRows(s.real, s.imag));
   const label = (s: Sweep) => `Sweep ${s.index}${s.start_time ? ` (${fmtDate(s.start_time)})` : ''}`;
-  const nyq = PlotSet.figure('sweeps-nyquist', 'Nyquist: −Im Z against Re Z (equal axes)', `Nyquist plot of ${sweeps.length} sweeps`);
-  const mag = PlotSet.figure('sweeps-bode-mag', 'Bode: |Z| against frequency', `Bode magnitude plot of ${sweeps.length} sweeps`);
-  const ph = PlotSet.figure('sweeps-bode-phase', 'Bode: phase against frequency', `Bode phase plot of ${sweeps.length} sweeps`);
-  nyq.box.dataset.series = String(sweeps.length);
+  const figures = spectraFigures('sweeps', `${sweeps.length} sweeps`, NYQUIST_MAX_HEIGHT, BODE_HEIGHT);
   replace(
     box,
     h(
@@ -225,15 +239,12 @@ function drawSweeps(sweeps: Sweep[], box: HTMLElement, plots: PlotSet): void {
       { class: 'legend', id: 'sweeps-legend', 'aria-label': 'Sweeps' },
       sweeps.map((s, i) => h('li', { class: 'legend-item' }, h('span', { class: 'legend-dot', style: `background:${color(i)}` }), label(s))),
     ),
-    h('div', { class: 'plot-grid' }, nyq.fig, h('div', { class: 'bode' }, mag.fig, ph.fig)),
+    figures.element,
   );
-  const series = (col: (r: number[]) => number, x: (s: Sweep, r: number[]) => number): XySeries[] =>
-    sweeps.map((s, i) => ({ label: label(s), color: color(i), points: true, x: rows[i].map((r, k) => x(s, [...r, s.frequencies[k]])), y: rows[i].map(col) }));
-  plots.add(nyq.box, (w) => xyPlot(nyq.box, { xLabel: 'Re Z [Ω]', yLabel: '−Im Z [Ω]', equal: true }, series((r) => -r[1], (_s, r) => r[0]), w, Math.min(w, NYQUIST_MAX_HEIGHT)));
-  plots.add(mag.box, (w) =>
-    xyPlot(mag.box, { xLabel: 'Frequency [Hz]', yLabel: '|Z| [Ω]', xLog: true, yLog: true }, series((r) => r[2], (_s, r) => r[4]), w, BODE_HEIGHT),
+  figures.draw(
+    plots,
+    sweeps.map((s, i) => ({ label: label(s), color: color(i), points: true, freqs: s.frequencies, rows: sweepRows(s.real, s.imag) })),
   );
-  plots.add(ph.box, (w) => xyPlot(ph.box, { xLabel: 'Frequency [Hz]', yLabel: 'Phase [°]', xLog: true }, series((r) => r[3], (_s, r) => r[4]), w, BODE_HEIGHT));
 }
 
 const STATUS_TEXT: Record<string, string> = { ok: 'OK', poor_fit: 'Poor fit', invalid_data: 'Invalid data' };

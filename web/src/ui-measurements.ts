@@ -2,6 +2,7 @@
 // picker, into an experiment or none, with the readers' warnings; the caller's experiments and
 // measurements.
 
+import { serverLimits, textTooLong } from './limits';
 import { getKey } from './api';
 import { measuredApi, type Experiment, type Measurement } from './api-measured';
 import { csvButton } from './download';
@@ -197,6 +198,12 @@ function newExperimentForm(created: () => void): HTMLElement {
         msg.textContent = '';
         if (!name.value.trim()) {
           msg.textContent = 'Give the experiment a name.';
+          return;
+        }
+        const tooLong = textTooLong(name.value.trim(), (await serverLimits()).experimentName);
+        if (tooLong) {
+          msg.textContent = `Name too long. ${tooLong}`;
+          name.focus();
           return;
         }
         try {

@@ -3,6 +3,7 @@
 
 import { PARAM_NAMES, type ParamName } from './circuit';
 import { presetByName } from './presets';
+import { textTooLong } from './limits';
 
 export const MAX_GRID = 60; // the server's limit over HTTP (60⁵ ≈ 7.8e8 points)
 export const MAX_POINTS = 100000;
@@ -89,6 +90,7 @@ export function parseInteger(s: string): number | null {
 
 /** The server's limits the form checks before sending (limits.ts); an unknown one is left to the server. */
 export interface RunFormLimits {
+  /** Bytes of UTF-8. */
   maxDescription?: number;
 }
 
@@ -152,8 +154,8 @@ export function validateRunForm(f: RunFormInput, limits: RunFormLimits = {}): { 
     else if (!NAME_RE.test(output)) errors.output = 'File name may use letters, digits, ".", "_" and "-", and must end in .npz.';
   }
   const description = f.description.trim();
-  const maxDescription = limits.maxDescription;
-  if (maxDescription != null && description.length > maxDescription) errors.description = `Description must be at most ${maxDescription} characters.`;
+  const descriptionTooLong = textTooLong(description, limits.maxDescription);
+  if (descriptionTooLong) errors.description = `Description too long. ${descriptionTooLong}`;
 
   if (Object.keys(errors).length > 0) return { ok: false, errors };
   const request: ComputeRequest = { grid: grid!, ref, metric: metric as ComputeRequest['metric'], keep };

@@ -1,8 +1,7 @@
 // The spectra part of the dataset view: Nyquist and Bode plots of the chosen rows against the
 // reference, stored spectra when the file has them, the circuit model's otherwise.
 
-import { api } from './api';
-import { frequencyGrid, spectrum } from './circuit';
+import { loadSpectra, rowSpectrum, spectraSource } from './dataset-spectra';
 import { h, replace } from './dom';
 import { fmtNum } from './format';
 import { STALE } from './latest';
@@ -22,10 +21,8 @@ export interface PlotsPart {
 }
 
 export function plotsPart(ctx: ViewContext): PlotsPart {
-  const { filename, dataset } = ctx;
   const spectra = ctx.latest.child();
-  let nSpectra = dataset.n_spectra ?? 0;
-  let spacing: 'log' | 'linear' = dataset.frequency_spacing === 'linear' ? 'linear' : 'log';
+  const source = spectraSource(ctx.dataset);
   let plots: PlotHandle[] = [];
   let observer: ResizeObserver | null = null;
   const element = h('div', { class: 'plots', id: 'plots' });
@@ -39,45 +36,22 @@ export function plotsPart(ctx: ViewContext): PlotsPart {
 
   async function render(): Promise<void> {
     const sel = ctx.selection.list();
-    const withSpectra = sel.filter((r) => r.rank < nSpectra).map((r) => r.rank);
-    let freqs: number[] | null = null;
-    let refRows: (number | null)[][] | null = null;
-    const stored = new Map<number, (number | null)[][]>();
-    let note = '';
-    if (nSpectra > 0) {
-      try {
-        // Rank 0 when nothing stored is selected: for the frequencies and the reference spectrum.
-        const r = await spectra.take(api.spectrum(filename, withSpectra.length > 0 ? withSpectra : [0]));
-        if (r === STALE) return;
-        freqs = r.data.frequencies;
-        refRows = r.data.reference;
-        r.data.indices.forEach((rank, i) => stored.set(rank, r.data.spectra[i]));
-      } catch (e) {
-        note = `Stored spectra not available (${(e as Error).message}); computed from the circuit model instead.`;
-      }
-    } else {
-      // Nothing to wait for, but an older request must not land after this one.
-      if ((await spectra.take(Promise.resolve())) === STALE) return;
-      note = 'This dataset stores no spectra; the plotted ones are computed from the circuit model.';
-    }
-    if (!freqs && dataset.freq_min && dataset.freq_max && dataset.n_frequencies) {
-      freqs = frequencyGrid(dataset.freq_min, dataset.freq_max, dataset.n_frequencies, spacing);
-    }
+    // An older request must not land after this one, even when this one asks the server nothing.
+    const s = await spectra.take(loadSpectra(source, sel.map((r) => r.rank)));
+    if (s === STALE) return;
+    const freqs = s.freqs;
     if (!freqs) {
       replace(element, h('p', { class: 'error-box', role: 'alert' }, 'This dataset has no frequencies to plot.'));
       return;
     }
-    if (!refRows && dataset.reference) refRows = spectrum(dataset.reference, freqs);
+    let note = s.note;
     const series: PlotSeries[] = [];
-    if (refRows) series.push({ label: 'Reference', color: REFERENCE_COLOR, dash: [6, 4], width: 2.5, rows: refRows });
+    if (s.reference) series.push({ label: 'Reference', color: REFERENCE_COLOR, dash: [6, 4], width: 2.5, rows: s.reference });
     let computed = 0;
     for (const row of sel) {
-      let rows = stored.get(row.rank);
-      if (!rows) {
-        rows = spectrum(row.params, freqs);
-        computed++;
-      }
-      series.push({ label: `Rank ${row.rank} (${fmtNum(row.resnorm, 5)})`, color: ctx.selection.colorOf(row.rank)!, rows });
+      const r = rowSpectrum(s, row);
+      if (!r.stored) computed++;
+      series.push({ label: `Rank ${row.rank} (${fmtNum(row.resnorm, 5)})`, color: ctx.selection.colorOf(row.rank)!, rows: r.rows });
     }
     if (computed > 0 && !note) note = `${computed} of the plotted rows have no stored spectrum; theirs are computed from the circuit model.`;
     draw(series, freqs, sel.length === 0, note);
@@ -133,7 +107,7 @@ export function plotsPart(ctx: ViewContext): PlotsPart {
     element,
     render,
     destroy,
-    setStoredSpectra: (n) => (nSpectra = n),
-    setSpacing: (s) => (spacing = s),
+    setStoredSpectra: (n) => (source.nSpectra = n),
+    setSpacing: (spacing) => (source.spacing = spacing),
   };
 }

@@ -162,19 +162,6 @@ export function resultsPart(ctx: ViewContext): ResultsPart {
   }
 
   function table(shown: Row[]): HTMLTableElement {
-    const headers: [string, string][] = [
-      ['Rank', ''],
-      ['Resnorm', dataset.metric ?? ''],
-      ['Rsh', 'Ω'],
-      ['Ra', 'Ω'],
-      ['Ca', 'µF'],
-      ['Rb', 'Ω'],
-      ['Cb', 'µF'],
-      ['TER', 'Ω'],
-      ['TEC', 'µF'],
-      ['τa', 'ms'],
-      ['τb', 'ms'],
-    ];
     const empty = search ? 'No parameter set is that close.' : 'This dataset holds no ranked rows.';
     return h(
       'table',
@@ -187,7 +174,7 @@ export function resultsPart(ctx: ViewContext): ResultsPart {
           'tr',
           null,
           h('th', { scope: 'col', 'data-no-csv': true }, 'Plot'),
-          headers.map(([name, unit]) => h('th', { scope: 'col', class: 'num' }, name, unit ? h('span', { class: 'unit' }, ` [${unit}]`) : null)),
+          resultHeads(dataset.metric),
           h('th', { scope: 'col', 'data-no-csv': true }, h('span', { class: 'sr-only' }, 'Actions')),
         ),
       ),
@@ -211,22 +198,11 @@ export function resultsPart(ctx: ViewContext): ResultsPart {
       'data-focus-key': `plot-${r.rank}`,
       onchange: () => toggle(r, cb),
     });
-    const cell = (col: string, text: string, cls = 'num') => h('td', { class: cls, 'data-col': col }, text);
     return h(
       'tr',
       { 'data-rank': r.rank, class: checked ? 'selected' : null },
       h('td', { class: 'plot-cell', 'data-no-csv': true }, cb, color ? h('span', { class: 'swatch', style: `background:${color}` }) : null),
-      cell('rank', String(r.rank)),
-      cell('resnorm', fmtNum(r.resnorm)),
-      cell('Rsh', fmtNum(r.params.Rsh)),
-      cell('Ra', fmtNum(r.params.Ra)),
-      cell('Ca', fmtNum(r.params.Ca * 1e6)),
-      cell('Rb', fmtNum(r.params.Rb)),
-      cell('Cb', fmtNum(r.params.Cb * 1e6)),
-      cell('TER', fmtNum(r.ter)),
-      cell('TEC', fmtNum(r.tec * 1e6)),
-      cell('tau_a', fmtNum(r.params.Ra * r.params.Ca * 1e3, 4), 'num derived'),
-      cell('tau_b', fmtNum(r.params.Rb * r.params.Cb * 1e3, 4), 'num derived'),
+      resultCells(r),
       h(
         'td',
         { 'data-no-csv': true },
@@ -288,4 +264,40 @@ export function resultsPart(ctx: ViewContext): ResultsPart {
   }
 
   return part;
+}
+
+/** The header cells of a ranked row: rank, resnorm (with the metric), parameters, TER, TEC, τ. */
+export function resultHeads(metric: string | null): HTMLElement[] {
+  const heads: [string, string][] = [
+    ['Rank', ''],
+    ['Resnorm', metric ?? ''],
+    ['Rsh', 'Ω'],
+    ['Ra', 'Ω'],
+    ['Ca', 'µF'],
+    ['Rb', 'Ω'],
+    ['Cb', 'µF'],
+    ['TER', 'Ω'],
+    ['TEC', 'µF'],
+    ['τa', 'ms'],
+    ['τb', 'ms'],
+  ];
+  return heads.map(([name, unit]) => h('th', { scope: 'col', class: 'num' }, name, unit ? h('span', { class: 'unit' }, ` [${unit}]`) : null));
+}
+
+/** The cells of a ranked row, in the order of resultHeads, each named by data-col. */
+export function resultCells(r: Row): HTMLElement[] {
+  const cell = (col: string, text: string, cls = 'num') => h('td', { class: cls, 'data-col': col }, text);
+  return [
+    cell('rank', String(r.rank)),
+    cell('resnorm', fmtNum(r.resnorm)),
+    cell('Rsh', fmtNum(r.params.Rsh)),
+    cell('Ra', fmtNum(r.params.Ra)),
+    cell('Ca', fmtNum(r.params.Ca * 1e6)),
+    cell('Rb', fmtNum(r.params.Rb)),
+    cell('Cb', fmtNum(r.params.Cb * 1e6)),
+    cell('TER', fmtNum(r.ter)),
+    cell('TEC', fmtNum(r.tec * 1e6)),
+    cell('tau_a', fmtNum(r.params.Ra * r.params.Ca * 1e3, 4), 'num derived'),
+    cell('tau_b', fmtNum(r.params.Rb * r.params.Cb * 1e3, 4), 'num derived'),
+  ];
 }

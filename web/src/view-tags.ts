@@ -8,6 +8,7 @@ import { fmtDate, fmtNum } from './format';
 import { STALE } from './latest';
 import { rowFrom } from './selection';
 import { parseInteger } from './validate';
+import { textTooLong } from './limits';
 import type { ViewContext } from './view-context';
 
 const CATEGORIES = ['candidate', 'good fit', 'poor fit', 'physiological', 'unphysiological', 'reference'];
@@ -25,14 +26,17 @@ export function tagsPart(ctx: ViewContext, total: () => number): TagsPart {
   const loads = ctx.latest.child();
   const tagRank = h('input', { type: 'number', id: 'tag-rank', name: 'rank', min: 0, step: 1, value: 0, 'aria-describedby': 'tag-rank-error' });
   const tagLabel = h('input', { type: 'text', id: 'tag-label', name: 'label', required: true, 'aria-describedby': 'tag-label-error' });
-  const tagCategory = h('input', { type: 'text', id: 'tag-category', name: 'category', list: 'tag-categories' });
-  const tagNotes = h('textarea', { id: 'tag-notes', name: 'notes', rows: 2 });
+  const tagCategory = h('input', { type: 'text', id: 'tag-category', name: 'category', list: 'tag-categories', 'aria-describedby': 'tag-category-error' });
+  const tagNotes = h('textarea', { id: 'tag-notes', name: 'notes', rows: 2, 'aria-describedby': 'tag-notes-error' });
   const tagMsg = h('p', { class: 'form-msg', id: 'tag-msg', role: 'alert' });
   const tagList = h('div', { id: 'tag-list' });
   const rankErr = h('span', { class: 'field-error', id: 'tag-rank-error' });
   const labelErr = h('span', { class: 'field-error', id: 'tag-label-error' });
+  const categoryErr = h('span', { class: 'field-error', id: 'tag-category-error' });
+  const notesErr = h('span', { class: 'field-error', id: 'tag-notes-error' });
 
   void ctx.limits.then((l) => {
+    // The server counts bytes: as many characters is a true bound, the exact check is on sending.
     const cap = (el: HTMLInputElement | HTMLTextAreaElement, n: number | undefined) => {
       if (n) el.maxLength = n;
     };
@@ -48,8 +52,8 @@ export function tagsPart(ctx: ViewContext, total: () => number): TagsPart {
 
   async function submit(ev: Event): Promise<void> {
     ev.preventDefault();
-    rankErr.textContent = '';
-    labelErr.textContent = '';
+    for (const e of [rankErr, labelErr, categoryErr, notesErr]) e.textContent = '';
+    for (const el of [tagRank, tagLabel, tagCategory, tagNotes]) el.removeAttribute('aria-invalid');
     tagMsg.textContent = '';
     tagMsg.className = 'form-msg';
     const rank = parseInteger(tagRank.value);
@@ -62,7 +66,22 @@ export function tagsPart(ctx: ViewContext, total: () => number): TagsPart {
       labelErr.textContent = 'Give the tag a label.';
       bad = true;
     }
-    if (bad) return;
+    const limits = await ctx.limits;
+    const fields: [HTMLInputElement | HTMLTextAreaElement, HTMLElement, number | undefined][] = [
+      [tagLabel, labelErr, limits.tagLabel],
+      [tagCategory, categoryErr, limits.tagCategory],
+      [tagNotes, notesErr, limits.tagNotes],
+    ];
+    for (const [el, err, max] of fields) {
+      const tooLong = textTooLong(el.value.trim(), max);
+      if (tooLong) err.textContent = `Too long. ${tooLong}`;
+    }
+    const invalid = ([[tagRank, rankErr], ...fields] as [HTMLElement, HTMLElement][]).filter(([, err]) => err.textContent);
+    for (const [el] of invalid) el.setAttribute('aria-invalid', 'true');
+    if (bad || invalid.length > 0) {
+      invalid[0]?.[0].focus();
+      return;
+    }
     if (!getKey()) return say('error', 'Sign in with an API key to tag rows.');
     try {
       await api.addTag({
@@ -154,9 +173,9 @@ export function tagsPart(ctx: ViewContext, total: () => number): TagsPart {
     { class: 'tag-form', id: 'tag-form', onsubmit: submit },
     h('div', { class: 'field' }, h('label', { for: 'tag-rank' }, 'Rank'), tagRank, rankErr),
     h('div', { class: 'field' }, h('label', { for: 'tag-label' }, 'Label'), tagLabel, labelErr),
-    h('div', { class: 'field' }, h('label', { for: 'tag-category' }, 'Category'), tagCategory),
+    h('div', { class: 'field' }, h('label', { for: 'tag-category' }, 'Category'), tagCategory, categoryErr),
     h('datalist', { id: 'tag-categories' }, CATEGORIES.map((c) => h('option', { value: c }))),
-    h('div', { class: 'field field-wide' }, h('label', { for: 'tag-notes' }, 'Notes'), tagNotes),
+    h('div', { class: 'field field-wide' }, h('label', { for: 'tag-notes' }, 'Notes'), tagNotes, notesErr),
     h('div', { class: 'field field-submit' }, h('button', { type: 'submit', class: 'btn btn-primary' }, 'Add tag')),
     tagMsg,
   );

@@ -6,7 +6,7 @@
 //   EISGRID_CLI           the eisgrid binary (default ../build/release/src/cli/eisgrid from web/)
 //   CHROMIUM              the browser (default /usr/bin/chromium)
 //   EISGRID_E2E_REQUIRED  1: fail, instead of skipping, when the binary has no `serve` command
-//   EISGRID_SCREENSHOTS   where screenshots go (default web/test-results/)
+//   EISGRID_SCREENSHOTS   a directory: a PNG of each state the page's acceptance names goes there (none when unset)
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -24,7 +24,7 @@ const WEB = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const CLI = path.resolve(WEB, process.env.EISGRID_CLI ?? '../build/release/src/cli/eisgrid');
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const DIST = path.join(WEB, 'dist');
-const SHOTS = path.resolve(WEB, process.env.EISGRID_SCREENSHOTS ?? 'test-results');
+const SHOTS = process.env.EISGRID_SCREENSHOTS ? path.resolve(WEB, process.env.EISGRID_SCREENSHOTS) : null;
 const SAMPLE = 'sample_grid_5_test.npz';
 const PRIVATE = 'bob_private_grid_3.npz';
 const RUN = 'e2e_run_grid_5.npz';
@@ -32,6 +32,11 @@ const NOSPECTRA = 'alice_no_spectra_grid_3.npz';
 const MISSING = 'alice_missing_grid_2.npz';
 const MEASURED = 'alice_measured_grid_3.npz';
 const MEASURED_CSV = 'insert_7_day_3.csv';
+// Two small runs of different reference circuits, compared in one plot.
+const COMPARE = [
+  { file: 'alice_compare_a_grid_3.npz', ref: 'Rsh=3000,Ra=400,Ca=2e-6,Rb=1200,Cb=9e-6' },
+  { file: 'alice_compare_b_grid_3.npz', ref: 'Rsh=6000,Ra=900,Ca=5e-6,Rb=2500,Cb=20e-6' },
+];
 const EXTRA = 19; // alice's small datasets, so that she sees about 25 in the list
 const T = 20_000;
 const FIXTURES = path.resolve(WEB, process.env.EISGRID_FIXTURES_DIR ?? '../../shared/fixtures');
@@ -39,6 +44,8 @@ const NOVA = path.join(FIXTURES, 'measured/nova');
 const RPE = 'RPEmedia_TW1-1_d1_chamber1_channel1_5freq5sine_freq';
 const HBE = [1, 2, 3, 4].map((i) => `16HBE_TW0${i}_d3_endohm1_freq`);
 const DISCONNECTED = '16HBEmedia_disconnect_freq.txt';
+const CLEAN = '16HBEmedia_8TWclean_d1_chamber1_channel1_freq';
+const MANY_COPIES = 100; // of the RPE file in one upload: 300 sweeps, seconds of fitting
 const INSERT_AREA = 1.12; // cm², the Corning 3460 Transwells of the shared files
 const FIT_TIMEOUT = 180_000;
 
@@ -156,7 +163,9 @@ describe('eisgrid web page against a real eisgrid server', () => {
     await page.waitForFunction((u) => document.getElementById('who')?.textContent?.includes(`Signed in as ${u}`), user);
   }
 
+  /** A screenshot for the integrator's note, only when EISGRID_SCREENSHOTS names a directory. */
   async function shot(page: Page, name: string, fullPage = false): Promise<void> {
+    if (!SHOTS) return;
     fs.mkdirSync(SHOTS, { recursive: true });
     await page.screenshot({ path: path.join(SHOTS, name), fullPage });
   }
@@ -182,6 +191,7 @@ describe('eisgrid web page against a real eisgrid server', () => {
     });
     fs.writeFileSync(csv, `frequency,real,imaginary\n${rows.join('\n')}\n`);
     run(['compute', '--grid', '3', '--reference', csv, '--output', MEASURED, '--data', data, '--user', 'alice', '-q']);
+    for (const c of COMPARE) run(['compute', '--grid', '3', '--preset', 'fast', '--ref', c.ref, '--output', c.file, '--data', data, '--user', 'alice', '-q']);
     for (let i = 0; i < EXTRA; i++) run(['compute', '--grid', '2', '--output', `alice_extra_${i}.npz`, '--data', data, '--user', 'alice', '-q']);
 
     port = await freePort();
@@ -416,6 +426,42 @@ describe('eisgrid web page against a real eisgrid server', () => {
     await bobsView.waitFor();
     assert.equal(await bobsView.locator('button:has-text("Delete")').count(), 0);
     assert.equal(await bobsView.locator('button:has-text("Plot")').count(), 1);
+    await page.close();
+  });
+
+  it('a tag note over the server\'s limit in bytes of UTF-8 is refused on the page, next to the field, before any request', async () => {
+    // The limit as the server states it (its own constant, in bytes).
+    const { json: doc } = await api('/api/openapi.json');
+    const max = doc.paths['/api/tags'].post.requestBody.content['application/json'].schema.properties.notes['x-max-bytes'];
+    assert.ok(Number.isInteger(max) && max > 0, `x-max-bytes of the tag notes: ${max}`);
+    const page = await newPage();
+    await page.goto(`${base}/`);
+    await signIn(page, 'alice');
+    await page.goto(`${base}/#/dataset/${SAMPLE}`);
+    await page.locator('#results-table tbody tr[data-rank="0"]').waitFor();
+    const posts: string[] = [];
+    page.on('request', (r) => {
+      if (r.method() === 'POST' && r.url().includes('/api/tags')) posts.push(r.url());
+    });
+    // "é" is two bytes: within the limit in characters, over it in bytes.
+    const note = 'é'.repeat(Math.floor(max / 2) + 1);
+    await page.fill('#tag-label', 'long note');
+    await page.fill('#tag-notes', note);
+    assert.equal((await page.inputValue('#tag-notes')).length, note.length, 'the field takes the text: it is within the limit in characters');
+    await page.click('#tag-form button[type=submit]');
+    await page.waitForSelector('#tag-notes-error:has-text("bytes of UTF-8")');
+    assert.match((await page.textContent('#tag-notes-error')) ?? '', new RegExp(`At most ${max} bytes of UTF-8: this is ${2 * note.length}`));
+    assert.equal(await page.getAttribute('#tag-notes', 'aria-invalid'), 'true');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'tag-notes');
+    assert.deepEqual(posts, [], 'nothing was sent');
+    await page.locator('#tags').evaluate((el) => el.scrollIntoView({ block: 'center' }));
+    await shot(page, 'tag-note-too-long.png');
+    // At the limit it is sent, and the server takes it.
+    await page.fill('#tag-notes', 'é'.repeat(Math.floor(max / 2)));
+    await page.click('#tag-form button[type=submit]');
+    await page.locator('#tag-table tbody tr', { hasText: 'long note' }).waitFor();
+    assert.equal(posts.length, 1);
+    assert.equal(await page.textContent('#tag-notes-error'), '');
     await page.close();
   });
 
@@ -668,6 +714,71 @@ describe('eisgrid web page against a real eisgrid server', () => {
     await page.close();
   });
 
+  it('two datasets compared in one plot: reference and best row of each, a legend, and a table that downloads as CSV', async () => {
+    run(['sync', '--data', data, '-q']); // the catalog marks the missing file (as the test of missing files left it)
+    const page = await newPage();
+    await page.goto(`${base}/`);
+    await signIn(page, 'alice');
+    const go = page.locator('#compare-go');
+    const box = (f: string) => page.locator(`#dataset-list [data-filename="${f}"] input.compare-box`);
+    await box(COMPARE[0].file).waitFor();
+    assert.ok(await go.isDisabled(), 'nothing to compare yet');
+    // A missing file cannot be picked.
+    assert.ok(await box(MISSING).isDisabled(), 'the missing dataset cannot be compared');
+    // By keyboard: Space ticks the focused box, the button says how many, Enter opens the comparison.
+    await box(COMPARE[0].file).focus();
+    await page.keyboard.press('Space');
+    assert.ok(await go.isDisabled(), 'one dataset is no comparison');
+    await box(COMPARE[1].file).check();
+    assert.match((await go.textContent()) ?? '', /Compare selected \(2\)/);
+    await go.focus();
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#compare-ds-table tbody tr[data-filename] td[data-col="resnorm"]');
+    // One Nyquist and one Bode figure: each dataset's reference (points) and best row (line).
+    for (const id of ['compare-ds-nyquist', 'compare-ds-bode-mag', 'compare-ds-bode-phase']) {
+      await page.waitForSelector(`#${id}[data-series="${2 * COMPARE.length}"] canvas`);
+    }
+    const legend = await page.locator('#compare-ds-legend li').evaluateAll((lis) => lis.map((li) => li.textContent ?? ''));
+    assert.equal(legend.length, COMPARE.length);
+    for (const c of COMPARE) assert.ok(legend.some((l) => l.includes(c.file)), `the legend names ${c.file}: ${legend.join(' | ')}`);
+    const colours = await page.evaluate(() => {
+      const c = document.querySelector('#compare-ds-nyquist canvas') as HTMLCanvasElement;
+      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      const seen = new Set<string>();
+      for (let i = 0; i < d.length; i += 4 * 5) if (d[i + 3] > 200) seen.add(`${d[i] >> 4},${d[i + 1] >> 4},${d[i + 2] >> 4}`);
+      return seen.size;
+    });
+    assert.ok(colours >= 4, `Nyquist canvas looks empty (${colours} colours)`);
+    // The table: each dataset's best row as the API gives it.
+    const want = async (f: string) => {
+      const { status, json } = await api(`/api/best-results/${f}?n=1&offset=0`, keys.alice);
+      assert.equal(status, 200);
+      const d = json.data;
+      const [Rsh, Ra, Ca, Rb, Cb] = d.parameters[0];
+      return [f, '0', fmtNum(d.resnorms[0]), fmtNum(Rsh), fmtNum(Ra), fmtNum(Ca * 1e6), fmtNum(Rb), fmtNum(Cb * 1e6), fmtNum(d.ter[0]), fmtNum(d.tec[0] * 1e6)];
+    };
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#compare-ds-csv')]);
+    const csv = fs.readFileSync((await download.path())!, 'utf8').trim().split(/\r?\n/);
+    assert.equal(csv.length, 1 + COMPARE.length, csv.join('\n'));
+    assert.match(csv[0], /^Dataset,Metric,Rank,Resnorm,Rsh \[Ω\],Ra \[Ω\],Ca \[µF\],Rb \[Ω\],Cb \[µF\],TER \[Ω\],TEC \[µF\]/);
+    for (const c of COMPARE) {
+      const line = csv.find((l) => l.startsWith(`${c.file},`));
+      assert.ok(line, `a CSV row for ${c.file}`);
+      const cells = line!.split(',');
+      const [file, rank, ...values] = await want(c.file);
+      assert.deepEqual([cells[0], cells[2], ...cells.slice(3, 11)], [file, rank, ...values], `${c.file}: CSV against the API`);
+    }
+    assert.equal(await page.locator('#compare-ds-table tbody tr').count(), COMPARE.length);
+    await page.locator('#compare-ds-spectra-h').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await shot(page, 'compare-datasets.png');
+    assert.deepEqual(await axeViolations(page), []);
+    // The address holds the comparison: a reload shows it again, with the boxes in the list ticked.
+    await page.reload();
+    await page.waitForSelector(`#compare-ds-nyquist[data-series="${2 * COMPARE.length}"] canvas`);
+    for (const c of COMPARE) assert.ok(await box(c.file).isChecked(), `${c.file} ticked after a reload`);
+    await page.close();
+  });
+
   it('frequency axis labels read alike across decades (no jump from 10000 to 1e5)', async () => {
     const page = await newPage();
     await page.goto(`${base}/#/dataset/${SAMPLE}`);
@@ -871,6 +982,47 @@ describe('eisgrid web page against a real eisgrid server', () => {
     await page.close();
   });
 
+  it('measurements: a fit of an experiment, cancelled while it runs, says so and stores no fit', async () => {
+    // A long file (the RPE file's 3 sweeps again and again) and a short one; the newest is fitted first.
+    const many = path.join(tmp, `RPE_${3 * MANY_COPIES}_sweeps_freq`);
+    fs.writeFileSync(many, Buffer.concat(Array(MANY_COPIES).fill(fs.readFileSync(path.join(NOVA, RPE)))));
+    const page = await newPage();
+    await page.goto(`${base}/`);
+    await signIn(page, 'alice');
+    await page.goto(`${base}/#/measurements`);
+    await page.fill('#experiment-name', 'cancelled fit');
+    await page.click('#experiment-form button[type=submit]');
+    const link = page.locator('#experiment-list a', { hasText: 'cancelled fit' });
+    await link.waitFor();
+    const experimentId = ((await link.getAttribute('href')) ?? '').split('/').pop()!;
+    await page.selectOption('#upload-experiment', experimentId);
+    await page.setInputFiles('#upload-file', [many, path.join(NOVA, CLEAN)]);
+    await page.waitForFunction(() => document.querySelectorAll('#upload-results .upload-item[data-measurement]').length >= 2, null, { timeout: 60_000 });
+    await page.goto(`${base}/#/experiment/${experimentId}`);
+    await page.waitForSelector('#experiment-measurements li[data-measurement]');
+    await page.click('#fit-submit');
+    // Past the short file's sweeps: the old code had stored its fits by now.
+    await page.waitForFunction(() => Number(/sweep (\d+) of/.exec(document.getElementById('fit-status')?.textContent ?? '')?.[1] ?? 0) > 3, null, {
+      timeout: 60_000,
+      polling: 50,
+    });
+    await page.click('#fit-cancel');
+    await page.waitForSelector('#fit-job[data-state="cancelled"], #fit-job[data-state="done"], #fit-job[data-state="failed"]', { timeout: FIT_TIMEOUT });
+    assert.equal(await page.getAttribute('#fit-job', 'data-state'), 'cancelled', (await page.textContent('#fit-status')) ?? '');
+    assert.match((await page.textContent('#fit-status')) ?? '', /Cancelled/);
+    assert.equal(await page.locator('#fit-cancel').count(), 0, 'no cancel button once it ended');
+    await page.locator('#fit-job').evaluate((el) => el.scrollIntoView({ block: 'center' }));
+    await shot(page, 'fit-cancelled.png');
+    // The server agrees: the job is cancelled and the experiment has no fits at all.
+    const { json: jobs } = await api('/api/jobs', keys.alice);
+    const job = jobs.jobs.find((j: any) => j.request?.experiment === Number(experimentId));
+    assert.equal(job?.state, 'cancelled', JSON.stringify(job));
+    const { status, json } = await api(`/api/experiments/${experimentId}/fits`, keys.alice);
+    assert.equal(status, 200);
+    assert.deepEqual(json.fits, [], 'a cancelled fit stores nothing');
+    await page.close();
+  });
+
   it('measurements: a file of a disconnected electrode, dropped on the page, is flagged and not fitted as good', async () => {
     const page = await newPage();
     await page.goto(`${base}/`);
@@ -920,6 +1072,8 @@ describe('eisgrid web page against a real eisgrid server', () => {
     assert.ok(await page.locator('#run-preset').isHidden(), 'the frequencies are the measurement’s');
     await page.fill('#run-grid', '4');
     await page.fill('#run-output', 'e2e_against_rpe.npz');
+    await page.locator('#run-reference').evaluate((el) => el.scrollIntoView({ block: 'center' }));
+    await shot(page, 'run-form-measurement.png');
     await page.click('#run-submit');
     const job = page.locator('#jobs .job', { hasText: 'e2e_against_rpe.npz' });
     await job.waitFor();

@@ -1,18 +1,56 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { limitsFromOpenApi } from '../../src/limits.ts';
+import { limitsFromOpenApi, textTooLong, utf8Bytes } from '../../src/limits.ts';
 
 const body = (properties: object) => ({ requestBody: { content: { 'application/json': { schema: { type: 'object', properties } } } } });
 
-test('limits_from_openapi: the search limit, tag field lengths, run description and grid as the document states them', () => {
+const text = (bytes: number) => ({ type: 'string', maxLength: bytes, 'x-max-bytes': bytes });
+
+test('limits_from_openapi: the search limit, text limits in bytes and the run grid as the document states them', () => {
   const doc = {
     paths: {
       '/api/search/{filename}': { post: body({ max_resnorm: { type: 'number' }, limit: { type: 'integer', minimum: 1, maximum: 10000 } }) },
-      '/api/tags': { post: body({ label: { type: 'string', maxLength: 200 }, category: { type: 'string', maxLength: 100 }, notes: { type: 'string', maxLength: 4000 } }) },
+      '/api/tags': { post: body({ label: text(200), category: text(100), notes: text(4000) }) },
+      '/api/experiments': { post: body({ name: text(201), description: text(4001) }) },
     },
-    components: { schemas: { ComputeRequest: { properties: { grid: { maximum: 60 }, description: { type: 'string', maxLength: 2000 } } } } },
+    components: {
+      schemas: {
+        ComputeRequest: { properties: { grid: { maximum: 60 }, description: text(2000) } },
+        MeasurementFields: { properties: { sample: text(202), condition: text(203), notes: text(4000) } },
+      },
+    },
   };
-  assert.deepEqual(limitsFromOpenApi(doc), { searchLimit: 10000, tagLabel: 200, tagCategory: 100, tagNotes: 4000, runDescription: 2000, runGrid: 60 });
+  assert.deepEqual(limitsFromOpenApi(doc), {
+    searchLimit: 10000,
+    tagLabel: 200,
+    tagCategory: 100,
+    tagNotes: 4000,
+    runDescription: 2000,
+    runGrid: 60,
+    measurementSample: 202,
+    measurementCondition: 203,
+    experimentName: 201,
+  });
+});
+
+test('limits_from_openapi: maxLength alone counts characters, not bytes: no byte limit is taken from it', () => {
+  const doc = { paths: { '/api/tags': { post: body({ notes: { type: 'string', maxLength: 4000 } }) } } };
+  assert.equal(limitsFromOpenApi(doc).tagNotes, undefined);
+});
+
+test('text_too_long: counts bytes of UTF-8 as the server does', () => {
+  assert.equal(utf8Bytes('abc'), 3);
+  assert.equal(utf8Bytes('é'), 2);
+  assert.equal(utf8Bytes('€'), 3);
+  assert.equal(utf8Bytes('🧫'), 4);
+  assert.equal(textTooLong('a'.repeat(10), 10), null);
+  assert.equal(textTooLong('é'.repeat(5), 10), null);
+  // Six characters, twelve bytes: within ten characters, over ten bytes.
+  const msg = textTooLong('é'.repeat(6), 10);
+  assert.ok(msg);
+  assert.match(msg!, /At most 10 bytes of UTF-8: this is 12 \(6 characters/);
+  assert.match(textTooLong('a'.repeat(11), 10)!, /this is 11\.$/);
+  assert.equal(textTooLong('é'.repeat(100), undefined), null, 'an unknown limit is left to the server');
 });
 
 test('limits_from_openapi: a limit the document does not state stays unknown', () => {

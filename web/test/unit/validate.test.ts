@@ -108,7 +108,9 @@ test('validate_run_form: the description limit is the server one, and unknown me
   const long = 'x'.repeat(2500);
   const limited = validateRunForm(form({ description: long }), { maxDescription: 2000 });
   assert.equal(limited.ok, false);
-  if (!limited.ok) assert.match(limited.errors.description ?? "", /at most 2000 characters/);
+  if (!limited.ok) assert.match(limited.errors.description ?? "", /At most 2000 bytes of UTF-8: this is 2500/);
+  // Bytes, as the server counts: 1500 "é" are 1500 characters but 3000 bytes.
+  assert.equal(validateRunForm(form({ description: 'é'.repeat(1500) }), { maxDescription: 2000 }).ok, false);
   assert.ok(validateRunForm(form({ description: long })).ok);
   assert.ok(validateRunForm(form({ description: 'short' }), { maxDescription: 2000 }).ok);
 });

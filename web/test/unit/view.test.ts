@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { pageOffset, pageWindow } from '../../src/paging.ts';
 import { Selection, rowFrom } from '../../src/selection.ts';
-import { logTickLabel } from '../../src/plots-math.ts';
+import { linearTickLabels, logTickLabel } from '../../src/plots-math.ts';
 import { referenceText } from '../../src/listing.ts';
 import type { Dataset } from '../../src/api.ts';
 
@@ -58,4 +58,12 @@ test('reference_text: the measured file when the server names it, else what is k
   assert.equal(referenceText(d, { type: 'measured', source: 'rpe.txt' }), 'measured spectrum from rpe.txt');
   assert.equal(referenceText({ ...d, reference_source: 'a.csv' } as Dataset), 'measured spectrum from a.csv');
   assert.equal(referenceText({ frequency_spacing: 'log' } as Dataset), 'not recorded in the file');
+});
+
+test('linear_tick_labels: as the locale writes them, until a tick is large; then every tick with k, M or G', () => {
+  const plain = (v: number) => `<${v}>`;
+  assert.deepEqual(linearTickLabels([0, 500, 1000, 1500], plain), ['<0>', '<500>', '<1000>', '<1500>']);
+  assert.deepEqual(linearTickLabels([-50e6, 0, 50e6, 100e6, 150e6], plain), ['-50M', '0', '50M', '100M', '150M']);
+  assert.deepEqual(linearTickLabels([0, 500e3, 1e6, 2.5e6, 1.25e9], plain), ['0', '500k', '1M', '2.5M', '1.25G']);
+  assert.deepEqual(linearTickLabels([-0.5, 0, 0.5], plain), ['<-0.5>', '<0>', '<0.5>']);
 });
