@@ -12,7 +12,7 @@ holds at least S sweeps (default 200; 0 skips the batch).
 
 Each configuration runs N times (default 3), interleaved; the best time
 counts, as the machine may be shared. Two times per run: the wall time of the
-command (with mpirun's start-up, about half a second here) and the sweep's own
+command (with the start-up of the MPI job, about 0.36 s here) and the sweep's own
 time as the dataset records it (compute_seconds: sweep and merge on rank 0).
 Prints the load (uptime) before and after, the times, the rate per core and
 the efficiency T1 / (2 T2) of both. On a busy machine the ranks cannot run
