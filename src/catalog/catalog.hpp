@@ -170,6 +170,9 @@ class catalog {
   // replaces an earlier fit of the same sweep. A sweep past the measurement's
   // last, or given twice, is error(usage).
   void save_fit_results(const principal& who, row_id measurement_id, const std::vector<fit_input>& fits);
+  // The same for several measurements (a fitted experiment) in one
+  // transaction: all are stored, or, on any error, none.
+  void save_fit_results(const principal& who, const std::vector<measurement_fits>& batch);
   // By sweep.
   [[nodiscard]] std::vector<fit_record> list_fit_results(const principal& who, row_id measurement_id);
   // By measurement, then sweep.
@@ -187,6 +190,8 @@ class catalog {
   // updates row `existing_id` (or the owner's row) to `in`, owned by `owner`.
   register_outcome upsert_row(const principal& who, const dataset_input& in, std::optional<row_id> owner,
                               std::optional<row_id> existing_id);
+  // Inside save_fit_results' transaction: one measurement's fits, `sweeps` their indices.
+  void store_fits(const principal& who, const measurement_fits& one, const std::set<std::int64_t>& sweeps);
   // Throws not_found unless the row is visible to `who`, forbidden unless writable.
   void check_writable(const principal& who, const char* table, row_id id, const char* what);
   // For the tables private to their owner: throws not_found unless `who` may change row `id`.

@@ -83,13 +83,29 @@ std::optional<double> fit_record::tec_uf_per_cm2() const {
 }
 
 void catalog::save_fit_results(const principal& who, row_id measurement_id, const std::vector<fit_input>& fits) {
+  save_fit_results(who, {measurement_fits{measurement_id, fits}});
+}
+
+void catalog::save_fit_results(const principal& who, const std::vector<measurement_fits>& batch) {
   detail::require_writer(who, "store fit results");
-  std::set<std::int64_t> sweeps;
-  for (const auto& f : fits) {
-    check_fit(f);
-    if (!sweeps.insert(f.sweep).second) throw error(error_kind::usage, "sweep " + std::to_string(f.sweep) + " has two fits");
+  std::vector<std::set<std::int64_t>> sweeps_of(batch.size());
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    for (const auto& f : batch[i].fits) {
+      check_fit(f);
+      if (!sweeps_of[i].insert(f.sweep).second) {
+        throw error(error_kind::usage,
+                    "measurement " + std::to_string(batch[i].measurement_id) + ": sweep " + std::to_string(f.sweep) + " has two fits");
+      }
+    }
   }
   transaction tx(*db_, who, true);
+  for (std::size_t i = 0; i < batch.size(); ++i) store_fits(who, batch[i], sweeps_of[i]);
+  tx.commit();
+}
+
+void catalog::store_fits(const principal& who, const measurement_fits& one, const std::set<std::int64_t>& sweeps) {
+  const row_id measurement_id = one.measurement_id;
+  const auto& fits = one.fits;
   require_own(who, "measurements", measurement_id, "measurement");
   // On PostgreSQL two saves for one measurement (or a save and a move) take
   // turns on its row; SQLite's write transaction already holds the only lock.
@@ -139,7 +155,6 @@ void catalog::save_fit_results(const principal& who, row_id measurement_id, cons
          f.rsh_interval[1],
          f.area_cm2 ? param(*f.area_cm2) : null_param()});
   }
-  tx.commit();
 }
 
 std::vector<fit_record> catalog::list_fit_results(const principal& who, row_id measurement_id) {

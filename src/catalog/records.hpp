@@ -197,6 +197,12 @@ struct fit_input {
   std::optional<double> area_cm2;  // the area the fit was reported for
 };
 
+// The fits of some sweeps of one measurement, saved together.
+struct measurement_fits {
+  row_id measurement_id = 0;
+  std::vector<fit_input> fits;
+};
+
 struct fit_record {
   row_id id = 0;
   row_id owner_id = 0;

@@ -654,7 +654,7 @@ response post_fit(const context& c) {
   auto task = [&a, who, root, targets, request, total](const sweep::progress_callback& progress, const std::atomic<bool>& cancel) {
     const auto start = std::chrono::steady_clock::now();
     std::uint64_t done = 0;
-    std::vector<std::pair<catalog::row_id, std::vector<catalog::fit_input>>> results;
+    std::vector<catalog::measurement_fits> results;
     for (const auto& t : targets) {
       const auto m = measured::read_measurement(root / t.file_path, measured::parse_format(t.measurement.format));
       const auto area = request.area ? request.area : t.measurement.fields.area_cm2;
@@ -664,13 +664,12 @@ response post_fit(const context& c) {
         fits.push_back(fit_sweep(m.sweeps[k], k, request.options, area));
         progress({++done, total, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()});
       }
-      results.emplace_back(t.id, std::move(fits));
+      results.push_back({t.id, std::move(fits)});
     }
-    // Saved only once every sweep is fitted: a cancelled fit of an experiment leaves the fits its
-    // measurements had before, not some measurements refitted and others not.
+    // Saved in one transaction once every sweep is fitted: a cancelled or failed fit of an
+    // experiment leaves the fits its measurements had before, not some refitted and others not.
     if (cancel) throw error(error_kind::cancelled, "cancelled");
-    auto lease = a.catalogs().acquire();
-    for (const auto& [id, fits] : results) lease->save_fit_results(who, id, fits);
+    a.catalogs().acquire()->save_fit_results(who, results);
   };
   return json_success({{"job", c.a.jobs().submit_task(who.user_id, total, std::move(task), std::move(body), output)}}, 202);
 }

@@ -428,6 +428,35 @@ TEST_P(catalog_measurements, a_fit_without_its_numbers_or_past_the_last_sweep_is
   EXPECT_EQ(kind_of([&] { cat().save_fit_results(principal::anonymous(), id, {test_support::fake_fit(0)}); }), error_kind::forbidden);
 }
 
+TEST_P(catalog_measurements, an_experiments_fits_are_saved_all_together_or_not_at_all) {
+  const auto tw1 = cat().add_measurement(alice_, test_support::fake_measurement("tw1.txt")).id;
+  const auto tw2 = cat().add_measurement(alice_, test_support::fake_measurement("tw2.txt")).id;
+  const auto bobs = cat().add_measurement(bob_, test_support::fake_measurement("bob.txt")).id;
+  cat().save_fit_results(alice_, tw1, {test_support::fake_fit(0)});
+  const auto before = cat().list_fit_results(alice_, tw1).at(0).id;
+  // The second measurement fails in the database (a sweep it does not have,
+  // another user's row): the first measurement's refit is rolled back too.
+  EXPECT_EQ(
+      kind_of([&] {
+        cat().save_fit_results(alice_, {{tw1, {test_support::fake_fit(0), test_support::fake_fit(1)}}, {tw2, {test_support::fake_fit(3)}}});
+      }),
+      error_kind::usage);
+  EXPECT_EQ(kind_of([&] {
+              cat().save_fit_results(alice_, {{tw1, {test_support::fake_fit(1)}}, {bobs, {test_support::fake_fit(0)}}});
+            }),
+            error_kind::not_found);
+  const auto kept = cat().list_fit_results(alice_, tw1);
+  ASSERT_EQ(kept.size(), 1u);
+  EXPECT_EQ(kept[0].id, before);
+  EXPECT_TRUE(cat().list_fit_results(alice_, tw2).empty());
+  EXPECT_TRUE(cat().list_fit_results(bob_, bobs).empty());
+  // A good batch stores every measurement's fits.
+  cat().save_fit_results(alice_, {{tw1, {test_support::fake_fit(0), test_support::fake_fit(1)}}, {tw2, {test_support::fake_fit(2)}}});
+  EXPECT_EQ(cat().list_fit_results(alice_, tw1).size(), 2u);
+  ASSERT_EQ(cat().list_fit_results(alice_, tw2).size(), 1u);
+  EXPECT_EQ(cat().list_fit_results(alice_, tw2)[0].fit.sweep, 2);
+}
+
 TEST_P(catalog_measurements, removing_a_user_removes_their_lab_rows) {
   const auto plate = cat().create_experiment(alice_, {"plate", ""});
   auto in = test_support::fake_measurement("gone.txt");
