@@ -6,7 +6,7 @@ import { getKey } from './api';
 import { measuredApi, type Experiment, type Fit, type Measurement, type Sweep } from './api-measured';
 import { csvButton, downloadFromServer } from './download';
 import { frequencyGrid } from './circuit';
-import { h, replace } from './dom';
+import { h, replace, scrollRegion } from './dom';
 import { MODEL_POINTS } from './ui-measurement';
 import { fmtDate, fmtNum } from './format';
 import { runFit } from './fit-job';
@@ -31,6 +31,8 @@ interface Column {
   key: (r: Row) => number | string | null;
   cell: (r: Row) => string;
   num?: boolean;
+  /** The cell's class besides `num`: `nowrap` keeps a date on one line, `file` lets a long name break. */
+  cls?: string;
 }
 
 const STATUS_TEXT: Record<string, string> = { ok: 'OK', poor_fit: 'Poor fit', invalid_data: 'Invalid data' };
@@ -38,11 +40,11 @@ const STATUS_TEXT: Record<string, string> = { ok: 'OK', poor_fit: 'Poor fit', in
 const insertOf = (m: Measurement) => m.sample ?? m.file_name;
 
 const COLUMNS: Column[] = [
-  { title: 'File', key: (r) => r.m.file_name, cell: (r) => r.m.file_name },
+  { title: 'File', key: (r) => r.m.file_name, cell: (r) => r.m.file_name, cls: 'file' },
   { title: 'Insert', key: (r) => insertOf(r.m), cell: (r) => insertOf(r.m) },
   { title: 'Day', key: (r) => r.m.day, cell: (r) => (r.m.day != null ? String(r.m.day) : ''), num: true },
   { title: 'Sweep', key: (r) => r.fit.sweep, cell: (r) => String(r.fit.sweep), num: true },
-  { title: 'Start', key: (r) => r.fit.start_time, cell: (r) => fmtDate(r.fit.start_time) },
+  { title: 'Start', key: (r) => r.fit.start_time, cell: (r) => fmtDate(r.fit.start_time), cls: 'nowrap' },
   { title: 'Status', key: (r) => r.fit.status, cell: (r) => STATUS_TEXT[r.fit.status] ?? r.fit.status },
   { title: 'TER [Ω]', key: (r) => r.fit.ter, cell: (r) => fmtNum(r.fit.ter, 5), num: true },
   { title: 'TEC [µF]', key: (r) => r.fit.tec, cell: (r) => fmtNum(r.fit.tec == null ? null : r.fit.tec * 1e6, 5), num: true },
@@ -237,7 +239,7 @@ export function renderExperiment(root: HTMLElement, id: number): void {
             'tr',
             { 'data-measurement': r.fit.measurement, 'data-sweep': r.fit.sweep, 'data-status': r.fit.status },
             h('td', { 'data-no-csv': true }, cb),
-            COLUMNS.map((c) => h('td', { class: c.num ? 'num' : null }, c.cell(r))),
+            COLUMNS.map((c) => h('td', { class: [c.num ? 'num' : '', c.cls ?? ''].join(' ').trim() || null }, c.cell(r))),
           );
         }),
       ),
@@ -252,7 +254,7 @@ export function renderExperiment(root: HTMLElement, id: number): void {
       },
       'Download fits (CSV)',
     );
-    replace(tableEl, h('div', { class: 'table-actions' }, serverCsv, csvButton(table, `${experiment!.name}.table.csv`, 'experiment-table-csv')), h('div', { class: 'table-wrap' }, table));
+    replace(tableEl, h('div', { class: 'table-actions' }, serverCsv, csvButton(table, `${experiment!.name}.table.csv`, 'experiment-table-csv')), scrollRegion(`Fits of ${experiment!.name}`, table));
   }
 
   function renderCourse(): void {

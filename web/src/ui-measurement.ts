@@ -7,7 +7,7 @@ import { getKey } from './api';
 import { measuredApi, type Fit, type Measurement, type Sweep } from './api-measured';
 import { csvButton, downloadFromServer } from './download';
 import { frequencyGrid } from './circuit';
-import { h, replace } from './dom';
+import { h, replace, scrollRegion } from './dom';
 import { fmtDate, fmtFreqRange, fmtNum } from './format';
 import { runFit } from './fit-job';
 import { STALE, type Latest } from './latest';
@@ -299,7 +299,7 @@ function fitTable(fits: Fit[], m: Measurement, show: (f: Fit) => void): HTMLElem
     },
     'Download fits (CSV)',
   );
-  return h('div', null, h('div', { class: 'table-actions' }, serverCsv, csvButton(table, `${m.file_name}.table.csv`, 'fit-table-csv')), h('div', { class: 'table-wrap' }, table));
+  return h('div', null, h('div', { class: 'table-actions' }, serverCsv, csvButton(table, `${m.file_name}.table.csv`, 'fit-table-csv')), scrollRegion(`Fits of ${m.file_name}`, table));
 }
 
 /** One fit: status and reasons, the raw parameters, the model over the data, the relative residuals. */

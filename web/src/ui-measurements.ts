@@ -6,7 +6,7 @@ import { serverLimits, textTooLong } from './limits';
 import { getKey } from './api';
 import { measuredApi, type Experiment, type Measurement } from './api-measured';
 import { csvButton } from './download';
-import { h, replace } from './dom';
+import { h, replace, scrollRegion } from './dom';
 import { fmtDate, fmtFreqRange, fmtNum } from './format';
 import { STALE, type Latest } from './latest';
 import { enterView } from './view-life';
@@ -245,19 +245,19 @@ function measurementTable(list: Measurement[], experiments: Experiment[]): HTMLE
         h(
           'tr',
           { 'data-measurement': m.id, class: m.warnings.length ? 'flagged' : null },
-          h('td', null, h('a', { href: `#/measurement/${m.id}` }, m.file_name)),
+          h('td', { class: 'file' }, h('a', { href: `#/measurement/${m.id}` }, m.file_name)),
           h('td', null, m.format),
           h('td', { class: 'num' }, String(m.n_sweeps)),
-          h('td', null, fmtFreqRange(m.freq_min, m.freq_max)),
+          h('td', { class: 'nowrap' }, fmtFreqRange(m.freq_min, m.freq_max)),
           h('td', null, m.experiment != null ? h('a', { href: `#/experiment/${m.experiment}` }, exName.get(m.experiment) ?? `#${m.experiment}`) : '—'),
           h('td', null, m.sample ?? ''),
           h('td', { class: 'num' }, m.day != null ? String(m.day) : ''),
           h('td', { class: 'num' }, m.area_cm2 != null ? fmtNum(m.area_cm2) : ''),
           h('td', { class: 'num' }, m.warnings.length ? String(m.warnings.length) : ''),
-          h('td', null, fmtDate(m.created_at)),
+          h('td', { class: 'nowrap', 'data-col': 'uploaded' }, fmtDate(m.created_at)),
         ),
       ),
     ),
   );
-  return h('div', null, csvButton(table, 'measurements.csv', 'measurements-csv'), h('div', { class: 'table-wrap' }, table));
+  return h('div', null, csvButton(table, 'measurements.csv', 'measurements-csv'), scrollRegion('Your measurements', table));
 }
