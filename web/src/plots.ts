@@ -256,6 +256,9 @@ export function xyPlot(el: HTMLElement, o: XyOptions, series: XySeries[], width:
       u.setScale('x', { min: r.x[0], max: r.x[1] });
       u.setScale('y', { min: r.y[0], max: r.y[1] });
     });
+    // The drawn ranges, for tests: where the axes start against the data.
+    el.dataset.xRange = r.x.join(',');
+    el.dataset.yRange = r.y.join(',');
   };
   const logValues = (_u: uPlot, v: number[]) => v.map(logTickLabel);
   const opts: uPlot.Options = {

@@ -17,6 +17,7 @@ import { PlotSet } from './plot-set';
 import { SERIES_COLORS, xyPlot, type XySeries } from './plots';
 import { uploadBox, warningList } from './ui-measurements';
 import { parseNumber } from './validate';
+import { serverLimits, textTooLong } from './limits';
 
 const COURSE_HEIGHT = 240;
 const COMPARE_MAX_HEIGHT = 400;
@@ -53,6 +54,54 @@ const COLUMNS: Column[] = [
   { title: 'Rs [Ω]', key: (r) => r.fit.rs, cell: (r) => fmtNum(r.fit.rs, 5), num: true },
   { title: 'Resnorm', key: (r) => r.fit.resnorm, cell: (r) => fmtNum(r.fit.resnorm, 4), num: true },
 ];
+
+/** "Rename" and its form: a new name for the experiment, checked against the server's limit, sent with PATCH. */
+function renameControl(ex: Experiment, renamed: (e: Experiment) => void): { button: HTMLElement; form: HTMLElement } {
+  const button = h('button', { type: 'button', class: 'btn', id: 'rename-experiment', 'aria-expanded': 'false', 'aria-controls': 'rename-form' }, 'Rename');
+  const name = h('input', { type: 'text', id: 'rename-name', value: ex.name, required: true, 'aria-describedby': 'rename-msg' });
+  const msg = h('span', { class: 'field-error', id: 'rename-msg', role: 'alert' });
+  const show = (open: boolean) => {
+    form.hidden = !open;
+    button.setAttribute('aria-expanded', String(open));
+    msg.textContent = '';
+    if (open) name.select();
+    (open ? name : button).focus();
+  };
+  const form = h(
+    'form',
+    {
+      class: 'inline-form rename-form',
+      id: 'rename-form',
+      hidden: true,
+      onsubmit: async (ev: Event) => {
+        ev.preventDefault();
+        msg.textContent = '';
+        const wanted = name.value.trim();
+        if (!wanted) return void (msg.textContent = 'Give the experiment a name.');
+        const tooLong = textTooLong(wanted, (await serverLimits()).experimentName);
+        if (tooLong) return void (msg.textContent = `Name too long. ${tooLong}`);
+        try {
+          const r = await measuredApi.patchExperiment(ex.id, { name: wanted });
+          renamed(r.experiment);
+          show(false);
+        } catch (e) {
+          msg.textContent = (e as Error).message;
+          name.focus();
+        }
+      },
+      onkeydown: (ev: KeyboardEvent) => {
+        if (ev.key === 'Escape') show(false);
+      },
+    },
+    h('label', { for: 'rename-name' }, 'New name'),
+    name,
+    h('button', { type: 'submit', class: 'btn btn-primary', id: 'rename-save' }, 'Save name'),
+    h('button', { type: 'button', class: 'btn', onclick: () => show(false) }, 'Cancel'),
+    msg,
+  );
+  button.addEventListener('click', () => show(form.hidden));
+  return { button, form };
+}
 
 export function renderExperiment(root: HTMLElement, id: number): void {
   const { latest, onLeave } = enterView();
@@ -128,6 +177,13 @@ export function renderExperiment(root: HTMLElement, id: number): void {
       submit,
       err,
     );
+    const title = h('h2', { id: 'view-title' }, ex.name);
+    const rename = renameControl(ex, (renamed) => {
+      experiment = renamed;
+      title.textContent = renamed.name;
+      document.title = `${renamed.name} · eisgrid`;
+      renderTable();
+    });
     const panel = (hid: string, title: string, ...body: (Node | null)[]) =>
       h('section', { class: 'panel', 'aria-labelledby': hid }, h('h3', { id: hid }, title), ...body);
     replace(
@@ -138,9 +194,10 @@ export function renderExperiment(root: HTMLElement, id: number): void {
         h(
           'header',
           { class: 'view-head' },
-          h('div', null, h('h2', { id: 'view-title' }, ex.name), ex.description ? h('p', { class: 'description' }, ex.description) : null),
-          h('div', { class: 'view-actions' }, h('a', { class: 'btn', href: '#/measurements' }, 'All measurements')),
+          h('div', null, title, ex.description ? h('p', { class: 'description' }, ex.description) : null),
+          h('div', { class: 'view-actions' }, rename.button, h('a', { class: 'btn', href: '#/measurements' }, 'All measurements')),
         ),
+        rename.form,
         panel('ex-measurements-h', 'Measurements', measurementsEl, uploadBox(latest, ex, () => void load()).element),
         panel('ex-fit-h', 'Fit', fitForm, jobBox),
         panel('ex-table-h', 'Fits, one row per sweep', tableEl),

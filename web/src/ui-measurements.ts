@@ -12,6 +12,14 @@ import { STALE, type Latest } from './latest';
 import { enterView } from './view-life';
 import { parseNumber } from './validate';
 
+/** What the last view deleted, said once at the top of the list it returns to. */
+let deletedNote: string | null = null;
+
+/** Called by a view that deleted a measurement just before it opens the list. */
+export function noteDeleted(fileName: string): void {
+  deletedNote = fileName;
+}
+
 export function renderMeasurements(root: HTMLElement): void {
   const { latest } = enterView();
   document.title = 'Measurements · eisgrid';
@@ -28,6 +36,9 @@ export function renderMeasurements(root: HTMLElement): void {
     );
     return;
   }
+  const deleted = deletedNote;
+  deletedNote = null;
+  const notice = h('p', { class: 'form-msg ok', id: 'measurements-notice', role: 'status' });
   const experimentsEl = h('div', { id: 'experiment-list' });
   const measurementsEl = h('div', { id: 'measurement-list' });
   const upload = uploadBox(latest, null, () => void reload());
@@ -37,6 +48,7 @@ export function renderMeasurements(root: HTMLElement): void {
       'article',
       { class: 'measurements-view' },
       head,
+      notice,
       h(
         'p',
         { class: 'hint' },
@@ -56,6 +68,8 @@ export function renderMeasurements(root: HTMLElement): void {
       upload.setExperiments(ex.experiments);
       replace(experimentsEl, experimentTable(ex.experiments), newExperimentForm(() => void reload()));
       replace(measurementsEl, measurementTable(ms.measurements, ex.experiments));
+      // Said once the list without it is shown (and into a live region already there, so it is read out).
+      if (deleted) notice.textContent = `Deleted ${deleted}.`;
     } catch (e) {
       replace(measurementsEl, h('p', { class: 'error-box', role: 'alert' }, `Cannot load your measurements: ${(e as Error).message}`));
     }
