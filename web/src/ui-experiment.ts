@@ -15,7 +15,7 @@ import { enterView } from './view-life';
 import { modelRows, sortRows, sweepRows, timeCourse, type CoursePoint } from './measured-math';
 import { PlotSet } from './plot-set';
 import { SERIES_COLORS, xyPlot, type XySeries } from './plots';
-import { uploadBox, warningList } from './ui-measurements';
+import { uploadBox, uploadInto, warningList } from './ui-measurements';
 import { parseNumber } from './validate';
 import { serverLimits, textTooLong } from './limits';
 
@@ -182,6 +182,8 @@ export function renderExperiment(root: HTMLElement, id: number): void {
       experiment = renamed;
       title.textContent = renamed.name;
       document.title = `${renamed.name} · eisgrid`;
+      const into = root.querySelector('#upload-into');
+      if (into) into.textContent = uploadInto(renamed.name);
       renderTable();
     });
     const panel = (hid: string, title: string, ...body: (Node | null)[]) =>

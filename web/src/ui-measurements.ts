@@ -142,7 +142,7 @@ export function uploadBox(
       'div',
       { class: 'upload-options' },
       fixedExperiment
-        ? h('p', { class: 'hint' }, `Files go into the experiment ${fixedExperiment.name}.`)
+        ? h('p', { class: 'hint', id: 'upload-into' }, uploadInto(fixedExperiment.name))
         : h('div', { class: 'field' }, h('label', { for: 'upload-experiment' }, 'Experiment'), experimentSel),
       h(
         'div',
@@ -166,6 +166,11 @@ export function uploadBox(
       );
     },
   };
+}
+
+/** Where an experiment's upload box puts files (also said again when the experiment is renamed). */
+export function uploadInto(experimentName: string): string {
+  return `Files go into the experiment ${experimentName}.`;
 }
 
 function uploadedSummary(m: Measurement): (Node | string)[] {

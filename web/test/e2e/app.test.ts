@@ -1045,12 +1045,16 @@ describe('eisgrid web page against a real eisgrid server', () => {
     await page.fill('#rename-name', '  ');
     await page.click('#rename-save');
     await page.waitForFunction(() => /name/.test(document.getElementById('rename-msg')?.textContent ?? ''));
+    await page.locator('#view-title').evaluate((el) => el.scrollIntoView({ block: 'center' }));
+    await shot(page, 'experiment-rename.png');
+    assert.deepEqual(await axeViolations(page), [], 'the experiment with its rename form');
     await page.fill('#rename-name', '16HBE day 3, plate A');
     await page.click('#rename-save');
     await page.waitForFunction(() => document.getElementById('view-title')?.textContent === '16HBE day 3, plate A');
     assert.ok(await page.locator('#rename-form').isHidden());
     assert.equal((await api(`/api/experiments/${experimentId}`, keys.alice)).json.experiment.name, '16HBE day 3, plate A');
     assert.match(await page.title(), /16HBE day 3, plate A/);
+    assert.match((await page.textContent('#upload-into')) ?? '', /16HBE day 3, plate A/);
     await page.close();
   });
 
@@ -1176,6 +1180,7 @@ describe('eisgrid web page against a real eisgrid server', () => {
     assert.equal(await page.locator(`#measurement-table tr[data-measurement="${id}"]`).count(), 0);
     assert.ok(await page.locator('#measurement-table tbody tr').count(), 'the other measurements are still listed');
     await shot(page, 'measurement-deleted.png');
+    assert.deepEqual(await axeViolations(page), [], 'the list of measurements');
     assert.equal((await api(`/api/measurements/${id}`, keys.alice)).status, 404);
     await page.close();
   });
