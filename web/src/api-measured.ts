@@ -105,6 +105,8 @@ export const measuredApi = {
   experiments: () => request<{ experiments: Experiment[] }>('GET', '/api/experiments'),
   createExperiment: (name: string, description?: string) =>
     request<{ experiment: Experiment }>('POST', '/api/experiments', description ? { name, description } : { name }),
+  patchExperiment: (id: number, p: { name?: string; description?: string | null }) =>
+    request<{ experiment: Experiment }>('PATCH', `/api/experiments/${id}`, p),
   experiment: (id: number) => request<{ experiment: Experiment; measurements: Measurement[] }>('GET', `/api/experiments/${id}`),
   experimentFits: (id: number) => request<{ experiment: Experiment; fits: Fit[] }>('GET', `/api/experiments/${id}/fits`),
   fit: (r: FitRequest) => request<{ job: Job }>('POST', '/api/fit', r),

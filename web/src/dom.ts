@@ -38,3 +38,12 @@ export function replace(el: Element, ...children: Child[]): void {
   clear(el);
   append(el, children);
 }
+
+/**
+ * A wide table's box: it scrolls sideways within its panel rather than widening it, and is a
+ * labelled region that takes focus, so that keyboard users can scroll it too (axe's
+ * scrollable-region-focusable).
+ */
+export function scrollRegion(label: string, child: Node | null, attrs: Attrs = {}): HTMLDivElement {
+  return h('div', { class: 'table-wrap', role: 'region', tabindex: 0, 'aria-label': label, ...attrs }, child);
+}

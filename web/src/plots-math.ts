@@ -1,6 +1,10 @@
 // Plot geometry without the DOM, so that node's test runner can check it.
 
-/** Equal-axes ranges: one Ω per pixel on both axes, holding [x0,x1]×[y0,y1] and centred on it. */
+/**
+ * Equal-axes ranges: one Ω per pixel on both axes, holding [x0,x1]×[y0,y1]. Centred on it, except
+ * that neither axis starts below its x0 or y0: the room the other axis's scale leaves goes above
+ * and to the right, not into an empty negative half (measured −Im Z is all positive).
+ */
 export function equalAxesRanges(
   x0: number,
   x1: number,
@@ -12,11 +16,32 @@ export function equalAxesRanges(
   const xs = Math.max(x1 - x0, 1e-12);
   const ys = Math.max(y1 - y0, 1e-12);
   const upp = Math.max(xs / Math.max(width, 1), ys / Math.max(height, 1));
-  const xc = (x0 + x1) / 2;
-  const yc = (y0 + y1) / 2;
-  const hw = (upp * width) / 2;
-  const hh = (upp * height) / 2;
-  return { x: [xc - hw, xc + hw], y: [yc - hh, yc + hh] };
+  const axis = (lo: number, hi: number, pixels: number): [number, number] => {
+    const half = (upp * pixels) / 2;
+    const start = Math.max((lo + hi) / 2 - half, lo);
+    return [start, start + 2 * half];
+  };
+  return { x: axis(x0, x1, width), y: axis(y0, y1, height) };
+}
+
+/** Room around the data of an equal-axes plot, as a share of its larger span. */
+const EQUAL_AXES_PAD = 0.04;
+
+/**
+ * The data bounds of an equal-axes (Nyquist) plot: from min(0, data min) to the data max on each
+ * axis, padded by EQUAL_AXES_PAD of the larger span so that points at the edges stay whole.
+ */
+export function equalAxesBounds(xs: (number | null)[][], ys: (number | null)[][]): { x: [number, number]; y: [number, number] } {
+  const range = (vss: (number | null)[][]): [number, number] => {
+    let lo = 0;
+    let hi = 0;
+    for (const vs of vss) for (const v of vs) if (v != null && Number.isFinite(v)) [lo, hi] = [Math.min(lo, v), Math.max(hi, v)];
+    return [lo, hi];
+  };
+  const [x0, x1] = range(xs);
+  const [y0, y1] = range(ys);
+  const pad = EQUAL_AXES_PAD * Math.max(x1 - x0, y1 - y0, 1);
+  return { x: [x0 - pad, x1 + pad], y: [y0 - pad, y1 + pad] };
 }
 
 const TICK_SUFFIXES: [number, string][] = [

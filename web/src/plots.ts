@@ -2,7 +2,7 @@
 
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { equalAxesRanges, linearTickLabels, logTickLabel } from './plots-math';
+import { equalAxesBounds, equalAxesRanges, linearTickLabels, logTickLabel } from './plots-math';
 
 export interface PlotSeries {
   label: string;
@@ -65,33 +65,12 @@ export interface PlotHandle {
 
 /** Nyquist plot: −Im Z against Re Z with equal scales on both axes. */
 export function nyquistPlot(el: HTMLElement, series: PlotSeries[], width: number, height: number): PlotHandle {
-  const data: any[] = [null];
-  let x0 = 0;
-  let x1 = 0;
-  let y0 = 0;
-  let y1 = 0;
-  for (const s of series) {
-    const re: (number | null)[] = [];
-    const negIm: (number | null)[] = [];
-    for (const r of s.rows) {
-      const a = num(r[0]);
-      const b = r[1] == null ? null : num(-(r[1] as number));
-      re.push(a);
-      negIm.push(b);
-      if (a != null && b != null) {
-        x0 = Math.min(x0, a);
-        x1 = Math.max(x1, a);
-        y0 = Math.min(y0, b);
-        y1 = Math.max(y1, b);
-      }
-    }
-    data.push([re, negIm]);
-  }
-  const pad = 0.04 * Math.max(x1 - x0, y1 - y0, 1);
-  x1 += pad;
-  y1 += pad;
-  if (x0 < 0) x0 -= pad;
-  if (y0 < 0) y0 -= pad;
+  const res = series.map((s) => s.rows.map((r) => num(r[0])));
+  const negIms = series.map((s) => s.rows.map((r) => (r[1] == null ? null : num(-(r[1] as number)))));
+  const data: any[] = [null, ...series.map((_, i) => [res[i], negIms[i]])];
+  const bounds = equalAxesBounds(res, negIms);
+  const [x0, x1] = bounds.x;
+  const [y0, y1] = bounds.y;
   let fitW = -1;
   let fitH = -1;
   const fit = (u: uPlot) => {
@@ -260,12 +239,14 @@ function extent(values: (number | null)[][], log: boolean): [number, number] {
 /** Points and lines on x–y axes, each series with its own x values (measured sweeps differ). */
 export function xyPlot(el: HTMLElement, o: XyOptions, series: XySeries[], width: number, height: number): PlotHandle {
   const data: any[] = [null, ...series.map((s) => [s.x.map(num), s.y.map(num)])];
-  let [x0, x1] = extent(series.map((s) => s.x), !!o.xLog);
-  let [y0, y1] = extent(series.map((s) => s.y), !!o.yLog);
-  if (o.equal) {
-    x0 = Math.min(x0, 0);
-    y0 = Math.min(y0, 0);
-  }
+  const bounds = o.equal
+    ? equalAxesBounds(
+        series.map((s) => s.x),
+        series.map((s) => s.y),
+      )
+    : { x: extent(series.map((s) => s.x), !!o.xLog), y: extent(series.map((s) => s.y), !!o.yLog) };
+  const [x0, x1] = bounds.x;
+  const [y0, y1] = bounds.y;
   let fitW = -1;
   const fit = (u: uPlot) => {
     if (!o.equal || u.bbox.width === fitW) return;
@@ -275,6 +256,9 @@ export function xyPlot(el: HTMLElement, o: XyOptions, series: XySeries[], width:
       u.setScale('x', { min: r.x[0], max: r.x[1] });
       u.setScale('y', { min: r.y[0], max: r.y[1] });
     });
+    // The drawn ranges, for tests: where the axes start against the data.
+    el.dataset.xRange = r.x.join(',');
+    el.dataset.yRange = r.y.join(',');
   };
   const logValues = (_u: uPlot, v: number[]) => v.map(logTickLabel);
   const opts: uPlot.Options = {

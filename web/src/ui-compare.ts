@@ -3,7 +3,7 @@
 // each dataset's best row that downloads as CSV.
 
 import { api, type Dataset } from './api';
-import { h, replace } from './dom';
+import { h, replace, scrollRegion } from './dom';
 import { csvButton } from './download';
 import { loadSpectra, rowSpectrum, spectraSource, type DatasetSpectra } from './dataset-spectra';
 import { MIN_COMPARED } from './compare';
@@ -146,5 +146,5 @@ function bestTable(items: Compared[]): HTMLElement {
       ),
     ),
   );
-  return h('div', null, h('div', { class: 'table-actions' }, csvButton(table, 'compared_datasets.best_rows.csv', 'compare-ds-csv')), h('div', { class: 'table-wrap' }, table));
+  return h('div', null, h('div', { class: 'table-actions' }, csvButton(table, 'compared_datasets.best_rows.csv', 'compare-ds-csv')), scrollRegion('Best rows of the compared datasets', table));
 }

@@ -6,7 +6,7 @@ import { getKey } from './api';
 import { measuredApi, type Experiment, type Fit, type Measurement, type Sweep } from './api-measured';
 import { csvButton, downloadFromServer } from './download';
 import { frequencyGrid } from './circuit';
-import { h, replace } from './dom';
+import { h, replace, scrollRegion } from './dom';
 import { MODEL_POINTS } from './ui-measurement';
 import { fmtDate, fmtNum } from './format';
 import { runFit } from './fit-job';
@@ -15,8 +15,9 @@ import { enterView } from './view-life';
 import { modelRows, sortRows, sweepRows, timeCourse, type CoursePoint } from './measured-math';
 import { PlotSet } from './plot-set';
 import { SERIES_COLORS, xyPlot, type XySeries } from './plots';
-import { uploadBox, warningList } from './ui-measurements';
+import { uploadBox, uploadInto, warningList } from './ui-measurements';
 import { parseNumber } from './validate';
+import { serverLimits, textTooLong } from './limits';
 
 const COURSE_HEIGHT = 240;
 const COMPARE_MAX_HEIGHT = 400;
@@ -31,6 +32,8 @@ interface Column {
   key: (r: Row) => number | string | null;
   cell: (r: Row) => string;
   num?: boolean;
+  /** The cell's class besides `num`: `nowrap` keeps a date on one line, `file` lets a long name break. */
+  cls?: string;
 }
 
 const STATUS_TEXT: Record<string, string> = { ok: 'OK', poor_fit: 'Poor fit', invalid_data: 'Invalid data' };
@@ -38,11 +41,11 @@ const STATUS_TEXT: Record<string, string> = { ok: 'OK', poor_fit: 'Poor fit', in
 const insertOf = (m: Measurement) => m.sample ?? m.file_name;
 
 const COLUMNS: Column[] = [
-  { title: 'File', key: (r) => r.m.file_name, cell: (r) => r.m.file_name },
+  { title: 'File', key: (r) => r.m.file_name, cell: (r) => r.m.file_name, cls: 'file' },
   { title: 'Insert', key: (r) => insertOf(r.m), cell: (r) => insertOf(r.m) },
   { title: 'Day', key: (r) => r.m.day, cell: (r) => (r.m.day != null ? String(r.m.day) : ''), num: true },
   { title: 'Sweep', key: (r) => r.fit.sweep, cell: (r) => String(r.fit.sweep), num: true },
-  { title: 'Start', key: (r) => r.fit.start_time, cell: (r) => fmtDate(r.fit.start_time) },
+  { title: 'Start', key: (r) => r.fit.start_time, cell: (r) => fmtDate(r.fit.start_time), cls: 'nowrap' },
   { title: 'Status', key: (r) => r.fit.status, cell: (r) => STATUS_TEXT[r.fit.status] ?? r.fit.status },
   { title: 'TER [Ω]', key: (r) => r.fit.ter, cell: (r) => fmtNum(r.fit.ter, 5), num: true },
   { title: 'TEC [µF]', key: (r) => r.fit.tec, cell: (r) => fmtNum(r.fit.tec == null ? null : r.fit.tec * 1e6, 5), num: true },
@@ -51,6 +54,54 @@ const COLUMNS: Column[] = [
   { title: 'Rs [Ω]', key: (r) => r.fit.rs, cell: (r) => fmtNum(r.fit.rs, 5), num: true },
   { title: 'Resnorm', key: (r) => r.fit.resnorm, cell: (r) => fmtNum(r.fit.resnorm, 4), num: true },
 ];
+
+/** "Rename" and its form: a new name for the experiment, checked against the server's limit, sent with PATCH. */
+function renameControl(ex: Experiment, renamed: (e: Experiment) => void): { button: HTMLElement; form: HTMLElement } {
+  const button = h('button', { type: 'button', class: 'btn', id: 'rename-experiment', 'aria-expanded': 'false', 'aria-controls': 'rename-form' }, 'Rename');
+  const name = h('input', { type: 'text', id: 'rename-name', value: ex.name, required: true, 'aria-describedby': 'rename-msg' });
+  const msg = h('span', { class: 'field-error', id: 'rename-msg', role: 'alert' });
+  const show = (open: boolean) => {
+    form.hidden = !open;
+    button.setAttribute('aria-expanded', String(open));
+    msg.textContent = '';
+    if (open) name.select();
+    (open ? name : button).focus();
+  };
+  const form = h(
+    'form',
+    {
+      class: 'inline-form rename-form',
+      id: 'rename-form',
+      hidden: true,
+      onsubmit: async (ev: Event) => {
+        ev.preventDefault();
+        msg.textContent = '';
+        const wanted = name.value.trim();
+        if (!wanted) return void (msg.textContent = 'Give the experiment a name.');
+        const tooLong = textTooLong(wanted, (await serverLimits()).experimentName);
+        if (tooLong) return void (msg.textContent = `Name too long. ${tooLong}`);
+        try {
+          const r = await measuredApi.patchExperiment(ex.id, { name: wanted });
+          renamed(r.experiment);
+          show(false);
+        } catch (e) {
+          msg.textContent = (e as Error).message;
+          name.focus();
+        }
+      },
+      onkeydown: (ev: KeyboardEvent) => {
+        if (ev.key === 'Escape') show(false);
+      },
+    },
+    h('label', { for: 'rename-name' }, 'New name'),
+    name,
+    h('button', { type: 'submit', class: 'btn btn-primary', id: 'rename-save' }, 'Save name'),
+    h('button', { type: 'button', class: 'btn', onclick: () => show(false) }, 'Cancel'),
+    msg,
+  );
+  button.addEventListener('click', () => show(form.hidden));
+  return { button, form };
+}
 
 export function renderExperiment(root: HTMLElement, id: number): void {
   const { latest, onLeave } = enterView();
@@ -126,6 +177,15 @@ export function renderExperiment(root: HTMLElement, id: number): void {
       submit,
       err,
     );
+    const title = h('h2', { id: 'view-title' }, ex.name);
+    const rename = renameControl(ex, (renamed) => {
+      experiment = renamed;
+      title.textContent = renamed.name;
+      document.title = `${renamed.name} · eisgrid`;
+      const into = root.querySelector('#upload-into');
+      if (into) into.textContent = uploadInto(renamed.name);
+      renderTable();
+    });
     const panel = (hid: string, title: string, ...body: (Node | null)[]) =>
       h('section', { class: 'panel', 'aria-labelledby': hid }, h('h3', { id: hid }, title), ...body);
     replace(
@@ -136,9 +196,10 @@ export function renderExperiment(root: HTMLElement, id: number): void {
         h(
           'header',
           { class: 'view-head' },
-          h('div', null, h('h2', { id: 'view-title' }, ex.name), ex.description ? h('p', { class: 'description' }, ex.description) : null),
-          h('div', { class: 'view-actions' }, h('a', { class: 'btn', href: '#/measurements' }, 'All measurements')),
+          h('div', null, title, ex.description ? h('p', { class: 'description' }, ex.description) : null),
+          h('div', { class: 'view-actions' }, rename.button, h('a', { class: 'btn', href: '#/measurements' }, 'All measurements')),
         ),
+        rename.form,
         panel('ex-measurements-h', 'Measurements', measurementsEl, uploadBox(latest, ex, () => void load()).element),
         panel('ex-fit-h', 'Fit', fitForm, jobBox),
         panel('ex-table-h', 'Fits, one row per sweep', tableEl),
@@ -237,7 +298,7 @@ export function renderExperiment(root: HTMLElement, id: number): void {
             'tr',
             { 'data-measurement': r.fit.measurement, 'data-sweep': r.fit.sweep, 'data-status': r.fit.status },
             h('td', { 'data-no-csv': true }, cb),
-            COLUMNS.map((c) => h('td', { class: c.num ? 'num' : null }, c.cell(r))),
+            COLUMNS.map((c) => h('td', { class: [c.num ? 'num' : '', c.cls ?? ''].join(' ').trim() || null }, c.cell(r))),
           );
         }),
       ),
@@ -252,7 +313,7 @@ export function renderExperiment(root: HTMLElement, id: number): void {
       },
       'Download fits (CSV)',
     );
-    replace(tableEl, h('div', { class: 'table-actions' }, serverCsv, csvButton(table, `${experiment!.name}.table.csv`, 'experiment-table-csv')), h('div', { class: 'table-wrap' }, table));
+    replace(tableEl, h('div', { class: 'table-actions' }, serverCsv, csvButton(table, `${experiment!.name}.table.csv`, 'experiment-table-csv')), scrollRegion(`Fits of ${experiment!.name}`, table));
   }
 
   function renderCourse(): void {

@@ -7,7 +7,7 @@ import { getKey } from './api';
 import { measuredApi, type Fit, type Measurement, type Sweep } from './api-measured';
 import { csvButton, downloadFromServer } from './download';
 import { frequencyGrid } from './circuit';
-import { h, replace } from './dom';
+import { h, replace, scrollRegion } from './dom';
 import { fmtDate, fmtFreqRange, fmtNum } from './format';
 import { runFit } from './fit-job';
 import { STALE, type Latest } from './latest';
@@ -16,7 +16,7 @@ import { modelRows, relativeResiduals, sweepRows } from './measured-math';
 import { PlotSet } from './plot-set';
 import { REFERENCE_COLOR, SERIES_COLORS, xyPlot, type XySeries } from './plots';
 import { spectraFigures } from './spectra-plots';
-import { warningList } from './ui-measurements';
+import { noteDeleted, warningList } from './ui-measurements';
 import { serverLimits, textTooLong } from './limits';
 import { parseInteger, parseNumber } from './validate';
 
@@ -53,6 +53,7 @@ export function renderMeasurement(root: HTMLElement, id: number): void {
       return;
     }
     document.title = `${m.file_name} · eisgrid`;
+    const remover = deleteControl(m);
     const fitsEl = h('div', { id: 'fits' });
     const fitDetail = h('div', { id: 'fit-detail' });
     const jobBox = h('div', { id: 'fit-job-box' });
@@ -71,8 +72,10 @@ export function renderMeasurement(root: HTMLElement, id: number): void {
             { class: 'view-actions' },
             m.experiment != null ? h('a', { class: 'btn', href: `#/experiment/${m.experiment}` }, 'Experiment') : null,
             h('a', { class: 'btn', href: '#/measurements' }, 'All measurements'),
+            remover.button,
           ),
         ),
+        remover.box,
         h(
           'section',
           { class: 'panel summary', 'aria-label': 'Summary' },
@@ -122,6 +125,60 @@ export function renderMeasurement(root: HTMLElement, id: number): void {
     }
     void loadFits();
   })();
+}
+
+/**
+ * "Delete" and, in the page rather than a browser dialog, the question "Really delete FILE?" with
+ * its own confirm and keep buttons (Escape keeps it too). Deleted, the list of measurements opens
+ * and says so; a refusal is shown next to the buttons.
+ */
+function deleteControl(m: Measurement): { button: HTMLElement; box: HTMLElement } {
+  const button = h(
+    'button',
+    { type: 'button', class: 'btn btn-danger', id: 'delete-measurement', 'aria-expanded': 'false', 'aria-controls': 'delete-box' },
+    'Delete',
+  );
+  const error = h('p', { class: 'form-msg error', id: 'delete-error', role: 'alert' });
+  const confirm = h('button', { type: 'button', class: 'btn btn-danger-solid', id: 'delete-confirm' }, `Delete ${m.file_name}`);
+  const keep = h('button', { type: 'button', class: 'btn', id: 'delete-cancel' }, 'Keep it');
+  const box = h(
+    'div',
+    { class: 'confirm-box', id: 'delete-box', role: 'group', 'aria-labelledby': 'delete-question', hidden: true },
+    h(
+      'p',
+      { id: 'delete-question' },
+      h('strong', null, `Really delete ${m.file_name}?`),
+      ' Its sweeps, its fits and the stored file are removed for good.',
+    ),
+    h('div', { class: 'confirm-actions' }, confirm, keep),
+    error,
+  );
+  const show = (open: boolean) => {
+    box.hidden = !open;
+    button.setAttribute('aria-expanded', String(open));
+    error.textContent = '';
+    // The safe choice takes the focus: a second Enter keeps the file.
+    (open ? keep : button).focus();
+  };
+  button.addEventListener('click', () => show(box.hidden));
+  keep.addEventListener('click', () => show(false));
+  box.addEventListener('keydown', (ev) => {
+    if (ev.key === 'Escape' && !confirm.disabled) show(false);
+  });
+  confirm.addEventListener('click', async () => {
+    confirm.disabled = keep.disabled = true;
+    error.textContent = '';
+    try {
+      await measuredApi.remove(m.id);
+      noteDeleted(m.file_name);
+      location.hash = '#/measurements';
+    } catch (e) {
+      error.textContent = `Not deleted: ${(e as Error).message}`;
+      confirm.disabled = keep.disabled = false;
+      confirm.focus();
+    }
+  });
+  return { button, box };
 }
 
 function fact(label: string, value: string | Node) {
@@ -299,7 +356,7 @@ function fitTable(fits: Fit[], m: Measurement, show: (f: Fit) => void): HTMLElem
     },
     'Download fits (CSV)',
   );
-  return h('div', null, h('div', { class: 'table-actions' }, serverCsv, csvButton(table, `${m.file_name}.table.csv`, 'fit-table-csv')), h('div', { class: 'table-wrap' }, table));
+  return h('div', null, h('div', { class: 'table-actions' }, serverCsv, csvButton(table, `${m.file_name}.table.csv`, 'fit-table-csv')), scrollRegion(`Fits of ${m.file_name}`, table));
 }
 
 /** One fit: status and reasons, the raw parameters, the model over the data, the relative residuals. */

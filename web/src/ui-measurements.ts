@@ -6,11 +6,19 @@ import { serverLimits, textTooLong } from './limits';
 import { getKey } from './api';
 import { measuredApi, type Experiment, type Measurement } from './api-measured';
 import { csvButton } from './download';
-import { h, replace } from './dom';
+import { h, replace, scrollRegion } from './dom';
 import { fmtDate, fmtFreqRange, fmtNum } from './format';
 import { STALE, type Latest } from './latest';
 import { enterView } from './view-life';
 import { parseNumber } from './validate';
+
+/** What the last view deleted, said once at the top of the list it returns to. */
+let deletedNote: string | null = null;
+
+/** Called by a view that deleted a measurement just before it opens the list. */
+export function noteDeleted(fileName: string): void {
+  deletedNote = fileName;
+}
 
 export function renderMeasurements(root: HTMLElement): void {
   const { latest } = enterView();
@@ -28,6 +36,9 @@ export function renderMeasurements(root: HTMLElement): void {
     );
     return;
   }
+  const deleted = deletedNote;
+  deletedNote = null;
+  const notice = h('p', { class: 'form-msg ok', id: 'measurements-notice', role: 'status' });
   const experimentsEl = h('div', { id: 'experiment-list' });
   const measurementsEl = h('div', { id: 'measurement-list' });
   const upload = uploadBox(latest, null, () => void reload());
@@ -37,6 +48,7 @@ export function renderMeasurements(root: HTMLElement): void {
       'article',
       { class: 'measurements-view' },
       head,
+      notice,
       h(
         'p',
         { class: 'hint' },
@@ -56,6 +68,8 @@ export function renderMeasurements(root: HTMLElement): void {
       upload.setExperiments(ex.experiments);
       replace(experimentsEl, experimentTable(ex.experiments), newExperimentForm(() => void reload()));
       replace(measurementsEl, measurementTable(ms.measurements, ex.experiments));
+      // Said once the list without it is shown (and into a live region already there, so it is read out).
+      if (deleted) notice.textContent = `Deleted ${deleted}.`;
     } catch (e) {
       replace(measurementsEl, h('p', { class: 'error-box', role: 'alert' }, `Cannot load your measurements: ${(e as Error).message}`));
     }
@@ -128,7 +142,7 @@ export function uploadBox(
       'div',
       { class: 'upload-options' },
       fixedExperiment
-        ? h('p', { class: 'hint' }, `Files go into the experiment ${fixedExperiment.name}.`)
+        ? h('p', { class: 'hint', id: 'upload-into' }, uploadInto(fixedExperiment.name))
         : h('div', { class: 'field' }, h('label', { for: 'upload-experiment' }, 'Experiment'), experimentSel),
       h(
         'div',
@@ -152,6 +166,11 @@ export function uploadBox(
       );
     },
   };
+}
+
+/** Where an experiment's upload box puts files (also said again when the experiment is renamed). */
+export function uploadInto(experimentName: string): string {
+  return `Files go into the experiment ${experimentName}.`;
 }
 
 function uploadedSummary(m: Measurement): (Node | string)[] {
@@ -245,19 +264,19 @@ function measurementTable(list: Measurement[], experiments: Experiment[]): HTMLE
         h(
           'tr',
           { 'data-measurement': m.id, class: m.warnings.length ? 'flagged' : null },
-          h('td', null, h('a', { href: `#/measurement/${m.id}` }, m.file_name)),
+          h('td', { class: 'file' }, h('a', { href: `#/measurement/${m.id}` }, m.file_name)),
           h('td', null, m.format),
           h('td', { class: 'num' }, String(m.n_sweeps)),
-          h('td', null, fmtFreqRange(m.freq_min, m.freq_max)),
+          h('td', { class: 'nowrap' }, fmtFreqRange(m.freq_min, m.freq_max)),
           h('td', null, m.experiment != null ? h('a', { href: `#/experiment/${m.experiment}` }, exName.get(m.experiment) ?? `#${m.experiment}`) : '—'),
           h('td', null, m.sample ?? ''),
           h('td', { class: 'num' }, m.day != null ? String(m.day) : ''),
           h('td', { class: 'num' }, m.area_cm2 != null ? fmtNum(m.area_cm2) : ''),
           h('td', { class: 'num' }, m.warnings.length ? String(m.warnings.length) : ''),
-          h('td', null, fmtDate(m.created_at)),
+          h('td', { class: 'nowrap', 'data-col': 'uploaded' }, fmtDate(m.created_at)),
         ),
       ),
     ),
   );
-  return h('div', null, csvButton(table, 'measurements.csv', 'measurements-csv'), h('div', { class: 'table-wrap' }, table));
+  return h('div', null, csvButton(table, 'measurements.csv', 'measurements-csv'), scrollRegion('Your measurements', table));
 }

@@ -8,7 +8,7 @@ import { h, replace } from './dom';
 import { fmtDuration, fmtFreq, fmtInt, fmtNum } from './format';
 import { PRESETS, presetByName } from './presets';
 import { on, state } from './state';
-import { DEFAULT_FORM, fieldOfServerMessage, gridPoints, measuredRequest, parseInteger, validateRunForm, type FieldErrors, type RunFormInput } from './validate';
+import { DEFAULT_FORM, fieldOfServerMessage, gridPoints, measuredRequest, parseInteger, runIntro, validateRunForm, type FieldErrors, type RunFormInput } from './validate';
 import { measuredApi } from './api-measured';
 import { loadDatasets } from './main-shared';
 import { serverLimits } from './limits';
@@ -265,7 +265,15 @@ export function renderRunForm(root: HTMLElement): void {
   const freqSet = h('fieldset', null);
   const circuitSet = h('fieldset', { class: 'ref-fieldset' });
   const metricField = h('div', null);
+  // The opening sentence follows the choice: the circuit's model spectrum, or the measurement's sweep.
+  const intro = h('span', { id: 'run-intro' }, runIntro(null));
+  const syncIntro = () => {
+    const opt = referenceSel.selectedOptions[0];
+    const sweep = parseInteger(sweepInput.value);
+    intro.textContent = runIntro(referenceSel.value !== '' && opt ? { file: opt.dataset.file ?? opt.textContent ?? '', sweep: sweep ?? 0 } : null);
+  };
   const syncReference = () => {
+    syncIntro();
     const measured = referenceSel.value !== '';
     sweepField.hidden = !measured;
     freqSet.hidden = measured;
@@ -275,12 +283,13 @@ export function renderRunForm(root: HTMLElement): void {
     if (measured && opt) sweepInput.max = String(Number(opt.dataset.sweeps ?? 1) - 1);
   };
   referenceSel.addEventListener('change', syncReference);
+  sweepInput.addEventListener('input', syncIntro);
   if (getKey()) {
     void measuredApi
       .list()
       .then((r) => {
         for (const m of r.measurements) {
-          referenceSel.append(h('option', { value: m.id, 'data-sweeps': m.n_sweeps }, `Measurement ${m.file_name} (${m.n_sweeps} sweep${m.n_sweeps === 1 ? '' : 's'})`));
+          referenceSel.append(h('option', { value: m.id, 'data-sweeps': m.n_sweeps, 'data-file': m.file_name }, `Measurement ${m.file_name} (${m.n_sweeps} sweep${m.n_sweeps === 1 ? '' : 's'})`));
         }
       })
       .catch(() => {
@@ -453,7 +462,7 @@ export function renderRunForm(root: HTMLElement): void {
       h(
         'p',
         { class: 'hint' },
-        'Sweeps every parameter set of a g⁵ grid (Rsh, Ra, Rb 10–10000 Ω; Ca, Cb 0.1–50 µF, log-spaced) and ranks it against the model spectrum of the reference circuit.',
+        intro,
         state.user ? null : ' Sign in to start a run.',
       ),
       h('section', { class: 'panel' }, formEl),

@@ -194,3 +194,16 @@ export function fieldOfServerMessage(message: string): string | null {
 export function gridPoints(g: number): number {
   return g ** 5;
 }
+
+/** What a run is swept against: the reference circuit's model spectrum, or a stored measurement's sweep. */
+export type RunAgainst = { file: string; sweep: number } | null;
+
+/** The run form's opening sentence, for what the run is swept against. */
+export function runIntro(against: RunAgainst): string {
+  const grid = 'Sweeps every parameter set of a g⁵ grid (Rsh, Ra, Rb 10–10000 Ω; Ca, Cb 0.1–50 µF, log-spaced)';
+  if (!against) return `${grid} and ranks it against the model spectrum of the reference circuit.`;
+  return (
+    `${grid}, with the series resistance Rs swept up to the sweep's smallest real part, and ranks it against ` +
+    `sweep ${against.sweep} of the measurement ${against.file} at its own frequencies; the best rows are refined.`
+  );
+}

@@ -2,7 +2,7 @@
 // the pager, and the tick boxes that choose rows for the plots.
 
 import { api } from './api';
-import { h, replace } from './dom';
+import { h, replace, scrollRegion } from './dom';
 import { fmtInt, fmtNum } from './format';
 import { STALE } from './latest';
 import { pageOffset, pageWindow } from './paging';
@@ -34,7 +34,7 @@ export function resultsPart(ctx: ViewContext): ResultsPart {
   let rows: Row[] = [];
   let search: { maxResnorm: number; rows: Row[]; count: number; totalSearched: number } | null = null;
 
-  const tableWrap = h('div', { class: 'table-wrap', id: 'results-table-wrap' });
+  const tableWrap = scrollRegion('Best results', null, { id: 'results-table-wrap' });
   const pager = h('div', { class: 'pager', id: 'pager' });
   const resultsMsg = h('p', { class: 'results-msg', id: 'results-msg', role: 'status', 'aria-live': 'polite' });
   const searchErr = h('span', { class: 'field-error', id: 'search-error', role: 'alert' });

@@ -858,6 +858,42 @@ describe('eisgrid web page against a real eisgrid server', () => {
   const expected = () => JSON.parse(fs.readFileSync(path.join(NOVA, 'expected_fits.json'), 'utf8')) as { good: { file: string; sweep: number; TER: number; TEC: number }[] };
   const within = (got: number, want: number, rel: number) => Math.abs(got - want) <= rel * Math.abs(want);
 
+  /**
+   * How a table sits in its panel: the panel's and its scroll region's scroll and client widths,
+   * and the region's role, label and tab stop (axe's scrollable-region-focusable).
+   */
+  async function tableBox(page: Page, table: string) {
+    return page.locator(table).evaluate((t) => {
+      const wrap = t.closest('.table-wrap') as HTMLElement;
+      const panel = t.closest('.panel') as HTMLElement;
+      return {
+        panel: [panel.scrollWidth, panel.clientWidth],
+        wrap: [wrap.scrollWidth, wrap.clientWidth],
+        role: wrap.getAttribute('role'),
+        label: wrap.getAttribute('aria-label') ?? '',
+        tabIndex: wrap.tabIndex,
+      };
+    });
+  }
+
+  /** The number of lines a cell's text takes. */
+  async function linesOf(page: Page, cell: string): Promise<number> {
+    return page.locator(cell).first().evaluate((td) => {
+      const r = document.createRange();
+      r.selectNodeContents(td);
+      return new Set([...r.getClientRects()].map((x) => Math.round(x.top))).size;
+    });
+  }
+
+  /** The drawn x and y ranges of an equal-axes plot, and the smallest −Im Z of the measurement's sweeps. */
+  async function nyquistFloor(page: Page, box: string, measurement: string) {
+    const [x0, x1] = ((await page.getAttribute(box, 'data-x-range')) ?? '').split(',').map(Number);
+    const [y0] = ((await page.getAttribute(box, 'data-y-range')) ?? '').split(',').map(Number);
+    const { json } = await api(`/api/measurements/${measurement}`, keys.alice);
+    const minNegIm = Math.min(...json.measurement.sweeps.flatMap((s: { imag: number[] }) => s.imag.map((v) => -v)));
+    return { y0, width: x1 - x0, floor: Math.min(0, minNegIm) };
+  }
+
   async function waitFitDone(page: Page): Promise<void> {
     await page.waitForSelector('#fit-job[data-state="done"], #fit-job[data-state="failed"], #fit-job[data-state="cancelled"]', { timeout: FIT_TIMEOUT });
     assert.equal(await page.getAttribute('#fit-job', 'data-state'), 'done', (await page.textContent('#fit-status')) ?? '');
@@ -873,11 +909,25 @@ describe('eisgrid web page against a real eisgrid server', () => {
     const item = page.locator(`#upload-results .upload-item[data-file="${RPE}"][data-measurement]`);
     await item.waitFor();
     assert.match((await item.textContent()) ?? '', /3 sweeps/);
+    const id = (await item.getAttribute('data-measurement'))!;
+    // The list of measurements fits its panel at 1366 px: no column cut off, the date on one line.
+    await page.locator(`#measurement-table tr[data-measurement="${id}"]`).waitFor();
+    const list = await tableBox(page, '#measurement-table');
+    assert.ok(list.panel[0] <= list.panel[1], `the panel overflows: ${JSON.stringify(list)}`);
+    assert.ok(list.wrap[0] <= list.wrap[1], `the table is wider than its panel: ${JSON.stringify(list)}`);
+    assert.deepEqual([list.role, list.tabIndex], ['region', 0]);
+    assert.ok(list.label.length > 0);
+    assert.equal(await linesOf(page, `#measurement-table tr[data-measurement="${id}"] td[data-col="uploaded"]`), 1);
     await shot(page, 'measurements-upload.png');
     await item.locator('a').click();
     await page.waitForSelector('#sweeps-nyquist canvas');
     assert.equal(await page.locator('#sweeps-legend li').count(), 3);
     assert.equal(await page.inputValue('#m-area'), String(INSERT_AREA));
+    // Equal axes start at min(0, the data's minimum) with a little room, not far below it.
+    {
+      const n = await nyquistFloor(page, '#sweeps-nyquist', id);
+      assert.ok(n.y0 <= n.floor && n.y0 >= n.floor - 0.05 * n.width, `y axis from ${n.y0}, data from ${n.floor}, x span ${n.width}`);
+    }
     await page.locator('#sweeps-h').evaluate((el) => el.scrollIntoView({ block: 'start' }));
     await shot(page, 'measurement-sweeps.png');
     assert.deepEqual(await axeViolations(page), []);
@@ -898,6 +948,10 @@ describe('eisgrid web page against a real eisgrid server', () => {
     await page.waitForSelector('#fit-residuals canvas');
     await page.waitForSelector('#fit-nyquist canvas');
     assert.match((await page.textContent('#fit-result-status')) ?? '', /Sweep 0: /);
+    {
+      const n = await nyquistFloor(page, '#fit-nyquist', id);
+      assert.ok(n.y0 <= n.floor && n.y0 >= n.floor - 0.05 * n.width, `fit: y axis from ${n.y0}, data from ${n.floor}, x span ${n.width}`);
+    }
     await page.locator('#fit-h').evaluate((el) => el.scrollIntoView({ block: 'start' }));
     await shot(page, 'fit-table.png');
     await page.locator('#fit-result-status').evaluate((el) => el.scrollIntoView({ block: 'start' }));
@@ -956,6 +1010,12 @@ describe('eisgrid web page against a real eisgrid server', () => {
     await page.waitForSelector('#course-ter canvas');
     assert.equal(await page.getAttribute('#course-ter', 'data-lines'), String(HBE.length));
     assert.equal(await page.locator('#course-legend li').count(), HBE.length);
+    // The table stays in its panel at 1366 px, each start time on one line.
+    const box = await tableBox(page, '#experiment-table');
+    assert.ok(box.panel[0] <= box.panel[1], `the panel overflows: ${JSON.stringify(box)}`);
+    assert.deepEqual([box.role, box.tabIndex], ['region', 0]);
+    assert.match(box.label, /16HBE day 3/);
+    assert.equal(await linesOf(page, '#experiment-table tbody td.nowrap'), 1, 'the Start column on one line');
     await page.locator('#ex-table-h').evaluate((el) => el.scrollIntoView({ block: 'start' }));
     await shot(page, 'experiment-table.png');
     await page.locator('#ex-course-h').evaluate((el) => el.scrollIntoView({ block: 'start' }));
@@ -979,6 +1039,22 @@ describe('eisgrid web page against a real eisgrid server', () => {
     await page.locator('#ex-compare-h').evaluate((el) => el.scrollIntoView({ block: 'start' }));
     await shot(page, 'compare.png');
     assert.deepEqual(await axeViolations(page), []);
+    // Renamed on its page: an empty name is refused in place, a new one is the server's.
+    await page.click('#rename-experiment');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'rename-name');
+    await page.fill('#rename-name', '  ');
+    await page.click('#rename-save');
+    await page.waitForFunction(() => /name/.test(document.getElementById('rename-msg')?.textContent ?? ''));
+    await page.locator('#view-title').evaluate((el) => el.scrollIntoView({ block: 'center' }));
+    await shot(page, 'experiment-rename.png');
+    assert.deepEqual(await axeViolations(page), [], 'the experiment with its rename form');
+    await page.fill('#rename-name', '16HBE day 3, plate A');
+    await page.click('#rename-save');
+    await page.waitForFunction(() => document.getElementById('view-title')?.textContent === '16HBE day 3, plate A');
+    assert.ok(await page.locator('#rename-form').isHidden());
+    assert.equal((await api(`/api/experiments/${experimentId}`, keys.alice)).json.experiment.name, '16HBE day 3, plate A');
+    assert.match(await page.title(), /16HBE day 3, plate A/);
+    assert.match((await page.textContent('#upload-into')) ?? '', /16HBE day 3, plate A/);
     await page.close();
   });
 
@@ -1060,6 +1136,55 @@ describe('eisgrid web page against a real eisgrid server', () => {
     await page.close();
   });
 
+  it('measurements: one is deleted on its page after an in-page confirmation; a refusal shows there', async () => {
+    const file = path.join(tmp, MEASURED_CSV);
+    const page = await newPage();
+    await page.goto(`${base}/`);
+    await signIn(page, 'alice');
+    await page.goto(`${base}/#/measurements`);
+    await page.setInputFiles('#upload-file', file);
+    const item = page.locator(`#upload-results .upload-item[data-file="${MEASURED_CSV}"][data-measurement]`);
+    await item.waitFor();
+    const first = (await item.getAttribute('data-measurement'))!;
+    await item.locator('a').click();
+    await page.waitForSelector('#delete-measurement');
+    // Asked first, in the page; the safe button takes the focus and Escape keeps the file.
+    await page.click('#delete-measurement');
+    assert.ok(await page.locator('#delete-box').isVisible());
+    assert.match((await page.textContent('#delete-question')) ?? '', new RegExp(`Really delete ${MEASURED_CSV.replace('.', '\\.')}\\?`));
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'delete-cancel');
+    assert.equal(await page.getAttribute('#delete-measurement', 'aria-expanded'), 'true');
+    await page.keyboard.press('Escape');
+    assert.ok(await page.locator('#delete-box').isHidden());
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'delete-measurement');
+    // Gone behind the page's back: the server's refusal is shown next to the buttons.
+    assert.equal((await api(`/api/measurements/${first}`, keys.alice, { method: 'DELETE' })).status, 200);
+    await page.click('#delete-measurement');
+    await page.click('#delete-confirm');
+    await page.waitForFunction(() => /Not deleted/.test(document.getElementById('delete-error')?.textContent ?? ''));
+    assert.match(page.url(), new RegExp(`#/measurement/${first}$`));
+    // Uploaded again, and deleted from its page: the list opens without it and says so.
+    const up = await api(`/api/measurements?name=${MEASURED_CSV}`, keys.alice, { method: 'POST', body: fs.readFileSync(file) });
+    assert.equal(up.status, 201, JSON.stringify(up.json));
+    const id = String(up.json.measurement.id);
+    // From the list (the new row may reuse the deleted one's id, so the page is opened afresh).
+    await page.goto(`${base}/#/measurements`);
+    await page.click(`#measurement-table tr[data-measurement="${id}"] a`);
+    await page.waitForSelector(`[data-measurement="${id}"] #delete-measurement`);
+    await page.click('#delete-measurement');
+    await shot(page, 'measurement-delete-confirm.png');
+    assert.deepEqual(await axeViolations(page), []);
+    await page.click('#delete-confirm');
+    await page.waitForFunction((f) => document.getElementById('measurements-notice')?.textContent === `Deleted ${f}.`, MEASURED_CSV);
+    assert.match(page.url(), /#\/measurements$/);
+    assert.equal(await page.locator(`#measurement-table tr[data-measurement="${id}"]`).count(), 0);
+    assert.ok(await page.locator('#measurement-table tbody tr').count(), 'the other measurements are still listed');
+    await shot(page, 'measurement-deleted.png');
+    assert.deepEqual(await axeViolations(page), [], 'the list of measurements');
+    assert.equal((await api(`/api/measurements/${id}`, keys.alice)).status, 404);
+    await page.close();
+  });
+
   it('a run against a stored measurement, started from the run form', async () => {
     const page = await newPage();
     await page.goto(`${base}/`);
@@ -1067,8 +1192,13 @@ describe('eisgrid web page against a real eisgrid server', () => {
     await page.goto(`${base}/#/new`);
     const option = page.locator('#run-reference option', { hasText: RPE });
     await option.waitFor({ state: 'attached' });
+    assert.match((await page.textContent('#run-intro')) ?? '', /model spectrum of the reference circuit/);
     await page.selectOption('#run-reference', (await option.getAttribute('value'))!);
     await page.fill('#run-ref-sweep', '1');
+    // The intro follows the choice: the measurement's sweep, not the circuit.
+    const intro = (await page.textContent('#run-intro')) ?? '';
+    assert.match(intro, new RegExp(`sweep 1 of the measurement ${RPE}`));
+    assert.doesNotMatch(intro, /reference circuit/);
     assert.ok(await page.locator('#run-preset').isHidden(), 'the frequencies are the measurement’s');
     await page.fill('#run-grid', '4');
     await page.fill('#run-output', 'e2e_against_rpe.npz');

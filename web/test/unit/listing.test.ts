@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Dataset } from '../../src/api.ts';
 import { badges, displayName, filterAndSort, overview, sizeBytes } from '../../src/listing.ts';
-import { equalAxesRanges } from '../../src/plots-math.ts';
+import { equalAxesBounds, equalAxesRanges } from '../../src/plots-math.ts';
 
 function ds(over: Partial<Dataset>): Dataset {
   return {
@@ -69,4 +69,25 @@ test('equal axes: one unit per pixel on both axes, data inside', () => {
   assert.ok(r.x[0] <= 0 && r.x[1] >= 3000 && r.y[0] <= 0 && r.y[1] >= 1500);
   const wide = equalAxesRanges(0, 100, 0, 100, 800, 200);
   assert.ok(Math.abs((wide.x[1] - wide.x[0]) / 800 - (wide.y[1] - wide.y[0]) / 200) < 1e-9);
+});
+
+test('equal axes: the room a wide spectrum leaves goes above its data, not below zero', () => {
+  // A measured spectrum: Re Z 20..3000 Ω, −Im Z 0..300 Ω, in a plot as tall as it is wide.
+  const b = equalAxesBounds([[20, 1500, 3000]], [[0.5, 300, 2]]);
+  assert.ok(b.y[0] < 0 && b.y[0] > -0.05 * 3000, `a little room below zero only: ${b.y[0]}`);
+  assert.ok(b.x[0] < 0 && b.x[1] > 3000 && b.y[1] > 300);
+  const r = equalAxesRanges(b.x[0], b.x[1], b.y[0], b.y[1], 400, 400);
+  assert.equal(r.y[0], b.y[0], 'the y axis starts at the padded minimum, not centred far below it');
+  assert.ok(r.y[1] >= b.y[1]);
+  assert.ok(Math.abs((r.x[1] - r.x[0]) - (r.y[1] - r.y[0])) < 1e-9, 'still one Ω per pixel on both axes');
+  // A tall one: the slack goes to the right of x0.
+  const tall = equalAxesRanges(0, 100, 0, 1000, 400, 400);
+  assert.equal(tall.x[0], 0);
+  assert.ok(tall.x[1] >= 1000);
+  // Data below zero (an inductive tail) is kept, with the same padding.
+  const neg = equalAxesBounds([[10, 200]], [[-50, 80]]);
+  assert.ok(neg.y[0] < -50 && neg.y[1] > 80);
+  // Nothing finite: a unit square around zero, not NaN.
+  const none = equalAxesBounds([[null, NaN]], [[]]);
+  assert.ok([...none.x, ...none.y].every(Number.isFinite));
 });

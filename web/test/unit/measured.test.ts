@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { toCsv } from '../../src/csv.ts';
 import { modelRows, relativeResiduals, sortRows, sweepRows, timeCourse } from '../../src/measured-math.ts';
 import { impedance } from '../../src/circuit.ts';
-import { DEFAULT_FORM, measuredRequest, validateRunForm } from '../../src/validate.ts';
+import { DEFAULT_FORM, measuredRequest, runIntro, validateRunForm } from '../../src/validate.ts';
 
 test('csv: quotes cells with commas, quotes and line breaks; empty for missing numbers', () => {
   const csv = toCsv(['file', 'TER [Ω]', 'note'], [
@@ -79,4 +79,13 @@ test('measured_request: a run against a stored measurement sends no circuit, fre
   assert.ok(v.ok);
   if (!v.ok) return;
   assert.deepEqual(measuredRequest(v.request, 4, 2), { grid: 5, keep: v.request.keep, reference: { measurement: 4, sweep: 2 }, output: 'x.npz', description: 'rpe' });
+});
+
+test('run_intro: the run form says what the sweep is against, the circuit or the chosen measurement', () => {
+  const circuit = runIntro(null);
+  assert.match(circuit, /model spectrum of the reference circuit/);
+  const measured = runIntro({ file: 'RPE_TW1_freq', sweep: 2 });
+  assert.doesNotMatch(measured, /reference circuit|model spectrum/);
+  assert.match(measured, /sweep 2 of the measurement RPE_TW1_freq/);
+  assert.match(measured, /Rs/);
 });
