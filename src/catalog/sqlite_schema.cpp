@@ -210,11 +210,103 @@ CREATE INDEX fit_results_experiment ON fit_results(experiment_id);
 CREATE INDEX fit_results_owner ON fit_results(owner_id, measurement_id);
 )sql";
 
+// Version 4's tables again, with AUTOINCREMENT: SQLite otherwise gives a new
+// row the id of the newest row just deleted, so a stale link or a retried
+// DELETE /api/measurements/7 would reach someone's next upload. (PostgreSQL's
+// identity columns never reuse an id.) The old tables are renamed first, which
+// carries their foreign keys along, and dropped children first once copied.
+constexpr std::string_view k_v5 = R"sql(
+ALTER TABLE fit_results RENAME TO fit_results_v4;
+ALTER TABLE measurements RENAME TO measurements_v4;
+ALTER TABLE experiments RENAME TO experiments_v4;
+DROP INDEX measurements_experiment;
+DROP INDEX fit_results_experiment;
+DROP INDEX fit_results_owner;
+CREATE TABLE experiments (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  owner_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  name TEXT NOT NULL CHECK (length(CAST(name AS BLOB)) BETWEEN 1 AND 200),
+  description TEXT CHECK (description IS NULL OR length(CAST(description AS BLOB)) <= 4000),
+  created_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP,
+  updated_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP,
+  UNIQUE (owner_id, name),
+  UNIQUE (id, owner_id)
+);
+
+CREATE TABLE measurements (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  owner_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  experiment_id INTEGER,
+  file_name TEXT NOT NULL CHECK (length(CAST(file_name AS BLOB)) BETWEEN 1 AND 255),
+  file_path TEXT NOT NULL,
+  file_size INTEGER NOT NULL CHECK (file_size >= 0),
+  file_hash TEXT NOT NULL CHECK (length(file_hash) = 64 AND file_hash NOT GLOB '*[^0-9a-f]*'),
+  format TEXT NOT NULL CHECK (length(format) BETWEEN 1 AND 32),
+  n_sweeps INTEGER NOT NULL CHECK (n_sweeps >= 1),
+  n_points INTEGER NOT NULL CHECK (n_points >= n_sweeps),
+  freq_min REAL NOT NULL CHECK (freq_min > 0),
+  freq_max REAL NOT NULL CHECK (freq_max >= freq_min),
+  warnings TEXT NOT NULL DEFAULT '[]' CHECK (length(CAST(warnings AS BLOB)) <= 65536),
+  sample TEXT CHECK (sample IS NULL OR length(CAST(sample AS BLOB)) <= 200),
+  condition TEXT CHECK (condition IS NULL OR length(CAST(condition AS BLOB)) <= 200),
+  day INTEGER CHECK (day IS NULL OR day BETWEEN -36500 AND 36500),
+  area_cm2 REAL CHECK (area_cm2 IS NULL OR (area_cm2 > 0 AND area_cm2 <= 10000)),
+  notes TEXT CHECK (notes IS NULL OR length(CAST(notes AS BLOB)) <= 4000),
+  created_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP,
+  updated_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP,
+  UNIQUE (owner_id, file_hash),
+  UNIQUE (id, owner_id),
+  FOREIGN KEY (experiment_id, owner_id) REFERENCES experiments(id, owner_id),
+  CHECK (file_path = 'measured/' || owner_id || '/' || file_hash
+         OR (substr(file_path, 1, 75 + length(owner_id)) = 'measured/' || owner_id || '/' || file_hash || '.'
+             AND length(file_path) BETWEEN 76 + length(owner_id) AND 83 + length(owner_id)
+             AND substr(file_path, 76 + length(owner_id)) NOT GLOB '*[^0-9a-z]*'))
+);
+CREATE INDEX measurements_experiment ON measurements(experiment_id);
+
+CREATE TABLE fit_results (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  owner_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  measurement_id INTEGER NOT NULL,
+  experiment_id INTEGER,
+  sweep_index INTEGER NOT NULL CHECK (sweep_index >= 0),
+  start_time TEXT,
+  status TEXT NOT NULL CHECK (status IN ('ok', 'poor_fit', 'invalid_data')),
+  reasons TEXT NOT NULL DEFAULT '[]' CHECK (length(CAST(reasons AS BLOB)) <= 65536),
+  metric TEXT,
+  resnorm REAL, grid_resnorm REAL,
+  rs REAL, ter REAL, tec REAL, tau1 REAL, tau2 REAL,
+  rs_stderr REAL, ter_stderr REAL, tec_stderr REAL, tau1_stderr REAL, tau2_stderr REAL,
+  rsh REAL, ra REAL, ca REAL, rb REAL, cb REAL,
+  rsh_low REAL, rsh_high REAL,
+  area_cm2 REAL CHECK (area_cm2 IS NULL OR (area_cm2 > 0 AND area_cm2 <= 10000)),
+  created_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP,
+  UNIQUE (measurement_id, sweep_index),
+  FOREIGN KEY (measurement_id, owner_id) REFERENCES measurements(id, owner_id) ON DELETE CASCADE,
+  FOREIGN KEY (experiment_id, owner_id) REFERENCES experiments(id, owner_id),
+  CHECK (status = 'invalid_data'
+         OR (metric IS NOT NULL AND resnorm IS NOT NULL AND rs IS NOT NULL AND ter IS NOT NULL AND tec IS NOT NULL
+             AND tau1 IS NOT NULL AND tau2 IS NOT NULL AND rsh IS NOT NULL AND ra IS NOT NULL AND ca IS NOT NULL
+             AND rb IS NOT NULL AND cb IS NOT NULL)),
+  CHECK ((rsh_low IS NULL) = (rsh_high IS NULL) AND (rsh_low IS NULL OR rsh_low <= rsh_high))
+);
+CREATE INDEX fit_results_experiment ON fit_results(experiment_id);
+CREATE INDEX fit_results_owner ON fit_results(owner_id, measurement_id);
+
+INSERT INTO experiments SELECT * FROM experiments_v4;
+INSERT INTO measurements SELECT * FROM measurements_v4;
+INSERT INTO fit_results SELECT * FROM fit_results_v4;
+DROP TABLE fit_results_v4;
+DROP TABLE measurements_v4;
+DROP TABLE experiments_v4;
+)sql";
+
 constexpr migration k_migrations[] = {
     {1, "users, API keys, configurations, datasets, tags", k_v1},
     {2, "compute jobs", k_v2},
     {3, "revoked users", k_v3},
     {4, "experiments, measurements, fit results", k_v4},
+    {5, "ids of experiments, measurements and fit results never reused", k_v5},
 };
 
 }  // namespace

@@ -11,6 +11,7 @@
 
 #include "base/error.hpp"
 #include "catalog/lab_fields.hpp"
+#include "catalog/sqlite_connection.hpp"
 #include "catalog_fixture.hpp"
 
 using eisgrid::error_kind;
@@ -457,6 +458,20 @@ TEST_P(catalog_measurements, an_experiments_fits_are_saved_all_together_or_not_a
   EXPECT_EQ(cat().list_fit_results(alice_, tw2)[0].fit.sweep, 2);
 }
 
+TEST_P(catalog_measurements, ids_of_deleted_rows_are_never_given_again) {
+  // The newest row deleted: SQLite without AUTOINCREMENT would hand its id to
+  // the next row, and a stale link (or a retried DELETE) would reach that one.
+  const auto plate = cat().create_experiment(alice_, {"plate", ""});
+  cat().delete_experiment(alice_, plate);
+  EXPECT_GT(cat().create_experiment(alice_, {"plate", ""}), plate);
+  const auto first = cat().add_measurement(alice_, test_support::fake_measurement("first.txt")).id;
+  (void)cat().delete_measurement(alice_, first);
+  const auto second = cat().add_measurement(alice_, test_support::fake_measurement("first.txt")).id;
+  EXPECT_GT(second, first);
+  EXPECT_EQ(kind_of([&] { (void)cat().delete_measurement(alice_, first); }), error_kind::not_found);
+  EXPECT_EQ(cat().list_measurements(alice_).size(), 1u);
+}
+
 TEST_P(catalog_measurements, removing_a_user_removes_their_lab_rows) {
   const auto plate = cat().create_experiment(alice_, {"plate", ""});
   auto in = test_support::fake_measurement("gone.txt");
@@ -477,3 +492,49 @@ INSTANTIATE_TEST_SUITE_P(engines, catalog_measurements, ::testing::Values("sqlit
                          [](const auto& info) { return info.param; });
 
 }  // namespace
+
+// A catalog made by an eisgrid of schema version 4 keeps its rows, their ids
+// and their links when version 5 rebuilds the tables.
+TEST(catalog_sqlite_upgrade, version_5_keeps_every_row_of_version_4) {
+  using namespace eisgrid::catalog;
+  test_support::temp_dir dir("catalog_v4");
+  const auto hash = [](const char* name) { return sha256_hex(name); };
+  {
+    sqlite_connection db(dir.path / k_sqlite_file_name);
+    db.begin(principal::admin(), true);
+    db.execute_script(
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL DEFAULT "
+        "CURRENT_TIMESTAMP)");
+    for (const auto& m : sqlite_migrations()) {
+      if (m.version > 4) break;
+      db.execute_script(m.sql);
+      db.query("INSERT INTO schema_migrations (version, description) VALUES (?, ?)",
+               {static_cast<std::int64_t>(m.version), std::string(m.description)});
+    }
+    db.execute_script("INSERT INTO users (id, name) VALUES (1, 'alice')");
+    db.query("INSERT INTO experiments (id, owner_id, name) VALUES (4, 1, 'plate')");
+    for (const auto& [id, name] : {std::pair<std::int64_t, const char*>{7, "a.txt"}, {9, "b.txt"}}) {
+      db.query(
+          "INSERT INTO measurements (id, owner_id, experiment_id, file_name, file_path, file_size, file_hash, format, n_sweeps, n_points, "
+          "freq_min, freq_max) VALUES (?, 1, 4, ?, ?, 10, ?, 'nova', 1, 29, 2, 50000)",
+          {id, std::string(name), "measured/1/" + hash(name), hash(name)});
+    }
+    db.query("INSERT INTO fit_results (owner_id, measurement_id, experiment_id, sweep_index, status) VALUES (1, 9, 4, 0, 'invalid_data')");
+    db.commit();
+  }
+  auto cat = catalog::open(dir.path, "");
+  const auto alice = principal::user(1);
+  const auto rows = cat.list_measurements(alice, row_id{4});
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].id + rows[1].id, 16);
+  ASSERT_EQ(cat.list_experiment_fit_results(alice, 4).size(), 1u);
+  EXPECT_EQ(cat.list_experiment_fit_results(alice, 4)[0].measurement_id, 9);
+  // The links still hold: deleting a measurement deletes its fits, and a new
+  // row after a deleted newest one gets a new id.
+  (void)cat.delete_measurement(alice, 9);
+  EXPECT_TRUE(cat.list_experiment_fit_results(alice, 4).empty());
+  const auto next = cat.add_measurement(alice, test_support::fake_measurement("c.txt")).id;
+  EXPECT_GT(next, 9);
+  (void)cat.delete_measurement(alice, next);
+  EXPECT_GT(cat.add_measurement(alice, test_support::fake_measurement("d.txt")).id, next);
+}
