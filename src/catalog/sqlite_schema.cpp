@@ -210,9 +210,9 @@ CREATE INDEX fit_results_experiment ON fit_results(experiment_id);
 CREATE INDEX fit_results_owner ON fit_results(owner_id, measurement_id);
 )sql";
 
-// Version 4's tables again, with AUTOINCREMENT: SQLite otherwise gives a new
-// row the id of the newest row just deleted, so a stale link or a retried
-// DELETE /api/measurements/7 would reach someone's next upload. (PostgreSQL's
+// Version 4's tables and the tags again, with AUTOINCREMENT: SQLite otherwise
+// gives a new row the id of the newest row just deleted, so a stale link or a
+// retried DELETE /api/measurements/7 would reach someone's next upload. (PostgreSQL's
 // identity columns never reuse an id.) The old tables are renamed first, which
 // carries their foreign keys along, and dropped children first once copied.
 constexpr std::string_view k_v5 = R"sql(
@@ -299,6 +299,27 @@ INSERT INTO fit_results SELECT * FROM fit_results_v4;
 DROP TABLE fit_results_v4;
 DROP TABLE measurements_v4;
 DROP TABLE experiments_v4;
+
+ALTER TABLE tagged_npz_models RENAME TO tagged_npz_models_v1;
+DROP INDEX tagged_npz_models_dataset;
+CREATE TABLE tagged_npz_models (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  owner_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  dataset_id INTEGER NOT NULL REFERENCES circuit_npz_datasets(id) ON DELETE CASCADE,
+  rank_index INTEGER NOT NULL CHECK (rank_index >= 0),
+  resnorm REAL,
+  rsh REAL NOT NULL, ra REAL NOT NULL, ca REAL NOT NULL, rb REAL NOT NULL, cb REAL NOT NULL,
+  label TEXT NOT NULL CHECK (length(label) BETWEEN 1 AND 200),
+  category TEXT,
+  notes TEXT,
+  quality_score REAL,
+  is_reference INTEGER NOT NULL DEFAULT 0 CHECK (is_reference IN (0, 1)),
+  created_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP,
+  UNIQUE (owner_id, dataset_id, rank_index, label)
+);
+CREATE INDEX tagged_npz_models_dataset ON tagged_npz_models(dataset_id);
+INSERT INTO tagged_npz_models SELECT * FROM tagged_npz_models_v1;
+DROP TABLE tagged_npz_models_v1;
 )sql";
 
 constexpr migration k_migrations[] = {
@@ -306,7 +327,7 @@ constexpr migration k_migrations[] = {
     {2, "compute jobs", k_v2},
     {3, "revoked users", k_v3},
     {4, "experiments, measurements, fit results", k_v4},
-    {5, "ids of experiments, measurements and fit results never reused", k_v5},
+    {5, "ids of experiments, measurements, fit results and tags never reused", k_v5},
 };
 
 }  // namespace

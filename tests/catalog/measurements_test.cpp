@@ -224,6 +224,15 @@ TEST_P(catalog_measurements, lab_fields_have_limits) {
   in.n_sweeps = 0;
   EXPECT_EQ(kind_of([&] { cat().add_measurement(alice_, in); }), error_kind::usage);
   EXPECT_EQ(cat().list_measurements(alice_).size(), 1u);
+  // Tags too (DELETE /api/tags/<id>).
+  cat().register_dataset(alice_, test_support::fake_dataset("alice.npz", eisgrid::dataset::storage::user_generated), alice_.user_id);
+  const auto dataset = cat().list_datasets(alice_).at(0).id;
+  eisgrid::catalog::tag_input tag;
+  tag.dataset_id = dataset;
+  tag.label = "good";
+  const auto old_tag = cat().add_tag(alice_, tag);
+  cat().delete_tag(alice_, old_tag);
+  EXPECT_GT(cat().add_tag(alice_, tag), old_tag);
 }
 
 TEST_P(catalog_measurements, experiments_are_named_once_per_owner) {
