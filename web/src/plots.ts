@@ -63,65 +63,17 @@ export interface PlotHandle {
   resize(width: number): void;
 }
 
-/** Nyquist plot: −Im Z against Re Z with equal scales on both axes. */
+/** Nyquist plot: −Im Z against Re Z with equal scales on both axes, lines only. */
 export function nyquistPlot(el: HTMLElement, series: PlotSeries[], width: number, height: number): PlotHandle {
-  const res = series.map((s) => s.rows.map((r) => num(r[0])));
-  const negIms = series.map((s) => s.rows.map((r) => (r[1] == null ? null : num(-(r[1] as number)))));
-  const data: any[] = [null, ...series.map((_, i) => [res[i], negIms[i]])];
-  const bounds = equalAxesBounds(res, negIms);
-  const [x0, x1] = bounds.x;
-  const [y0, y1] = bounds.y;
-  let fitW = -1;
-  let fitH = -1;
-  const fit = (u: uPlot) => {
-    // setSize fires again inside the commit that setScale starts: refit only when the plot area changed.
-    if (u.bbox.width === fitW && u.bbox.height === fitH) return;
-    fitW = u.bbox.width;
-    fitH = u.bbox.height;
-    const r = equalAxesRanges(x0, x1, y0, y1, u.bbox.width, u.bbox.height);
-    u.batch(() => {
-      u.setScale('x', { min: r.x[0], max: r.x[1] });
-      u.setScale('y', { min: r.y[0], max: r.y[1] });
-    });
-    // Ohms per CSS pixel on each axis, for tests and for the curious: equal axes make them equal.
-    const sx = u.scales.x;
-    const sy = u.scales.y;
-    const pr = window.devicePixelRatio || 1;
-    el.dataset.ohmPerPxX = String(((sx.max ?? 0) - (sx.min ?? 0)) / (u.bbox.width / pr));
-    el.dataset.ohmPerPxY = String(((sy.max ?? 0) - (sy.min ?? 0)) / (u.bbox.height / pr));
-  };
-  const opts: uPlot.Options = {
-    mode: 2,
-    width,
-    height,
-    legend: { show: false },
-    cursor: { show: false },
-    scales: {
-      x: { time: false, auto: false, range: [x0, x1] },
-      y: { auto: false, range: [y0, y1] },
-    },
-    axes: [
-      { ...axisStyle(), label: 'Re Z [Ω]', size: 40, labelSize: 20, values: linearValues },
-      { ...axisStyle(), label: '−Im Z [Ω]', size: 60, labelSize: 20, values: linearValues },
-    ],
-    series: [
-      {},
-      ...series.map((s) => ({
-        label: s.label,
-        stroke: s.color,
-        width: s.width ?? 2,
-        dash: s.dash,
-        facets: [
-          { scale: 'x', auto: false },
-          { scale: 'y', auto: false },
-        ],
-        paths: polyline,
-        points: { show: false },
-      })),
-    ] as uPlot.Series[],
-    hooks: { ready: [fit], setSize: [fit] },
-  };
-  return mount(opts, data, el, height);
+  const lines: XySeries[] = series.map((s) => ({
+    label: s.label,
+    color: s.color,
+    width: s.width,
+    dash: s.dash,
+    x: s.rows.map((r) => r[0]),
+    y: s.rows.map((r) => (r[1] == null ? null : -r[1])),
+  }));
+  return xyPlot(el, { xLabel: 'Re Z [Ω]', yLabel: '−Im Z [Ω]', equal: true }, lines, width, height);
 }
 
 /** Bode plot: one column of the spectrum (magnitude or phase) against log frequency. */
@@ -188,6 +140,8 @@ export interface XySeries {
   /** Points (measured data) instead of a line (a model). */
   points?: boolean;
   dash?: number[];
+  /** Line width in CSS pixels (default 2). */
+  width?: number;
 }
 
 export interface XyOptions {
@@ -248,17 +202,24 @@ export function xyPlot(el: HTMLElement, o: XyOptions, series: XySeries[], width:
   const [x0, x1] = bounds.x;
   const [y0, y1] = bounds.y;
   let fitW = -1;
+  let fitH = -1;
   const fit = (u: uPlot) => {
-    if (!o.equal || u.bbox.width === fitW) return;
+    // setSize fires again inside the commit that setScale starts: refit only when the plot area changed.
+    if (!o.equal || (u.bbox.width === fitW && u.bbox.height === fitH)) return;
     fitW = u.bbox.width;
+    fitH = u.bbox.height;
     const r = equalAxesRanges(x0, x1, y0, y1, u.bbox.width, u.bbox.height);
     u.batch(() => {
       u.setScale('x', { min: r.x[0], max: r.x[1] });
       u.setScale('y', { min: r.y[0], max: r.y[1] });
     });
-    // The drawn ranges, for tests: where the axes start against the data.
+    // For tests and the curious: the drawn ranges (where the axes start against the data), and
+    // units per CSS pixel on each axis, which equal axes make equal.
     el.dataset.xRange = r.x.join(',');
     el.dataset.yRange = r.y.join(',');
+    const pr = window.devicePixelRatio || 1;
+    el.dataset.ohmPerPxX = String((r.x[1] - r.x[0]) / (u.bbox.width / pr));
+    el.dataset.ohmPerPxY = String((r.y[1] - r.y[0]) / (u.bbox.height / pr));
   };
   const logValues = (_u: uPlot, v: number[]) => v.map(logTickLabel);
   const opts: uPlot.Options = {
@@ -281,7 +242,7 @@ export function xyPlot(el: HTMLElement, o: XyOptions, series: XySeries[], width:
         label: s.label,
         stroke: s.color,
         fill: s.points ? s.color : undefined,
-        width: s.points ? 0 : 2,
+        width: s.points ? 0 : (s.width ?? 2),
         dash: s.dash,
         facets: [
           { scale: 'x', auto: false },

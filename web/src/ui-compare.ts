@@ -9,7 +9,6 @@ import { loadSpectra, rowSpectrum, spectraSource, type DatasetSpectra } from './
 import { MIN_COMPARED } from './compare';
 import { STALE } from './latest';
 import { displayName } from './listing';
-import { PlotSet } from './plot-set';
 import { SERIES_COLORS } from './plots';
 import { rowFrom, type Row } from './selection';
 import { spectraFigures, type SpectrumSeries } from './spectra-plots';
@@ -30,9 +29,8 @@ interface Compared {
 }
 
 export function renderCompare(root: HTMLElement, filenames: string[]): void {
-  const { latest, onLeave } = enterView();
-  const plots = new PlotSet();
-  onLeave(() => plots.destroy());
+  const { latest, plotSet } = enterView();
+  const plots = plotSet();
   document.title = 'Compare datasets · eisgrid';
 
   const tableEl = h('div', { id: 'compare-ds-table-wrap' }, h('p', { class: 'muted' }, 'Loading…'));

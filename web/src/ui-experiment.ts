@@ -104,13 +104,9 @@ function renameControl(ex: Experiment, renamed: (e: Experiment) => void): { butt
 }
 
 export function renderExperiment(root: HTMLElement, id: number): void {
-  const { latest, onLeave } = enterView();
-  const coursePlots = new PlotSet();
-  const comparePlots = new PlotSet();
-  onLeave(() => {
-    coursePlots.destroy();
-    comparePlots.destroy();
-  });
+  const { latest, plotSet } = enterView();
+  const coursePlots = plotSet();
+  const comparePlots = plotSet();
   document.title = `Experiment ${id} · eisgrid`;
   if (!getKey()) {
     replace(root, h('p', { class: 'error-box', role: 'alert' }, 'Experiments are private: sign in with an API key (top right) to see yours.'));

@@ -28,13 +28,9 @@ const BODE_HEIGHT = 180;
 export const MODEL_POINTS = 200;
 
 export function renderMeasurement(root: HTMLElement, id: number): void {
-  const { latest, onLeave } = enterView();
-  const sweepPlots = new PlotSet();
-  const fitPlots = new PlotSet();
-  onLeave(() => {
-    sweepPlots.destroy();
-    fitPlots.destroy();
-  });
+  const { latest, plotSet } = enterView();
+  const sweepPlots = plotSet();
+  const fitPlots = plotSet();
   document.title = `Measurement ${id} · eisgrid`;
   replace(root, h('p', { class: 'muted' }, 'Loading…'));
   if (!getKey()) {

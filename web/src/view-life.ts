@@ -2,6 +2,7 @@
 // (its late responses are dropped, its fit polling stops) and whose plots are destroyed.
 
 import { Latest } from './latest';
+import { PlotSet } from './plot-set';
 
 let current: { latest: Latest; cleanups: (() => void)[] } | null = null;
 
@@ -12,9 +13,25 @@ export function leaveView(): void {
   current = null;
 }
 
-export function enterView(): { latest: Latest; onLeave(f: () => void): void } {
+export interface View {
+  latest: Latest;
+  onLeave(f: () => void): void;
+  /** A set of plots destroyed when the view is left. */
+  plotSet(): PlotSet;
+}
+
+export function enterView(): View {
   leaveView();
   const view = { latest: new Latest(), cleanups: [] as (() => void)[] };
   current = view;
-  return { latest: view.latest, onLeave: (f) => view.cleanups.push(f) };
+  const onLeave = (f: () => void) => view.cleanups.push(f);
+  return {
+    latest: view.latest,
+    onLeave,
+    plotSet: () => {
+      const plots = new PlotSet();
+      onLeave(() => plots.destroy());
+      return plots;
+    },
+  };
 }
