@@ -32,7 +32,7 @@ function(eisgrid_add_test module file)
   target_include_directories(${target} PRIVATE ${PROJECT_SOURCE_DIR}/tests)
   target_compile_definitions(${target} PRIVATE
     EISGRID_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
-    EISGRID_FIXTURES_DIR="${PROJECT_SOURCE_DIR}/../shared/fixtures"
+    EISGRID_FIXTURES_DIR="${EISGRID_FIXTURES_DIR}"
     EISGRID_CLI_PATH="$<$<TARGET_EXISTS:eisgrid>:$<TARGET_FILE:eisgrid>>")
   eisgrid_warnings(${target})
   add_test(NAME ${module}.${file} COMMAND ${target})
