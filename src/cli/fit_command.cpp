@@ -21,10 +21,13 @@
 #include "compute/run.hpp"
 #include "dataset/export.hpp"
 #include "dataset/naming.hpp"
+#include "fit/compare.hpp"
 #include "fit/fit.hpp"
+#include "fit/model_fit.hpp"
 #include "fit/status.hpp"
 #include "measured/quality.hpp"
 #include "measured/read.hpp"
+#include "model/models.hpp"
 
 namespace eisgrid::cli {
 namespace {
@@ -36,6 +39,7 @@ struct fit_args {
   std::size_t grid = fit::k_default_fit_grid;
   std::string metric = "modulus";
   std::string rs = "free";
+  std::string models = "rc";
   std::vector<std::string> ranges;
   std::optional<double> area;
   std::string summary;
@@ -58,6 +62,10 @@ struct sweep_job {
   const measured::sweep* data = nullptr;  // for --save; null for a file no reader accepts
   fit::fit_verdict verdict;
   std::optional<fit::fit_result> result;
+  // Each model asked for (rc alone by default) and their comparison.
+  std::vector<compute::model_outcome> models;
+  std::size_t best_model = 0;
+  std::optional<double> decisive_frequency;
 };
 
 fit::fit_options options_of(const fit_args& a) {
@@ -75,7 +83,12 @@ fit::fit_options options_of(const fit_args& a) {
   return o;
 }
 
-compute::batch_outcome fit_one(const compute::batch_spectrum& s, const fit::fit_options& options) {
+using model_list = std::vector<const model::circuit_model*>;
+
+// rc is always fitted: the other models start from its optimum. With rc alone
+// the verdict is today's; with several models each gets its own verdict, its
+// warnings and those of the comparison.
+compute::batch_outcome fit_one(const compute::batch_spectrum& s, const fit::fit_options& options, const model_list& models) {
   const auto quality = measured::assess(s.frequencies, s.z);
   fit::data_quality q{quality.plausible, quality.kk_passed, quality.warnings};
   compute::batch_outcome out;
@@ -86,65 +99,160 @@ compute::batch_outcome fit_one(const compute::batch_spectrum& s, const fit::fit_
     out.verdict.status = fit::fit_status::invalid_data;
     out.verdict.reasons = q.reasons;
     out.verdict.reasons.emplace_back(std::string("cannot fit: ") + e.what());
+    return out;
+  }
+  const bool compared = models.size() > 1 || models.front() != &model::rc();
+  std::vector<fit::model_fit_result> fits;
+  for (const auto* m : models) {
+    fits.push_back(m == &model::rc() ? fit::as_model_fit(*out.result, s.frequencies, s.z, options)
+                                     : fit::fit_model(s.frequencies, s.z, *m, options, *out.result));
+  }
+  const auto comparison = fit::compare_models(fits, s.frequencies);
+  out.best_model = comparison.best;
+  out.decisive_frequency = comparison.decisive_frequency;
+  for (auto& f : fits) {
+    compute::model_outcome o{std::move(f), out.verdict};
+    if (compared) {
+      o.verdict = fit::judge(q, s.frequencies, o.fit.relative_residuals);
+      for (auto& w : fit::model_warnings(o.fit, s.frequencies, s.z)) o.verdict.reasons.push_back(std::move(w));
+      o.verdict.reasons.insert(o.verdict.reasons.end(), comparison.reasons.begin(), comparison.reasons.end());
+    }
+    out.models.push_back(std::move(o));
   }
   return out;
 }
 
-nlohmann::ordered_json json_of(const sweep_job& job, sweep::metric m) {
-  nlohmann::ordered_json j{
-      {"file", job.file}, {"sweep", job.sweep}, {"status", fit::to_string(job.verdict.status)}, {"reasons", job.verdict.reasons}};
-  if (job.result) {
-    const auto fitted = compute::fit_json(*job.result, false);  // named: items() of a temporary would dangle
-    for (const auto& [key, value] : fitted.items()) j[key] = value;
-    return j;
-  }
-  j["metric"] = sweep::to_string(m);
-  for (const char* key : {"resnorm", "grid_resnorm", "params", "ter", "tec", "tau1", "tau2", "stderr", "rsh_interval"}) j[key] = nullptr;
-  return j;
+// The model fields of a result row: aic, bic, best_model, decisive_frequency.
+void add_comparison(nlohmann::ordered_json& j, const sweep_job& job, std::size_t k) {
+  const auto number = [](std::optional<double> v) { return v && std::isfinite(*v) ? nlohmann::ordered_json(*v) : nullptr; };
+  const auto& fit = job.models[k].fit;
+  j["aic"] = number(fit.aic);
+  j["bic"] = number(fit.bic);
+  j["best_model"] = k == job.best_model;
+  j["decisive_frequency"] = number(job.decisive_frequency);
 }
 
-void write_summary(const std::string& path, const std::vector<sweep_job>& jobs, sweep::metric m, std::optional<double> area) {
+// One row per model asked for: rc's with the fields of its identified fit
+// (time constants, Rsh interval), the others with their own parameters.
+std::vector<nlohmann::ordered_json> json_rows(const sweep_job& job, sweep::metric m, const model_list& models, std::optional<double> area) {
+  std::vector<nlohmann::ordered_json> rows;
+  if (job.models.empty()) {
+    for (const auto* model : models) {
+      nlohmann::ordered_json j{{"file", job.file},
+                               {"sweep", job.sweep},
+                               {"model", model->name},
+                               {"status", fit::to_string(job.verdict.status)},
+                               {"reasons", job.verdict.reasons},
+                               {"metric", sweep::to_string(m)}};
+      for (const char* key : {"resnorm", "params", "ter", "tec", "stderr", "aic", "bic", "best_model", "decisive_frequency"}) j[key] = nullptr;
+      rows.push_back(std::move(j));
+    }
+    return rows;
+  }
+  for (std::size_t k = 0; k < job.models.size(); ++k) {
+    const auto& o = job.models[k];
+    nlohmann::ordered_json j{{"file", job.file},
+                             {"sweep", job.sweep},
+                             {"model", o.fit.model->name},
+                             {"status", fit::to_string(o.verdict.status)},
+                             {"reasons", o.verdict.reasons}};
+    // Named: items() of a temporary would dangle.
+    const auto fitted = o.fit.model == &model::rc() ? compute::fit_json(*job.result, true) : compute::model_fit_json(o.fit);
+    for (const auto& [key, value] : fitted.items()) j[key] = value;
+    add_comparison(j, job, k);
+    if (area) {
+      const auto per_area = compute::per_area_json(o.fit.ter, o.fit.ter_se, o.fit.tec, o.fit.tec_se, *area);
+      for (const auto& [key, value] : per_area.items()) j[key] = value;
+    }
+    rows.push_back(std::move(j));
+  }
+  return rows;
+}
+
+void write_summary(const std::string& path, const std::vector<sweep_job>& jobs, sweep::metric m, const model_list& models,
+                   std::optional<double> area) {
   std::vector<compute::fit_summary_row> rows;
   for (const auto& job : jobs) {
-    compute::fit_summary_row row{job.file,
-                                 job.sweep,
-                                 job.start_time.value_or(""),
-                                 std::string(fit::to_string(job.verdict.status)),
-                                 job.verdict.reasons,
-                                 std::string(sweep::to_string(m)),
-                                 std::nullopt,
-                                 "",
-                                 area};
-    if (job.result) {
-      row.values = compute::summary_values(*job.result);
-      row.at_edge = compute::edges_text(*job.result);
+    const auto row_of = [&](const fit::fit_verdict& verdict) {
+      compute::fit_summary_row row;
+      row.file = job.file;
+      row.sweep = job.sweep;
+      row.start_time = job.start_time.value_or("");
+      row.status = fit::to_string(verdict.status);
+      row.reasons = verdict.reasons;
+      row.metric = sweep::to_string(m);
+      row.area_cm2 = area;
+      return row;
+    };
+    if (job.models.empty()) {
+      for (const auto* model : models) {
+        auto row = row_of(job.verdict);
+        row.model = model->name;
+        rows.push_back(std::move(row));
+      }
+      continue;
     }
-    rows.push_back(std::move(row));
+    for (std::size_t k = 0; k < job.models.size(); ++k) {
+      const auto& o = job.models[k];
+      auto row = row_of(o.verdict);
+      compute::fill_summary(row, o.fit);
+      if (o.fit.model == &model::rc()) {
+        row.values = compute::summary_values(*job.result);
+        row.at_edge = compute::edges_text(*job.result);
+      }
+      row.best_model = k == job.best_model;
+      row.decisive_frequency = job.decisive_frequency;
+      rows.push_back(std::move(row));
+    }
   }
   std::ofstream out(path);
   if (!out) throw error(error_kind::io, "cannot write '" + path + "'");
   compute::write_fit_summary(out, rows, area.has_value(), "'" + path + "'");
 }
 
-void print_table(const std::vector<sweep_job>& jobs, std::optional<double> area) {
-  std::printf("%-40s %5s %-12s %10s %10s %8s %10s %10s %9s%s\n", "file", "sweep", "status", "TER[ohm]", "TEC[uF]", "Rs[ohm]", "tau1[ms]",
-              "tau2[ms]", "resnorm", area ? "  TER[ohm.cm2]  TEC[uF/cm2]" : "");
+// "593.12 +- 2.1": a value and its standard error, the error to two digits.
+std::string with_error(double value, double se, int decimals) {
+  char text[64];
+  std::snprintf(text, sizeof text, "%.*f +- %.2g", decimals, value, se);
+  return text;
+}
+
+void print_table(const std::vector<sweep_job>& jobs, const model_list& models, std::optional<double> area) {
+  const bool compared = models.size() > 1 || models.front() != &model::rc();
+  std::printf("%-40s %5s %-12s %-12s %20s %20s %16s %10s %10s %9s%s\n", "file", "sweep", compared ? "model" : "", "status", "TER[ohm]",
+              "TEC[uF]", "Rs[ohm]", "tau1[ms]", "tau2[ms]", "resnorm", area ? "  TER[ohm.cm2]          TEC[uF/cm2]" : "");
   for (const auto& job : jobs) {
-    std::string name = job.file.size() > 40 ? job.file.substr(0, 37) + "..." : job.file;
-    std::printf("%-40s %5zu %-12s", name.c_str(), job.sweep, std::string(fit::to_string(job.verdict.status)).c_str());
-    if (job.result) {
-      const auto& t = job.result->identified;
-      std::printf(" %10.2f %10.4f %8.2f %10.4f %10.4f %9.5f", t.ter, t.tec() * k_farad_to_microfarad, t.rs, t.tau1 * 1e3, t.tau2 * 1e3,
-                  job.result->resnorm);
-      if (area) std::printf("  %12.1f  %11.4f", t.ter * *area, t.tec() / *area * k_farad_to_microfarad);
+    const std::string name = job.file.size() > 40 ? job.file.substr(0, 37) + "..." : job.file;
+    if (job.models.empty()) {
+      std::printf("%-40s %5zu %-12s %-12s\n", name.c_str(), job.sweep, "", std::string(fit::to_string(job.verdict.status)).c_str());
+      for (const auto& reason : job.verdict.reasons) std::printf("    %s\n", reason.c_str());
+      continue;
     }
-    std::printf("\n");
-    for (const auto& reason : job.verdict.reasons) std::printf("    %s\n", reason.c_str());
-    if (job.result) {
-      if (const auto edges = compute::edges_text(*job.result); !edges.empty())
-        std::printf("    at the edge of its range: %s\n", edges.c_str());
+    for (std::size_t k = 0; k < job.models.size(); ++k) {
+      const auto& o = job.models[k];
+      const auto& f = o.fit;
+      const bool rc = f.model == &model::rc();
+      const std::string label = compared ? std::string(f.model->name) + (k == job.best_model ? " *" : "") : "";
+      std::printf("%-40s %5zu %-12s %-12s %20s %20s %16s", name.c_str(), job.sweep, label.c_str(),
+                  std::string(fit::to_string(o.verdict.status)).c_str(), with_error(f.ter, f.ter_se, 2).c_str(),
+                  with_error(f.tec * k_farad_to_microfarad, f.tec_se * k_farad_to_microfarad, 4).c_str(),
+                  with_error(f.params[0], f.errors[0], 2).c_str());
+      if (rc) {
+        std::printf(" %10.4f %10.4f", job.result->identified.tau1 * 1e3, job.result->identified.tau2 * 1e3);
+      } else {
+        std::printf(" %10s %10s", "", "");
+      }
+      std::printf(" %9.5f", f.resnorm);
+      if (area) {
+        std::printf("  %20s %20s", with_error(f.ter * *area, f.ter_se * *area, 1).c_str(),
+                    with_error(f.tec / *area * k_farad_to_microfarad, f.tec_se / *area * k_farad_to_microfarad, 4).c_str());
+      }
+      std::printf("\n");
+      for (const auto& reason : o.verdict.reasons) std::printf("    %s\n", reason.c_str());
+      if (const auto edges = compute::edges_text(f); !edges.empty()) std::printf("    at the edge of its range: %s\n", edges.c_str());
     }
   }
+  if (compared) std::printf("* the model the data prefer (lowest AIC)\n");
 }
 
 // fit_<file>_sweep<k>.npz, with every character a dataset name does not allow as '_'.
@@ -214,8 +322,10 @@ void run_fit(const fit_args& a) {
   // Sweeps fitted at once on each rank, each fit single-threaded: sweeps are many and small.
   const unsigned threads = a.threads ? a.threads : cluster::default_threads();
   // Ranks other than 0 get the sweeps from rank 0, which alone reads files (compute/distributed.hpp).
+  const model_list models = model::parse_models(a.models);
+  const auto fit_each = [&](const compute::batch_spectrum& s, const fit::fit_options& o) { return fit_one(s, o, models); };
   if (!cluster::is_root()) {
-    if (const int code = compute::follow_fit(threads, fit_one)) throw cluster::quiet_exit{code};
+    if (const int code = compute::follow_fit(threads, fit_each)) throw cluster::quiet_exit{code};
     return;
   }
   fit::fit_options options;
@@ -240,7 +350,7 @@ void run_fit(const fit_args& a) {
         files.push_back(measured::read_measurement(path, forced));
       } catch (const error& e) {
         if (e.kind() == error_kind::usage) throw;
-        sweep_job job{std::filesystem::path(path).filename().string(), 0, std::nullopt, nullptr, {}, {}};
+        sweep_job job{std::filesystem::path(path).filename().string(), 0, std::nullopt, nullptr, {}, {}, {}, 0, {}};
         job.verdict = {fit::fit_status::invalid_data, {std::string("cannot read: ") + e.what()}};
         unreadable.push_back(std::move(job));
       }
@@ -251,28 +361,39 @@ void run_fit(const fit_args& a) {
   }
   for (const auto& m : files) {
     for (std::size_t k = 0; k < m.sweeps.size(); ++k) {
-      jobs.push_back({m.file, k, m.sweeps[k].start_time, &m.sweeps[k], {}, {}});
+      jobs.push_back({m.file, k, m.sweeps[k].start_time, &m.sweeps[k], {}, {}, {}, 0, {}});
       spectra.push_back({m.sweeps[k].frequencies, m.sweeps[k].z});
     }
   }
   progress_bar bar(stderr, !a.quiet && !a.json, "sweeps");
   auto outcomes =
-      compute::fit_on_ranks(options, std::move(spectra), threads, fit_one, [&](const sweep::sweep_progress& p) { bar.update(p); });
+      compute::fit_on_ranks(options, std::move(spectra), threads, fit_each, [&](const sweep::sweep_progress& p) { bar.update(p); });
   bar.finish();
   for (std::size_t i = 0; i < jobs.size(); ++i) {
     jobs[i].verdict = std::move(outcomes[i].verdict);
     jobs[i].result = std::move(outcomes[i].result);
+    jobs[i].models = std::move(outcomes[i].models);
+    jobs[i].best_model = outcomes[i].best_model;
+    jobs[i].decisive_frequency = outcomes[i].decisive_frequency;
   }
+  const std::size_t unread = unreadable.size();
   jobs.insert(jobs.end(), std::make_move_iterator(unreadable.begin()), std::make_move_iterator(unreadable.end()));
 
-  if (!a.summary.empty()) write_summary(a.summary, jobs, options.metric, a.area);
+  if (!a.summary.empty()) write_summary(a.summary, jobs, options.metric, models, a.area);
   if (a.save) save_all(jobs, a);
   if (a.json) {
     nlohmann::ordered_json results = nlohmann::ordered_json::array();
-    for (const auto& job : jobs) results.push_back(json_of(job, options.metric));
+    for (const auto& job : jobs) {
+      for (auto& row : json_rows(job, options.metric, models, a.area)) results.push_back(std::move(row));
+    }
     std::printf("%s\n", nlohmann::ordered_json{{"results", results}}.dump(1).c_str());
   } else if (!a.quiet) {
-    print_table(jobs, a.area);
+    print_table(jobs, models, a.area);
+  }
+  // As spectra does: a batch script must see that a file was not fitted.
+  if (unread > 0) {
+    throw error(error_kind::invalid_input,
+                std::to_string(unread) + " of " + std::to_string(a.files.size()) + " files could not be read (their rows say why)");
   }
 }
 
@@ -280,7 +401,7 @@ void run_fit(const fit_args& a) {
 
 void add_fit_command(CLI::App& app) {
   auto args = std::make_shared<fit_args>();
-  auto* cmd = app.add_subcommand("fit", "Fit every sweep of measurement files: Rs, TER, TEC, tau1, tau2 with standard errors (SPEC 10)");
+  auto* cmd = app.add_subcommand("fit", "Fit every sweep of measurement files: Rs, TER, TEC, tau1, tau2 with standard errors, by one or several circuit models");
   cmd->add_option("files", args->files, "Measurement files (NOVA, Gamry, BioLogic, CSV, ...)")
       ->required()
       ->check(on_root_only(CLI::ExistingFile));
@@ -291,6 +412,10 @@ void add_fit_command(CLI::App& app) {
       ->capture_default_str()
       ->check(CLI::IsMember({"mae", "rmse", "relative", "modulus"}));
   cmd->add_option("--rs", args->rs, "Series resistance: 'free' (fitted) or a fixed value in ohm")->capture_default_str();
+  cmd->add_option("--model", args->models,
+                  "Circuit model(s), comma-separated, or 'all': " + model::model_names() +
+                      " (see README: which model to report); several are compared by AIC")
+      ->capture_default_str();
   cmd->add_option("--range", args->ranges,
                   "Range NAME=MIN:MAX[:COUNT] of Rs, Rsh, Ra, Ca, Rb or Cb (repeatable); defaults Rs 0.01-1e4, Rsh 10-1e7, "
                   "Ra/Rb 1-1e6 ohm, Ca/Cb 1e-9-1e-3 F");

@@ -12,6 +12,7 @@
 #include "cluster/message.hpp"
 #include "cluster/shared_numbers.hpp"
 #include "cluster/world.hpp"
+#include "model/models.hpp"
 
 namespace eisgrid::compute {
 namespace {
@@ -109,11 +110,55 @@ sweep::sweep_part decode_part(cluster::message_reader& r) {
   return part;
 }
 
+void put_verdict(cluster::message_writer& w, const fit::fit_verdict& v) {
+  w.put(v.status);
+  w.put<std::uint64_t>(v.reasons.size());
+  for (const auto& reason : v.reasons) w.put_string(reason);
+}
+
+fit::fit_verdict get_verdict(cluster::message_reader& r) {
+  fit::fit_verdict v;
+  v.status = r.get<fit::fit_status>();
+  const auto reasons = r.get<std::uint64_t>();
+  for (std::uint64_t i = 0; i < reasons; ++i) v.reasons.push_back(r.get_string());
+  return v;
+}
+
+// The model travels by name: every rank has the same list.
+void put_model_outcome(cluster::message_writer& w, const model_outcome& o) {
+  put_verdict(w, o.verdict);
+  const auto& f = o.fit;
+  w.put_string(f.model->name);
+  w.put(f.metric);
+  w.put(f.resnorm);
+  w.put_vector(std::span<const double>(f.params));
+  w.put_vector(std::span<const double>(f.errors));
+  w.put_vector(std::span<const fit::parameter_edge>(f.edges));
+  for (double v : {f.ter, f.ter_se, f.tec, f.tec_se, f.aic, f.bic}) w.put(v);
+  w.put(f.free_parameters);
+  w.put_vector(std::span<const double>(f.relative_residuals));
+}
+
+model_outcome get_model_outcome(cluster::message_reader& r) {
+  model_outcome o;
+  o.verdict = get_verdict(r);
+  auto& f = o.fit;
+  f.model = model::find_model(r.get_string());
+  if (!f.model) throw error(error_kind::internal, "a rank sent a fit of an unknown model");
+  f.metric = r.get<sweep::metric>();
+  f.resnorm = r.get<double>();
+  f.params = r.get_vector<double>();
+  f.errors = r.get_vector<double>();
+  f.edges = r.get_vector<fit::parameter_edge>();
+  for (double* v : {&f.ter, &f.ter_se, &f.tec, &f.tec_se, &f.aic, &f.bic}) *v = r.get<double>();
+  f.free_parameters = r.get<std::size_t>();
+  f.relative_residuals = r.get_vector<double>();
+  return o;
+}
+
 void put_outcome(cluster::message_writer& w, std::uint64_t index, const batch_outcome& o) {
   w.put(index);
-  w.put(o.verdict.status);
-  w.put<std::uint64_t>(o.verdict.reasons.size());
-  for (const auto& reason : o.verdict.reasons) w.put_string(reason);
+  put_verdict(w, o.verdict);
   w.put(o.result.has_value());
   if (!o.result) return;
   const auto& r = *o.result;
@@ -128,13 +173,15 @@ void put_outcome(cluster::message_writer& w, std::uint64_t index, const batch_ou
   w.put(r.rsh_interval);
   w.put(r.edges);
   w.put_vector(std::span<const double>(r.relative_residuals));
+  w.put<std::uint64_t>(o.models.size());
+  for (const auto& m : o.models) put_model_outcome(w, m);
+  w.put(o.best_model);
+  w.put(o.decisive_frequency);
 }
 
 batch_outcome get_outcome(cluster::message_reader& r) {
   batch_outcome o;
-  o.verdict.status = r.get<fit::fit_status>();
-  const auto reasons = r.get<std::uint64_t>();
-  for (std::uint64_t i = 0; i < reasons; ++i) o.verdict.reasons.push_back(r.get_string());
+  o.verdict = get_verdict(r);
   if (!r.get<bool>()) return o;
   auto& f = o.result.emplace();
   f.metric = r.get<sweep::metric>();
@@ -148,6 +195,10 @@ batch_outcome get_outcome(cluster::message_reader& r) {
   f.rsh_interval = r.get<std::array<double, 2>>();
   f.edges = r.get<std::array<fit::parameter_edge, 6>>();
   f.relative_residuals = r.get_vector<double>();
+  o.models.resize(r.get<std::uint64_t>());
+  for (auto& m : o.models) m = get_model_outcome(r);
+  o.best_model = r.get<std::size_t>();
+  o.decisive_frequency = r.get<std::optional<double>>();
   return o;
 }
 

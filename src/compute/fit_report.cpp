@@ -1,10 +1,12 @@
 #include "compute/fit_report.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
 #include "base/error.hpp"
 #include "dataset/json_number.hpp"
+#include "model/models.hpp"
 
 namespace eisgrid::compute {
 namespace {
@@ -24,6 +26,22 @@ std::string csv_number(double v) {
   return buf;
 }
 
+
+std::vector<std::string> edge_names(std::span<const fit::parameter_edge> edges, std::span<const model::parameter_spec> parameters) {
+  std::vector<std::string> names;
+  for (std::size_t k = 0; k < edges.size(); ++k) {
+    if (edges[k] == fit::parameter_edge::none) continue;
+    names.push_back(std::string(parameters[k].name) + (edges[k] == fit::parameter_edge::at_min ? " at min" : " at max"));
+  }
+  return names;
+}
+
+std::string joined(const std::vector<std::string>& parts) {
+  std::string text;
+  for (const auto& p : parts) text += (text.empty() ? "" : ", ") + p;
+  return text;
+}
+
 }  // namespace
 
 std::array<double, fit_summary_row::k_values> summary_values(const fit::fit_result& r) {
@@ -34,20 +52,54 @@ std::array<double, fit_summary_row::k_values> summary_values(const fit::fit_resu
           r.rsh_interval[1]};
 }
 
-std::string edges_text(const fit::fit_result& r) {
-  std::string text;
-  for (std::size_t k = 0; k < r.edges.size(); ++k) {
-    if (r.edges[k] == fit::parameter_edge::none) continue;
-    text += (text.empty() ? "" : " ") + std::string(fit::k_fit_param_names[k]) +
-            (r.edges[k] == fit::parameter_edge::at_min ? " at min" : " at max");
-  }
-  return text;
+std::string edges_text(const fit::fit_result& r) { return joined(edge_names(r.edges, model::rc().parameters)); }
+
+std::string edges_text(const fit::model_fit_result& r) { return joined(edge_names(r.edges, r.model->parameters)); }
+
+void fill_summary(fit_summary_row& row, const fit::model_fit_result& r) {
+  const auto& m = *r.model;
+  const auto param = [&](std::string_view name, bool error) {
+    const auto k = m.index_of(name);
+    return k ? (error ? r.errors[*k] : r.params[*k]) : std::nan("");
+  };
+  const double none = std::nan("");
+  row.values = std::array<double, fit_summary_row::k_values>{
+      r.resnorm, none,        param("Rs", false), param("Rs", true), r.ter,       r.ter_se,    r.tec,
+      r.tec_se,  none,        none,               none,              none,        param("Rsh", false), param("Ra", false),
+      param("Ca", false), param("Rb", false), param("Cb", false), none, none};
+  row.model = m.name;
+  row.parameters.clear();
+  for (std::size_t k = 0; k < m.count(); ++k) row.parameters.emplace_back(m.parameters[k].name, r.params[k]);
+  row.aic = r.aic;
+  row.bic = r.bic;
+  row.at_edge = edges_text(r);
 }
 
 void write_fit_summary(std::ostream& out, const std::vector<fit_summary_row>& rows, bool with_area, const std::string& what) {
+  // Parameters of the rows' models that rc's columns do not hold.
+  std::vector<std::string> extra;
+  for (const auto& row : rows) {
+    for (const auto& [name, value] : row.parameters) {
+      if (!model::rc().index_of(name) && std::find(extra.begin(), extra.end(), name) == extra.end()) extra.push_back(name);
+    }
+  }
+  const auto write_model_columns = [&](const fit_summary_row& row) {
+    const auto optional = [](std::optional<double> v) { return v ? csv_number(*v) : std::string(); };
+    out << ',' << row.model << ',' << optional(row.aic) << ',' << optional(row.bic) << ','
+        << (row.best_model ? (*row.best_model ? "true" : "false") : "") << ',' << optional(row.decisive_frequency);
+    for (const auto& name : extra) {
+      out << ',';
+      for (const auto& [n, v] : row.parameters) {
+        if (n == name) out << csv_number(v);
+      }
+    }
+    out << "\n";
+  };
   out << "file,sweep,start_time,status,reasons,metric,resnorm,grid_resnorm,Rs_ohm,Rs_se,TER_ohm,TER_se,TEC_F,TEC_se,tau1_s,tau1_se,"
          "tau2_s,tau2_se,Rsh_ohm,Ra_ohm,Ca_F,Rb_ohm,Cb_F,Rsh_min_ohm,Rsh_max_ohm,at_edge";
   if (with_area) out << ",area_cm2,TER_ohm_cm2,TER_ohm_cm2_se,TEC_uF_per_cm2,TEC_uF_per_cm2_se";
+  out << ",model,aic,bic,best_model,decisive_frequency_hz";
+  for (const auto& name : extra) out << ',' << name;
   out << "\n";
   for (const auto& row : rows) {
     std::string reasons;
@@ -55,7 +107,8 @@ void write_fit_summary(std::ostream& out, const std::vector<fit_summary_row>& ro
     out << csv_field(row.file) << ',' << row.sweep << ',' << csv_field(row.start_time) << ',' << row.status << ',' << csv_field(reasons)
         << ',' << row.metric;
     if (!row.values) {
-      out << std::string(fit_summary_row::k_values + 1, ',') << (with_area ? std::string(5, ',') : "") << "\n";
+      out << std::string(fit_summary_row::k_values + 1, ',') << (with_area ? std::string(5, ',') : "");
+      write_model_columns(row);
       continue;
     }
     const auto& v = *row.values;
@@ -70,7 +123,7 @@ void write_fit_summary(std::ostream& out, const std::vector<fit_summary_row>& ro
         out << std::string(5, ',');
       }
     }
-    out << "\n";
+    write_model_columns(row);
   }
   if (!out.flush()) throw error(error_kind::io, "cannot write " + what);
 }
@@ -94,16 +147,43 @@ nlohmann::ordered_json fit_json(const fit::fit_result& r, bool with_edges) {
                  {"tau1", number(r.errors.tau1)},
                  {"tau2", number(r.errors.tau2)}};
   j["rsh_interval"] = {number(r.rsh_interval[0]), number(r.rsh_interval[1])};
-  if (with_edges) {
-    json edges = json::array();
-    for (std::size_t k = 0; k < r.edges.size(); ++k) {
-      if (r.edges[k] != fit::parameter_edge::none) {
-        edges.push_back(std::string(fit::k_fit_param_names[k]) + (r.edges[k] == fit::parameter_edge::at_min ? " at min" : " at max"));
-      }
-    }
-    j["at_edge"] = edges;
-  }
+  if (with_edges) j["at_edge"] = edge_names(r.edges, model::rc().parameters);
   return j;
+}
+
+nlohmann::ordered_json model_fit_json(const fit::model_fit_result& r) {
+  using json = nlohmann::ordered_json;
+  const auto number = [](double v) { return dataset::finite_or_null<json>(v); };
+  const auto& m = *r.model;
+  json j;
+  j["model"] = m.name;
+  j["metric"] = sweep::to_string(r.metric);
+  j["resnorm"] = number(r.resnorm);
+  json params = json::object(), errors = json::object();
+  for (std::size_t k = 0; k < m.count(); ++k) {
+    params[std::string(m.parameters[k].name)] = number(r.params[k]);
+    errors[std::string(m.parameters[k].name)] = number(r.errors[k]);
+  }
+  j["params"] = params;
+  j["ter"] = number(r.ter);
+  j["tec"] = number(r.tec);
+  errors["ter"] = number(r.ter_se);
+  errors["tec"] = number(r.tec_se);
+  j["stderr"] = errors;
+  j["aic"] = number(r.aic);
+  j["bic"] = number(r.bic);
+  j["at_edge"] = edge_names(r.edges, m.parameters);
+  return j;
+}
+
+nlohmann::ordered_json per_area_json(double ter, double ter_se, double tec, double tec_se, double area_cm2) {
+  using json = nlohmann::ordered_json;
+  const auto number = [](double v) { return dataset::finite_or_null<json>(v); };
+  return {{"area_cm2", area_cm2},
+          {"ter_ohm_cm2", number(ter * area_cm2)},
+          {"ter_ohm_cm2_se", number(ter_se * area_cm2)},
+          {"tec_uF_per_cm2", number(tec / area_cm2 * k_farad_to_microfarad)},
+          {"tec_uF_per_cm2_se", number(tec_se / area_cm2 * k_farad_to_microfarad)}};
 }
 
 }  // namespace eisgrid::compute

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "fit/fit.hpp"
+#include "fit/model_fit.hpp"
 
 namespace eisgrid::compute {
 
@@ -21,6 +22,13 @@ namespace eisgrid::compute {
 // "tau1", "tau2"}, "rsh_interval": [lo, hi]}, plus "at_edge": [names] when
 // `with_edges`.
 [[nodiscard]] nlohmann::ordered_json fit_json(const fit::fit_result& r, bool with_edges);
+// A fit of any model: {"model", "metric", "resnorm", "params": {the model's
+// names}, "ter", "tec", "stderr": {the parameters', "ter", "tec"}, "aic",
+// "bic", "at_edge": [names]}.
+[[nodiscard]] nlohmann::ordered_json model_fit_json(const fit::model_fit_result& r);
+// The per-area values of TER and TEC: {"area_cm2", "ter_ohm_cm2",
+// "ter_ohm_cm2_se", "tec_uF_per_cm2", "tec_uF_per_cm2_se"}.
+[[nodiscard]] nlohmann::ordered_json per_area_json(double ter, double ter_se, double tec, double tec_se, double area_cm2);
 
 // One row of the per-sweep CSV summary (SPEC 10), from a fit just made
 // (`eisgrid fit --summary`) or one stored in the catalog (the API).
@@ -36,18 +44,32 @@ struct fit_summary_row {
   // resnorm, grid_resnorm, Rs, Rs_se, TER, TER_se, TEC, TEC_se, tau1, tau1_se,
   // tau2, tau2_se, Rsh, Ra, Ca, Rb, Cb, Rsh_min, Rsh_max; none when not fitted.
   std::optional<std::array<double, k_values>> values;
-  std::string at_edge;             // "Ca at max ..."
+  std::string at_edge;             // "Ca at max, ..."
   std::optional<double> area_cm2;  // per-area columns when set
+  // The model (SPEC 12) and what the comparison of the sweep's models said;
+  // parameters of models other than rc go in columns of their own.
+  std::string model = "rc";
+  std::vector<std::pair<std::string, double>> parameters;
+  std::optional<double> aic, bic;
+  std::optional<bool> best_model;
+  std::optional<double> decisive_frequency;
 };
 
 // The values of a row, in the order above.
 [[nodiscard]] std::array<double, fit_summary_row::k_values> summary_values(const fit::fit_result& r);
-// "Rsh at min Cb at max": the parameters at the edge of their range.
+// Those of a model's fit that the model has (rc's time constants and Rsh
+// interval from rc's own fit only), the rest NaN; `parameters`, `model`,
+// `aic`, `bic` and `at_edge` of the row too.
+void fill_summary(fit_summary_row& row, const fit::model_fit_result& r);
+// "Rsh at min, Cb at max": the parameters at the edge of their range.
 [[nodiscard]] std::string edges_text(const fit::fit_result& r);
+[[nodiscard]] std::string edges_text(const fit::model_fit_result& r);
 
 // Writes the header and one line per row; the per-area columns (area_cm2,
 // TER_ohm_cm2, TER_ohm_cm2_se, TEC_uF_per_cm2, TEC_uF_per_cm2_se) when
-// `with_area`, empty in rows without an area. Throws error(io) naming `what`.
+// `with_area`, empty in rows without an area; then model, aic, bic,
+// best_model, decisive_frequency_hz and a column for each parameter of the
+// rows' models that rc does not have. Throws error(io) naming `what`.
 void write_fit_summary(std::ostream& out, const std::vector<fit_summary_row>& rows, bool with_area, const std::string& what);
 
 }  // namespace eisgrid::compute

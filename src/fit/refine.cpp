@@ -1,5 +1,7 @@
 #include "fit/refine.hpp"
 
+#include "fit/residuals.hpp"
+
 #include <ceres/ceres.h>
 
 #include <Eigen/Dense>
@@ -15,50 +17,12 @@ namespace {
 // The interlacing bounds are kept this far inside, so a start on the boundary
 // (two equal membrane time constants) still has a defined zero.
 constexpr double k_min_log_gap = 1e-6;
-constexpr int k_max_iterations = 200;
 constexpr double k_tolerance = 1e-12;
-// Keeps sqrt(w |dZ|) differentiable where a point is fitted exactly.
-constexpr double k_tiny_modulus = 1e-300;
 constexpr int k_identified_count = 4;  // ln TER, ln tau2, two log gaps
 constexpr int k_raw_count = 5;
 
-// Per-point data shared by both parameterisations.
-struct points {
-  std::vector<double> omega;
-  std::vector<std::complex<double>> z;
-  std::vector<double> sqrt_weight;
-  bool squared = false;
-
-  points(const spectrum_view& s, sweep::metric m, bool force_squared) {
-    squared = force_squared || sweep::squares_terms(m);
-    // For the errors of a non-squared metric: the squared metric of the same weighting.
-    const sweep::metric weighting =
-        force_squared && !sweep::squares_terms(m) ? (m == sweep::metric::relative ? sweep::metric::modulus : sweep::metric::rmse) : m;
-    for (std::size_t i = 0; i < s.z.size(); ++i) {
-      const double modulus = std::abs(s.z[i]);
-      if (!(modulus > 0)) continue;
-      omega.push_back(2.0 * std::numbers::pi * s.frequencies[i]);
-      z.push_back(s.z[i]);
-      sqrt_weight.push_back(std::sqrt(sweep::point_weight(weighting, modulus)));
-    }
-  }
-  [[nodiscard]] int residual_count() const { return static_cast<int>(squared ? 2 * z.size() : z.size()); }
-
-  // Writes the residuals of model values (zr, zi) at point i.
-  template <typename T>
-  void write(std::size_t i, const T& zr, const T& zi, T* out) const {
-    const T dr = zr - z[i].real(), di = zi - z[i].imag();
-    if (squared) {
-      out[2 * i] = sqrt_weight[i] * dr;
-      out[2 * i + 1] = sqrt_weight[i] * di;
-    } else {
-      out[i] = sqrt_weight[i] * ceres::sqrt(ceres::sqrt(dr * dr + di * di + k_tiny_modulus));
-    }
-  }
-};
-
 struct identified_residual {
-  const points* pts;
+  const weighted_points* pts;
   std::optional<double> fixed_rs;
 
   template <typename T>
@@ -81,7 +45,7 @@ struct identified_residual {
 };
 
 struct raw_residual {
-  const points* pts;
+  const weighted_points* pts;
   std::optional<double> fixed_rs;
 
   template <typename T>
@@ -101,21 +65,6 @@ struct raw_residual {
     return true;
   }
 };
-
-ceres::Solver::Options solver_options() {
-  ceres::Solver::Options o;
-  o.minimizer_type = ceres::TRUST_REGION;
-  o.trust_region_strategy_type = ceres::LEVENBERG_MARQUARDT;
-  o.linear_solver_type = ceres::DENSE_QR;
-  o.max_num_iterations = k_max_iterations;
-  o.function_tolerance = k_tolerance;
-  o.gradient_tolerance = k_tolerance;
-  o.parameter_tolerance = k_tolerance;
-  o.num_threads = 1;
-  o.logging_type = ceres::SILENT;
-  o.minimizer_progress_to_stdout = false;
-  return o;
-}
 
 double clamp_log(double v, double lo, double hi) { return std::clamp(std::log(v), std::log(lo), std::log(hi)); }
 
@@ -149,8 +98,23 @@ using cost_of = ceres::AutoDiffCostFunction<Functor, ceres::DYNAMIC, 1, n>;
 
 }  // namespace
 
+ceres::Solver::Options solver_options() {
+  ceres::Solver::Options o;
+  o.minimizer_type = ceres::TRUST_REGION;
+  o.trust_region_strategy_type = ceres::LEVENBERG_MARQUARDT;
+  o.linear_solver_type = ceres::DENSE_QR;
+  o.max_num_iterations = k_max_lm_iterations;
+  o.function_tolerance = k_tolerance;
+  o.gradient_tolerance = k_tolerance;
+  o.parameter_tolerance = k_tolerance;
+  o.num_threads = 1;
+  o.logging_type = ceres::SILENT;
+  o.minimizer_progress_to_stdout = false;
+  return o;
+}
+
 transfer refine_identified(const spectrum_view& s, sweep::metric m, const rs_bounds& rs, const model::grid_spec& ranges, transfer start) {
-  const points pts(s, m, false);
+  const weighted_points pts(s, m, false);
   double log_rs = rs.fixed ? 0.0 : clamp_log(std::max(start.rs, rs.min), rs.min, rs.max);
   auto x = identified_coordinates(start);
   ceres::Problem problem;
@@ -182,7 +146,7 @@ transfer refine_identified(const spectrum_view& s, sweep::metric m, const rs_bou
 }
 
 raw_point refine_raw(const spectrum_view& s, sweep::metric m, const rs_bounds& rs, const model::grid_spec& ranges, raw_point start) {
-  const points pts(s, m, false);
+  const weighted_points pts(s, m, false);
   double log_rs = rs.fixed ? 0.0 : clamp_log(std::max(start.rs, rs.min), rs.min, rs.max);
   std::array<double, k_raw_count> x{};
   const auto values = start.params.as_array();
@@ -203,7 +167,7 @@ raw_point refine_raw(const spectrum_view& s, sweep::metric m, const rs_bounds& r
 }
 
 standard_errors identified_errors(const spectrum_view& s, sweep::metric m, const rs_bounds& rs, const transfer& t) {
-  const points pts(s, m, true);
+  const weighted_points pts(s, m, true);
   const int count = pts.residual_count();
   double log_rs = std::log(std::max(t.rs, rs.min > 0 ? rs.min : 1e-300));
   auto x = identified_coordinates(t);

@@ -248,15 +248,14 @@ response fits_csv(const context& c, const std::vector<catalog::fit_record>& fits
         if (s.is_string()) reasons.push_back(s.get<std::string>());
       }
     }
-    compute::fit_summary_row row{file,
-                                 static_cast<std::size_t>(f.sweep),
-                                 f.start_time,
-                                 std::string(catalog::to_string(f.status)),
-                                 std::move(reasons),
-                                 f.metric,
-                                 std::nullopt,
-                                 "",
-                                 f.area_cm2};
+    compute::fit_summary_row row;
+    row.file = file;
+    row.sweep = static_cast<std::size_t>(f.sweep);
+    row.start_time = f.start_time;
+    row.status = catalog::to_string(f.status);
+    row.reasons = std::move(reasons);
+    row.metric = f.metric;
+    row.area_cm2 = f.area_cm2;
     if (std::isfinite(f.ter)) {
       const auto& e = f.std_errors;
       const auto& p = f.parameters;

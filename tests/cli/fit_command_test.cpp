@@ -29,10 +29,12 @@ nlohmann::json expected_fits() {
   return nlohmann::json::parse(in);
 }
 
+// The measurement files, without the expected values and the folder's README.
 std::string all_files() {
   std::string files;
   for (const auto& e : std::filesystem::directory_iterator(k_nova)) {
-    if (e.path().filename() != "expected_fits.json") files += " " + shell_quote(e.path().string());
+    const auto ext = e.path().extension();
+    if (ext != ".json" && ext != ".md") files += " " + shell_quote(e.path().string());
   }
   return files;
 }
@@ -114,8 +116,12 @@ TEST(cli_fit_command, json_has_exactly_the_documented_keys) {
   std::vector<std::string> keys;
   for (const auto& [k, v] : row.items()) keys.push_back(k);
   std::sort(keys.begin(), keys.end());
-  EXPECT_EQ(keys, (std::vector<std::string>{"file", "grid_resnorm", "metric", "params", "reasons", "resnorm", "rsh_interval", "status",
-                                            "stderr", "sweep", "tau1", "tau2", "tec", "ter"}));
+  EXPECT_EQ(keys, (std::vector<std::string>{"aic", "at_edge", "best_model", "bic", "decisive_frequency", "file", "grid_resnorm",
+                                            "metric", "model", "params", "reasons", "resnorm", "rsh_interval", "status", "stderr", "sweep",
+                                            "tau1", "tau2", "tec", "ter"}));
+  EXPECT_EQ(row["model"], "rc");
+  EXPECT_EQ(row["best_model"], true);
+  EXPECT_TRUE(row["decisive_frequency"].is_null());
   EXPECT_EQ(row["params"].size(), 6u);
   EXPECT_EQ(row["stderr"].size(), 5u);
 }
@@ -207,10 +213,11 @@ TEST(cli_fit_command, save_writes_and_registers_each_sweep_with_its_refined_resu
   EXPECT_EQ(check.exit_code, 0) << check.output;
 }
 
-TEST(cli_fit_command, an_unreadable_file_is_one_invalid_row_and_the_batch_goes_on) {
+TEST(cli_fit_command, an_unreadable_file_is_one_invalid_row_the_batch_goes_on_and_the_exit_code_says_so) {
   const auto r =
       eisgrid("fit --json " + shell_quote(k_nova + "expected_fits.json") + " " + shell_quote(k_nova + "16HBE_TW01_d3_endohm1_freq"));
-  ASSERT_EQ(r.exit_code, 0) << r.output;
+  // Exit 1 as spectra does, so that a batch script notices; the rows are all printed.
+  ASSERT_EQ(r.exit_code, 1) << r.output;
   const auto results = nlohmann::json::parse(r.output)["results"];
   ASSERT_EQ(results.size(), 2u);
   EXPECT_EQ(results[0]["status"], "ok");

@@ -163,6 +163,28 @@ TEST(compute_ranks, a_fit_of_several_files_equals_one_process) {
   EXPECT_EQ(slurp(many), summary);
 }
 
+TEST(compute_ranks, a_fit_of_every_model_equals_one_process) {
+  REQUIRE_MPI();
+  test_support::temp_dir root("ranks_models");
+  const std::string nova = std::string(EISGRID_FIXTURES_DIR) + "/measured/nova/";
+  std::string files;
+  for (const char* f : {"16HBE_TW01_d3_endohm1_freq", "RPMI_TW01_d6_endohm1_freq", "16HBEmedia_disconnect_freq.txt",
+                        "RPEmedia_TW1-1_d1_chamber1_channel1_5freq5sine_freq"}) {
+    files += " " + shell_quote(nova + f);
+  }
+  const auto one = (root.path / "one.csv").string();
+  const auto many = (root.path / "many.csv").string();
+  const auto single = run(shell_quote(k_cli) + " fit --model all --json --summary " + shell_quote(one) + files);
+  ASSERT_EQ(single.exit_code, 0) << single.output;
+  const auto ranks = run(mpirun_prefix() + shell_quote(k_cli) + " fit --model all --json --summary " + shell_quote(many) + files);
+  ASSERT_EQ(ranks.exit_code, 0) << ranks.output;
+  EXPECT_EQ(ranks.output, single.output);
+  EXPECT_NE(single.output.find("\"rc_electrode\""), std::string::npos);
+  const auto summary = slurp(one);
+  EXPECT_GE(std::count(summary.begin(), summary.end(), '\n'), 19) << summary;  // a header and 6 sweeps of 3 models
+  EXPECT_EQ(slurp(many), summary);
+}
+
 TEST(compute_ranks, a_bad_option_is_reported_once_by_rank_0) {
   REQUIRE_MPI();
   test_support::temp_dir root("ranks");

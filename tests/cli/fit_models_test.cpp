@@ -1,0 +1,202 @@
+// eisgrid fit --model (SPEC 12) end to end on the shared NOVA files: every
+// model at the independent optimum (expected_models.json), the model the
+// data prefer named, and the comparison's warnings where the models disagree.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <complex>
+#include <fstream>
+#include <map>
+#include <set>
+#include <tuple>
+#include <nlohmann/json.hpp>
+#include <numbers>
+
+#include "fit/nova_sweeps.hpp"
+#include "support/process.hpp"
+
+using test_support::run;
+using test_support::shell_quote;
+
+namespace {
+
+using cd = std::complex<double>;
+
+const std::string k_cli = EISGRID_CLI_PATH;
+const std::string k_nova = std::string(EISGRID_FIXTURES_DIR) + "/measured/nova/";
+
+test_support::run_result eisgrid(const std::string& args) { return run("{ " + shell_quote(k_cli) + " " + args + " 2>/dev/null; }"); }
+
+nlohmann::json expected_models() {
+  std::ifstream in(k_nova + "expected_models.json");
+  return nlohmann::json::parse(in);
+}
+
+// Each model's impedance written out from SPEC 12 with std::complex.
+cd parallel(cd a, cd b) { return a * b / (a + b); }
+cd cpe(double q, double alpha, double omega) { return 1.0 / (q * std::pow(cd(0, omega), alpha)); }
+cd impedance(const std::string& model, const nlohmann::json& p, double f) {
+  const double w = 2 * std::numbers::pi * f;
+  const auto v = [&](const char* name) { return p[name].get<double>(); };
+  if (model == "cpe") {
+    const cd za = parallel(v("Ra"), cpe(v("Qa"), v("alpha_a"), w)), zb = parallel(v("Rb"), cpe(v("Qb"), v("alpha_b"), w));
+    return v("Rs") + parallel(v("Rsh"), za + zb);
+  }
+  const cd za = v("Ra") / (1.0 + cd(0, w * v("Ra") * v("Ca"))), zb = v("Rb") / (1.0 + cd(0, w * v("Rb") * v("Cb")));
+  const cd layer = parallel(v("Rsh"), za + zb);
+  return model == "rc" ? v("Rs") + layer : v("Rs") + cpe(v("Qel"), v("alpha_el"), w) + layer;
+}
+
+double modulus_of(const std::string& model, const nlohmann::json& p, const nova::sweep& s) {
+  double sum = 0;
+  for (std::size_t i = 0; i < s.f.size(); ++i) sum += std::norm(impedance(model, p, s.f[i]) - s.z[i]) / std::norm(s.z[i]);
+  return std::sqrt(sum / static_cast<double>(s.f.size()));
+}
+
+}  // namespace
+
+TEST(cli_fit_models, every_model_reaches_the_expected_optimum_and_the_lowest_aic_is_named) {
+  const auto expected = expected_models();
+  std::string files;
+  std::set<std::string> names;
+  for (const auto& e : expected["sweeps"]) names.insert(e["file"].get<std::string>());
+  for (const auto& n : names) files += " " + shell_quote(k_nova + n);
+  const auto r = eisgrid("fit --json --model all" + files);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  std::map<std::tuple<std::string, int, std::string>, nlohmann::json> rows;
+  const auto parsed = nlohmann::json::parse(r.output);
+  for (const auto& row : parsed["results"]) {
+    rows[{row["file"].get<std::string>(), row["sweep"].get<int>(), row["model"].get<std::string>()}] = row;
+  }
+  ASSERT_EQ(rows.size(), 3 * expected["sweeps"].size());
+  for (const auto& e : expected["sweeps"]) {
+    const std::string file = e["file"].get<std::string>();
+    const int sweep = e["sweep"].get<int>();
+    SCOPED_TRACE(file + " sweep " + std::to_string(sweep));
+    const auto s = nova::read(k_nova + file).at(static_cast<std::size_t>(sweep));
+    std::string best_expected, best_named;
+    double lowest = INFINITY, second = INFINITY;
+    for (const char* model : {"rc", "cpe", "rc_electrode"}) {
+      const auto& want = e[model];
+      const auto& got = rows.at({file, sweep, model});
+      EXPECT_LE(got["resnorm"].get<double>(), 1.001 * want["modulus"].get<double>()) << model;
+      const auto near = [&](const char* key, const char* expected_key, double relative) {
+        double tolerance = relative;
+        if (want["se_rel"][expected_key].is_number()) tolerance = std::max(tolerance, 0.35 * want["se_rel"][expected_key].get<double>());
+        EXPECT_LE(std::abs(got[key].get<double>() / want[expected_key].get<double>() - 1), tolerance) << model << " " << key;
+      };
+      near("ter", "TER", 0.01);
+      near("tec", "TEC", 0.02);
+      // The reported resnorm is what the reported parameters give, by SPEC 12's formulas.
+      const double mine = modulus_of(model, got["params"], s);
+      EXPECT_NEAR(got["resnorm"].get<double>(), mine, 1e-9 * mine) << model;
+      if (got["best_model"].get<bool>()) best_named += model;
+      const double aic = want["aic"].get<double>();
+      if (aic < lowest) {
+        second = lowest;
+        lowest = aic;
+        best_expected = model;
+      } else {
+        second = std::min(second, aic);
+      }
+    }
+    if (second - lowest > 4) {
+      EXPECT_EQ(best_named, best_expected);
+    }
+    EXPECT_FALSE(best_named.empty());
+  }
+}
+
+TEST(cli_fit_models, each_model_reports_its_own_parameters_by_the_names_of_spec_12) {
+  const auto r = eisgrid("fit --json --model cpe,rc_electrode " + shell_quote(k_nova + "RPMI_TW01_d6_endohm1_freq"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  // Ordered: the parameters in the model's order.
+  const auto results = nlohmann::ordered_json::parse(r.output)["results"];
+  ASSERT_EQ(results.size(), 2u);
+  const auto names = [](const nlohmann::ordered_json& o) {
+    std::vector<std::string> out;
+    for (const auto& [k, v] : o.items()) out.push_back(k);
+    return out;
+  };
+  EXPECT_EQ(results[0]["model"], "cpe");
+  EXPECT_EQ(names(results[0]["params"]), (std::vector<std::string>{"Rs", "Rsh", "Ra", "Qa", "alpha_a", "Rb", "Qb", "alpha_b"}));
+  EXPECT_EQ(results[1]["model"], "rc_electrode");
+  EXPECT_EQ(names(results[1]["params"]), (std::vector<std::string>{"Rs", "Qel", "alpha_el", "Rsh", "Ra", "Ca", "Rb", "Cb"}));
+  for (const auto& row : results) {
+    for (const char* key : {"aic", "bic", "ter", "tec", "resnorm"}) EXPECT_TRUE(row[key].is_number()) << key;
+    EXPECT_TRUE(row["stderr"]["ter"].is_number());
+    EXPECT_GT(row["stderr"]["ter"].get<double>(), 0);
+  }
+}
+
+TEST(cli_fit_models, where_the_models_disagree_the_reasons_say_so_and_name_a_decisive_frequency) {
+  // RPMI: cpe's TER is 24% above rc's and rc_electrode's 18% below (expected_models.json).
+  const auto r = eisgrid("fit --json --model all " + shell_quote(k_nova + "RPMI_TW01_d6_endohm1_freq"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto results = nlohmann::json::parse(r.output)["results"];
+  ASSERT_EQ(results.size(), 3u);
+  double lowest_f = INFINITY;
+  const auto sweeps = nova::read(k_nova + "RPMI_TW01_d6_endohm1_freq");
+  for (double f : sweeps.at(0).f) lowest_f = std::min(lowest_f, f);
+  for (const auto& row : results) {
+    const auto reasons = row["reasons"].dump();
+    EXPECT_NE(reasons.find("TER depends on the model: rc "), std::string::npos) << reasons;
+    EXPECT_NE(reasons.find("would separate cpe from"), std::string::npos) << reasons;
+    ASSERT_TRUE(row["decisive_frequency"].is_number());
+    EXPECT_LT(row["decisive_frequency"].get<double>(), lowest_f);
+  }
+  EXPECT_EQ(results[1]["best_model"], true);  // cpe, by 88 in AIC
+  // rc_electrode's electrode element is at alpha 0.5: a diffusion-like tail.
+  EXPECT_NE(results[2]["reasons"].dump().find("alpha_el at 0.5"), std::string::npos) << results[2]["reasons"].dump();
+  // rc leaves the low-frequency tail outside its TER.
+  EXPECT_NE(results[0]["reasons"].dump().find("above the fitted TER"), std::string::npos) << results[0]["reasons"].dump();
+}
+
+TEST(cli_fit_models, where_the_models_agree_nothing_is_said) {
+  // RPE: alpha fitted at 1, the three TERs within their errors.
+  const auto r = eisgrid("fit --json --model all " + shell_quote(k_nova + "RPEmedia_TW1-1_d1_chamber1_channel1_5freq5sine_freq"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto parsed = nlohmann::json::parse(r.output);
+  for (const auto& row : parsed["results"]) {
+    EXPECT_EQ(row["reasons"].dump().find("TER depends on the model"), std::string::npos) << row["reasons"].dump();
+    EXPECT_TRUE(row["decisive_frequency"].is_null());
+  }
+}
+
+TEST(cli_fit_models, the_summary_has_a_row_per_model_and_the_models_own_columns) {
+  test_support::temp_dir dir("fit_models");
+  const auto csv = dir.path / "summary.csv";
+  const auto r = eisgrid("fit -q --model all --area 1.12 --summary " + shell_quote(csv.string()) + " " +
+                         shell_quote(k_nova + "16HBE_TW01_d3_endohm1_freq"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  std::ifstream in(csv);
+  std::string header, line;
+  std::getline(in, header);
+  for (const char* column : {",model,aic,bic,best_model,decisive_frequency_hz", ",Qa,alpha_a,Qb,alpha_b,Qel,alpha_el", "TER_ohm_cm2"}) {
+    EXPECT_NE(header.find(column), std::string::npos) << column << " in " << header;
+  }
+  std::vector<std::string> models;
+  while (std::getline(in, line)) {
+    for (const char* m : {",rc,", ",cpe,", ",rc_electrode,"}) {
+      if (line.find(m) != std::string::npos) models.push_back(m);
+    }
+  }
+  EXPECT_EQ(models, (std::vector<std::string>{",rc,", ",cpe,", ",rc_electrode,"}));
+}
+
+TEST(cli_fit_models, an_unknown_model_is_refused_with_the_valid_names) {
+  const auto r = run(shell_quote(k_cli) + " fit --model cpf " + shell_quote(k_nova + "16HBE_TW01_d3_endohm1_freq") + " 2>&1");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("unknown model 'cpf'"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("rc_electrode"), std::string::npos) << r.output;
+}
+
+TEST(cli_fit_models, the_rc_output_is_todays_when_no_model_is_asked_for) {
+  const auto plain = eisgrid("fit --json " + shell_quote(k_nova + "16HBE_TW02_d3_endohm1_freq"));
+  const auto rc = eisgrid("fit --json --model rc " + shell_quote(k_nova + "16HBE_TW02_d3_endohm1_freq"));
+  ASSERT_EQ(plain.exit_code, 0) << plain.output;
+  EXPECT_EQ(plain.output, rc.output);
+  const auto row = nlohmann::json::parse(plain.output)["results"].at(0);
+  EXPECT_TRUE(row["reasons"].empty()) << row["reasons"].dump();
+  EXPECT_EQ(row["model"], "rc");
+}
