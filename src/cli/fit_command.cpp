@@ -144,7 +144,8 @@ std::vector<nlohmann::ordered_json> json_rows(const sweep_job& job, sweep::metri
                                {"status", fit::to_string(job.verdict.status)},
                                {"reasons", job.verdict.reasons},
                                {"metric", sweep::to_string(m)}};
-      for (const char* key : {"resnorm", "params", "ter", "tec", "stderr", "aic", "bic", "best_model", "decisive_frequency"}) j[key] = nullptr;
+      for (const char* key : {"resnorm", "params", "ter", "tec", "stderr", "aic", "bic", "best_model", "decisive_frequency"})
+        j[key] = nullptr;
       rows.push_back(std::move(j));
     }
     return rows;
@@ -401,7 +402,8 @@ void run_fit(const fit_args& a) {
 
 void add_fit_command(CLI::App& app) {
   auto args = std::make_shared<fit_args>();
-  auto* cmd = app.add_subcommand("fit", "Fit every sweep of measurement files: Rs, TER, TEC, tau1, tau2 with standard errors, by one or several circuit models");
+  auto* cmd = app.add_subcommand(
+      "fit", "Fit every sweep of measurement files: Rs, TER, TEC, tau1, tau2 with standard errors, by one or several circuit models");
   cmd->add_option("files", args->files, "Measurement files (NOVA, Gamry, BioLogic, CSV, ...)")
       ->required()
       ->check(on_root_only(CLI::ExistingFile));

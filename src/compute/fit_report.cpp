@@ -26,7 +26,6 @@ std::string csv_number(double v) {
   return buf;
 }
 
-
 std::vector<std::string> edge_names(std::span<const fit::parameter_edge> edges, std::span<const model::parameter_spec> parameters) {
   std::vector<std::string> names;
   for (std::size_t k = 0; k < edges.size(); ++k) {
@@ -63,10 +62,25 @@ void fill_summary(fit_summary_row& row, const fit::model_fit_result& r) {
     return k ? (error ? r.errors[*k] : r.params[*k]) : std::nan("");
   };
   const double none = std::nan("");
-  row.values = std::array<double, fit_summary_row::k_values>{
-      r.resnorm, none,        param("Rs", false), param("Rs", true), r.ter,       r.ter_se,    r.tec,
-      r.tec_se,  none,        none,               none,              none,        param("Rsh", false), param("Ra", false),
-      param("Ca", false), param("Rb", false), param("Cb", false), none, none};
+  row.values = std::array<double, fit_summary_row::k_values>{r.resnorm,
+                                                             none,
+                                                             param("Rs", false),
+                                                             param("Rs", true),
+                                                             r.ter,
+                                                             r.ter_se,
+                                                             r.tec,
+                                                             r.tec_se,
+                                                             none,
+                                                             none,
+                                                             none,
+                                                             none,
+                                                             param("Rsh", false),
+                                                             param("Ra", false),
+                                                             param("Ca", false),
+                                                             param("Rb", false),
+                                                             param("Cb", false),
+                                                             none,
+                                                             none};
   row.model = m.name;
   row.parameters.clear();
   for (std::size_t k = 0; k < m.count(); ++k) row.parameters.emplace_back(m.parameters[k].name, r.params[k]);

@@ -241,7 +241,7 @@ compute_plan resolve(const compute_request& r) {
     throw error(error_kind::usage, "--range Rs needs --rs free");
   }
   if (is_measured) {
-    if (!refine.fixed_rs && !r.rs_range) refine.rs = fit::k_measured_rs;
+    if (!refine.fixed_rs && !r.rs_range) refine.rs = model::rc_model::k_parameters[model::rc_model::rs].measured_range;
     plan.refine = refine;
   }
 

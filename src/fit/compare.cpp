@@ -37,9 +37,10 @@ std::vector<std::string> model_warnings(const model_fit_result& r, std::span<con
   const auto lowest = std::min_element(frequencies.begin(), frequencies.end()) - frequencies.begin();
   const double tail = z[static_cast<std::size_t>(lowest)].real() - r.params[0];
   if (tail - r.ter > r.ter_se) {
-    out.push_back(format("%s: the real part at the lowest frequency (%g Hz) less Rs, %.4g ohm, lies above the fitted TER %.4g +- %.2g ohm: "
-                         "a low-frequency tail that this model does not put in the layer's resistance",
-                         std::string(m.name).c_str(), frequencies[static_cast<std::size_t>(lowest)], tail, r.ter, r.ter_se));
+    out.push_back(
+        format("%s: the real part at the lowest frequency (%g Hz) less Rs, %.4g ohm, lies above the fitted TER %.4g +- %.2g ohm: "
+               "a low-frequency tail that this model does not put in the layer's resistance",
+               std::string(m.name).c_str(), frequencies[static_cast<std::size_t>(lowest)], tail, r.ter, r.ter_se));
   }
   return out;
 }
@@ -55,7 +56,8 @@ model_comparison compare_models(std::span<const model_fit_result> fits, std::spa
   }
   if (!disagree) return c;
   std::string ters;
-  for (const auto& f : fits) ters += format("%s%s %.4g +- %.2g ohm", ters.empty() ? "" : ", ", std::string(f.model->name).c_str(), f.ter, f.ter_se);
+  for (const auto& f : fits)
+    ters += format("%s%s %.4g +- %.2g ohm", ters.empty() ? "" : ", ", std::string(f.model->name).c_str(), f.ter, f.ter_se);
   c.reasons.push_back("TER depends on the model: " + ters + " (lowest AIC: " + std::string(fits[c.best].model->name) + ")");
 
   // The next model by AIC whose TER differs from the best one's.

@@ -58,8 +58,10 @@ struct candidate {
 
 fit_options fit_options::measured(std::size_t g) {
   fit_options o;
-  o.grid.axes = {k_measured_rsh, k_measured_r, k_measured_c, k_measured_r, k_measured_c};
-  for (auto& a : o.grid.axes) a.count = g;
+  for (std::size_t k = 0; k < model::k_param_count; ++k) {
+    o.grid.axes[k] = model::rc_model::k_parameters[k + 1].measured_range;
+    o.grid.axes[k].count = g;
+  }
   return o;
 }
 

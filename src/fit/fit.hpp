@@ -15,16 +15,11 @@
 
 #include "fit/identified.hpp"
 #include "fit/refine.hpp"
+#include "model/rc_model.hpp"
 #include "sweep/engine.hpp"
 
 namespace eisgrid::fit {
 
-// Default ranges for measured cell layers: wide enough that on real 16HBE and
-// RPE sweeps the optimum inside them is the unbounded one.
-inline constexpr model::axis_range k_measured_rs{0.01, 1e4, 0};
-inline constexpr model::axis_range k_measured_rsh{10.0, 1e7, 0};
-inline constexpr model::axis_range k_measured_r{1.0, 1e6, 0};
-inline constexpr model::axis_range k_measured_c{1e-9, 1e-3, 0};
 // Default grid: points per axis of the five parameters, and Rs values. The
 // grid only has to land in the right basin; refinement does the rest.
 inline constexpr std::size_t k_default_fit_grid = 6;
@@ -39,14 +34,14 @@ struct fit_options {
   model::grid_spec grid;  // ranges and counts of Rsh, Ra, Ca, Rb, Cb
   // Rs: swept over [min, max] with `count` values, or held at `fixed`. Count 0
   // sweeps near the high-frequency real part of the spectrum (see rs_axis).
-  model::axis_range rs = k_measured_rs;
+  model::axis_range rs = model::rc_model::k_parameters[model::rc_model::rs].measured_range;
   std::optional<double> fixed_rs;
   sweep::metric metric = sweep::metric::modulus;
   std::size_t starts = k_fit_starts;
   std::size_t profile_starts = k_profile_fit_starts;
   unsigned threads = 1;  // of the grid sweep
 
-  // The measured defaults with g points per axis.
+  // The measured defaults (the rc model's measured ranges) with g points per axis.
   [[nodiscard]] static fit_options measured(std::size_t g = k_default_fit_grid);
 };
 
@@ -68,7 +63,7 @@ struct fit_result {
   transfer identified;           // Rs, TER, tau1, tau2, tau_z of the result
   standard_errors errors;
   std::array<double, 2> rsh_interval{};  // Rsh over which the fit is equally good
-  // Rs, Rsh, Ra, Ca, Rb, Cb at the edge of their range.
+  // Rs, Rsh, Ra, Ca, Rb, Cb (the rc model's parameters) at the edge of their range.
   std::array<parameter_edge, 6> edges{};
   // The grid behind it: options (Rs values included) and the ranked rows.
   sweep::sweep_options grid_options;
@@ -90,8 +85,5 @@ struct fit_result {
 // The result's grid_options and grid are left empty.
 [[nodiscard]] fit_result refine_grid(std::span<const double> frequencies, std::span<const std::complex<double>> z,
                                      const fit_options& options, const sweep::sweep_options& grid_options, const sweep::sweep_result& grid);
-
-// Names in the order of fit_result::edges.
-inline constexpr std::array<std::string_view, 6> k_fit_param_names{"Rs", "Rsh", "Ra", "Ca", "Rb", "Cb"};
 
 }  // namespace eisgrid::fit

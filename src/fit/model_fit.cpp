@@ -75,8 +75,7 @@ template <typename Kernel>
 std::vector<double> solve_once(const weighted_points& pts, const bounds_in_coordinates& b, std::optional<double> fixed_rs,
                                std::vector<double> x, const std::vector<int>& held) {
   ceres::Problem problem;
-  problem.AddResidualBlock(new model_cost<Kernel>(new model_residual<Kernel>{&pts, fixed_rs}, pts.residual_count()), nullptr, &x[0],
-                           &x[1]);
+  problem.AddResidualBlock(new model_cost<Kernel>(new model_residual<Kernel>{&pts, fixed_rs}, pts.residual_count()), nullptr, &x[0], &x[1]);
   const bool rs_held = fixed_rs || std::find(held.begin(), held.end(), 0) != held.end();
   if (rs_held) {
     problem.SetParameterBlockConstant(&x[0]);
@@ -132,7 +131,6 @@ double resnorm_of(const model::circuit_model& m, sweep::metric metric, std::span
   for (std::size_t i = 0; i < z.size(); ++i) dz[i] = m.impedance(values, f[i]) - z[i];
   return sweep::resnorm_of(metric, dz.data(), z.data(), dz.size());
 }
-
 
 // Standard errors of the parameters, TER and TEC at x: the covariance
 // s^2 (J^T J)^+ over the free coordinates not at a bound, J the Jacobian of
@@ -223,7 +221,8 @@ model_fit_result fit_with(std::span<const double> f, std::span<const std::comple
   result.free_parameters = m.count() - (options.fixed_rs ? 1 : 0);
   add_information_criteria(result, f, z);
   result.relative_residuals.resize(z.size());
-  for (std::size_t i = 0; i < z.size(); ++i) result.relative_residuals[i] = std::abs(m.impedance(result.params, f[i]) - z[i]) / std::abs(z[i]);
+  for (std::size_t i = 0; i < z.size(); ++i)
+    result.relative_residuals[i] = std::abs(m.impedance(result.params, f[i]) - z[i]) / std::abs(z[i]);
   return result;
 }
 
@@ -270,8 +269,8 @@ model_fit_result fit_model(std::span<const double> frequencies, std::span<const 
   if (!m.starts_from_rc) throw error(error_kind::usage, "the " + std::string(m.name) + " model is fitted by fit_spectrum");
   std::optional<model_fit_result> out;
   model::with_kernel(m, [&](auto kernel) {
-    using Kernel = decltype(kernel);
-    if constexpr (requires { &Kernel::starts_from_rc; }) out = fit_with<Kernel>(frequencies, z, m, options, rc);
+    using kernel_type = decltype(kernel);
+    if constexpr (requires { &kernel_type::starts_from_rc; }) out = fit_with<kernel_type>(frequencies, z, m, options, rc);
   });
   return std::move(*out);
 }

@@ -35,8 +35,8 @@ struct rc_point {
 };
 
 struct circuit_model {
-  std::string_view name;     // "rc", "cpe", "rc_electrode"
-  std::string_view formula;  // one line, as the README and --help give it
+  std::string_view name;                       // "rc", "cpe", "rc_electrode"
+  std::string_view formula;                    // one line, as the README and --help give it
   std::span<const parameter_spec> parameters;  // Rs first in every model
   std::complex<double> (*impedance)(std::span<const double> values, double freq_hz);
   // The layer's DC resistance (without Rs or any electrode element) [ohm].

@@ -44,7 +44,13 @@ constexpr auto starts_of() {
 
 template <typename Kernel>
 circuit_model describe(std::string_view name, std::string_view formula) {
-  return {name, formula, Kernel::k_parameters, &impedance_of<Kernel>, &ter_of<Kernel>, &tec_of<Kernel>, exponents_of<Kernel>(),
+  return {name,
+          formula,
+          Kernel::k_parameters,
+          &impedance_of<Kernel>,
+          &ter_of<Kernel>,
+          &tec_of<Kernel>,
+          exponents_of<Kernel>(),
           starts_of<Kernel>()};
 }
 

@@ -5,15 +5,17 @@
 #include <string>
 
 #include "base/error.hpp"
+#include "model/rc_model.hpp"
 #include "model/spacing.hpp"
 
 namespace eisgrid::model {
 
 grid_spec grid_spec::defaults(std::size_t g) {
-  constexpr axis_range k_resistance{10.0, 10000.0, 0};
-  constexpr axis_range k_capacitance{1e-7, 5e-5, 0};
-  grid_spec spec{{k_resistance, k_resistance, k_capacitance, k_resistance, k_capacitance}};
-  for (auto& a : spec.axes) a.count = g;
+  grid_spec spec;
+  for (std::size_t k = 0; k < k_param_count; ++k) {
+    spec.axes[k] = rc_model::k_parameters[k + 1].model_range;
+    spec.axes[k].count = g;
+  }
   return spec;
 }
 

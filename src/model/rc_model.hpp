@@ -15,13 +15,15 @@ struct rc_model {
   // Model runs: SPEC 2's default ranges, Rs 0. Measured fits: wide enough
   // that on real 16HBE and RPE sweeps the optimum inside them is the
   // unbounded one.
+  // The layer's five take the names and units of circuit.hpp, which the
+  // sweep, the datasets and the catalog use.
   static constexpr std::array<parameter_spec, count> k_parameters{{
       {"Rs", "ohm", spacing::log, {0.0, 0.0, 0}, {0.01, 1e4, 0}},
-      {"Rsh", "ohm", spacing::log, {10.0, 1e4, 0}, {10.0, 1e7, 0}},
-      {"Ra", "ohm", spacing::log, {10.0, 1e4, 0}, {1.0, 1e6, 0}},
-      {"Ca", "farad", spacing::log, {1e-7, 5e-5, 0}, {1e-9, 1e-3, 0}},
-      {"Rb", "ohm", spacing::log, {10.0, 1e4, 0}, {1.0, 1e6, 0}},
-      {"Cb", "farad", spacing::log, {1e-7, 5e-5, 0}, {1e-9, 1e-3, 0}},
+      {k_param_names[0], k_param_units[0], spacing::log, {10.0, 1e4, 0}, {10.0, 1e7, 0}},
+      {k_param_names[1], k_param_units[1], spacing::log, {10.0, 1e4, 0}, {1.0, 1e6, 0}},
+      {k_param_names[2], k_param_units[2], spacing::log, {1e-7, 5e-5, 0}, {1e-9, 1e-3, 0}},
+      {k_param_names[3], k_param_units[3], spacing::log, {10.0, 1e4, 0}, {1.0, 1e6, 0}},
+      {k_param_names[4], k_param_units[4], spacing::log, {1e-7, 5e-5, 0}, {1e-9, 1e-3, 0}},
   }};
 
   // R || C = 1 / (1/R + j omega C).

@@ -116,9 +116,10 @@ TEST(cli_fit_command, json_has_exactly_the_documented_keys) {
   std::vector<std::string> keys;
   for (const auto& [k, v] : row.items()) keys.push_back(k);
   std::sort(keys.begin(), keys.end());
-  EXPECT_EQ(keys, (std::vector<std::string>{"aic", "at_edge", "best_model", "bic", "decisive_frequency", "file", "grid_resnorm",
-                                            "metric", "model", "params", "reasons", "resnorm", "rsh_interval", "status", "stderr", "sweep",
-                                            "tau1", "tau2", "tec", "ter"}));
+  EXPECT_EQ(keys,
+            (std::vector<std::string>{"aic",   "at_edge", "best_model", "bic",     "decisive_frequency", "file",   "grid_resnorm", "metric",
+                                      "model", "params",  "reasons",    "resnorm", "rsh_interval",       "status", "stderr",       "sweep",
+                                      "tau1",  "tau2",    "tec",        "ter"}));
   EXPECT_EQ(row["model"], "rc");
   EXPECT_EQ(row["best_model"], true);
   EXPECT_TRUE(row["decisive_frequency"].is_null());

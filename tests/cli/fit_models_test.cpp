@@ -7,10 +7,10 @@
 #include <complex>
 #include <fstream>
 #include <map>
-#include <set>
-#include <tuple>
 #include <nlohmann/json.hpp>
 #include <numbers>
+#include <set>
+#include <tuple>
 
 #include "fit/nova_sweeps.hpp"
 #include "support/process.hpp"
