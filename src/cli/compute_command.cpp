@@ -156,9 +156,7 @@ void add_compute_command(CLI::App& app) {
   cmd->add_option("--ref", args->ref, "Reference parameters, e.g. Rsh=5005,Ra=5005,Ca=25.05e-6,Rb=5005,Cb=25.05e-6 (default)");
   cmd->add_option("--reference", args->reference,
                   "Measured reference: FILE or FILE:SWEEP (sweep K from 0; the first by default) in any format 'eisgrid spectra' reads");
-  std::vector<std::string> formats;
-  for (const auto f : measured::all_formats()) formats.emplace_back(measured::to_string(f));
-  cmd->add_option("--format", args->format, "Format of the --reference file instead of detecting it")->check(CLI::IsMember(formats));
+  cmd->add_option("--format", args->format, "Format of the --reference file instead of detecting it");
   cmd->add_option("--metric", args->metric,
                   "Residual norm: mae, rmse, relative or modulus (see README); default mae, modulus with --reference")
       ->check(CLI::IsMember({"mae", "rmse", "relative", "modulus"}));
