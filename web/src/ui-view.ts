@@ -19,6 +19,7 @@ import { downloadButton } from './ui-list';
 import type { ViewContext } from './view-context';
 import { plotsPart } from './view-plots';
 import { resultsPart } from './view-results';
+import { refinedOf, refinedPanel } from './view-refined';
 import { tagsPart } from './view-tags';
 
 export function renderDatasetView(root: HTMLElement, filename: string): void {
@@ -57,9 +58,12 @@ export function renderDatasetView(root: HTMLElement, filename: string): void {
 
   const panel = (id: string, heading: string, ...body: (Node | null)[]) =>
     h('section', { class: 'panel', 'aria-labelledby': id }, h('h3', { id }, heading), ...body);
+  // Filled once the metadata is loaded, for a dataset swept against a measured spectrum.
+  const refinedSlot = h('div', { id: 'refined-slot' });
   const body = h(
     'div',
     { class: 'view-body' },
+    refinedSlot,
     panel(
       'best-h',
       'Best results',
@@ -84,6 +88,8 @@ export function renderDatasetView(root: HTMLElement, filename: string): void {
       if (info.dataset_info?.n_spectra != null) plots.setStoredSpectra(info.dataset_info.n_spectra);
       if (info.metadata?.frequency_spacing === 'linear') plots.setSpacing('linear');
       sourceEl.textContent = referenceText(dataset, info.metadata?.reference);
+      const refined = refinedPanel(refinedOf(info.metadata));
+      if (refined) replace(refinedSlot, refined);
     } catch (e) {
       // The catalog may still list a file that is gone: say so instead of an empty table.
       if (e instanceof ApiError && /not available/i.test(e.message)) {

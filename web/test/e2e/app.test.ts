@@ -709,6 +709,14 @@ describe('eisgrid web page against a real eisgrid server', () => {
     await page.goto(`${base}/#/dataset/${MEASURED}`);
     await page.waitForFunction((f) => document.getElementById('reference-source')?.textContent?.includes(f), MEASURED_CSV);
     assert.equal((await page.textContent('#reference-source'))?.trim(), `measured spectrum from ${MEASURED_CSV}`);
+    // Its refined best result (issue 18): the circuit's TER, Rsh(Ra+Rb)/(Rsh+Ra+Rb) = 480 Ω, and TEC, CaCb/(Ca+Cb) = 2.18 µF.
+    const refined = page.locator('#refined');
+    await refined.waitFor();
+    const text = (await refined.textContent()) ?? '';
+    assert.match(text, /Refined best result\s*ok/);
+    assert.match(text, /TER4(79|80)\.\d* ± [\d.]+ Ω/);
+    assert.match(text, /TEC2\.1[78]\d* ± [\d.]+ µF/);
+    assert.match(text, /One parameter set/);
     await page.waitForSelector('#plot-nyquist canvas');
     await shot(page, 'measured-reference.png');
     await page.close();
