@@ -23,12 +23,12 @@ double number_at(const nlohmann::json& j, const char* key) {
 // The refined best result of a fit (metadata "refined", SPEC 10), as `fit`
 // would print it: identified values first, one raw set of the family after.
 void print_refined(std::FILE* out, const nlohmann::json& r) {
-  constexpr double micro = 1e6, milli = 1e3;
+  constexpr double k_micro = 1e6, k_milli = 1e3;
   const auto& params = r.contains("params") ? r["params"] : nlohmann::json::object();
   std::fprintf(out, "  refined as eisgrid fit does: %s\n", text_or(r, "status", "not judged").c_str());
   std::fprintf(out, "    TER %.7g ohm, TEC %.7g uF, Rs %.7g ohm, tau1 %.5g ms, tau2 %.5g ms, %s %.7g (best grid row %.7g)\n",
-               number_at(r, "ter"), number_at(r, "tec") * micro, number_at(params, "Rs"), number_at(r, "tau1") * milli,
-               number_at(r, "tau2") * milli, text_or(r, "metric", "resnorm").c_str(), number_at(r, "resnorm"),
+               number_at(r, "ter"), number_at(r, "tec") * k_micro, number_at(params, "Rs"), number_at(r, "tau1") * k_milli,
+               number_at(r, "tau2") * k_milli, text_or(r, "metric", "resnorm").c_str(), number_at(r, "resnorm"),
                number_at(r, "grid_resnorm"));
   std::fprintf(out, "    one set of the family: Rsh %.6g ohm, Ra %.6g ohm, Ca %.6g F, Rb %.6g ohm, Cb %.6g F", number_at(params, "Rsh"),
                number_at(params, "Ra"), number_at(params, "Ca"), number_at(params, "Rb"), number_at(params, "Cb"));

@@ -75,9 +75,9 @@ TEST(cli_frequency_unit, a_true_10_hz_to_10_mhz_rc_sweep_under_khz_reads_and_fit
     std::ofstream out(csv);
     out.precision(17);
     out << "frequency_kHz,Zreal,Zimag\n";
-    constexpr int points = 61;
-    for (int i = 0; i < points; ++i) {
-      const double f = 10 * std::pow(1e6, i / double(points - 1));
+    constexpr int k_points = 61;
+    for (int i = 0; i < k_points; ++i) {
+      const double f = 10 * std::pow(1e6, i / double(k_points - 1));
       const auto z = 20.0 + 1000.0 / (1.0 + std::complex<double>(0, 2 * std::numbers::pi * f * 1000 * 1e-6));
       out << f / 1000 << "," << z.real() << "," << z.imag() << "\n";
     }

@@ -18,9 +18,9 @@ namespace {
 // Rs + R || C, written with the frequencies divided by `per_unit` and Z'' as -Z''.
 std::string rc_table(const std::string& header, double fmin, double fmax, double per_unit, double rs, double r, double c) {
   std::string out = header + "\n";
-  constexpr int points = 41;
-  for (int i = 0; i < points; ++i) {
-    const double f = fmin * std::pow(fmax / fmin, i / double(points - 1));
+  constexpr int k_points = 41;
+  for (int i = 0; i < k_points; ++i) {
+    const double f = fmin * std::pow(fmax / fmin, i / double(k_points - 1));
     const auto z = rs + r / (1.0 + std::complex<double>(0, 2 * std::numbers::pi * f * r * c));
     out += std::to_string(f / per_unit) + "," + std::to_string(z.real()) + "," + std::to_string(-z.imag()) + "\n";
   }
