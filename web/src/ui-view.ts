@@ -11,7 +11,7 @@ import { fmtFrequencies, fmtInt, fmtMicroF, fmtMs, fmtNum, fmtOhm, fmtParam, fmt
 import { STALE } from './latest';
 import { enterView } from './view-life';
 import { serverLimits } from './limits';
-import { badges, displayName, referenceText, sizeBytes } from './listing';
+import { badges, displayName, gridText, referenceText, sizeBytes } from './listing';
 import { SERIES_COLORS } from './plots';
 import { Selection } from './selection';
 import { state } from './state';
@@ -39,8 +39,10 @@ export function renderDatasetView(root: HTMLElement, filename: string): void {
     return;
   }
   const sourceEl = h('span', { id: 'reference-source' }, referenceText(dataset));
+  // The series resistances a run swept are in the file's metadata: the grid's text is completed on load.
+  const gridEl = h('span', { id: 'grid-points' }, gridText(dataset.grid_size));
   if (!dataset.is_available) {
-    replace(root, h('article', { class: 'dataset-view', 'data-filename': filename }, head, summary(dataset, sourceEl), missing(dataset)));
+    replace(root, h('article', { class: 'dataset-view', 'data-filename': filename }, head, summary(dataset, sourceEl, gridEl), missing(dataset)));
     return;
   }
 
@@ -77,7 +79,7 @@ export function renderDatasetView(root: HTMLElement, filename: string): void {
     panel('spectra-h', 'Spectra', plots.element),
     panel('tags-h', 'Tags', tags.element),
   );
-  replace(root, h('article', { class: 'dataset-view', 'data-filename': filename }, head, summary(dataset, sourceEl), body));
+  replace(root, h('article', { class: 'dataset-view', 'data-filename': filename }, head, summary(dataset, sourceEl, gridEl), body));
 
   // Start: metadata (frequency spacing, stored spectra, the measured reference's file), the first
   // page with the best row selected, tags.
@@ -88,6 +90,7 @@ export function renderDatasetView(root: HTMLElement, filename: string): void {
       if (info.dataset_info?.n_spectra != null) plots.setStoredSpectra(info.dataset_info.n_spectra);
       if (info.metadata?.frequency_spacing === 'linear') plots.setSpacing('linear');
       sourceEl.textContent = referenceText(dataset, info.metadata?.reference);
+      gridEl.textContent = gridText(dataset.grid_size, info.metadata?.series_resistance);
       const refined = refinedPanel(refinedOf(info.metadata));
       if (refined) replace(refinedSlot, refined);
     } catch (e) {
@@ -124,7 +127,7 @@ function missing(d: Dataset): HTMLElement {
   );
 }
 
-function summary(d: Dataset, sourceEl: HTMLElement): HTMLElement {
+function summary(d: Dataset, sourceEl: HTMLElement, gridEl: HTMLElement): HTMLElement {
   const ref = d.reference;
   const f = (label: string, value: string | Node) => h('div', null, h('dt', null, label), h('dd', null, value));
   return h(
@@ -139,7 +142,7 @@ function summary(d: Dataset, sourceEl: HTMLElement): HTMLElement {
       'dl',
       { class: 'facts facts-wide' },
       f('Parameter sets', fmtInt(d.n_parameters)),
-      f('Grid', d.grid_size != null ? `${d.grid_size} per axis (${fmtInt(d.grid_size ** 5)} points)` : '—'),
+      f('Grid', gridEl),
       f('Frequencies', fmtFrequencies(d.n_frequencies, d.freq_min, d.freq_max, d.frequency_spacing)),
       f('Stored spectra', fmtInt(d.n_spectra)),
       f('Best resnorm', `${fmtNum(d.best_resnorm)}${d.metric ? ` (${d.metric})` : ''}`),

@@ -717,6 +717,11 @@ describe('eisgrid web page against a real eisgrid server', () => {
     assert.match(text, /TER4(79|80)\.\d* ± [\d.]+ Ω/);
     assert.match(text, /TEC2\.1[78]\d* ± [\d.]+ µF/);
     assert.match(text, /One parameter set/);
+    // Its grid names the series resistance swept with it (issue 18, item 11): this circuit has none, so its
+    // smallest real part lies below the least Rs and the sweep took that one value, 0.01 Ω.
+    const { json: info } = await api(`/api/load/${MEASURED}`, keys.alice, { method: 'POST' });
+    assert.deepEqual(info.metadata.series_resistance.values, [0.01]);
+    assert.equal((await page.textContent('#grid-points'))?.trim(), '3 per axis (243 points), Rs 0.01 Ω');
     await page.waitForSelector('#plot-nyquist canvas');
     await shot(page, 'measured-reference.png');
     await page.close();

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { pageOffset, pageWindow } from '../../src/paging.ts';
 import { Selection, rowFrom } from '../../src/selection.ts';
 import { linearTickLabels, logTickLabel } from '../../src/plots-math.ts';
-import { referenceText } from '../../src/listing.ts';
+import { gridText, referenceText } from '../../src/listing.ts';
 import type { Dataset } from '../../src/api.ts';
 import { refinedFacts, refinedOf } from '../../src/view-refined.ts';
 
@@ -102,4 +102,12 @@ test('refined_facts: the identified values with their errors first, one raw set 
   assert.deepEqual(refinedFacts(r).slice(0, 3).map(([k]) => k), ['TER', 'TEC', 'Rs']);
   assert.equal(refinedOf({}), null);
   assert.equal(refinedOf({ refined: null }), null);
+});
+
+test('grid_text: the series resistances a measured run swept multiply its points (issue 18, item 11)', () => {
+  assert.equal(gridText(8), '8 per axis (32\u202f768 points)');
+  assert.equal(gridText(8, { min: 2, max: 20, count: 5, unit: 'ohm', values: [2, 3.5, 6.3, 11, 20] }), '8 per axis × 5 values of Rs (163\u202f840 points)');
+  assert.equal(gridText(5, { count: 1, values: [20] }), '5 per axis (3\u202f125 points), Rs 20 Ω');
+  assert.equal(gridText(5, { count: 1, values: [0] }), '5 per axis (3\u202f125 points)');
+  assert.equal(gridText(null), '—');
 });
