@@ -1040,9 +1040,16 @@ describe('eisgrid web page against a real eisgrid server', () => {
     assert.equal(lines.length, 1 + HBE.length, csv);
     for (const f of HBE) assert.ok(csv.includes(f), `the CSV names ${f}`);
     const [own] = await Promise.all([page.waitForEvent('download'), page.click('#experiment-table-csv')]);
-    const table = fs.readFileSync((await own.path())!, 'utf8').trim().split(/\r?\n/);
+    const ownCsv = fs.readFileSync((await own.path())!, 'utf8');
+    // Issue 18, item 7: a byte-order mark (spreadsheets then show Ω and µ), numbers at full
+    // precision rather than as the table rounds them, and empty cells for missing values.
+    assert.ok(ownCsv.startsWith('\uFEFF'), 'a UTF-8 byte-order mark');
+    assert.doesNotMatch(ownCsv, /—/);
+    const table = ownCsv.slice(1).trim().split(/\r?\n/);
     assert.equal(table.length, 1 + HBE.length);
     assert.match(table[0], /^File,Insert,Day,Sweep,Start,Status,TER \[Ω\]/);
+    const ter = table[1].split(',')[6];
+    assert.ok(ter.replace(/[-.]|e.*$/g, '').length > 6, `TER at full precision, not rounded: ${ter}`);
     // Two sweeps compared in one plot.
     const boxes = page.locator('#experiment-table tbody input[type=checkbox]');
     await boxes.nth(0).check();
