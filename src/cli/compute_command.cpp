@@ -51,7 +51,7 @@ compute::compute_request request_of(const compute_args& a) {
   compute::compute_request r;
   r.grid = model::grid_spec::defaults(a.grid);
   for (const auto& range : a.ranges) {
-    if (auto rs = parse_rs_range(range, r.grid)) r.rs_range = rs;
+    if (auto rs = parse_rs_range(range, r.grid, &r.range_given)) r.rs_range = rs;
   }
   r.rs = a.rs;
   r.fmin = a.fmin;
@@ -141,7 +141,9 @@ void add_compute_command(CLI::App& app) {
   cmd->add_option("--grid", args->grid, "Points per parameter axis (grid has g^5 points)")
       ->capture_default_str()
       ->check(CLI::Range(2, 100000));
-  cmd->add_option("--range", args->ranges, "Per-axis range NAME=MIN:MAX[:COUNT], e.g. Ca=1e-7:5e-5:8 or Rs=5:50:6 (repeatable)");
+  cmd->add_option("--range", args->ranges,
+                  "Per-axis range NAME=MIN:MAX[:COUNT], e.g. Ca=1e-7:5e-5:8 or Rs=5:50:6 (repeatable); with --reference, axes not "
+                  "given take the ranges of 'eisgrid fit'");
   cmd->add_option("--rs", args->rs, "Series resistance: a value in ohm, or 'free' (default 0; free with --reference)");
   cmd->add_option("--fmin", args->fmin, "Lowest frequency [Hz] (default 0.1)");
   cmd->add_option("--fmax", args->fmax, "Highest frequency [Hz] (default 100000)");
@@ -154,9 +156,7 @@ void add_compute_command(CLI::App& app) {
   cmd->add_option("--ref", args->ref, "Reference parameters, e.g. Rsh=5005,Ra=5005,Ca=25.05e-6,Rb=5005,Cb=25.05e-6 (default)");
   cmd->add_option("--reference", args->reference,
                   "Measured reference: FILE or FILE:SWEEP (sweep K from 0; the first by default) in any format 'eisgrid spectra' reads");
-  std::vector<std::string> formats;
-  for (const auto f : measured::all_formats()) formats.emplace_back(measured::to_string(f));
-  cmd->add_option("--format", args->format, "Format of the --reference file instead of detecting it")->check(CLI::IsMember(formats));
+  cmd->add_option("--format", args->format, "Format of the --reference file instead of detecting it");
   cmd->add_option("--metric", args->metric,
                   "Residual norm: mae, rmse, relative or modulus (see README); default mae, modulus with --reference")
       ->check(CLI::IsMember({"mae", "rmse", "relative", "modulus"}));

@@ -88,13 +88,15 @@ using model_list = std::vector<const model::circuit_model*>;
 // rc is always fitted: the other models start from its optimum. With rc alone
 // the verdict is today's; with several models each gets its own verdict, its
 // warnings and those of the comparison.
-compute::batch_outcome fit_one(const compute::batch_spectrum& s, const fit::fit_options& options, const model_list& models) {
+compute::batch_outcome fit_one(const compute::batch_spectrum& s, const fit::fit_options& options, const model_list& models,
+                               std::optional<double> area) {
   const auto quality = measured::assess(s.frequencies, s.z);
   fit::data_quality q{quality.plausible, quality.kk_passed, quality.warnings};
   compute::batch_outcome out;
   try {
     out.result = fit::fit_spectrum(s.frequencies, s.z, options);
-    out.verdict = fit::judge(q, s.frequencies, out.result->relative_residuals);
+    const auto& t = out.result->identified;
+    out.verdict = fit::judge(q, s.frequencies, out.result->relative_residuals, {t.ter, t.tec(), area});
   } catch (const error& e) {
     out.verdict.status = fit::fit_status::invalid_data;
     out.verdict.reasons = q.reasons;
@@ -113,7 +115,7 @@ compute::batch_outcome fit_one(const compute::batch_spectrum& s, const fit::fit_
   for (auto& f : fits) {
     compute::model_outcome o{std::move(f), out.verdict};
     if (compared) {
-      o.verdict = fit::judge(q, s.frequencies, o.fit.relative_residuals);
+      o.verdict = fit::judge(q, s.frequencies, o.fit.relative_residuals, {o.fit.ter, o.fit.tec, area});
       for (auto& w : fit::model_warnings(o.fit, s.frequencies, s.z)) o.verdict.reasons.push_back(std::move(w));
       o.verdict.reasons.insert(o.verdict.reasons.end(), comparison.reasons.begin(), comparison.reasons.end());
     }
@@ -324,7 +326,7 @@ void run_fit(const fit_args& a) {
   const unsigned threads = a.threads ? a.threads : cluster::default_threads();
   // Ranks other than 0 get the sweeps from rank 0, which alone reads files (compute/distributed.hpp).
   const model_list models = model::parse_models(a.models);
-  const auto fit_each = [&](const compute::batch_spectrum& s, const fit::fit_options& o) { return fit_one(s, o, models); };
+  const auto fit_each = [&](const compute::batch_spectrum& s, const fit::fit_options& o) { return fit_one(s, o, models, a.area); };
   if (!cluster::is_root()) {
     if (const int code = compute::follow_fit(threads, fit_each)) throw cluster::quiet_exit{code};
     return;

@@ -1,6 +1,9 @@
 // eisgrid inspect FILE: a summary and the top rows with TER and TEC.
+#include <array>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <string_view>
 
 #include "base/error.hpp"
 #include "cli/commands.hpp"
@@ -30,8 +33,28 @@ std::filesystem::path resolve(const inspect_args& a) {
   return given;
 }
 
+// Whether the file starts as a ZIP archive (an .npz) does: a local file header or an empty archive's end record.
+bool starts_like_zip(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::array<char, 4> magic{};
+  if (!in.read(magic.data(), magic.size())) return false;
+  const std::string_view m(magic.data(), magic.size());
+  return m == std::string_view("PK\x03\x04", 4) || m == std::string_view("PK\x05\x06", 4);
+}
+
+dataset::dataset load(const std::filesystem::path& path) {
+  try {
+    return dataset::dataset::load(path);
+  } catch (const error& e) {
+    // Users try inspect on what they measured: point them to the commands that read it.
+    if (!std::filesystem::is_regular_file(path) || starts_like_zip(path)) throw;
+    throw error(e.kind(), std::string(e.what()) + "; inspect reads datasets (.npz): for a measurement file, 'eisgrid spectra " +
+                              path.filename().string() + "' shows its sweeps and 'eisgrid fit " + path.filename().string() + "' fits them");
+  }
+}
+
 void run_inspect(const inspect_args& a) {
-  const auto d = dataset::dataset::load(resolve(a));
+  const auto d = load(resolve(a));
   if (a.json) {
     std::printf("%s\n", summary_json(d, a.top).dump(2).c_str());
   } else {

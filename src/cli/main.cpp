@@ -5,9 +5,11 @@
 #include <iterator>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "base/error.hpp"
 #include "cli/commands.hpp"
+#include "cli/mistyped.hpp"
 #include "cluster/world.hpp"
 
 namespace {
@@ -39,7 +41,15 @@ int run(CLI::App& app, int argc, char** argv) {
     try {
       app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
-      // Every rank parses the same arguments: rank 0 alone says what is wrong.
+      // Every rank parses the same arguments: rank 0 alone says what is wrong,
+      // naming a mistyped command or option rather than what failed after it.
+      if (e.get_exit_code() != 0) {
+        const std::vector<std::string> args(argv + 1, argv + argc);
+        if (const auto mistyped = eisgrid::cli::mistyped_input(app, args)) {
+          if (eisgrid::cluster::is_root()) report(mistyped->c_str());
+          return eisgrid::exit_code(eisgrid::error_kind::usage);
+        }
+      }
       const int code = eisgrid::cluster::is_root() ? app.exit(e) : e.get_exit_code();
       return code == 0 ? 0 : eisgrid::exit_code(eisgrid::error_kind::usage);
     }
@@ -70,6 +80,10 @@ int main(int argc, char** argv) {
   eisgrid::cli::add_user_command(app);
   eisgrid::cli::add_tag_command(app);
   eisgrid::cli::add_serve_command(app);
+  // Every command that reads measurements takes --format alike.
+  for (auto* command : app.get_subcommands([](const CLI::App*) { return true; })) {
+    if (auto* format = command->get_option_no_throw("--format")) format->transform(eisgrid::cli::measurement_format());
+  }
   // The session outlives run(), so that rank 0 reports a failure before the
   // ranks leave the job together (a rank leaving early with an error code
   // makes the launcher stop the others).

@@ -54,9 +54,11 @@ model::circuit_params parse_circuit(std::string_view text, model::circuit_params
   return params;
 }
 
-void apply_range(std::string_view text, model::grid_spec& grid) {
+void apply_range(std::string_view text, model::grid_spec& grid, given_axes* given) {
   for_each_item(text, [&](std::string_view name, std::string_view value) {
-    auto& axis = grid.axes[param_slot(name, text)];
+    const std::size_t slot = param_slot(name, text);
+    if (given) (*given)[slot] = true;
+    auto& axis = grid.axes[slot];
     const std::size_t colon = value.find(':');
     if (colon == std::string_view::npos) throw error(error_kind::usage, "expected NAME=MIN:MAX[:COUNT], got '" + std::string(text) + "'");
     axis.min = parse_number(value.substr(0, colon), text);
@@ -77,7 +79,7 @@ std::pair<std::string, std::optional<std::size_t>> split_reference(const std::st
   return {text.substr(0, colon), sweep};
 }
 
-std::optional<model::axis_range> parse_rs_range(std::string_view text, model::grid_spec& grid) {
+std::optional<model::axis_range> parse_rs_range(std::string_view text, model::grid_spec& grid, given_axes* given) {
   std::optional<model::axis_range> rs;
   while (!text.empty()) {
     const std::string_view item = text.substr(0, text.find(','));
@@ -89,7 +91,7 @@ std::optional<model::axis_range> parse_rs_range(std::string_view text, model::gr
       apply_range("Rsh" + std::string(item.substr(name.size())), scratch);
       rs = scratch.axes[0];
     } else {
-      apply_range(item, grid);
+      apply_range(item, grid, given);
     }
   }
   return rs;

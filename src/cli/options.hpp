@@ -1,6 +1,7 @@
 #pragma once
 // Parsers for the compound option values of the command line.
 
+#include <array>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -17,8 +18,12 @@ namespace eisgrid::cli {
 // missing names keep their value in `base`. Throws error(usage) naming the bad part.
 [[nodiscard]] model::circuit_params parse_circuit(std::string_view text, model::circuit_params base);
 
-// "Ca=1e-7:5e-5" or "Ca=1e-7:5e-5:8" (count) applied to `grid`. Throws error(usage).
-void apply_range(std::string_view text, model::grid_spec& grid);
+// Axes of the five-parameter grid that a command line named in --range.
+using given_axes = std::array<bool, model::k_param_count>;
+
+// "Ca=1e-7:5e-5" or "Ca=1e-7:5e-5:8" (count) applied to `grid`, marking the
+// axes it names in `given` when not null. Throws error(usage).
+void apply_range(std::string_view text, model::grid_spec& grid, given_axes* given = nullptr);
 
 // "FILE" or "FILE:SWEEP" of --reference: a trailing ":K" (digits) names sweep K,
 // unless FILE:K itself is an existing file. Throws nothing.
@@ -26,7 +31,7 @@ void apply_range(std::string_view text, model::grid_spec& grid);
 
 // As apply_range, but an item for Rs (the series resistance, SPEC 10) is
 // returned instead of applied. Throws error(usage).
-[[nodiscard]] std::optional<model::axis_range> parse_rs_range(std::string_view text, model::grid_spec& grid);
+[[nodiscard]] std::optional<model::axis_range> parse_rs_range(std::string_view text, model::grid_spec& grid, given_axes* given = nullptr);
 
 // Parses a whole positive number or "all" (returns 0 for all). Throws error(usage).
 [[nodiscard]] std::uint64_t parse_count_or_all(std::string_view text, std::string_view option);

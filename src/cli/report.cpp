@@ -15,6 +15,44 @@ std::string text_or(const nlohmann::json& m, const char* key, const char* fallba
   return m[key].is_string() ? m[key].get<std::string>() : m[key].dump();
 }
 
+// A number of the metadata, or nan for null and missing (printed as "nan").
+double number_at(const nlohmann::json& j, const char* key) {
+  return j.contains(key) && j[key].is_number() ? j[key].get<double>() : std::nan("");
+}
+
+// The refined best result of a fit (metadata "refined", SPEC 10), as `fit`
+// would print it: identified values first, one raw set of the family after.
+void print_refined(std::FILE* out, const nlohmann::json& r) {
+  constexpr double k_micro = 1e6, k_milli = 1e3;
+  const auto& params = r.contains("params") ? r["params"] : nlohmann::json::object();
+  std::fprintf(out, "  refined as eisgrid fit does: %s\n", text_or(r, "status", "not judged").c_str());
+  std::fprintf(out, "    TER %.7g ohm, TEC %.7g uF, Rs %.7g ohm, tau1 %.5g ms, tau2 %.5g ms, %s %.7g (best grid row %.7g)\n",
+               number_at(r, "ter"), number_at(r, "tec") * k_micro, number_at(params, "Rs"), number_at(r, "tau1") * k_milli,
+               number_at(r, "tau2") * k_milli, text_or(r, "metric", "resnorm").c_str(), number_at(r, "resnorm"),
+               number_at(r, "grid_resnorm"));
+  std::fprintf(out, "    one set of the family: Rsh %.6g ohm, Ra %.6g ohm, Ca %.6g F, Rb %.6g ohm, Cb %.6g F", number_at(params, "Rsh"),
+               number_at(params, "Ra"), number_at(params, "Ca"), number_at(params, "Rb"), number_at(params, "Cb"));
+  if (r.contains("rsh_interval") && r["rsh_interval"].is_array() && r["rsh_interval"].size() == 2) {
+    const auto& i = r["rsh_interval"];
+    std::fprintf(out, " (Rsh fits equally well from %.6g to %.6g ohm)", i[0].is_number() ? i[0].get<double>() : std::nan(""),
+                 i[1].is_number() ? i[1].get<double>() : std::nan(""));
+  }
+  std::fprintf(out, "\n");
+  const auto lines = [&](const char* key, const char* prefix) {
+    if (!r.contains(key) || !r[key].is_array()) return;
+    for (const auto& line : r[key]) {
+      if (line.is_string()) std::fprintf(out, "    %s%s\n", prefix, line.get<std::string>().c_str());
+    }
+  };
+  if (r.contains("at_edge") && r["at_edge"].is_array() && !r["at_edge"].empty()) {
+    std::string edges;
+    for (const auto& e : r["at_edge"]) edges += (edges.empty() ? "" : ", ") + (e.is_string() ? e.get<std::string>() : e.dump());
+    std::fprintf(out, "    at the edge of its range: %s\n", edges.c_str());
+  }
+  lines("reasons", "");
+  lines("warnings", "warning: ");
+}
+
 }  // namespace
 
 void print_summary(std::FILE* out, const dataset::dataset& d, std::size_t top) {
@@ -33,6 +71,7 @@ void print_summary(std::FILE* out, const dataset::dataset& d, std::size_t top) {
     std::fprintf(out, "  %5llu %12.6g %11.6g %11.6g %11.6g %11.6g %11.6g %11.6g %11.6g\n", static_cast<unsigned long long>(r), d.resnorm(r),
                  p.rsh, p.ra, p.ca, p.rb, p.cb, model::ter(p), model::tec(p));
   }
+  if (m.contains("refined") && m["refined"].is_object()) print_refined(out, m["refined"]);
 }
 
 nlohmann::json summary_json(const dataset::dataset& d, std::size_t top) {

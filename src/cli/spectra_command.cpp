@@ -111,9 +111,7 @@ void add_spectra_command(CLI::App& app) {
   auto args = std::make_shared<spectra_args>();
   auto* cmd = app.add_subcommand("spectra", "Read measurement files (CSV, NOVA, Gamry, BioLogic, ...) and show their sweeps");
   cmd->add_option("files", args->files, "Measurement files")->required();
-  std::vector<std::string> names;
-  for (const auto f : measured::all_formats()) names.emplace_back(measured::to_string(f));
-  cmd->add_option("--format", args->format, "Read as this format instead of detecting it")->check(CLI::IsMember(names));
+  cmd->add_option("--format", args->format, "Read as this format instead of detecting it");
   auto* json = cmd->add_flag("--json", args->json, "JSON: {\"files\": [{\"file\", \"format\", \"spectra\": [...]}]}");
   auto* csv = cmd->add_flag("--csv", args->csv, "CSV rows: file,sweep,frequency,real,imag");
   json->excludes(csv);

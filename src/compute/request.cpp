@@ -72,7 +72,9 @@ compute_request from_json(const json& body) {
     if (!ranges.is_object()) bad("ranges", "expected an object like {\"Ca\": {\"min\": 1e-7, \"max\": 5e-5, \"count\": 8}}");
     for (const auto& [name, range] : ranges.items()) {
       const std::string key = "ranges." + name;
-      auto& axis = r.grid.axes[param_slot(name, key)];
+      const std::size_t slot = param_slot(name, key);
+      r.range_given[slot] = true;
+      auto& axis = r.grid.axes[slot];
       if (!range.is_object()) bad(key, "expected an object with min, max and optionally count");
       for (const auto& [field, value] : range.items()) {
         if (field == "min")
@@ -180,8 +182,16 @@ compute_plan resolve(const compute_request& r) {
   if (r.description.find('\0') != std::string::npos) bad("description", "contains a NUL character");
   compute_plan plan;
   plan.options.grid = r.grid;
-  plan.options.grid.validate();
   const bool is_measured = !r.reference_file.empty() || r.reference_data.has_value();
+  if (is_measured) {
+    const auto fit_ranges = fit::fit_options::measured().grid;
+    for (std::size_t k = 0; k < model::k_param_count; ++k) {
+      if (r.range_given[k]) continue;
+      plan.options.grid.axes[k].min = fit_ranges.axes[k].min;
+      plan.options.grid.axes[k].max = fit_ranges.axes[k].max;
+    }
+  }
+  plan.options.grid.validate();
   const std::string metric_name = r.metric.empty() ? (is_measured ? "modulus" : "mae") : r.metric;
   const auto metric = sweep::parse_metric(metric_name);
   if (!metric) throw error(error_kind::usage, "unknown metric '" + r.metric + "' (expected mae, rmse, relative or modulus)");

@@ -41,6 +41,11 @@ inline constexpr std::uint64_t k_default_spectra_rows = 100000;
 struct compute_request {
   // The parameter grid: defaults(grid) with any per-axis overrides applied.
   model::grid_spec grid = model::grid_spec::defaults(5);
+  // The axes whose range the caller gave. With a measured reference the others
+  // take `eisgrid fit`'s ranges (fit::fit_options::measured), so that both
+  // commands refine within the same bounds and reach the same optimum; the
+  // model defaults are narrower than real cell layers need (issue 18).
+  std::array<bool, model::k_param_count> range_given{};
   std::optional<double> fmin, fmax;
   std::optional<std::size_t> points;
   std::string spacing;                               // "", "log" or "linear"

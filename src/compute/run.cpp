@@ -7,7 +7,7 @@
 #include "catalog/sync.hpp"
 #include "cluster/world.hpp"
 #include "compute/distributed.hpp"
-#include "compute/fit_report.hpp"
+#include "compute/refine_reference.hpp"
 #include "dataset/export.hpp"
 
 namespace eisgrid::compute {
@@ -92,6 +92,7 @@ compute_result run(const compute_request& request, const compute_plan& plan, con
   const auto swept = *sweep_on_ranks(plan.options, plan.reference, progress, cancel);
   if (cancel && cancel->load()) throw error(error_kind::cancelled, "cancelled");
 
+  std::vector<std::string> notes = plan.notes;
   dataset::run_record run;
   run.location = request.into;
   run.file_name = plan.file_name;
@@ -103,8 +104,9 @@ compute_result run(const compute_request& request, const compute_plan& plan, con
   run.ranks = static_cast<unsigned>(cluster::size());
   if (plan.refine) {
     // The grid's best rows refined (SPEC 10): recorded in the metadata as "refined", beside the ranked grid.
-    const auto refined = fit::refine_grid(plan.reference.frequencies, plan.reference.z, *plan.refine, plan.options, swept);
-    run.refined = fit_json(refined, true);
+    const auto refined = refine_reference(plan, swept);
+    run.refined = refined_json(refined);
+    notes.insert(notes.end(), refined.warnings.begin(), refined.warnings.end());
   }
   dataset::export_options export_opts;
   export_opts.spectra = plan.spectra_rows;
@@ -126,7 +128,7 @@ compute_result run(const compute_request& request, const compute_plan& plan, con
   result.location = request.into;
   result.total_points = swept.total_points;
   result.frequencies = plan.reference.frequencies.size();
-  result.notes = plan.notes;
+  result.notes = std::move(notes);
   result.elapsed_seconds = swept.elapsed_seconds;
   try {
     const auto described = catalog::describe_file({path, request.into}, dataset::load_depth::without_spectra);

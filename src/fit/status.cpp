@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <numeric>
 
+#include "measured/cell_layer.hpp"
+
 namespace eisgrid::fit {
 
 std::string_view to_string(fit_status s) noexcept {
@@ -51,6 +53,38 @@ fit_verdict judge(const data_quality& quality, std::span<const double> frequenci
     v.reasons.emplace_back(text);
   }
   if (!v.reasons.empty()) v.status = fit_status::poor_fit;
+  return v;
+}
+
+fit_verdict judge(const data_quality& quality, std::span<const double> frequencies, std::span<const double> relative_residuals,
+                  const layer_values& layer) {
+  auto v = judge(quality, frequencies, relative_residuals);
+  constexpr double k_uf = 1e6;
+  constexpr const char* k_unit_hint = ": not a cell layer; is the frequency column in the unit its header says?";
+  std::vector<std::string> outside;
+  char text[240];
+  if (layer.area_cm2) {
+    const double per_area = layer.tec / *layer.area_cm2;
+    if (!(per_area >= measured::k_min_tec_per_cm2 && per_area <= measured::k_max_tec_per_cm2)) {
+      std::snprintf(text, sizeof text, "TEC %.3g uF/cm2 is outside %.3g to %.3g uF/cm2%s", per_area * k_uf,
+                    measured::k_min_tec_per_cm2 * k_uf, measured::k_max_tec_per_cm2 * k_uf, k_unit_hint);
+      outside.emplace_back(text);
+    }
+  } else if (!(layer.tec >= measured::k_min_tec && layer.tec <= measured::k_max_tec)) {
+    std::snprintf(text, sizeof text, "TEC %.3g uF is outside %.3g to %.3g uF, what a cell layer has on any insert%s", layer.tec * k_uf,
+                  measured::k_min_tec * k_uf, measured::k_max_tec * k_uf, k_unit_hint);
+    outside.emplace_back(text);
+  }
+  const double tau = layer.ter * layer.tec;
+  if (!(tau >= measured::k_min_layer_tau && tau <= measured::k_max_layer_tau)) {
+    std::snprintf(text, sizeof text, "TER*TEC %.3g s is outside %.3g to %.3g s, the time constants of cell layers%s", tau,
+                  measured::k_min_layer_tau, measured::k_max_layer_tau, k_unit_hint);
+    outside.emplace_back(text);
+  }
+  if (!outside.empty()) {
+    v.status = fit_status::invalid_data;
+    v.reasons.insert(v.reasons.begin(), outside.begin(), outside.end());
+  }
   return v;
 }
 

@@ -15,6 +15,7 @@
 // off by more than k_poor_point (a third arc, an inductive loop). One stray
 // point is noise and is the quality checks' business.
 
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -46,5 +47,18 @@ struct fit_verdict {
 // order, any order; they are taken in ascending frequency for runs.
 [[nodiscard]] fit_verdict judge(const data_quality& quality, std::span<const double> frequencies,
                                 std::span<const double> relative_residuals);
+
+// The fitted layer, for the bounds of measured/cell_layer.hpp; the area of the insert in cm2 when known.
+struct layer_values {
+  double ter = 0;  // ohm
+  double tec = 0;  // F
+  std::optional<double> area_cm2;
+};
+
+// As above, and a fit whose TEC (per area when the area is known) or TER*TEC
+// lies outside what a cell layer can be is invalid_data, saying which and why:
+// it describes no cell layer, however well it fits.
+[[nodiscard]] fit_verdict judge(const data_quality& quality, std::span<const double> frequencies,
+                                std::span<const double> relative_residuals, const layer_values& layer);
 
 }  // namespace eisgrid::fit

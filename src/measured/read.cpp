@@ -8,6 +8,7 @@
 #include <string>
 
 #include "base/error.hpp"
+#include "measured/measurement.hpp"
 #include "measured/readers.hpp"
 #include "measured/text.hpp"
 
@@ -76,8 +77,30 @@ measurement read_measurement_text(std::string_view name, std::string_view bytes,
   measurement m;
   m.file = std::string(name);
   m.format = forced ? *forced : detect_format(text, std::filesystem::path(name).extension().string());
-  reader_of(m.format)(text, m);
-  return m;
+  const std::string reader = "the " + std::string(to_string(m.format)) + " reader";
+  try {
+    reader_of(m.format)(text, m);
+    return m;
+  } catch (const error& e) {
+    if (forced) throw error(e.kind(), std::string(e.what()) + " (" + reader + ", forced by --format)");
+    const std::string refusal = std::string(e.what()) + " (" + reader + ", chosen by the file's content)";
+    // A plain table may carry one instrument's column names (BioLogic's
+    // freq/Hz, Re(Z)/Ohm are also the README's) without being its export: the
+    // plain-table reader, with its own checks, gets the last word, and says so.
+    if (e.kind() != error_kind::invalid_input || m.format == format::csv) throw error(e.kind(), refusal);
+    measurement table;
+    table.file = m.file;
+    table.format = format::csv;
+    try {
+      read_csv(text, table);
+    } catch (const error& plain) {
+      throw error(e.kind(), refusal + "; nor as a plain table: " + plain.what() + " (the csv reader)");
+    }
+    for (auto& s : table.sweeps) {
+      s.warnings.push_back("read as a plain table: " + reader + ", chosen by the file's content, refused it: " + e.what());
+    }
+    return table;
+  }
 }
 
 measurement read_measurement(const std::filesystem::path& path, std::optional<format> forced) {

@@ -1,8 +1,12 @@
 #include "measured/tables.hpp"
 
+#include <algorithm>
+#include <cstdio>
+#include <numbers>
 #include <optional>
 #include <vector>
 
+#include "measured/cell_layer.hpp"
 #include "measured/columns.hpp"
 #include "measured/timestamp.hpp"
 
@@ -16,6 +20,42 @@ constexpr double k_sign_noise_share = 0.01;
 // and at least k_min_signed_points of them, have Z'' > 0 (inductive).
 constexpr double k_contradicting_share = 0.8;
 constexpr std::size_t k_min_signed_points = 3;
+
+// The top of a sweep that ends "in the MHz range".
+constexpr double k_mhz_range_hz = 1e6;
+
+// At a frequency column in kHz or MHz, whether the sweep ends in the MHz range
+// while its arc is, at that unit, smaller in capacitance than any cell layer
+// (measured/cell_layer.hpp) and, at Hz, a cell layer's: the values are most
+// likely in Hz under a header that says otherwise (issue 18). The arc's
+// capacitance is that of a parallel RC with the same apex of -Z'' (R/2 at
+// omega = 1/RC), which is enough for a question about a factor of 1000.
+// Returns the question to ask, or nothing.
+std::optional<std::string> frequency_unit_question(const column_map& columns, const sweep& s) {
+  const auto& column = columns.frequency;
+  const double scale = column.role.scale;
+  if (scale <= 1 || s.frequencies.empty()) return std::nullopt;
+  const double top = *std::max_element(s.frequencies.begin(), s.frequencies.end());
+  if (top < k_mhz_range_hz) return std::nullopt;
+  std::size_t apex = 0;
+  for (std::size_t i = 1; i < s.z.size(); ++i) {
+    if (s.z[i].imag() < s.z[apex].imag()) apex = i;
+  }
+  const double height = -s.z[apex].imag();
+  if (!(height > 0)) return std::nullopt;
+  const double capacitance = 1 / (2 * std::numbers::pi * s.frequencies[apex] * 2 * height);
+  const double at_hz = capacitance * scale;
+  if (capacitance >= k_min_tec || at_hz < k_min_tec || at_hz > k_max_tec) return std::nullopt;
+  char text[480];
+  std::snprintf(text, sizeof text,
+                "column '%s' gives the frequencies in %s, which makes the sweep end at %.3g Hz with its arc's apex at %.3g Hz, a "
+                "capacitance of about %.3g F, less than any cell layer has (%.3g F); read in Hz, the arc is a cell layer's (%.3g F "
+                "at %.3g Hz). If the values are in Hz, say so in the header ('frequency_Hz'); if they are in %s, this is not a "
+                "cell layer's spectrum",
+                column.header.c_str(), column.role.unit.c_str(), top, s.frequencies[apex], capacitance, k_min_tec, at_hz,
+                s.frequencies[apex] / scale, column.role.unit.c_str());
+  return std::string(text);
+}
 
 bool numeric(std::string_view field) { return parse_number(field, '.') || parse_number(field, ','); }
 
@@ -87,6 +127,7 @@ class table_state {
   void finish_sweep() {
     if (!in_sweep_) return;
     in_sweep_ = false;
+    if (const auto question = frequency_unit_question(reader_->columns(), m_.sweeps.back())) text_.fail(header_line_, *question);
     if (rules_.check_sign) check_imaginary_sign(text_, reader_->columns(), m_.sweeps.back(), header_line_, has_header_);
   }
 

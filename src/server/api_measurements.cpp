@@ -430,8 +430,8 @@ catalog::fit_input fit_sweep(const measured::sweep& s, std::size_t index, const 
   fit::fit_verdict verdict;
   try {
     const auto r = fit::fit_spectrum(s.frequencies, s.z, options);
-    verdict = fit::judge(q, s.frequencies, r.relative_residuals);
     const auto& t = r.identified;
+    verdict = fit::judge(q, s.frequencies, r.relative_residuals, {t.ter, t.tec(), area});
     in.resnorm = r.resnorm;
     in.grid_resnorm = r.grid_resnorm;
     in.rs = r.rs;

@@ -50,4 +50,38 @@ TEST(fit_status, failed_checks_make_invalid_data_with_their_reasons) {
   EXPECT_EQ(judge(data_quality{true, false, {}}, k_freqs, residuals).status, fit_status::invalid_data);
 }
 
+// Issue 18: the fits of the shared NOVA sweeps are cell layers; the same
+// sweeps read with a kHz header over Hz values (TEC and TER*TEC 1000 times too
+// small) are not, with or without the insert's area.
+TEST(fit_status, a_fit_outside_what_a_cell_layer_can_be_is_invalid_data) {
+  const std::vector<double> residuals(k_freqs.size(), 0.02);
+  using eisgrid::fit::layer_values;
+  for (const auto& layer : {layer_values{268.8, 0.686e-6, std::nullopt}, layer_values{593.1, 2.274e-6, 1.12},
+                            layer_values{993.1, 0.876e-6, 1.0}, layer_values{1000, 1e-6, std::nullopt}}) {
+    EXPECT_EQ(judge({}, k_freqs, residuals, layer).status, fit_status::ok) << layer.ter << " ohm, " << layer.tec << " F";
+  }
+  const auto hbe = judge({}, k_freqs, residuals, layer_values{268.8, 0.686e-9, std::nullopt});
+  EXPECT_EQ(hbe.status, fit_status::invalid_data);
+  ASSERT_EQ(hbe.reasons.size(), 2u);
+  EXPECT_NE(hbe.reasons[0].find("TEC 0.000686 uF is outside 0.01 to 5e+03 uF"), std::string::npos) << hbe.reasons[0];
+  EXPECT_NE(hbe.reasons[1].find("TER*TEC 1.84e-07 s is outside 5e-07 to 10 s"), std::string::npos) << hbe.reasons[1];
+  EXPECT_NE(hbe.reasons[0].find("is the frequency column in the unit its header says?"), std::string::npos);
+
+  // RPE's arc is slower: TER*TEC stays inside, TEC does not (absolute and per area).
+  const auto rpe = judge({}, k_freqs, residuals, layer_values{593.1, 2.274e-9, std::nullopt});
+  EXPECT_EQ(rpe.status, fit_status::invalid_data);
+  ASSERT_EQ(rpe.reasons.size(), 1u);
+  const auto per_area = judge({}, k_freqs, residuals, layer_values{593.1, 2.274e-9, 1.12});
+  ASSERT_EQ(per_area.reasons.size(), 1u);
+  EXPECT_NE(per_area.reasons[0].find("TEC 0.00203 uF/cm2 is outside 0.1 to 100 uF/cm2"), std::string::npos) << per_area.reasons[0];
+  // Per area, a small TEC on a small insert is a cell layer.
+  EXPECT_EQ(judge({}, k_freqs, residuals, layer_values{2000, 0.05e-6, 0.143}).status, fit_status::ok);
+
+  // The residual's own reasons stay, after the physical ones.
+  const std::vector<double> poor(k_freqs.size(), 0.12);
+  const auto both = judge({}, k_freqs, poor, layer_values{268.8, 0.686e-9, std::nullopt});
+  EXPECT_EQ(both.status, fit_status::invalid_data);
+  EXPECT_EQ(both.reasons.size(), 3u);
+}
+
 }  // namespace

@@ -13,12 +13,27 @@ export function toCsv(header: string[], rows: Cell[][]): string {
   return [header, ...rows].map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
 }
 
+/** What the page shows for a missing value; a spreadsheet wants an empty cell. */
+const MISSING = '—';
+
 /**
- * An HTML table's header and body as CSV: what the reader sees, one line per row. Cells marked
- * data-no-csv (tick boxes, buttons) are left out; a header cell's data-title, when set, is its name.
+ * The byte-order mark that makes spreadsheets read a CSV as UTF-8, so that Ω and µ in its
+ * headers show as themselves.
+ */
+export const UTF8_BOM = '\uFEFF';
+
+/**
+ * An HTML table's header and body as CSV: what the reader sees, one line per row, except that a
+ * cell's data-value (a number at full precision) is written instead of its rounded text and a
+ * missing value is an empty cell. Cells marked data-no-csv (tick boxes, buttons) are left out; a
+ * header cell's data-title, when set, is its name.
  */
 export function tableToCsv(table: HTMLTableElement): string {
-  const text = (el: Element) => ((el as HTMLElement).dataset.title ?? el.textContent ?? '').trim();
+  const text = (el: Element) => {
+    const e = el as HTMLElement;
+    const shown = (e.dataset.title ?? e.dataset.value ?? el.textContent ?? '').trim();
+    return shown === MISSING ? '' : shown;
+  };
   const kept = (cells: NodeListOf<Element>) => [...cells].filter((c) => !c.hasAttribute('data-no-csv'));
   const header = kept(table.querySelectorAll('thead th')).map(text);
   const rows = [...table.querySelectorAll('tbody tr')].map((tr) => kept(tr.querySelectorAll('td')).map(text));

@@ -1,7 +1,7 @@
 // Downloads made in the page: a table as CSV, a file the server makes (fetched with the key).
 
 import { authHeaders } from './api';
-import { tableToCsv } from './csv';
+import { tableToCsv, UTF8_BOM } from './csv';
 import { h } from './dom';
 
 /** A file the server makes (CSV of fits), fetched with the key and handed to the browser as a download. */
@@ -28,7 +28,7 @@ export function saveBlob(blob: Blob, filename: string): void {
 export function csvButton(table: HTMLTableElement, filename: string, id: string): HTMLElement {
   return h(
     'button',
-    { type: 'button', class: 'btn btn-small', id, onclick: () => saveBlob(new Blob([tableToCsv(table)], { type: 'text/csv' }), filename) },
+    { type: 'button', class: 'btn btn-small', id, onclick: () => saveBlob(new Blob([UTF8_BOM + tableToCsv(table)], { type: 'text/csv;charset=utf-8' }), filename) },
     'Download table as CSV',
   );
 }

@@ -91,9 +91,13 @@ export function shortHash(hash: string | null | undefined, n = 12): string {
   return hash.slice(0, n);
 }
 
-/** An ISO timestamp as "2026-11-25 03:40" (UTC). */
+/**
+ * An ISO timestamp as "2026-11-25 03:40" (UTC); a date without a time (NOVA writes only the day)
+ * stays a date, never given a midnight the file does not hold.
+ */
 export function fmtDate(iso: string | null | undefined): string {
   if (!iso) return '—';
+  if (/^\d{4}-\d{2}-\d{2}$/.test(iso.trim())) return iso.trim();
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
   return d.toISOString().slice(0, 16).replace('T', ' ');

@@ -1,6 +1,7 @@
 // Filtering, sorting, badges and counts of the dataset list. Pure; unit-tested.
 
 import type { Dataset } from './api';
+import { fmtInt, fmtOhm } from './format';
 
 export const SORTS: { value: string; label: string }[] = [
   { value: 'newest', label: 'Newest first' },
@@ -107,4 +108,20 @@ export function referenceText(d: Dataset, metadataReference?: unknown): string {
   const measured = m?.type === 'measured' || d.frequency_spacing === 'measured' || d.reference_source != null;
   if (measured) return source ? `measured spectrum from ${source}` : 'measured spectrum (file not recorded)';
   return 'not recorded in the file';
+}
+
+/**
+ * The grid a dataset swept: points per axis, and the series resistances Rs when the run swept
+ * several (a measured reference does), which multiply the points (metadata "series_resistance").
+ */
+export function gridText(gridSize: number | null, seriesResistance?: unknown): string {
+  if (gridSize == null) return '—';
+  const rs = seriesResistance as { count?: unknown; values?: unknown } | null | undefined;
+  const count = typeof rs?.count === 'number' && rs.count > 0 ? rs.count : 1;
+  const points = gridSize ** 5 * count;
+  if (count === 1) {
+    const value = Array.isArray(rs?.values) && typeof rs.values[0] === 'number' ? rs.values[0] : null;
+    return `${gridSize} per axis (${fmtInt(points)} points)${value != null && value > 0 ? `, Rs ${fmtOhm(value)}` : ''}`;
+  }
+  return `${gridSize} per axis × ${count} values of Rs (${fmtInt(points)} points)`;
 }

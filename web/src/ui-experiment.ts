@@ -32,6 +32,10 @@ interface Column {
   key: (r: Row) => number | string | null;
   cell: (r: Row) => string;
   num?: boolean;
+  /** A fitted value: left empty for a sweep whose data are invalid, where it means nothing. */
+  fitted?: boolean;
+  /** The number at full precision in the column's unit, for the CSV, when `key` is in another unit. */
+  value?: (r: Row) => number | null;
   /** The cell's class besides `num`: `nowrap` keeps a date on one line, `file` lets a long name break. */
   cls?: string;
 }
@@ -47,12 +51,19 @@ const COLUMNS: Column[] = [
   { title: 'Sweep', key: (r) => r.fit.sweep, cell: (r) => String(r.fit.sweep), num: true },
   { title: 'Start', key: (r) => r.fit.start_time, cell: (r) => fmtDate(r.fit.start_time), cls: 'nowrap' },
   { title: 'Status', key: (r) => r.fit.status, cell: (r) => STATUS_TEXT[r.fit.status] ?? r.fit.status },
-  { title: 'TER [Ω]', key: (r) => r.fit.ter, cell: (r) => fmtNum(r.fit.ter, 5), num: true },
-  { title: 'TEC [µF]', key: (r) => r.fit.tec, cell: (r) => fmtNum(r.fit.tec == null ? null : r.fit.tec * 1e6, 5), num: true },
-  { title: 'TER·A [Ω·cm²]', key: (r) => r.fit.ter_ohm_cm2, cell: (r) => fmtNum(r.fit.ter_ohm_cm2, 5), num: true },
-  { title: 'TEC/A [µF/cm²]', key: (r) => r.fit.tec_uf_per_cm2, cell: (r) => fmtNum(r.fit.tec_uf_per_cm2, 5), num: true },
-  { title: 'Rs [Ω]', key: (r) => r.fit.rs, cell: (r) => fmtNum(r.fit.rs, 5), num: true },
-  { title: 'Resnorm', key: (r) => r.fit.resnorm, cell: (r) => fmtNum(r.fit.resnorm, 4), num: true },
+  { title: 'TER [Ω]', fitted: true, key: (r) => r.fit.ter, cell: (r) => fmtNum(r.fit.ter, 5), num: true },
+  {
+    title: 'TEC [µF]',
+    fitted: true,
+    key: (r) => r.fit.tec,
+    value: (r) => (r.fit.tec == null ? null : r.fit.tec * 1e6),
+    cell: (r) => fmtNum(r.fit.tec == null ? null : r.fit.tec * 1e6, 5),
+    num: true,
+  },
+  { title: 'TER·A [Ω·cm²]', fitted: true, key: (r) => r.fit.ter_ohm_cm2, cell: (r) => fmtNum(r.fit.ter_ohm_cm2, 5), num: true },
+  { title: 'TEC/A [µF/cm²]', fitted: true, key: (r) => r.fit.tec_uf_per_cm2, cell: (r) => fmtNum(r.fit.tec_uf_per_cm2, 5), num: true },
+  { title: 'Rs [Ω]', fitted: true, key: (r) => r.fit.rs, cell: (r) => fmtNum(r.fit.rs, 5), num: true },
+  { title: 'Resnorm', fitted: true, key: (r) => r.fit.resnorm, cell: (r) => fmtNum(r.fit.resnorm, 4), num: true },
 ];
 
 /** "Rename" and its form: a new name for the experiment, checked against the server's limit, sent with PATCH. */
@@ -294,7 +305,14 @@ export function renderExperiment(root: HTMLElement, id: number): void {
             'tr',
             { 'data-measurement': r.fit.measurement, 'data-sweep': r.fit.sweep, 'data-status': r.fit.status },
             h('td', { 'data-no-csv': true }, cb),
-            COLUMNS.map((c) => h('td', { class: [c.num ? 'num' : '', c.cls ?? ''].join(' ').trim() || null }, c.cell(r))),
+            COLUMNS.map((c) => {
+              // The CSV takes a number at full precision, the table shows it rounded.
+              const cls = [c.num ? 'num' : '', c.cls ?? ''].join(' ').trim() || null;
+              if (c.fitted && r.fit.status === 'invalid_data') return h('td', { class: cls, title: 'Invalid data: no fitted value means anything' }, '—');
+              const value = c.num ? (c.value ?? c.key)(r) : null;
+              const dataValue = typeof value === 'number' && Number.isFinite(value) ? String(value) : null;
+              return h('td', { class: cls, 'data-value': dataValue }, c.cell(r));
+            }),
           );
         }),
       ),

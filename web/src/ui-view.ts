@@ -11,7 +11,7 @@ import { fmtFrequencies, fmtInt, fmtMicroF, fmtMs, fmtNum, fmtOhm, fmtParam, fmt
 import { STALE } from './latest';
 import { enterView } from './view-life';
 import { serverLimits } from './limits';
-import { badges, displayName, referenceText, sizeBytes } from './listing';
+import { badges, displayName, gridText, referenceText, sizeBytes } from './listing';
 import { SERIES_COLORS } from './plots';
 import { Selection } from './selection';
 import { state } from './state';
@@ -19,6 +19,7 @@ import { downloadButton } from './ui-list';
 import type { ViewContext } from './view-context';
 import { plotsPart } from './view-plots';
 import { resultsPart } from './view-results';
+import { refinedOf, refinedPanel } from './view-refined';
 import { tagsPart } from './view-tags';
 
 export function renderDatasetView(root: HTMLElement, filename: string): void {
@@ -38,8 +39,10 @@ export function renderDatasetView(root: HTMLElement, filename: string): void {
     return;
   }
   const sourceEl = h('span', { id: 'reference-source' }, referenceText(dataset));
+  // The series resistances a run swept are in the file's metadata: the grid's text is completed on load.
+  const gridEl = h('span', { id: 'grid-points' }, gridText(dataset.grid_size));
   if (!dataset.is_available) {
-    replace(root, h('article', { class: 'dataset-view', 'data-filename': filename }, head, summary(dataset, sourceEl), missing(dataset)));
+    replace(root, h('article', { class: 'dataset-view', 'data-filename': filename }, head, summary(dataset, sourceEl, gridEl), missing(dataset)));
     return;
   }
 
@@ -57,9 +60,12 @@ export function renderDatasetView(root: HTMLElement, filename: string): void {
 
   const panel = (id: string, heading: string, ...body: (Node | null)[]) =>
     h('section', { class: 'panel', 'aria-labelledby': id }, h('h3', { id }, heading), ...body);
+  // Filled once the metadata is loaded, for a dataset swept against a measured spectrum.
+  const refinedSlot = h('div', { id: 'refined-slot' });
   const body = h(
     'div',
     { class: 'view-body' },
+    refinedSlot,
     panel(
       'best-h',
       'Best results',
@@ -73,7 +79,7 @@ export function renderDatasetView(root: HTMLElement, filename: string): void {
     panel('spectra-h', 'Spectra', plots.element),
     panel('tags-h', 'Tags', tags.element),
   );
-  replace(root, h('article', { class: 'dataset-view', 'data-filename': filename }, head, summary(dataset, sourceEl), body));
+  replace(root, h('article', { class: 'dataset-view', 'data-filename': filename }, head, summary(dataset, sourceEl, gridEl), body));
 
   // Start: metadata (frequency spacing, stored spectra, the measured reference's file), the first
   // page with the best row selected, tags.
@@ -84,6 +90,9 @@ export function renderDatasetView(root: HTMLElement, filename: string): void {
       if (info.dataset_info?.n_spectra != null) plots.setStoredSpectra(info.dataset_info.n_spectra);
       if (info.metadata?.frequency_spacing === 'linear') plots.setSpacing('linear');
       sourceEl.textContent = referenceText(dataset, info.metadata?.reference);
+      gridEl.textContent = gridText(dataset.grid_size, info.metadata?.series_resistance);
+      const refined = refinedPanel(refinedOf(info.metadata));
+      if (refined) replace(refinedSlot, refined);
     } catch (e) {
       // The catalog may still list a file that is gone: say so instead of an empty table.
       if (e instanceof ApiError && /not available/i.test(e.message)) {
@@ -118,7 +127,7 @@ function missing(d: Dataset): HTMLElement {
   );
 }
 
-function summary(d: Dataset, sourceEl: HTMLElement): HTMLElement {
+function summary(d: Dataset, sourceEl: HTMLElement, gridEl: HTMLElement): HTMLElement {
   const ref = d.reference;
   const f = (label: string, value: string | Node) => h('div', null, h('dt', null, label), h('dd', null, value));
   return h(
@@ -133,7 +142,7 @@ function summary(d: Dataset, sourceEl: HTMLElement): HTMLElement {
       'dl',
       { class: 'facts facts-wide' },
       f('Parameter sets', fmtInt(d.n_parameters)),
-      f('Grid', d.grid_size != null ? `${d.grid_size} per axis (${fmtInt(d.grid_size ** 5)} points)` : '—'),
+      f('Grid', gridEl),
       f('Frequencies', fmtFrequencies(d.n_frequencies, d.freq_min, d.freq_max, d.frequency_spacing)),
       f('Stored spectra', fmtInt(d.n_spectra)),
       f('Best resnorm', `${fmtNum(d.best_resnorm)}${d.metric ? ` (${d.metric})` : ''}`),

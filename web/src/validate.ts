@@ -200,10 +200,12 @@ export type RunAgainst = { file: string; sweep: number } | null;
 
 /** The run form's opening sentence, for what the run is swept against. */
 export function runIntro(against: RunAgainst): string {
-  const grid = 'Sweeps every parameter set of a g⁵ grid (Rsh, Ra, Rb 10–10000 Ω; Ca, Cb 0.1–50 µF, log-spaced)';
-  if (!against) return `${grid} and ranks it against the model spectrum of the reference circuit.`;
+  const grid = 'Sweeps every parameter set of a g⁵ grid';
+  if (!against) return `${grid} (Rsh, Ra, Rb 10–10000 Ω; Ca, Cb 0.1–50 µF, log-spaced) and ranks it against the model spectrum of the reference circuit.`;
+  // A measured reference takes the ranges of eisgrid fit, so that its refinement reaches fit's optimum.
   return (
-    `${grid}, with the series resistance Rs swept up to the sweep's smallest real part, and ranks it against ` +
-    `sweep ${against.sweep} of the measurement ${against.file} at its own frequencies; the best rows are refined.`
+    `${grid} (the ranges of a fit: Rsh 10 Ω–10 MΩ; Ra, Rb 1 Ω–1 MΩ; Ca, Cb 0.001–1000 µF, log-spaced), with the series resistance Rs ` +
+    `swept up to the sweep's smallest real part, and ranks it against sweep ${against.sweep} of the measurement ${against.file} at ` +
+    'its own frequencies; the best rows are refined as a fit refines them.'
   );
 }

@@ -709,6 +709,19 @@ describe('eisgrid web page against a real eisgrid server', () => {
     await page.goto(`${base}/#/dataset/${MEASURED}`);
     await page.waitForFunction((f) => document.getElementById('reference-source')?.textContent?.includes(f), MEASURED_CSV);
     assert.equal((await page.textContent('#reference-source'))?.trim(), `measured spectrum from ${MEASURED_CSV}`);
+    // Its refined best result (issue 18): the circuit's TER, Rsh(Ra+Rb)/(Rsh+Ra+Rb) = 480 Ω, and TEC, CaCb/(Ca+Cb) = 2.18 µF.
+    const refined = page.locator('#refined');
+    await refined.waitFor();
+    const text = (await refined.textContent()) ?? '';
+    assert.match(text, /Refined best result\s*ok/);
+    assert.match(text, /TER4(79|80)\.\d* ± [\d.]+ Ω/);
+    assert.match(text, /TEC2\.1[78]\d* ± [\d.]+ µF/);
+    assert.match(text, /One parameter set/);
+    // Its grid names the series resistance swept with it (issue 18, item 11): this circuit has none, so its
+    // smallest real part lies below the least Rs and the sweep took that one value, 0.01 Ω.
+    const { json: info } = await api(`/api/load/${MEASURED}`, keys.alice, { method: 'POST' });
+    assert.deepEqual(info.metadata.series_resistance.values, [0.01]);
+    assert.equal((await page.textContent('#grid-points'))?.trim(), '3 per axis (243 points), Rs 0.01 Ω');
     await page.waitForSelector('#plot-nyquist canvas');
     await shot(page, 'measured-reference.png');
     await page.close();
@@ -1027,9 +1040,16 @@ describe('eisgrid web page against a real eisgrid server', () => {
     assert.equal(lines.length, 1 + HBE.length, csv);
     for (const f of HBE) assert.ok(csv.includes(f), `the CSV names ${f}`);
     const [own] = await Promise.all([page.waitForEvent('download'), page.click('#experiment-table-csv')]);
-    const table = fs.readFileSync((await own.path())!, 'utf8').trim().split(/\r?\n/);
+    const ownCsv = fs.readFileSync((await own.path())!, 'utf8');
+    // Issue 18, item 7: a byte-order mark (spreadsheets then show Ω and µ), numbers at full
+    // precision rather than as the table rounds them, and empty cells for missing values.
+    assert.ok(ownCsv.startsWith('\uFEFF'), 'a UTF-8 byte-order mark');
+    assert.doesNotMatch(ownCsv, /—/);
+    const table = ownCsv.slice(1).trim().split(/\r?\n/);
     assert.equal(table.length, 1 + HBE.length);
     assert.match(table[0], /^File,Insert,Day,Sweep,Start,Status,TER \[Ω\]/);
+    const ter = table[1].split(',')[6];
+    assert.ok(ter.replace(/[-.]|e.*$/g, '').length > 6, `TER at full precision, not rounded: ${ter}`);
     // Two sweeps compared in one plot.
     const boxes = page.locator('#experiment-table tbody input[type=checkbox]');
     await boxes.nth(0).check();

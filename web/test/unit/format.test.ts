@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fmtDuration, fmtFreq, fmtFreqRange, fmtInt, fmtMicroF, fmtNum, fmtOhm, fmtParam, fmtSize, shortHash, fmtFrequencies } from '../../src/format.ts';
+import { fmtDate, fmtDuration, fmtFreq, fmtFreqRange, fmtInt, fmtMicroF, fmtNum, fmtOhm, fmtParam, fmtSize, shortHash, fmtFrequencies } from '../../src/format.ts';
 
 test('fmtNum: significant digits, trailing zeros dropped, exponents for extremes, nulls', () => {
   assert.equal(fmtNum(273.0052361820095), '273.005');
@@ -56,4 +56,11 @@ test('integers, hashes, durations', () => {
   assert.equal(shortHash(null), '—');
   assert.equal(fmtDuration(42), '42 s');
   assert.equal(fmtDuration(185), '3 min 5 s');
+});
+
+test('fmt_date: a date without a time stays a date (issue 18, item 12); a timestamp shows its minutes in UTC', () => {
+  assert.equal(fmtDate('2024-08-29'), '2024-08-29');
+  assert.equal(fmtDate('2024-08-29T13:05:42Z'), '2024-08-29 13:05');
+  assert.equal(fmtDate(''), '—');
+  assert.equal(fmtDate('not a date'), 'not a date');
 });

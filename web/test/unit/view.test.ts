@@ -4,8 +4,9 @@ import assert from 'node:assert/strict';
 import { pageOffset, pageWindow } from '../../src/paging.ts';
 import { Selection, rowFrom } from '../../src/selection.ts';
 import { linearTickLabels, logTickLabel } from '../../src/plots-math.ts';
-import { referenceText } from '../../src/listing.ts';
+import { gridText, referenceText } from '../../src/listing.ts';
 import type { Dataset } from '../../src/api.ts';
+import { refinedFacts, refinedOf } from '../../src/view-refined.ts';
 
 test('paging_page_window: first and last rows, the ends, the last page', () => {
   assert.deepEqual(pageWindow(0, 10, 25), { first: 1, last: 10, atStart: true, atEnd: false, lastOffset: 20 });
@@ -66,4 +67,47 @@ test('linear_tick_labels: as the locale writes them, until a tick is large; then
   assert.deepEqual(linearTickLabels([-50e6, 0, 50e6, 100e6, 150e6], plain), ['-50M', '0', '50M', '100M', '150M']);
   assert.deepEqual(linearTickLabels([0, 500e3, 1e6, 2.5e6, 1.25e9], plain), ['0', '500k', '1M', '2.5M', '1.25G']);
   assert.deepEqual(linearTickLabels([-0.5, 0, 0.5], plain), ['<-0.5>', '<0>', '<0.5>']);
+});
+
+test('refined_facts: the identified values with their errors first, one raw set with its Rsh interval, the edges', () => {
+  const metadata = {
+    refined: {
+      metric: 'modulus',
+      resnorm: 0.02252432,
+      grid_resnorm: 0.3896463,
+      params: { Rs: 19.0088, Rsh: 77037.4, Ra: 596.609, Ca: 4.67865e-6, Rb: 1.11613, Cb: 4.42526e-6 },
+      ter: 593.1233,
+      tec: 2.274213e-6,
+      tau1: 2.7699e-3,
+      tau2: 4.9391e-6,
+      stderr: { Rs: 0.12, ter: 1.5, tec: 2.1e-8, tau1: 1e-5, tau2: null },
+      rsh_interval: [593.475, 1e7],
+      at_edge: ['Rsh at max'],
+      status: 'ok',
+      reasons: [],
+      warnings: [],
+    },
+  };
+  const r = refinedOf(metadata);
+  assert.ok(r);
+  const facts = Object.fromEntries(refinedFacts(r));
+  assert.equal(facts.TER, '593.123 ± 1.5 Ω');
+  assert.equal(facts.TEC, '2.27421 ± 0.021 µF');
+  assert.equal(facts.Rs, '19.0088 ± 0.12 Ω');
+  assert.equal(facts['τ1'], '2.7699 ± 0.01 ms');
+  assert.equal(facts['τ2'], '0.0049391 ms', 'no error where the fit has none');
+  assert.match(facts.Resnorm, /^0.0225243 \(modulus\), best grid row 0.389646$/);
+  assert.match(facts['One parameter set'], /^Rsh 77037.4 Ω, Ra 596.609 Ω, Ca 4.67865 µF, Rb 1.11613 Ω, Cb 4.42526 µF \(Rsh equally good from 593.475 Ω to 1e7 Ω\)$/);
+  assert.equal(facts['At the edge of its range'], 'Rsh at max');
+  assert.deepEqual(refinedFacts(r).slice(0, 3).map(([k]) => k), ['TER', 'TEC', 'Rs']);
+  assert.equal(refinedOf({}), null);
+  assert.equal(refinedOf({ refined: null }), null);
+});
+
+test('grid_text: the series resistances a measured run swept multiply its points (issue 18, item 11)', () => {
+  assert.equal(gridText(8), '8 per axis (32\u202f768 points)');
+  assert.equal(gridText(8, { min: 2, max: 20, count: 5, unit: 'ohm', values: [2, 3.5, 6.3, 11, 20] }), '8 per axis × 5 values of Rs (163\u202f840 points)');
+  assert.equal(gridText(5, { count: 1, values: [20] }), '5 per axis (3\u202f125 points), Rs 20 Ω');
+  assert.equal(gridText(5, { count: 1, values: [0] }), '5 per axis (3\u202f125 points)');
+  assert.equal(gridText(null), '—');
 });

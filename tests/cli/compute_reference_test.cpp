@@ -1,0 +1,99 @@
+// compute --reference end to end (issue 18): its refined result is the
+// optimum `eisgrid fit` reaches on every shared NOVA sweep, stored, printed by
+// compute and by inspect; with ranges that keep it away, the run says which.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <regex>
+
+#include "support/process.hpp"
+
+using test_support::run;
+using test_support::shell_quote;
+
+namespace {
+
+const std::string k_cli = EISGRID_CLI_PATH;
+const std::string k_nova = std::string(EISGRID_FIXTURES_DIR) + "/measured/nova/";
+constexpr double k_same = 1e-6;  // relative, the acceptance of issue 18
+
+test_support::run_result eisgrid(const std::string& args) { return run(shell_quote(k_cli) + " " + args); }
+test_support::run_result eisgrid_stdout(const std::string& args) { return run("{ " + shell_quote(k_cli) + " " + args + " 2>/dev/null; }"); }
+
+struct layer {
+  double ter = 0, tec = 0, rs = 0;
+};
+
+// "TER 593.1234 ohm, TEC 2.274251 uF, Rs 19.00878 ohm" as compute and inspect print it.
+layer printed(const std::string& output) {
+  static const std::regex line(R"(TER ([-+.e0-9]+) ohm, TEC ([-+.e0-9]+) uF, Rs ([-+.e0-9]+) ohm)");
+  std::smatch m;
+  if (!std::regex_search(output, m, line)) return {};
+  return {std::stod(m[1]), std::stod(m[2]) * 1e-6, std::stod(m[3])};
+}
+
+void expect_same(const layer& got, const layer& want, const std::string& what) {
+  EXPECT_NEAR(got.ter, want.ter, k_same * want.ter) << what;
+  EXPECT_NEAR(got.tec, want.tec, k_same * want.tec) << what;
+  EXPECT_NEAR(got.rs, want.rs, k_same * want.rs) << what;
+}
+
+}  // namespace
+
+TEST(compute_reference, refines_to_the_optimum_of_fit_on_every_nova_sweep) {
+  std::ifstream in(k_nova + "expected_fits.json");
+  const auto expected = nlohmann::json::parse(in);
+  test_support::temp_dir root("compute_reference");
+  std::map<std::string, nlohmann::json> fits;  // file -> fit --json results
+  int n = 0;
+  for (const auto& good : expected["good"]) {
+    const std::string file = good["file"];
+    const std::size_t sweep = good["sweep"];
+    const std::string path = k_nova + file;
+    if (!fits.count(file)) {
+      const auto r = eisgrid_stdout("fit --json " + shell_quote(path));
+      ASSERT_EQ(r.exit_code, 0) << r.output;
+      fits[file] = nlohmann::json::parse(r.output)["results"];
+    }
+    const auto& f = fits[file].at(sweep);
+    const layer want{f["ter"].get<double>(), f["tec"].get<double>(), f["params"]["Rs"].get<double>()};
+    const std::string what = file + ":" + std::to_string(sweep);
+
+    const std::string output = "ref" + std::to_string(n++) + ".npz";
+    const auto c = eisgrid("compute --reference " + shell_quote(path + ":" + std::to_string(sweep)) + " --output " + output + " --data " +
+                           shell_quote(root.path.string()));
+    ASSERT_EQ(c.exit_code, 0) << c.output;
+    EXPECT_EQ(c.output.find("keeps it out"), std::string::npos) << c.output;
+    expect_same(printed(c.output), want, what + " printed by compute:\n" + c.output);
+
+    const auto stored = root.path / "npz/user_generated" / output;
+    const auto j = eisgrid_stdout("inspect --json " + shell_quote(stored.string()));
+    ASSERT_EQ(j.exit_code, 0) << j.output;
+    const auto refined = nlohmann::json::parse(j.output)["metadata"]["refined"];
+    expect_same({refined["ter"].get<double>(), refined["tec"].get<double>(), refined["params"]["Rs"].get<double>()}, want,
+                what + " stored");
+    EXPECT_EQ(refined["status"], f["status"]) << what;
+
+    const auto text = eisgrid("inspect " + shell_quote(stored.string()));
+    ASSERT_EQ(text.exit_code, 0) << text.output;
+    expect_same(printed(text.output), want, what + " printed by inspect:\n" + text.output);
+  }
+  EXPECT_EQ(n, static_cast<int>(expected["good"].size()));
+}
+
+// The ranges compute used before issue 18 (Ra and Rb from 10 ohm) keep RPE's
+// optimum out: its small membrane has about 1 ohm. The run says so, naming them.
+TEST(compute_reference, names_the_range_that_keeps_it_from_the_optimum_of_fit) {
+  test_support::temp_dir root("compute_reference");
+  const auto c = eisgrid("compute --reference " + shell_quote(k_nova + "RPEmedia_TW1-1_d1_chamber1_channel1_5freq5sine_freq") +
+                         " --range Ra=10:1e4 --range Rb=10:1e4 --data " + shell_quote(root.path.string()));
+  ASSERT_EQ(c.exit_code, 0) << c.output;
+  EXPECT_NE(c.output.find("eisgrid fit reaches a better optimum (TER 593.1"), std::string::npos) << c.output;
+  EXPECT_NE(c.output.find("the range of Ra 10 to 10000 (fit: 1 to 1e+06); Rb 10 to 10000 (fit: 1 to 1e+06) keeps it out"),
+            std::string::npos)
+      << c.output;
+  EXPECT_NE(c.output.find("warning: eisgrid fit reaches a better optimum"), std::string::npos) << c.output;
+}
