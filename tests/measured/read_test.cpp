@@ -1,4 +1,4 @@
-// Real instrument files (../shared/fixtures/measured) read to what their
+// Real instrument files (tests/data/measured) read to what their
 // README and expected.json say.
 #include "measured/read.hpp"
 

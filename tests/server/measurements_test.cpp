@@ -1,5 +1,5 @@
 // Measurements, experiments and fits over a real `eisgrid serve`, on SQLite
-// and on PostgreSQL: uploads of the shared NOVA files read back and fitted as
+// and on PostgreSQL: uploads of the NOVA files (tests/data) read back and fitted as
 // jobs against expected_fits.json, an experiment's CSV, a flagged file,
 // hostile uploads that leave nothing behind, .npy arrays read by numpy, and
 // who may see what between two users.
