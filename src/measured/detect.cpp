@@ -41,7 +41,9 @@ format detect_format(const text_file& text, std::string_view extension) {
 
   if (head == "EXPLAIN") return format::gamry;
   if (starts_with_ci(head, "EC-Lab ASCII FILE") || starts_with_ci(head, "BT-Lab ASCII FILE")) return format::biologic;
-  if (starts_with_ci(head, "ZPLOT")) return format::zplot;
+  // ZPlot's first line names it: "ZPLOT2 ASCII", or quoted in older files ("ZPlotW Data File: Version 2.6b").
+  const std::string_view title = head.size() >= 2 && head.front() == '"' ? trim(head.substr(1)) : head;
+  if (starts_with_ci(title, "ZPLOT")) return format::zplot;
   auto any_line = [&](auto predicate) {
     return std::any_of(lines.begin(), lines.end(), [&](const text_line& l) { return predicate(trim(l.text)); });
   };
@@ -51,6 +53,7 @@ format detect_format(const text_file& text, std::string_view extension) {
     return format::chinstruments;
   }
   if (any_line([](std::string_view t) { return contains_ci(t, "freq/Hz") && contains_ci(t, "Re(Z)/Ohm"); })) return format::biologic;
+  if (any_line([](std::string_view t) { return starts_with_ci(t, "End Comments"); })) return format::zplot;
   // Autolab FRA files open with one quoted title; a plain table may quote each header field.
   if (head.size() >= 2 && head.front() == '"' && head.back() == '"' && std::count(head.begin(), head.end(), '"') == 2) {
     return format::autolab;
