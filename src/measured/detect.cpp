@@ -31,6 +31,16 @@ std::optional<format> by_extension(std::string_view extension) {
 
 }  // namespace
 
+bool zplot_title(const text_file& text) {
+  for (const auto& line : text.lines()) {
+    std::string_view t = trim(line.text);
+    if (t.empty()) continue;
+    if (t.front() == '"') t = trim(t.substr(1));
+    return starts_with_ci(t, "ZPLOT");
+  }
+  return false;
+}
+
 format detect_format(const text_file& text, std::string_view extension) {
   const auto all = text.lines();
   const auto lines = all.first(std::min(all.size(), k_detect_lines));
@@ -41,9 +51,7 @@ format detect_format(const text_file& text, std::string_view extension) {
 
   if (head == "EXPLAIN") return format::gamry;
   if (starts_with_ci(head, "EC-Lab ASCII FILE") || starts_with_ci(head, "BT-Lab ASCII FILE")) return format::biologic;
-  // ZPlot's first line names it: "ZPLOT2 ASCII", or quoted in older files ("ZPlotW Data File: Version 2.6b").
-  const std::string_view title = head.size() >= 2 && head.front() == '"' ? trim(head.substr(1)) : head;
-  if (starts_with_ci(title, "ZPLOT")) return format::zplot;
+  if (zplot_title(text)) return format::zplot;
   auto any_line = [&](auto predicate) {
     return std::any_of(lines.begin(), lines.end(), [&](const text_line& l) { return predicate(trim(l.text)); });
   };

@@ -38,6 +38,8 @@ void read_zplot(const text_file& text, measurement& m) {
     ++end_comments;
   }
   if (end_comments >= std::min(lines.size(), k_zplot_search_lines)) {
+    // Without the comment block only ZPlot's title line tells a ZPlot file from any table.
+    if (!zplot_title(text)) text.fail("no 'End Comments' line, after which ZPlot writes the data, and no ZPlot title line");
     read_named_columns(text, m, zplot_columns());
     m.sweeps.back().start_time = iso_timestamp(std::string(header_value(text, "Date", m.sweeps.back().first_line)) + " " +
                                                std::string(header_value(text, "Time", m.sweeps.back().first_line)));

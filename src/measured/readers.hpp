@@ -31,6 +31,10 @@ void read_versastudio(const text_file& text, measurement& m);
 // reads from the first row of numbers. Defined in read_autolab.cpp.
 void read_named_columns(const text_file& text, measurement& m, const std::optional<column_map>& fixed_order);
 
+// Whether the first non-blank line is ZPlot's title: "ZPLOT2 ASCII", or quoted
+// in older files ("ZPlotW Data File: Version 2.6b"). Defined in detect.cpp.
+[[nodiscard]] bool zplot_title(const text_file& text);
+
 // The format of `text` by its content; `extension` (".DTA", lower or upper
 // case) decides only when the content shows no instrument's signature.
 [[nodiscard]] format detect_format(const text_file& text, std::string_view extension);
