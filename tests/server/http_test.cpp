@@ -171,8 +171,8 @@ TEST_F(http_sqlite, one_log_line_per_request) {
   (void)server->call("GET", "/api/best-results/public.npz?n=0");
   // The server logs a request after sending its reply, from its own process:
   // wait until both lines are there instead of sleeping.
-  constexpr auto log_timeout = std::chrono::seconds(30);
-  const auto deadline = std::chrono::steady_clock::now() + log_timeout;
+  constexpr auto k_log_timeout = std::chrono::seconds(30);
+  const auto deadline = std::chrono::steady_clock::now() + k_log_timeout;
   auto fresh_log = [&] { return server->log().substr(logged_before); };
   std::string log = fresh_log();
   while ((log.find(R"("path":"/api/status")") == std::string::npos || log.find("/api/best-results/public.npz") == std::string::npos) &&
