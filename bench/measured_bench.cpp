@@ -30,7 +30,7 @@ const std::vector<named_file>& nova_files() {
   static const std::vector<named_file> files = [] {
     std::vector<named_file> out;
     for (const auto& entry : std::filesystem::directory_iterator(std::filesystem::path(EISGRID_FIXTURES_DIR) / "measured/nova")) {
-      if (entry.path().extension() == ".json") continue;
+      if (entry.path().extension() == ".json" || entry.path().extension() == ".md") continue;  // recordings only
       std::ifstream in(entry.path(), std::ios::binary);
       out.push_back({entry.path().filename().string(), {std::istreambuf_iterator<char>(in), {}}});
     }

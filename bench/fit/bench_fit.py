@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""eisgrid fit against an independent multi-start fit, on the shared NOVA sweeps.
+"""eisgrid fit against an independent multi-start fit, on the NOVA sweeps of tests/data.
 
 The baseline is what labs do in MATLAB and Python: scipy.optimize.least_squares
 (trust region reflective, bounds) from many random starts in log-parameter space,
@@ -7,7 +7,7 @@ the same model Z = Rs + Rsh || (Ra||Ca + Rb||Cb) and the same objective (modulus
 residuals (Re dZ, Im dZ) / |Z_measured|), within the same default ranges as
 eisgrid fit. One run reports, per usable sweep: the time per sweep and the
 resnorm of each, and their ratio; then sweeps per second of eisgrid on a batch
-of 1000 sweeps (the shared sweeps repeated).
+of 1000 sweeps (those sweeps repeated).
 
 Usage: bench_fit.py EISGRID_BINARY [--starts 120] [--batch 1000] [--threads N]
 Checks its own answer: eisgrid's resnorm must be no worse than the baseline's
@@ -27,7 +27,7 @@ import numpy as np
 from scipy.optimize import least_squares
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-NOVA = os.path.join(HERE, "..", "..", "..", "shared", "fixtures", "measured", "nova")
+NOVA = os.path.join(HERE, "..", "..", "tests", "data", "measured", "nova")
 
 # eisgrid fit's default ranges (src/fit/fit.hpp): Rs, Rsh, Ra, Ca, Rb, Cb.
 LOWER = np.log([0.01, 10.0, 1.0, 1e-9, 1.0, 1e-9])
@@ -137,7 +137,7 @@ def main():
     print(f"mean per sweep: scipy ({a.starts} starts) {total_scipy / n:.3f} s, eisgrid fit {total_eis / n:.4f} s: "
           f"{total_scipy / total_eis:.0f}x faster")
 
-    # Batch: the shared sweeps repeated up to a.batch sweeps, fitted in one command.
+    # Batch: the sweeps repeated up to a.batch sweeps, fitted in one command.
     with tempfile.TemporaryDirectory() as tmp:
         batch_files = []
         sweeps = 0

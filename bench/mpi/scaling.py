@@ -7,7 +7,7 @@ projections of docs/cluster.md start from. Usage:
     /usr/bin/python3 bench/mpi/scaling.py [BUILD_DIR] [--grid G] [--keep K] [--fits S] [--repeat N]
                                           [--mpirun-args "ARGS"]
 
-The batch is the shared NOVA files (fixtures/measured/nova) repeated until it
+The batch is the NOVA files of tests/data/measured/nova repeated until it
 holds at least S sweeps (default 200; 0 skips the batch).
 
 Each configuration runs N times (default 3), interleaved; the best time
@@ -89,8 +89,8 @@ def after_start_up(wall, one, two, start):
 
 
 def fit_batch(cli, mpirun, start, work, sweeps, repeat):
-    nova = os.path.join(HERE, "..", "..", "..", "shared", "fixtures", "measured", "nova")
-    originals = sorted(os.path.join(nova, f) for f in os.listdir(nova) if f != "expected_fits.json")
+    nova = os.path.join(HERE, "..", "..", "tests", "data", "measured", "nova")
+    originals = sorted(os.path.join(nova, f) for f in os.listdir(nova) if not f.endswith((".json", ".md")))  # recordings only
     counted = subprocess.run([cli, "fit", "--json", "--threads", "1", *originals], check=True, env=ENV, capture_output=True, text=True)
     per_round = len(json.loads(counted.stdout)["results"])
     rounds = -(-sweeps // per_round)

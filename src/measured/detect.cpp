@@ -31,6 +31,16 @@ std::optional<format> by_extension(std::string_view extension) {
 
 }  // namespace
 
+bool zplot_title(const text_file& text) {
+  for (const auto& line : text.lines()) {
+    std::string_view t = trim(line.text);
+    if (t.empty()) continue;
+    if (t.front() == '"') t = trim(t.substr(1));
+    return starts_with_ci(t, "ZPLOT");
+  }
+  return false;
+}
+
 format detect_format(const text_file& text, std::string_view extension) {
   const auto all = text.lines();
   const auto lines = all.first(std::min(all.size(), k_detect_lines));
@@ -41,7 +51,7 @@ format detect_format(const text_file& text, std::string_view extension) {
 
   if (head == "EXPLAIN") return format::gamry;
   if (starts_with_ci(head, "EC-Lab ASCII FILE") || starts_with_ci(head, "BT-Lab ASCII FILE")) return format::biologic;
-  if (starts_with_ci(head, "ZPLOT")) return format::zplot;
+  if (zplot_title(text)) return format::zplot;
   auto any_line = [&](auto predicate) {
     return std::any_of(lines.begin(), lines.end(), [&](const text_line& l) { return predicate(trim(l.text)); });
   };
@@ -51,6 +61,7 @@ format detect_format(const text_file& text, std::string_view extension) {
     return format::chinstruments;
   }
   if (any_line([](std::string_view t) { return contains_ci(t, "freq/Hz") && contains_ci(t, "Re(Z)/Ohm"); })) return format::biologic;
+  if (any_line([](std::string_view t) { return starts_with_ci(t, "End Comments"); })) return format::zplot;
   // Autolab FRA files open with one quoted title; a plain table may quote each header field.
   if (head.size() >= 2 && head.front() == '"' && head.back() == '"' && std::count(head.begin(), head.end(), '"') == 2) {
     return format::autolab;

@@ -4,7 +4,9 @@
 // ("freq/Hz", "Re(Z)/Ohm", "-Im(Z)/Ohm", "|Z|/Ohm", "Phase(Z)/deg",
 // "time/s", "cycle number" or "z cycle", ...), with decimal commas in some
 // locales. Each cycle is a sweep; its start time is the acquisition's plus the time of its
-// first row. The file holds -Im(Z); the header says so.
+// first row. The file holds -Im(Z); the header says so. EC-Lab writes rows with
+// frequency 0 and no impedance for the rest and OCV steps inside an impedance
+// technique (GEIS, PEIS): they are skipped, and the next sweep says how many.
 #include <cmath>
 #include <string>
 #include <vector>
@@ -25,6 +27,26 @@ std::optional<std::size_t> column_named(std::span<const std::string_view> header
     if (starts_with_ci(header[i], name)) return i;
   }
   return std::nullopt;
+}
+
+// A rest or OCV row: frequency 0 and every impedance field 0 or empty. A zero
+// frequency beside a real impedance is not this, and append() refuses it.
+// The row's own decimal mark: rest rows may come before the first row that fixes the table's.
+bool is_rest_row(const column_map& c, std::span<const std::string_view> fields) {
+  const char decimal = guess_decimal(fields);
+  auto zero_or_empty = [&](const std::optional<assigned_column>& column) {
+    if (!column || column->index >= fields.size() || trim(fields[column->index]).empty()) return true;
+    const auto v = parse_number(fields[column->index], decimal);
+    return v && *v == 0;
+  };
+  if (c.frequency.index >= fields.size()) return false;
+  const auto f = parse_number(fields[c.frequency.index], decimal);
+  return f && *f == 0 && zero_or_empty(c.real) && zero_or_empty(c.imag) && zero_or_empty(c.magnitude);
+}
+
+std::string rest_rows_warning(std::size_t rows, std::size_t first_line, std::size_t last_line) {
+  return "skipped " + std::to_string(rows) + (rows == 1 ? " row" : " rows") + " (lines " + std::to_string(first_line) + "-" +
+         std::to_string(last_line) + ") with frequency 0 and no impedance: rest or OCV steps, not impedance points";
 }
 
 }  // namespace
@@ -61,9 +83,15 @@ void read_biologic(const text_file& text, measurement& m) {
   table_reader reader(text, std::move(*map), '\t');
   reader.require_complete_rows();
   std::optional<double> cycle;
+  std::size_t rest_rows = 0, rest_first = 0, rest_last = 0;  // skipped since the last appended row
   for (std::size_t i = header_index + 1; i < lines.size(); ++i) {
     if (trim(lines[i].text).empty()) continue;
     const auto fields = reader.fields(lines[i]);
+    if (is_rest_row(reader.columns(), fields)) {
+      if (rest_rows++ == 0) rest_first = lines[i].number;
+      rest_last = lines[i].number;
+      continue;
+    }
     std::optional<double> row_cycle, row_time;
     if (cycle_column && *cycle_column < fields.size()) row_cycle = parse_number(fields[*cycle_column], reader.decimal());
     if (time_column && *time_column < fields.size()) row_time = parse_number(fields[*time_column], reader.decimal());
@@ -73,8 +101,17 @@ void read_biologic(const text_file& text, measurement& m) {
     }
     cycle = row_cycle;
     reader.append(lines[i], m.sweeps.back());
+    if (rest_rows > 0) {
+      m.sweeps.back().warnings.push_back(rest_rows_warning(rest_rows, rest_first, rest_last));
+      rest_rows = 0;
+    }
+  }
+  if (m.sweeps.empty() && rest_rows > 0) {
+    text.fail(lines[header_index].number, "no impedance rows: all " + std::to_string(rest_rows) +
+                                              " rows below the header have frequency 0 and no impedance (rest or OCV steps)");
   }
   if (m.sweeps.empty()) text.fail(lines[header_index].number, "a header but no data rows below it");
+  if (rest_rows > 0) m.sweeps.back().warnings.push_back(rest_rows_warning(rest_rows, rest_first, rest_last));
 }
 
 }  // namespace eisgrid::measured

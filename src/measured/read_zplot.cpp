@@ -4,6 +4,9 @@
 // "Bias", "Time(Sec)", "Z'(a)", "Z''(b)", "GD", "Err", "Range"; older files
 // have no such line and this fixed order), then the rows. Z'' is signed. Fewer
 // rows than announced means the sweep ended early: kept, with a warning.
+// Files without that comment block (old ZPlotW: a quoted title line such as
+// "ZPlotW Data File: Version 2.6b", a point count, a quoted line of column
+// names, comma-separated rows) have the Autolab FRA layout, read as such.
 #include <string>
 #include <vector>
 
@@ -34,7 +37,14 @@ void read_zplot(const text_file& text, measurement& m) {
   while (end_comments < std::min(lines.size(), k_zplot_search_lines) && !starts_with_ci(trim(lines[end_comments].text), "End Comments")) {
     ++end_comments;
   }
-  if (end_comments >= std::min(lines.size(), k_zplot_search_lines)) text.fail("no 'End Comments' line, after which ZPlot writes the data");
+  if (end_comments >= std::min(lines.size(), k_zplot_search_lines)) {
+    // Without the comment block only ZPlot's title line tells a ZPlot file from any table.
+    if (!zplot_title(text)) text.fail("no 'End Comments' line, after which ZPlot writes the data, and no ZPlot title line");
+    read_named_columns(text, m, zplot_columns());
+    m.sweeps.back().start_time = iso_timestamp(std::string(header_value(text, "Date", m.sweeps.back().first_line)) + " " +
+                                               std::string(header_value(text, "Time", m.sweeps.back().first_line)));
+    return;
+  }
   column_map columns = zplot_columns();
   if (end_comments > 0) {
     std::vector<std::string_view> header;

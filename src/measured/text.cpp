@@ -67,6 +67,49 @@ std::string utf16_to_utf8(std::string_view bytes, bool little_endian) {
   return out;
 }
 
+// Strict UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing above U+10FFFF.
+bool valid_utf8(std::string_view bytes) noexcept {
+  std::size_t i = 0;
+  while (i < bytes.size()) {
+    const auto c = static_cast<unsigned char>(bytes[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t length = 0;
+    unsigned char low = 0x80, high = 0xBF;  // the allowed range of the second byte
+    if (c >= 0xC2 && c <= 0xDF) {
+      length = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      length = 3;
+      if (c == 0xE0) low = 0xA0;
+      if (c == 0xED) high = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      length = 4;
+      if (c == 0xF0) low = 0x90;
+      if (c == 0xF4) high = 0x8F;
+    } else {
+      return false;
+    }
+    if (i + length > bytes.size()) return false;
+    const auto second = static_cast<unsigned char>(bytes[i + 1]);
+    if (second < low || second > high) return false;
+    for (std::size_t k = 2; k < length; ++k) {
+      if ((static_cast<unsigned char>(bytes[i + k]) & 0xC0) != 0x80) return false;
+    }
+    i += length;
+  }
+  return true;
+}
+
+// Each byte of Latin-1 is the code point of the same number.
+std::string latin1_to_utf8(std::string_view bytes) {
+  std::string out;
+  out.reserve(bytes.size() + bytes.size() / 8);
+  for (const char c : bytes) append_utf8(out, static_cast<unsigned char>(c));
+  return out;
+}
+
 void check_text(const std::string& name, std::string_view bytes) {
   if (const void* nul = std::memchr(bytes.data(), 0, bytes.size())) {
     const auto offset = static_cast<const char*>(nul) - bytes.data();
@@ -99,6 +142,13 @@ text_file::text_file(std::string name, std::string_view bytes) : name_(std::move
     bytes.remove_prefix(3);
   }
   check_text(name_, bytes);
+  // A file that is not UTF-8 is Latin-1 (older Windows exports: "Cs/\xB5F"),
+  // decoded so that every name and field quoted in a message, and every JSON
+  // body that carries one, is valid UTF-8.
+  if (decoded_.empty() && !valid_utf8(bytes)) {
+    decoded_ = latin1_to_utf8(bytes);
+    bytes = decoded_;
+  }
   // Line ends are \n or \r\n (PowerSuite writes \r\r\n); a file without any
   // \n uses the old Mac \r.
   const char end = bytes.find('\n') == std::string_view::npos && bytes.find('\r') != std::string_view::npos ? '\r' : '\n';

@@ -1,6 +1,6 @@
 #pragma once
-// The text layer every reader shares: a file's bytes as numbered lines (BOM,
-// CRLF and UTF-16 handled, binary refused), fields, numbers with a decimal
+// The text layer every reader shares: a file's bytes as numbered lines of
+// UTF-8 (BOM, CRLF, UTF-16 and Latin-1 handled, binary refused), fields, numbers with a decimal
 // point or comma, and the limits that bound what one file may cost.
 
 #include <cstddef>
@@ -45,7 +45,7 @@ class text_file {
 
  private:
   std::string name_;
-  std::string decoded_;  // UTF-8 text of a UTF-16 file; empty otherwise
+  std::string decoded_;  // UTF-8 text of a UTF-16 or Latin-1 file; empty otherwise
   std::vector<text_line> lines_;
 };
 

@@ -1,4 +1,4 @@
-// eisgrid fit end to end on the shared NOVA files (SPEC 10, issue 10's
+// eisgrid fit end to end on the NOVA files of tests/data (SPEC 10, issue 10's
 // acceptance): the global optimum on every usable sweep, invalid_data for the
 // unusable files, and every reported resnorm reproduced from its parameters.
 #include <gtest/gtest.h>

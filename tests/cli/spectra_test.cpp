@@ -103,3 +103,34 @@ TEST(cli_spectra, json_of_nova_files_has_every_sweep) {
     EXPECT_LT(spectra[k]["imag"][10].get<double>(), 0);  // the file's -Z'' is positive: capacitive
   }
 }
+
+// Shapes of other labs' files (tests/data/measured/made): what the command
+// shows of them, and every byte it writes valid UTF-8.
+TEST(cli_spectra, made_files_read_with_their_formats_warnings_and_utf8_messages) {
+  test_support::temp_dir dir("spectra");
+  const auto made = k_measured / "made";
+  std::string files;
+  for (const char* f : {"biologic_geis_rest_rows.mpt", "zplotw_v2.6b.txt", "zplot_without_comments.txt", "latin1_capacitance_column.csv",
+                        "biologic_zero_frequency_with_impedance.mpt"}) {
+    files += " " + shell_quote((made / f).string());
+  }
+  const auto r = stdout_of("spectra --json" + files, dir.path / "err");
+  EXPECT_EQ(r.exit_code, 1);  // two files are refused, the others shown
+  const auto j = nlohmann::json::parse(r.output);
+  ASSERT_EQ(j["files"].size(), 3u) << r.output;
+  EXPECT_EQ(j["files"][0]["format"], "biologic");
+  ASSERT_EQ(j["files"][0]["spectra"].size(), 2u);
+  EXPECT_EQ(j["files"][0]["spectra"][1]["frequencies"].size(), 7u);
+  EXPECT_EQ(j["files"][0]["spectra"][0]["warnings"][0],
+            "skipped 3 rows (lines 7-9) with frequency 0 and no impedance: rest or OCV steps, not impedance points");
+  EXPECT_EQ(j["files"][1]["format"], "zplot");
+  EXPECT_EQ(j["files"][2]["format"], "zplot");
+
+  const std::string err = read_text(dir.path / "err");
+  EXPECT_NO_THROW((void)nlohmann::json(err).dump()) << "stderr is not UTF-8: " << err;  // dump() refuses invalid UTF-8
+  EXPECT_NE(err.find("'Cs/\xC2\xB5"
+                     "F'"),
+            std::string::npos)
+      << err;
+  EXPECT_NE(err.find("biologic_zero_frequency_with_impedance.mpt' line 18: frequency 0 Hz"), std::string::npos) << err;
+}

@@ -1,7 +1,7 @@
 #pragma once
 // Spectra for the quality checks' tests: model spectra of the circuit (with a series
 // resistance and noise if asked), and a small reader of the NOVA text exports in
-// ../shared/fixtures/measured/nova/ that knows only what these tests need. The module's
+// tests/data/measured/nova/ that knows only what these tests need. The module's
 // own NOVA reader is tested on its own; these tests must not depend on it.
 
 #include <gtest/gtest.h>

@@ -1,4 +1,4 @@
-// Real instrument files (../shared/fixtures/measured) read to what their
+// Real instrument files (tests/data/measured) read to what their
 // README and expected.json say.
 #include "measured/read.hpp"
 
@@ -165,4 +165,112 @@ TEST(measured_read, biologic_cycles_are_sweeps_with_their_own_start_times) {
   EXPECT_EQ(m.sweeps[1].z.size(), 43u);
   EXPECT_EQ(m.sweeps[1].frequencies, m.sweeps[0].frequencies);
   EXPECT_EQ(m.sweeps[1].start_time, "2018-02-04T11:02:46");
+}
+
+// Files of shapes other labs' and older instruments' exports have, made by us
+// (tests/data/measured/made/README.md).
+namespace {
+
+const std::filesystem::path k_made = k_measured / "made";
+
+// What the refusal of `file` says; "" when it reads.
+std::string refusal(const std::string& file) {
+  try {
+    (void)measured::read_measurement(k_made / file);
+  } catch (const error& e) {
+    EXPECT_EQ(e.kind(), error_kind::invalid_input) << e.what();
+    return e.what();
+  }
+  return "";
+}
+
+// nlohmann's dump() refuses invalid UTF-8: an independent check.
+bool valid_utf8(const std::string& s) {
+  try {
+    (void)nlohmann::json(s).dump();
+    return true;
+  } catch (const nlohmann::json::type_error&) {
+    return false;
+  }
+}
+
+}  // namespace
+
+TEST(measured_read, biologic_rest_rows_are_skipped_with_a_warning_naming_them) {
+  const auto m = measured::read_measurement(k_made / "biologic_geis_rest_rows.mpt");
+  EXPECT_EQ(m.format, measured::format::biologic);
+  ASSERT_EQ(m.sweeps.size(), 2u);
+  for (const auto& s : m.sweeps) {
+    ASSERT_EQ(s.frequencies.size(), 7u);
+    EXPECT_EQ(s.frequencies.front(), 10000);
+    EXPECT_NEAR(s.z.back().real(), 519.5070063, 1e-3);
+  }
+  EXPECT_EQ(
+      m.sweeps[0].warnings,
+      std::vector<std::string>{"skipped 3 rows (lines 7-9) with frequency 0 and no impedance: rest or OCV steps, not impedance points"});
+  EXPECT_EQ(
+      m.sweeps[1].warnings,
+      std::vector<std::string>{"skipped 2 rows (lines 17-18) with frequency 0 and no impedance: rest or OCV steps, not impedance points"});
+}
+
+TEST(measured_read, biologic_zero_frequency_beside_an_impedance_refuses_the_file) {
+  EXPECT_EQ(refusal("biologic_zero_frequency_with_impedance.mpt"),
+            "file 'biologic_zero_frequency_with_impedance.mpt' line 18: frequency 0 Hz (column 'freq/Hz'): frequencies must be positive");
+}
+
+TEST(measured_read, biologic_with_only_rest_rows_says_so) {
+  const std::string only_rest =
+      "EC-Lab ASCII FILE\nNb header lines : 4\n\nfreq/Hz\tRe(Z)/Ohm\t-Im(Z)/Ohm\tcycle number\n0\t0\t0\t1\n0,000\t\t\t1\n";
+  try {
+    (void)measured::read_measurement_text("rest.mpt", only_rest);
+    FAIL() << "read a file without impedance rows";
+  } catch (const error& e) {
+    EXPECT_STREQ(e.what(),
+                 "file 'rest.mpt' line 4: no impedance rows: all 2 rows below the header have frequency 0 and no impedance (rest "
+                 "or OCV steps)");
+  }
+}
+
+TEST(measured_read, old_zplotw_and_zplot_without_comments_are_zplot) {
+  for (const char* file : {"zplotw_v2.6b.txt", "zplot_without_comments.txt"}) {
+    const auto m = measured::read_measurement(k_made / file);
+    EXPECT_EQ(m.format, measured::format::zplot) << file;
+    ASSERT_EQ(m.sweeps.size(), 1u) << file;
+    const auto& s = m.sweeps[0];
+    ASSERT_EQ(s.frequencies.size(), 7u) << file;
+    EXPECT_EQ(s.frequencies[0], 10000) << file;
+    EXPECT_NEAR(s.z[2].real(), 65.99983418, 1e-2) << file;
+    EXPECT_NEAR(s.z[2].imag(), -144.5127411, 1e-2) << file;
+    EXPECT_TRUE(s.warnings.empty()) << file;  // as many rows as announced
+  }
+  EXPECT_EQ(measured::read_measurement(k_made / "zplot_without_comments.txt").sweeps[0].start_time, "2024-03-14T09:30:00");
+  // The Autolab FRA file keeps its format: its title names no ZPlot.
+  EXPECT_EQ(measured::read_measurement(k_measured / "formats/exampleDataAutolab.txt").format, measured::format::autolab);
+}
+
+TEST(measured_read, zplotw_with_fewer_rows_than_announced_warns) {
+  std::ifstream in(k_made / "zplotw_v2.6b.txt", std::ios::binary);
+  std::string text{std::istreambuf_iterator<char>(in), {}};
+  text.replace(text.find("\n7\r"), 3, "\n9\r");
+  const auto m = measured::read_measurement_text("short.txt", text);
+  EXPECT_EQ(m.format, measured::format::zplot);
+  EXPECT_EQ(m.sweeps.at(0).warnings, std::vector<std::string>{"aborted: ended early, 7 of the 9 points the file announces"});
+}
+
+TEST(measured_read, latin1_names_are_quoted_in_utf8) {
+  const std::string message = refusal("latin1_capacitance_column.csv");
+  EXPECT_TRUE(valid_utf8(message)) << message;
+  EXPECT_NE(message.find("'Cs/\xC2\xB5"
+                         "F'"),
+            std::string::npos)
+      << message;
+  // A field of a Latin-1 row too.
+  const std::string row = "f;Z';Z''\n1;2;-3\n2;4\xB0;-3\n";
+  try {
+    (void)measured::read_measurement_text("row.csv", row);
+    FAIL() << "read a row that is not a number";
+  } catch (const error& e) {
+    EXPECT_TRUE(valid_utf8(e.what())) << e.what();
+    EXPECT_NE(std::string(e.what()).find("'4\xC2\xB0'"), std::string::npos) << e.what();
+  }
 }

@@ -166,10 +166,20 @@ TEST_F(http_sqlite, jwt_over_the_wire) {
 }
 
 TEST_F(http_sqlite, one_log_line_per_request) {
+  const auto logged_before = server->log().size();  // the suite shares the server
   (void)server->call("GET", "/api/status?x=1");
   (void)server->call("GET", "/api/best-results/public.npz?n=0");
-  std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  const auto log = server->log();
+  // The server logs a request after sending its reply, from its own process:
+  // wait until both lines are there instead of sleeping.
+  constexpr auto k_log_timeout = std::chrono::seconds(30);
+  const auto deadline = std::chrono::steady_clock::now() + k_log_timeout;
+  auto fresh_log = [&] { return server->log().substr(logged_before); };
+  std::string log = fresh_log();
+  while ((log.find(R"("path":"/api/status")") == std::string::npos || log.find("/api/best-results/public.npz") == std::string::npos) &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    log = fresh_log();
+  }
   EXPECT_NE(log.find(R"({"bytes":)"), std::string::npos) << log;
   EXPECT_NE(log.find(R"("method":"GET","ms":)"), std::string::npos) << log;
   EXPECT_NE(log.find(R"("path":"/api/best-results/public.npz","status":400})"), std::string::npos) << log;

@@ -1,5 +1,5 @@
 // Measurements, experiments and fits over a real `eisgrid serve`, on SQLite
-// and on PostgreSQL: uploads of the shared NOVA files read back and fitted as
+// and on PostgreSQL: uploads of the NOVA files (tests/data) read back and fitted as
 // jobs against expected_fits.json, an experiment's CSV, a flagged file,
 // hostile uploads that leave nothing behind, .npy arrays read by numpy, and
 // who may see what between two users.
@@ -350,6 +350,36 @@ void check_new_user_fixes(const live_server& s, const test_support::server_data&
   // Status counts what the caller may see.
   EXPECT_EQ(json_of(s.call("GET", "/api/status"))["available_files"], 1);
   EXPECT_EQ(json_of(s.call("GET", "/api/status", d.bob_key))["available_files"], 2);
+}
+
+// Shapes of other labs' files (tests/data/measured/made) over the API: read
+// with their formats and warnings, or refused with a JSON body that parses
+// (json_of fails on invalid UTF-8) and names what is wrong.
+TEST(server_measurements, made_files_upload_with_formats_warnings_and_utf8_errors) {
+  test_support::server_data data;
+  live_server s(data.root.path);
+  const fs::path made = fs::path(EISGRID_FIXTURES_DIR) / "measured" / "made";
+  auto r = upload(s, data.alice_key, "rest.mpt", read_file(made / "biologic_geis_rest_rows.mpt"));
+  ASSERT_EQ(r.status, 201) << r.body;
+  auto m = json_of(r)["measurement"];
+  EXPECT_EQ(m["format"], "biologic");
+  EXPECT_EQ(m["n_sweeps"], 2);
+  EXPECT_EQ(m["n_points"], 14);
+  EXPECT_NE(r.body.find("skipped 3 rows (lines 7-9) with frequency 0 and no impedance"), std::string::npos) << r.body;
+  for (const char* file : {"zplotw_v2.6b.txt", "zplot_without_comments.txt"}) {
+    r = upload(s, data.alice_key, file, read_file(made / file));
+    ASSERT_EQ(r.status, 201) << r.body;
+    EXPECT_EQ(json_of(r)["measurement"]["format"], "zplot") << file;
+  }
+  r = upload(s, data.alice_key, "latin1.csv", read_file(made / "latin1_capacitance_column.csv"));
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_NE(json_of(r)["message"].get<std::string>().find("'Cs/\xC2\xB5"
+                                                          "F'"),
+            std::string::npos)
+      << r.body;
+  r = upload(s, data.alice_key, "zero.mpt", read_file(made / "biologic_zero_frequency_with_impedance.mpt"));
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_NE(json_of(r)["message"].get<std::string>().find("line 18: frequency 0 Hz"), std::string::npos) << r.body;
 }
 
 TEST(server_measurements, upload_fit_and_visibility_on_sqlite) {

@@ -39,14 +39,14 @@ const COMPARE = [
 ];
 const EXTRA = 19; // alice's small datasets, so that she sees about 25 in the list
 const T = 20_000;
-const FIXTURES = path.resolve(WEB, process.env.EISGRID_FIXTURES_DIR ?? '../../shared/fixtures');
+const FIXTURES = path.resolve(WEB, '../tests/data');
 const NOVA = path.join(FIXTURES, 'measured/nova');
 const RPE = 'RPEmedia_TW1-1_d1_chamber1_channel1_5freq5sine_freq';
 const HBE = [1, 2, 3, 4].map((i) => `16HBE_TW0${i}_d3_endohm1_freq`);
 const DISCONNECTED = '16HBEmedia_disconnect_freq.txt';
 const CLEAN = '16HBEmedia_8TWclean_d1_chamber1_channel1_freq';
 const MANY_COPIES = 100; // of the RPE file in one upload: 300 sweeps, seconds of fitting
-const INSERT_AREA = 1.12; // cm², the Corning 3460 Transwells of the shared files
+const INSERT_AREA = 1.12; // cm², the Corning 3460 Transwells of the NOVA files
 const FIT_TIMEOUT = 180_000;
 
 function unavailable(): string | null {
