@@ -12,7 +12,8 @@ import { fmtDate, fmtNum } from './format';
 import { runFit } from './fit-job';
 import { STALE } from './latest';
 import { enterView } from './view-life';
-import { modelRows, sortRows, sweepRows, timeCourse, type CoursePoint } from './measured-math';
+import { courseLeftOut, insertJitter, modelRows, sortRows, sweepRows, timeCourse, type CoursePoint } from './measured-math';
+import { paddedTicks } from './plots-math';
 import { PlotSet } from './plot-set';
 import { SERIES_COLORS, xyPlot, type XySeries } from './plots';
 import { uploadBox, uploadInto, warningList } from './ui-measurements';
@@ -21,6 +22,8 @@ import { serverLimits, textTooLong } from './limits';
 
 const COURSE_HEIGHT = 240;
 const COMPARE_MAX_HEIGHT = 400;
+/** Room either side of the first and last day: half a day, so that side-by-side inserts stay whole. */
+const DAY_PAD = 0.5;
 
 interface Row {
   fit: Fit;
@@ -338,51 +341,82 @@ export function renderExperiment(root: HTMLElement, id: number): void {
       return;
     }
     const perArea = usable.every((r) => r.fit.ter_ohm_cm2 != null);
-    const points: CoursePoint[] = usable.map((r) => ({
-      insert: insertOf(r.m),
-      time: r.fit.start_time,
-      day: r.m.day,
-      ter: perArea ? r.fit.ter_ohm_cm2 : r.fit.ter,
-      tec: perArea ? r.fit.tec_uf_per_cm2 : r.fit.tec == null ? null : r.fit.tec * 1e6,
-    }));
+    const points: CoursePoint[] = usable.map((r) => {
+      const { ter, tec } = r.fit.stderr;
+      // Per area, the errors scale as the values do: TER·A = TER·A, TEC/A = TEC/A.
+      const a = perArea ? r.fit.area_cm2 : null;
+      return {
+        insert: insertOf(r.m),
+        time: r.fit.start_time,
+        day: r.m.day,
+        ter: perArea ? r.fit.ter_ohm_cm2 : r.fit.ter,
+        tec: perArea ? r.fit.tec_uf_per_cm2 : r.fit.tec == null ? null : r.fit.tec * 1e6,
+        terErr: ter == null ? null : a != null ? ter * a : ter,
+        tecErr: tec == null ? null : a != null ? (tec * 1e6) / a : tec * 1e6,
+      };
+    });
     const course = timeCourse(points);
+    const leftOut = courseLeftOut(
+      rows.map((r) => ({ name: `${r.m.file_name} sweep ${r.fit.sweep}`, status: r.fit.status, day: r.m.day, ter: r.fit.ter })),
+      course.axis,
+    );
     const xLabel = course.axis === 'day' ? 'Day' : 'Days since the first sweep';
     const inserts = [...course.lines.keys()];
     const color = (i: number) => SERIES_COLORS[i % SERIES_COLORS.length];
+    // Against the day, inserts of one day stand side by side; times since the first sweep differ anyway.
+    const shift = (i: number) => (course.axis === 'day' ? insertJitter(i, inserts.length) : 0);
+    const all = [...course.lines.values()].flat();
+    const xs = all.map((p) => p.x);
+    const xTicks = course.axis === 'day' ? paddedTicks(Math.min(...xs), Math.max(...xs), 1, DAY_PAD) : paddedTicks(Math.min(...xs), Math.max(...xs));
+    const yTicks = (pick: 'ter' | 'tec') => {
+      const err = pick === 'ter' ? 'terErr' : 'tecErr';
+      const ends = all.flatMap((p) => (p[pick] == null ? [] : [p[pick]! - (p[err] ?? 0), p[pick]! + (p[err] ?? 0)]));
+      return paddedTicks(Math.min(...ends), Math.max(...ends));
+    };
     const series = (pick: 'ter' | 'tec'): XySeries[] =>
       inserts.flatMap((name, i) => {
         const line = course.lines.get(name)!;
-        const x = line.map((p) => p.x);
+        const x = line.map((p) => p.x + shift(i));
         const y = line.map((p) => p[pick]);
-        // A line through the points, and the points themselves (one point alone shows as a dot).
+        const err = line.map((p) => (pick === 'ter' ? p.terErr : p.tecErr));
+        // A line through the points, and the points themselves with ±σ (one point alone shows as a dot).
         return [
           { label: name, color: color(i), x, y },
-          { label: name, color: color(i), x, y, points: true },
+          { label: name, color: color(i), x, y, err, points: true },
         ];
       });
     const ter = PlotSet.figure('course-ter', perArea ? 'TER·A [Ω·cm²] against time' : 'TER [Ω] against time', `Time course of TER for ${inserts.length} inserts`);
     const tec = PlotSet.figure('course-tec', perArea ? 'TEC/A [µF/cm²] against time' : 'TEC [µF] against time', `Time course of TEC for ${inserts.length} inserts`);
     ter.box.dataset.lines = String(inserts.length);
-    // Days are whole: no tick at day 2.5.
-    const xWhole = course.axis === 'day';
     replace(
       courseEl,
       perArea ? null : h('p', { class: 'hint' }, 'Not every measurement has an insert area: TER and TEC are shown as they are, not per area.'),
-      course.axis === 'day' && usable.some((r) => r.m.day == null)
-        ? h('p', { class: 'hint' }, 'Measurements without a day are left out: set the day on the measurement’s page.')
-        : null,
       h(
         'ul',
         { class: 'legend', id: 'course-legend', 'aria-label': 'Inserts' },
         inserts.map((name, i) => h('li', { class: 'legend-item' }, h('span', { class: 'legend-dot', style: `background:${color(i)}` }), name)),
       ),
       h('div', { class: 'plot-grid plot-grid-even' }, ter.fig, tec.fig),
+      h(
+        'p',
+        { class: 'hint', id: 'course-note' },
+        'Bars: ± one standard error.',
+        course.axis === 'day' && inserts.length > 1 ? ' Inserts of one day are set side by side around it.' : '',
+      ),
+      leftOut.length
+        ? h(
+            'p',
+            { class: 'hint', id: 'course-left-out' },
+            `Left out: ${leftOut.join(', ')}.`,
+            leftOut.some((t) => t.endsWith('(no day set)')) ? ' Set the day on the measurement’s page.' : '',
+          )
+        : null,
     );
     coursePlots.add(ter.box, (w) =>
-      xyPlot(ter.box, { xLabel, xWhole, yLabel: perArea ? 'TER·A [Ω·cm²]' : 'TER [Ω]' }, series('ter'), w, COURSE_HEIGHT),
+      xyPlot(ter.box, { xLabel, xTicks, yTicks: yTicks('ter'), yLabel: perArea ? 'TER·A [Ω·cm²]' : 'TER [Ω]' }, series('ter'), w, COURSE_HEIGHT),
     );
     coursePlots.add(tec.box, (w) =>
-      xyPlot(tec.box, { xLabel, xWhole, yLabel: perArea ? 'TEC/A [µF/cm²]' : 'TEC [µF]' }, series('tec'), w, COURSE_HEIGHT),
+      xyPlot(tec.box, { xLabel, xTicks, yTicks: yTicks('tec'), yLabel: perArea ? 'TEC/A [µF/cm²]' : 'TEC [µF]' }, series('tec'), w, COURSE_HEIGHT),
     );
   }
 

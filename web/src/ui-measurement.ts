@@ -15,6 +15,7 @@ import { enterView } from './view-life';
 import { modelRows, relativeResiduals, sweepRows } from './measured-math';
 import { PlotSet } from './plot-set';
 import { REFERENCE_COLOR, SERIES_COLORS, xyPlot, type XySeries } from './plots';
+import { symmetricTicks } from './plots-math';
 import { spectraFigures } from './spectra-plots';
 import { noteDeleted, warningList } from './ui-measurements';
 import { serverLimits, textTooLong } from './limits';
@@ -386,6 +387,7 @@ function showFit(f: Fit, sweep: Sweep | null, box: HTMLElement, plots: PlotSet):
   const res = relativeResiduals(data, model);
   const nyq = PlotSet.figure('fit-nyquist', 'Model over data: Nyquist', `Nyquist plot of sweep ${f.sweep} and its fitted model`);
   const mag = PlotSet.figure('fit-bode-mag', 'Model over data: |Z| against frequency', `Bode magnitude plot of sweep ${f.sweep} and its fitted model`);
+  const phase = PlotSet.figure('fit-bode-phase', 'Model over data: phase against frequency', `Bode phase plot of sweep ${f.sweep} and its fitted model`);
   const resid = PlotSet.figure('fit-residuals', 'Relative residuals (model − data)/|Z| of the real and imaginary parts', `Residual plot of sweep ${f.sweep}`);
   replace(
     box,
@@ -399,7 +401,7 @@ function showFit(f: Fit, sweep: Sweep | null, box: HTMLElement, plots: PlotSet):
       h('li', { class: 'legend-item' }, h('span', { class: 'legend-dot', style: `background:${SERIES_COLORS[1]}` }), 'Residual, real part'),
       h('li', { class: 'legend-item' }, h('span', { class: 'legend-dot', style: `background:${SERIES_COLORS[2]}` }), 'Residual, imaginary part'),
     ),
-    h('div', { class: 'plot-grid' }, nyq.fig, h('div', { class: 'bode' }, mag.fig, resid.fig)),
+    h('div', { class: 'plot-grid' }, nyq.fig, h('div', { class: 'bode' }, mag.fig, phase.fig, resid.fig)),
   );
   const dataNyq: XySeries = { label: 'Data', color: SERIES_COLORS[0], points: true, x: data.map((r) => r[0]), y: data.map((r) => -r[1]) };
   const modelNyq: XySeries = { label: 'Model', color: REFERENCE_COLOR, x: line.map((r) => r[0]), y: line.map((r) => -r[1]) };
@@ -416,10 +418,24 @@ function showFit(f: Fit, sweep: Sweep | null, box: HTMLElement, plots: PlotSet):
       BODE_HEIGHT,
     ),
   );
+  plots.add(phase.box, (w) =>
+    xyPlot(
+      phase.box,
+      { xLabel: 'Frequency [Hz]', yLabel: 'Phase [°]', xLog: true },
+      [
+        { label: 'Data', color: SERIES_COLORS[0], points: true, x: sweep.frequencies, y: data.map((r) => r[3]) },
+        { label: 'Model', color: REFERENCE_COLOR, x: fine, y: line.map((r) => r[3]) },
+      ],
+      w,
+      BODE_HEIGHT,
+    ),
+  );
+  // Symmetric about 0 with five labelled ticks: a residual of 0.2% is as readable as one of 5%.
+  const residTicks = symmetricTicks([res.real, res.imag]);
   plots.add(resid.box, (w) =>
     xyPlot(
       resid.box,
-      { xLabel: 'Frequency [Hz]', yLabel: 'Relative residual', xLog: true },
+      { xLabel: 'Frequency [Hz]', yLabel: 'Relative residual', xLog: true, yTicks: residTicks },
       [
         { label: 'Real part', color: SERIES_COLORS[1], points: true, x: sweep.frequencies, y: res.real },
         { label: 'Imaginary part', color: SERIES_COLORS[2], points: true, x: sweep.frequencies, y: res.imag },

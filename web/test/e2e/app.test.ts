@@ -960,6 +960,7 @@ describe('eisgrid web page against a real eisgrid server', () => {
     assert.equal(await page.locator('#fit-table tbody tr').count(), 3);
     await page.waitForSelector('#fit-residuals canvas');
     await page.waitForSelector('#fit-nyquist canvas');
+    await page.waitForSelector('#fit-bode-phase canvas');
     assert.match((await page.textContent('#fit-result-status')) ?? '', /Sweep 0: /);
     {
       const n = await nyquistFloor(page, '#fit-nyquist', id);
@@ -1023,6 +1024,20 @@ describe('eisgrid web page against a real eisgrid server', () => {
     await page.waitForSelector('#course-ter canvas');
     assert.equal(await page.getAttribute('#course-ter', 'data-lines'), String(HBE.length));
     assert.equal(await page.locator('#course-legend li').count(), HBE.length);
+    // Issue 18, item 8: the one day with half a day of room either side, labelled ticks across the
+    // data (16HBE's TEC/A of about 0.6 µF/cm² between labels, not below the lowest), ±σ bars.
+    {
+      const fits = (await api(`/api/experiments/${experimentId}/fits`, keys.alice)).json.fits as { ter_ohm_cm2: number; tec_uf_per_cm2: number }[];
+      for (const [box, key] of [['#course-ter', 'ter_ohm_cm2'], ['#course-tec', 'tec_uf_per_cm2']] as const) {
+        await page.waitForSelector(`${box} canvas`);
+        assert.equal(await page.getAttribute(box, 'data-x-ticks'), '3');
+        const ticks = ((await page.getAttribute(box, 'data-y-ticks')) ?? '').split(' ').map(Number);
+        const values = fits.map((f) => f[key]);
+        assert.ok(ticks.length >= 2 && ticks.every(Number.isFinite), `${box} ticks ${ticks}`);
+        assert.ok(ticks[0] <= Math.max(...values) && ticks[ticks.length - 1] >= Math.min(...values), `${box}: ticks ${ticks} across ${values}`);
+      }
+      assert.match((await page.textContent('#course-note')) ?? '', /standard error.*side by side/);
+    }
     // The table stays in its panel at 1366 px, each start time on one line.
     const box = await tableBox(page, '#experiment-table');
     assert.ok(box.panel[0] <= box.panel[1], `the panel overflows: ${JSON.stringify(box)}`);
@@ -1058,6 +1073,23 @@ describe('eisgrid web page against a real eisgrid server', () => {
     assert.equal(await page.getAttribute('#compare-nyquist', 'data-series'), '2');
     await page.locator('#ex-compare-h').evaluate((el) => el.scrollIntoView({ block: 'start' }));
     await shot(page, 'compare.png');
+    // Issue 18, item 9: a 16HBE sweep's relative residuals on an axis symmetric about 0 with five
+    // labels (not a single "0"), and the model over the phase too.
+    {
+      const href = await page.locator('#experiment-measurements li a', { hasText: HBE[0] }).getAttribute('href');
+      const other = await newPage();
+      await other.goto(`${base}/`);
+      await signIn(other, 'alice');
+      await other.goto(`${base}/${href}`);
+      await other.waitForSelector('#fit-residuals canvas');
+      await other.waitForSelector('#fit-bode-phase canvas');
+      const labels = ((await other.getAttribute('#fit-residuals', 'data-y-ticks')) ?? '').split(' ');
+      assert.equal(labels.length, 5, labels.join(' '));
+      assert.deepEqual([labels[0], labels[2]], [`-${labels[4]}`, '0']);
+      await other.locator('#fit-result-status').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+      await shot(other, 'fit-residuals-16hbe.png');
+      await other.close();
+    }
     assert.deepEqual(await axeViolations(page), []);
     // Renamed on its page: an empty name is refused in place, a new one is the server's.
     await page.click('#rename-experiment');
