@@ -19,7 +19,7 @@ import { symmetricTicks } from './plots-math';
 import { spectraFigures } from './spectra-plots';
 import { noteDeleted, warningList } from './ui-measurements';
 import { serverLimits, textTooLong } from './limits';
-import { parseInteger, parseNumber } from './validate';
+import { areaError, dayError, parseInteger, parseNumber } from './validate';
 
 const DEFAULT_FIT_GRID = 6;
 const MAX_FIT_GRID = 12; // the server's limit over HTTP (docs/API.md); it refuses more with a message
@@ -202,26 +202,27 @@ function detailsForm(m: Measurement): HTMLElement {
         ev.preventDefault();
         msg.textContent = '';
         const limits = await serverLimits();
-        const texts: [typeof sample, number | undefined][] = [
-          [sample, limits.measurementSample],
-          [condition, limits.measurementCondition],
+        const tooLong = (f: typeof sample, max: number | undefined): [typeof sample, string | null] => {
+          const t = textTooLong(f.el.value.trim(), max);
+          return [f, t ? `Too long. ${t}` : null];
+        };
+        // Each field with its own message, the first wrong one focused.
+        const checked: [typeof sample, string | null][] = [
+          tooLong(sample, limits.measurementSample),
+          tooLong(condition, limits.measurementCondition),
+          [day, dayError(day.el.value)],
+          [area, areaError(area.el.value)],
         ];
         let first: HTMLElement | null = null;
-        for (const [f, max] of texts) {
-          const tooLong = textTooLong(f.el.value.trim(), max);
-          f.err.textContent = tooLong ? `Too long. ${tooLong}` : '';
-          if (tooLong) f.el.setAttribute('aria-invalid', 'true');
+        for (const [f, text] of checked) {
+          f.err.textContent = text ?? '';
+          if (text) f.el.setAttribute('aria-invalid', 'true');
           else f.el.removeAttribute('aria-invalid');
-          first ??= tooLong ? f.el : null;
+          first ??= text ? f.el : null;
         }
         if (first) return first.focus();
         const d = day.el.value.trim() ? parseInteger(day.el.value) : null;
         const a = area.el.value.trim() ? parseNumber(area.el.value) : null;
-        if ((day.el.value.trim() && d == null) || (area.el.value.trim() && !(a != null && a > 0))) {
-          msg.className = 'form-msg error';
-          msg.textContent = 'The day is a whole number and the area a number of cm² above 0.';
-          return;
-        }
         try {
           await measuredApi.patch(m.id, {
             sample: sample.el.value.trim() || null,

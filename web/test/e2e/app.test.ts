@@ -917,6 +917,11 @@ describe('eisgrid web page against a real eisgrid server', () => {
     await page.goto(`${base}/`);
     await signIn(page, 'alice');
     await page.click('#measurements-link');
+    // Issue 18, item 10: a decimal comma gets its message at the field, and nothing is uploaded.
+    await page.fill('#upload-area', '1,12');
+    await page.setInputFiles('#upload-file', path.join(NOVA, RPE));
+    await page.waitForFunction(() => /1\.12, not “1,12”/.test(document.getElementById('upload-area-error')?.textContent ?? ''));
+    assert.equal(await page.locator('#upload-results .upload-item').count(), 0);
     await page.fill('#upload-area', String(INSERT_AREA));
     await page.setInputFiles('#upload-file', path.join(NOVA, RPE));
     const item = page.locator(`#upload-results .upload-item[data-file="${RPE}"][data-measurement]`);
@@ -936,6 +941,18 @@ describe('eisgrid web page against a real eisgrid server', () => {
     await page.waitForSelector('#sweeps-nyquist canvas');
     assert.equal(await page.locator('#sweeps-legend li').count(), 3);
     assert.equal(await page.inputValue('#m-area'), String(INSERT_AREA));
+    // The insert and day from the file name (RPEmedia_TW1-1_d1_…); a day "d7" and an area "1,12"
+    // each get a message at their field, and nothing is saved.
+    assert.deepEqual([await page.inputValue('#m-sample'), await page.inputValue('#m-day')], ['TW1-1', '1']);
+    await page.fill('#m-day', 'd7');
+    await page.fill('#m-area', '1,12');
+    await page.click('#details-form button[type=submit]');
+    await page.waitForFunction(() => /not “d7”/.test(document.getElementById('m-day-error')?.textContent ?? ''));
+    assert.match((await page.textContent('#m-area-error')) ?? '', /1\.12, not “1,12”/);
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'm-day');
+    assert.equal((await api(`/api/measurements/${id}`, keys.alice)).json.measurement.day, 1);
+    await page.fill('#m-day', '1');
+    await page.fill('#m-area', String(INSERT_AREA));
     // Equal axes start at min(0, the data's minimum) with a little room, not far below it.
     {
       const n = await nyquistFloor(page, '#sweeps-nyquist', id);
@@ -988,19 +1005,32 @@ describe('eisgrid web page against a real eisgrid server', () => {
     await page.fill('#upload-area', String(INSERT_AREA));
     await page.setInputFiles('#upload-file', HBE.map((f) => path.join(NOVA, f)));
     await page.waitForFunction((n) => document.querySelectorAll('#upload-results .upload-item[data-measurement]').length >= n, HBE.length, { timeout: 60_000 });
+    {
+      // Offered for editing in the upload item: a day "d7" is refused at its field.
+      const form = page.locator(`#upload-results .upload-item[data-file="${HBE[0]}"] form.upload-details`);
+      const mid = await form.getAttribute('data-measurement');
+      assert.deepEqual([await page.inputValue(`#upload-sample-${mid}`), await page.inputValue(`#upload-day-${mid}`)], ['TW01', '3']);
+      assert.match((await form.textContent()) ?? '', /From the file name/);
+      await page.fill(`#upload-day-${mid}`, 'd7');
+      await form.locator('button[type=submit]').click();
+      await page.waitForFunction((id) => /not “d7”/.test(document.getElementById(`upload-day-error-${id}`)?.textContent ?? ''), mid);
+      await page.locator('#upload-h').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+      await shot(page, 'upload-sample-day.png');
+      await page.fill(`#upload-day-${mid}`, '3');
+      await form.locator('button[type=submit]').click();
+      await form.locator('.form-msg.ok').waitFor();
+    }
     await page.goto(`${base}/#/experiment/${experimentId}`);
     await page.waitForSelector('#experiment-measurements li');
     assert.equal(await page.locator('#experiment-measurements li[data-measurement]').count(), HBE.length);
-    // Each insert is its own line: the sample names them (here from the file names).
+    // Each insert is its own line: issue 18, item 10, the sample and day from the NOVA file names
+    // (16HBE_TW01_d3_…: TW01, day 3), set on upload, editable there, and listed in the experiment.
     for (const f of HBE) {
-      const id = await page.locator(`#experiment-measurements li a`, { hasText: f }).getAttribute('href');
-      const m = id!.split('/').pop();
-      const r = await api(`/api/measurements/${m}`, keys.alice, {
-        method: 'PATCH',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ sample: f.slice(6, 10), day: 3 }),
-      });
-      assert.equal(r.status, 200, JSON.stringify(r.json));
+      const li = page.locator('#experiment-measurements li[data-measurement]', { has: page.locator('a', { hasText: f }) });
+      const m = await li.getAttribute('data-measurement');
+      assert.equal(((await li.locator('.sample-day').textContent()) ?? '').trim(), `· insert ${f.slice(6, 10)} · day 3`);
+      const json = (await api(`/api/measurements/${m}`, keys.alice)).json.measurement;
+      assert.deepEqual([json.sample, json.day], [f.slice(6, 10), 3]);
     }
     await page.click('#fit-submit');
     await waitFitDone(page);
