@@ -8,7 +8,7 @@ import { csvButton, downloadFromServer } from './download';
 import { frequencyGrid } from './circuit';
 import { h, replace, scrollRegion } from './dom';
 import { MODEL_POINTS } from './ui-measurement';
-import { fmtDate, fmtNum } from './format';
+import { columnDecimals, fmtDate, fmtFixed, fmtNum } from './format';
 import { runFit } from './fit-job';
 import { STALE } from './latest';
 import { enterView } from './view-life';
@@ -33,11 +33,14 @@ interface Row {
 interface Column {
   title: string;
   key: (r: Row) => number | string | null;
-  cell: (r: Row) => string;
+  /** The cell's text; a column with `sig` instead writes its numbers with one precision (below). */
+  cell?: (r: Row) => string;
+  /** Significant digits of the column's largest value; every value gets the same decimals. */
+  sig?: number;
   num?: boolean;
   /** A fitted value: left empty for a sweep whose data are invalid, where it means nothing. */
   fitted?: boolean;
-  /** The number at full precision in the column's unit, for the CSV, when `key` is in another unit. */
+  /** The number at full precision in the column's unit, for the CSV and the shown cell, when `key` is in another unit. */
   value?: (r: Row) => number | null;
   /** The cell's class besides `num`: `nowrap` keeps a date on one line, `file` lets a long name break. */
   cls?: string;
@@ -54,20 +57,19 @@ const COLUMNS: Column[] = [
   { title: 'Sweep', key: (r) => r.fit.sweep, cell: (r) => String(r.fit.sweep), num: true },
   { title: 'Start', key: (r) => r.fit.start_time, cell: (r) => fmtDate(r.fit.start_time), cls: 'nowrap' },
   { title: 'Status', key: (r) => r.fit.status, cell: (r) => STATUS_TEXT[r.fit.status] ?? r.fit.status },
-  { title: 'TER [Ω]', fitted: true, key: (r) => r.fit.ter, cell: (r) => fmtNum(r.fit.ter, 5), num: true },
-  {
-    title: 'TEC [µF]',
-    fitted: true,
-    key: (r) => r.fit.tec,
-    value: (r) => (r.fit.tec == null ? null : r.fit.tec * 1e6),
-    cell: (r) => fmtNum(r.fit.tec == null ? null : r.fit.tec * 1e6, 5),
-    num: true,
-  },
-  { title: 'TER·A [Ω·cm²]', fitted: true, key: (r) => r.fit.ter_ohm_cm2, cell: (r) => fmtNum(r.fit.ter_ohm_cm2, 5), num: true },
-  { title: 'TEC/A [µF/cm²]', fitted: true, key: (r) => r.fit.tec_uf_per_cm2, cell: (r) => fmtNum(r.fit.tec_uf_per_cm2, 5), num: true },
-  { title: 'Rs [Ω]', fitted: true, key: (r) => r.fit.rs, cell: (r) => fmtNum(r.fit.rs, 5), num: true },
-  { title: 'Resnorm', fitted: true, key: (r) => r.fit.resnorm, cell: (r) => fmtNum(r.fit.resnorm, 4), num: true },
+  { title: 'TER [Ω]', fitted: true, key: (r) => r.fit.ter, sig: 5, num: true },
+  { title: 'TEC [µF]', fitted: true, key: (r) => r.fit.tec, value: (r) => (r.fit.tec == null ? null : r.fit.tec * 1e6), sig: 5, num: true },
+  { title: 'TER·A [Ω·cm²]', fitted: true, key: (r) => r.fit.ter_ohm_cm2, sig: 5, num: true },
+  { title: 'TEC/A [µF/cm²]', fitted: true, key: (r) => r.fit.tec_uf_per_cm2, sig: 5, num: true },
+  { title: 'Rs [Ω]', fitted: true, key: (r) => r.fit.rs, sig: 5, num: true },
+  { title: 'Resnorm', fitted: true, key: (r) => r.fit.resnorm, sig: 4, num: true },
 ];
+
+/** A column's number for a row, in the column's unit. */
+const numberOf = (c: Column, r: Row): number | null => {
+  const v = (c.value ?? c.key)(r);
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+};
 
 /** "Rename" and its form: a new name for the experiment, checked against the server's limit, sent with PATCH. */
 function renameControl(ex: Experiment, renamed: (e: Experiment) => void): { button: HTMLElement; form: HTMLElement } {
@@ -162,7 +164,8 @@ export function renderExperiment(root: HTMLElement, id: number): void {
   function layout(): void {
     const ex = experiment!;
     document.title = `${ex.name} · eisgrid`;
-    const area = h('input', { type: 'text', inputmode: 'decimal', id: 'fit-area', placeholder: 'each measurement’s own' });
+    // Wide enough for its placeholder, which the usual 7rem cut off (issue 18, item 12).
+    const area = h('input', { type: 'text', inputmode: 'decimal', id: 'fit-area', class: 'input-wide', placeholder: 'each measurement’s own' });
     const err = h('span', { class: 'field-error', id: 'fit-error', role: 'alert' });
     const submit = h('button', { type: 'submit', class: 'btn btn-primary', id: 'fit-submit' }, 'Fit every measurement');
     const fitForm = h(
@@ -253,6 +256,9 @@ export function renderExperiment(root: HTMLElement, id: number): void {
     const col = COLUMNS[sort.col];
     const sorted = sortRows(rows, col.key, sort.dir);
     const keyOf = (r: Row) => `${r.fit.measurement}:${r.fit.sweep}`;
+    // One precision per column, set by the values shown (an invalid sweep's are not).
+    const shown = rows.filter((r) => r.fit.status !== 'invalid_data');
+    const decimals = COLUMNS.map((c) => (c.sig != null ? columnDecimals(shown.map((r) => numberOf(c, r)), c.sig) : 0));
     const table = h(
       'table',
       { class: 'results', id: 'experiment-table' },
@@ -310,13 +316,13 @@ export function renderExperiment(root: HTMLElement, id: number): void {
             'tr',
             { 'data-measurement': r.fit.measurement, 'data-sweep': r.fit.sweep, 'data-status': r.fit.status },
             h('td', { 'data-no-csv': true }, cb),
-            COLUMNS.map((c) => {
+            COLUMNS.map((c, i) => {
               // The CSV takes a number at full precision, the table shows it rounded.
               const cls = [c.num ? 'num' : '', c.cls ?? ''].join(' ').trim() || null;
               if (c.fitted && r.fit.status === 'invalid_data') return h('td', { class: cls, title: 'Invalid data: no fitted value means anything' }, '—');
-              const value = c.num ? (c.value ?? c.key)(r) : null;
-              const dataValue = typeof value === 'number' && Number.isFinite(value) ? String(value) : null;
-              return h('td', { class: cls, 'data-value': dataValue }, c.cell(r));
+              const value = c.num ? numberOf(c, r) : null;
+              const text = c.sig != null ? fmtFixed(value, decimals[i]) : (c.cell?.(r) ?? '');
+              return h('td', { class: cls, 'data-value': value == null ? null : String(value) }, text);
             }),
           );
         }),

@@ -8,7 +8,7 @@ import { measuredApi, type Fit, type Measurement, type Sweep } from './api-measu
 import { csvButton, downloadFromServer } from './download';
 import { frequencyGrid } from './circuit';
 import { h, replace, scrollRegion } from './dom';
-import { fmtDate, fmtFreqRange, fmtNum } from './format';
+import { columnDecimals, fmtDate, fmtFixed, fmtFreqRange, fmtNum } from './format';
 import { runFit } from './fit-job';
 import { STALE, type Latest } from './latest';
 import { enterView } from './view-life';
@@ -304,14 +304,35 @@ function drawSweeps(sweeps: Sweep[], box: HTMLElement, plots: PlotSet): void {
 
 const STATUS_TEXT: Record<string, string> = { ok: 'OK', poor_fit: 'Poor fit', invalid_data: 'Invalid data' };
 
-function pm(v: number | null, se: number | null, scale = 1, sig = 5): string {
-  if (v == null) return '—';
-  return se != null ? `${fmtNum(v * scale, sig)} ± ${fmtNum(se * scale, 2)}` : fmtNum(v * scale, sig);
+/**
+ * A column's formatter: every value with the decimals that give the column's largest `sig`
+ * significant digits (one precision down the column), its standard error with the same decimals.
+ * An invalid sweep's values are not shown and do not set the precision.
+ */
+function column(fits: Fit[], pick: (f: Fit) => number | null, sig: number, scale = 1): (f: Fit, se?: number | null) => string {
+  const shown = fits.filter((f) => f.status !== 'invalid_data');
+  const d = columnDecimals(shown.map((f) => (pick(f) == null ? null : pick(f)! * scale)), sig);
+  return (f, se) => {
+    const v = pick(f);
+    if (v == null || f.status === 'invalid_data') return '—';
+    if (se == null) return fmtFixed(v * scale, d);
+    // An error below the last decimal is said so, not written as ± 0.00.
+    const e = se * scale;
+    return `${fmtFixed(v * scale, d)} ± ${e < 0.5 * 10 ** -d ? `< ${fmtFixed(10 ** -d, d)}` : fmtFixed(e, d)}`;
+  };
 }
 
 function fitTable(fits: Fit[], m: Measurement, show: (f: Fit) => void): HTMLElement {
   const anyArea = fits.some((f) => f.area_cm2 != null);
   const heads = ['Sweep', 'Status', 'TER [Ω]', 'TEC [µF]', 'τ1 [ms]', 'τ2 [ms]', 'Rs [Ω]', ...(anyArea ? ['TER·A [Ω·cm²]', 'TEC/A [µF/cm²]'] : []), 'Rsh interval [Ω]', 'Resnorm', ''];
+  const ter = column(fits, (f) => f.ter, 5);
+  const tec = column(fits, (f) => f.tec, 5, 1e6);
+  const tau1 = column(fits, (f) => f.tau1, 4, 1e3);
+  const tau2 = column(fits, (f) => f.tau2, 4, 1e3);
+  const rs = column(fits, (f) => f.rs, 5);
+  const terArea = column(fits, (f) => f.ter_ohm_cm2, 5);
+  const tecArea = column(fits, (f) => f.tec_uf_per_cm2, 5);
+  const resnorm = column(fits, (f) => f.resnorm, 4);
   const table = h(
     'table',
     { class: 'results', id: 'fit-table' },
@@ -326,15 +347,15 @@ function fitTable(fits: Fit[], m: Measurement, show: (f: Fit) => void): HTMLElem
           { 'data-sweep': f.sweep, 'data-status': f.status },
           h('td', { class: 'num' }, String(f.sweep)),
           h('td', null, h('span', { class: `badge badge-status-${f.status}` }, STATUS_TEXT[f.status] ?? f.status)),
-          h('td', { class: 'num', 'data-col': 'ter', 'data-value': f.ter ?? '' }, pm(f.ter, f.stderr.ter)),
-          h('td', { class: 'num', 'data-col': 'tec' }, pm(f.tec, f.stderr.tec, 1e6)),
-          h('td', { class: 'num' }, pm(f.tau1, f.stderr.tau1, 1e3, 4)),
-          h('td', { class: 'num' }, pm(f.tau2, f.stderr.tau2, 1e3, 4)),
-          h('td', { class: 'num' }, pm(f.rs, f.stderr.Rs)),
-          anyArea ? h('td', { class: 'num', 'data-col': 'ter_area', 'data-value': f.ter_ohm_cm2 ?? '' }, fmtNum(f.ter_ohm_cm2, 5)) : null,
-          anyArea ? h('td', { class: 'num', 'data-col': 'tec_area' }, fmtNum(f.tec_uf_per_cm2, 5)) : null,
-          h('td', { class: 'num' }, `${fmtNum(f.rsh_interval[0], 4)} – ${f.rsh_interval[1] == null ? '∞' : fmtNum(f.rsh_interval[1], 4)}`),
-          h('td', { class: 'num' }, `${fmtNum(f.resnorm, 4)} (${f.metric})`),
+          h('td', { class: 'num', 'data-col': 'ter', 'data-value': f.ter ?? '' }, ter(f, f.stderr.ter)),
+          h('td', { class: 'num', 'data-col': 'tec' }, tec(f, f.stderr.tec)),
+          h('td', { class: 'num' }, tau1(f, f.stderr.tau1)),
+          h('td', { class: 'num' }, tau2(f, f.stderr.tau2)),
+          h('td', { class: 'num' }, rs(f, f.stderr.Rs)),
+          anyArea ? h('td', { class: 'num', 'data-col': 'ter_area', 'data-value': f.ter_ohm_cm2 ?? '' }, terArea(f)) : null,
+          anyArea ? h('td', { class: 'num', 'data-col': 'tec_area' }, tecArea(f)) : null,
+          h('td', { class: 'num' }, f.status === 'invalid_data' ? '—' : `${fmtNum(f.rsh_interval[0], 4)} – ${f.rsh_interval[1] == null ? '∞' : fmtNum(f.rsh_interval[1], 4)}`),
+          h('td', { class: 'num' }, `${resnorm(f)} (${f.metric})`),
           h(
             'td',
             { 'data-no-csv': true },

@@ -975,6 +975,12 @@ describe('eisgrid web page against a real eisgrid server', () => {
     const terArea = Number(await row.locator('td[data-col="ter_area"]').getAttribute('data-value'));
     assert.ok(within(terArea, want.TER * INSERT_AREA, 0.01), `TER·A ${terArea} Ω·cm², expected ${want.TER * INSERT_AREA}`);
     assert.equal(await page.locator('#fit-table tbody tr').count(), 3);
+    // Issue 18, item 12: one precision per column, the error with the value's decimals.
+    {
+      const ters = await page.locator('#fit-table tbody td[data-col="ter"]').allTextContents();
+      const decimals = ters.map((t) => t.split(' ± ').map((x) => (x.split('.')[1] ?? '').length));
+      assert.equal(new Set(decimals.flat()).size, 1, ters.join(' | '));
+    }
     await page.waitForSelector('#fit-residuals canvas');
     await page.waitForSelector('#fit-nyquist canvas');
     await page.waitForSelector('#fit-bode-phase canvas');
@@ -1041,6 +1047,23 @@ describe('eisgrid web page against a real eisgrid server', () => {
       const r = rows.find((cells) => cells[1] === w.file)!;
       assert.ok(r, `a row for ${w.file}`);
       assert.ok(within(Number(r[7]), w.TER, 0.01), `${w.file}: TER ${r[7]}, expected ${w.TER}`);
+    }
+    // Issue 18, item 12: each numeric column with one precision; the fit form's area shows its
+    // whole placeholder.
+    for (let col = 7; col <= 12; col++) {
+      const cells = rows.map((cells) => cells[col]);
+      assert.equal(new Set(cells.map((c) => (c.split('.')[1] ?? '').length)).size, 1, `column ${col}: ${cells.join(' | ')}`);
+    }
+    {
+      const room = await page.locator('#fit-area').evaluate((el) => {
+        const input = el as HTMLInputElement;
+        const style = getComputedStyle(input);
+        const ctx = document.createElement('canvas').getContext('2d')!;
+        ctx.font = `${style.fontSize} ${style.fontFamily}`;
+        const inner = input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+        return inner - ctx.measureText(input.placeholder).width;
+      });
+      assert.ok(room >= 0, `the placeholder is ${-room} px wider than its field`);
     }
     // Sortable: by TER, then the other way.
     const terHead = page.locator('#experiment-table thead button', { hasText: 'TER [Ω]' });
