@@ -4,7 +4,7 @@
 
 import { getKey } from './api';
 import { measuredApi, type Experiment, type Fit, type Measurement, type Sweep } from './api-measured';
-import { csvButton, downloadFromServer } from './download';
+import { fitsCsvActions } from './download';
 import { frequencyGrid } from './circuit';
 import { h, replace, scrollRegion } from './dom';
 import { MODEL_POINTS } from './ui-measurement';
@@ -328,17 +328,14 @@ export function renderExperiment(root: HTMLElement, id: number): void {
         }),
       ),
     );
-    const serverCsv = h(
-      'button',
-      {
-        type: 'button',
-        class: 'btn btn-small',
-        id: 'fits-csv',
-        onclick: () => void downloadFromServer(measuredApi.fitsCsvUrl('experiments', id), `${experiment!.name}.fits.csv`),
-      },
-      'Download fits (CSV)',
+    const csv = fitsCsvActions(
+      measuredApi.fitsCsvUrl('experiments', id),
+      table,
+      experiment!.name,
+      'experiment-table-csv',
+      'file, insert, day, start and status with TER, TEC, per area, Rs and resnorm at full precision, without errors',
     );
-    replace(tableEl, h('div', { class: 'table-actions' }, serverCsv, csvButton(table, `${experiment!.name}.table.csv`, 'experiment-table-csv')), scrollRegion(`Fits of ${experiment!.name}`, table));
+    replace(tableEl, csv, scrollRegion(`Fits of ${experiment!.name}`, table));
   }
 
   function renderCourse(): void {

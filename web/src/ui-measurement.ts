@@ -5,7 +5,7 @@
 
 import { getKey } from './api';
 import { measuredApi, type Fit, type Measurement, type Sweep } from './api-measured';
-import { csvButton, downloadFromServer } from './download';
+import { fitsCsvActions } from './download';
 import { frequencyGrid } from './circuit';
 import { h, replace, scrollRegion } from './dom';
 import { columnDecimals, fmtDate, fmtFixed, fmtFreqRange, fmtNum } from './format';
@@ -365,17 +365,14 @@ function fitTable(fits: Fit[], m: Measurement, show: (f: Fit) => void): HTMLElem
       ),
     ),
   );
-  const serverCsv = h(
-    'button',
-    {
-      type: 'button',
-      class: 'btn btn-small',
-      id: 'fits-csv',
-      onclick: () => void downloadFromServer(measuredApi.fitsCsvUrl('measurements', m.id), `${m.file_name}.fits.csv`),
-    },
-    'Download fits (CSV)',
+  const csv = fitsCsvActions(
+    measuredApi.fitsCsvUrl('measurements', m.id),
+    table,
+    m.file_name,
+    'fit-table-csv',
+    'the columns shown, each value with its error as text (“593.12 ± 2.09”), the Rsh interval and the resnorm',
   );
-  return h('div', null, h('div', { class: 'table-actions' }, serverCsv, csvButton(table, `${m.file_name}.table.csv`, 'fit-table-csv')), scrollRegion(`Fits of ${m.file_name}`, table));
+  return h('div', null, csv, scrollRegion(`Fits of ${m.file_name}`, table));
 }
 
 /** One fit: status and reasons, the raw parameters, the model over the data, the relative residuals. */

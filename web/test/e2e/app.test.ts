@@ -1101,6 +1101,14 @@ describe('eisgrid web page against a real eisgrid server', () => {
     await shot(page, 'experiment-table.png');
     await page.locator('#ex-course-h').evaluate((el) => el.scrollIntoView({ block: 'start' }));
     await shot(page, 'time-course.png');
+    // Issue 18, item 7: the two CSV buttons say what each holds, and a line below how they differ.
+    assert.equal(await page.textContent('#fits-csv'), 'CSV of the fits with standard errors');
+    assert.equal(await page.textContent('#experiment-table-csv'), 'CSV of this table');
+    {
+      const hint = (await page.textContent('#experiment-table-csv-hint')) ?? '';
+      assert.match(hint, /standard errors.*no insert or day.*This table: file, insert, day.*without errors/);
+      assert.equal(await page.getAttribute('#fits-csv', 'aria-describedby'), 'experiment-table-csv-hint');
+    }
     // The CSV of the fits, as the server writes it, and the table as shown.
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#fits-csv')]);
     const csv = fs.readFileSync((await download.path())!, 'utf8');
