@@ -341,8 +341,18 @@ export function renderExperiment(root: HTMLElement, id: number): void {
   function renderCourse(): void {
     coursePlots.destroy();
     const usable = rows.filter((r) => r.fit.status !== 'invalid_data');
+    const leftOutNote = (axis: 'day' | 'time') => {
+      const left = courseLeftOut(
+        rows.map((r) => ({ name: `${r.m.file_name} sweep ${r.fit.sweep}`, status: r.fit.status, day: r.m.day, ter: r.fit.ter })),
+        axis,
+      );
+      if (left.length === 0) return null;
+      const noDay = left.some((t) => t.endsWith('(no day set)')) ? ' Set the day on the measurement’s page.' : '';
+      return h('p', { class: 'hint', id: 'course-left-out' }, `Left out: ${left.join(', ')}.${noDay}`);
+    };
     if (usable.length === 0) {
-      replace(courseEl, h('p', { class: 'muted' }, 'No fitted sweep to follow yet.'));
+      // Without a point, days do not matter: only what keeps each sweep out is said.
+      replace(courseEl, h('p', { class: 'muted' }, 'No fitted sweep to follow yet.'), leftOutNote('time'));
       return;
     }
     const perArea = usable.every((r) => r.fit.ter_ohm_cm2 != null);
@@ -361,10 +371,6 @@ export function renderExperiment(root: HTMLElement, id: number): void {
       };
     });
     const course = timeCourse(points);
-    const leftOut = courseLeftOut(
-      rows.map((r) => ({ name: `${r.m.file_name} sweep ${r.fit.sweep}`, status: r.fit.status, day: r.m.day, ter: r.fit.ter })),
-      course.axis,
-    );
     const xLabel = course.axis === 'day' ? 'Day' : 'Days since the first sweep';
     const inserts = [...course.lines.keys()];
     const color = (i: number) => SERIES_COLORS[i % SERIES_COLORS.length];
@@ -408,14 +414,7 @@ export function renderExperiment(root: HTMLElement, id: number): void {
         'Bars: ± one standard error.',
         course.axis === 'day' && inserts.length > 1 ? ' Inserts of one day are set side by side around it.' : '',
       ),
-      leftOut.length
-        ? h(
-            'p',
-            { class: 'hint', id: 'course-left-out' },
-            `Left out: ${leftOut.join(', ')}.`,
-            leftOut.some((t) => t.endsWith('(no day set)')) ? ' Set the day on the measurement’s page.' : '',
-          )
-        : null,
+      leftOutNote(course.axis),
     );
     coursePlots.add(ter.box, (w) =>
       xyPlot(ter.box, { xLabel, xTicks, yTicks: yTicks('ter'), yLabel: perArea ? 'TER·A [Ω·cm²]' : 'TER [Ω]' }, series('ter'), w, COURSE_HEIGHT),

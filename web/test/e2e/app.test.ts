@@ -1245,6 +1245,23 @@ describe('eisgrid web page against a real eisgrid server', () => {
       assert.ok(statuses.every((s) => s !== 'ok'), `statuses ${statuses.join(', ')}`);
       await page.locator('#fit-result-status').evaluate((el) => el.scrollIntoView({ block: 'center' }));
       await shot(page, 'disconnect-fit.png');
+      // Issue 18, item 8: in an experiment, its time course says the invalid sweep is left out, and why.
+      const ex = await api('/api/experiments', keys.alice, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ name: 'disconnected electrode' }),
+      });
+      assert.equal(ex.status, 201, JSON.stringify(ex.json));
+      const mid = page.url().split('/').pop();
+      const moved = await api(`/api/measurements/${mid}`, keys.alice, {
+        method: 'PATCH',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ experiment: ex.json.experiment.id }),
+      });
+      assert.equal(moved.status, 200, JSON.stringify(moved.json));
+      await page.goto(`${base}/#/experiment/${ex.json.experiment.id}`);
+      await page.waitForSelector('#course-left-out');
+      assert.match((await page.textContent('#course-left-out')) ?? '', /16HBEmedia_disconnect_freq\.txt sweep 0 \(invalid data\)/);
     }
     await page.close();
   });
