@@ -45,11 +45,11 @@ export function fitsCsvActions(serverUrl: string, table: HTMLTableElement, baseN
     { type: 'button', class: 'btn btn-small', id: 'fits-csv', 'aria-describedby': hint, onclick: () => void downloadFromServer(serverUrl, `${baseName}.fits.csv`) },
     'CSV of the fits with standard errors',
   );
+  // The line goes below the buttons, not beside them: in the flex row it stretched them tall.
   return h(
     'div',
-    { class: 'table-actions' },
-    server,
-    csvButton(table, `${baseName}.table.csv`, tableId, 'CSV of this table', { 'aria-describedby': hint }),
+    null,
+    h('div', { class: 'table-actions' }, server, csvButton(table, `${baseName}.table.csv`, tableId, 'CSV of this table', { 'aria-describedby': hint })),
     h(
       'p',
       { class: 'hint', id: hint },
