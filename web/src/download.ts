@@ -25,10 +25,35 @@ export function saveBlob(blob: Blob, filename: string): void {
 }
 
 /** A button that downloads what a table shows as CSV. */
-export function csvButton(table: HTMLTableElement, filename: string, id: string): HTMLElement {
+export function csvButton(table: HTMLTableElement, filename: string, id: string, label = 'Download table as CSV', extra: Record<string, string> = {}): HTMLElement {
   return h(
     'button',
-    { type: 'button', class: 'btn btn-small', id, onclick: () => saveBlob(new Blob([UTF8_BOM + tableToCsv(table)], { type: 'text/csv;charset=utf-8' }), filename) },
-    'Download table as CSV',
+    { type: 'button', class: 'btn btn-small', id, ...extra, onclick: () => saveBlob(new Blob([UTF8_BOM + tableToCsv(table)], { type: 'text/csv;charset=utf-8' }), filename) },
+    label,
+  );
+}
+
+/**
+ * The two CSVs of a table of fits, each button saying what its file holds and a line below saying
+ * how they differ (issue 18, item 7): the server's has every fitted value with its standard error,
+ * as `eisgrid fit --summary` writes it; the table's has the columns shown (`tableHolds`).
+ */
+export function fitsCsvActions(serverUrl: string, table: HTMLTableElement, baseName: string, tableId: string, tableHolds: string): HTMLElement {
+  const hint = `${tableId}-hint`;
+  const server = h(
+    'button',
+    { type: 'button', class: 'btn btn-small', id: 'fits-csv', 'aria-describedby': hint, onclick: () => void downloadFromServer(serverUrl, `${baseName}.fits.csv`) },
+    'CSV of the fits with standard errors',
+  );
+  // The line goes below the buttons, not beside them: in the flex row it stretched them tall.
+  return h(
+    'div',
+    null,
+    h('div', { class: 'table-actions' }, server, csvButton(table, `${baseName}.table.csv`, tableId, 'CSV of this table', { 'aria-describedby': hint })),
+    h(
+      'p',
+      { class: 'hint', id: hint },
+      `With standard errors: per file and sweep, Rs, TER, TEC, τ1 and τ2 (and per area) each with its error, the parameters, the Rsh interval, status and reasons, in SI units (F, s) as eisgrid fit --summary writes them; no insert or day. This table: ${tableHolds}.`,
+    ),
   );
 }

@@ -110,3 +110,23 @@ export function fmtDuration(s: number | null | undefined): string {
   if (s < 3600) return `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
   return `${Math.floor(s / 3600)} h ${Math.round((s % 3600) / 60)} min`;
 }
+
+/** Most decimals a column is given: beyond this a value is noise, not precision. */
+const MAX_COLUMN_DECIMALS = 9;
+
+/**
+ * The decimals that give a column's largest magnitude `sig` significant digits; every value of
+ * the column is then written with them, so the column reads with one precision (issue 18, item 12).
+ */
+export function columnDecimals(values: (number | null | undefined)[], sig: number): number {
+  const top = Math.max(0, ...values.map((v) => (v != null && Number.isFinite(v) ? Math.abs(v) : 0)));
+  if (top === 0) return 0;
+  return Math.min(MAX_COLUMN_DECIMALS, Math.max(0, sig - 1 - Math.floor(Math.log10(top))));
+}
+
+/** A number with fixed decimals (from columnDecimals), "—" when missing, a true minus sign. */
+export function fmtFixed(v: number | null | undefined, decimals: number): string {
+  if (v == null || Number.isNaN(v)) return '—';
+  if (!Number.isFinite(v)) return v > 0 ? '∞' : '−∞';
+  return v.toFixed(decimals).replace(/^-/, '−');
+}

@@ -41,6 +41,9 @@ export interface InsertPoint {
   x: number;
   ter: number | null;
   tec: number | null;
+  /** Standard errors of ter and tec, in their units. */
+  terErr: number | null;
+  tecErr: number | null;
 }
 
 export interface CoursePoint {
@@ -52,6 +55,8 @@ export interface CoursePoint {
   day: number | null;
   ter: number | null;
   tec: number | null;
+  terErr: number | null;
+  tecErr: number | null;
 }
 
 /**
@@ -70,11 +75,42 @@ export function timeCourse(points: CoursePoint[]): { axis: 'day' | 'time'; lines
     const x = axis === 'time' ? (times[i] - t0) / 86_400_000 : p.day;
     if (x == null) return;
     const line = lines.get(p.insert) ?? [];
-    line.push({ x, ter: p.ter, tec: p.tec });
+    line.push({ x, ter: p.ter, tec: p.tec, terErr: p.terErr, tecErr: p.tecErr });
     lines.set(p.insert, line);
   });
   for (const line of lines.values()) line.sort((a, b) => a.x - b.x);
   return { axis, lines };
+}
+
+export interface CourseCandidate {
+  /** How the table names the sweep: "FILE sweep N". */
+  name: string;
+  status: string;
+  day: number | null;
+  ter: number | null;
+}
+
+/**
+ * The sweeps a time course leaves out, each with the reason in words: invalid data, no fitted
+ * value, or (against the day) no day set.
+ */
+export function courseLeftOut(sweeps: CourseCandidate[], axis: 'day' | 'time'): string[] {
+  return sweeps.flatMap((s) => {
+    const why =
+      s.status === 'invalid_data' ? 'invalid data' : s.ter == null ? 'no fitted value' : axis === 'day' && s.day == null ? 'no day set' : null;
+    return why ? [`${s.name} (${why})`] : [];
+  });
+}
+
+/** The widest spread of one day's points across the inserts, in days: well inside the axis's half-day pad. */
+const JITTER_DAYS = 0.3;
+
+/**
+ * The shift along x of insert i of n, so that inserts measured on one day stand side by side
+ * instead of on top of each other: spread evenly over JITTER_DAYS, centred on the day.
+ */
+export function insertJitter(i: number, n: number): number {
+  return n > 1 ? JITTER_DAYS * (i / (n - 1) - 0.5) : 0;
 }
 
 /** Sorts by one column, nulls last either way; ties keep their order. */

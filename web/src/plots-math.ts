@@ -78,3 +78,71 @@ export function linearTickLabels(ticks: number[], plain: (v: number) => string):
     return String(Number(v.toPrecision(4)));
   });
 }
+
+/** Ticks an axis draws and labels, and the range it spans (issue 18: labels across the data). */
+export interface AxisTicks {
+  range: [number, number];
+  ticks: number[];
+  labels: string[];
+}
+
+/** The smallest step of 1, 2 or 5 times a power of ten that is at least `raw`. */
+export function niceStep(raw: number): number {
+  const p = 10 ** Math.floor(Math.log10(raw));
+  for (const m of [1, 2, 5]) if (m * p >= raw * (1 - 1e-9)) return m * p;
+  return 10 * p;
+}
+
+/** Room beyond the data on a padded axis, as a share of the data's span: points stay whole. */
+const AXIS_PAD = 0.08;
+
+/** Below this step, fixed decimals grow too long for an axis: labels switch to 1e−5 notation. */
+const SMALLEST_FIXED_STEP = 1e-3;
+
+/** Labels for evenly spaced ticks: the fewest decimals that tell them apart, "0" at zero. */
+export function stepLabels(ticks: number[], step: number): string[] {
+  // toPrecision drops the float noise of i·step (3 × 5e-5 = 1.5000000000000001e-4).
+  if (step < SMALLEST_FIXED_STEP) return ticks.map((t) => (Math.abs(t) < step / 2 ? '0' : Number(t.toPrecision(6)).toExponential()));
+  let d = 0;
+  while (d < 3 && Math.abs(Number(step.toFixed(d)) - step) > step * 1e-6) d++;
+  return ticks.map((t) => (Math.abs(t) < step / 2 ? '0' : t.toFixed(d)));
+}
+
+function ticksOver(lo: number, hi: number, step: number): number[] {
+  const ticks: number[] = [];
+  for (let i = Math.ceil(lo / step - 1e-9); i * step <= hi + step * 1e-9; i++) ticks.push(Number((i * step).toPrecision(12)));
+  return ticks;
+}
+
+/**
+ * A y axis symmetric about 0 that holds every value (relative residuals): ±M in two steps of
+ * 1, 2 or 5 times a power of ten, so that five labelled ticks show the residuals' size.
+ */
+export function symmetricTicks(values: (number | null)[][]): AxisTicks {
+  let m = 0;
+  for (const vs of values) for (const v of vs) if (v != null && Number.isFinite(v)) m = Math.max(m, Math.abs(v));
+  if (!(m > 0)) m = SMALLEST_FIXED_STEP;
+  const step = niceStep((m * (1 + AXIS_PAD)) / 2);
+  const top = 2 * step;
+  const ticks = ticksOver(-top, top, step);
+  return { range: [-top, top], ticks, labels: stepLabels(ticks, step) };
+}
+
+/** About this many steps across a padded axis: readable on a plot 240 px high or 300 px wide. */
+const PADDED_STEPS = 5;
+
+/**
+ * A linear axis holding [lo, hi] with AXIS_PAD of room, `minPad` at least (a single value gets ±10%
+ * of itself, or ±1 at 0), ticked in steps of 1, 2 or 5 times a power of ten (`minStep` at least:
+ * days are whole).
+ */
+export function paddedTicks(lo: number, hi: number, minStep = 0, minPad = 0): AxisTicks {
+  if (!Number.isFinite(lo) || !Number.isFinite(hi)) [lo, hi] = [0, 1];
+  const span = hi > lo ? hi - lo : Math.abs(hi) * 0.2 || 2;
+  const pad = Math.max(minPad, AXIS_PAD * span + (hi > lo ? 0 : span / 2));
+  const a = lo - pad;
+  const b = hi + pad;
+  const step = Math.max(minStep, niceStep((b - a) / PADDED_STEPS));
+  const ticks = ticksOver(a, b, step);
+  return { range: [a, b], ticks, labels: stepLabels(ticks, step) };
+}

@@ -2,7 +2,7 @@
 
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { equalAxesBounds, equalAxesRanges, linearTickLabels, logTickLabel } from './plots-math';
+import { equalAxesBounds, equalAxesRanges, linearTickLabels, logTickLabel, type AxisTicks } from './plots-math';
 
 export interface PlotSeries {
   label: string;
@@ -142,6 +142,8 @@ export interface XySeries {
   dash?: number[];
   /** Line width in CSS pixels (default 2). */
   width?: number;
+  /** Points only: a bar from y − err to y + err (one standard error) at each point that has one. */
+  err?: (number | null)[];
 }
 
 export interface XyOptions {
@@ -151,26 +153,46 @@ export interface XyOptions {
   yLog?: boolean;
   /** Same scale on both axes (a Nyquist plot). */
   equal?: boolean;
-  /** Ticks on the x axis at whole numbers only (days). */
-  xWhole?: boolean;
+  /** The x axis's range and labelled ticks, instead of uPlot's (plots-math: paddedTicks). */
+  xTicks?: AxisTicks;
+  /** The y axis's range and labelled ticks (plots-math: paddedTicks, symmetricTicks). */
+  yTicks?: AxisTicks;
 }
 
-const WHOLE_INCREMENTS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000];
+/** Dots at the points, with their error bars when `err` is given. */
+function dots(err: (number | null)[] | undefined) {
+  return (u: uPlot, seriesIdx: number): uPlot.Series.Paths => {
+    const [xs, ys] = u.data[seriesIdx] as unknown as [(number | null)[], (number | null)[]];
+    const dot = new Path2D();
+    const bars = new Path2D();
+    const r = 3 * (window.devicePixelRatio || 1);
+    for (let i = 0; i < xs.length; i++) {
+      const x = xs[i];
+      const y = ys[i];
+      if (x == null || y == null) continue;
+      const px = u.valToPos(x, 'x', true);
+      const py = u.valToPos(y, 'y', true);
+      dot.moveTo(px + r, py);
+      dot.arc(px, py, r, 0, 2 * Math.PI);
+      const e = num(err?.[i]);
+      if (e == null || e <= 0) continue;
+      const top = u.valToPos(y + e, 'y', true);
+      const bottom = u.valToPos(y - e, 'y', true);
+      bars.moveTo(px, top);
+      bars.lineTo(px, bottom);
+      bars.moveTo(px - r, top);
+      bars.lineTo(px + r, top);
+      bars.moveTo(px - r, bottom);
+      bars.lineTo(px + r, bottom);
+    }
+    return { stroke: bars, fill: dot, clip: null, flags: 0 } as uPlot.Series.Paths;
+  };
+}
 
-function dots(u: uPlot, seriesIdx: number): uPlot.Series.Paths {
-  const [xs, ys] = u.data[seriesIdx] as unknown as [(number | null)[], (number | null)[]];
-  const p = new Path2D();
-  const r = 3 * (window.devicePixelRatio || 1);
-  for (let i = 0; i < xs.length; i++) {
-    const x = xs[i];
-    const y = ys[i];
-    if (x == null || y == null) continue;
-    const px = u.valToPos(x, 'x', true);
-    const py = u.valToPos(y, 'y', true);
-    p.moveTo(px + r, py);
-    p.arc(px, py, r, 0, 2 * Math.PI);
-  }
-  return { stroke: p, fill: p, clip: null, flags: 0 } as uPlot.Series.Paths;
+/** Splits and labels of an axis with its own ticks; the labels are kept on `el` for tests too. */
+function ownTicks(t: AxisTicks, el: HTMLElement, key: 'xTicks' | 'yTicks') {
+  el.dataset[key] = t.labels.join(' ');
+  return { splits: () => t.ticks, values: () => t.labels };
 }
 
 function extent(values: (number | null)[][], log: boolean): [number, number] {
@@ -185,7 +207,7 @@ function extent(values: (number | null)[][], log: boolean): [number, number] {
   }
   if (!Number.isFinite(lo)) return log ? [1, 10] : [0, 1];
   if (log) return [10 ** Math.floor(Math.log10(lo)), 10 ** Math.ceil(Math.log10(hi))];
-  // One value alone (one day of a time course): a unit either side, so the ticks fall on whole values.
+  // One value alone: a unit either side, so the ticks fall on whole values.
   const pad = hi > lo ? 0.05 * (hi - lo) : Math.max(Math.abs(hi) * 0.1, 1);
   return [lo - pad, hi + pad];
 }
@@ -198,7 +220,10 @@ export function xyPlot(el: HTMLElement, o: XyOptions, series: XySeries[], width:
         series.map((s) => s.x),
         series.map((s) => s.y),
       )
-    : { x: extent(series.map((s) => s.x), !!o.xLog), y: extent(series.map((s) => s.y), !!o.yLog) };
+    : {
+        x: o.xTicks?.range ?? extent(series.map((s) => s.x), !!o.xLog),
+        y: o.yTicks?.range ?? extent(series.map((s) => s.y), !!o.yLog),
+      };
   const [x0, x1] = bounds.x;
   const [y0, y1] = bounds.y;
   let fitW = -1;
@@ -233,8 +258,22 @@ export function xyPlot(el: HTMLElement, o: XyOptions, series: XySeries[], width:
       y: { auto: false, range: [y0, y1], distr: o.yLog ? 3 : 1 },
     },
     axes: [
-      { ...axisStyle(), label: o.xLabel, size: 40, labelSize: 20, values: o.xLog ? logValues : linearValues, incrs: o.xWhole ? WHOLE_INCREMENTS : undefined },
-      { ...axisStyle(), label: o.yLabel, size: 64, labelSize: 20, values: o.yLog ? logValues : linearValues },
+      {
+        ...axisStyle(),
+        label: o.xLabel,
+        size: 40,
+        labelSize: 20,
+        values: o.xLog ? logValues : linearValues,
+        ...(o.xTicks ? ownTicks(o.xTicks, el, 'xTicks') : {}),
+      },
+      {
+        ...axisStyle(),
+        label: o.yLabel,
+        size: 64,
+        labelSize: 20,
+        values: o.yLog ? logValues : linearValues,
+        ...(o.yTicks ? ownTicks(o.yTicks, el, 'yTicks') : {}),
+      },
     ],
     series: [
       {},
@@ -242,13 +281,14 @@ export function xyPlot(el: HTMLElement, o: XyOptions, series: XySeries[], width:
         label: s.label,
         stroke: s.color,
         fill: s.points ? s.color : undefined,
-        width: s.points ? 0 : (s.width ?? 2),
+        // Points draw no outline, only their error bars when they have them.
+        width: s.points ? (s.err ? 1 : 0) : (s.width ?? 2),
         dash: s.dash,
         facets: [
           { scale: 'x', auto: false },
           { scale: 'y', auto: false },
         ],
-        paths: s.points ? dots : polyline,
+        paths: s.points ? dots(s.err) : polyline,
         points: { show: false },
       })),
     ] as uPlot.Series[],

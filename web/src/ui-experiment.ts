@@ -4,15 +4,16 @@
 
 import { getKey } from './api';
 import { measuredApi, type Experiment, type Fit, type Measurement, type Sweep } from './api-measured';
-import { csvButton, downloadFromServer } from './download';
+import { fitsCsvActions } from './download';
 import { frequencyGrid } from './circuit';
 import { h, replace, scrollRegion } from './dom';
 import { MODEL_POINTS } from './ui-measurement';
-import { fmtDate, fmtNum } from './format';
+import { columnDecimals, fmtDate, fmtFixed, fmtNum } from './format';
 import { runFit } from './fit-job';
 import { STALE } from './latest';
 import { enterView } from './view-life';
-import { modelRows, sortRows, sweepRows, timeCourse, type CoursePoint } from './measured-math';
+import { courseLeftOut, insertJitter, modelRows, sortRows, sweepRows, timeCourse, type CoursePoint } from './measured-math';
+import { paddedTicks } from './plots-math';
 import { PlotSet } from './plot-set';
 import { SERIES_COLORS, xyPlot, type XySeries } from './plots';
 import { uploadBox, uploadInto, warningList } from './ui-measurements';
@@ -21,6 +22,8 @@ import { serverLimits, textTooLong } from './limits';
 
 const COURSE_HEIGHT = 240;
 const COMPARE_MAX_HEIGHT = 400;
+/** Room either side of the first and last day: half a day, so that side-by-side inserts stay whole. */
+const DAY_PAD = 0.5;
 
 interface Row {
   fit: Fit;
@@ -30,11 +33,14 @@ interface Row {
 interface Column {
   title: string;
   key: (r: Row) => number | string | null;
-  cell: (r: Row) => string;
+  /** The cell's text; a column with `sig` instead writes its numbers with one precision (below). */
+  cell?: (r: Row) => string;
+  /** Significant digits of the column's largest value; every value gets the same decimals. */
+  sig?: number;
   num?: boolean;
   /** A fitted value: left empty for a sweep whose data are invalid, where it means nothing. */
   fitted?: boolean;
-  /** The number at full precision in the column's unit, for the CSV, when `key` is in another unit. */
+  /** The number at full precision in the column's unit, for the CSV and the shown cell, when `key` is in another unit. */
   value?: (r: Row) => number | null;
   /** The cell's class besides `num`: `nowrap` keeps a date on one line, `file` lets a long name break. */
   cls?: string;
@@ -51,20 +57,19 @@ const COLUMNS: Column[] = [
   { title: 'Sweep', key: (r) => r.fit.sweep, cell: (r) => String(r.fit.sweep), num: true },
   { title: 'Start', key: (r) => r.fit.start_time, cell: (r) => fmtDate(r.fit.start_time), cls: 'nowrap' },
   { title: 'Status', key: (r) => r.fit.status, cell: (r) => STATUS_TEXT[r.fit.status] ?? r.fit.status },
-  { title: 'TER [Ω]', fitted: true, key: (r) => r.fit.ter, cell: (r) => fmtNum(r.fit.ter, 5), num: true },
-  {
-    title: 'TEC [µF]',
-    fitted: true,
-    key: (r) => r.fit.tec,
-    value: (r) => (r.fit.tec == null ? null : r.fit.tec * 1e6),
-    cell: (r) => fmtNum(r.fit.tec == null ? null : r.fit.tec * 1e6, 5),
-    num: true,
-  },
-  { title: 'TER·A [Ω·cm²]', fitted: true, key: (r) => r.fit.ter_ohm_cm2, cell: (r) => fmtNum(r.fit.ter_ohm_cm2, 5), num: true },
-  { title: 'TEC/A [µF/cm²]', fitted: true, key: (r) => r.fit.tec_uf_per_cm2, cell: (r) => fmtNum(r.fit.tec_uf_per_cm2, 5), num: true },
-  { title: 'Rs [Ω]', fitted: true, key: (r) => r.fit.rs, cell: (r) => fmtNum(r.fit.rs, 5), num: true },
-  { title: 'Resnorm', fitted: true, key: (r) => r.fit.resnorm, cell: (r) => fmtNum(r.fit.resnorm, 4), num: true },
+  { title: 'TER [Ω]', fitted: true, key: (r) => r.fit.ter, sig: 5, num: true },
+  { title: 'TEC [µF]', fitted: true, key: (r) => r.fit.tec, value: (r) => (r.fit.tec == null ? null : r.fit.tec * 1e6), sig: 5, num: true },
+  { title: 'TER·A [Ω·cm²]', fitted: true, key: (r) => r.fit.ter_ohm_cm2, sig: 5, num: true },
+  { title: 'TEC/A [µF/cm²]', fitted: true, key: (r) => r.fit.tec_uf_per_cm2, sig: 5, num: true },
+  { title: 'Rs [Ω]', fitted: true, key: (r) => r.fit.rs, sig: 5, num: true },
+  { title: 'Resnorm', fitted: true, key: (r) => r.fit.resnorm, sig: 4, num: true },
 ];
+
+/** A column's number for a row, in the column's unit. */
+const numberOf = (c: Column, r: Row): number | null => {
+  const v = (c.value ?? c.key)(r);
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+};
 
 /** "Rename" and its form: a new name for the experiment, checked against the server's limit, sent with PATCH. */
 function renameControl(ex: Experiment, renamed: (e: Experiment) => void): { button: HTMLElement; form: HTMLElement } {
@@ -159,7 +164,8 @@ export function renderExperiment(root: HTMLElement, id: number): void {
   function layout(): void {
     const ex = experiment!;
     document.title = `${ex.name} · eisgrid`;
-    const area = h('input', { type: 'text', inputmode: 'decimal', id: 'fit-area', placeholder: 'each measurement’s own' });
+    // Wide enough for its placeholder, which the usual 7rem cut off (issue 18, item 12).
+    const area = h('input', { type: 'text', inputmode: 'decimal', id: 'fit-area', class: 'input-wide', placeholder: 'each measurement’s own' });
     const err = h('span', { class: 'field-error', id: 'fit-error', role: 'alert' });
     const submit = h('button', { type: 'submit', class: 'btn btn-primary', id: 'fit-submit' }, 'Fit every measurement');
     const fitForm = h(
@@ -232,7 +238,9 @@ export function renderExperiment(root: HTMLElement, id: number): void {
             'li',
             { 'data-measurement': m.id },
             h('a', { href: `#/measurement/${m.id}` }, m.file_name),
-            ` · ${m.n_sweeps} sweep${m.n_sweeps === 1 ? '' : 's'}${m.area_cm2 != null ? ` · ${fmtNum(m.area_cm2)} cm²` : ''}`,
+            ` · ${m.n_sweeps} sweep${m.n_sweeps === 1 ? '' : 's'}`,
+            h('span', { class: 'sample-day' }, `${m.sample != null ? ` · insert ${m.sample}` : ''}${m.day != null ? ` · day ${m.day}` : ''}`),
+            m.area_cm2 != null ? ` · ${fmtNum(m.area_cm2)} cm²` : '',
             warningList(m.warnings),
           ),
         ),
@@ -248,6 +256,9 @@ export function renderExperiment(root: HTMLElement, id: number): void {
     const col = COLUMNS[sort.col];
     const sorted = sortRows(rows, col.key, sort.dir);
     const keyOf = (r: Row) => `${r.fit.measurement}:${r.fit.sweep}`;
+    // One precision per column, set by the values shown (an invalid sweep's are not).
+    const shown = rows.filter((r) => r.fit.status !== 'invalid_data');
+    const decimals = COLUMNS.map((c) => (c.sig != null ? columnDecimals(shown.map((r) => numberOf(c, r)), c.sig) : 0));
     const table = h(
       'table',
       { class: 'results', id: 'experiment-table' },
@@ -305,84 +316,111 @@ export function renderExperiment(root: HTMLElement, id: number): void {
             'tr',
             { 'data-measurement': r.fit.measurement, 'data-sweep': r.fit.sweep, 'data-status': r.fit.status },
             h('td', { 'data-no-csv': true }, cb),
-            COLUMNS.map((c) => {
+            COLUMNS.map((c, i) => {
               // The CSV takes a number at full precision, the table shows it rounded.
               const cls = [c.num ? 'num' : '', c.cls ?? ''].join(' ').trim() || null;
               if (c.fitted && r.fit.status === 'invalid_data') return h('td', { class: cls, title: 'Invalid data: no fitted value means anything' }, '—');
-              const value = c.num ? (c.value ?? c.key)(r) : null;
-              const dataValue = typeof value === 'number' && Number.isFinite(value) ? String(value) : null;
-              return h('td', { class: cls, 'data-value': dataValue }, c.cell(r));
+              const value = c.num ? numberOf(c, r) : null;
+              const text = c.sig != null ? fmtFixed(value, decimals[i]) : (c.cell?.(r) ?? '');
+              return h('td', { class: cls, 'data-value': value == null ? null : String(value) }, text);
             }),
           );
         }),
       ),
     );
-    const serverCsv = h(
-      'button',
-      {
-        type: 'button',
-        class: 'btn btn-small',
-        id: 'fits-csv',
-        onclick: () => void downloadFromServer(measuredApi.fitsCsvUrl('experiments', id), `${experiment!.name}.fits.csv`),
-      },
-      'Download fits (CSV)',
+    const csv = fitsCsvActions(
+      measuredApi.fitsCsvUrl('experiments', id),
+      table,
+      experiment!.name,
+      'experiment-table-csv',
+      'file, insert, day, start and status with TER, TEC, per area, Rs and resnorm at full precision, without errors',
     );
-    replace(tableEl, h('div', { class: 'table-actions' }, serverCsv, csvButton(table, `${experiment!.name}.table.csv`, 'experiment-table-csv')), scrollRegion(`Fits of ${experiment!.name}`, table));
+    replace(tableEl, csv, scrollRegion(`Fits of ${experiment!.name}`, table));
   }
 
   function renderCourse(): void {
     coursePlots.destroy();
     const usable = rows.filter((r) => r.fit.status !== 'invalid_data');
+    const leftOutNote = (axis: 'day' | 'time') => {
+      const left = courseLeftOut(
+        rows.map((r) => ({ name: `${r.m.file_name} sweep ${r.fit.sweep}`, status: r.fit.status, day: r.m.day, ter: r.fit.ter })),
+        axis,
+      );
+      if (left.length === 0) return null;
+      const noDay = left.some((t) => t.endsWith('(no day set)')) ? ' Set the day on the measurement’s page.' : '';
+      return h('p', { class: 'hint', id: 'course-left-out' }, `Left out: ${left.join(', ')}.${noDay}`);
+    };
     if (usable.length === 0) {
-      replace(courseEl, h('p', { class: 'muted' }, 'No fitted sweep to follow yet.'));
+      // Without a point, days do not matter: only what keeps each sweep out is said.
+      replace(courseEl, h('p', { class: 'muted' }, 'No fitted sweep to follow yet.'), leftOutNote('time'));
       return;
     }
     const perArea = usable.every((r) => r.fit.ter_ohm_cm2 != null);
-    const points: CoursePoint[] = usable.map((r) => ({
-      insert: insertOf(r.m),
-      time: r.fit.start_time,
-      day: r.m.day,
-      ter: perArea ? r.fit.ter_ohm_cm2 : r.fit.ter,
-      tec: perArea ? r.fit.tec_uf_per_cm2 : r.fit.tec == null ? null : r.fit.tec * 1e6,
-    }));
+    const points: CoursePoint[] = usable.map((r) => {
+      const { ter, tec } = r.fit.stderr;
+      // Per area, the errors scale as the values do: TER·A = TER·A, TEC/A = TEC/A.
+      const a = perArea ? r.fit.area_cm2 : null;
+      return {
+        insert: insertOf(r.m),
+        time: r.fit.start_time,
+        day: r.m.day,
+        ter: perArea ? r.fit.ter_ohm_cm2 : r.fit.ter,
+        tec: perArea ? r.fit.tec_uf_per_cm2 : r.fit.tec == null ? null : r.fit.tec * 1e6,
+        terErr: ter == null ? null : a != null ? ter * a : ter,
+        tecErr: tec == null ? null : a != null ? (tec * 1e6) / a : tec * 1e6,
+      };
+    });
     const course = timeCourse(points);
     const xLabel = course.axis === 'day' ? 'Day' : 'Days since the first sweep';
     const inserts = [...course.lines.keys()];
     const color = (i: number) => SERIES_COLORS[i % SERIES_COLORS.length];
+    // Against the day, inserts of one day stand side by side; times since the first sweep differ anyway.
+    const shift = (i: number) => (course.axis === 'day' ? insertJitter(i, inserts.length) : 0);
+    const all = [...course.lines.values()].flat();
+    const xs = all.map((p) => p.x);
+    const xTicks = course.axis === 'day' ? paddedTicks(Math.min(...xs), Math.max(...xs), 1, DAY_PAD) : paddedTicks(Math.min(...xs), Math.max(...xs));
+    const yTicks = (pick: 'ter' | 'tec') => {
+      const err = pick === 'ter' ? 'terErr' : 'tecErr';
+      const ends = all.flatMap((p) => (p[pick] == null ? [] : [p[pick]! - (p[err] ?? 0), p[pick]! + (p[err] ?? 0)]));
+      return paddedTicks(Math.min(...ends), Math.max(...ends));
+    };
     const series = (pick: 'ter' | 'tec'): XySeries[] =>
       inserts.flatMap((name, i) => {
         const line = course.lines.get(name)!;
-        const x = line.map((p) => p.x);
+        const x = line.map((p) => p.x + shift(i));
         const y = line.map((p) => p[pick]);
-        // A line through the points, and the points themselves (one point alone shows as a dot).
+        const err = line.map((p) => (pick === 'ter' ? p.terErr : p.tecErr));
+        // A line through the points, and the points themselves with ±σ (one point alone shows as a dot).
         return [
           { label: name, color: color(i), x, y },
-          { label: name, color: color(i), x, y, points: true },
+          { label: name, color: color(i), x, y, err, points: true },
         ];
       });
     const ter = PlotSet.figure('course-ter', perArea ? 'TER·A [Ω·cm²] against time' : 'TER [Ω] against time', `Time course of TER for ${inserts.length} inserts`);
     const tec = PlotSet.figure('course-tec', perArea ? 'TEC/A [µF/cm²] against time' : 'TEC [µF] against time', `Time course of TEC for ${inserts.length} inserts`);
     ter.box.dataset.lines = String(inserts.length);
-    // Days are whole: no tick at day 2.5.
-    const xWhole = course.axis === 'day';
     replace(
       courseEl,
       perArea ? null : h('p', { class: 'hint' }, 'Not every measurement has an insert area: TER and TEC are shown as they are, not per area.'),
-      course.axis === 'day' && usable.some((r) => r.m.day == null)
-        ? h('p', { class: 'hint' }, 'Measurements without a day are left out: set the day on the measurement’s page.')
-        : null,
       h(
         'ul',
         { class: 'legend', id: 'course-legend', 'aria-label': 'Inserts' },
         inserts.map((name, i) => h('li', { class: 'legend-item' }, h('span', { class: 'legend-dot', style: `background:${color(i)}` }), name)),
       ),
       h('div', { class: 'plot-grid plot-grid-even' }, ter.fig, tec.fig),
+      h(
+        'p',
+        { class: 'hint', id: 'course-note' },
+        'Bars: ± one standard error.',
+        course.axis === 'day' && inserts.length > 1 ? ' Inserts of one day are set side by side around it.' : '',
+      ),
+      leftOutNote(course.axis),
     );
     coursePlots.add(ter.box, (w) =>
-      xyPlot(ter.box, { xLabel, xWhole, yLabel: perArea ? 'TER·A [Ω·cm²]' : 'TER [Ω]' }, series('ter'), w, COURSE_HEIGHT),
+      xyPlot(ter.box, { xLabel, xTicks, yTicks: yTicks('ter'), yLabel: perArea ? 'TER·A [Ω·cm²]' : 'TER [Ω]' }, series('ter'), w, COURSE_HEIGHT),
     );
     coursePlots.add(tec.box, (w) =>
-      xyPlot(tec.box, { xLabel, xWhole, yLabel: perArea ? 'TEC/A [µF/cm²]' : 'TEC [µF]' }, series('tec'), w, COURSE_HEIGHT),
+      xyPlot(tec.box, { xLabel, xTicks, yTicks: yTicks('tec'), yLabel: perArea ? 'TEC/A [µF/cm²]' : 'TEC [µF]' }, series('tec'), w, COURSE_HEIGHT),
     );
   }
 

@@ -5,20 +5,21 @@
 
 import { getKey } from './api';
 import { measuredApi, type Fit, type Measurement, type Sweep } from './api-measured';
-import { csvButton, downloadFromServer } from './download';
+import { fitsCsvActions } from './download';
 import { frequencyGrid } from './circuit';
 import { h, replace, scrollRegion } from './dom';
-import { fmtDate, fmtFreqRange, fmtNum } from './format';
+import { columnDecimals, fmtDate, fmtFixed, fmtFreqRange, fmtNum } from './format';
 import { runFit } from './fit-job';
 import { STALE, type Latest } from './latest';
 import { enterView } from './view-life';
 import { modelRows, relativeResiduals, sweepRows } from './measured-math';
 import { PlotSet } from './plot-set';
 import { REFERENCE_COLOR, SERIES_COLORS, xyPlot, type XySeries } from './plots';
+import { symmetricTicks } from './plots-math';
 import { spectraFigures } from './spectra-plots';
 import { noteDeleted, warningList } from './ui-measurements';
 import { serverLimits, textTooLong } from './limits';
-import { parseInteger, parseNumber } from './validate';
+import { areaError, dayError, parseInteger, parseNumber } from './validate';
 
 const DEFAULT_FIT_GRID = 6;
 const MAX_FIT_GRID = 12; // the server's limit over HTTP (docs/API.md); it refuses more with a message
@@ -201,26 +202,27 @@ function detailsForm(m: Measurement): HTMLElement {
         ev.preventDefault();
         msg.textContent = '';
         const limits = await serverLimits();
-        const texts: [typeof sample, number | undefined][] = [
-          [sample, limits.measurementSample],
-          [condition, limits.measurementCondition],
+        const tooLong = (f: typeof sample, max: number | undefined): [typeof sample, string | null] => {
+          const t = textTooLong(f.el.value.trim(), max);
+          return [f, t ? `Too long. ${t}` : null];
+        };
+        // Each field with its own message, the first wrong one focused.
+        const checked: [typeof sample, string | null][] = [
+          tooLong(sample, limits.measurementSample),
+          tooLong(condition, limits.measurementCondition),
+          [day, dayError(day.el.value)],
+          [area, areaError(area.el.value)],
         ];
         let first: HTMLElement | null = null;
-        for (const [f, max] of texts) {
-          const tooLong = textTooLong(f.el.value.trim(), max);
-          f.err.textContent = tooLong ? `Too long. ${tooLong}` : '';
-          if (tooLong) f.el.setAttribute('aria-invalid', 'true');
+        for (const [f, text] of checked) {
+          f.err.textContent = text ?? '';
+          if (text) f.el.setAttribute('aria-invalid', 'true');
           else f.el.removeAttribute('aria-invalid');
-          first ??= tooLong ? f.el : null;
+          first ??= text ? f.el : null;
         }
         if (first) return first.focus();
         const d = day.el.value.trim() ? parseInteger(day.el.value) : null;
         const a = area.el.value.trim() ? parseNumber(area.el.value) : null;
-        if ((day.el.value.trim() && d == null) || (area.el.value.trim() && !(a != null && a > 0))) {
-          msg.className = 'form-msg error';
-          msg.textContent = 'The day is a whole number and the area a number of cm² above 0.';
-          return;
-        }
         try {
           await measuredApi.patch(m.id, {
             sample: sample.el.value.trim() || null,
@@ -302,14 +304,35 @@ function drawSweeps(sweeps: Sweep[], box: HTMLElement, plots: PlotSet): void {
 
 const STATUS_TEXT: Record<string, string> = { ok: 'OK', poor_fit: 'Poor fit', invalid_data: 'Invalid data' };
 
-function pm(v: number | null, se: number | null, scale = 1, sig = 5): string {
-  if (v == null) return '—';
-  return se != null ? `${fmtNum(v * scale, sig)} ± ${fmtNum(se * scale, 2)}` : fmtNum(v * scale, sig);
+/**
+ * A column's formatter: every value with the decimals that give the column's largest `sig`
+ * significant digits (one precision down the column), its standard error with the same decimals.
+ * An invalid sweep's values are not shown and do not set the precision.
+ */
+function column(fits: Fit[], pick: (f: Fit) => number | null, sig: number, scale = 1): (f: Fit, se?: number | null) => string {
+  const shown = fits.filter((f) => f.status !== 'invalid_data');
+  const d = columnDecimals(shown.map((f) => (pick(f) == null ? null : pick(f)! * scale)), sig);
+  return (f, se) => {
+    const v = pick(f);
+    if (v == null || f.status === 'invalid_data') return '—';
+    if (se == null) return fmtFixed(v * scale, d);
+    // An error below the last decimal is said so, not written as ± 0.00.
+    const e = se * scale;
+    return `${fmtFixed(v * scale, d)} ± ${e < 0.5 * 10 ** -d ? `< ${fmtFixed(10 ** -d, d)}` : fmtFixed(e, d)}`;
+  };
 }
 
 function fitTable(fits: Fit[], m: Measurement, show: (f: Fit) => void): HTMLElement {
   const anyArea = fits.some((f) => f.area_cm2 != null);
   const heads = ['Sweep', 'Status', 'TER [Ω]', 'TEC [µF]', 'τ1 [ms]', 'τ2 [ms]', 'Rs [Ω]', ...(anyArea ? ['TER·A [Ω·cm²]', 'TEC/A [µF/cm²]'] : []), 'Rsh interval [Ω]', 'Resnorm', ''];
+  const ter = column(fits, (f) => f.ter, 5);
+  const tec = column(fits, (f) => f.tec, 5, 1e6);
+  const tau1 = column(fits, (f) => f.tau1, 4, 1e3);
+  const tau2 = column(fits, (f) => f.tau2, 4, 1e3);
+  const rs = column(fits, (f) => f.rs, 5);
+  const terArea = column(fits, (f) => f.ter_ohm_cm2, 5);
+  const tecArea = column(fits, (f) => f.tec_uf_per_cm2, 5);
+  const resnorm = column(fits, (f) => f.resnorm, 4);
   const table = h(
     'table',
     { class: 'results', id: 'fit-table' },
@@ -324,15 +347,15 @@ function fitTable(fits: Fit[], m: Measurement, show: (f: Fit) => void): HTMLElem
           { 'data-sweep': f.sweep, 'data-status': f.status },
           h('td', { class: 'num' }, String(f.sweep)),
           h('td', null, h('span', { class: `badge badge-status-${f.status}` }, STATUS_TEXT[f.status] ?? f.status)),
-          h('td', { class: 'num', 'data-col': 'ter', 'data-value': f.ter ?? '' }, pm(f.ter, f.stderr.ter)),
-          h('td', { class: 'num', 'data-col': 'tec' }, pm(f.tec, f.stderr.tec, 1e6)),
-          h('td', { class: 'num' }, pm(f.tau1, f.stderr.tau1, 1e3, 4)),
-          h('td', { class: 'num' }, pm(f.tau2, f.stderr.tau2, 1e3, 4)),
-          h('td', { class: 'num' }, pm(f.rs, f.stderr.Rs)),
-          anyArea ? h('td', { class: 'num', 'data-col': 'ter_area', 'data-value': f.ter_ohm_cm2 ?? '' }, fmtNum(f.ter_ohm_cm2, 5)) : null,
-          anyArea ? h('td', { class: 'num', 'data-col': 'tec_area' }, fmtNum(f.tec_uf_per_cm2, 5)) : null,
-          h('td', { class: 'num' }, `${fmtNum(f.rsh_interval[0], 4)} – ${f.rsh_interval[1] == null ? '∞' : fmtNum(f.rsh_interval[1], 4)}`),
-          h('td', { class: 'num' }, `${fmtNum(f.resnorm, 4)} (${f.metric})`),
+          h('td', { class: 'num', 'data-col': 'ter', 'data-value': f.ter ?? '' }, ter(f, f.stderr.ter)),
+          h('td', { class: 'num', 'data-col': 'tec' }, tec(f, f.stderr.tec)),
+          h('td', { class: 'num' }, tau1(f, f.stderr.tau1)),
+          h('td', { class: 'num' }, tau2(f, f.stderr.tau2)),
+          h('td', { class: 'num' }, rs(f, f.stderr.Rs)),
+          anyArea ? h('td', { class: 'num', 'data-col': 'ter_area', 'data-value': f.ter_ohm_cm2 ?? '' }, terArea(f)) : null,
+          anyArea ? h('td', { class: 'num', 'data-col': 'tec_area' }, tecArea(f)) : null,
+          h('td', { class: 'num' }, f.status === 'invalid_data' ? '—' : `${fmtNum(f.rsh_interval[0], 4)} – ${f.rsh_interval[1] == null ? '∞' : fmtNum(f.rsh_interval[1], 4)}`),
+          h('td', { class: 'num' }, `${resnorm(f)} (${f.metric})`),
           h(
             'td',
             { 'data-no-csv': true },
@@ -342,17 +365,14 @@ function fitTable(fits: Fit[], m: Measurement, show: (f: Fit) => void): HTMLElem
       ),
     ),
   );
-  const serverCsv = h(
-    'button',
-    {
-      type: 'button',
-      class: 'btn btn-small',
-      id: 'fits-csv',
-      onclick: () => void downloadFromServer(measuredApi.fitsCsvUrl('measurements', m.id), `${m.file_name}.fits.csv`),
-    },
-    'Download fits (CSV)',
+  const csv = fitsCsvActions(
+    measuredApi.fitsCsvUrl('measurements', m.id),
+    table,
+    m.file_name,
+    'fit-table-csv',
+    'the columns shown, each value with its error as text (“593.12 ± 2.09”), the Rsh interval and the resnorm',
   );
-  return h('div', null, h('div', { class: 'table-actions' }, serverCsv, csvButton(table, `${m.file_name}.table.csv`, 'fit-table-csv')), scrollRegion(`Fits of ${m.file_name}`, table));
+  return h('div', null, csv, scrollRegion(`Fits of ${m.file_name}`, table));
 }
 
 /** One fit: status and reasons, the raw parameters, the model over the data, the relative residuals. */
@@ -386,6 +406,7 @@ function showFit(f: Fit, sweep: Sweep | null, box: HTMLElement, plots: PlotSet):
   const res = relativeResiduals(data, model);
   const nyq = PlotSet.figure('fit-nyquist', 'Model over data: Nyquist', `Nyquist plot of sweep ${f.sweep} and its fitted model`);
   const mag = PlotSet.figure('fit-bode-mag', 'Model over data: |Z| against frequency', `Bode magnitude plot of sweep ${f.sweep} and its fitted model`);
+  const phase = PlotSet.figure('fit-bode-phase', 'Model over data: phase against frequency', `Bode phase plot of sweep ${f.sweep} and its fitted model`);
   const resid = PlotSet.figure('fit-residuals', 'Relative residuals (model − data)/|Z| of the real and imaginary parts', `Residual plot of sweep ${f.sweep}`);
   replace(
     box,
@@ -399,7 +420,7 @@ function showFit(f: Fit, sweep: Sweep | null, box: HTMLElement, plots: PlotSet):
       h('li', { class: 'legend-item' }, h('span', { class: 'legend-dot', style: `background:${SERIES_COLORS[1]}` }), 'Residual, real part'),
       h('li', { class: 'legend-item' }, h('span', { class: 'legend-dot', style: `background:${SERIES_COLORS[2]}` }), 'Residual, imaginary part'),
     ),
-    h('div', { class: 'plot-grid' }, nyq.fig, h('div', { class: 'bode' }, mag.fig, resid.fig)),
+    h('div', { class: 'plot-grid' }, nyq.fig, h('div', { class: 'bode' }, mag.fig, phase.fig, resid.fig)),
   );
   const dataNyq: XySeries = { label: 'Data', color: SERIES_COLORS[0], points: true, x: data.map((r) => r[0]), y: data.map((r) => -r[1]) };
   const modelNyq: XySeries = { label: 'Model', color: REFERENCE_COLOR, x: line.map((r) => r[0]), y: line.map((r) => -r[1]) };
@@ -416,10 +437,24 @@ function showFit(f: Fit, sweep: Sweep | null, box: HTMLElement, plots: PlotSet):
       BODE_HEIGHT,
     ),
   );
+  plots.add(phase.box, (w) =>
+    xyPlot(
+      phase.box,
+      { xLabel: 'Frequency [Hz]', yLabel: 'Phase [°]', xLog: true },
+      [
+        { label: 'Data', color: SERIES_COLORS[0], points: true, x: sweep.frequencies, y: data.map((r) => r[3]) },
+        { label: 'Model', color: REFERENCE_COLOR, x: fine, y: line.map((r) => r[3]) },
+      ],
+      w,
+      BODE_HEIGHT,
+    ),
+  );
+  // Symmetric about 0 with five labelled ticks: a residual of 0.2% is as readable as one of 5%.
+  const residTicks = symmetricTicks([res.real, res.imag]);
   plots.add(resid.box, (w) =>
     xyPlot(
       resid.box,
-      { xLabel: 'Frequency [Hz]', yLabel: 'Relative residual', xLog: true },
+      { xLabel: 'Frequency [Hz]', yLabel: 'Relative residual', xLog: true, yTicks: residTicks },
       [
         { label: 'Real part', color: SERIES_COLORS[1], points: true, x: sweep.frequencies, y: res.real },
         { label: 'Imaginary part', color: SERIES_COLORS[2], points: true, x: sweep.frequencies, y: res.imag },

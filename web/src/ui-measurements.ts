@@ -10,7 +10,7 @@ import { h, replace, scrollRegion } from './dom';
 import { fmtDate, fmtFreqRange, fmtNum } from './format';
 import { STALE, type Latest } from './latest';
 import { enterView } from './view-life';
-import { parseNumber } from './validate';
+import { areaError, dayError, parseInteger, parseNumber, sampleDayFromName } from './validate';
 
 /** What the last view deleted, said once at the top of the list it returns to. */
 let deletedNote: string | null = null;
@@ -85,7 +85,8 @@ export function uploadBox(
 ): { element: HTMLElement; setExperiments(list: Experiment[]): void } {
   const picker = h('input', { type: 'file', id: 'upload-file', multiple: true });
   const experimentSel = h('select', { id: 'upload-experiment' }, h('option', { value: '' }, 'None'));
-  const area = h('input', { type: 'text', inputmode: 'decimal', id: 'upload-area', placeholder: 'e.g. 1.12', 'aria-describedby': 'upload-area-hint' });
+  const area = h('input', { type: 'text', inputmode: 'decimal', id: 'upload-area', placeholder: 'e.g. 1.12', 'aria-describedby': 'upload-area-hint upload-area-error' });
+  const areaMsg = h('span', { class: 'field-error', id: 'upload-area-error', role: 'alert' });
   const results = h('ul', { class: 'upload-results', id: 'upload-results', 'aria-live': 'polite' });
   const zone = h(
     'div',
@@ -111,20 +112,31 @@ export function uploadBox(
   });
 
   async function send(files: File[]): Promise<void> {
-    const a = area.value.trim() ? parseNumber(area.value) : null;
-    if (a != null && !(a > 0)) {
-      results.prepend(h('li', { class: 'error-box', role: 'alert' }, 'The area must be a number of cm² above 0.'));
+    const wrong = areaError(area.value);
+    areaMsg.textContent = wrong ?? '';
+    if (wrong) {
+      area.setAttribute('aria-invalid', 'true');
+      area.focus();
       return;
     }
+    area.removeAttribute('aria-invalid');
+    const a = area.value.trim() ? parseNumber(area.value) : null;
     const experiment = fixedExperiment?.id ?? (experimentSel.value ? Number(experimentSel.value) : null);
     for (const file of files) {
       const item = h('li', { class: 'upload-item', 'data-file': file.name }, h('strong', null, file.name), ' uploading…');
       results.prepend(item);
       try {
         let m = (await measuredApi.upload(file, file.name, experiment)).measurement;
-        if (a != null) m = (await measuredApi.patch(m.id, { area_cm2: a })).measurement;
+        // The insert and day a NOVA name carries are set at once, and offered for editing below.
+        const offered = sampleDayFromName(file.name);
+        const details = {
+          ...(a != null ? { area_cm2: a } : {}),
+          ...(offered.sample != null ? { sample: offered.sample } : {}),
+          ...(offered.day != null ? { day: offered.day } : {}),
+        };
+        if (Object.keys(details).length) m = (await measuredApi.patch(m.id, details)).measurement;
         if (!latest.isOpen()) return;
-        replace(item, uploadedSummary(m));
+        replace(item, uploadedSummary(m), sampleDayForm(m, offered.sample != null || offered.day != null));
         item.dataset.measurement = String(m.id);
         item.classList.toggle('flagged', m.warnings.length > 0);
       } catch (e) {
@@ -150,6 +162,7 @@ export function uploadBox(
         h('label', { for: 'upload-area' }, 'Insert area [cm²]'),
         area,
         h('span', { class: 'hint', id: 'upload-area-hint' }, 'optional; TER and TEC are then given per area too (a Corning 3460 Transwell: 1.12)'),
+        areaMsg,
       ),
     ),
     zone,
@@ -166,6 +179,57 @@ export function uploadBox(
       );
     },
   };
+}
+
+/**
+ * An uploaded file's insert and day, editable in its upload item: as its name gave them (said so),
+ * or empty to fill in. A wrong day gets its message at the field.
+ */
+function sampleDayForm(m: Measurement, fromName: boolean): HTMLElement {
+  const id = (what: string) => `upload-${what}-${m.id}`;
+  const sample = h('input', { type: 'text', id: id('sample'), value: m.sample ?? '', 'aria-describedby': id('sample-error') });
+  const day = h('input', { type: 'text', inputmode: 'numeric', id: id('day'), value: m.day ?? '', 'aria-describedby': id('day-error') });
+  const sampleMsg = h('span', { class: 'field-error', id: id('sample-error') });
+  const dayMsg = h('span', { class: 'field-error', id: id('day-error') });
+  const msg = h('span', { class: 'form-msg', role: 'status' });
+  const mark = (el: HTMLElement, at: HTMLElement, text: string | null) => {
+    at.textContent = text ?? '';
+    if (text) el.setAttribute('aria-invalid', 'true');
+    else el.removeAttribute('aria-invalid');
+  };
+  return h(
+    'form',
+    {
+      class: 'inline-form upload-details',
+      'data-measurement': m.id,
+      onsubmit: async (ev: Event) => {
+        ev.preventDefault();
+        msg.textContent = '';
+        const tooLong = textTooLong(sample.value.trim(), (await serverLimits()).measurementSample);
+        mark(sample, sampleMsg, tooLong ? `Too long. ${tooLong}` : null);
+        mark(day, dayMsg, dayError(day.value));
+        if (tooLong) return sample.focus();
+        if (dayError(day.value)) return day.focus();
+        try {
+          await measuredApi.patch(m.id, { sample: sample.value.trim() || null, day: day.value.trim() ? parseInteger(day.value) : null });
+          msg.className = 'form-msg ok';
+          msg.textContent = 'Saved.';
+        } catch (e) {
+          msg.className = 'form-msg error';
+          msg.textContent = (e as Error).message;
+        }
+      },
+    },
+    h('span', { class: 'hint' }, fromName ? 'From the file name:' : 'Insert and day:'),
+    h('label', { for: id('sample') }, 'Sample (insert)'),
+    sample,
+    sampleMsg,
+    h('label', { for: id('day') }, 'Day'),
+    day,
+    dayMsg,
+    h('button', { type: 'submit', class: 'btn btn-small' }, 'Save'),
+    msg,
+  );
 }
 
 /** Where an experiment's upload box puts files (also said again when the experiment is renamed). */

@@ -88,6 +88,34 @@ export function parseInteger(s: string): number | null {
   return Number.isSafeInteger(v) ? v : null;
 }
 
+/** What is wrong with a typed day, or null when it is empty or a whole number of days. */
+export function dayError(s: string): string | null {
+  if (!s.trim() || parseInteger(s) != null) return null;
+  const t = s.trim();
+  return /^d\s*\d+$/i.test(t) ? `A day is a whole number: ${t.replace(/\D/g, '')}, not “${t}”.` : 'A day is a whole number, such as 7.';
+}
+
+/** What is wrong with a typed insert area, or null when it is empty or a number above 0. */
+export function areaError(s: string): string | null {
+  if (!s.trim()) return null;
+  const a = parseNumber(s);
+  if (a != null && a > 0) return null;
+  // A decimal comma is the likeliest slip: say what to type instead.
+  if (/^\s*\d+,\d+\s*$/.test(s)) return `An area is written with a point: ${s.trim().replace(',', '.')}, not “${s.trim()}”.`;
+  return 'An area is a number of cm² above 0, such as 1.12.';
+}
+
+/**
+ * The insert and the day a NOVA-style file name carries (`16HBE_TW01_d3_endohm1_freq`: TW01,
+ * day 3; `RPEmedia_TW1-1_d1_…`: TW1-1, day 1), to offer on upload; null where it carries none.
+ */
+export function sampleDayFromName(fileName: string): { sample: string | null; day: number | null } {
+  const parts = fileName.replace(/\.[A-Za-z]{2,4}$/, '').split('_');
+  const sample = parts.find((p) => /^TW\d[\w-]*$/i.test(p)) ?? null;
+  const d = parts.find((p) => /^d\d+$/i.test(p));
+  return { sample, day: d ? Number(d.slice(1)) : null };
+}
+
 /** The server's limits the form checks before sending (limits.ts); an unknown one is left to the server. */
 export interface RunFormLimits {
   /** Bytes of UTF-8. */

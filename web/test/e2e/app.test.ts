@@ -917,6 +917,11 @@ describe('eisgrid web page against a real eisgrid server', () => {
     await page.goto(`${base}/`);
     await signIn(page, 'alice');
     await page.click('#measurements-link');
+    // Issue 18, item 10: a decimal comma gets its message at the field, and nothing is uploaded.
+    await page.fill('#upload-area', '1,12');
+    await page.setInputFiles('#upload-file', path.join(NOVA, RPE));
+    await page.waitForFunction(() => /1\.12, not “1,12”/.test(document.getElementById('upload-area-error')?.textContent ?? ''));
+    assert.equal(await page.locator('#upload-results .upload-item').count(), 0);
     await page.fill('#upload-area', String(INSERT_AREA));
     await page.setInputFiles('#upload-file', path.join(NOVA, RPE));
     const item = page.locator(`#upload-results .upload-item[data-file="${RPE}"][data-measurement]`);
@@ -936,6 +941,18 @@ describe('eisgrid web page against a real eisgrid server', () => {
     await page.waitForSelector('#sweeps-nyquist canvas');
     assert.equal(await page.locator('#sweeps-legend li').count(), 3);
     assert.equal(await page.inputValue('#m-area'), String(INSERT_AREA));
+    // The insert and day from the file name (RPEmedia_TW1-1_d1_…); a day "d7" and an area "1,12"
+    // each get a message at their field, and nothing is saved.
+    assert.deepEqual([await page.inputValue('#m-sample'), await page.inputValue('#m-day')], ['TW1-1', '1']);
+    await page.fill('#m-day', 'd7');
+    await page.fill('#m-area', '1,12');
+    await page.click('#details-form button[type=submit]');
+    await page.waitForFunction(() => /not “d7”/.test(document.getElementById('m-day-error')?.textContent ?? ''));
+    assert.match((await page.textContent('#m-area-error')) ?? '', /1\.12, not “1,12”/);
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'm-day');
+    assert.equal((await api(`/api/measurements/${id}`, keys.alice)).json.measurement.day, 1);
+    await page.fill('#m-day', '1');
+    await page.fill('#m-area', String(INSERT_AREA));
     // Equal axes start at min(0, the data's minimum) with a little room, not far below it.
     {
       const n = await nyquistFloor(page, '#sweeps-nyquist', id);
@@ -958,8 +975,15 @@ describe('eisgrid web page against a real eisgrid server', () => {
     const terArea = Number(await row.locator('td[data-col="ter_area"]').getAttribute('data-value'));
     assert.ok(within(terArea, want.TER * INSERT_AREA, 0.01), `TER·A ${terArea} Ω·cm², expected ${want.TER * INSERT_AREA}`);
     assert.equal(await page.locator('#fit-table tbody tr').count(), 3);
+    // Issue 18, item 12: one precision per column, the error with the value's decimals.
+    {
+      const ters = await page.locator('#fit-table tbody td[data-col="ter"]').allTextContents();
+      const decimals = ters.map((t) => t.split(' ± ').map((x) => (x.split('.')[1] ?? '').length));
+      assert.equal(new Set(decimals.flat()).size, 1, ters.join(' | '));
+    }
     await page.waitForSelector('#fit-residuals canvas');
     await page.waitForSelector('#fit-nyquist canvas');
+    await page.waitForSelector('#fit-bode-phase canvas');
     assert.match((await page.textContent('#fit-result-status')) ?? '', /Sweep 0: /);
     {
       const n = await nyquistFloor(page, '#fit-nyquist', id);
@@ -987,19 +1011,32 @@ describe('eisgrid web page against a real eisgrid server', () => {
     await page.fill('#upload-area', String(INSERT_AREA));
     await page.setInputFiles('#upload-file', HBE.map((f) => path.join(NOVA, f)));
     await page.waitForFunction((n) => document.querySelectorAll('#upload-results .upload-item[data-measurement]').length >= n, HBE.length, { timeout: 60_000 });
+    {
+      // Offered for editing in the upload item: a day "d7" is refused at its field.
+      const form = page.locator(`#upload-results .upload-item[data-file="${HBE[0]}"] form.upload-details`);
+      const mid = await form.getAttribute('data-measurement');
+      assert.deepEqual([await page.inputValue(`#upload-sample-${mid}`), await page.inputValue(`#upload-day-${mid}`)], ['TW01', '3']);
+      assert.match((await form.textContent()) ?? '', /From the file name/);
+      await page.fill(`#upload-day-${mid}`, 'd7');
+      await form.locator('button[type=submit]').click();
+      await page.waitForFunction((id) => /not “d7”/.test(document.getElementById(`upload-day-error-${id}`)?.textContent ?? ''), mid);
+      await page.locator('#upload-h').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+      await shot(page, 'upload-sample-day.png');
+      await page.fill(`#upload-day-${mid}`, '3');
+      await form.locator('button[type=submit]').click();
+      await form.locator('.form-msg.ok').waitFor();
+    }
     await page.goto(`${base}/#/experiment/${experimentId}`);
     await page.waitForSelector('#experiment-measurements li');
     assert.equal(await page.locator('#experiment-measurements li[data-measurement]').count(), HBE.length);
-    // Each insert is its own line: the sample names them (here from the file names).
+    // Each insert is its own line: issue 18, item 10, the sample and day from the NOVA file names
+    // (16HBE_TW01_d3_…: TW01, day 3), set on upload, editable there, and listed in the experiment.
     for (const f of HBE) {
-      const id = await page.locator(`#experiment-measurements li a`, { hasText: f }).getAttribute('href');
-      const m = id!.split('/').pop();
-      const r = await api(`/api/measurements/${m}`, keys.alice, {
-        method: 'PATCH',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ sample: f.slice(6, 10), day: 3 }),
-      });
-      assert.equal(r.status, 200, JSON.stringify(r.json));
+      const li = page.locator('#experiment-measurements li[data-measurement]', { has: page.locator('a', { hasText: f }) });
+      const m = await li.getAttribute('data-measurement');
+      assert.equal(((await li.locator('.sample-day').textContent()) ?? '').trim(), `· insert ${f.slice(6, 10)} · day 3`);
+      const json = (await api(`/api/measurements/${m}`, keys.alice)).json.measurement;
+      assert.deepEqual([json.sample, json.day], [f.slice(6, 10), 3]);
     }
     await page.click('#fit-submit');
     await waitFitDone(page);
@@ -1010,6 +1047,23 @@ describe('eisgrid web page against a real eisgrid server', () => {
       const r = rows.find((cells) => cells[1] === w.file)!;
       assert.ok(r, `a row for ${w.file}`);
       assert.ok(within(Number(r[7]), w.TER, 0.01), `${w.file}: TER ${r[7]}, expected ${w.TER}`);
+    }
+    // Issue 18, item 12: each numeric column with one precision; the fit form's area shows its
+    // whole placeholder.
+    for (let col = 7; col <= 12; col++) {
+      const cells = rows.map((cells) => cells[col]);
+      assert.equal(new Set(cells.map((c) => (c.split('.')[1] ?? '').length)).size, 1, `column ${col}: ${cells.join(' | ')}`);
+    }
+    {
+      const room = await page.locator('#fit-area').evaluate((el) => {
+        const input = el as HTMLInputElement;
+        const style = getComputedStyle(input);
+        const ctx = document.createElement('canvas').getContext('2d')!;
+        ctx.font = `${style.fontSize} ${style.fontFamily}`;
+        const inner = input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+        return inner - ctx.measureText(input.placeholder).width;
+      });
+      assert.ok(room >= 0, `the placeholder is ${-room} px wider than its field`);
     }
     // Sortable: by TER, then the other way.
     const terHead = page.locator('#experiment-table thead button', { hasText: 'TER [Ω]' });
@@ -1023,6 +1077,20 @@ describe('eisgrid web page against a real eisgrid server', () => {
     await page.waitForSelector('#course-ter canvas');
     assert.equal(await page.getAttribute('#course-ter', 'data-lines'), String(HBE.length));
     assert.equal(await page.locator('#course-legend li').count(), HBE.length);
+    // Issue 18, item 8: the one day with half a day of room either side, labelled ticks across the
+    // data (16HBE's TEC/A of about 0.6 µF/cm² between labels, not below the lowest), ±σ bars.
+    {
+      const fits = (await api(`/api/experiments/${experimentId}/fits`, keys.alice)).json.fits as { ter_ohm_cm2: number; tec_uf_per_cm2: number }[];
+      for (const [box, key] of [['#course-ter', 'ter_ohm_cm2'], ['#course-tec', 'tec_uf_per_cm2']] as const) {
+        await page.waitForSelector(`${box} canvas`);
+        assert.equal(await page.getAttribute(box, 'data-x-ticks'), '3');
+        const ticks = ((await page.getAttribute(box, 'data-y-ticks')) ?? '').split(' ').map(Number);
+        const values = fits.map((f) => f[key]);
+        assert.ok(ticks.length >= 2 && ticks.every(Number.isFinite), `${box} ticks ${ticks}`);
+        assert.ok(ticks[0] <= Math.max(...values) && ticks[ticks.length - 1] >= Math.min(...values), `${box}: ticks ${ticks} across ${values}`);
+      }
+      assert.match((await page.textContent('#course-note')) ?? '', /standard error.*side by side/);
+    }
     // The table stays in its panel at 1366 px, each start time on one line.
     const box = await tableBox(page, '#experiment-table');
     assert.ok(box.panel[0] <= box.panel[1], `the panel overflows: ${JSON.stringify(box)}`);
@@ -1033,6 +1101,14 @@ describe('eisgrid web page against a real eisgrid server', () => {
     await shot(page, 'experiment-table.png');
     await page.locator('#ex-course-h').evaluate((el) => el.scrollIntoView({ block: 'start' }));
     await shot(page, 'time-course.png');
+    // Issue 18, item 7: the two CSV buttons say what each holds, and a line below how they differ.
+    assert.equal(await page.textContent('#fits-csv'), 'CSV of the fits with standard errors');
+    assert.equal(await page.textContent('#experiment-table-csv'), 'CSV of this table');
+    {
+      const hint = (await page.textContent('#experiment-table-csv-hint')) ?? '';
+      assert.match(hint, /standard errors.*no insert or day.*This table: file, insert, day.*without errors/);
+      assert.equal(await page.getAttribute('#fits-csv', 'aria-describedby'), 'experiment-table-csv-hint');
+    }
     // The CSV of the fits, as the server writes it, and the table as shown.
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#fits-csv')]);
     const csv = fs.readFileSync((await download.path())!, 'utf8');
@@ -1058,6 +1134,23 @@ describe('eisgrid web page against a real eisgrid server', () => {
     assert.equal(await page.getAttribute('#compare-nyquist', 'data-series'), '2');
     await page.locator('#ex-compare-h').evaluate((el) => el.scrollIntoView({ block: 'start' }));
     await shot(page, 'compare.png');
+    // Issue 18, item 9: a 16HBE sweep's relative residuals on an axis symmetric about 0 with five
+    // labels (not a single "0"), and the model over the phase too.
+    {
+      const href = await page.locator('#experiment-measurements li a', { hasText: HBE[0] }).getAttribute('href');
+      const other = await newPage();
+      await other.goto(`${base}/`);
+      await signIn(other, 'alice');
+      await other.goto(`${base}/${href}`);
+      await other.waitForSelector('#fit-residuals canvas');
+      await other.waitForSelector('#fit-bode-phase canvas');
+      const labels = ((await other.getAttribute('#fit-residuals', 'data-y-ticks')) ?? '').split(' ');
+      assert.equal(labels.length, 5, labels.join(' '));
+      assert.deepEqual([labels[0], labels[2]], [`-${labels[4]}`, '0']);
+      await other.locator('#fit-result-status').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+      await shot(other, 'fit-residuals-16hbe.png');
+      await other.close();
+    }
     assert.deepEqual(await axeViolations(page), []);
     // Renamed on its page: an empty name is refused in place, a new one is the server's.
     await page.click('#rename-experiment');
@@ -1152,6 +1245,23 @@ describe('eisgrid web page against a real eisgrid server', () => {
       assert.ok(statuses.every((s) => s !== 'ok'), `statuses ${statuses.join(', ')}`);
       await page.locator('#fit-result-status').evaluate((el) => el.scrollIntoView({ block: 'center' }));
       await shot(page, 'disconnect-fit.png');
+      // Issue 18, item 8: in an experiment, its time course says the invalid sweep is left out, and why.
+      const ex = await api('/api/experiments', keys.alice, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ name: 'disconnected electrode' }),
+      });
+      assert.equal(ex.status, 201, JSON.stringify(ex.json));
+      const mid = page.url().split('/').pop();
+      const moved = await api(`/api/measurements/${mid}`, keys.alice, {
+        method: 'PATCH',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ experiment: ex.json.experiment.id }),
+      });
+      assert.equal(moved.status, 200, JSON.stringify(moved.json));
+      await page.goto(`${base}/#/experiment/${ex.json.experiment.id}`);
+      await page.waitForSelector('#course-left-out');
+      assert.match((await page.textContent('#course-left-out')) ?? '', /16HBEmedia_disconnect_freq\.txt sweep 0 \(invalid data\)/);
     }
     await page.close();
   });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fmtDate, fmtDuration, fmtFreq, fmtFreqRange, fmtInt, fmtMicroF, fmtNum, fmtOhm, fmtParam, fmtSize, shortHash, fmtFrequencies } from '../../src/format.ts';
+import { columnDecimals, fmtFixed, fmtDate, fmtDuration, fmtFreq, fmtFreqRange, fmtInt, fmtMicroF, fmtNum, fmtOhm, fmtParam, fmtSize, shortHash, fmtFrequencies } from '../../src/format.ts';
 
 test('fmtNum: significant digits, trailing zeros dropped, exponents for extremes, nulls', () => {
   assert.equal(fmtNum(273.0052361820095), '273.005');
@@ -63,4 +63,17 @@ test('fmt_date: a date without a time stays a date (issue 18, item 12); a timest
   assert.equal(fmtDate('2024-08-29T13:05:42Z'), '2024-08-29 13:05');
   assert.equal(fmtDate(''), '—');
   assert.equal(fmtDate('not a date'), 'not a date');
+});
+
+test('column_decimals and fmt_fixed: one precision down a column, set by its largest value (issue 18, item 12)', () => {
+  const d = columnDecimals([289.764, 28.1, null, 1234.5678], 5);
+  assert.equal(d, 1);
+  assert.deepEqual([289.764, 28.1, 1234.5678].map((v) => fmtFixed(v, d)), ['289.8', '28.1', '1234.6']);
+  assert.equal(columnDecimals([0.67008, 0.65875], 5), 5);
+  assert.equal(columnDecimals([0.02355, 0.1], 4), 4);
+  assert.equal(columnDecimals([1e7], 5), 0);
+  assert.equal(columnDecimals([null, 0], 5), 0);
+  assert.equal(columnDecimals([1e-15], 5), 9);
+  assert.equal(fmtFixed(-0.5, 2), '−0.50');
+  assert.equal(fmtFixed(null, 2), '—');
 });

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { toCsv } from '../../src/csv.ts';
-import { modelRows, relativeResiduals, sortRows, sweepRows, timeCourse } from '../../src/measured-math.ts';
+import { courseLeftOut, insertJitter, modelRows, relativeResiduals, sortRows, sweepRows, timeCourse } from '../../src/measured-math.ts';
 import { impedance } from '../../src/circuit.ts';
 import { DEFAULT_FORM, measuredRequest, runIntro, validateRunForm } from '../../src/validate.ts';
 
@@ -40,26 +40,46 @@ test('relative_residuals: (model − data)/|data| per part, zero for a perfect m
 
 test('time_course: one line per insert in time order, by day when every point has one', () => {
   const c = timeCourse([
-    { insert: 'TW01', time: null, day: 3, ter: 300, tec: 0.7 },
-    { insert: 'TW02', time: null, day: 1, ter: 200, tec: 0.6 },
-    { insert: 'TW01', time: null, day: 1, ter: 250, tec: 0.8 },
+    { insert: 'TW01', time: null, day: 3, ter: 300, tec: 0.7, terErr: 4, tecErr: 0.01 },
+    { insert: 'TW02', time: null, day: 1, ter: 200, tec: 0.6, terErr: null, tecErr: null },
+    { insert: 'TW01', time: null, day: 1, ter: 250, tec: 0.8, terErr: null, tecErr: null },
   ]);
   assert.equal(c.axis, 'day');
   assert.deepEqual([...c.lines.keys()], ['TW01', 'TW02']);
   assert.deepEqual(c.lines.get('TW01')!.map((p) => [p.x, p.ter]), [[1, 250], [3, 300]]);
+  assert.deepEqual(c.lines.get('TW01')!.map((p) => [p.terErr, p.tecErr]), [[null, null], [4, 0.01]]);
+});
+
+test('course_left_out: invalid sweeps, sweeps without a value, and against the day those without one, each with why', () => {
+  const sweeps = [
+    { name: 'a sweep 0', status: 'ok', day: 3, ter: 500 },
+    { name: 'b sweep 1', status: 'invalid_data', day: 3, ter: 9e5 },
+    { name: 'c sweep 0', status: 'poor_fit', day: 3, ter: null },
+    { name: 'd sweep 0', status: 'ok', day: null, ter: 400 },
+  ];
+  assert.deepEqual(courseLeftOut(sweeps, 'day'), ['b sweep 1 (invalid data)', 'c sweep 0 (no fitted value)', 'd sweep 0 (no day set)']);
+  assert.deepEqual(courseLeftOut(sweeps, 'time'), ['b sweep 1 (invalid data)', 'c sweep 0 (no fitted value)']);
+});
+
+test('insert_jitter: inserts of one day side by side, centred on it, within a third of a day', () => {
+  assert.equal(insertJitter(0, 1), 0);
+  const four = [0, 1, 2, 3].map((i) => insertJitter(i, 4));
+  assert.equal(new Set(four).size, 4);
+  assert.ok(Math.abs(four.reduce((a, b) => a + b, 0)) < 1e-12);
+  assert.ok(Math.max(...four.map(Math.abs)) <= 0.15 + 1e-12);
 });
 
 test('time_course: by days since the first sweep when days are missing but times are known', () => {
   const c = timeCourse([
-    { insert: 'a', time: '2024-08-30T10:00:00Z', day: null, ter: 2, tec: 1 },
-    { insert: 'a', time: '2024-08-29T10:00:00Z', day: null, ter: 1, tec: 1 },
+    { insert: 'a', time: '2024-08-30T10:00:00Z', day: null, ter: 2, tec: 1, terErr: null, tecErr: null },
+    { insert: 'a', time: '2024-08-29T10:00:00Z', day: null, ter: 1, tec: 1, terErr: null, tecErr: null },
   ]);
   assert.equal(c.axis, 'time');
   assert.deepEqual(c.lines.get('a')!.map((p) => p.x), [0, 1]);
   // Neither for every point: by day, dropping points without one.
   const mixed = timeCourse([
-    { insert: 'a', time: null, day: 2, ter: 1, tec: 1 },
-    { insert: 'b', time: null, day: null, ter: 1, tec: 1 },
+    { insert: 'a', time: null, day: 2, ter: 1, tec: 1, terErr: null, tecErr: null },
+    { insert: 'b', time: null, day: null, ter: 1, tec: 1, terErr: null, tecErr: null },
   ]);
   assert.equal(mixed.axis, 'day');
   assert.deepEqual([...mixed.lines.keys()], ['a']);

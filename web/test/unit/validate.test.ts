@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEFAULT_FORM, fieldOfServerMessage, parseInteger, parseNumber, validateRunForm, type RunFormInput } from '../../src/validate.ts';
+import { areaError, dayError, DEFAULT_FORM, fieldOfServerMessage, parseInteger, parseNumber, sampleDayFromName, validateRunForm, type RunFormInput } from '../../src/validate.ts';
 import { PRESETS } from '../../src/presets.ts';
 
 const form = (over: Partial<RunFormInput> = {}, ref: Partial<RunFormInput['ref']> = {}): RunFormInput => ({
@@ -113,4 +113,23 @@ test('validate_run_form: the description limit is the server one, and unknown me
   assert.equal(validateRunForm(form({ description: 'é'.repeat(1500) }), { maxDescription: 2000 }).ok, false);
   assert.ok(validateRunForm(form({ description: long })).ok);
   assert.ok(validateRunForm(form({ description: 'short' }), { maxDescription: 2000 }).ok);
+});
+
+test('sample_day_from_name: the insert and day of NOVA names, nothing from other names (issue 18, item 10)', () => {
+  assert.deepEqual(sampleDayFromName('16HBE_TW01_d3_endohm1_freq'), { sample: 'TW01', day: 3 });
+  assert.deepEqual(sampleDayFromName('RPEmedia_TW1-1_d1_chamber1_channel1_5freq5sine_freq'), { sample: 'TW1-1', day: 1 });
+  assert.deepEqual(sampleDayFromName('16HBEmedia_8TWclean_d1_chamber1_channel1_freq'), { sample: null, day: 1 });
+  assert.deepEqual(sampleDayFromName('16HBEmedia_disconnect_freq.txt'), { sample: null, day: null });
+  assert.deepEqual(sampleDayFromName('TW3_d12.txt'), { sample: 'TW3', day: 12 });
+});
+
+test('day_error and area_error: a message for "d7" and "1,12" that says what to type; none for empty or right', () => {
+  assert.equal(dayError('d7'), 'A day is a whole number: 7, not “d7”.');
+  assert.match(dayError('three') ?? '', /whole number/);
+  assert.equal(dayError(''), null);
+  assert.equal(dayError(' 7 '), null);
+  assert.equal(areaError('1,12'), 'An area is written with a point: 1.12, not “1,12”.');
+  assert.match(areaError('0') ?? '', /above 0/);
+  assert.equal(areaError(''), null);
+  assert.equal(areaError('1.12'), null);
 });

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { pageOffset, pageWindow } from '../../src/paging.ts';
 import { Selection, rowFrom } from '../../src/selection.ts';
-import { linearTickLabels, logTickLabel } from '../../src/plots-math.ts';
+import { linearTickLabels, logTickLabel, paddedTicks, symmetricTicks } from '../../src/plots-math.ts';
 import { gridText, referenceText } from '../../src/listing.ts';
 import type { Dataset } from '../../src/api.ts';
 import { refinedFacts, refinedOf } from '../../src/view-refined.ts';
@@ -110,4 +110,30 @@ test('grid_text: the series resistances a measured run swept multiply its points
   assert.equal(gridText(5, { count: 1, values: [20] }), '5 per axis (3\u202f125 points), Rs 20 Ω');
   assert.equal(gridText(5, { count: 1, values: [0] }), '5 per axis (3\u202f125 points)');
   assert.equal(gridText(null), '—');
+});
+
+test('symmetric_ticks: a residual axis about 0 with five labelled ticks, however small the residuals (issue 18, item 9)', () => {
+  // A 16HBE sweep's residuals are a few parts in a thousand: not the single label "0".
+  const small = symmetricTicks([[0.0031, -0.0012], [-0.0042, null]]);
+  assert.deepEqual(small.ticks, [-0.01, -0.005, 0, 0.005, 0.01]);
+  assert.deepEqual(small.labels, ['-0.010', '-0.005', '0', '0.005', '0.010']);
+  assert.deepEqual(symmetricTicks([[0.04, -0.05]]).labels, ['-0.10', '-0.05', '0', '0.05', '0.10']);
+  const tiny = symmetricTicks([[3e-5]]);
+  assert.deepEqual(tiny.labels, ['-4e-5', '-2e-5', '0', '2e-5', '4e-5']);
+  assert.ok(tiny.range[1] >= 3e-5);
+  assert.equal(symmetricTicks([[0, null]]).labels.length, 5);
+});
+
+test('padded_ticks: room around the data, labels across it, whole days (issue 18, item 8)', () => {
+  // 16HBE's TEC/A about 0.6 µF/cm²: labelled ticks around it, not one far above.
+  const tec = paddedTicks(0.55, 0.68);
+  assert.ok(tec.range[0] < 0.55 && tec.range[1] > 0.68);
+  assert.deepEqual(tec.labels, ['0.55', '0.60', '0.65']);
+  const one = paddedTicks(0.6, 0.6);
+  assert.ok(one.ticks.length >= 1 && one.range[0] < 0.6 && one.range[1] > 0.6);
+  // Days: half a day either side, ticks on whole days only.
+  const day = paddedTicks(3, 3, 1, 0.5);
+  assert.deepEqual([day.range, day.labels], [[2.5, 3.5], ['3']]);
+  assert.deepEqual(paddedTicks(3, 7, 1, 0.5).labels, ['3', '4', '5', '6', '7']);
+  assert.deepEqual(paddedTicks(400, 2500).labels, ['500', '1000', '1500', '2000', '2500']);
 });
