@@ -85,6 +85,9 @@ fit::fit_options options_of(const fit_args& a) {
 
 using model_list = std::vector<const model::circuit_model*>;
 
+// Several models, or another than rc: each row says which, and the comparison speaks.
+bool compares(const model_list& models) { return models.size() > 1 || models.front() != &model::rc(); }
+
 // rc is always fitted: the other models start from its optimum. With rc alone
 // the verdict is today's; with several models each gets its own verdict, its
 // warnings and those of the comparison.
@@ -103,7 +106,7 @@ compute::batch_outcome fit_one(const compute::batch_spectrum& s, const fit::fit_
     out.verdict.reasons.emplace_back(std::string("cannot fit: ") + e.what());
     return out;
   }
-  const bool compared = models.size() > 1 || models.front() != &model::rc();
+  const bool compared = compares(models);
   std::vector<fit::model_fit_result> fits;
   for (const auto* m : models) {
     fits.push_back(m == &model::rc() ? fit::as_model_fit(*out.result, s.frequencies, s.z, options)
@@ -221,7 +224,7 @@ std::string with_error(double value, double se, int decimals) {
 }
 
 void print_table(const std::vector<sweep_job>& jobs, const model_list& models, std::optional<double> area) {
-  const bool compared = models.size() > 1 || models.front() != &model::rc();
+  const bool compared = compares(models);
   std::printf("%-40s %5s %-12s %-12s %20s %20s %16s %10s %10s %9s%s\n", "file", "sweep", compared ? "model" : "", "status", "TER[ohm]",
               "TEC[uF]", "Rs[ohm]", "tau1[ms]", "tau2[ms]", "resnorm", area ? "  TER[ohm.cm2]          TEC[uF/cm2]" : "");
   for (const auto& job : jobs) {

@@ -97,10 +97,14 @@ std::vector<double> solve_once(const weighted_points& pts, const bounds_in_coord
   return x;
 }
 
-bool at_bound(const bounds_in_coordinates& b, std::size_t k, double x) {
+parameter_edge edge_of(const bounds_in_coordinates& b, std::size_t k, double x) {
   const double width = std::max(b.hi[k] - b.lo[k], 1e-300);
-  return std::abs(x - b.lo[k]) <= k_edge_tolerance * width || std::abs(x - b.hi[k]) <= k_edge_tolerance * width;
+  if (std::abs(x - b.lo[k]) <= k_edge_tolerance * width) return parameter_edge::at_min;
+  if (std::abs(x - b.hi[k]) <= k_edge_tolerance * width) return parameter_edge::at_max;
+  return parameter_edge::none;
 }
+
+bool at_bound(const bounds_in_coordinates& b, std::size_t k, double x) { return edge_of(b, k, x) != parameter_edge::none; }
 
 // Bounded LM from x, then again with every coordinate that ended on a bound
 // held there: Ceres projects steps onto the bounds, and with a coordinate
@@ -211,12 +215,7 @@ model_fit_result fit_with(std::span<const double> f, std::span<const std::comple
   result.ter = m.ter(result.params);
   result.tec = m.tec(result.params);
   result.edges.assign(m.count(), parameter_edge::none);
-  for (std::size_t k = 0; k < m.count(); ++k) {
-    if (k == 0 && options.fixed_rs) continue;
-    const double x = best->second[k], width = b.hi[k] - b.lo[k];
-    if (std::abs(x - b.lo[k]) <= k_edge_tolerance * width) result.edges[k] = parameter_edge::at_min;
-    if (std::abs(x - b.hi[k]) <= k_edge_tolerance * width) result.edges[k] = parameter_edge::at_max;
-  }
+  for (std::size_t k = options.fixed_rs ? 1 : 0; k < m.count(); ++k) result.edges[k] = edge_of(b, k, best->second[k]);
   add_errors<Kernel>(result, weighted_points(s, options.metric, true), b, options.fixed_rs, best->second);
   result.free_parameters = m.count() - (options.fixed_rs ? 1 : 0);
   add_information_criteria(result, f, z);
@@ -276,8 +275,7 @@ model_fit_result fit_model(std::span<const double> frequencies, std::span<const 
 }
 
 void add_information_criteria(model_fit_result& r, std::span<const double> frequencies, std::span<const std::complex<double>> z) {
-  const sweep::metric weighting =
-      r.metric == sweep::metric::relative || r.metric == sweep::metric::modulus ? sweep::metric::modulus : sweep::metric::rmse;
+  const sweep::metric weighting = squared_weighting(r.metric);
   double sum = 0;
   std::size_t points = 0;
   for (std::size_t i = 0; i < z.size(); ++i) {

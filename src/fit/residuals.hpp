@@ -19,6 +19,13 @@ namespace eisgrid::fit {
 // Keeps sqrt(w |dZ|) differentiable where a point is fitted exactly.
 inline constexpr double k_tiny_modulus = 1e-300;
 
+// The squared metric of the same weighting: modulus for modulus and
+// relative, rmse for rmse and mae. Standard errors and information criteria
+// are defined on squared residuals.
+[[nodiscard]] constexpr sweep::metric squared_weighting(sweep::metric m) noexcept {
+  return m == sweep::metric::modulus || m == sweep::metric::relative ? sweep::metric::modulus : sweep::metric::rmse;
+}
+
 // The points of a spectrum with |Z| > 0, their angular frequencies and
 // weights. force_squared: the squared metric of the same weighting (modulus
 // for modulus and relative, plain for rmse and mae), for standard errors.
@@ -30,9 +37,7 @@ struct weighted_points {
 
   weighted_points(const spectrum_view& s, sweep::metric m, bool force_squared) {
     squared = force_squared || sweep::squares_terms(m);
-    // For the errors of a non-squared metric: the squared metric of the same weighting.
-    const sweep::metric weighting =
-        force_squared && !sweep::squares_terms(m) ? (m == sweep::metric::relative ? sweep::metric::modulus : sweep::metric::rmse) : m;
+    const sweep::metric weighting = force_squared ? squared_weighting(m) : m;
     for (std::size_t i = 0; i < s.z.size(); ++i) {
       const double modulus = std::abs(s.z[i]);
       if (!(modulus > 0)) continue;
