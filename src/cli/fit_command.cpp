@@ -21,11 +21,9 @@
 #include "compute/run.hpp"
 #include "dataset/export.hpp"
 #include "dataset/naming.hpp"
-#include "fit/compare.hpp"
 #include "fit/fit.hpp"
 #include "fit/model_fit.hpp"
 #include "fit/status.hpp"
-#include "measured/quality.hpp"
 #include "measured/read.hpp"
 #include "model/models.hpp"
 
@@ -83,49 +81,7 @@ fit::fit_options options_of(const fit_args& a) {
   return o;
 }
 
-using model_list = std::vector<const model::circuit_model*>;
-
-// Several models, or another than rc: each row says which, and the comparison speaks.
-bool compares(const model_list& models) { return models.size() > 1 || models.front() != &model::rc(); }
-
-// rc is always fitted: the other models start from its optimum. With rc alone
-// the verdict is today's; with several models each gets its own verdict, its
-// warnings and those of the comparison.
-compute::batch_outcome fit_one(const compute::batch_spectrum& s, const fit::fit_options& options, const model_list& models,
-                               std::optional<double> area) {
-  const auto quality = measured::assess(s.frequencies, s.z);
-  fit::data_quality q{quality.plausible, quality.kk_passed, quality.warnings};
-  compute::batch_outcome out;
-  try {
-    out.result = fit::fit_spectrum(s.frequencies, s.z, options);
-    const auto& t = out.result->identified;
-    out.verdict = fit::judge(q, s.frequencies, out.result->relative_residuals, {t.ter, t.tec(), area});
-  } catch (const error& e) {
-    out.verdict.status = fit::fit_status::invalid_data;
-    out.verdict.reasons = q.reasons;
-    out.verdict.reasons.emplace_back(std::string("cannot fit: ") + e.what());
-    return out;
-  }
-  const bool compared = compares(models);
-  std::vector<fit::model_fit_result> fits;
-  for (const auto* m : models) {
-    fits.push_back(m == &model::rc() ? fit::as_model_fit(*out.result, s.frequencies, s.z, options)
-                                     : fit::fit_model(s.frequencies, s.z, *m, options, *out.result));
-  }
-  const auto comparison = fit::compare_models(fits, s.frequencies);
-  out.best_model = comparison.best;
-  out.decisive_frequency = comparison.decisive_frequency;
-  for (auto& f : fits) {
-    compute::model_outcome o{std::move(f), out.verdict};
-    if (compared) {
-      o.verdict = fit::judge(q, s.frequencies, o.fit.relative_residuals, {o.fit.ter, o.fit.tec, area});
-      for (auto& w : fit::model_warnings(o.fit, s.frequencies, s.z)) o.verdict.reasons.push_back(std::move(w));
-      o.verdict.reasons.insert(o.verdict.reasons.end(), comparison.reasons.begin(), comparison.reasons.end());
-    }
-    out.models.push_back(std::move(o));
-  }
-  return out;
-}
+using compute::model_list;
 
 // The model fields of a result row: aic, bic, best_model, decisive_frequency.
 void add_comparison(nlohmann::ordered_json& j, const sweep_job& job, std::size_t k) {
@@ -224,7 +180,7 @@ std::string with_error(double value, double se, int decimals) {
 }
 
 void print_table(const std::vector<sweep_job>& jobs, const model_list& models, std::optional<double> area) {
-  const bool compared = compares(models);
+  const bool compared = compute::compares(models);
   std::printf("%-40s %5s %-12s %-12s %20s %20s %16s %10s %10s %9s%s\n", "file", "sweep", compared ? "model" : "", "status", "TER[ohm]",
               "TEC[uF]", "Rs[ohm]", "tau1[ms]", "tau2[ms]", "resnorm", area ? "  TER[ohm.cm2]          TEC[uF/cm2]" : "");
   for (const auto& job : jobs) {
@@ -329,7 +285,9 @@ void run_fit(const fit_args& a) {
   const unsigned threads = a.threads ? a.threads : cluster::default_threads();
   // Ranks other than 0 get the sweeps from rank 0, which alone reads files (compute/distributed.hpp).
   const model_list models = model::parse_models(a.models);
-  const auto fit_each = [&](const compute::batch_spectrum& s, const fit::fit_options& o) { return fit_one(s, o, models, a.area); };
+  const auto fit_each = [&](const compute::batch_spectrum& s, const fit::fit_options& o) {
+    return compute::fit_sweep(s, o, models, a.area);
+  };
   if (!cluster::is_root()) {
     if (const int code = compute::follow_fit(threads, fit_each)) throw cluster::quiet_exit{code};
     return;

@@ -13,10 +13,8 @@
 #include <vector>
 
 #include "base/error.hpp"
+#include "compute/fit_sweep.hpp"
 #include "compute/request.hpp"
-#include "fit/fit.hpp"
-#include "fit/model_fit.hpp"
-#include "fit/status.hpp"
 #include "sweep/engine.hpp"
 
 namespace eisgrid::compute {
@@ -41,27 +39,6 @@ void send_failure(const error& failure);
 // that of the failure rank 0 sent); rank 0 reports later failures itself.
 [[nodiscard]] int follow_compute();
 
-// One sweep of a batch fit, and what its fit gave.
-struct batch_spectrum {
-  std::vector<double> frequencies;
-  std::vector<std::complex<double>> z;
-};
-// One model's fit of a sweep and the verdict on it.
-struct model_outcome {
-  fit::model_fit_result fit;
-  fit::fit_verdict verdict;
-};
-struct batch_outcome {
-  fit::fit_verdict verdict;
-  // Without grid_options and grid: the ranked grid behind the fit stays on
-  // the rank that fitted it.
-  std::optional<fit::fit_result> result;
-  // Every model asked for, in the order asked (rc alone by default), and
-  // their comparison (SPEC 12); empty when no model could be fitted.
-  std::vector<model_outcome> models;
-  std::size_t best_model = 0;
-  std::optional<double> decisive_frequency;
-};
 // Fits one sweep. Thread-safe; errors it throws fail the whole batch.
 using batch_fitter = std::function<batch_outcome(const batch_spectrum&, const fit::fit_options&)>;
 
