@@ -15,12 +15,14 @@
 #include "compute/run.hpp"
 #include "dataset/dataset.hpp"
 #include "measured/measurement.hpp"
+#include "model/models.hpp"
 
 namespace eisgrid::cli {
 namespace {
 
 struct compute_args {
   std::size_t grid = 5;
+  std::string model = "rc";
   std::vector<std::string> ranges;
   std::optional<double> fmin, fmax;
   std::optional<std::size_t> points;
@@ -49,7 +51,9 @@ struct compute_args {
 // The command line's strings as a compute request; the rest is compute::run.
 compute::compute_request request_of(const compute_args& a) {
   compute::compute_request r;
-  r.grid = model::grid_spec::defaults(a.grid);
+  const auto* circuit = model::find_model(a.model);
+  if (!circuit) throw error(error_kind::usage, "--model: unknown model '" + a.model + "' (expected one of " + model::model_names() + ")");
+  r.grid = model::grid_spec::defaults(*circuit, a.grid);
   for (const auto& range : a.ranges) {
     if (auto rs = parse_rs_range(range, r.grid, &r.range_given)) r.rs_range = rs;
   }
@@ -138,12 +142,13 @@ void run_compute(const compute_args& a) {
 void add_compute_command(CLI::App& app) {
   auto args = std::make_shared<compute_args>();
   auto* cmd = app.add_subcommand("compute", "Sweep a parameter grid against a reference and write a ranked dataset");
-  cmd->add_option("--grid", args->grid, "Points per parameter axis (grid has g^5 points)")
+  cmd->add_option("--grid", args->grid, "Points per parameter axis (rc: g^5 points; cpe: g^7)")
       ->capture_default_str()
       ->check(CLI::Range(2, 100000));
+  cmd->add_option("--model", args->model, "Circuit model to sweep: rc (default) or cpe (SPEC 12)")->capture_default_str();
   cmd->add_option("--range", args->ranges,
-                  "Per-axis range NAME=MIN:MAX[:COUNT], e.g. Ca=1e-7:5e-5:8 or Rs=5:50:6 (repeatable); with --reference, axes not "
-                  "given take the ranges of 'eisgrid fit'");
+                  "Per-axis range NAME=MIN:MAX[:COUNT], e.g. Ca=1e-7:5e-5:8, alpha_a=0.6:1:5 (cpe) or Rs=5:50:6 (repeatable); with "
+                  "--reference, axes not given take the ranges of 'eisgrid fit'");
   cmd->add_option("--rs", args->rs, "Series resistance: a value in ohm, or 'free' (default 0; free with --reference)");
   cmd->add_option("--fmin", args->fmin, "Lowest frequency [Hz] (default 0.1)");
   cmd->add_option("--fmax", args->fmax, "Highest frequency [Hz] (default 100000)");

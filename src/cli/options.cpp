@@ -10,16 +10,25 @@
 namespace eisgrid::cli {
 namespace {
 
-std::size_t param_slot(std::string_view name, std::string_view whole) {
-  for (std::size_t i = 0; i < model::k_param_count; ++i) {
-    const auto& known = model::k_param_names[i];
-    if (known.size() == name.size() &&
-        std::equal(known.begin(), known.end(), name.begin(), [](char a, char b) { return std::tolower(a) == std::tolower(b); })) {
-      return i;
-    }
+bool same_name(std::string_view known, std::string_view name) {
+  return known.size() == name.size() &&
+         std::equal(known.begin(), known.end(), name.begin(), [](char a, char b) { return std::tolower(a) == std::tolower(b); });
+}
+
+// The position of `name` among `names` (any case), or error(usage) listing them.
+template <typename Names>
+std::size_t slot_of(const Names& names, std::size_t count, std::string_view name, std::string_view whole) {
+  std::string expected;
+  for (std::size_t i = 0; i < count; ++i) {
+    if (same_name(names(i), name)) return i;
+    expected += (i ? ", " : "") + std::string(names(i));
   }
   throw error(error_kind::usage,
-              "unknown parameter '" + std::string(name) + "' in '" + std::string(whole) + "' (expected Rsh, Ra, Ca, Rb, Cb)");
+              "unknown parameter '" + std::string(name) + "' in '" + std::string(whole) + "' (expected " + expected + ")");
+}
+
+std::size_t param_slot(std::string_view name, std::string_view whole) {
+  return slot_of([](std::size_t i) { return model::k_param_names[i]; }, model::k_param_count, name, whole);
 }
 
 double parse_number(std::string_view text, std::string_view whole) {
@@ -56,8 +65,11 @@ model::circuit_params parse_circuit(std::string_view text, model::circuit_params
 
 void apply_range(std::string_view text, model::grid_spec& grid, given_axes* given) {
   for_each_item(text, [&](std::string_view name, std::string_view value) {
-    const std::size_t slot = param_slot(name, text);
-    if (given) (*given)[slot] = true;
+    const std::size_t slot = slot_of([&](std::size_t i) { return grid.name(i); }, grid.axes.size(), name, text);
+    if (given) {
+      given->resize(grid.axes.size());
+      (*given)[slot] = true;
+    }
     auto& axis = grid.axes[slot];
     const std::size_t colon = value.find(':');
     if (colon == std::string_view::npos) throw error(error_kind::usage, "expected NAME=MIN:MAX[:COUNT], got '" + std::string(text) + "'");
@@ -85,8 +97,8 @@ std::optional<model::axis_range> parse_rs_range(std::string_view text, model::gr
     const std::string_view item = text.substr(0, text.find(','));
     text.remove_prefix(std::min(text.size(), item.size() + 1));
     const std::string_view name = item.substr(0, item.find('='));
-    if (name.size() == 2 && std::tolower(name[0]) == 'r' && std::tolower(name[1]) == 's') {
-      // Rs has no slot in the five-parameter grid: read its range through a scratch one.
+    if (same_name("Rs", name)) {
+      // Rs has no slot in the grid: read its range through a scratch rc one.
       model::grid_spec scratch;
       apply_range("Rsh" + std::string(item.substr(name.size())), scratch);
       rs = scratch.axes[0];

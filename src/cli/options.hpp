@@ -18,8 +18,8 @@ namespace eisgrid::cli {
 // missing names keep their value in `base`. Throws error(usage) naming the bad part.
 [[nodiscard]] model::circuit_params parse_circuit(std::string_view text, model::circuit_params base);
 
-// Axes of the five-parameter grid that a command line named in --range.
-using given_axes = std::array<bool, model::k_param_count>;
+// Axes of the grid that a command line named in --range.
+using given_axes = std::vector<bool>;
 
 // "Ca=1e-7:5e-5" or "Ca=1e-7:5e-5:8" (count) applied to `grid`, marking the
 // axes it names in `given` when not null. Throws error(usage).

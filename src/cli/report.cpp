@@ -4,6 +4,7 @@
 
 #include "dataset/json_number.hpp"
 #include "model/circuit.hpp"
+#include "model/models.hpp"
 
 namespace eisgrid::cli {
 namespace {
@@ -13,6 +14,12 @@ using dataset::finite_or_null;
 std::string text_or(const nlohmann::json& m, const char* key, const char* fallback) {
   if (!m.contains(key)) return fallback;
   return m[key].is_string() ? m[key].get<std::string>() : m[key].dump();
+}
+
+// "Rsh[ohm]", "Ca[F]", "Qa[S.s^alpha]", "alpha_a" (no unit).
+std::string column_label(const model::parameter_spec& p) {
+  if (p.unit == "1") return std::string(p.name);
+  return std::string(p.name) + "[" + (p.unit == "farad" ? std::string("F") : std::string(p.unit)) + "]";
 }
 
 // A number of the metadata, or nan for null and missing (printed as "nan").
@@ -64,12 +71,20 @@ void print_summary(std::FILE* out, const dataset::dataset& d, std::size_t top) {
                d.frequency_count() ? d.frequency(0) : 0.0, d.frequency_count() ? d.frequency(d.frequency_count() - 1) : 0.0);
   std::fprintf(out, "  metric %s, format %s%s\n", text_or(m, "resnorm_metric", "mae (legacy)").c_str(),
                text_or(m, "format_version", "legacy").c_str(), d.legacy_metadata() ? " (pickled metadata, read safely)" : "");
-  std::fprintf(out, "  %5s %12s %11s %11s %11s %11s %11s %11s %11s\n", "rank", "resnorm", "Rsh[ohm]", "Ra[ohm]", "Ca[F]", "Rb[ohm]",
-               "Cb[F]", "TER[ohm]", "TEC[F]");
+  const auto& circuit = d.model();
+  if (&circuit != &model::rc())
+    std::fprintf(out, "  model %s: %s\n", std::string(circuit.name).c_str(), std::string(circuit.formula).c_str());
+  std::fprintf(out, "  %5s %12s", "rank", "resnorm");
+  for (std::size_t k = 1; k < circuit.count(); ++k) std::fprintf(out, " %11s", column_label(circuit.parameters[k]).c_str());
+  std::fprintf(out, " %11s %11s\n", "TER[ohm]", "TEC[F]");
+  std::vector<double> values(circuit.count());  // Rs 0: TER and TEC do not depend on it
   for (std::uint64_t r = 0; r < std::min<std::uint64_t>(top, d.rows()); ++r) {
-    const auto p = model::circuit_params::from_array(d.parameters(r));
-    std::fprintf(out, "  %5llu %12.6g %11.6g %11.6g %11.6g %11.6g %11.6g %11.6g %11.6g\n", static_cast<unsigned long long>(r), d.resnorm(r),
-                 p.rsh, p.ra, p.ca, p.rb, p.cb, model::ter(p), model::tec(p));
+    std::fprintf(out, "  %5llu %12.6g", static_cast<unsigned long long>(r), d.resnorm(r));
+    for (std::size_t k = 1; k < circuit.count(); ++k) {
+      values[k] = d.parameter(r, k - 1);
+      std::fprintf(out, " %11.6g", values[k]);
+    }
+    std::fprintf(out, " %11.6g %11.6g\n", circuit.ter(values), circuit.tec(values));
   }
   if (m.contains("refined") && m["refined"].is_object()) print_refined(out, m["refined"]);
 }
@@ -83,16 +98,21 @@ nlohmann::json summary_json(const dataset::dataset& d, std::size_t top) {
   j["legacy_metadata"] = d.legacy_metadata();
   j["metadata"] = d.metadata();
   j["top"] = nlohmann::json::array();
+  const auto& circuit = d.model();
+  j["model"] = circuit.name;
+  std::vector<double> values(circuit.count());  // Rs 0: TER and TEC do not depend on it
   for (std::uint64_t r = 0; r < std::min<std::uint64_t>(top, d.rows()); ++r) {
-    const auto values = d.parameters(r);
-    const auto p = model::circuit_params::from_array(values);
+    for (std::size_t k = 1; k < circuit.count(); ++k) values[k] = d.parameter(r, k - 1);
     nlohmann::json row{{"rank", r},
                        {"resnorm", finite_or_null(d.resnorm(r))},
-                       {"TER", finite_or_null(model::ter(p))},
-                       {"TEC", finite_or_null(model::tec(p))},
-                       {"tau_a", finite_or_null(model::tau_a(p))},
-                       {"tau_b", finite_or_null(model::tau_b(p))}};
-    for (std::size_t k = 0; k < model::k_param_count; ++k) row[std::string(model::k_param_names[k])] = finite_or_null(values[k]);
+                       {"TER", finite_or_null(circuit.ter(values))},
+                       {"TEC", finite_or_null(circuit.tec(values))}};
+    if (&circuit == &model::rc()) {
+      const auto p = model::circuit_params::from_array(d.parameters(r));
+      row["tau_a"] = finite_or_null(model::tau_a(p));
+      row["tau_b"] = finite_or_null(model::tau_b(p));
+    }
+    for (std::size_t k = 1; k < circuit.count(); ++k) row[std::string(circuit.parameters[k].name)] = finite_or_null(values[k]);
     if (const auto idx = d.grid_index(r)) row["grid_index"] = *idx;
     j["top"].push_back(row);
   }

@@ -19,6 +19,45 @@ namespace {
 
 using clock = std::chrono::steady_clock;
 
+// A grid travels as its model's name and its axes (the model is a pointer into
+// this process's list).
+void put_grid(cluster::message_writer& w, const model::grid_spec& grid) {
+  w.put_string(grid.model->name);
+  w.put_vector(std::span<const model::axis_range>(grid.axes));
+}
+
+model::grid_spec get_grid(cluster::message_reader& r) {
+  model::grid_spec grid;
+  const auto name = r.get_string();
+  grid.model = model::find_model(name);
+  if (!grid.model) throw error(error_kind::internal, "rank 0 sent a grid of an unknown model '" + name + "'");
+  grid.axes = r.get_vector<model::axis_range>();
+  return grid;
+}
+
+// Field by field: fit_options holds a grid, which is not a plain value.
+void put_fit_options(cluster::message_writer& w, const fit::fit_options& o) {
+  put_grid(w, o.grid);
+  w.put(o.rs);
+  w.put(o.fixed_rs);
+  w.put(o.metric);
+  w.put(o.starts);
+  w.put(o.profile_starts);
+  w.put(o.threads);
+}
+
+fit::fit_options get_fit_options(cluster::message_reader& r) {
+  fit::fit_options o;
+  o.grid = get_grid(r);
+  o.rs = r.get<model::axis_range>();
+  o.fixed_rs = r.get<std::optional<double>>();
+  o.metric = r.get<sweep::metric>();
+  o.starts = r.get<std::size_t>();
+  o.profile_starts = r.get<std::size_t>();
+  o.threads = r.get<unsigned>();
+  return o;
+}
+
 // The numbers every rank shares during a sweep (cluster/shared_numbers.hpp).
 enum counter : std::size_t { next_chunk, points_done, counter_count };
 enum minimum : std::size_t { threshold, minimum_count };
@@ -311,7 +350,7 @@ void send_plan(const compute_plan& plan) {
   cluster::message_writer w;
   w.put(plan_status::ok);
   const auto& o = plan.options;
-  w.put(o.grid);
+  put_grid(w, o.grid);
   w.put(o.metric);
   w.put(o.keep);
   w.put(o.threads);
@@ -393,7 +432,7 @@ int follow_compute() {
   cluster::message_reader r(bytes);
   if (r.get<plan_status>() == plan_status::failed) return exit_code(r.get<error_kind>());
   sweep::sweep_options options;
-  options.grid = r.get<model::grid_spec>();
+  options.grid = get_grid(r);
   options.metric = r.get<sweep::metric>();
   options.keep = r.get<std::optional<std::uint64_t>>();
   options.threads = r.get<unsigned>();
@@ -412,7 +451,7 @@ std::vector<batch_outcome> fit_on_ranks(const fit::fit_options& options, std::ve
   if (cluster::distributed()) {
     cluster::message_writer w;
     w.put(plan_status::ok);
-    w.put(options);
+    put_fit_options(w, options);
     w.put<std::uint64_t>(spectra.size());
     for (const auto& s : spectra) {
       w.put_vector(std::span<const double>(s.frequencies));
@@ -429,7 +468,7 @@ int follow_fit(unsigned threads, const batch_fitter& fit_one) {
   cluster::broadcast(bytes);
   cluster::message_reader r(bytes);
   if (r.get<plan_status>() == plan_status::failed) return exit_code(r.get<error_kind>());
-  const auto options = r.get<fit::fit_options>();
+  const auto options = get_fit_options(r);
   std::vector<batch_spectrum> spectra(r.get<std::uint64_t>());
   for (auto& s : spectra) {
     s.frequencies = r.get_vector<double>();

@@ -10,6 +10,7 @@
 #include "dataset/naming.hpp"
 #include "measured/quality.hpp"
 #include "measured/read.hpp"
+#include "model/models.hpp"
 
 namespace eisgrid::compute {
 namespace {
@@ -40,11 +41,14 @@ const std::string& string_of(const json& v, const std::string& key) {
   return v.get_ref<const std::string&>();
 }
 
-std::size_t param_slot(const std::string& name, const std::string& key) {
-  for (std::size_t i = 0; i < model::k_param_count; ++i) {
-    if (model::k_param_names[i] == name) return i;
+// The position of `name` among the parameters of `m` after Rs (its grid axes).
+std::size_t param_slot(const model::circuit_model& m, const std::string& name, const std::string& key) {
+  std::string expected;
+  for (std::size_t i = 1; i < m.count(); ++i) {
+    if (m.parameters[i].name == name) return i - 1;
+    expected += (i > 1 ? ", " : "") + std::string(m.parameters[i].name);
   }
-  bad(key, "unknown parameter '" + name + "' (expected Rsh, Ra, Ca, Rb, Cb)");
+  bad(key, "unknown parameter '" + name + "' (expected " + expected + ")");
 }
 
 // K | "all" (returns empty for all); 0 allowed only when `allow_zero`.
@@ -58,21 +62,27 @@ std::optional<std::uint64_t> count_or_all(const json& v, const std::string& key,
 
 compute_request from_json(const json& body) {
   if (!body.is_object()) throw error(error_kind::usage, "the body must be a JSON object");
-  static const std::set<std::string> known{"grid",   "preset", "fmin", "fmax",    "points", "spacing", "ref",
-                                           "ranges", "metric", "keep", "spectra", "store",  "output",  "description"};
+  static const std::set<std::string> known{"grid",   "model",  "preset", "fmin",    "fmax",  "points", "spacing",    "ref",
+                                           "ranges", "metric", "keep",   "spectra", "store", "output", "description"};
   for (const auto& [key, value] : body.items()) {
     if (!known.count(key)) throw error(error_kind::usage, "unknown option '" + key + "'");
   }
   compute_request r;
   std::size_t g = 5;
   if (body.contains("grid")) g = static_cast<std::size_t>(integer_in(body["grid"], "grid", 2, k_http_max_grid));
-  r.grid = model::grid_spec::defaults(g);
+  const model::circuit_model* circuit = &model::rc();
+  if (body.contains("model")) {
+    circuit = model::find_model(string_of(body["model"], "model"));
+    if (!circuit) bad("model", "unknown model (expected one of " + model::model_names() + ")");
+  }
+  r.grid = model::grid_spec::defaults(*circuit, g);
   if (body.contains("ranges")) {
     const auto& ranges = body["ranges"];
     if (!ranges.is_object()) bad("ranges", "expected an object like {\"Ca\": {\"min\": 1e-7, \"max\": 5e-5, \"count\": 8}}");
     for (const auto& [name, range] : ranges.items()) {
       const std::string key = "ranges." + name;
-      const std::size_t slot = param_slot(name, key);
+      const std::size_t slot = param_slot(*circuit, name, key);
+      r.range_given.resize(r.grid.axes.size());
       r.range_given[slot] = true;
       auto& axis = r.grid.axes[slot];
       if (!range.is_object()) bad(key, "expected an object with min, max and optionally count");
@@ -103,7 +113,7 @@ compute_request from_json(const json& body) {
     const auto& ref = body["ref"];
     if (!ref.is_object()) bad("ref", "expected an object like {\"Rsh\": 5005, \"Ca\": 25.05e-6}");
     auto values = model::k_default_reference.as_array();
-    for (const auto& [name, value] : ref.items()) values[param_slot(name, "ref")] = positive_number(value, "ref." + name);
+    for (const auto& [name, value] : ref.items()) values[param_slot(model::rc(), name, "ref")] = positive_number(value, "ref." + name);
     r.ref = model::circuit_params::from_array(values);
   }
   if (body.contains("metric")) {
@@ -183,10 +193,17 @@ compute_plan resolve(const compute_request& r) {
   compute_plan plan;
   plan.options.grid = r.grid;
   const bool is_measured = !r.reference_file.empty() || r.reference_data.has_value();
+  const auto& circuit = *r.grid.model;
+  if (is_measured && &circuit != &model::rc()) {
+    // The refinement of a measured reference's grid is rc's fit (SPEC 10).
+    throw error(error_kind::usage, "a sweep against a measurement takes the rc model; fit " + std::string(circuit.name) +
+                                       " to it with `eisgrid fit --model " + std::string(circuit.name) + "`");
+  }
+  model::require_sweepable(circuit);
   if (is_measured) {
     const auto fit_ranges = fit::fit_options::measured().grid;
     for (std::size_t k = 0; k < model::k_param_count; ++k) {
-      if (r.range_given[k]) continue;
+      if (k < r.range_given.size() && r.range_given[k]) continue;
       plan.options.grid.axes[k].min = fit_ranges.axes[k].min;
       plan.options.grid.axes[k].max = fit_ranges.axes[k].max;
     }

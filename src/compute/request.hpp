@@ -45,7 +45,7 @@ struct compute_request {
   // take `eisgrid fit`'s ranges (fit::fit_options::measured), so that both
   // commands refine within the same bounds and reach the same optimum; the
   // model defaults are narrower than real cell layers need (issue 18).
-  std::array<bool, model::k_param_count> range_given{};
+  std::vector<bool> range_given;  // per grid axis; missing entries are false
   std::optional<double> fmin, fmax;
   std::optional<std::size_t> points;
   std::string spacing;                               // "", "log" or "linear"

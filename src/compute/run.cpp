@@ -46,7 +46,8 @@ memory_plan plan_memory(const compute_plan& plan) {
   m.kept_rows = plan.kept_rows;
   // Ranking holds two copies of each kept row (candidates and the merged
   // ranking); the export holds its float32 arrays beside them.
-  m.needed_bytes = plan.kept_rows * (sweep::k_bytes_per_ranked_row * 2) + dataset::export_memory_bytes(plan.kept_rows);
+  m.needed_bytes =
+      plan.kept_rows * (sweep::k_bytes_per_ranked_row * 2) + dataset::export_memory_bytes(plan.kept_rows, plan.options.grid.axes.size());
   m.available_bytes = available_memory_bytes();
   return m;
 }

@@ -10,13 +10,13 @@
 #include "base/error.hpp"
 #include "base/system_memory.hpp"
 #include "base/untrusted_json.hpp"
+#include "model/models.hpp"
 #include "npz/pickle.hpp"
 #include "npz/reader.hpp"
 
 namespace eisgrid::dataset {
 namespace {
 
-constexpr std::size_t k_param_columns = 5;
 constexpr std::size_t k_spectrum_columns = 4;
 // The arrays load() reads; any other member of the archive is left alone.
 const std::set<std::string, std::less<>> k_read_members = {"parameters", "resnorms",     "frequencies",       "spectrum",
@@ -90,10 +90,6 @@ class dataset_validator {
   void check_inflated_bytes(const npz::reader& r, load_depth depth, std::uint64_t max_inflated) const {
     std::uint64_t inflated = 0;
     for (const auto& m : r.members()) {
-      if (m.name == "metadata" && m.uncompressed_size > k_max_metadata_member_bytes) {
-        fail("'metadata' is " + std::to_string(m.uncompressed_size) + " bytes, over the limit of " +
-             std::to_string(k_max_metadata_member_bytes));
-      }
       const bool read = m.name != "spectrum" || depth == load_depth::full;
       if (m.deflated && read && k_read_members.contains(m.name)) inflated += m.uncompressed_size;
     }
@@ -106,9 +102,24 @@ class dataset_validator {
   // Every shape is checked against the others from the .npy headers alone,
   // and the bytes to inflate against `max_inflated`, before any data is read.
   void run(const npz::reader& r, load_depth depth, std::uint64_t max_inflated) {
+    if (!r.contains("metadata")) fail("missing array 'metadata'");
+    // The model says how many parameters a row has: the metadata member, of
+    // bounded size, is the one read before the shapes are checked.
+    for (const auto& m : r.members()) {
+      if (m.name == "metadata" && m.uncompressed_size > k_max_metadata_member_bytes) {
+        fail("'metadata' is " + std::to_string(m.uncompressed_size) + " bytes, over the limit of " +
+             std::to_string(k_max_metadata_member_bytes));
+      }
+    }
+    read_metadata(r);
+    read_model();
+    const std::size_t columns = d_.model_->count() - 1;
     npz::array_header parameters = require(r, "parameters", 2);
     d_.rows_ = parameters.shape[0];
-    if (parameters.shape[1] != k_param_columns) fail("'parameters' has shape " + shape_text(parameters.shape) + ", expected (N, 5)");
+    if (parameters.shape[1] != columns) {
+      fail("'parameters' has shape " + shape_text(parameters.shape) + ", expected (N, " + std::to_string(columns) + ") for model " +
+           std::string(d_.model_->name));
+    }
     const npz::array_header resnorms = require(r, "resnorms", 1);
     if (resnorms.shape[0] != d_.rows_) {
       fail("'resnorms' has shape " + shape_text(resnorms.shape) + " but 'parameters' has " + std::to_string(d_.rows_) + " rows");
@@ -131,7 +142,6 @@ class dataset_validator {
       const auto& rs = reference.shape;
       if (rs[0] != d_.frequency_count_ || rs[1] != k_spectrum_columns) fail("'reference_spectrum' has shape " + shape_text(rs));
     }
-    if (!r.contains("metadata")) fail("missing array 'metadata'");
     check_inflated_bytes(r, depth, max_inflated);
 
     d_.parameters_ = r.read_shared("parameters");
@@ -140,7 +150,6 @@ class dataset_validator {
     d_.spectrum_ = depth == load_depth::full ? r.read_shared("spectrum") : npz::shared_array(npz::array{spectrum, {}});
     if (has_indices) d_.grid_indices_ = r.read_shared("grid_indices");
     if (has_reference) d_.reference_ = r.read_shared("reference_spectrum");
-    read_metadata(r);
     check_frequencies();
     check_metadata();
   }
@@ -177,6 +186,15 @@ class dataset_validator {
       fail("'metadata' must be a 0-d unicode (JSON) or pickled object array, found " + m.header.type.descr());
     }
     if (!d_.metadata_.is_object()) fail("'metadata' is not a JSON object");
+  }
+
+  // A file without "model" is an rc file (every file before SPEC 12).
+  void read_model() {
+    const auto& m = d_.metadata_;
+    if (!m.contains("model")) return;
+    const auto name = m["model"].is_string() ? m["model"].get<std::string>() : m["model"].dump();
+    d_.model_ = model::find_model(name);
+    if (!d_.model_) fail("metadata 'model' is '" + name + "', not one of " + model::model_names());
   }
 
   void check_count(const char* key, std::uint64_t actual) const {
@@ -228,11 +246,11 @@ dataset dataset::load(const std::filesystem::path& path, load_depth depth, const
   return d;
 }
 
-double dataset::parameter(std::uint64_t row, std::size_t k) const { return numeric_value(parameters_, row * k_param_columns + k); }
+double dataset::parameter(std::uint64_t row, std::size_t k) const { return numeric_value(parameters_, row * parameter_count() + k); }
 
 std::array<double, 5> dataset::parameters(std::uint64_t row) const {
   std::array<double, 5> p{};
-  for (std::size_t k = 0; k < k_param_columns; ++k) p[k] = parameter(row, k);
+  for (std::size_t k = 0; k < p.size(); ++k) p[k] = parameter(row, k);
   return p;
 }
 

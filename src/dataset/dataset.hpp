@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "model/models.hpp"
 #include "npz/array.hpp"
 
 namespace eisgrid::dataset {
@@ -53,12 +54,17 @@ class dataset {
   [[nodiscard]] const nlohmann::json& metadata() const noexcept { return metadata_; }
   [[nodiscard]] bool legacy_metadata() const noexcept { return legacy_metadata_; }
 
+  // The circuit model of the rows (SPEC 12): metadata "model", rc without it.
+  [[nodiscard]] const model::circuit_model& model() const noexcept { return *model_; }
+  // Parameters per row: the model's after Rs (rc: Rsh, Ra, Ca, Rb, Cb).
+  [[nodiscard]] std::size_t parameter_count() const noexcept { return model_->count() - 1; }
   [[nodiscard]] std::uint64_t rows() const noexcept { return rows_; }
   [[nodiscard]] std::uint64_t spectra_rows() const noexcept { return spectra_rows_; }
   [[nodiscard]] std::uint64_t frequency_count() const noexcept { return frequency_count_; }
 
-  // Preconditions: row < rows(), k < 5, f < frequency_count(), and for
-  // spectrum() row < spectra_rows() and a load_depth::full load.
+  // Preconditions: row < rows(), k < parameter_count(), f <
+  // frequency_count(), and for spectrum() row < spectra_rows() and a
+  // load_depth::full load; parameters() of an rc dataset.
   [[nodiscard]] double parameter(std::uint64_t row, std::size_t k) const;
   [[nodiscard]] std::array<double, 5> parameters(std::uint64_t row) const;
   [[nodiscard]] double resnorm(std::uint64_t row) const;
@@ -80,6 +86,7 @@ class dataset {
   std::filesystem::path path_;
   nlohmann::json metadata_;
   bool legacy_metadata_ = false;
+  const model::circuit_model* model_ = &model::rc();
   npz::shared_array parameters_, resnorms_, spectrum_, frequencies_;
   std::optional<npz::shared_array> grid_indices_, reference_;
   std::uint64_t rows_ = 0, spectra_rows_ = 0, frequency_count_ = 0;

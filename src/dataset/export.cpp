@@ -10,6 +10,7 @@
 #include "dataset/dataset.hpp"
 #include "dataset/naming.hpp"
 #include "model/circuit.hpp"
+#include "model/models.hpp"
 #include "npz/writer.hpp"
 #include "sweep/engine.hpp"
 #include "sweep/spectrum.hpp"
@@ -22,12 +23,27 @@ namespace {
 constexpr std::uint64_t k_spectrum_batch_rows = 8192;
 constexpr std::size_t k_spectrum_columns = 4;
 
+// rc's rows through the vectorised spectra; other models' through their
+// descriptor's impedance (the columns are the same: real, imag, |Z|, phase).
 void fill_spectrum_rows(const sweep::sweep_options& options, const model::parameter_grid& grid, std::span<const std::uint64_t> indices,
-                        const std::vector<double>& omega, float* out) {
+                        const std::vector<double>& freqs, const std::vector<double>& omega, float* out) {
+  const auto& m = grid.model();
   std::vector<double> scratch(omega.size() * k_spectrum_columns);
+  std::vector<double> values(m.count());
   for (std::size_t r = 0; r < indices.size(); ++r) {
     const auto point = sweep::split_index(options, grid.size(), indices[r]);
-    sweep::model_spectrum_row(grid.point(point.grid_index), point.rs, omega, scratch, out + r * omega.size() * k_spectrum_columns);
+    float* row = out + r * omega.size() * k_spectrum_columns;
+    if (&m == &model::rc()) {
+      sweep::model_spectrum_row(grid.point(point.grid_index), point.rs, omega, scratch, row);
+      continue;
+    }
+    values[0] = point.rs;
+    grid.values(point.grid_index, values.data() + 1);
+    for (std::size_t f = 0; f < freqs.size(); ++f) {
+      const auto z = m.impedance(values, freqs[f]);
+      const double cells[] = {z.real(), z.imag(), std::abs(z), model::phase_degrees(z)};
+      for (std::size_t c = 0; c < k_spectrum_columns; ++c) row[f * k_spectrum_columns + c] = static_cast<float>(cells[c]);
+    }
   }
 }
 
@@ -47,7 +63,7 @@ npz::data_source spectrum_source(const sweep::sweep_options& options, const mode
       for (std::size_t begin = 0; begin < rows; begin += per_thread) {
         const std::size_t count = std::min(per_thread, rows - begin);
         workers.emplace_back([&, begin, count] {
-          fill_spectrum_rows(options, grid, indices.subspan(first + begin, count), omega, batch.data() + begin * row_floats);
+          fill_spectrum_rows(options, grid, indices.subspan(first + begin, count), freqs, omega, batch.data() + begin * row_floats);
         });
       }
       workers.clear();
@@ -58,9 +74,9 @@ npz::data_source spectrum_source(const sweep::sweep_options& options, const mode
 
 }  // namespace
 
-std::uint64_t export_memory_bytes(std::uint64_t rows) noexcept {
+std::uint64_t export_memory_bytes(std::uint64_t rows, std::size_t parameters) noexcept {
   // parameters + resnorms (float32) and grid indices (int64), held while writing.
-  return rows * (model::k_param_count * sizeof(float) + sizeof(float) + sizeof(std::int64_t));
+  return rows * (parameters * sizeof(float) + sizeof(float) + sizeof(std::int64_t));
 }
 
 std::filesystem::path export_dataset(const data_dir& dir, run_record run, const export_options& options) {
@@ -71,7 +87,9 @@ std::filesystem::path export_dataset(const data_dir& dir, run_record run, const 
   run.spectra_rows = std::min<std::uint64_t>(options.spectra.value_or(rows), rows);
   const model::parameter_grid grid(run.options.grid);
 
-  std::vector<float> parameters(rows * model::k_param_count);
+  const std::size_t p_count = grid.dimensions();
+  std::vector<float> parameters(rows * p_count);
+  std::vector<double> values(p_count);
   std::vector<float> resnorms(rows);
   std::vector<std::int64_t> grid_indices(rows);
   const bool with_rs = !run.options.series_resistances.empty();
@@ -79,10 +97,8 @@ std::filesystem::path export_dataset(const data_dir& dir, run_record run, const 
   for (std::uint64_t r = 0; r < rows; ++r) {
     const auto point = sweep::split_index(run.options, grid.size(), result.indices[r]);
     if (with_rs) series_resistance[r] = static_cast<float>(point.rs);
-    const auto values = grid.point(point.grid_index).as_array();
-    for (std::size_t k = 0; k < model::k_param_count; ++k) {
-      parameters[r * model::k_param_count + k] = static_cast<float>(values[k]);
-    }
+    grid.values(point.grid_index, values.data());
+    for (std::size_t k = 0; k < p_count; ++k) parameters[r * p_count + k] = static_cast<float>(values[k]);
     resnorms[r] = static_cast<float>(result.resnorms[r]);
     grid_indices[r] = static_cast<std::int64_t>(result.indices[r]);
   }
@@ -108,7 +124,7 @@ std::filesystem::path export_dataset(const data_dir& dir, run_record run, const 
   const auto final_path = dir.directory(run.location) / run.file_name;
   atomic_file file(dir.temp(), final_path);
   npz::writer out(file.fd(), final_path.filename().string(), options.npz);
-  out.add("parameters", npz::make_array<float>(parameters, {rows, model::k_param_count}));
+  out.add("parameters", npz::make_array<float>(parameters, {rows, p_count}));
   out.add("resnorms", npz::make_array<float>(resnorms, {rows}));
   const unsigned threads = options.npz.threads ? options.npz.threads : std::max(1u, std::thread::hardware_concurrency());
   const npz::array_header spectrum_header{npz::dtype_of<float>(), {run.spectra_rows, n_freq, k_spectrum_columns}, false};

@@ -27,6 +27,6 @@ struct export_options {
 std::filesystem::path export_dataset(const data_dir& dir, run_record run, const export_options& options);
 
 // Bytes the export holds in memory for `rows` kept rows (for planning).
-[[nodiscard]] std::uint64_t export_memory_bytes(std::uint64_t rows) noexcept;
+[[nodiscard]] std::uint64_t export_memory_bytes(std::uint64_t rows, std::size_t parameters) noexcept;
 
 }  // namespace eisgrid::dataset

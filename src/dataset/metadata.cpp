@@ -6,6 +6,8 @@
 
 #include "dataset/json_number.hpp"
 #include "model/circuit.hpp"
+#include "model/frequency_grid.hpp"
+#include "model/models.hpp"
 
 namespace eisgrid::dataset {
 namespace {}  // namespace
@@ -28,16 +30,24 @@ nlohmann::ordered_json make_metadata(const run_record& run) {
   m["freq_min"] = *fmin;
   m["freq_max"] = *fmax;
   m["frequency_spacing"] = run.frequency_spacing;
-  m["param_names"] = model::k_param_names;
-  m["param_units"] = model::k_param_units;
+  // "model" only for models other than rc: a file without it is an rc file
+  // (SPEC 12), so rc files stay as they were.
+  const auto& circuit = *grid.model;
+  if (&circuit != &model::rc()) m["model"] = circuit.name;
+  nlohmann::ordered_json names = nlohmann::ordered_json::array(), units = nlohmann::ordered_json::array();
   nlohmann::ordered_json ranges = nlohmann::ordered_json::object();
-  for (std::size_t i = 0; i < model::k_param_count; ++i) {
-    ranges[std::string(model::k_param_names[i])] = {{"min", grid.axes[i].min},
-                                                    {"max", grid.axes[i].max},
-                                                    {"count", grid.axes[i].count},
-                                                    {"unit", model::k_param_units[i]},
-                                                    {"spacing", "log"}};
+  for (std::size_t i = 0; i < grid.axes.size(); ++i) {
+    const auto& p = circuit.parameters[i + 1];
+    names.push_back(p.name);
+    units.push_back(p.unit);
+    ranges[std::string(p.name)] = {{"min", grid.axes[i].min},
+                                   {"max", grid.axes[i].max},
+                                   {"count", grid.axes[i].count},
+                                   {"unit", p.unit},
+                                   {"spacing", model::to_string(p.axis)}};
   }
+  m["param_names"] = names;
+  m["param_units"] = units;
   m["parameter_ranges"] = ranges;
   const auto& rs = run.options.series_resistances;
   if (!rs.empty()) {

@@ -12,8 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include "model/axis_range.hpp"
 #include "model/circuit.hpp"
-#include "model/parameter_grid.hpp"
 #include "model/spacing.hpp"
 
 namespace eisgrid::model {
@@ -51,6 +51,12 @@ struct circuit_model {
   // up what the ideal membranes could not (lowest_omega: the sweep's lowest
   // angular frequency, where tails show). Null for rc itself.
   std::vector<std::vector<double>> (*starts_from_rc)(const rc_point& rc, double lowest_omega);
+  // The grid sweep's form (SPEC 3, 12): Rs + Rsh || (Za + Zb), the parameters
+  // Rs, Rsh, then the apical membrane's `membrane_size`, then the basal's,
+  // each membrane's impedance `membrane(its parameters, omega)`. 0 for a
+  // model the sweep kernel cannot take (an element in series with the layer).
+  std::size_t membrane_size = 0;
+  std::complex<double> (*membrane)(const double* values, double omega) = nullptr;
 
   [[nodiscard]] std::size_t count() const noexcept { return parameters.size(); }
   [[nodiscard]] std::optional<std::size_t> index_of(std::string_view parameter) const noexcept;

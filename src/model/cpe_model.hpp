@@ -50,6 +50,10 @@ struct cpe_model {
     return inverse(complex_of<T>{T(1.0) / r + y.re, y.im});
   }
 
+  // The sweep's membrane tables (circuit_model::membrane).
+  static constexpr std::size_t k_membrane_size = 3;
+  static complex_of<double> membrane_of(const double* p, double omega) { return membrane(p[0], p[1], p[2], omega); }
+
   template <typename T>
   static complex_of<T> impedance(const T* p, double omega) {
     const auto membranes = membrane(p[ra], p[qa], p[alpha_a], omega) + membrane(p[rb], p[qb], p[alpha_b], omega);

@@ -43,15 +43,26 @@ constexpr auto starts_of() {
 }
 
 template <typename Kernel>
+std::complex<double> membrane_of(const double* values, double omega) {
+  return to_std(Kernel::membrane_of(values, omega));
+}
+
+template <typename Kernel>
 circuit_model describe(std::string_view name, std::string_view formula) {
-  return {name,
-          formula,
-          Kernel::k_parameters,
-          &impedance_of<Kernel>,
-          &ter_of<Kernel>,
-          &tec_of<Kernel>,
-          exponents_of<Kernel>(),
-          starts_of<Kernel>()};
+  circuit_model m{name,
+                  formula,
+                  Kernel::k_parameters,
+                  &impedance_of<Kernel>,
+                  &ter_of<Kernel>,
+                  &tec_of<Kernel>,
+                  exponents_of<Kernel>(),
+                  starts_of<Kernel>()};
+  if constexpr (requires { Kernel::k_membrane_size; }) {
+    static_assert(Kernel::k_parameters.size() == 2 + 2 * Kernel::k_membrane_size, "Rs, Rsh and two membranes");
+    m.membrane_size = Kernel::k_membrane_size;
+    m.membrane = &membrane_of<Kernel>;
+  }
+  return m;
 }
 
 }  // namespace
@@ -72,6 +83,17 @@ const circuit_model* find_model(std::string_view name) noexcept {
     if (m.name == name) return &m;
   }
   return nullptr;
+}
+
+void require_sweepable(const circuit_model& m) {
+  if (m.membrane_size > 0) return;
+  std::string sweepable;
+  for (const auto& other : all_models()) {
+    if (other.membrane_size > 0) sweepable += (sweepable.empty() ? "" : ", ") + std::string(other.name);
+  }
+  const std::string name(m.name);
+  throw error(error_kind::usage, "the grid sweep takes models of a layer alone (" + sweepable + "); " + name +
+                                     " has an element in series with it: fit it with `eisgrid fit --model " + name + "`");
 }
 
 std::string model_names() {

@@ -25,6 +25,8 @@ using circuit_types = std::tuple<rc_model, cpe_model, rc_electrode_model>;
 [[nodiscard]] std::vector<const circuit_model*> parse_models(std::string_view list);
 // "rc, cpe, rc_electrode".
 [[nodiscard]] std::string model_names();
+// Throws error(usage) unless the grid sweep can take `m` (circuit_model::membrane_size).
+void require_sweepable(const circuit_model& m);
 
 // Calls f(Kernel{}) with the kernel type of `m`, for code that needs the
 // impedance template (the fit's derivatives).

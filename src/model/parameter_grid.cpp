@@ -5,15 +5,18 @@
 #include <string>
 
 #include "base/error.hpp"
-#include "model/rc_model.hpp"
 #include "model/spacing.hpp"
 
 namespace eisgrid::model {
 
-grid_spec grid_spec::defaults(std::size_t g) {
+grid_spec grid_spec::defaults(std::size_t g) { return defaults(rc(), g); }
+
+grid_spec grid_spec::defaults(const circuit_model& m, std::size_t g) {
   grid_spec spec;
-  for (std::size_t k = 0; k < k_param_count; ++k) {
-    spec.axes[k] = rc_model::k_parameters[k + 1].model_range;
+  spec.model = &m;
+  spec.axes.resize(m.count() - 1);
+  for (std::size_t k = 0; k < spec.axes.size(); ++k) {
+    spec.axes[k] = m.parameters[k + 1].model_range;
     spec.axes[k].count = g;
   }
   return spec;
@@ -27,17 +30,23 @@ std::size_t grid_spec::uniform_count() const noexcept {
 }
 
 void grid_spec::validate() const {
+  if (axes.size() + 1 != model->count()) {
+    throw error(error_kind::usage, "a grid of " + std::string(model->name) + " needs " + std::to_string(model->count() - 1) + " axes");
+  }
   long double total = 1;
-  for (std::size_t i = 0; i < k_param_count; ++i) {
+  for (std::size_t i = 0; i < axes.size(); ++i) {
     const auto& a = axes[i];
-    const std::string name(k_param_names[i]);
+    const auto& p = model->parameters[i + 1];
+    const std::string name(p.name);
     if (!std::isfinite(a.min) || !std::isfinite(a.max) || a.min <= 0 || a.max <= 0) {
       throw error(error_kind::usage, "range of " + name + " must be positive and finite");
     }
-    if (a.min < k_min_parameter_value || a.max > k_max_parameter_value) {
+    // An exponent's range is bounded by what the element can be (alpha in [0.5, 1]).
+    const double low = p.axis == spacing::linear ? p.measured_range.min : k_min_parameter_value;
+    const double high = p.axis == spacing::linear ? p.measured_range.max : k_max_parameter_value;
+    if (a.min < low || a.max > high) {
       char text[128];
-      std::snprintf(text, sizeof text, "range of %s must lie between %g and %g", name.c_str(), k_min_parameter_value,
-                    k_max_parameter_value);
+      std::snprintf(text, sizeof text, "range of %s must lie between %g and %g", name.c_str(), low, high);
       throw error(error_kind::usage, text);
     }
     if (a.min > a.max) throw error(error_kind::usage, "range of " + name + ": minimum is above maximum");
@@ -54,30 +63,41 @@ void grid_spec::validate() const {
 parameter_grid::parameter_grid(const grid_spec& spec) : spec_(spec) {
   spec_.validate();
   size_ = 1;
-  for (std::size_t i = 0; i < k_param_count; ++i) {
-    const auto& a = spec_.axes[i];
-    axes_[i] = spaced_points(a.min, a.max, a.count, spacing::log);
+  for (std::size_t k = 0; k < spec_.axes.size(); ++k) {
+    const auto& a = spec_.axes[k];
+    axes_.push_back(spaced_points(a.min, a.max, a.count, spec_.model->parameters[k + 1].axis));
     size_ *= a.count;
   }
 }
 
-std::uint64_t parameter_grid::index(const std::array<std::size_t, k_param_count>& i) const noexcept {
+std::uint64_t parameter_grid::index(const std::vector<std::size_t>& i) const noexcept {
   std::uint64_t idx = 0;
-  for (std::size_t k = 0; k < k_param_count; ++k) idx = idx * axes_[k].size() + i[k];
+  for (std::size_t k = 0; k < axes_.size(); ++k) idx = idx * axes_[k].size() + i[k];
   return idx;
 }
 
-std::array<std::size_t, k_param_count> parameter_grid::decompose(std::uint64_t index) const noexcept {
-  std::array<std::size_t, k_param_count> i{};
-  for (std::size_t k = k_param_count; k-- > 0;) {
+std::vector<std::size_t> parameter_grid::decompose(std::uint64_t index) const noexcept {
+  std::vector<std::size_t> i(axes_.size());
+  for (std::size_t k = axes_.size(); k-- > 0;) {
     i[k] = static_cast<std::size_t>(index % axes_[k].size());
     index /= axes_[k].size();
   }
   return i;
 }
 
+void parameter_grid::values(std::uint64_t index, double* out) const noexcept {
+  for (std::size_t k = axes_.size(); k-- > 0;) {
+    out[k] = axes_[k][index % axes_[k].size()];
+    index /= axes_[k].size();
+  }
+}
+
 circuit_params parameter_grid::point(std::uint64_t index) const noexcept {
-  const auto i = decompose(index);
+  std::array<std::size_t, k_param_count> i{};
+  for (std::size_t k = k_param_count; k-- > 0;) {
+    i[k] = static_cast<std::size_t>(index % axes_[k].size());
+    index /= axes_[k].size();
+  }
   std::array<double, k_param_count> v{};
   for (std::size_t k = 0; k < k_param_count; ++k) v[k] = axes_[k][i[k]];
   return circuit_params::from_array(v);

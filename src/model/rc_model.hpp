@@ -32,6 +32,10 @@ struct rc_model {
     return inverse(complex_of<T>{T(1.0) / r, omega * c});
   }
 
+  // The sweep's membrane tables (circuit_model::membrane).
+  static constexpr std::size_t k_membrane_size = 2;
+  static complex_of<double> membrane_of(const double* p, double omega) { return membrane(p[0], p[1], omega); }
+
   // The layer alone: Rsh || (Za + Zb).
   template <typename T>
   static complex_of<T> layer(const T* p, double omega) {

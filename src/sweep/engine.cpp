@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "base/error.hpp"
+#include "model/models.hpp"
 #include "sweep/kernel.hpp"
 #include "sweep/ranking.hpp"
 #include "sweep/tables.hpp"
@@ -82,7 +83,9 @@ struct sweep_job {
   const std::atomic<bool>* cancel;
 
   std::uint64_t row_count = 0;
-  std::size_t row_length = 0;  // points per row: the Cb axis
+  std::size_t row_length = 0;       // points per row: the last axis (rc: Cb)
+  std::size_t apical_count = 0;     // rows of the apical membrane table
+  std::size_t basal_row_count = 0;  // rows of the basal table / row_length
   std::uint64_t grid_points = 0;
   // The reference's real part less each swept Rs (SPEC 10), n values each.
   std::vector<double> shifted_ref_re;
@@ -95,16 +98,14 @@ struct sweep_job {
   [[nodiscard]] bool cancelled() const noexcept { return cancel && cancel->load(std::memory_order_relaxed); }
 
   row_inputs row(std::uint64_t r, std::uint64_t i_rs) const noexcept {
-    using model::param;
-    // r enumerates (i_Rsh, i_Ra, i_Ca, i_Rb) with i_Rb fastest.
-    const std::size_t n_rb = grid.count(param::rb);
-    const std::size_t n_apical = grid.count(param::ra) * grid.count(param::ca);
-    const std::size_t i_rb = r % n_rb;
-    const std::size_t apical = (r / n_rb) % n_apical;
-    const std::size_t i_rsh = r / n_rb / n_apical;
+    // r enumerates (i_Rsh, apical membrane, basal membrane but its last
+    // axis), the last fastest; rc: (i_Rsh, i_Ra, i_Ca, i_Rb).
+    const std::size_t i_rb = r % basal_row_count;
+    const std::size_t apical = (r / basal_row_count) % apical_count;
+    const std::size_t i_rsh = r / basal_row_count / apical_count;
     const std::size_t n = tables.n;
     row_inputs in;
-    in.rsh = grid.axis(param::rsh)[i_rsh];
+    in.rsh = grid.axis(0)[i_rsh];
     in.za_re = tables.apical.re.data() + apical * n;
     in.za_im = tables.apical.im.data() + apical * n;
     in.zb_re = tables.basal.re.data() + i_rb * row_length * n;
@@ -171,6 +172,7 @@ sweep_point split_index(const sweep_options& options, std::uint64_t grid_points,
 sweep_part run_sweep_part(const sweep_options& options, const reference_spectrum& reference, work_source& source,
                           const progress_callback& progress, const std::atomic<bool>* cancel) {
   const model::parameter_grid grid(options.grid);
+  model::require_sweepable(grid.model());
   if (reference.frequencies.size() < model::k_min_frequency_points || reference.z.size() != reference.frequencies.size()) {
     throw error(error_kind::usage, "the reference spectrum needs at least 2 frequencies");
   }
@@ -185,8 +187,10 @@ sweep_part run_sweep_part(const sweep_options& options, const reference_spectrum
   const sweep_tables tables = build_tables(grid, reference, options.metric);
 
   sweep_job job(grid, tables, squares_terms(options.metric), effective_keep(options, total), source, cancel);
-  job.row_length = grid.count(model::param::cb);
+  job.row_length = grid.count(grid.dimensions() - 1);
   job.row_count = grid.size() / job.row_length;
+  job.apical_count = tables.apical.re.size() / tables.n;
+  job.basal_row_count = tables.basal.re.size() / tables.n / job.row_length;
   job.grid_points = grid.size();
   // Z_test = Rs + Z5 matches Z_ref iff Z5 matches Z_ref - Rs; padding slots
   // have weight 0, so shifting them too changes no sum.

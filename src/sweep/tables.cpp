@@ -8,20 +8,26 @@
 namespace eisgrid::sweep {
 namespace {
 
-membrane_table make_membranes(const std::vector<double>& r_axis, const std::vector<double>& c_axis, const std::vector<double>& omega,
-                              std::size_t n) {
+// The membrane of grid axes [first, first + size): one row of n values per
+// combination of their values, the last axis fastest, as the grid index runs.
+membrane_table make_membranes(const model::parameter_grid& grid, std::size_t first, const std::vector<double>& omega, std::size_t n) {
+  const auto& m = grid.model();
+  std::size_t rows = 1;
+  for (std::size_t k = first; k < first + m.membrane_size; ++k) rows *= grid.count(k);
   membrane_table t;
-  t.re.assign(r_axis.size() * c_axis.size() * n, 0.0);
+  t.re.assign(rows * n, 0.0);
   t.im.assign(t.re.size(), 0.0);
-  std::size_t row = 0;
-  for (double r : r_axis) {
-    for (double c : c_axis) {
-      for (std::size_t i = 0; i < omega.size(); ++i) {
-        const auto z = model::membrane_impedance(r, c, omega[i]);
-        t.re[row * n + i] = z.real();
-        t.im[row * n + i] = z.imag();
-      }
-      ++row;
+  std::vector<double> values(m.membrane_size);
+  for (std::size_t row = 0; row < rows; ++row) {
+    std::size_t rest = row;
+    for (std::size_t k = m.membrane_size; k-- > 0;) {
+      values[k] = grid.axis(first + k)[rest % grid.count(first + k)];
+      rest /= grid.count(first + k);
+    }
+    for (std::size_t i = 0; i < omega.size(); ++i) {
+      const auto z = m.membrane(values.data(), omega[i]);
+      t.re[row * n + i] = z.real();
+      t.im[row * n + i] = z.imag();
     }
   }
   return t;
@@ -59,9 +65,9 @@ sweep_tables build_tables(const model::parameter_grid& grid, const reference_spe
       ++t.valid_frequencies;
     }
   }
-  using model::param;
-  t.apical = make_membranes(grid.axis(param::ra), grid.axis(param::ca), omega, t.n);
-  t.basal = make_membranes(grid.axis(param::rb), grid.axis(param::cb), omega, t.n);
+  const std::size_t size = grid.model().membrane_size;
+  t.apical = make_membranes(grid, 1, omega, t.n);
+  t.basal = make_membranes(grid, 1 + size, omega, t.n);
   return t;
 }
 

@@ -1,7 +1,7 @@
 #pragma once
-// Precomputed inputs of the kernel. The membrane impedances depend on two of
-// the five parameters each, so they are computed once per (R, C) pair rather
-// than once per grid point. Frequencies are stored interleaved (0, s, 2s, ...,
+// Precomputed inputs of the kernel. Each membrane's impedance depends on a few
+// of the parameters (R and C, or R, Q and alpha), so it is computed once per
+// combination of them rather than once per grid point. Frequencies are stored interleaved (0, s, 2s, ...,
 // 1, s+1, ...) so that the first block of a running sum already samples the
 // whole range and a hopeless point is dropped after one block.
 
@@ -23,8 +23,8 @@ struct sweep_tables {
   std::size_t n = 0;                  // padded frequency count
   std::size_t valid_frequencies = 0;  // points with |Z_ref| > 0
   std::vector<double> ref_re, ref_im, weight;
-  membrane_table apical;  // (Ra, Ca)
-  membrane_table basal;   // (Rb, Cb)
+  membrane_table apical;  // rc: (Ra, Ca); cpe: (Ra, Qa, alpha_a)
+  membrane_table basal;   // rc: (Rb, Cb); cpe: (Rb, Qb, alpha_b)
 };
 
 // The storage order of the frequencies (a permutation of 0..count).

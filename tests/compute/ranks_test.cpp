@@ -162,6 +162,11 @@ TEST(compute_ranks, keep_k_equals_one_process) {
   expect_same_as_one_process("--grid 9 --keep 40 --metric rmse");
 }
 
+TEST(compute_ranks, a_cpe_grid_equals_one_process) {
+  REQUIRE_MPI();
+  expect_same_as_one_process("--model cpe --grid 3 --range alpha_a=0.6:1:4 --keep 40 --spectra 5");
+}
+
 TEST(compute_ranks, keep_all_equals_one_process) {
   REQUIRE_MPI();
   expect_same_as_one_process("--grid 6 --range Cb=1e-6:1e-5:5 --spectra 50 --preset fast");
