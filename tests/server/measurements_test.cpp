@@ -235,6 +235,28 @@ void check_measurements(const live_server& s, const test_support::server_data& d
   r = s.call("POST", "/api/load/alice_ref.npz", d.alice_key);
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(json_of(r)["dataset_info"]["n_frequencies"], 66);
+  // Its rows swept Rs too (issue 18, item 11): best-results gives each row's Rs, as the file holds it.
+  r = s.call("GET", "/api/best-results/alice_ref.npz?n=4", d.alice_key);
+  ASSERT_EQ(r.status, 200) << r.body;
+  const auto series = json_of(r)["data"]["series_resistance"];
+  ASSERT_EQ(series.size(), 4u) << r.body;
+  r = s.call("GET", "/api/download/alice_ref.npz", d.alice_key);
+  ASSERT_EQ(r.status, 200);
+  const auto ref_file = d.root.path / "alice_ref_copy.npz";
+  std::ofstream(ref_file, std::ios::binary) << r.body;
+  const auto rs =
+      test_support::python("import numpy, sys\nprint(' '.join(repr(float(v)) for v in numpy.load(sys.argv[1])['series_resistance'][:4]))",
+                           test_support::shell_quote(ref_file.string()));
+  fs::remove(ref_file);
+  ASSERT_EQ(rs.exit_code, 0) << rs.output;
+  std::istringstream rs_values(rs.output);
+  for (const auto& v : series) {
+    double expected = 0;
+    rs_values >> expected;
+    EXPECT_GT(v.get<double>(), 0);
+    EXPECT_FLOAT_EQ(v.get<float>(), static_cast<float>(expected));
+  }
+  EXPECT_TRUE(json_of(s.call("GET", "/api/best-results/public.npz?n=2"))["data"]["series_resistance"].is_null());
   EXPECT_EQ(s.call("POST", "/api/compute", d.bob_key, "{\"grid\":2,\"reference\":{\"measurement\":" + id + "}}").status, 404);
   EXPECT_EQ(s.call("POST", "/api/compute", d.alice_key, "{\"grid\":2,\"reference\":{\"measurement\":" + id + ",\"sweep\":3}}").status, 400);
 
