@@ -722,6 +722,11 @@ describe('eisgrid web page against a real eisgrid server', () => {
     const { json: info } = await api(`/api/load/${MEASURED}`, keys.alice, { method: 'POST' });
     assert.deepEqual(info.metadata.series_resistance.values, [0.01]);
     assert.equal((await page.textContent('#grid-points'))?.trim(), '3 per axis (243 points), Rs 0.01 Ω');
+    // Its rows carry that Rs: a column of its own (issue 18, item 11).
+    const rsCell = page.locator('#results-table tbody tr').first().locator('td[data-col="Rs"]');
+    await rsCell.waitFor();
+    assert.equal((await rsCell.textContent())?.trim(), fmtNum(0.01));
+    assert.match((await page.textContent('#results-table thead')) ?? '', /Rs \[Ω\]/);
     await page.waitForSelector('#plot-nyquist canvas');
     await shot(page, 'measured-reference.png');
     await page.close();
@@ -1343,6 +1348,14 @@ describe('eisgrid web page against a real eisgrid server', () => {
     await shot(page, 'run-against-measurement.png');
     await page.goto(`${base}/#/dataset/e2e_against_rpe.npz`);
     await page.waitForFunction(() => /measured spectrum/.test(document.getElementById('reference-source')?.textContent ?? ''));
+    // The run swept Rs with the grid (issue 18, item 11): the count says so, and each row shows its Rs as the file holds it.
+    assert.match((await page.textContent('#grid-points')) ?? '', /^4 per axis × \d+ values of Rs \([\d\s,\u202f]+ points\)$/);
+    await page.waitForSelector('#results-table td[data-col="Rs"]');
+    const shownRs = (await page.locator('#results-table td[data-col="Rs"]').allTextContents()).map((t) => t.trim());
+    const { json: best } = await api(`/api/best-results/e2e_against_rpe.npz?n=${shownRs.length}`, keys.alice);
+    assert.equal(best.data.series_resistance.length, shownRs.length);
+    assert.deepEqual(shownRs, best.data.series_resistance.map((v: number) => fmtNum(v)));
+    assert.ok(best.data.series_resistance.every((v: number) => v > 0));
     await page.close();
   });
 
