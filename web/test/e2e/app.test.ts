@@ -17,7 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { fmtNum } from '../../src/format.ts';
+import { fmtFixed, fmtNum } from '../../src/format.ts';
 import { frequencyGrid, spectrum, ter, tec } from '../../src/circuit.ts';
 
 const WEB = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -999,6 +999,74 @@ describe('eisgrid web page against a real eisgrid server', () => {
     await page.locator('#fit-result-status').evaluate((el) => el.scrollIntoView({ block: 'start' }));
     await shot(page, 'fit-result.png');
     assert.deepEqual(await axeViolations(page), []);
+    await page.close();
+  });
+
+  it('measurements: the RPE file fitted with every model shows them side by side, as the API stored them', async () => {
+    const page = await newPage();
+    await page.goto(`${base}/`);
+    await signIn(page, 'alice');
+    const { json: list } = await api('/api/measurements', keys.alice);
+    const id = list.measurements.find((m: { file_name: string }) => m.file_name === RPE).id;
+    await page.goto(`${base}/#/measurement/${id}`);
+    // The fit form offers the server's models, rc ticked.
+    const { json: known } = await api('/api/models');
+    await page.waitForSelector('#fit-models input[data-model="rc_electrode"]');
+    assert.deepEqual(
+      await page.locator('#fit-models input[name="fit-model"]').evaluateAll((els) => els.map((e) => [(e as HTMLInputElement).value, (e as HTMLInputElement).checked])),
+      known.models.map((m: { name: string }) => [m.name, m.name === 'rc']),
+    );
+    await page.check('#fit-models input[data-model="cpe"]');
+    await page.check('#fit-models input[data-model="rc_electrode"]');
+    await page.click('#fit-submit');
+    await page.waitForSelector('#fit-job');
+    await waitFitDone(page);
+    await page.waitForSelector('#fit-model');
+    const { json: stored } = await api(`/api/measurements/${id}/fits`, keys.alice);
+    assert.equal(stored.fits.length, 9, 'three sweeps, three models');
+    // The table shows rc by default, one row per sweep, with the parameters at the edge marked.
+    assert.equal(await page.inputValue('#fit-model'), 'rc');
+    assert.deepEqual(await page.locator('#fit-table tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-model'))), ['rc', 'rc', 'rc']);
+    for (const f of stored.fits.filter((x: { model: string }) => x.model === 'rc')) {
+      const cell = page.locator(`#fit-table tbody tr[data-sweep="${f.sweep}"] td[data-col="at_edge"]`);
+      assert.equal(((await cell.textContent()) ?? '').trim(), f.at_edge.join(', '));
+      assert.equal(await cell.locator('mark.at-edge').count(), f.at_edge.length ? 1 : 0);
+    }
+    // Sweep 0's models side by side: AIC, ΔAIC from the lowest, TER ± its error, the warnings, the decisive frequency.
+    await page.waitForSelector('#model-table');
+    const sweep0 = stored.fits.filter((x: { sweep: number }) => x.sweep === 0);
+    const lowest = Math.min(...sweep0.map((x: { aic: number }) => x.aic));
+    for (const f of sweep0) {
+      const row = page.locator(`#model-table tr[data-model="${f.model}"]`);
+      assert.equal(((await row.locator('td[data-col="aic"]').textContent()) ?? '').trim(), fmtFixed(f.aic, 1));
+      assert.equal(((await row.locator('td[data-col="delta_aic"]').textContent()) ?? '').trim(), fmtFixed(f.aic - lowest, 1));
+      assert.match((await row.locator('td[data-col="ter"]').textContent()) ?? '', new RegExp(`^${fmtNum(f.ter, 5).replace('.', '\\.')} ± `));
+      assert.equal(await row.evaluate((el) => el.classList.contains('best-model')), f.best_model);
+      assert.equal(await row.locator('.reasons li').count(), f.reasons.length);
+      assert.equal(((await row.locator('td[data-col="at_edge"]').textContent()) ?? '').trim(), f.at_edge.join(', '));
+    }
+    assert.equal(await page.locator('#model-table tr.best-model').count(), 1);
+    const decisive = sweep0[0].decisive_frequency;
+    assert.match((await page.textContent('#decisive-frequency')) ?? '', decisive == null ? /agree on TER|no frequency/ : new RegExp(`down to ${fmtNum(decisive, 3)} Hz`));
+    // Each model's spectrum over the data.
+    await page.waitForSelector('#fit-nyquist canvas');
+    assert.deepEqual(
+      (await page.locator('#fit-detail .legend li').allTextContents()).map((t) => t.trim()).filter((t) => t.startsWith('Model')),
+      ['Model rc', 'Model cpe', 'Model rc_electrode'],
+    );
+    await page.locator('#model-compare').evaluate((el) => el.scrollIntoView({ block: 'center' }));
+    await shot(page, 'models-side-by-side.png');
+    // Another model in the table: its fits, its CSV.
+    await page.selectOption('#fit-model', 'cpe');
+    await page.waitForFunction(() => document.querySelector('#fit-table tbody tr')?.getAttribute('data-model') === 'cpe');
+    assert.match((await page.textContent('#fit-result-status')) ?? '', /\(model cpe\)/);
+    const cpe0 = stored.fits.find((x: { model: string; sweep: number }) => x.model === 'cpe' && x.sweep === 0);
+    assert.equal(Number(await page.locator('#fit-table tbody tr[data-sweep="0"] td[data-col="ter"]').getAttribute('data-value')), cpe0.ter);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#fits-csv')]);
+    const csv = fs.readFileSync((await download.path())!, 'utf8').trim().split(/\r?\n/);
+    assert.equal(csv.length, 4, csv.join('\n'));
+    assert.match(csv[0], /,model,aic,bic,best_model,decisive_frequency_hz,Qa,alpha_a,Qb,alpha_b$/);
+    assert.ok(csv.slice(1).every((l) => l.includes(',cpe,')), csv.join('\n'));
     await page.close();
   });
 
