@@ -1244,6 +1244,58 @@ describe('eisgrid web page against a real eisgrid server', () => {
     await page.close();
   });
 
+  it('measurements: the experiment fitted with cpe too shows the model chosen in its table and CSV, edges marked', async () => {
+    const page = await newPage();
+    await page.goto(`${base}/`);
+    await signIn(page, 'alice');
+    const { json: exs } = await api('/api/experiments', keys.alice);
+    const ex = exs.experiments.find((e: { name: string }) => e.name.startsWith('16HBE day 3'));
+    await page.goto(`${base}/#/experiment/${ex.id}`);
+    await page.waitForSelector('#fit-models input[data-model="cpe"]');
+    await page.check('#fit-models input[data-model="cpe"]');
+    await page.click('#fit-submit');
+    await page.waitForSelector('#fit-job');
+    await waitFitDone(page);
+    await page.waitForSelector('#experiment-model option[value="cpe"]', { state: 'attached' });
+    assert.equal(await page.inputValue('#experiment-model'), 'rc');
+    const terColumn = async () => {
+      const heads = (await page.locator('#experiment-table thead th').allTextContents()).map((t) => t.trim());
+      const k = heads.findIndex((t) => t.startsWith('TER [Ω]'));
+      const edge = heads.findIndex((t) => t.startsWith('At the edge'));
+      const rows = page.locator('#experiment-table tbody tr');
+      const ters = (await rows.locator(`td:nth-child(${k + 1})`).evaluateAll((tds) => tds.map((td) => Number(td.getAttribute('data-value'))))).sort((a, b) => a - b);
+      const edges = (await rows.locator(`td:nth-child(${edge + 1})`).allTextContents()).map((t) => t.trim()).sort();
+      const marks = await rows.locator(`td:nth-child(${edge + 1}) mark.at-edge`).count();
+      return { ters, edges, marks };
+    };
+    for (const model of ['rc', 'cpe']) {
+      if (model !== 'rc') {
+        const before = (await terColumn()).ters;
+        await page.selectOption('#experiment-model', model);
+        await page.waitForFunction(
+          (old) => {
+            const cells = [...document.querySelectorAll('#experiment-table tbody td[data-value]')].map((td) => td.getAttribute('data-value'));
+            return !old.every((v) => cells.includes(String(v)));
+          },
+          before,
+        );
+      }
+      const { json: stored } = await api(`/api/experiments/${ex.id}/fits?model=${model}`, keys.alice);
+      assert.equal(stored.fits.length, HBE.length);
+      const shown = await terColumn();
+      assert.deepEqual(shown.ters, stored.fits.map((f: { ter: number }) => f.ter).sort((a: number, b: number) => a - b), model);
+      assert.deepEqual(shown.edges, stored.fits.map((f: { at_edge: string[] }) => f.at_edge.join(', ')).sort(), model);
+      assert.equal(shown.marks, stored.fits.filter((f: { at_edge: string[] }) => f.at_edge.length > 0).length, model);
+    }
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#fits-csv')]);
+    const csv = fs.readFileSync((await download.path())!, 'utf8').trim().split(/\r?\n/);
+    assert.equal(csv.length, 1 + HBE.length, csv.join('\n'));
+    assert.ok(csv.slice(1).every((l) => l.includes(',cpe,')), csv.join('\n'));
+    await page.locator('#ex-table-h').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await shot(page, 'experiment-model-cpe.png');
+    await page.close();
+  });
+
   it('measurements: a fit of an experiment, cancelled while it runs, says so and stores no fit', async () => {
     // A long file (the RPE file's 3 sweeps again and again) and a short one; the newest is fitted first.
     const many = path.join(tmp, `RPE_${3 * MANY_COPIES}_sweeps_freq`);
