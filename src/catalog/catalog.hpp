@@ -166,14 +166,15 @@ class catalog {
   // root, for the caller to remove once this has returned.
   std::string delete_measurement(const principal& who, row_id id);
 
-  // Stores the fits of some sweeps of a measurement in one transaction; each
-  // replaces an earlier fit of the same sweep. A sweep past the measurement's
-  // last, or given twice, is error(usage).
+  // Stores the fits of some sweeps of a measurement in one transaction, one
+  // per sweep and model; the fits of a sweep replace all its earlier fits, of
+  // every model. A sweep past the measurement's last, or a sweep and model
+  // given twice, is error(usage).
   void save_fit_results(const principal& who, row_id measurement_id, const std::vector<fit_input>& fits);
   // The same for several measurements (a fitted experiment) in one
   // transaction: all are stored, or, on any error, none.
   void save_fit_results(const principal& who, const std::vector<measurement_fits>& batch);
-  // By sweep.
+  // By sweep, a sweep's models in the order they were fitted.
   [[nodiscard]] std::vector<fit_record> list_fit_results(const principal& who, row_id measurement_id);
   // By measurement, then sweep.
   [[nodiscard]] std::vector<fit_record> list_experiment_fit_results(const principal& who, row_id experiment_id);

@@ -1,12 +1,16 @@
-// Fit results in the catalog: one row per (measurement, sweep), owned by the
-// measurement's owner and following it into and out of experiments.
+// Fit results in the catalog: one row per (measurement, sweep, model), owned
+// by the measurement's owner and following it into and out of experiments.
 #include <cmath>
 #include <set>
+#include <utility>
+
+#include <nlohmann/json.hpp>
 
 #include "base/error.hpp"
 #include "catalog/catalog.hpp"
 #include "catalog/lab_fields.hpp"
 #include "catalog/query_text.hpp"
+#include "model/models.hpp"
 
 namespace eisgrid::catalog {
 namespace {
@@ -19,7 +23,43 @@ constexpr double k_microfarad_per_farad = 1e6;
 constexpr const char* k_fit_columns =
     "id, owner_id, measurement_id, experiment_id, sweep_index, start_time, status, reasons, metric, resnorm, grid_resnorm, "
     "rs, ter, tec, tau1, tau2, rs_stderr, ter_stderr, tec_stderr, tau1_stderr, tau2_stderr, rsh, ra, ca, rb, cb, rsh_low, rsh_high, "
-    "area_cm2, created_at";
+    "area_cm2, created_at, model, params, stderr, aic, bic, best_model, decisive_frequency, at_edge";
+
+using json = nlohmann::json;
+
+// {"Rs": 20.5, "Qa": ...}: values by the model's parameter names, NaN as null.
+std::string by_name(const model::circuit_model& m, const std::vector<double>& values) {
+  json out = json::object();
+  for (std::size_t k = 0; k < m.count(); ++k) {
+    const double v = values.at(k);
+    out[std::string(m.parameters[k].name)] = std::isfinite(v) ? json(v) : json(nullptr);
+  }
+  return out.dump();
+}
+
+// The values of by_name() in the model's order; empty for none (NULL) or a
+// model this eisgrid does not know.
+std::vector<double> from_names(const model::circuit_model* m, const row& r, std::size_t column) {
+  if (m == nullptr || r.is_null(column)) return {};
+  const auto object = json::parse(r.get_text(column), nullptr, false);
+  if (!object.is_object()) return {};
+  std::vector<double> values;
+  for (const auto& p : m->parameters) {
+    const auto it = object.find(std::string(p.name));
+    values.push_back(it != object.end() && it->is_number() ? it->get<double>() : std::nan(""));
+  }
+  return values;
+}
+
+std::vector<std::string> text_list(const std::string& text) {
+  std::vector<std::string> out;
+  const auto list = json::parse(text, nullptr, false);
+  if (!list.is_array()) return out;
+  for (const auto& item : list) {
+    if (item.is_string()) out.push_back(item.get<std::string>());
+  }
+  return out;
+}
 
 fit_record read_fit(const row& r) {
   fit_record f;
@@ -45,6 +85,15 @@ fit_record read_fit(const row& r) {
   in.rsh_interval = {r.get_double(26), r.get_double(27)};
   if (!r.is_null(28)) in.area_cm2 = r.get_double(28);
   f.created_at = r.get_text(29);
+  in.model = r.get_text(30);
+  const auto* m = model::find_model(in.model);
+  in.model_params = from_names(m, r, 31);
+  in.model_errors = from_names(m, r, 32);
+  in.aic = r.get_double(33);
+  in.bic = r.get_double(34);
+  if (!r.is_null(35)) in.best_model = r.get_bool(35);
+  in.decisive_frequency = r.get_double(36);
+  in.at_edge = text_list(r.get_text(37));
   return f;
 }
 
@@ -90,11 +139,13 @@ void catalog::save_fit_results(const principal& who, const std::vector<measureme
   detail::require_writer(who, "store fit results");
   std::vector<std::set<std::int64_t>> sweeps_of(batch.size());
   for (std::size_t i = 0; i < batch.size(); ++i) {
+    std::set<std::pair<std::int64_t, std::string>> fitted;
     for (const auto& f : batch[i].fits) {
       check_fit(f);
-      if (!sweeps_of[i].insert(f.sweep).second) {
-        throw error(error_kind::usage,
-                    "measurement " + std::to_string(batch[i].measurement_id) + ": sweep " + std::to_string(f.sweep) + " has two fits");
+      sweeps_of[i].insert(f.sweep);
+      if (!fitted.emplace(f.sweep, f.model).second) {
+        throw error(error_kind::usage, "measurement " + std::to_string(batch[i].measurement_id) + ": sweep " + std::to_string(f.sweep) +
+                                           " has two fits of model " + f.model);
       }
     }
   }
@@ -118,14 +169,30 @@ void catalog::store_fits(const principal& who, const measurement_fits& one, cons
     throw error(error_kind::usage, "measurement " + std::to_string(measurement_id) + " has " + std::to_string(n_sweeps) +
                                        " sweeps; there is no sweep " + std::to_string(*sweeps.rbegin()));
   }
+  // A sweep's models are compared with each other: a new fit of the sweep
+  // replaces the fits of every model it had, not only of the models fitted now.
+  for (const auto sweep : sweeps) {
+    db_->query("DELETE FROM fit_results WHERE measurement_id = ? AND sweep_index = ?", {measurement_id, sweep});
+  }
   for (const auto& f : fits) {
-    db_->query("DELETE FROM fit_results WHERE measurement_id = ? AND sweep_index = ?", {measurement_id, f.sweep});
     const auto& e = f.std_errors;
     const auto& p = f.parameters;
+    const auto& descriptor = *model::find_model(f.model);  // check_fit knows it
+    const bool rc = &descriptor == &model::rc();
+    // rc's parameters are its own columns unless given in the model's order too.
+    auto values = f.model_params;
+    auto errors = f.model_errors;
+    if (rc && values.empty() && !std::isnan(f.rs)) values = {f.rs, p[0], p[1], p[2], p[3], p[4]};
+    if (errors.empty() && !values.empty()) {
+      errors.assign(values.size(), fit_input::k_none);
+      if (rc) errors[0] = e[0];
+    }
+    const bool fitted = !values.empty();
     db_->query(
         "INSERT INTO fit_results (owner_id, measurement_id, experiment_id, sweep_index, start_time, status, reasons, metric, resnorm, "
         "grid_resnorm, rs, ter, tec, tau1, tau2, rs_stderr, ter_stderr, tec_stderr, tau1_stderr, tau2_stderr, rsh, ra, ca, rb, cb, "
-        "rsh_low, rsh_high, area_cm2) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "rsh_low, rsh_high, area_cm2, model, params, stderr, aic, bic, best_model, decisive_frequency, at_edge) VALUES (?, ?, ?, ?, ?, "
+        "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         {owner,
          measurement_id,
          optional_param(experiment),
@@ -153,16 +220,24 @@ void catalog::store_fits(const principal& who, const measurement_fits& one, cons
          p[4],
          f.rsh_interval[0],
          f.rsh_interval[1],
-         f.area_cm2 ? param(*f.area_cm2) : null_param()});
+         f.area_cm2 ? param(*f.area_cm2) : null_param(),
+         f.model,
+         fitted ? param(by_name(descriptor, values)) : null_param(),
+         fitted ? param(by_name(descriptor, errors)) : null_param(),
+         f.aic,
+         f.bic,
+         f.best_model ? param(*f.best_model) : null_param(),
+         f.decisive_frequency,
+         json(f.at_edge).dump(-1, ' ', false, json::error_handler_t::replace)});
   }
 }
 
 std::vector<fit_record> catalog::list_fit_results(const principal& who, row_id measurement_id) {
   transaction tx(*db_, who, false);
   require_own(who, "measurements", measurement_id, "measurement");
-  const auto r =
-      db_->query(sql({"SELECT ", k_fit_columns, " FROM fit_results WHERE measurement_id = ? AND ", k_writable, " ORDER BY sweep_index"}),
-                 {measurement_id, who.is_admin(), who.uid()});
+  const auto r = db_->query(
+      sql({"SELECT ", k_fit_columns, " FROM fit_results WHERE measurement_id = ? AND ", k_writable, " ORDER BY sweep_index, id"}),
+      {measurement_id, who.is_admin(), who.uid()});
   tx.commit();
   return read_fits(r);
 }
@@ -171,7 +246,7 @@ std::vector<fit_record> catalog::list_experiment_fit_results(const principal& wh
   transaction tx(*db_, who, false);
   require_own(who, "experiments", experiment_id, "experiment");
   const auto r = db_->query(sql({"SELECT ", k_fit_columns, " FROM fit_results WHERE experiment_id = ? AND ", k_writable,
-                                 " ORDER BY measurement_id, sweep_index"}),
+                                 " ORDER BY measurement_id, sweep_index, id"}),
                             {experiment_id, who.is_admin(), who.uid()});
   tx.commit();
   return read_fits(r);

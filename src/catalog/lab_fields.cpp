@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/error.hpp"
+#include "model/models.hpp"
 #include "npz/unicode.hpp"
 
 namespace eisgrid::catalog {
@@ -149,6 +150,24 @@ void check_fit(const fit_input& in) {
     refuse("a fit's Rsh interval", "must be finite, positive and increasing");
   }
   check_area(in.area_cm2);
+  const auto* m = model::find_model(in.model);
+  if (m == nullptr) refuse("a fit's model", "must be one of " + model::model_names());
+  if (!in.model_params.empty() && in.model_params.size() != m->count()) {
+    refuse("a fit's parameters", "must be the " + std::to_string(m->count()) + " of model " + in.model);
+  }
+  if (!in.model_errors.empty() && in.model_errors.size() != in.model_params.size()) {
+    refuse("a fit's standard errors", "must be one for each parameter");
+  }
+  for (const double v : in.model_params) check_finite_or_none(v, "a fit's parameters");
+  for (const double e : in.model_errors) {
+    check_finite_or_none(e, "a fit's standard errors");
+    if (e < 0) refuse("a fit's standard errors", "cannot be negative");
+  }
+  for (const double v : {in.aic, in.bic}) check_finite_or_none(v, "a fit's AIC and BIC");
+  if (!std::isnan(in.decisive_frequency) && !(std::isfinite(in.decisive_frequency) && in.decisive_frequency > 0)) {
+    refuse("a fit's decisive frequency", "must be a positive frequency");
+  }
+  for (const auto& edge : in.at_edge) check_text(edge, "a fit's parameters at the edge", k_max_label_length, line_breaks::refused);
   if (in.status == fit_status::invalid_data) {
     if (!in.metric.empty()) check_keyword(in.metric, "a fit's metric");
     return;
@@ -156,7 +175,13 @@ void check_fit(const fit_input& in) {
   // A fit that ran has every number it reports.
   check_keyword(in.metric, "a fit's metric");
   check_finite(in.resnorm, "a fit's resnorm");
-  for (const double v : {in.rs, in.ter, in.tec, in.tau1, in.tau2}) check_finite(v, "a fit's Rs, TER, TEC, tau1 and tau2");
+  for (const double v : {in.rs, in.ter, in.tec}) check_finite(v, "a fit's Rs, TER and TEC");
+  for (const double v : in.model_params) check_finite(v, "a fit's parameters");
+  if (m != &model::rc()) {
+    if (in.model_params.empty()) refuse("a fit's parameters", "are missing");
+    return;
+  }
+  for (const double v : {in.tau1, in.tau2}) check_finite(v, "a fit's tau1 and tau2");
   for (const double v : in.parameters) check_finite(v, "a fit's parameters Rsh, Ra, Ca, Rb and Cb");
 }
 

@@ -378,12 +378,49 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON experiments, measurements, fit_results T
 GRANT USAGE, SELECT ON SEQUENCE experiments_id_seq, measurements_id_seq, fit_results_id_seq TO eisgrid_user, eisgrid_admin;
 )sql";
 
+// Circuit models as data (SPEC 12): a sweep has one fit per model, each with
+// its model's parameters and their standard errors as JSON objects keyed by
+// the model's parameter names (so a new model needs no new columns), its AIC
+// and BIC, whether the comparison preferred it, the frequency that would
+// decide, and the parameters at the edge of their range. rc keeps its own
+// columns; another model fills those it has, so only rc's fits need the time
+// constants and the five raw parameters. Every earlier row is an rc fit; the
+// table's owner fills their parameters with row-level security lifted for
+// this transaction only. The grants on the table cover the new columns: a
+// user inserts and deletes fits, and may update only experiment_id.
+constexpr std::string_view k_v6 = R"sql(
+ALTER TABLE fit_results
+  ADD COLUMN model text NOT NULL DEFAULT 'rc' CHECK (length(model) BETWEEN 1 AND 32),
+  ADD COLUMN params text CHECK (params IS NULL OR octet_length(params) <= 65536),
+  ADD COLUMN stderr text CHECK (stderr IS NULL OR octet_length(stderr) <= 65536),
+  ADD COLUMN aic double precision,
+  ADD COLUMN bic double precision,
+  ADD COLUMN best_model boolean,
+  ADD COLUMN decisive_frequency double precision CHECK (decisive_frequency IS NULL OR decisive_frequency > 0),
+  ADD COLUMN at_edge text NOT NULL DEFAULT '[]' CHECK (octet_length(at_edge) <= 65536);
+ALTER TABLE fit_results NO FORCE ROW LEVEL SECURITY;
+UPDATE fit_results
+  SET params = json_build_object('Rs', rs, 'Rsh', rsh, 'Ra', ra, 'Ca', ca, 'Rb', rb, 'Cb', cb)::text,
+      stderr = json_build_object('Rs', rs_stderr, 'Rsh', NULL, 'Ra', NULL, 'Ca', NULL, 'Rb', NULL, 'Cb', NULL)::text
+  WHERE rs IS NOT NULL;
+ALTER TABLE fit_results FORCE ROW LEVEL SECURITY;
+ALTER TABLE fit_results DROP CONSTRAINT fit_results_measurement_id_sweep_index_key;
+ALTER TABLE fit_results ADD CONSTRAINT fit_results_sweep_model UNIQUE (measurement_id, sweep_index, model);
+ALTER TABLE fit_results DROP CONSTRAINT fit_results_check;
+ALTER TABLE fit_results ADD CONSTRAINT fit_results_fitted CHECK (status = 'invalid_data'
+  OR (metric IS NOT NULL AND resnorm IS NOT NULL AND rs IS NOT NULL AND ter IS NOT NULL AND tec IS NOT NULL
+      AND params IS NOT NULL
+      AND (model <> 'rc' OR (tau1 IS NOT NULL AND tau2 IS NOT NULL AND rsh IS NOT NULL AND ra IS NOT NULL
+                             AND ca IS NOT NULL AND rb IS NOT NULL AND cb IS NOT NULL))));
+)sql";
+
 constexpr migration k_migrations[] = {
     {1, "roles, users, API keys, configurations, datasets, tags, row-level security", k_v1},
     {2, "users named by a verified token's subject are created on first use", k_v2},
     {3, "compute jobs", k_v3},
     {4, "revoked users; token users in their own namespace", k_v4},
     {5, "experiments, measurements, fit results, row-level security", k_v5},
+    {6, "fit results of any circuit model: one per sweep and model", k_v6},
 };
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "catalog/connection.hpp"
 #include "dataset/data_dir.hpp"
@@ -195,6 +196,18 @@ struct fit_input {
   // The Rsh over which the fit is equally good: [low, high], or both NaN.
   std::array<double, 2> rsh_interval{k_none, k_none};
   std::optional<double> area_cm2;  // the area the fit was reported for
+  // The circuit model (model/models.hpp) of this fit; a sweep has one fit per
+  // model asked for (SPEC 12). rc's fits also fill the fields above; another
+  // model fills those it has (Rs, TER, TEC and the rc parameters it shares).
+  std::string model = "rc";
+  // The model's parameters and their standard errors, in the model's order
+  // (Rs first); empty when not fitted. For rc they may be left empty: its
+  // are Rs, `parameters` and std_errors[0] (Rs's error).
+  std::vector<double> model_params, model_errors;
+  double aic = k_none, bic = k_none;
+  std::optional<bool> best_model;      // whether the lowest AIC of the sweep's models
+  double decisive_frequency = k_none;  // [Hz] a measurement there would tell the models apart
+  std::vector<std::string> at_edge;    // the parameters at the edge of their range: "Ca at max"
 };
 
 // The fits of some sweeps of one measurement, saved together.

@@ -322,12 +322,76 @@ INSERT INTO tagged_npz_models SELECT * FROM tagged_npz_models_v1;
 DROP TABLE tagged_npz_models_v1;
 )sql";
 
+// Circuit models as data (SPEC 12): a sweep has one fit per model, each with
+// its model's parameters and their standard errors as JSON objects keyed by
+// the model's parameter names (so a new model needs no new columns), its AIC
+// and BIC, whether the comparison preferred it, the frequency that would
+// decide, and the parameters at the edge of their range. rc keeps its own
+// columns; another model fills those it has, so only rc's fits need the time
+// constants and the five raw parameters. Every earlier row is an rc fit. The
+// table is rebuilt (SQLite cannot change a CHECK or a UNIQUE) keeping ids and
+// the AUTOINCREMENT counter, so no id of a deleted fit comes back.
+constexpr std::string_view k_v6 = R"sql(
+ALTER TABLE fit_results RENAME TO fit_results_v5;
+DROP INDEX fit_results_experiment;
+DROP INDEX fit_results_owner;
+CREATE TABLE fit_results (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  owner_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  measurement_id INTEGER NOT NULL,
+  experiment_id INTEGER,
+  sweep_index INTEGER NOT NULL CHECK (sweep_index >= 0),
+  start_time TEXT,
+  status TEXT NOT NULL CHECK (status IN ('ok', 'poor_fit', 'invalid_data')),
+  reasons TEXT NOT NULL DEFAULT '[]' CHECK (length(CAST(reasons AS BLOB)) <= 65536),
+  metric TEXT,
+  resnorm REAL, grid_resnorm REAL,
+  rs REAL, ter REAL, tec REAL, tau1 REAL, tau2 REAL,
+  rs_stderr REAL, ter_stderr REAL, tec_stderr REAL, tau1_stderr REAL, tau2_stderr REAL,
+  rsh REAL, ra REAL, ca REAL, rb REAL, cb REAL,
+  rsh_low REAL, rsh_high REAL,
+  area_cm2 REAL CHECK (area_cm2 IS NULL OR (area_cm2 > 0 AND area_cm2 <= 10000)),
+  created_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP,
+  model TEXT NOT NULL DEFAULT 'rc' CHECK (length(model) BETWEEN 1 AND 32),
+  params TEXT CHECK (params IS NULL OR length(CAST(params AS BLOB)) <= 65536),
+  stderr TEXT CHECK (stderr IS NULL OR length(CAST(stderr AS BLOB)) <= 65536),
+  aic REAL, bic REAL,
+  best_model INTEGER CHECK (best_model IS NULL OR best_model IN (0, 1)),
+  decisive_frequency REAL CHECK (decisive_frequency IS NULL OR decisive_frequency > 0),
+  at_edge TEXT NOT NULL DEFAULT '[]' CHECK (length(CAST(at_edge AS BLOB)) <= 65536),
+  UNIQUE (measurement_id, sweep_index, model),
+  FOREIGN KEY (measurement_id, owner_id) REFERENCES measurements(id, owner_id) ON DELETE CASCADE,
+  FOREIGN KEY (experiment_id, owner_id) REFERENCES experiments(id, owner_id),
+  CHECK (status = 'invalid_data'
+         OR (metric IS NOT NULL AND resnorm IS NOT NULL AND rs IS NOT NULL AND ter IS NOT NULL AND tec IS NOT NULL
+             AND params IS NOT NULL
+             AND (model <> 'rc' OR (tau1 IS NOT NULL AND tau2 IS NOT NULL AND rsh IS NOT NULL AND ra IS NOT NULL
+                                    AND ca IS NOT NULL AND rb IS NOT NULL AND cb IS NOT NULL)))),
+  CHECK ((rsh_low IS NULL) = (rsh_high IS NULL) AND (rsh_low IS NULL OR rsh_low <= rsh_high))
+);
+CREATE INDEX fit_results_experiment ON fit_results(experiment_id);
+CREATE INDEX fit_results_owner ON fit_results(owner_id, measurement_id);
+INSERT INTO fit_results (id, owner_id, measurement_id, experiment_id, sweep_index, start_time, status, reasons, metric, resnorm,
+  grid_resnorm, rs, ter, tec, tau1, tau2, rs_stderr, ter_stderr, tec_stderr, tau1_stderr, tau2_stderr, rsh, ra, ca, rb, cb,
+  rsh_low, rsh_high, area_cm2, created_at, model, params, stderr)
+  SELECT id, owner_id, measurement_id, experiment_id, sweep_index, start_time, status, reasons, metric, resnorm,
+    grid_resnorm, rs, ter, tec, tau1, tau2, rs_stderr, ter_stderr, tec_stderr, tau1_stderr, tau2_stderr, rsh, ra, ca, rb, cb,
+    rsh_low, rsh_high, area_cm2, created_at, 'rc',
+    CASE WHEN rs IS NULL THEN NULL ELSE json_object('Rs', rs, 'Rsh', rsh, 'Ra', ra, 'Ca', ca, 'Rb', rb, 'Cb', cb) END,
+    CASE WHEN rs IS NULL THEN NULL ELSE json_object('Rs', rs_stderr, 'Rsh', NULL, 'Ra', NULL, 'Ca', NULL, 'Rb', NULL, 'Cb', NULL) END
+  FROM fit_results_v5;
+DELETE FROM sqlite_sequence WHERE name = 'fit_results';
+UPDATE sqlite_sequence SET name = 'fit_results' WHERE name = 'fit_results_v5';
+DROP TABLE fit_results_v5;
+)sql";
+
 constexpr migration k_migrations[] = {
     {1, "users, API keys, configurations, datasets, tags", k_v1},
     {2, "compute jobs", k_v2},
     {3, "revoked users", k_v3},
     {4, "experiments, measurements, fit results", k_v4},
     {5, "ids of experiments, measurements, fit results and tags never reused", k_v5},
+    {6, "fit results of any circuit model: one per sweep and model", k_v6},
 };
 
 }  // namespace

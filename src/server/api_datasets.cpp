@@ -389,7 +389,18 @@ response get_best_results(const context& c, std::string_view filename) {
     if (i) out += ',';
     append_number(out, model::tec(model::circuit_params::from_array(rows[i])), false);
   }
-  out += R"(],"param_names":["Rsh","Ra","Ca","Rb","Cb"],"param_units":["ohm","ohm","farad","ohm","farad"],"n_total":)";
+  // Rs of each row when the run swept it (a measured reference), else null.
+  out += R"(],"series_resistance":)";
+  if (loaded->series_resistance.data().empty()) {
+    out += "null";
+  } else {
+    for (auto row = offset; row < end; ++row) {
+      out += row == offset ? "[" : ",";
+      append_number(out, dataset::numeric_value(loaded->series_resistance, static_cast<std::uint64_t>(row)), true);
+    }
+    out += end == offset ? "[]" : "]";
+  }
+  out += R"(,"param_names":["Rsh","Ra","Ca","Rb","Cb"],"param_units":["ohm","ohm","farad","ohm","farad"],"n_total":)";
   out += std::to_string(total);
   out += R"(,"offset":)";
   out += std::to_string(offset);

@@ -20,10 +20,12 @@
 #include "catalog/lab_fields.hpp"
 #include "catalog/sha256.hpp"
 #include "compute/fit_report.hpp"
+#include "compute/fit_sweep.hpp"
 #include "fit/fit.hpp"
 #include "fit/status.hpp"
 #include "measured/quality.hpp"
 #include "measured/read.hpp"
+#include "model/models.hpp"
 #include "npz/array.hpp"
 #include "npz/unicode.hpp"
 #include "server/handlers.hpp"
@@ -146,9 +148,38 @@ json experiment_json(const catalog::experiment_record& r) {
           {"updated_at", r.updated_at}};
 }
 
+// {"Rs": ..., ...}: `values` by the names of `m`'s parameters; null for none.
+json by_name(const model::circuit_model& m, const std::vector<double>& values) {
+  json out = json::object();
+  for (std::size_t k = 0; k < m.count(); ++k) out[std::string(m.parameters[k].name)] = k < values.size() ? number(values[k]) : nullptr;
+  return out;
+}
+
+// The model's parameters and their standard errors as the CLI's rows give
+// them (SPEC 12): rc's errors are those of what it identifies (Rs, TER, TEC,
+// time constants), another model's those of its parameters, TER and TEC.
+std::pair<json, json> model_fields(const catalog::fit_input& f) {
+  const auto* m = model::find_model(f.model);
+  if (m == nullptr) return {json::object(), json::object()};  // a model of a newer eisgrid
+  json errors = json::object();
+  if (m == &model::rc()) {
+    errors = {{"Rs", number(f.std_errors[0])},
+              {"ter", number(f.std_errors[1])},
+              {"tec", number(f.std_errors[2])},
+              {"tau1", number(f.std_errors[3])},
+              {"tau2", number(f.std_errors[4])}};
+  } else {
+    errors = by_name(*m, f.model_errors);
+    errors["ter"] = number(f.std_errors[1]);
+    errors["tec"] = number(f.std_errors[2]);
+  }
+  return {by_name(*m, f.model_params), std::move(errors)};
+}
+
 json fit_record_json(const catalog::fit_record& r) {
   const auto& f = r.fit;
   auto reasons = json::parse(f.reasons_json, nullptr, false);
+  auto [params, errors] = model_fields(f);
   return {{"id", r.id},
           {"measurement", r.measurement_id},
           {"experiment", r.experiment_id ? json(*r.experiment_id) : json(nullptr)},
@@ -164,17 +195,18 @@ json fit_record_json(const catalog::fit_record& r) {
           {"tec", number(f.tec)},
           {"tau1", number(f.tau1)},
           {"tau2", number(f.tau2)},
-          {"stderr",
-           {{"Rs", number(f.std_errors[0])},
-            {"ter", number(f.std_errors[1])},
-            {"tec", number(f.std_errors[2])},
-            {"tau1", number(f.std_errors[3])},
-            {"tau2", number(f.std_errors[4])}}},
-          {"params", params_object(f.parameters)},
+          {"stderr", std::move(errors)},
+          {"params", std::move(params)},
           {"rsh_interval", {number(f.rsh_interval[0]), number(f.rsh_interval[1])}},
           {"area_cm2", optional_number(f.area_cm2)},
           {"ter_ohm_cm2", optional_number(r.ter_ohm_cm2())},
           {"tec_uf_per_cm2", optional_number(r.tec_uf_per_cm2())},
+          {"model", f.model},
+          {"aic", number(f.aic)},
+          {"bic", number(f.bic)},
+          {"best_model", f.best_model ? json(*f.best_model) : json(nullptr)},
+          {"decisive_frequency", number(f.decisive_frequency)},
+          {"at_edge", f.at_edge},
           {"created_at", r.created_at}};
 }
 
@@ -279,12 +311,35 @@ response fits_csv(const context& c, const std::vector<catalog::fit_record>& fits
                     f.rsh_interval[0],
                     f.rsh_interval[1]};
     }
+    row.model = f.model;
+    if (const auto* m = model::find_model(f.model); m != nullptr && m != &model::rc()) {
+      for (std::size_t k = 0; k < f.model_params.size() && k < m->count(); ++k) {
+        row.parameters.emplace_back(m->parameters[k].name, f.model_params[k]);
+      }
+    }
+    const auto optional = [](double v) { return std::isnan(v) ? std::nullopt : std::optional<double>(v); };
+    row.aic = optional(f.aic);
+    row.bic = optional(f.bic);
+    row.best_model = f.best_model;
+    row.decisive_frequency = optional(f.decisive_frequency);
+    for (const auto& edge : f.at_edge) row.at_edge += (row.at_edge.empty() ? "" : ", ") + edge;
     with_area = with_area || f.area_cm2.has_value();
     rows.push_back(std::move(row));
   }
   std::ostringstream out;
   compute::write_fit_summary(out, rows, with_area, "the CSV");
   return csv_response(out.str(), name);
+}
+
+// The fits of one model when the request asks for one (?model=cpe), else all.
+std::vector<catalog::fit_record> of_model(const request& req, std::vector<catalog::fit_record> fits) {
+  const auto name = req.query("model");
+  if (!name) return fits;
+  if (model::find_model(*name) == nullptr) {
+    throw error(error_kind::usage, "unknown model '" + npz::detail::printable(*name) + "' (expected " + model::model_names() + ")");
+  }
+  std::erase_if(fits, [&](const catalog::fit_record& r) { return r.fit.model != *name; });
+  return fits;
 }
 
 // The user fields of a PATCH over `fields`; returns the experiment to move
@@ -382,10 +437,29 @@ response method_not_allowed(const char* allowed) {
 struct fit_request {
   fit::fit_options options;
   std::optional<double> area;
+  compute::model_list models{&model::rc()};
 };
+
+// "models": ["rc", "cpe"] or ["all"], as `eisgrid fit --model` takes them.
+compute::model_list models_of(const json& v) {
+  if (!v.is_array() || v.empty())
+    throw error(error_kind::usage, "'models' must be a list of model names: " + model::model_names() + " or all");
+  std::string list;
+  for (const auto& name : v) {
+    if (!name.is_string()) throw error(error_kind::usage, "'models' must be a list of model names: " + model::model_names() + " or all");
+    const auto text = name.get<std::string>();
+    // A comma would smuggle a second name past this list's own check.
+    if (text.empty() || text.find(',') != std::string::npos) {
+      throw error(error_kind::usage, "unknown model '" + npz::detail::printable(text) + "' (expected " + model::model_names() + " or all)");
+    }
+    list += (list.empty() ? "" : ",") + text;
+  }
+  return model::parse_models(list);
+}
 
 fit_request fit_request_of(const json& body) {
   fit_request out;
+  if (body.contains("models")) out.models = models_of(body["models"]);
   std::size_t grid = fit::k_default_fit_grid;
   if (body.contains("grid")) {
     const auto& g = body["grid"];
@@ -418,39 +492,71 @@ fit_request fit_request_of(const json& body) {
   return out;
 }
 
-// The fit of one sweep as the catalog stores it.
-catalog::fit_input fit_sweep(const measured::sweep& s, std::size_t index, const fit::fit_options& options, std::optional<double> area) {
-  catalog::fit_input in;
-  in.sweep = static_cast<std::int64_t>(index);
-  in.start_time = s.start_time.value_or("");
-  in.metric = std::string(sweep::to_string(options.metric));
-  in.area_cm2 = area;
-  const auto quality = measured::assess(s.frequencies, s.z);
-  const fit::data_quality q{quality.plausible, quality.kk_passed, quality.warnings};
-  fit::fit_verdict verdict;
-  try {
-    const auto r = fit::fit_spectrum(s.frequencies, s.z, options);
-    const auto& t = r.identified;
-    verdict = fit::judge(q, s.frequencies, r.relative_residuals, {t.ter, t.tec(), area});
-    in.resnorm = r.resnorm;
-    in.grid_resnorm = r.grid_resnorm;
-    in.rs = r.rs;
-    in.ter = t.ter;
-    in.tec = t.tec();
-    in.tau1 = t.tau1;
-    in.tau2 = t.tau2;
-    in.std_errors = {r.errors.rs, r.errors.ter, r.errors.tec, r.errors.tau1, r.errors.tau2};
-    in.parameters = {r.params.rsh, r.params.ra, r.params.ca, r.params.rb, r.params.cb};
-    in.rsh_interval = r.rsh_interval;
-  } catch (const error& e) {
-    if (e.kind() == error_kind::cancelled) throw;
-    verdict.status = fit::fit_status::invalid_data;
-    verdict.reasons = q.reasons;
-    verdict.reasons.emplace_back(std::string("cannot fit: ") + e.what());
+// The fit of one sweep as the catalog stores it: one row per model asked
+// for, fitted as every front end fits (compute/fit_sweep.hpp).
+std::vector<catalog::fit_input> fit_rows(const measured::sweep& s, std::size_t index, const fit_request& request,
+                                         std::optional<double> area) {
+  catalog::fit_input base;
+  base.sweep = static_cast<std::int64_t>(index);
+  base.start_time = s.start_time.value_or("");
+  base.metric = std::string(sweep::to_string(request.options.metric));
+  base.area_cm2 = area;
+  const auto status_of = [&](catalog::fit_input& in, const fit::fit_verdict& verdict) {
+    in.status = catalog::parse_fit_status(fit::to_string(verdict.status)).value_or(catalog::fit_status::invalid_data);
+    in.reasons_json = json(verdict.reasons).dump(-1, ' ', false, json::error_handler_t::replace);
+  };
+  const auto out = compute::fit_sweep({s.frequencies, s.z}, request.options, request.models, area);
+  std::vector<catalog::fit_input> rows;
+  if (out.models.empty()) {
+    for (const auto* m : request.models) {
+      auto in = base;
+      in.model = m->name;
+      status_of(in, out.verdict);
+      rows.push_back(std::move(in));
+    }
+    return rows;
   }
-  in.status = catalog::parse_fit_status(fit::to_string(verdict.status)).value_or(catalog::fit_status::invalid_data);
-  in.reasons_json = json(verdict.reasons).dump(-1, ' ', false, json::error_handler_t::replace);
-  return in;
+  for (std::size_t k = 0; k < out.models.size(); ++k) {
+    const auto& [f, verdict] = out.models[k];
+    const auto& m = *f.model;
+    auto in = base;
+    in.model = m.name;
+    status_of(in, verdict);
+    in.resnorm = f.resnorm;
+    in.ter = f.ter;
+    in.tec = f.tec;
+    in.model_params = f.params;
+    in.model_errors = f.errors;
+    in.aic = f.aic;
+    in.bic = f.bic;
+    in.best_model = k == out.best_model;
+    in.decisive_frequency = out.decisive_frequency.value_or(catalog::fit_input::k_none);
+    // Named: items of a temporary would dangle.
+    const auto fitted = compute::model_fit_json(f);
+    for (const auto& edge : fitted["at_edge"]) in.at_edge.push_back(edge.get<std::string>());
+    if (&m == &model::rc()) {
+      const auto& r = *out.result;
+      const auto& t = r.identified;
+      in.grid_resnorm = r.grid_resnorm;
+      in.rs = r.rs;
+      in.tau1 = t.tau1;
+      in.tau2 = t.tau2;
+      in.std_errors = {r.errors.rs, r.errors.ter, r.errors.tec, r.errors.tau1, r.errors.tau2};
+      in.parameters = {r.params.rsh, r.params.ra, r.params.ca, r.params.rb, r.params.cb};
+      in.rsh_interval = r.rsh_interval;
+    } else {
+      // rc's columns hold what this model shares with rc, by name.
+      const auto rs = *m.index_of("Rs");
+      in.rs = f.params[rs];
+      in.std_errors = {f.errors[rs], f.ter_se, f.tec_se, catalog::fit_input::k_none, catalog::fit_input::k_none};
+      const auto rc_names = model::rc().parameters;
+      for (std::size_t p = 0; p < in.parameters.size(); ++p) {
+        if (const auto i = m.index_of(rc_names[p + 1].name)) in.parameters[p] = f.params[*i];
+      }
+    }
+    rows.push_back(std::move(in));
+  }
+  return rows;
 }
 
 }  // namespace
@@ -466,6 +572,21 @@ response npy_response(const std::vector<double>& values, std::vector<std::uint64
   r.set("Content-Type", "application/octet-stream");
   r.set("Content-Disposition", "attachment; filename=\"" + name + "\"");
   return r;
+}
+
+response get_models() {
+  json list = json::array();
+  for (const auto& m : model::all_models()) {
+    json parameters = json::array();
+    for (const auto& p : m.parameters) {
+      parameters.push_back({{"name", p.name},
+                            {"unit", p.unit},
+                            {"axis", p.axis == model::spacing::log ? "log" : "linear"},
+                            {"range", {number(p.measured_range.min), number(p.measured_range.max)}}});
+    }
+    list.push_back({{"name", m.name}, {"formula", m.formula}, {"parameters", std::move(parameters)}});
+  }
+  return json_success({{"models", std::move(list)}});
 }
 
 response post_measurement(const context& c) {
@@ -555,7 +676,7 @@ response measurement_route(const context& c, std::string_view rest) {
     if (m != "GET") return method_not_allowed("GET");
     check_format(c.req, {"csv"});
     const auto r = find_measurement(c, id);
-    const auto fits = c.cat.list_fit_results(c.user.who, id);
+    const auto fits = of_model(c.req, c.cat.list_fit_results(c.user.who, id));
     if (wants(c.req, "csv")) return fits_csv(c, fits, "measurement_" + std::to_string(id) + "_fits.csv");
     json list = json::array();
     for (const auto& f : fits) list.push_back(fit_record_json(f));
@@ -613,7 +734,7 @@ response experiment_route(const context& c, std::string_view rest) {
     if (m != "GET") return method_not_allowed("GET");
     check_format(c.req, {"csv"});
     const auto e = find_experiment(c, id);
-    const auto fits = c.cat.list_experiment_fit_results(c.user.who, id);
+    const auto fits = of_model(c.req, c.cat.list_experiment_fit_results(c.user.who, id));
     if (wants(c.req, "csv")) return fits_csv(c, fits, "experiment_" + std::to_string(id) + "_fits.csv");
     json list = json::array();
     for (const auto& f : fits) list.push_back(fit_record_json(f));
@@ -625,7 +746,7 @@ response experiment_route(const context& c, std::string_view rest) {
 response post_fit(const context& c) {
   require_user(c);
   auto body = parse_body(c.req);
-  check_keys(body, {"measurement", "experiment", "grid", "metric", "rs", "area"});
+  check_keys(body, {"measurement", "experiment", "grid", "metric", "rs", "area", "models"});
   if (body.contains("measurement") == body.contains("experiment")) {
     throw error(error_kind::usage, "say what to fit: {\"measurement\": id} or {\"experiment\": id}");
   }
@@ -660,7 +781,7 @@ response post_fit(const context& c) {
       std::vector<catalog::fit_input> fits;
       for (std::size_t k = 0; k < m.sweeps.size(); ++k) {
         if (cancel) throw error(error_kind::cancelled, "cancelled");
-        fits.push_back(fit_sweep(m.sweeps[k], k, request.options, area));
+        for (auto& row : fit_rows(m.sweeps[k], k, request, area)) fits.push_back(std::move(row));
         progress({++done, total, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()});
       }
       results.push_back({t.id, std::move(fits)});

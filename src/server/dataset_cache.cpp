@@ -2,6 +2,9 @@
 
 #include <cmath>
 #include <limits>
+#include <vector>
+
+#include "npz/reader.hpp"
 
 namespace eisgrid::server {
 namespace {
@@ -21,6 +24,12 @@ std::shared_ptr<loaded_dataset> load(const std::filesystem::path& path, std::uin
       if (std::isnan(d->param_min[k]) || p[k] < d->param_min[k]) d->param_min[k] = p[k];
       if (std::isnan(d->param_max[k]) || p[k] > d->param_max[k]) d->param_max[k] = p[k];
     }
+  }
+  // Checked as the loader checks its arrays: one Rs per row, or none kept.
+  const auto archive = npz::reader::open(path);
+  if (archive.contains("series_resistance")) {
+    auto rs = archive.read_shared("series_resistance");
+    if (rs.header().shape == std::vector<std::uint64_t>{d->data.rows()}) d->series_resistance = std::move(rs);
   }
   return d;
 }

@@ -84,6 +84,9 @@ struct resolved_dataset {
 // "<id>" or "<id>/fits" after /api/experiments/.
 [[nodiscard]] response experiment_route(const context& c, std::string_view rest);
 [[nodiscard]] response post_fit(const context& c);
+// GET /api/models: each circuit model (SPEC 12) with its formula and its
+// parameters' names, units, axes and ranges for fits; public.
+[[nodiscard]] response get_models();
 // A measurement's sweep as a reference spectrum (POST /api/compute's
 // "reference": {"measurement", "sweep"}): frequencies and impedances.
 struct measured_reference {

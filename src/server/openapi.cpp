@@ -2,6 +2,7 @@
 // by hand (it is the contract, not something derived from the code).
 #include "catalog/lab_fields.hpp"
 #include "dataset/metadata.hpp"
+#include "model/models.hpp"
 #include "server/handlers.hpp"
 
 namespace eisgrid::server {
@@ -54,6 +55,20 @@ json op(const std::string& summary, json responses, json parameters = json::arra
   if (!parameters.empty()) o["parameters"] = std::move(parameters);
   if (!request_body.is_null()) o["requestBody"] = std::move(request_body);
   return o;
+}
+
+// The model names (model/models.hpp), with "all" where a request may ask for every model.
+json model_names(bool with_all) {
+  json names = json::array();
+  for (const auto& m : model::all_models()) names.push_back(m.name);
+  if (with_all) names.push_back("all");
+  return {{"type", "string"}, {"enum", std::move(names)}};
+}
+json model_param() {
+  return {{"name", "model"},
+          {"in", "query"},
+          {"description", "only the fits of this model (default: every model's)"},
+          {"schema", model_names(false)}};
 }
 
 json success(json properties) {
@@ -154,13 +169,31 @@ json build() {
                    {"tec", k_num},
                    {"tau1", k_num},
                    {"tau2", k_num},
-                   {"stderr", obj({{"Rs", k_num}, {"ter", k_num}, {"tec", k_num}, {"tau1", k_num}, {"tau2", k_num}})},
-                   {"params", ref("Parameters")},
+                   {"stderr",
+                    {{"type", "object"},
+                     {"description", "rc: Rs, ter, tec, tau1, tau2; another model: each of its parameters, ter, tec"},
+                     {"additionalProperties", k_num}}},
+                   {"params",
+                    {{"type", "object"},
+                     {"description", "the model's parameters by their names (GET /api/models), Rs first"},
+                     {"additionalProperties", k_num}}},
                    {"rsh_interval", arr(k_num)},
                    {"area_cm2", k_num},
                    {"ter_ohm_cm2", k_num},
                    {"tec_uf_per_cm2", k_num},
+                   {"model", model_names(false)},
+                   {"aic", k_num},
+                   {"bic", k_num},
+                   {"best_model", {{"type", "boolean"}, {"nullable", true}}},
+                   {"decisive_frequency", k_num},
+                   {"at_edge", arr(k_str)},
                    {"created_at", k_str}})},
+      {"Model", obj({{"name", k_str},
+                     {"formula", k_str},
+                     {"parameters", arr(obj({{"name", k_str},
+                                             {"unit", k_str},
+                                             {"axis", {{"type", "string"}, {"enum", {"log", "linear"}}}},
+                                             {"range", arr(k_num)}}))}})},
       {"MeasurementFields",
        {{"type", "object"},
         {"additionalProperties", false},
@@ -175,7 +208,8 @@ json build() {
           {"grid", {{"type", "integer"}, {"minimum", 2}, {"maximum", 12}, {"default", 6}}},
           {"metric", {{"type", "string"}, {"enum", {"mae", "rmse", "relative", "modulus"}}}},
           {"rs", {{"oneOf", {{{"type", "string"}, {"enum", {"free"}}}, {{"type", "number"}, {"minimum", 0}}}}}},
-          {"area", {{"type", "number"}, {"exclusiveMinimum", 0}}}}}}},
+          {"area", {{"type", "number"}, {"exclusiveMinimum", 0}}},
+          {"models", {{"type", "array"}, {"minItems", 1}, {"items", model_names(true)}, {"default", {"rc"}}}}}}}},
       {"ComputeRequest",
        {{"type", "object"},
         {"additionalProperties", false},
@@ -363,7 +397,8 @@ json build() {
          op("A measurement's fits (?format=csv: the per-sweep CSV of eisgrid fit --summary)",
             {{"200", ok("fits", success({{"measurement", ref("Measurement")}, {"fits", arr(ref("Fit"))}}))}, {"401", e401}, {"404", e404}},
             {id_param("measurement id"),
-             {{"name", "format"}, {"in", "query"}, {"schema", {{"type", "string"}, {"enum", {"json", "csv"}}}}}})}}},
+             {{"name", "format"}, {"in", "query"}, {"schema", {{"type", "string"}, {"enum", {"json", "csv"}}}}},
+             model_param()})}}},
       {"/api/experiments",
        {{"get", op("The caller's experiments", {{"200", ok("list", success({{"experiments", arr(ref("Experiment"))}}))}, {"401", e401}})},
         {"post", op("Create an experiment",
@@ -393,7 +428,8 @@ json build() {
          op("An experiment's fits by measurement and sweep (?format=csv)",
             {{"200", ok("fits", success({{"experiment", ref("Experiment")}, {"fits", arr(ref("Fit"))}}))}, {"401", e401}, {"404", e404}},
             {id_param("experiment id"),
-             {{"name", "format"}, {"in", "query"}, {"schema", {{"type", "string"}, {"enum", {"json", "csv"}}}}}})}}},
+             {{"name", "format"}, {"in", "query"}, {"schema", {{"type", "string"}, {"enum", {"json", "csv"}}}}},
+             model_param()})}}},
       {"/api/fit",
        {{"post", op("Fit a measurement or an experiment's measurements as a job (signed-in users)",
                     {{"202", ok("the job", success({{"job", ref("Job")}}))},
@@ -402,6 +438,8 @@ json build() {
                      {"404", e404},
                      {"413", err("too many active jobs")}},
                     json::array(), body(ref("FitRequest")))}}},
+      {"/api/models",
+       {{"get", op("The circuit models a fit may use (SPEC 12)", {{"200", ok("list", success({{"models", arr(ref("Model"))}}))}})}}},
       {"/api/openapi.json", {{"get", op("This document", {{"200", {{"description", "OpenAPI 3"}}}})}}},
   };
   return {{"openapi", "3.0.3"},

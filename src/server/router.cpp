@@ -46,6 +46,8 @@ response dispatch(const request& req, app& a, std::string_view rest) {
     return r;
   }
 
+  if (rest == "models") return get ? get_models() : method_not_allowed("GET");
+
   auto lease = a.catalogs().acquire();
   const context c{req, a, *lease, authenticate(req, a, *lease)};
   // One segment endpoints.
@@ -121,7 +123,7 @@ response handle(const request& req, app& a) {
 bool is_quick(const request& req) {
   if (req.method != "GET" || req.headers.count("authorization")) return false;
   const auto path = req.raw_path();
-  return path == "/api/health" || path == "/api/openapi.json";
+  return path == "/api/health" || path == "/api/openapi.json" || path == "/api/models";
 }
 
 response route(const request& req, app& a) {

@@ -13,8 +13,8 @@ namespace eisgrid::server {
 [[nodiscard]] response route(const request& req, app& a);
 
 // Whether route() answers `req` in a few microseconds without blocking: no
-// database, no dataset, no disk (anonymous GET of /api/health and
-// /api/openapi.json). The session answers these on its own thread: handing
+// database, no dataset, no disk (anonymous GET of /api/health,
+// /api/openapi.json and /api/models). The session answers these on its own thread: handing
 // them to the handler pool and back costs more (two thread wake-ups) than the
 // work. /api/status is not one: it counts what the caller may see, in the
 // catalog.

@@ -438,6 +438,87 @@ TEST_P(catalog_measurements, a_fit_without_its_numbers_or_past_the_last_sweep_is
   EXPECT_EQ(kind_of([&] { cat().save_fit_results(principal::anonymous(), id, {test_support::fake_fit(0)}); }), error_kind::forbidden);
 }
 
+// One row per sweep and model, the model's parameters by its own names
+// (SPEC 12); a new fit of a sweep replaces every model's fit of it.
+TEST_P(catalog_measurements, a_sweep_has_one_fit_per_model_with_the_models_parameters) {
+  const auto id = cat().add_measurement(alice_, test_support::fake_measurement("models.txt")).id;
+  auto rc = test_support::fake_fit(0);
+  rc.aic = -512.5;
+  rc.bic = -500.25;
+  rc.best_model = false;
+  rc.decisive_frequency = 0.05;
+  auto cpe = test_support::fake_fit(0);
+  cpe.model = "cpe";
+  cpe.tau1 = cpe.tau2 = k_nan;  // rc's alone
+  cpe.parameters = {1800, 700, k_nan, 900, k_nan};
+  cpe.model_params = {20.5, 1800, 700, 5e-6, 0.9, 900, 4e-6, 0.95};
+  cpe.model_errors = {0.1, k_nan, 20, 1e-7, 0.01, 30, 1e-7, 0.5};
+  cpe.aic = -530.5;
+  cpe.bic = -510.75;
+  cpe.best_model = true;
+  cpe.decisive_frequency = 0.05;
+  cpe.at_edge = {"alpha_a at min", "Qb at max"};
+  auto electrode = test_support::fake_fit(0);
+  electrode.model = "rc_electrode";
+  electrode.status = fit_status::invalid_data;
+  cat().save_fit_results(alice_, id, {rc, cpe, electrode, test_support::fake_fit(1)});
+  auto fits = cat().list_fit_results(alice_, id);
+  ASSERT_EQ(fits.size(), 4u);
+  EXPECT_EQ(fits[0].fit.model, "rc");
+  EXPECT_EQ(fits[0].fit.model_params, (std::vector<double>{20.5, 1800, 700, 5e-6, 900, 4e-6}));
+  EXPECT_EQ(fits[0].fit.best_model, false);
+  EXPECT_EQ(fits[0].fit.aic, -512.5);
+  EXPECT_EQ(fits[0].fit.decisive_frequency, 0.05);
+  const auto& c = fits[1].fit;
+  EXPECT_EQ(c.model, "cpe");
+  EXPECT_EQ(c.model_params, cpe.model_params);
+  ASSERT_EQ(c.model_errors.size(), 8u);
+  EXPECT_TRUE(std::isnan(c.model_errors[1]));
+  EXPECT_EQ(c.model_errors[4], 0.01);
+  EXPECT_EQ(c.aic, -530.5);
+  EXPECT_EQ(c.bic, -510.75);
+  EXPECT_EQ(c.best_model, true);
+  EXPECT_EQ(c.at_edge, cpe.at_edge);
+  EXPECT_TRUE(std::isnan(c.tau1) && std::isnan(c.parameters[2]));
+  EXPECT_EQ(fits[2].fit.model, "rc_electrode");
+  EXPECT_TRUE(fits[2].fit.model_params.empty());
+  EXPECT_FALSE(fits[2].fit.best_model.has_value());
+  EXPECT_EQ(fits[3].fit.sweep, 1);
+  // The refit of sweep 0 with rc alone leaves no stale cpe row to compare with.
+  cat().save_fit_results(alice_, id, {test_support::fake_fit(0)});
+  fits = cat().list_fit_results(alice_, id);
+  ASSERT_EQ(fits.size(), 2u);
+  EXPECT_EQ(fits[0].fit.model, "rc");
+  EXPECT_EQ(fits[1].fit.sweep, 1);
+  // What a model's fit is refused for.
+  const auto refused = [&](const eisgrid::catalog::fit_input& f) {
+    return kind_of([&] { cat().save_fit_results(alice_, id, {f}); }) == error_kind::usage;
+  };
+  auto bad = cpe;
+  bad.model = "rc2";
+  EXPECT_TRUE(refused(bad));
+  bad = cpe;
+  bad.model_params.pop_back();
+  EXPECT_TRUE(refused(bad));
+  bad = cpe;
+  bad.model_params.clear();
+  EXPECT_TRUE(refused(bad));
+  bad = cpe;
+  bad.model_params[4] = k_nan;
+  EXPECT_TRUE(refused(bad));
+  bad = cpe;
+  bad.model_errors[2] = -1;
+  EXPECT_TRUE(refused(bad));
+  bad = cpe;
+  bad.decisive_frequency = -3;
+  EXPECT_TRUE(refused(bad));
+  bad = cpe;
+  bad.aic = k_inf;
+  EXPECT_TRUE(refused(bad));
+  EXPECT_EQ(kind_of([&] { cat().save_fit_results(alice_, id, {cpe, cpe}); }), error_kind::usage);
+  EXPECT_FALSE(refused(cpe));
+}
+
 TEST_P(catalog_measurements, an_experiments_fits_are_saved_all_together_or_not_at_all) {
   const auto tw1 = cat().add_measurement(alice_, test_support::fake_measurement("tw1.txt")).id;
   const auto tw2 = cat().add_measurement(alice_, test_support::fake_measurement("tw2.txt")).id;
@@ -546,4 +627,65 @@ TEST(catalog_sqlite_upgrade, version_5_keeps_every_row_of_version_4) {
   EXPECT_GT(next, 9);
   (void)cat.delete_measurement(alice, next);
   EXPECT_GT(cat.add_measurement(alice, test_support::fake_measurement("d.txt")).id, next);
+}
+
+// A catalog of schema version 5 keeps its fits, their ids and the counter
+// past a deleted newest fit when version 6 rebuilds fit_results; every old
+// fit is rc's, with its parameters by name.
+TEST(catalog_sqlite_upgrade, version_6_keeps_every_fit_of_version_5_as_rc) {
+  using namespace eisgrid::catalog;
+  test_support::temp_dir dir("catalog_v5");
+  {
+    sqlite_connection db(dir.path / k_sqlite_file_name);
+    db.begin(principal::admin(), true);
+    db.execute_script(
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL DEFAULT "
+        "CURRENT_TIMESTAMP)");
+    for (const auto& m : sqlite_migrations()) {
+      if (m.version > 5) break;
+      db.execute_script(m.sql);
+      db.query("INSERT INTO schema_migrations (version, description) VALUES (?, ?)",
+               {static_cast<std::int64_t>(m.version), std::string(m.description)});
+    }
+    db.execute_script("INSERT INTO users (id, name) VALUES (1, 'alice')");
+    db.query(
+        "INSERT INTO measurements (id, owner_id, file_name, file_path, file_size, file_hash, format, n_sweeps, n_points, freq_min, "
+        "freq_max) VALUES (3, 1, 'a.txt', ?, 10, ?, 'nova', 3, 87, 2, 50000)",
+        {"measured/1/" + sha256_hex("a.txt"), sha256_hex("a.txt")});
+    db.execute_script(
+        "INSERT INTO fit_results (id, owner_id, measurement_id, sweep_index, status, metric, resnorm, rs, ter, tec, tau1, tau2, "
+        "rs_stderr, ter_stderr, rsh, ra, ca, rb, cb) VALUES (5, 1, 3, 0, 'ok', 'modulus', 0.01, 20.5, 1500, 2.1e-6, 1.2e-3, 2.5e-5, "
+        "0.1, 3, 1800, 700, 5e-6, 900, 4e-6);"
+        "INSERT INTO fit_results (id, owner_id, measurement_id, sweep_index, status) VALUES (6, 1, 3, 1, 'invalid_data');"
+        "INSERT INTO fit_results (id, owner_id, measurement_id, sweep_index, status) VALUES (8, 1, 3, 2, 'invalid_data');"
+        "DELETE FROM fit_results WHERE id = 8;");
+    db.commit();
+  }
+  auto cat = catalog::open(dir.path, "");
+  const auto alice = principal::user(1);
+  const auto fits = cat.list_fit_results(alice, 3);
+  ASSERT_EQ(fits.size(), 2u);
+  EXPECT_EQ(fits[0].id, 5);
+  EXPECT_EQ(fits[0].fit.model, "rc");
+  EXPECT_EQ(fits[0].fit.model_params, (std::vector<double>{20.5, 1800, 700, 5e-6, 900, 4e-6}));
+  ASSERT_EQ(fits[0].fit.model_errors.size(), 6u);
+  EXPECT_EQ(fits[0].fit.model_errors[0], 0.1);
+  EXPECT_TRUE(std::isnan(fits[0].fit.model_errors[3]));
+  EXPECT_EQ(fits[0].fit.ter, 1500);
+  EXPECT_EQ(fits[1].id, 6);
+  EXPECT_EQ(fits[1].fit.model, "rc");
+  EXPECT_TRUE(fits[1].fit.model_params.empty());
+  EXPECT_EQ(fits[1].fit.status, fit_status::invalid_data);
+  // Sweep 0 takes two models now; no new fit gets the id of the deleted one.
+  auto rc = test_support::fake_fit(0);
+  auto cpe = rc;
+  cpe.model = "cpe";
+  cpe.model_params = {20.5, 1800, 700, 5e-6, 0.9, 900, 4e-6, 0.95};
+  cat.save_fit_results(alice, 3, {rc, cpe});
+  const auto after = cat.list_fit_results(alice, 3);
+  ASSERT_EQ(after.size(), 3u);
+  EXPECT_EQ(after[0].fit.model, "rc");
+  EXPECT_EQ(after[1].fit.model, "cpe");
+  EXPECT_GT(after[0].id, 8);
+  EXPECT_GT(after[1].id, after[0].id);
 }

@@ -1017,26 +1017,61 @@ TEST_F(catalog_rls, the_schema_forces_row_level_security_and_trusts_no_caller) {
 }
 
 TEST_F(catalog_rls, an_older_schema_asks_the_operator_to_migrate_and_the_operator_can) {
+  engine_.reset();
   auto& db = engine_.admin().db();
   const auto newest = eisgrid::catalog::pg_migrations().back().version;
-  // The catalog as the previous eisgrid left it: without the newest migration.
+  const auto alice = principal::user(engine_.admin().ensure_user("alice").id);
+  const auto measurement = engine_.admin().add_measurement(alice, test_support::fake_measurement("a.txt")).id;
+  // The catalog as the previous eisgrid left it: fit_results of version 5
+  // (one row per sweep, rc's columns only), holding an rc fit.
   const auto undo = [&] {
-    db.execute_script("BEGIN; DROP TABLE fit_results, measurements, experiments; DELETE FROM schema_migrations WHERE version = " +
-                      std::to_string(newest) + "; COMMIT");
+    db.execute_script(
+        "BEGIN; ALTER TABLE fit_results DROP CONSTRAINT fit_results_fitted, DROP CONSTRAINT fit_results_sweep_model, "
+        "DROP COLUMN model, DROP COLUMN params, DROP COLUMN stderr, DROP COLUMN aic, DROP COLUMN bic, DROP COLUMN best_model, "
+        "DROP COLUMN decisive_frequency, DROP COLUMN at_edge, "
+        "ADD CONSTRAINT fit_results_measurement_id_sweep_index_key UNIQUE (measurement_id, sweep_index), "
+        "ADD CONSTRAINT fit_results_check CHECK (status = 'invalid_data' OR (metric IS NOT NULL AND resnorm IS NOT NULL "
+        "AND rs IS NOT NULL AND ter IS NOT NULL AND tec IS NOT NULL AND tau1 IS NOT NULL AND tau2 IS NOT NULL AND rsh IS NOT NULL "
+        "AND ra IS NOT NULL AND ca IS NOT NULL AND rb IS NOT NULL AND cb IS NOT NULL)); "
+        "DELETE FROM schema_migrations WHERE version = " +
+        std::to_string(newest) + "; COMMIT");
   };
-  ASSERT_EQ(newest, 5) << "undo() removes migration 5: update it with the newest migration";
+  ASSERT_EQ(newest, 6) << "undo() removes migration 6: update it with the newest migration";
   undo();
+  db.query(
+      "INSERT INTO fit_results (owner_id, measurement_id, sweep_index, status, metric, resnorm, rs, ter, tec, tau1, tau2, rs_stderr, "
+      "ter_stderr, rsh, ra, ca, rb, cb) VALUES (?, ?, 0, 'ok', 'modulus', 0.01, 20.5, 1500, 2.1e-6, 1.2e-3, 2.5e-5, 0.1, 3, 1800, 700, "
+      "5e-6, 900, 4e-6)",
+      {alice.user_id, measurement});
   try {
     (void)eisgrid::catalog::catalog::open("", engine_.server_url());
     ADD_FAILURE() << "the server's role migrated, or opened an old schema";
   } catch (const eisgrid::error& e) {
     EXPECT_EQ(e.kind(), eisgrid::error_kind::forbidden);
-    EXPECT_NE(std::string(e.what()).find("schema is at version 4 and this eisgrid needs 5"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("schema is at version 5 and this eisgrid needs 6"), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("as the operator"), std::string::npos) << e.what();
   }
   EXPECT_EQ(db.query("SELECT count(*) FROM schema_migrations").rows.at(0).get_int(0), newest - 1);  // nothing half-applied
   EXPECT_EQ(eisgrid::catalog::migrate(db), newest);
-  EXPECT_NO_THROW((void)eisgrid::catalog::catalog::open("", engine_.server_url()));
+  // The old row is an rc fit with its parameters by name, read by the server's role.
+  auto server = eisgrid::catalog::catalog::open("", engine_.server_url());
+  const auto fits = server.list_fit_results(alice, measurement);
+  ASSERT_EQ(fits.size(), 1u);
+  EXPECT_EQ(fits[0].fit.model, "rc");
+  EXPECT_EQ(fits[0].fit.model_params, (std::vector<double>{20.5, 1800, 700, 5e-6, 900, 4e-6}));
+  ASSERT_EQ(fits[0].fit.model_errors.size(), 6u);
+  EXPECT_EQ(fits[0].fit.model_errors[0], 0.1);
+  EXPECT_TRUE(std::isnan(fits[0].fit.model_errors[1]));
+  EXPECT_EQ(fits[0].fit.ter, 1500);
+  EXPECT_TRUE(fits[0].fit.at_edge.empty());
+  EXPECT_FALSE(fits[0].fit.best_model.has_value());
+  // The sweep takes a second model's fit now, which version 5 refused.
+  auto rc = test_support::fake_fit(0);
+  auto cpe = rc;
+  cpe.model = "cpe";
+  cpe.model_params = {20.5, 1800, 700, 5e-6, 0.9, 900, 4e-6, 0.95};
+  server.save_fit_results(alice, measurement, {rc, cpe});
+  EXPECT_EQ(server.list_fit_results(alice, measurement).size(), 2u);
 }
 
 TEST_F(catalog_rls, two_requests_on_one_connection_leak_nothing) {

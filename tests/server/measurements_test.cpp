@@ -5,8 +5,11 @@
 // who may see what between two users.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <map>
+#include <sstream>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -232,6 +235,28 @@ void check_measurements(const live_server& s, const test_support::server_data& d
   r = s.call("POST", "/api/load/alice_ref.npz", d.alice_key);
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(json_of(r)["dataset_info"]["n_frequencies"], 66);
+  // Its rows swept Rs too (issue 18, item 11): best-results gives each row's Rs, as the file holds it.
+  r = s.call("GET", "/api/best-results/alice_ref.npz?n=4", d.alice_key);
+  ASSERT_EQ(r.status, 200) << r.body;
+  const auto series = json_of(r)["data"]["series_resistance"];
+  ASSERT_EQ(series.size(), 4u) << r.body;
+  r = s.call("GET", "/api/download/alice_ref.npz", d.alice_key);
+  ASSERT_EQ(r.status, 200);
+  const auto ref_file = d.root.path / "alice_ref_copy.npz";
+  std::ofstream(ref_file, std::ios::binary) << r.body;
+  const auto rs =
+      test_support::python("import numpy, sys\nprint(' '.join(repr(float(v)) for v in numpy.load(sys.argv[1])['series_resistance'][:4]))",
+                           test_support::shell_quote(ref_file.string()));
+  fs::remove(ref_file);
+  ASSERT_EQ(rs.exit_code, 0) << rs.output;
+  std::istringstream rs_values(rs.output);
+  for (const auto& v : series) {
+    double expected = 0;
+    rs_values >> expected;
+    EXPECT_GT(v.get<double>(), 0);
+    EXPECT_FLOAT_EQ(v.get<float>(), static_cast<float>(expected));
+  }
+  EXPECT_TRUE(json_of(s.call("GET", "/api/best-results/public.npz?n=2"))["data"]["series_resistance"].is_null());
   EXPECT_EQ(s.call("POST", "/api/compute", d.bob_key, "{\"grid\":2,\"reference\":{\"measurement\":" + id + "}}").status, 404);
   EXPECT_EQ(s.call("POST", "/api/compute", d.alice_key, "{\"grid\":2,\"reference\":{\"measurement\":" + id + ",\"sweep\":3}}").status, 400);
 
@@ -332,6 +357,113 @@ void check_measurements(const live_server& s, const test_support::server_data& d
   EXPECT_EQ(s.call("GET", "/api/measurements/" + bobs, d.bob_key).status, 200);  // bob's copy stays
 }
 
+// Issue 22: the models as data (GET /api/models) and a fit of every model
+// over the API, row for row what `eisgrid fit --model all --json` gives for
+// the same file (the same code fits both), stored one row per sweep and model.
+void check_models(const live_server& s, const test_support::server_data& d) {
+  auto r = s.call("GET", "/api/models");
+  ASSERT_EQ(r.status, 200) << r.body;
+  const auto models = json_of(r)["models"];
+  std::map<std::string, std::vector<std::string>> names;
+  for (const auto& m : models) {
+    EXPECT_FALSE(m["formula"].get<std::string>().empty());
+    for (const auto& p : m["parameters"]) names[m["name"]].push_back(p["name"]);
+  }
+  ASSERT_EQ(names.size(), 3u) << r.body;
+  EXPECT_EQ(models[0]["name"], "rc");
+  EXPECT_EQ(names["rc"], (std::vector<std::string>{"Rs", "Rsh", "Ra", "Ca", "Rb", "Cb"}));
+  EXPECT_EQ(names["cpe"], (std::vector<std::string>{"Rs", "Rsh", "Ra", "Qa", "alpha_a", "Rb", "Qb", "alpha_b"}));
+  EXPECT_EQ(models[0]["parameters"][3]["unit"], "farad");
+  EXPECT_EQ(models[1]["parameters"][4]["axis"], "linear");
+
+  const std::string file = "RPMI_TW01_d4_endohm1_freq";
+  r = upload(s, d.alice_key, file, read_file(k_nova / file));
+  ASSERT_EQ(r.status, 201) << r.body;
+  const auto id = std::to_string(json_of(r)["measurement"]["id"].get<std::int64_t>());
+  const auto n_sweeps = json_of(r)["measurement"]["n_sweeps"].get<std::size_t>();
+  for (const char* models_field : {R"(["rc","rq"])", R"("all")", "[]", R"(["rc,cpe"])", "[1]"}) {
+    r = s.call("POST", "/api/fit", d.alice_key, "{\"measurement\":" + id + ",\"models\":" + models_field + "}");
+    EXPECT_EQ(r.status, 400) << models_field << " " << r.body;
+    EXPECT_NE(r.body.find("rc, cpe, rc_electrode"), std::string::npos) << r.body;
+  }
+  r = s.call("POST", "/api/fit", d.alice_key, "{\"measurement\":" + id + ",\"models\":[\"all\"]}");
+  ASSERT_EQ(r.status, 202) << r.body;
+  ASSERT_EQ(wait_for_job(s, d.alice_key, json_of(r)["job"]["id"])["state"], "done");
+  r = s.call("GET", "/api/measurements/" + id + "/fits", d.alice_key);
+  ASSERT_EQ(r.status, 200) << r.body;
+  const auto fits = json_of(r)["fits"];
+
+  const auto cli_file = d.root.path / "cli_models.json";
+  const auto cli = test_support::run("(" + test_support::shell_quote(EISGRID_CLI_PATH) + " fit --model all --json " +
+                                     test_support::shell_quote((k_nova / file).string()) + " > " +
+                                     test_support::shell_quote(cli_file.string()) + " 2>/dev/null)");
+  ASSERT_EQ(cli.exit_code, 0) << cli.output;
+  const auto expected = json::parse(read_file(cli_file))["results"];
+  fs::remove(cli_file);
+  ASSERT_EQ(fits.size(), 3 * n_sweeps) << r.body;
+  ASSERT_EQ(expected.size(), fits.size());
+  const auto near = [](const json& a, const json& b, const std::string& what) {
+    if (a.is_null() || b.is_null()) {
+      EXPECT_EQ(a.is_null(), b.is_null()) << what << ": " << a << " vs " << b;
+      return;
+    }
+    EXPECT_NEAR(a.get<double>(), b.get<double>(), 1e-9 * std::abs(b.get<double>())) << what;
+  };
+  std::map<std::int64_t, int> best_of_sweep;
+  for (std::size_t k = 0; k < fits.size(); ++k) {
+    const auto& f = fits[k];
+    const auto& e = expected[k];
+    const std::string where = "row " + std::to_string(k) + " (" + e["model"].get<std::string>() + ")";
+    EXPECT_EQ(f["sweep"], e["sweep"]) << where;
+    EXPECT_EQ(f["model"], e["model"]) << where;
+    EXPECT_EQ(f["status"], e["status"]) << where;
+    EXPECT_EQ(f["reasons"], e["reasons"]) << where;
+    EXPECT_EQ(f["best_model"], e["best_model"]) << where;
+    EXPECT_EQ(f["at_edge"], e["at_edge"]) << where;
+    for (const char* key : {"ter", "tec", "resnorm", "aic", "bic", "decisive_frequency"}) near(f[key], e[key], where + " " + key);
+    std::vector<std::string> keys;
+    for (const auto& [name, value] : f["params"].items()) keys.push_back(name);
+    std::vector<std::string> wanted = names[f["model"]];
+    std::sort(keys.begin(), keys.end());
+    std::sort(wanted.begin(), wanted.end());
+    EXPECT_EQ(keys, wanted) << where;
+    for (const auto& [name, value] : e["params"].items()) near(f["params"][name], value, where + " " + name);
+    for (const auto& [name, value] : e["stderr"].items()) near(f["stderr"][name], value, where + " stderr " + name);
+    if (f["best_model"] == true) ++best_of_sweep[f["sweep"].get<std::int64_t>()];
+  }
+  EXPECT_EQ(best_of_sweep.size(), n_sweeps);
+  for (const auto& [sweep, n] : best_of_sweep) EXPECT_EQ(n, 1) << "sweep " << sweep;
+
+  // One model's fits, as JSON and as CSV with that model's own columns.
+  r = s.call("GET", "/api/measurements/" + id + "/fits?model=cpe", d.alice_key);
+  ASSERT_EQ(r.status, 200) << r.body;
+  ASSERT_EQ(json_of(r)["fits"].size(), n_sweeps);
+  for (const auto& f : json_of(r)["fits"]) EXPECT_EQ(f["model"], "cpe");
+  EXPECT_EQ(s.call("GET", "/api/measurements/" + id + "/fits?model=rq", d.alice_key).status, 400);
+  r = s.call("GET", "/api/measurements/" + id + "/fits?format=csv", d.alice_key);
+  ASSERT_EQ(r.status, 200) << r.body;
+  std::istringstream csv(r.body);
+  std::string header;
+  std::getline(csv, header);
+  EXPECT_NE(header.find(",at_edge,model,aic,bic,best_model,decisive_frequency_hz,Qa,alpha_a,Qb,alpha_b,Qel,alpha_el"), std::string::npos)
+      << header;
+  std::size_t lines = 0;
+  for (std::string line; std::getline(csv, line);) ++lines;
+  EXPECT_EQ(lines, fits.size());
+  r = s.call("GET", "/api/measurements/" + id + "/fits?format=csv&model=rc", d.alice_key);
+  EXPECT_EQ(r.body.find(",Qa"), std::string::npos) << r.body;
+
+  // A fit with rc alone replaces every model's fit of the sweeps.
+  r = s.call("POST", "/api/fit", d.alice_key, "{\"measurement\":" + id + "}");
+  ASSERT_EQ(r.status, 202) << r.body;
+  ASSERT_EQ(wait_for_job(s, d.alice_key, json_of(r)["job"]["id"])["state"], "done");
+  const auto rc_only = json_of(s.call("GET", "/api/measurements/" + id + "/fits", d.alice_key))["fits"];
+  ASSERT_EQ(rc_only.size(), n_sweeps);
+  EXPECT_EQ(rc_only[0]["model"], "rc");
+  EXPECT_EQ(rc_only[0]["best_model"], true);
+  EXPECT_NEAR(rc_only[0]["ter"].get<double>(), fits[0]["ter"].get<double>(), 1e-9 * fits[0]["ter"].get<double>());
+}
+
 // Issue 12, item 3: what a new user met.
 void check_new_user_fixes(const live_server& s, const test_support::server_data& d) {
   // An output name taken by another user's private file, by the caller's own
@@ -387,6 +519,7 @@ TEST(server_measurements, upload_fit_and_visibility_on_sqlite) {
   live_server server(data.root.path);
   check_new_user_fixes(server, data);
   check_measurements(server, data);
+  check_models(server, data);
 }
 
 TEST(server_measurements, upload_fit_and_visibility_on_postgresql) {
@@ -397,6 +530,7 @@ TEST(server_measurements, upload_fit_and_visibility_on_postgresql) {
   live_server server(data.root.path, pg.url("eisgrid_measurements", "eisgrid_server"));
   check_new_user_fixes(server, data);
   check_measurements(server, data);
+  check_models(server, data);
 }
 
 }  // namespace

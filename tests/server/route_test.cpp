@@ -562,9 +562,22 @@ TEST_F(route_test, openapi_covers_every_endpoint) {
   for (const char* path :
        {"/api/health", "/api/whoami", "/api/status", "/api/datasets", "/api/load/{filename}", "/api/best-results/{filename}",
         "/api/spectrum/{filename}", "/api/search/{filename}", "/api/download/{filename}", "/api/tags", "/api/tags/{id}",
-        "/api/configurations", "/api/compute", "/api/jobs", "/api/jobs/{id}", "/api/openapi.json"}) {
+        "/api/configurations", "/api/compute", "/api/jobs", "/api/jobs/{id}", "/api/openapi.json", "/api/models", "/api/fit"}) {
     EXPECT_TRUE(doc["paths"].contains(path)) << path;
   }
+  // The model names come from the model list (GET /api/models), "all" too where a fit asks for them.
+  const auto models = body_of(call("GET", "/api/models"))["models"];
+  ASSERT_EQ(models.size(), 3u);
+  const auto& schemas = doc["components"]["schemas"];
+  const auto& asked = schemas["FitRequest"]["properties"]["models"]["items"]["enum"];
+  const auto& fitted = schemas["Fit"]["properties"]["model"]["enum"];
+  ASSERT_EQ(asked.size(), models.size() + 1);
+  ASSERT_EQ(fitted.size(), models.size());
+  for (std::size_t k = 0; k < models.size(); ++k) {
+    EXPECT_EQ(asked[k], models[k]["name"]);
+    EXPECT_EQ(fitted[k], models[k]["name"]);
+  }
+  EXPECT_EQ(asked.back(), "all");
 }
 
 // Issue 13: the page took its text limits from this document, which stated none. Each is the

@@ -62,13 +62,32 @@ export interface Fit {
   tec: number | null;
   tau1: number | null;
   tau2: number | null;
-  stderr: { Rs: number | null; ter: number | null; tec: number | null; tau1: number | null; tau2: number | null };
-  params: { Rsh: number; Ra: number; Ca: number; Rb: number; Cb: number };
+  /** rc: Rs, ter, tec, tau1, tau2; another model: each of its parameters, ter, tec. */
+  stderr: { Rs: number | null; ter: number | null; tec: number | null; tau1: number | null; tau2: number | null } & Record<string, number | null>;
+  /** The model's parameters by the names of GET /api/models (rc: Rs, Rsh, Ra, Ca, Rb, Cb). */
+  params: { Rsh: number; Ra: number; Ca: number; Rb: number; Cb: number } & Record<string, number | null>;
   rsh_interval: [number | null, number | null];
   area_cm2: number | null;
   ter_ohm_cm2: number | null;
   tec_uf_per_cm2: number | null;
+  /** The circuit model (SPEC 12): a sweep has one fit per model asked for. */
+  model: string;
+  aic: number | null;
+  bic: number | null;
+  /** Whether the sweep's lowest AIC; null for a fit stored before models were compared. */
+  best_model: boolean | null;
+  /** [Hz] Below the measured range: where the models whose TERs differ would part. */
+  decisive_frequency: number | null;
+  /** The parameters at the edge of their range: "Ca at max". */
+  at_edge: string[];
   created_at: string | null;
+}
+
+/** A circuit model as GET /api/models describes it. */
+export interface ModelInfo {
+  name: string;
+  formula: string;
+  parameters: { name: string; unit: string; axis: 'log' | 'linear'; range: [number | null, number | null] }[];
 }
 
 export interface MeasurementPatch {
@@ -85,6 +104,8 @@ export interface FitRequest {
   experiment?: number;
   grid?: number;
   area?: number;
+  /** Model names of GET /api/models; the server fits rc alone without them. */
+  models?: string[];
 }
 
 const enc = encodeURIComponent;
@@ -102,13 +123,16 @@ export const measuredApi = {
   patch: (id: number, p: MeasurementPatch) => request<{ measurement: Measurement }>('PATCH', `/api/measurements/${id}`, p),
   remove: (id: number) => request<unknown>('DELETE', `/api/measurements/${id}`),
   fits: (id: number) => request<{ measurement: Measurement; fits: Fit[] }>('GET', `/api/measurements/${id}/fits`),
+  models: () => request<{ models: ModelInfo[] }>('GET', '/api/models'),
   experiments: () => request<{ experiments: Experiment[] }>('GET', '/api/experiments'),
   createExperiment: (name: string, description?: string) =>
     request<{ experiment: Experiment }>('POST', '/api/experiments', description ? { name, description } : { name }),
   patchExperiment: (id: number, p: { name?: string; description?: string | null }) =>
     request<{ experiment: Experiment }>('PATCH', `/api/experiments/${id}`, p),
   experiment: (id: number) => request<{ experiment: Experiment; measurements: Measurement[] }>('GET', `/api/experiments/${id}`),
-  experimentFits: (id: number) => request<{ experiment: Experiment; fits: Fit[] }>('GET', `/api/experiments/${id}/fits`),
+  experimentFits: (id: number, model?: string) =>
+    request<{ experiment: Experiment; fits: Fit[] }>('GET', `/api/experiments/${id}/fits${model ? `?model=${enc(model)}` : ''}`),
   fit: (r: FitRequest) => request<{ job: Job }>('POST', '/api/fit', r),
-  fitsCsvUrl: (what: 'measurements' | 'experiments', id: number) => `/api/${what}/${id}/fits?format=csv`,
+  fitsCsvUrl: (what: 'measurements' | 'experiments', id: number, model?: string) =>
+    `/api/${what}/${id}/fits?format=csv${model ? `&model=${enc(model)}` : ''}`,
 };

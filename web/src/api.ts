@@ -50,6 +50,8 @@ export interface BestResults {
   resnorms: (number | null)[];
   ter?: (number | null)[];
   tec?: (number | null)[];
+  /** Each row's Rs [Ω] when the run swept Rs (a measured reference); null otherwise. */
+  series_resistance?: (number | null)[] | null;
   param_names: string[];
   param_units: string[];
   n_total: number;

@@ -36,7 +36,7 @@ export interface Complex {
   im: number;
 }
 
-function div(a: Complex, b: Complex): Complex {
+export function div(a: Complex, b: Complex): Complex {
   const d = b.re * b.re + b.im * b.im;
   return { re: (a.re * b.re + a.im * b.im) / d, im: (a.im * b.re - a.re * b.im) / d };
 }

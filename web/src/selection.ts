@@ -9,12 +9,23 @@ export interface Row {
   params: Params;
   ter: number;
   tec: number;
+  /** The row's series resistance when its run swept Rs (a measured reference); else absent. */
+  rs?: number | null;
 }
 
-/** A row from the API's parameter array; TER and TEC from the server when it sends them. */
-export function rowFrom(rank: number, p: (number | null)[], resnorm: number | null, terV?: number | null, tecV?: number | null): Row {
+/** A row from the API's parameter array; TER, TEC and Rs from the server when it sends them. */
+export function rowFrom(
+  rank: number,
+  p: (number | null)[],
+  resnorm: number | null,
+  terV?: number | null,
+  tecV?: number | null,
+  rs?: number | null,
+): Row {
   const params = paramsFromArray(p);
-  return { rank, resnorm, params, ter: terV ?? ter(params), tec: tecV ?? tec(params) };
+  const row: Row = { rank, resnorm, params, ter: terV ?? ter(params), tec: tecV ?? tec(params) };
+  if (rs !== undefined) row.rs = rs;
+  return row;
 }
 
 export class Selection {

@@ -8,11 +8,12 @@ import { fitsCsvActions } from './download';
 import { frequencyGrid } from './circuit';
 import { h, replace, scrollRegion } from './dom';
 import { MODEL_POINTS } from './ui-measurement';
+import { modelChoice, serverModels } from './model-choice';
 import { columnDecimals, fmtDate, fmtFixed, fmtNum } from './format';
 import { runFit } from './fit-job';
 import { STALE } from './latest';
 import { enterView } from './view-life';
-import { courseLeftOut, insertJitter, modelRows, sortRows, sweepRows, timeCourse, type CoursePoint } from './measured-math';
+import { courseLeftOut, fittedModelRows, insertJitter, sortRows, sweepRows, timeCourse, type CoursePoint } from './measured-math';
 import { paddedTicks } from './plots-math';
 import { PlotSet } from './plot-set';
 import { SERIES_COLORS, xyPlot, type XySeries } from './plots';
@@ -63,6 +64,7 @@ const COLUMNS: Column[] = [
   { title: 'TEC/A [µF/cm²]', fitted: true, key: (r) => r.fit.tec_uf_per_cm2, sig: 5, num: true },
   { title: 'Rs [Ω]', fitted: true, key: (r) => r.fit.rs, sig: 5, num: true },
   { title: 'Resnorm', fitted: true, key: (r) => r.fit.resnorm, sig: 4, num: true },
+  { title: 'At the edge of its range', key: (r) => r.fit.at_edge.join(', '), cell: (r) => r.fit.at_edge.join(', '), cls: 'edge' },
 ];
 
 /** A column's number for a row, in the column's unit. */
@@ -140,11 +142,13 @@ export function renderExperiment(root: HTMLElement, id: number): void {
   let rows: Row[] = [];
   let sort: { col: number; dir: 1 | -1 } = { col: 1, dir: 1 };
   const chosen = new Set<string>();
+  // The model whose fits the table, the time course and the CSV show (issue 22): rc unless chosen.
+  let model = 'rc';
   const sweepCache = new Map<number, Sweep[]>();
 
   async function load(): Promise<void> {
     try {
-      const r = await latest.take(Promise.all([measuredApi.experiment(id), measuredApi.experimentFits(id)]));
+      const r = await latest.take(Promise.all([measuredApi.experiment(id), measuredApi.experimentFits(id, model)]));
       if (r === STALE) return;
       const [ex, fits] = r;
       const first = experiment == null;
@@ -168,6 +172,17 @@ export function renderExperiment(root: HTMLElement, id: number): void {
     const area = h('input', { type: 'text', inputmode: 'decimal', id: 'fit-area', class: 'input-wide', placeholder: 'each measurement’s own' });
     const err = h('span', { class: 'field-error', id: 'fit-error', role: 'alert' });
     const submit = h('button', { type: 'submit', class: 'btn btn-primary', id: 'fit-submit' }, 'Fit every measurement');
+    const models = modelChoice();
+    const shownModel = h('select', {
+      id: 'experiment-model',
+      onchange: () => {
+        model = shownModel.value;
+        void load();
+      },
+    });
+    void serverModels().then((list) => {
+      for (const m of list) shownModel.append(h('option', { value: m.name, selected: m.name === model, title: m.formula }, m.name));
+    });
     const fitForm = h(
       'form',
       {
@@ -179,7 +194,8 @@ export function renderExperiment(root: HTMLElement, id: number): void {
           const a = area.value.trim() ? parseNumber(area.value) : null;
           if (area.value.trim() && !(a != null && a > 0)) return void (err.textContent = 'The area is a number of cm² above 0, or empty.');
           submit.disabled = true;
-          void runFit({ experiment: ex.id, ...(a != null ? { area: a } : {}) }, jobBox, latest, () => {
+          const asked = models.chosen();
+          void runFit({ experiment: ex.id, ...(a != null ? { area: a } : {}), ...(asked.length ? { models: asked } : {}) }, jobBox, latest, () => {
             submit.disabled = false;
             void load();
           });
@@ -187,6 +203,7 @@ export function renderExperiment(root: HTMLElement, id: number): void {
       },
       h('label', { for: 'fit-area' }, 'Area [cm²]'),
       area,
+      models.element,
       submit,
       err,
     );
@@ -215,7 +232,12 @@ export function renderExperiment(root: HTMLElement, id: number): void {
         rename.form,
         panel('ex-measurements-h', 'Measurements', measurementsEl, uploadBox(latest, ex, () => void load()).element),
         panel('ex-fit-h', 'Fit', fitForm, jobBox),
-        panel('ex-table-h', 'Fits, one row per sweep', tableEl),
+        panel(
+          'ex-table-h',
+          'Fits, one row per sweep',
+          h('p', { class: 'inline-form' }, h('label', { for: 'experiment-model' }, 'Model of the table, the time course and the CSV'), shownModel),
+          tableEl,
+        ),
         panel('ex-course-h', 'Time course', courseEl),
         panel('ex-compare-h', 'Compare sweeps', compareEl),
       ),
@@ -322,14 +344,16 @@ export function renderExperiment(root: HTMLElement, id: number): void {
               if (c.fitted && r.fit.status === 'invalid_data') return h('td', { class: cls, title: 'Invalid data: no fitted value means anything' }, '—');
               const value = c.num ? numberOf(c, r) : null;
               const text = c.sig != null ? fmtFixed(value, decimals[i]) : (c.cell?.(r) ?? '');
-              return h('td', { class: cls, 'data-value': value == null ? null : String(value) }, text);
+              // A parameter at the edge of its range is marked (issue 18, item 12).
+              const shownText = c.cls === 'edge' && text ? h('mark', { class: 'at-edge' }, text) : text;
+              return h('td', { class: cls, 'data-value': value == null ? null : String(value) }, shownText);
             }),
           );
         }),
       ),
     );
     const csv = fitsCsvActions(
-      measuredApi.fitsCsvUrl('experiments', id),
+      measuredApi.fitsCsvUrl('experiments', id, model),
       table,
       experiment!.name,
       'experiment-table-csv',
@@ -448,7 +472,8 @@ export function renderExperiment(root: HTMLElement, id: number): void {
       const data = sweepRows(s.real, s.imag);
       series.push({ label, color: SERIES_COLORS[i % SERIES_COLORS.length], points: true, x: data.map((d) => d[0]), y: data.map((d) => -d[1]) });
       if (r.fit.rs != null) {
-        const model = modelRows(r.fit.params, r.fit.rs, frequencyGrid(Math.min(...s.frequencies), Math.max(...s.frequencies), MODEL_POINTS));
+        const model =
+          fittedModelRows(r.fit.model, r.fit.params, frequencyGrid(Math.min(...s.frequencies), Math.max(...s.frequencies), MODEL_POINTS)) ?? [];
         series.push({ label: `${label} model`, color: SERIES_COLORS[i % SERIES_COLORS.length], x: model.map((d) => d[0]), y: model.map((d) => -d[1]) });
       }
     });

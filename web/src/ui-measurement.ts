@@ -12,7 +12,8 @@ import { columnDecimals, fmtDate, fmtFixed, fmtFreqRange, fmtNum } from './forma
 import { runFit } from './fit-job';
 import { STALE, type Latest } from './latest';
 import { enterView } from './view-life';
-import { modelRows, relativeResiduals, sweepRows } from './measured-math';
+import { fittedModelRows, modelComparison, relativeResiduals, sweepRows } from './measured-math';
+import { modelChoice } from './model-choice';
 import { PlotSet } from './plot-set';
 import { REFERENCE_COLOR, SERIES_COLORS, xyPlot, type XySeries } from './plots';
 import { symmetricTicks } from './plots-math';
@@ -110,12 +111,37 @@ export function renderMeasurement(root: HTMLElement, id: number): void {
           replace(fitsEl, h('p', { class: 'muted' }, 'Not fitted yet.'));
           return;
         }
+        // The table shows one model's fits (rc's unless it has none); a sweep's models side by side below it.
+        const models = [...new Set(fits.map((f) => f.model))];
+        let current = models.includes('rc') ? 'rc' : models[0];
         const show = (f: Fit) => {
           fitPlots.destroy();
-          showFit(f, m.sweeps.find((s) => s.index === f.sweep) ?? null, fitDetail, fitPlots);
+          const sweepFits = fits.filter((o) => o.sweep === f.sweep);
+          showFit(f, m.sweeps.find((s) => s.index === f.sweep) ?? null, fitDetail, fitPlots, sweepFits);
         };
-        replace(fitsEl, fitTable(fits, m, show));
-        show(fits[0]);
+        const tableBox = h('div');
+        const draw = () => {
+          const shown = fits.filter((f) => f.model === current);
+          replace(tableBox, fitTable(shown, m, current, show));
+          show(shown[0]);
+        };
+        const select = h(
+          'select',
+          {
+            id: 'fit-model',
+            onchange: () => {
+              current = select.value;
+              draw();
+            },
+          },
+          models.map((name) => h('option', { value: name, selected: name === current }, name)),
+        );
+        replace(
+          fitsEl,
+          models.length > 1 ? h('p', { class: 'inline-form' }, h('label', { for: 'fit-model' }, 'Model in the table'), select) : null,
+          tableBox,
+        );
+        draw();
       } catch (e) {
         replace(fitsEl, h('p', { class: 'error-box', role: 'alert' }, `Cannot load the fits: ${(e as Error).message}`));
       }
@@ -252,6 +278,7 @@ function fitForm(m: Measurement, jobBox: HTMLElement, latest: Latest, fitted: ()
   const area = h('input', { type: 'text', inputmode: 'decimal', id: 'fit-area', value: m.area_cm2 ?? '', placeholder: 'e.g. 1.12' });
   const err = h('span', { class: 'field-error', id: 'fit-error', role: 'alert' });
   const submit = h('button', { type: 'submit', class: 'btn btn-primary', id: 'fit-submit' }, m.n_sweeps > 1 ? `Fit all ${m.n_sweeps} sweeps` : 'Fit');
+  const models = modelChoice();
   return h(
     'form',
     {
@@ -265,7 +292,8 @@ function fitForm(m: Measurement, jobBox: HTMLElement, latest: Latest, fitted: ()
         if (g == null || g < 2 || g > MAX_FIT_GRID) return void (err.textContent = `The grid is a whole number from 2 to ${MAX_FIT_GRID}.`);
         if (area.value.trim() && !(a != null && a > 0)) return void (err.textContent = 'The area is a number of cm² above 0, or empty.');
         submit.disabled = true;
-        void runFit({ measurement: m.id, grid: g, ...(a != null ? { area: a } : {}) }, jobBox, latest, () => {
+        const chosen = models.chosen();
+        void runFit({ measurement: m.id, grid: g, ...(a != null ? { area: a } : {}), ...(chosen.length ? { models: chosen } : {}) }, jobBox, latest, () => {
           submit.disabled = false;
           fitted();
         }).finally(() => {
@@ -278,6 +306,7 @@ function fitForm(m: Measurement, jobBox: HTMLElement, latest: Latest, fitted: ()
     h('span', { class: 'hint', id: 'fit-grid-hint' }, 'the global grid before refinement'),
     h('label', { for: 'fit-area' }, 'Area [cm²]'),
     area,
+    models.element,
     submit,
     err,
   );
@@ -322,9 +351,22 @@ function column(fits: Fit[], pick: (f: Fit) => number | null, sig: number, scale
   };
 }
 
-function fitTable(fits: Fit[], m: Measurement, show: (f: Fit) => void): HTMLElement {
+function fitTable(fits: Fit[], m: Measurement, model: string, show: (f: Fit) => void): HTMLElement {
   const anyArea = fits.some((f) => f.area_cm2 != null);
-  const heads = ['Sweep', 'Status', 'TER [Ω]', 'TEC [µF]', 'τ1 [ms]', 'τ2 [ms]', 'Rs [Ω]', ...(anyArea ? ['TER·A [Ω·cm²]', 'TEC/A [µF/cm²]'] : []), 'Rsh interval [Ω]', 'Resnorm', ''];
+  const heads = [
+    'Sweep',
+    'Status',
+    'TER [Ω]',
+    'TEC [µF]',
+    'τ1 [ms]',
+    'τ2 [ms]',
+    'Rs [Ω]',
+    ...(anyArea ? ['TER·A [Ω·cm²]', 'TEC/A [µF/cm²]'] : []),
+    'Rsh interval [Ω]',
+    'Resnorm',
+    'At the edge of its range',
+    '',
+  ];
   const ter = column(fits, (f) => f.ter, 5);
   const tec = column(fits, (f) => f.tec, 5, 1e6);
   const tau1 = column(fits, (f) => f.tau1, 4, 1e3);
@@ -344,7 +386,7 @@ function fitTable(fits: Fit[], m: Measurement, show: (f: Fit) => void): HTMLElem
       fits.map((f) =>
         h(
           'tr',
-          { 'data-sweep': f.sweep, 'data-status': f.status },
+          { 'data-sweep': f.sweep, 'data-status': f.status, 'data-model': f.model, class: f.at_edge.length ? 'at-edge' : null },
           h('td', { class: 'num' }, String(f.sweep)),
           h('td', null, h('span', { class: `badge badge-status-${f.status}` }, STATUS_TEXT[f.status] ?? f.status)),
           h('td', { class: 'num', 'data-col': 'ter', 'data-value': f.ter ?? '' }, ter(f, f.stderr.ter)),
@@ -354,8 +396,15 @@ function fitTable(fits: Fit[], m: Measurement, show: (f: Fit) => void): HTMLElem
           h('td', { class: 'num' }, rs(f, f.stderr.Rs)),
           anyArea ? h('td', { class: 'num', 'data-col': 'ter_area', 'data-value': f.ter_ohm_cm2 ?? '' }, terArea(f)) : null,
           anyArea ? h('td', { class: 'num', 'data-col': 'tec_area' }, tecArea(f)) : null,
-          h('td', { class: 'num' }, f.status === 'invalid_data' ? '—' : `${fmtNum(f.rsh_interval[0], 4)} – ${f.rsh_interval[1] == null ? '∞' : fmtNum(f.rsh_interval[1], 4)}`),
+          h(
+            'td',
+            { class: 'num' },
+            f.status === 'invalid_data' || f.rsh_interval[0] == null
+              ? '—'
+              : `${fmtNum(f.rsh_interval[0], 4)} – ${f.rsh_interval[1] == null ? '∞' : fmtNum(f.rsh_interval[1], 4)}`,
+          ),
           h('td', { class: 'num' }, `${resnorm(f)} (${f.metric})`),
+          edgeCell(f),
           h(
             'td',
             { 'data-no-csv': true },
@@ -366,7 +415,7 @@ function fitTable(fits: Fit[], m: Measurement, show: (f: Fit) => void): HTMLElem
     ),
   );
   const csv = fitsCsvActions(
-    measuredApi.fitsCsvUrl('measurements', m.id),
+    measuredApi.fitsCsvUrl('measurements', m.id, model),
     table,
     m.file_name,
     'fit-table-csv',
@@ -375,34 +424,109 @@ function fitTable(fits: Fit[], m: Measurement, show: (f: Fit) => void): HTMLElem
   return h('div', null, csv, scrollRegion(`Fits of ${m.file_name}`, table));
 }
 
-/** One fit: status and reasons, the raw parameters, the model over the data, the relative residuals. */
-function showFit(f: Fit, sweep: Sweep | null, box: HTMLElement, plots: PlotSet): void {
-  const p = f.params;
+/** The parameters at the edge of their range, marked ("Ca at max"); empty when none. */
+export function edgeCell(f: Fit): HTMLElement {
+  return h('td', { class: 'edge', 'data-col': 'at_edge' }, f.at_edge.length ? h('mark', { class: 'at-edge' }, f.at_edge.join(', ')) : '');
+}
+
+/**
+ * The models of one sweep side by side (SPEC 12): each with its status, AIC and ΔAIC, TER and TEC
+ * with their standard errors, the parameters at the edge and the warnings; then the frequency that
+ * would decide between models whose TERs differ.
+ */
+function modelTable(fits: Fit[]): HTMLElement {
+  const rows = modelComparison(fits);
+  const withSe = (v: number | null, se: number | null | undefined, scale = 1) =>
+    v == null ? '—' : `${fmtNum(v * scale, 5)}${se != null ? ` ± ${fmtNum(se * scale, 2)}` : ''}`;
+  const decisive = fits.find((f) => f.decisive_frequency != null)?.decisive_frequency ?? null;
+  return h(
+    'div',
+    { id: 'model-compare' },
+    h('h4', null, `The models of sweep ${fits[0].sweep}`),
+    scrollRegion(
+      `Models of sweep ${fits[0].sweep}`,
+      h(
+        'table',
+        { class: 'results', id: 'model-table' },
+        h(
+          'thead',
+          null,
+          h('tr', null, ['Model', 'Status', 'AIC', 'ΔAIC', 'TER [Ω]', 'TEC [µF]', 'At the edge of its range', 'Warnings'].map((t) => h('th', { scope: 'col' }, t))),
+        ),
+        h(
+          'tbody',
+          null,
+          rows.map(({ fit: f, deltaAic }) =>
+            h(
+              'tr',
+              { 'data-model': f.model, class: f.best_model ? 'best-model' : null },
+              h('td', null, f.model, f.best_model ? h('span', { class: 'badge badge-best' }, ' lowest AIC') : null),
+              h('td', null, h('span', { class: `badge badge-status-${f.status}` }, STATUS_TEXT[f.status] ?? f.status)),
+              h('td', { class: 'num', 'data-col': 'aic' }, f.aic == null ? '—' : fmtFixed(f.aic, 1)),
+              h('td', { class: 'num', 'data-col': 'delta_aic' }, deltaAic == null ? '—' : fmtFixed(deltaAic, 1)),
+              h('td', { class: 'num', 'data-col': 'ter' }, withSe(f.ter, f.stderr.ter)),
+              h('td', { class: 'num', 'data-col': 'tec' }, withSe(f.tec, f.stderr.tec, 1e6)),
+              edgeCell(f),
+              h('td', { class: 'reasons' }, f.reasons.length ? h('ul', { class: 'warnings' }, f.reasons.map((r) => h('li', null, r))) : ''),
+            ),
+          ),
+        ),
+      ),
+    ),
+    h(
+      'p',
+      { class: 'hint', id: 'decisive-frequency' },
+      decisive == null
+        ? 'The models agree on TER, or no frequency below the measured ones would tell them apart.'
+        : `A measurement down to ${fmtNum(decisive, 3)} Hz would tell apart the models whose TERs differ.`,
+    ),
+  );
+}
+
+/** A line colour per model, the shown fit's first. */
+const MODEL_COLORS = [REFERENCE_COLOR, SERIES_COLORS[3], SERIES_COLORS[4], SERIES_COLORS[5]];
+
+/**
+ * One fit: status and reasons, its parameters, each model of the sweep over the data (the shown
+ * fit's first), its relative residuals, and the sweep's models side by side when there are several.
+ */
+function showFit(f: Fit, sweep: Sweep | null, box: HTMLElement, plots: PlotSet, sweepFits: Fit[]): void {
   const head = h(
     'div',
     { class: `fit-status status-${f.status}`, id: 'fit-result-status', role: 'status' },
-    h('strong', null, `Sweep ${f.sweep}: ${STATUS_TEXT[f.status] ?? f.status}`),
+    h('strong', null, `Sweep ${f.sweep}: ${STATUS_TEXT[f.status] ?? f.status}${f.model !== 'rc' || sweepFits.length > 1 ? ` (model ${f.model})` : ''}`),
     f.reasons.length ? h('ul', { class: 'warnings' }, f.reasons.map((r) => h('li', null, r))) : null,
   );
+  const named = Object.entries(f.params).filter(([name, v]) => name !== 'Rs' && v != null);
   const params = h(
     'p',
     { class: 'reference' },
-    h('span', { class: 'ref-label' }, 'One optimal parameter set: '),
-    ['Rsh', 'Ra', 'Rb'].map((n) => h('span', { class: 'ref-param' }, h('span', { class: 'pname' }, n), ` ${fmtNum(p[n as 'Rsh'], 5)} Ω`)),
-    ['Ca', 'Cb'].map((n) => h('span', { class: 'ref-param' }, h('span', { class: 'pname' }, n), ` ${fmtNum(p[n as 'Ca'] * 1e6, 5)} µF`)),
-    h('span', { class: 'hint' }, ' (Rsh, Ra, Ca, Rb, Cb are not unique: any Rsh in the interval fits as well; TER, TEC, τ1, τ2 and Rs are.)'),
+    h('span', { class: 'ref-label' }, f.model === 'rc' ? 'One optimal parameter set: ' : 'Parameters: '),
+    named.map(([n, v]) => h('span', { class: 'ref-param' }, h('span', { class: 'pname' }, n), ` ${fmtNum(v, 5)}`)),
+    f.model === 'rc'
+      ? h('span', { class: 'hint' }, ' (Ω and F; Rsh, Ra, Ca, Rb, Cb are not unique: any Rsh in the interval fits as well; TER, TEC, τ1, τ2 and Rs are.)')
+      : h('span', { class: 'hint' }, ' (in the units of GET /api/models: Ω, F, S·s^α, and α without a unit)'),
   );
+  const compare = sweepFits.length > 1 ? modelTable(sweepFits) : null;
+  const others = sweepFits.filter((o) => o !== f && o.status !== 'invalid_data');
   if (!sweep || f.rs == null) {
-    replace(box, head, params);
+    replace(box, head, params, compare);
     return;
   }
   const data = sweepRows(sweep.real, sweep.imag);
-  const model = modelRows(p, f.rs, sweep.frequencies);
   // A smooth model line over the whole range, as well as at the measured frequencies for the residuals.
   const lo = Math.min(...sweep.frequencies);
   const hi = Math.max(...sweep.frequencies);
   const fine = frequencyGrid(lo, hi, MODEL_POINTS);
-  const line = modelRows(p, f.rs, fine);
+  const model = fittedModelRows(f.model, f.params, sweep.frequencies);
+  const lines = [f, ...others].flatMap((o, i) => {
+    const rows = fittedModelRows(o.model, o.params, fine);
+    return rows ? [{ label: sweepFits.length > 1 ? `Model ${o.model}` : 'Model', color: MODEL_COLORS[i % MODEL_COLORS.length], rows }] : [];
+  });
+  if (!model || lines.length === 0) {
+    replace(box, head, params, compare);
+    return;
+  }
   const res = relativeResiduals(data, model);
   const nyq = PlotSet.figure('fit-nyquist', 'Model over data: Nyquist', `Nyquist plot of sweep ${f.sweep} and its fitted model`);
   const mag = PlotSet.figure('fit-bode-mag', 'Model over data: |Z| against frequency', `Bode magnitude plot of sweep ${f.sweep} and its fitted model`);
@@ -416,22 +540,23 @@ function showFit(f: Fit, sweep: Sweep | null, box: HTMLElement, plots: PlotSet):
       'ul',
       { class: 'legend', 'aria-label': 'Plotted' },
       h('li', { class: 'legend-item' }, h('span', { class: 'legend-dot', style: `background:${SERIES_COLORS[0]}` }), 'Data'),
-      h('li', { class: 'legend-item' }, h('span', { class: 'legend-line', style: `border-color:${REFERENCE_COLOR}` }), 'Model'),
+      lines.map((l) => h('li', { class: 'legend-item' }, h('span', { class: 'legend-line', style: `border-color:${l.color}` }), l.label)),
       h('li', { class: 'legend-item' }, h('span', { class: 'legend-dot', style: `background:${SERIES_COLORS[1]}` }), 'Residual, real part'),
       h('li', { class: 'legend-item' }, h('span', { class: 'legend-dot', style: `background:${SERIES_COLORS[2]}` }), 'Residual, imaginary part'),
     ),
     h('div', { class: 'plot-grid' }, nyq.fig, h('div', { class: 'bode' }, mag.fig, phase.fig, resid.fig)),
+    compare,
   );
   const dataNyq: XySeries = { label: 'Data', color: SERIES_COLORS[0], points: true, x: data.map((r) => r[0]), y: data.map((r) => -r[1]) };
-  const modelNyq: XySeries = { label: 'Model', color: REFERENCE_COLOR, x: line.map((r) => r[0]), y: line.map((r) => -r[1]) };
-  plots.add(nyq.box, (w) => xyPlot(nyq.box, { xLabel: 'Re Z [Ω]', yLabel: '−Im Z [Ω]', equal: true }, [dataNyq, modelNyq], w, Math.min(w, NYQUIST_MAX_HEIGHT)));
+  const modelNyq: XySeries[] = lines.map((l) => ({ label: l.label, color: l.color, x: l.rows.map((r) => r[0]), y: l.rows.map((r) => -r[1]) }));
+  plots.add(nyq.box, (w) => xyPlot(nyq.box, { xLabel: 'Re Z [Ω]', yLabel: '−Im Z [Ω]', equal: true }, [dataNyq, ...modelNyq], w, Math.min(w, NYQUIST_MAX_HEIGHT)));
   plots.add(mag.box, (w) =>
     xyPlot(
       mag.box,
       { xLabel: 'Frequency [Hz]', yLabel: '|Z| [Ω]', xLog: true, yLog: true },
       [
         { label: 'Data', color: SERIES_COLORS[0], points: true, x: sweep.frequencies, y: data.map((r) => r[2]) },
-        { label: 'Model', color: REFERENCE_COLOR, x: fine, y: line.map((r) => r[2]) },
+        ...lines.map((l) => ({ label: l.label, color: l.color, x: fine, y: l.rows.map((r) => r[2]) })),
       ],
       w,
       BODE_HEIGHT,
@@ -443,7 +568,7 @@ function showFit(f: Fit, sweep: Sweep | null, box: HTMLElement, plots: PlotSet):
       { xLabel: 'Frequency [Hz]', yLabel: 'Phase [°]', xLog: true },
       [
         { label: 'Data', color: SERIES_COLORS[0], points: true, x: sweep.frequencies, y: data.map((r) => r[3]) },
-        { label: 'Model', color: REFERENCE_COLOR, x: fine, y: line.map((r) => r[3]) },
+        ...lines.map((l) => ({ label: l.label, color: l.color, x: fine, y: l.rows.map((r) => r[3]) })),
       ],
       w,
       BODE_HEIGHT,

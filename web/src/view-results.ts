@@ -32,6 +32,8 @@ export function resultsPart(ctx: ViewContext): ResultsPart {
   let offset = 0;
   let pageSize = PAGE_SIZES[0];
   let rows: Row[] = [];
+  // Whether the rows carry Rs (the run swept it): the table gets an Rs column.
+  let withRs = false;
   let search: { maxResnorm: number; rows: Row[]; count: number; totalSearched: number } | null = null;
 
   const tableWrap = scrollRegion('Best results', null, { id: 'results-table-wrap' });
@@ -127,7 +129,8 @@ export function resultsPart(ctx: ViewContext): ResultsPart {
       const d = r.data;
       nTotal = d.n_total;
       const base = d.offset ?? offset;
-      rows = d.parameters.map((p, i) => rowFrom(base + i, p, d.resnorms[i], d.ter?.[i], d.tec?.[i]));
+      withRs = Array.isArray(d.series_resistance);
+      rows = d.parameters.map((p, i) => rowFrom(base + i, p, d.resnorms[i], d.ter?.[i], d.tec?.[i], withRs ? d.series_resistance?.[i] ?? null : undefined));
       renderTable();
     } catch (e) {
       resultsMsg.textContent = '';
@@ -174,14 +177,14 @@ export function resultsPart(ctx: ViewContext): ResultsPart {
           'tr',
           null,
           h('th', { scope: 'col', 'data-no-csv': true }, 'Plot'),
-          resultHeads(dataset.metric),
+          resultHeads(dataset.metric, withRs),
           h('th', { scope: 'col', 'data-no-csv': true }, h('span', { class: 'sr-only' }, 'Actions')),
         ),
       ),
       h(
         'tbody',
         null,
-        shown.length === 0 ? h('tr', null, h('td', { colspan: 13, class: 'muted' }, empty)) : null,
+        shown.length === 0 ? h('tr', null, h('td', { colspan: withRs ? 14 : 13, class: 'muted' }, empty)) : null,
         shown.map(rowElement),
       ),
     );
@@ -202,7 +205,7 @@ export function resultsPart(ctx: ViewContext): ResultsPart {
       'tr',
       { 'data-rank': r.rank, class: checked ? 'selected' : null },
       h('td', { class: 'plot-cell', 'data-no-csv': true }, cb, color ? h('span', { class: 'swatch', style: `background:${color}` }) : null),
-      resultCells(r),
+      resultCells(r, withRs),
       h(
         'td',
         { 'data-no-csv': true },
@@ -266,11 +269,15 @@ export function resultsPart(ctx: ViewContext): ResultsPart {
   return part;
 }
 
-/** The header cells of a ranked row: rank, resnorm (with the metric), parameters, TER, TEC, τ. */
-export function resultHeads(metric: string | null): HTMLElement[] {
+/**
+ * The header cells of a ranked row: rank, resnorm (with the metric), Rs when the run swept it (a
+ * measured reference), parameters, TER, TEC, τ.
+ */
+export function resultHeads(metric: string | null, withRs = false): HTMLElement[] {
   const heads: [string, string][] = [
     ['Rank', ''],
     ['Resnorm', metric ?? ''],
+    ...(withRs ? ([['Rs', 'Ω']] as [string, string][]) : []),
     ['Rsh', 'Ω'],
     ['Ra', 'Ω'],
     ['Ca', 'µF'],
@@ -285,11 +292,12 @@ export function resultHeads(metric: string | null): HTMLElement[] {
 }
 
 /** The cells of a ranked row, in the order of resultHeads, each named by data-col. */
-export function resultCells(r: Row): HTMLElement[] {
+export function resultCells(r: Row, withRs = false): HTMLElement[] {
   const cell = (col: string, text: string, cls = 'num') => h('td', { class: cls, 'data-col': col }, text);
   return [
     cell('rank', String(r.rank)),
     cell('resnorm', fmtNum(r.resnorm)),
+    ...(withRs ? [cell('Rs', r.rs == null ? '—' : fmtNum(r.rs))] : []),
     cell('Rsh', fmtNum(r.params.Rsh)),
     cell('Ra', fmtNum(r.params.Ra)),
     cell('Ca', fmtNum(r.params.Ca * 1e6)),

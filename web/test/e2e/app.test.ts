@@ -17,7 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { fmtNum } from '../../src/format.ts';
+import { fmtFixed, fmtNum } from '../../src/format.ts';
 import { frequencyGrid, spectrum, ter, tec } from '../../src/circuit.ts';
 
 const WEB = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -722,6 +722,11 @@ describe('eisgrid web page against a real eisgrid server', () => {
     const { json: info } = await api(`/api/load/${MEASURED}`, keys.alice, { method: 'POST' });
     assert.deepEqual(info.metadata.series_resistance.values, [0.01]);
     assert.equal((await page.textContent('#grid-points'))?.trim(), '3 per axis (243 points), Rs 0.01 Ω');
+    // Its rows carry that Rs: a column of its own (issue 18, item 11).
+    const rsCell = page.locator('#results-table tbody tr').first().locator('td[data-col="Rs"]');
+    await rsCell.waitFor();
+    assert.equal((await rsCell.textContent())?.trim(), fmtNum(0.01));
+    assert.match((await page.textContent('#results-table thead')) ?? '', /Rs \[Ω\]/);
     await page.waitForSelector('#plot-nyquist canvas');
     await shot(page, 'measured-reference.png');
     await page.close();
@@ -997,6 +1002,74 @@ describe('eisgrid web page against a real eisgrid server', () => {
     await page.close();
   });
 
+  it('measurements: the RPE file fitted with every model shows them side by side, as the API stored them', async () => {
+    const page = await newPage();
+    await page.goto(`${base}/`);
+    await signIn(page, 'alice');
+    const { json: list } = await api('/api/measurements', keys.alice);
+    const id = list.measurements.find((m: { file_name: string }) => m.file_name === RPE).id;
+    await page.goto(`${base}/#/measurement/${id}`);
+    // The fit form offers the server's models, rc ticked.
+    const { json: known } = await api('/api/models');
+    await page.waitForSelector('#fit-models input[data-model="rc_electrode"]');
+    assert.deepEqual(
+      await page.locator('#fit-models input[name="fit-model"]').evaluateAll((els) => els.map((e) => [(e as HTMLInputElement).value, (e as HTMLInputElement).checked])),
+      known.models.map((m: { name: string }) => [m.name, m.name === 'rc']),
+    );
+    await page.check('#fit-models input[data-model="cpe"]');
+    await page.check('#fit-models input[data-model="rc_electrode"]');
+    await page.click('#fit-submit');
+    await page.waitForSelector('#fit-job');
+    await waitFitDone(page);
+    await page.waitForSelector('#fit-model');
+    const { json: stored } = await api(`/api/measurements/${id}/fits`, keys.alice);
+    assert.equal(stored.fits.length, 9, 'three sweeps, three models');
+    // The table shows rc by default, one row per sweep, with the parameters at the edge marked.
+    assert.equal(await page.inputValue('#fit-model'), 'rc');
+    assert.deepEqual(await page.locator('#fit-table tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-model'))), ['rc', 'rc', 'rc']);
+    for (const f of stored.fits.filter((x: { model: string }) => x.model === 'rc')) {
+      const cell = page.locator(`#fit-table tbody tr[data-sweep="${f.sweep}"] td[data-col="at_edge"]`);
+      assert.equal(((await cell.textContent()) ?? '').trim(), f.at_edge.join(', '));
+      assert.equal(await cell.locator('mark.at-edge').count(), f.at_edge.length ? 1 : 0);
+    }
+    // Sweep 0's models side by side: AIC, ΔAIC from the lowest, TER ± its error, the warnings, the decisive frequency.
+    await page.waitForSelector('#model-table');
+    const sweep0 = stored.fits.filter((x: { sweep: number }) => x.sweep === 0);
+    const lowest = Math.min(...sweep0.map((x: { aic: number }) => x.aic));
+    for (const f of sweep0) {
+      const row = page.locator(`#model-table tr[data-model="${f.model}"]`);
+      assert.equal(((await row.locator('td[data-col="aic"]').textContent()) ?? '').trim(), fmtFixed(f.aic, 1));
+      assert.equal(((await row.locator('td[data-col="delta_aic"]').textContent()) ?? '').trim(), fmtFixed(f.aic - lowest, 1));
+      assert.match((await row.locator('td[data-col="ter"]').textContent()) ?? '', new RegExp(`^${fmtNum(f.ter, 5).replace('.', '\\.')} ± `));
+      assert.equal(await row.evaluate((el) => el.classList.contains('best-model')), f.best_model);
+      assert.equal(await row.locator('.reasons li').count(), f.reasons.length);
+      assert.equal(((await row.locator('td[data-col="at_edge"]').textContent()) ?? '').trim(), f.at_edge.join(', '));
+    }
+    assert.equal(await page.locator('#model-table tr.best-model').count(), 1);
+    const decisive = sweep0[0].decisive_frequency;
+    assert.match((await page.textContent('#decisive-frequency')) ?? '', decisive == null ? /agree on TER|no frequency/ : new RegExp(`down to ${fmtNum(decisive, 3)} Hz`));
+    // Each model's spectrum over the data.
+    await page.waitForSelector('#fit-nyquist canvas');
+    assert.deepEqual(
+      (await page.locator('#fit-detail .legend li').allTextContents()).map((t) => t.trim()).filter((t) => t.startsWith('Model')),
+      ['Model rc', 'Model cpe', 'Model rc_electrode'],
+    );
+    await page.locator('#model-compare').evaluate((el) => el.scrollIntoView({ block: 'center' }));
+    await shot(page, 'models-side-by-side.png');
+    // Another model in the table: its fits, its CSV.
+    await page.selectOption('#fit-model', 'cpe');
+    await page.waitForFunction(() => document.querySelector('#fit-table tbody tr')?.getAttribute('data-model') === 'cpe');
+    assert.match((await page.textContent('#fit-result-status')) ?? '', /\(model cpe\)/);
+    const cpe0 = stored.fits.find((x: { model: string; sweep: number }) => x.model === 'cpe' && x.sweep === 0);
+    assert.equal(Number(await page.locator('#fit-table tbody tr[data-sweep="0"] td[data-col="ter"]').getAttribute('data-value')), cpe0.ter);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#fits-csv')]);
+    const csv = fs.readFileSync((await download.path())!, 'utf8').trim().split(/\r?\n/);
+    assert.equal(csv.length, 4, csv.join('\n'));
+    assert.match(csv[0], /,model,aic,bic,best_model,decisive_frequency_hz,Qa,alpha_a,Qb,alpha_b$/);
+    assert.ok(csv.slice(1).every((l) => l.includes(',cpe,')), csv.join('\n'));
+    await page.close();
+  });
+
   it('measurements: the four 16HBE files in one experiment, fitted, give a time course per insert and a CSV', async () => {
     const page = await newPage();
     await page.goto(`${base}/`);
@@ -1168,6 +1241,58 @@ describe('eisgrid web page against a real eisgrid server', () => {
     assert.equal((await api(`/api/experiments/${experimentId}`, keys.alice)).json.experiment.name, '16HBE day 3, plate A');
     assert.match(await page.title(), /16HBE day 3, plate A/);
     assert.match((await page.textContent('#upload-into')) ?? '', /16HBE day 3, plate A/);
+    await page.close();
+  });
+
+  it('measurements: the experiment fitted with cpe too shows the model chosen in its table and CSV, edges marked', async () => {
+    const page = await newPage();
+    await page.goto(`${base}/`);
+    await signIn(page, 'alice');
+    const { json: exs } = await api('/api/experiments', keys.alice);
+    const ex = exs.experiments.find((e: { name: string }) => e.name.startsWith('16HBE day 3'));
+    await page.goto(`${base}/#/experiment/${ex.id}`);
+    await page.waitForSelector('#fit-models input[data-model="cpe"]');
+    await page.check('#fit-models input[data-model="cpe"]');
+    await page.click('#fit-submit');
+    await page.waitForSelector('#fit-job');
+    await waitFitDone(page);
+    await page.waitForSelector('#experiment-model option[value="cpe"]', { state: 'attached' });
+    assert.equal(await page.inputValue('#experiment-model'), 'rc');
+    const terColumn = async () => {
+      const heads = (await page.locator('#experiment-table thead th').allTextContents()).map((t) => t.trim());
+      const k = heads.findIndex((t) => t.startsWith('TER [Ω]'));
+      const edge = heads.findIndex((t) => t.startsWith('At the edge'));
+      const rows = page.locator('#experiment-table tbody tr');
+      const ters = (await rows.locator(`td:nth-child(${k + 1})`).evaluateAll((tds) => tds.map((td) => Number(td.getAttribute('data-value'))))).sort((a, b) => a - b);
+      const edges = (await rows.locator(`td:nth-child(${edge + 1})`).allTextContents()).map((t) => t.trim()).sort();
+      const marks = await rows.locator(`td:nth-child(${edge + 1}) mark.at-edge`).count();
+      return { ters, edges, marks };
+    };
+    for (const model of ['rc', 'cpe']) {
+      if (model !== 'rc') {
+        const before = (await terColumn()).ters;
+        await page.selectOption('#experiment-model', model);
+        await page.waitForFunction(
+          (old) => {
+            const cells = [...document.querySelectorAll('#experiment-table tbody td[data-value]')].map((td) => td.getAttribute('data-value'));
+            return !old.every((v) => cells.includes(String(v)));
+          },
+          before,
+        );
+      }
+      const { json: stored } = await api(`/api/experiments/${ex.id}/fits?model=${model}`, keys.alice);
+      assert.equal(stored.fits.length, HBE.length);
+      const shown = await terColumn();
+      assert.deepEqual(shown.ters, stored.fits.map((f: { ter: number }) => f.ter).sort((a: number, b: number) => a - b), model);
+      assert.deepEqual(shown.edges, stored.fits.map((f: { at_edge: string[] }) => f.at_edge.join(', ')).sort(), model);
+      assert.equal(shown.marks, stored.fits.filter((f: { at_edge: string[] }) => f.at_edge.length > 0).length, model);
+    }
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#fits-csv')]);
+    const csv = fs.readFileSync((await download.path())!, 'utf8').trim().split(/\r?\n/);
+    assert.equal(csv.length, 1 + HBE.length, csv.join('\n'));
+    assert.ok(csv.slice(1).every((l) => l.includes(',cpe,')), csv.join('\n'));
+    await page.locator('#ex-table-h').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await shot(page, 'experiment-model-cpe.png');
     await page.close();
   });
 
@@ -1343,6 +1468,14 @@ describe('eisgrid web page against a real eisgrid server', () => {
     await shot(page, 'run-against-measurement.png');
     await page.goto(`${base}/#/dataset/e2e_against_rpe.npz`);
     await page.waitForFunction(() => /measured spectrum/.test(document.getElementById('reference-source')?.textContent ?? ''));
+    // The run swept Rs with the grid (issue 18, item 11): the count says so, and each row shows its Rs as the file holds it.
+    assert.match((await page.textContent('#grid-points')) ?? '', /^4 per axis × \d+ values of Rs \([\d\s,\u202f]+ points\)$/);
+    await page.waitForSelector('#results-table td[data-col="Rs"]');
+    const shownRs = (await page.locator('#results-table td[data-col="Rs"]').allTextContents()).map((t) => t.trim());
+    const { json: best } = await api(`/api/best-results/e2e_against_rpe.npz?n=${shownRs.length}`, keys.alice);
+    assert.equal(best.data.series_resistance.length, shownRs.length);
+    assert.deepEqual(shownRs, best.data.series_resistance.map((v: number) => fmtNum(v)));
+    assert.ok(best.data.series_resistance.every((v: number) => v > 0));
     await page.close();
   });
 

@@ -37,6 +37,13 @@ test('selection: at most one row per colour, each keeping its colour', () => {
   assert.equal(s.size, 1);
 });
 
+test('a row keeps the Rs the server sends for it, and has none when the run did not sweep Rs', () => {
+  const swept = rowFrom(3, [1000, 100, 1e-6, 300, 1e-6], 5, null, null, 21.5);
+  assert.equal(swept.rs, 21.5);
+  assert.equal(rowFrom(3, [1000, 100, 1e-6, 300, 1e-6], 5, null, null, null).rs, null);
+  assert.ok(!('rs' in rowFrom(3, [1000, 100, 1e-6, 300, 1e-6], 5)));
+});
+
 test('selection_row_from: TER and TEC from the circuit unless the server sends them', () => {
   const r = rowFrom(0, [1000, 100, 1e-6, 300, 1e-6], 5);
   assert.ok(Math.abs(r.ter - (1000 * 400) / 1400) < 1e-9);
