@@ -107,6 +107,19 @@ std::uint64_t parse_count_or_all(std::string_view text, std::string_view option)
   return v;
 }
 
+fit::fit_options fit_options_of(std::size_t grid, const std::string& metric, const std::string& rs,
+                                const std::vector<std::string>& ranges) {
+  auto o = fit::fit_options::measured(grid);
+  const auto m = sweep::parse_metric(metric);
+  if (!m) throw error(error_kind::usage, "unknown metric '" + metric + "' (expected mae, rmse, relative or modulus)");
+  o.metric = *m;
+  for (const auto& text : ranges) {
+    if (auto range = parse_rs_range(text, o.grid)) o.rs = *range;
+  }
+  if (rs != "free") o.fixed_rs = parse_circuit("Rsh=" + rs, model::k_default_reference).rsh;
+  return o;
+}
+
 CLI::Validator on_root_only(const CLI::Validator& check) {
   return CLI::Validator([check](std::string& value) { return cluster::is_root() ? check(value) : std::string(); }, check.get_description());
 }

@@ -6,9 +6,11 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
+#include "fit/fit.hpp"
 #include "model/circuit.hpp"
 #include "model/parameter_grid.hpp"
 
@@ -35,6 +37,13 @@ void apply_range(std::string_view text, model::grid_spec& grid, given_axes* give
 
 // Parses a whole positive number or "all" (returns 0 for all). Throws error(usage).
 [[nodiscard]] std::uint64_t parse_count_or_all(std::string_view text, std::string_view option);
+
+// The options of a measured fit from `eisgrid fit`'s texts (shared with the
+// Python module): `grid` points per axis, the metric (mae, rmse, relative,
+// modulus), Rs "free" or a value in ohm, and --range items. Throws error(usage)
+// naming the bad value and the valid ones.
+[[nodiscard]] fit::fit_options fit_options_of(std::size_t grid, const std::string& metric, const std::string& rs,
+                                              const std::vector<std::string>& ranges);
 
 // `check` on rank 0 only: the other ranks of an MPI job need not see the
 // files rank 0 reads (SPEC 11), and rank 0 reports a bad one for all.
