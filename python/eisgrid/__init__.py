@@ -41,6 +41,7 @@ __all__ = [
     "fit_files",
     "impedance",
     "kramers_kronig",
+    "compute",
     "models",
     "METRICS",
     "MODELS",
@@ -349,6 +350,7 @@ class _Progress:
         self.label = total_label
         self.bar = None
         self.last = 0.0
+        self.finished = False
         try:
             from tqdm.auto import tqdm
 
@@ -369,12 +371,15 @@ class _Progress:
         percent = 100 * done // total if total else 100
         sys.stderr.write(f"\r{done}/{total} {self.label} ({percent}%)")
         if done >= total:
+            self.finished = True
             sys.stderr.write("\n")
         sys.stderr.flush()
 
     def close(self) -> None:
         if self.bar is not None:
             self.bar.close()
+        elif self.last and not self.finished:
+            sys.stderr.write("\n")
 
 
 def _flat(row: dict) -> dict:
@@ -537,3 +542,108 @@ def kramers_kronig(frequencies: Any, z: Any) -> KramersKronig:
     """Tests whether a spectrum is consistent with a linear, causal, stable system."""
     f, zz = _spectrum(frequencies, z)
     return KramersKronig(**_core.kramers_kronig(f, zz))
+
+
+# --- datasets
+
+
+def _count(name: str, value: Any) -> str:
+    if value is None:
+        return ""
+    if value == "all" or (isinstance(value, numbers.Integral) and not isinstance(value, bool) and value >= 0):
+        return str(value)
+    raise ValueError(f"{name} must be a whole number or 'all' (got {value!r})")
+
+
+def _optional_number(name: str, value: Any, kind: type) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value) and value > 0:
+        return kind(value)
+    raise ValueError(f"{name} must be a positive number (got {value!r})")
+
+
+def compute(
+    grid: int = 5,
+    ranges: Any = None,
+    rs: Union[None, str, float] = None,
+    fmin: Optional[float] = None,
+    fmax: Optional[float] = None,
+    points: Optional[int] = None,
+    spacing: Optional[str] = None,
+    preset: Optional[str] = None,
+    ref: Union[None, str, Mapping[str, float]] = None,
+    reference: Union[None, PathLike, "tuple[PathLike, int]"] = None,
+    format: Optional[str] = None,
+    metric: Optional[str] = None,
+    keep: Union[int, str] = "all",
+    spectra: Union[None, int, str] = None,
+    store: bool = False,
+    data: Optional[PathLike] = None,
+    output: Optional[str] = None,
+    into: str = "user_generated",
+    description: str = "",
+    overwrite: bool = False,
+    threads: Optional[int] = None,
+    user: str = "local",
+    db: Optional[str] = None,
+    progress: ProgressArg = True,
+) -> str:
+    """Sweeps a parameter grid against a reference and writes a ranked dataset, as ``eisgrid compute`` does.
+
+    The options are the command line's: grid (points per axis; g^5 grid
+    points), ranges ({"Ca": (min, max[, count])} or "NAME=MIN:MAX[:COUNT]"
+    items), rs ("free" or ohm), fmin, fmax [Hz], points, spacing (log,
+    linear), preset, ref ({"Rsh": 5005, ...} in ohm and farad), reference (a
+    measurement file, or (file, sweep)) with its format, metric, keep (best K
+    rows or "all"), spectra (rows with a stored spectrum, 0, or "all"),
+    store (uncompressed), output (file name), into (user_generated or
+    precomputed), description, overwrite, threads, user (owner in the
+    catalog) and db (catalog URL or SQLite file). data: the data root
+    (default: EISGRID_DATA, else ./data). Returns the dataset's path, which
+    numpy.load reads. Ctrl-C stops the sweep (KeyboardInterrupt) and leaves
+    no file behind.
+    """
+    if not (isinstance(grid, numbers.Integral) and grid >= 2):
+        raise ValueError(f"grid must be a whole number of at least 2 (got {grid!r})")
+    if isinstance(ref, Mapping):
+        ref = ",".join(f"{k}={float(v)!r}" for k, v in ref.items())
+    if isinstance(reference, tuple):
+        reference = f"{os.fspath(reference[0])}:{int(reference[1])}"
+    if metric is not None:
+        _choice("metric", metric, METRICS)
+    if spacing is not None:
+        _choice("spacing", spacing, ("log", "linear"))
+    _choice("into", into, ("user_generated", "precomputed"))
+    if threads is not None and not (isinstance(threads, numbers.Integral) and threads > 0):
+        raise ValueError(f"threads must be a positive whole number (got {threads!r})")
+    options = {
+        "grid": int(grid),
+        "ranges": _ranges(ranges),
+        "fmin": _optional_number("fmin", fmin, float),
+        "fmax": _optional_number("fmax", fmax, float),
+        "points": _optional_number("points", points, int),
+        "spacing": spacing or "",
+        "preset": preset or "",
+        "ref": ref or "",
+        "reference": os.fspath(reference) if reference is not None else "",
+        "format": format or "",
+        "metric": metric or "",
+        "rs": "" if rs is None else _rs_text(rs),
+        "keep": _count("keep", keep),
+        "spectra": _count("spectra", spectra),
+        "store": bool(store),
+        "output": output or "",
+        "into": into,
+        "description": description,
+        "overwrite": bool(overwrite),
+        "threads": int(threads or 0),
+        "user": user,
+    }
+    bar = _Progress("points") if progress is True else None
+    callback = progress if callable(progress) else bar
+    try:
+        return _core.compute(options, os.fspath(data) if data is not None else "", db or "", callback)
+    finally:
+        if bar is not None:
+            bar.close()

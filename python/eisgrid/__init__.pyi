@@ -121,3 +121,29 @@ class KramersKronig:
     rms_residual: float
 
 def kramers_kronig(frequencies: ArrayLike, z: ArrayLike) -> KramersKronig: ...
+def compute(
+    grid: int = ...,
+    ranges: Ranges = ...,
+    rs: Union[None, str, float] = ...,
+    fmin: Optional[float] = ...,
+    fmax: Optional[float] = ...,
+    points: Optional[int] = ...,
+    spacing: Optional[str] = ...,
+    preset: Optional[str] = ...,
+    ref: Union[None, str, Mapping[str, float]] = ...,
+    reference: Union[None, PathLike, tuple[PathLike, int]] = ...,
+    format: Optional[str] = ...,
+    metric: Optional[str] = ...,
+    keep: Union[int, str] = ...,
+    spectra: Union[None, int, str] = ...,
+    store: bool = ...,
+    data: Optional[PathLike] = ...,
+    output: Optional[str] = ...,
+    into: str = ...,
+    description: str = ...,
+    overwrite: bool = ...,
+    threads: Optional[int] = ...,
+    user: str = ...,
+    db: Optional[str] = ...,
+    progress: Union[bool, Callable[[int, int], Any]] = ...,
+) -> str: ...

@@ -19,12 +19,15 @@
 #include <pybind11/stl.h>
 #include <nlohmann/json.hpp>
 
+#include "base/atomic_file.hpp"
 #include "base/error.hpp"
+#include "cli/data_root.hpp"
 #include "cli/options.hpp"
 #include "cluster/world.hpp"
 #include "compute/distributed.hpp"
 #include "compute/fit_report.hpp"
 #include "compute/fit_sweep.hpp"
+#include "compute/run.hpp"
 #include "measured/kramers_kronig.hpp"
 #include "measured/quality.hpp"
 #include "measured/read.hpp"
@@ -188,6 +191,36 @@ py::list fit_one(const real_array& frequencies, const complex_array& z, const st
   return rows_list(compute::fit_rows_json(outcome, "", 0, settings.options.metric, settings.models, settings.area));
 }
 
+// Looks for Ctrl-C and calls the caller's progress function from the thread
+// that holds `release` (the library calls progress there); the first
+// exception either raises stops the work through `cancel`.
+class interruptible {
+ public:
+  explicit interruptible(progress_function progress) : progress_(std::move(progress)) {}
+  void operator()(std::uint64_t done, std::uint64_t total) {
+    if (interruption_) return;
+    py::gil_scoped_acquire gil;
+    try {
+      if (PyErr_CheckSignals() != 0) throw py::error_already_set();
+      if (progress_) progress_(done, total);
+    } catch (...) {
+      interruption_ = std::current_exception();
+      cancel_ = true;
+    }
+  }
+  [[nodiscard]] const std::atomic<bool>* cancel() const { return &cancel_; }
+  [[nodiscard]] bool interrupted() const { return interruption_ != nullptr; }
+  // With the GIL held: raises what stopped the work, if anything did.
+  void rethrow() const {
+    if (interruption_) std::rethrow_exception(interruption_);
+  }
+
+ private:
+  progress_function progress_;
+  std::atomic<bool> cancel_{false};
+  std::exception_ptr interruption_;
+};
+
 // Files as `eisgrid fit` takes them: a file no reader accepts is one
 // invalid_data row with the reader's reason, after the others' rows. The GIL
 // is released while the library's threads fit; every 100 ms the calling
@@ -201,8 +234,7 @@ py::list fit_files(const std::vector<std::string>& paths, const std::optional<st
   std::vector<std::pair<std::string, std::size_t>> names;
   std::vector<compute::batch_spectrum> spectra;
   std::vector<std::pair<std::string, std::string>> unreadable;
-  std::atomic<bool> cancel{false};
-  std::exception_ptr interruption;
+  interruptible watch(progress);
   std::vector<compute::batch_outcome> outcomes;
   {
     py::gil_scoped_release release;
@@ -219,28 +251,17 @@ py::list fit_files(const std::vector<std::string>& paths, const std::optional<st
       }
     }
     const auto fit_each = [&](const compute::batch_spectrum& s, const fit::fit_options& o) {
-      if (cancel.load(std::memory_order_relaxed)) throw error(error_kind::cancelled, "interrupted");
+      if (watch.cancel()->load(std::memory_order_relaxed)) throw error(error_kind::cancelled, "interrupted");
       return compute::fit_sweep(s, o, settings.models, settings.area);
     };
-    const auto on_progress = [&](const sweep::sweep_progress& p) {
-      if (interruption) return;
-      py::gil_scoped_acquire gil;
-      try {
-        if (PyErr_CheckSignals() != 0) throw py::error_already_set();
-        if (progress) progress(p.done, p.total);
-      } catch (...) {
-        interruption = std::current_exception();
-        cancel = true;
-      }
-    };
     try {
-      outcomes =
-          compute::fit_on_ranks(settings.options, std::move(spectra), threads.value_or(cluster::default_threads()), fit_each, on_progress);
+      outcomes = compute::fit_on_ranks(settings.options, std::move(spectra), threads.value_or(cluster::default_threads()), fit_each,
+                                       [&](const sweep::sweep_progress& p) { watch(p.done, p.total); });
     } catch (const error&) {
-      if (!interruption) throw;
+      if (!watch.interrupted()) throw;
     }
   }
-  if (interruption) std::rethrow_exception(interruption);
+  watch.rethrow();
   if (progress) progress(outcomes.size(), outcomes.size());
   std::vector<nlohmann::ordered_json> rows;
   for (std::size_t i = 0; i < outcomes.size(); ++i) {
@@ -257,6 +278,61 @@ py::list fit_files(const std::vector<std::string>& paths, const std::optional<st
     }
   }
   return rows_list(rows);
+}
+
+// `eisgrid compute` with the same texts (cli::compute_texts, keys of
+// `options`), into the data root the command line would choose; returns the
+// dataset's path. The sweep runs without the GIL and stops on Ctrl-C, leaving
+// no file (compute::run writes through temp/).
+std::string run_compute(const py::dict& options, const std::string& data, const std::string& db, const progress_function& progress) {
+  cli::compute_texts t;
+  t.grid = options["grid"].cast<std::size_t>();
+  t.ranges = options["ranges"].cast<std::vector<std::string>>();
+  t.fmin = options["fmin"].cast<std::optional<double>>();
+  t.fmax = options["fmax"].cast<std::optional<double>>();
+  t.points = options["points"].cast<std::optional<std::size_t>>();
+  for (auto [key, text] : {std::pair{"spacing", &t.spacing},
+                           {"preset", &t.preset},
+                           {"ref", &t.ref},
+                           {"reference", &t.reference},
+                           {"format", &t.format},
+                           {"metric", &t.metric},
+                           {"rs", &t.rs},
+                           {"keep", &t.keep},
+                           {"spectra", &t.spectra},
+                           {"output", &t.output},
+                           {"into", &t.into},
+                           {"description", &t.description},
+                           {"user", &t.user}}) {
+    *text = options[key].cast<std::string>();
+  }
+  t.store = options["store"].cast<bool>();
+  t.overwrite = options["overwrite"].cast<bool>();
+  t.threads = options["threads"].cast<unsigned>();
+  interruptible watch(progress);
+  std::filesystem::path path;
+  {
+    py::gil_scoped_release release;
+    const auto request = cli::compute_request_of(t);
+    const auto plan = compute::resolve(request);
+    compute::check_memory(compute::plan_memory(plan));
+    const dataset::data_dir dir(cli::data_root(data, cli::root_use::read_write));
+    (void)remove_stale_temp_files(dir.temp());
+    std::optional<catalog::catalog> cat;
+    const compute::catalog_source catalog_of = [&]() -> catalog::catalog& {
+      if (!cat) cat.emplace(catalog::catalog::open(dir.root(), db));
+      return *cat;
+    };
+    try {
+      path = compute::run(
+                 request, plan, dir, catalog_of, [&](const sweep::sweep_progress& p) { watch(p.done, p.total); }, watch.cancel())
+                 .path;
+    } catch (const error&) {
+      if (!watch.interrupted()) throw;
+    }
+  }
+  watch.rethrow();
+  return path.string();
 }
 
 const model::circuit_model& model_of(const std::string& name) {
@@ -340,5 +416,6 @@ PYBIND11_MODULE(_core, m) {
   m.def("impedance", &impedance, py::arg("model"), py::arg("values"), py::arg("frequencies"));
   m.def("kramers_kronig", &kramers_kronig, py::arg("frequencies"), py::arg("z"));
   m.def("models", &models);
+  m.def("compute", &run_compute, py::arg("options"), py::arg("data"), py::arg("db"), py::arg("progress"));
   m.attr("default_grid") = eisgrid::fit::k_default_fit_grid;
 }
