@@ -21,71 +21,12 @@ namespace eisgrid::cli {
 namespace {
 
 struct compute_args {
-  std::size_t grid = 5;
-  std::string model = "rc";
-  std::vector<std::string> ranges;
-  std::optional<double> fmin, fmax;
-  std::optional<std::size_t> points;
-  std::string spacing;
-  std::string preset;
-  std::string ref;
-  std::string reference;
-  std::string format;
-  std::string metric;
-  std::string rs;
-  std::string keep = "all";
-  std::string spectra;
-  bool store = false;
+  compute_texts request;
   std::string data;  // see data_root.hpp
-  std::string output;
-  std::string into = "user_generated";
-  std::string description;
-  bool overwrite = false;
-  unsigned threads = 0;
   bool quiet = false;
   std::size_t top = 5;
-  std::string user = catalog::k_local_user;
   std::string db;
 };
-
-// The command line's strings as a compute request; the rest is compute::run.
-compute::compute_request request_of(const compute_args& a) {
-  compute::compute_request r;
-  const auto* circuit = model::find_model(a.model);
-  if (!circuit) throw error(error_kind::usage, "--model: unknown model '" + a.model + "' (expected one of " + model::model_names() + ")");
-  r.grid = model::grid_spec::defaults(*circuit, a.grid);
-  for (const auto& range : a.ranges) {
-    if (auto rs = parse_rs_range(range, r.grid, &r.range_given)) r.rs_range = rs;
-  }
-  r.rs = a.rs;
-  r.fmin = a.fmin;
-  r.fmax = a.fmax;
-  r.points = a.points;
-  r.spacing = a.spacing;
-  r.preset = a.preset;
-  if (!a.ref.empty()) r.ref = parse_circuit(a.ref, model::k_default_reference);
-  if (!a.reference.empty()) {
-    const auto [file, sweep] = split_reference(a.reference);
-    r.reference_file = file;
-    r.reference_sweep = sweep;
-  }
-  if (!a.format.empty()) r.reference_format = measured::parse_format(a.format);
-  r.metric = a.metric;
-  if (const std::uint64_t keep = parse_count_or_all(a.keep, "--keep")) r.keep = keep;
-  if (a.spectra == "all") {
-    r.spectra_all = true;
-  } else if (!a.spectra.empty()) {
-    r.spectra = a.spectra == "0" ? 0 : parse_count_or_all(a.spectra, "--spectra");
-  }
-  r.store = a.store;
-  r.output = a.output;
-  r.into = *dataset::parse_storage(a.into);
-  r.description = a.description;
-  r.overwrite = a.overwrite;
-  r.threads = a.threads;
-  r.user = a.user;
-  return r;
-}
 
 void run_compute(const compute_args& a) {
   // Ranks other than 0 get the resolved run from rank 0 (compute/distributed.hpp).
@@ -93,7 +34,7 @@ void run_compute(const compute_args& a) {
     if (const int code = compute::follow_compute()) throw cluster::quiet_exit{code};
     return;
   }
-  const auto request = request_of(a);
+  const auto request = compute_request_of(a.request);
   // Bad options fail before anything is created, and the memory the run will
   // take is said before it starts (and refused when it is not there).
   // Failures here reach the other ranks too, so that every rank ends.
@@ -142,43 +83,43 @@ void run_compute(const compute_args& a) {
 void add_compute_command(CLI::App& app) {
   auto args = std::make_shared<compute_args>();
   auto* cmd = app.add_subcommand("compute", "Sweep a parameter grid against a reference and write a ranked dataset");
-  cmd->add_option("--grid", args->grid, "Points per parameter axis (rc: g^5 points; cpe: g^7)")
+  cmd->add_option("--grid", args->request.grid, "Points per parameter axis (rc: g^5 points; cpe: g^7)")
       ->capture_default_str()
       ->check(CLI::Range(2, 100000));
-  cmd->add_option("--model", args->model, "Circuit model to sweep: rc (default) or cpe (SPEC 12)")->capture_default_str();
-  cmd->add_option("--range", args->ranges,
+  cmd->add_option("--model", args->request.model, "Circuit model to sweep: rc (default) or cpe (SPEC 12)")->capture_default_str();
+  cmd->add_option("--range", args->request.ranges,
                   "Per-axis range NAME=MIN:MAX[:COUNT], e.g. Ca=1e-7:5e-5:8, alpha_a=0.6:1:5 (cpe) or Rs=5:50:6 (repeatable); with "
                   "--reference, axes not given take the ranges of 'eisgrid fit'");
-  cmd->add_option("--rs", args->rs, "Series resistance: a value in ohm, or 'free' (default 0; free with --reference)");
-  cmd->add_option("--fmin", args->fmin, "Lowest frequency [Hz] (default 0.1)");
-  cmd->add_option("--fmax", args->fmax, "Highest frequency [Hz] (default 100000)");
-  cmd->add_option("--points", args->points, "Number of frequencies (default 100)");
-  cmd->add_option("--spacing", args->spacing, "Frequency spacing")->check(CLI::IsMember({"log", "linear"}));
+  cmd->add_option("--rs", args->request.rs, "Series resistance: a value in ohm, or 'free' (default 0; free with --reference)");
+  cmd->add_option("--fmin", args->request.fmin, "Lowest frequency [Hz] (default 0.1)");
+  cmd->add_option("--fmax", args->request.fmax, "Highest frequency [Hz] (default 100000)");
+  cmd->add_option("--points", args->request.points, "Number of frequencies (default 100)");
+  cmd->add_option("--spacing", args->request.spacing, "Frequency spacing")->check(CLI::IsMember({"log", "linear"}));
   std::vector<std::string> presets;
   for (const auto& p : model::frequency_presets()) presets.emplace_back(p.name);
-  cmd->add_option("--preset", args->preset, "Frequency preset; --fmin/--fmax/--points/--spacing override it")
+  cmd->add_option("--preset", args->request.preset, "Frequency preset; --fmin/--fmax/--points/--spacing override it")
       ->check(CLI::IsMember(presets));
-  cmd->add_option("--ref", args->ref, "Reference parameters, e.g. Rsh=5005,Ra=5005,Ca=25.05e-6,Rb=5005,Cb=25.05e-6 (default)");
-  cmd->add_option("--reference", args->reference,
+  cmd->add_option("--ref", args->request.ref, "Reference parameters, e.g. Rsh=5005,Ra=5005,Ca=25.05e-6,Rb=5005,Cb=25.05e-6 (default)");
+  cmd->add_option("--reference", args->request.reference,
                   "Measured reference: FILE or FILE:SWEEP (sweep K from 0; the first by default) in any format 'eisgrid spectra' reads");
-  cmd->add_option("--format", args->format, "Format of the --reference file instead of detecting it");
-  cmd->add_option("--metric", args->metric,
+  cmd->add_option("--format", args->request.format, "Format of the --reference file instead of detecting it");
+  cmd->add_option("--metric", args->request.metric,
                   "Residual norm: mae, rmse, relative or modulus (see README); default mae, modulus with --reference")
       ->check(CLI::IsMember({"mae", "rmse", "relative", "modulus"}));
-  cmd->add_option("--keep", args->keep, "Keep the best K rows, or 'all'")->capture_default_str();
-  cmd->add_option("--spectra", args->spectra,
+  cmd->add_option("--keep", args->request.keep, "Keep the best K rows, or 'all'")->capture_default_str();
+  cmd->add_option("--spectra", args->request.spectra,
                   "Store spectra for the best M rows (0 for none), or 'all' (default: all kept rows up to 100000)");
-  cmd->add_flag("--store", args->store, "Write uncompressed (numpy.savez) instead of deflate (numpy.savez_compressed)");
+  cmd->add_flag("--store", args->request.store, "Write uncompressed (numpy.savez) instead of deflate (numpy.savez_compressed)");
   add_data_option(*cmd, args->data);
-  cmd->add_option("--output", args->output, "File name under npz/user_generated/ (letters, digits, . _ -, ending .npz)");
-  cmd->add_option("--into", args->into, "Directory under npz/")
+  cmd->add_option("--output", args->request.output, "File name under npz/user_generated/ (letters, digits, . _ -, ending .npz)");
+  cmd->add_option("--into", args->request.into, "Directory under npz/")
       ->capture_default_str()
       ->check(CLI::IsMember({"user_generated", "precomputed"}));
-  cmd->add_option("--description", args->description, "A description stored in the metadata");
-  cmd->add_flag("--overwrite", args->overwrite, "Replace an existing file of the same name");
-  cmd->add_option("--threads", args->threads, "Worker threads (default: all cores)");
+  cmd->add_option("--description", args->request.description, "A description stored in the metadata");
+  cmd->add_flag("--overwrite", args->request.overwrite, "Replace an existing file of the same name");
+  cmd->add_option("--threads", args->request.threads, "Worker threads (default: all cores)");
   cmd->add_option("--top", args->top, "Rows to print when done")->capture_default_str();
-  cmd->add_option("--user", args->user, "Owner of the result in the catalog (created on first use)")->capture_default_str();
+  cmd->add_option("--user", args->request.user, "Owner of the result in the catalog (created on first use)")->capture_default_str();
   cmd->add_option("--db", args->db, "Catalog: a postgresql:// URL, or a SQLite file (default: DATA/catalog.sqlite3)");
   cmd->add_flag("-q,--quiet", args->quiet, "Print nothing but errors");
   cmd->callback([args] { run_compute(*args); });

@@ -58,78 +58,10 @@ struct sweep_job {
   std::size_t sweep = 0;
   std::optional<std::string> start_time;
   const measured::sweep* data = nullptr;  // for --save; null for a file no reader accepts
-  fit::fit_verdict verdict;
-  std::optional<fit::fit_result> result;
-  // Each model asked for (rc alone by default) and their comparison.
-  std::vector<compute::model_outcome> models;
-  std::size_t best_model = 0;
-  std::optional<double> decisive_frequency;
+  compute::batch_outcome outcome;
 };
 
-fit::fit_options options_of(const fit_args& a) {
-  auto o = fit::fit_options::measured(a.grid);
-  const auto metric = sweep::parse_metric(a.metric);
-  if (!metric) throw error(error_kind::usage, "unknown metric '" + a.metric + "' (expected mae, rmse, relative or modulus)");
-  o.metric = *metric;
-  for (const auto& text : a.ranges) {
-    if (auto rs = parse_rs_range(text, o.grid)) o.rs = *rs;
-  }
-  if (a.rs != "free") {
-    const auto v = parse_circuit("Rsh=" + a.rs, model::k_default_reference).rsh;
-    o.fixed_rs = v;
-  }
-  return o;
-}
-
 using compute::model_list;
-
-// The model fields of a result row: aic, bic, best_model, decisive_frequency.
-void add_comparison(nlohmann::ordered_json& j, const sweep_job& job, std::size_t k) {
-  const auto number = [](std::optional<double> v) { return v && std::isfinite(*v) ? nlohmann::ordered_json(*v) : nullptr; };
-  const auto& fit = job.models[k].fit;
-  j["aic"] = number(fit.aic);
-  j["bic"] = number(fit.bic);
-  j["best_model"] = k == job.best_model;
-  j["decisive_frequency"] = number(job.decisive_frequency);
-}
-
-// One row per model asked for: rc's with the fields of its identified fit
-// (time constants, Rsh interval), the others with their own parameters.
-std::vector<nlohmann::ordered_json> json_rows(const sweep_job& job, sweep::metric m, const model_list& models, std::optional<double> area) {
-  std::vector<nlohmann::ordered_json> rows;
-  if (job.models.empty()) {
-    for (const auto* model : models) {
-      nlohmann::ordered_json j{{"file", job.file},
-                               {"sweep", job.sweep},
-                               {"model", model->name},
-                               {"status", fit::to_string(job.verdict.status)},
-                               {"reasons", job.verdict.reasons},
-                               {"metric", sweep::to_string(m)}};
-      for (const char* key : {"resnorm", "params", "ter", "tec", "stderr", "aic", "bic", "best_model", "decisive_frequency"})
-        j[key] = nullptr;
-      rows.push_back(std::move(j));
-    }
-    return rows;
-  }
-  for (std::size_t k = 0; k < job.models.size(); ++k) {
-    const auto& o = job.models[k];
-    nlohmann::ordered_json j{{"file", job.file},
-                             {"sweep", job.sweep},
-                             {"model", o.fit.model->name},
-                             {"status", fit::to_string(o.verdict.status)},
-                             {"reasons", o.verdict.reasons}};
-    // Named: items() of a temporary would dangle.
-    const auto fitted = o.fit.model == &model::rc() ? compute::fit_json(*job.result, true) : compute::model_fit_json(o.fit);
-    for (const auto& [key, value] : fitted.items()) j[key] = value;
-    add_comparison(j, job, k);
-    if (area) {
-      const auto per_area = compute::per_area_json(o.fit.ter, o.fit.ter_se, o.fit.tec, o.fit.tec_se, *area);
-      for (const auto& [key, value] : per_area.items()) j[key] = value;
-    }
-    rows.push_back(std::move(j));
-  }
-  return rows;
-}
 
 void write_summary(const std::string& path, const std::vector<sweep_job>& jobs, sweep::metric m, const model_list& models,
                    std::optional<double> area) {
@@ -146,24 +78,24 @@ void write_summary(const std::string& path, const std::vector<sweep_job>& jobs, 
       row.area_cm2 = area;
       return row;
     };
-    if (job.models.empty()) {
+    if (job.outcome.models.empty()) {
       for (const auto* model : models) {
-        auto row = row_of(job.verdict);
+        auto row = row_of(job.outcome.verdict);
         row.model = model->name;
         rows.push_back(std::move(row));
       }
       continue;
     }
-    for (std::size_t k = 0; k < job.models.size(); ++k) {
-      const auto& o = job.models[k];
+    for (std::size_t k = 0; k < job.outcome.models.size(); ++k) {
+      const auto& o = job.outcome.models[k];
       auto row = row_of(o.verdict);
       compute::fill_summary(row, o.fit);
       if (o.fit.model == &model::rc()) {
-        row.values = compute::summary_values(*job.result);
-        row.at_edge = compute::edges_text(*job.result);
+        row.values = compute::summary_values(*job.outcome.result);
+        row.at_edge = compute::edges_text(*job.outcome.result);
       }
-      row.best_model = k == job.best_model;
-      row.decisive_frequency = job.decisive_frequency;
+      row.best_model = k == job.outcome.best_model;
+      row.decisive_frequency = job.outcome.decisive_frequency;
       rows.push_back(std::move(row));
     }
   }
@@ -185,22 +117,22 @@ void print_table(const std::vector<sweep_job>& jobs, const model_list& models, s
               "TEC[uF]", "Rs[ohm]", "tau1[ms]", "tau2[ms]", "resnorm", area ? "  TER[ohm.cm2]          TEC[uF/cm2]" : "");
   for (const auto& job : jobs) {
     const std::string name = job.file.size() > 40 ? job.file.substr(0, 37) + "..." : job.file;
-    if (job.models.empty()) {
-      std::printf("%-40s %5zu %-12s %-12s\n", name.c_str(), job.sweep, "", std::string(fit::to_string(job.verdict.status)).c_str());
-      for (const auto& reason : job.verdict.reasons) std::printf("    %s\n", reason.c_str());
+    if (job.outcome.models.empty()) {
+      std::printf("%-40s %5zu %-12s %-12s\n", name.c_str(), job.sweep, "", std::string(fit::to_string(job.outcome.verdict.status)).c_str());
+      for (const auto& reason : job.outcome.verdict.reasons) std::printf("    %s\n", reason.c_str());
       continue;
     }
-    for (std::size_t k = 0; k < job.models.size(); ++k) {
-      const auto& o = job.models[k];
+    for (std::size_t k = 0; k < job.outcome.models.size(); ++k) {
+      const auto& o = job.outcome.models[k];
       const auto& f = o.fit;
       const bool rc = f.model == &model::rc();
-      const std::string label = compared ? std::string(f.model->name) + (k == job.best_model ? " *" : "") : "";
+      const std::string label = compared ? std::string(f.model->name) + (k == job.outcome.best_model ? " *" : "") : "";
       std::printf("%-40s %5zu %-12s %-12s %20s %20s %16s", name.c_str(), job.sweep, label.c_str(),
                   std::string(fit::to_string(o.verdict.status)).c_str(), with_error(f.ter, f.ter_se, 2).c_str(),
                   with_error(f.tec * k_farad_to_microfarad, f.tec_se * k_farad_to_microfarad, 4).c_str(),
                   with_error(f.params[0], f.errors[0], 2).c_str());
       if (rc) {
-        std::printf(" %10.4f %10.4f", job.result->identified.tau1 * 1e3, job.result->identified.tau2 * 1e3);
+        std::printf(" %10.4f %10.4f", job.outcome.result->identified.tau1 * 1e3, job.outcome.result->identified.tau2 * 1e3);
       } else {
         std::printf(" %10s %10s", "", "");
       }
@@ -236,7 +168,7 @@ void save_all(const std::vector<sweep_job>& jobs, const fit_args& a) {
   const dataset::data_dir dir(a.data);
   std::optional<catalog::catalog> cat;
   for (const auto& job : jobs) {
-    if (!job.result || !job.data) continue;
+    if (!job.outcome.result || !job.data) continue;
     const auto& s = *job.data;
     std::vector<std::size_t> order(s.frequencies.size());
     std::iota(order.begin(), order.end(), 0);
@@ -258,15 +190,15 @@ void save_all(const std::vector<sweep_job>& jobs, const fit_args& a) {
     }
     reference.source = job.file;
     dataset::run_record run;
-    run.options = job.result->grid_options;
+    run.options = job.outcome.result->grid_options;
     run.reference = &reference;
-    run.result = &job.result->grid;
+    run.result = &job.outcome.result->grid;
     run.frequency_spacing = "measured";
     run.file_name = name;
     run.description = "eisgrid fit of sweep " + std::to_string(job.sweep) + " of " + job.file;
-    run.refined = compute::fit_json(*job.result, true);
-    run.refined["status"] = fit::to_string(job.verdict.status);
-    run.refined["reasons"] = job.verdict.reasons;
+    run.refined = compute::fit_json(*job.outcome.result, true);
+    run.refined["status"] = fit::to_string(job.outcome.verdict.status);
+    run.refined["reasons"] = job.outcome.verdict.reasons;
     dataset::export_options opts;
     opts.replace = a.overwrite;
     const auto path = dataset::export_dataset(dir, run, opts);
@@ -300,7 +232,7 @@ void run_fit(const fit_args& a) {
   std::vector<sweep_job> jobs;
   std::vector<compute::batch_spectrum> spectra;
   try {
-    options = options_of(a);
+    options = fit_options_of(a.grid, a.metric, a.rs, a.ranges);
     if (a.area && !(*a.area > 0 && std::isfinite(*a.area))) throw error(error_kind::usage, "--area must be a positive number of cm2");
     std::optional<measured::format> forced;
     if (!a.format.empty()) {
@@ -314,8 +246,8 @@ void run_fit(const fit_args& a) {
         files.push_back(measured::read_measurement(path, forced));
       } catch (const error& e) {
         if (e.kind() == error_kind::usage) throw;
-        sweep_job job{std::filesystem::path(path).filename().string(), 0, std::nullopt, nullptr, {}, {}, {}, 0, {}};
-        job.verdict = {fit::fit_status::invalid_data, {std::string("cannot read: ") + e.what()}};
+        sweep_job job{std::filesystem::path(path).filename().string(), 0, std::nullopt, nullptr, {}};
+        job.outcome.verdict = {fit::fit_status::invalid_data, {std::string("cannot read: ") + e.what()}};
         unreadable.push_back(std::move(job));
       }
     }
@@ -325,7 +257,7 @@ void run_fit(const fit_args& a) {
   }
   for (const auto& m : files) {
     for (std::size_t k = 0; k < m.sweeps.size(); ++k) {
-      jobs.push_back({m.file, k, m.sweeps[k].start_time, &m.sweeps[k], {}, {}, {}, 0, {}});
+      jobs.push_back({m.file, k, m.sweeps[k].start_time, &m.sweeps[k], {}});
       spectra.push_back({m.sweeps[k].frequencies, m.sweeps[k].z});
     }
   }
@@ -333,13 +265,7 @@ void run_fit(const fit_args& a) {
   auto outcomes =
       compute::fit_on_ranks(options, std::move(spectra), threads, fit_each, [&](const sweep::sweep_progress& p) { bar.update(p); });
   bar.finish();
-  for (std::size_t i = 0; i < jobs.size(); ++i) {
-    jobs[i].verdict = std::move(outcomes[i].verdict);
-    jobs[i].result = std::move(outcomes[i].result);
-    jobs[i].models = std::move(outcomes[i].models);
-    jobs[i].best_model = outcomes[i].best_model;
-    jobs[i].decisive_frequency = outcomes[i].decisive_frequency;
-  }
+  for (std::size_t i = 0; i < jobs.size(); ++i) jobs[i].outcome = std::move(outcomes[i]);
   const std::size_t unread = unreadable.size();
   jobs.insert(jobs.end(), std::make_move_iterator(unreadable.begin()), std::make_move_iterator(unreadable.end()));
 
@@ -348,7 +274,8 @@ void run_fit(const fit_args& a) {
   if (a.json) {
     nlohmann::ordered_json results = nlohmann::ordered_json::array();
     for (const auto& job : jobs) {
-      for (auto& row : json_rows(job, options.metric, models, a.area)) results.push_back(std::move(row));
+      for (auto& row : compute::fit_rows_json(job.outcome, job.file, job.sweep, options.metric, models, a.area))
+        results.push_back(std::move(row));
     }
     std::printf("%s\n", nlohmann::ordered_json{{"results", results}}.dump(1).c_str());
   } else if (!a.quiet) {

@@ -6,6 +6,9 @@
 
 #include "base/error.hpp"
 #include "cluster/world.hpp"
+#include "dataset/data_dir.hpp"
+#include "measured/measurement.hpp"
+#include "model/models.hpp"
 
 namespace eisgrid::cli {
 namespace {
@@ -117,6 +120,59 @@ std::uint64_t parse_count_or_all(std::string_view text, std::string_view option)
     throw error(error_kind::usage, std::string(option) + ": expected a positive whole number or 'all', got '" + std::string(text) + "'");
   }
   return v;
+}
+
+fit::fit_options fit_options_of(std::size_t grid, const std::string& metric, const std::string& rs,
+                                const std::vector<std::string>& ranges) {
+  auto o = fit::fit_options::measured(grid);
+  const auto m = sweep::parse_metric(metric);
+  if (!m) throw error(error_kind::usage, "unknown metric '" + metric + "' (expected mae, rmse, relative or modulus)");
+  o.metric = *m;
+  for (const auto& text : ranges) {
+    if (auto range = parse_rs_range(text, o.grid)) o.rs = *range;
+  }
+  if (rs != "free") o.fixed_rs = parse_circuit("Rsh=" + rs, model::k_default_reference).rsh;
+  return o;
+}
+
+compute::compute_request compute_request_of(const compute_texts& t) {
+  compute::compute_request r;
+  const auto* circuit = model::find_model(t.model);
+  if (!circuit) throw error(error_kind::usage, "--model: unknown model '" + t.model + "' (expected one of " + model::model_names() + ")");
+  r.grid = model::grid_spec::defaults(*circuit, t.grid);
+  for (const auto& range : t.ranges) {
+    if (auto rs = parse_rs_range(range, r.grid, &r.range_given)) r.rs_range = rs;
+  }
+  r.rs = t.rs;
+  r.fmin = t.fmin;
+  r.fmax = t.fmax;
+  r.points = t.points;
+  r.spacing = t.spacing;
+  r.preset = t.preset;
+  if (!t.ref.empty()) r.ref = parse_circuit(t.ref, model::k_default_reference);
+  if (!t.reference.empty()) {
+    const auto [file, sweep] = split_reference(t.reference);
+    r.reference_file = file;
+    r.reference_sweep = sweep;
+  }
+  if (!t.format.empty()) r.reference_format = measured::parse_format(t.format);
+  r.metric = t.metric;
+  if (const std::uint64_t keep = parse_count_or_all(t.keep, "--keep")) r.keep = keep;
+  if (t.spectra == "all") {
+    r.spectra_all = true;
+  } else if (!t.spectra.empty()) {
+    r.spectra = t.spectra == "0" ? 0 : parse_count_or_all(t.spectra, "--spectra");
+  }
+  r.store = t.store;
+  r.output = t.output;
+  const auto into = dataset::parse_storage(t.into);
+  if (!into) throw error(error_kind::usage, "unknown directory '" + t.into + "' under npz/ (expected user_generated or precomputed)");
+  r.into = *into;
+  r.description = t.description;
+  r.overwrite = t.overwrite;
+  r.threads = t.threads;
+  r.user = t.user;
+  return r;
 }
 
 CLI::Validator on_root_only(const CLI::Validator& check) {

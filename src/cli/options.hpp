@@ -6,9 +6,13 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
+#include "catalog/catalog.hpp"
+#include "compute/request.hpp"
+#include "fit/fit.hpp"
 #include "model/circuit.hpp"
 #include "model/parameter_grid.hpp"
 
@@ -35,6 +39,42 @@ void apply_range(std::string_view text, model::grid_spec& grid, given_axes* give
 
 // Parses a whole positive number or "all" (returns 0 for all). Throws error(usage).
 [[nodiscard]] std::uint64_t parse_count_or_all(std::string_view text, std::string_view option);
+
+// The options of a measured fit from `eisgrid fit`'s texts (shared with the
+// Python module): `grid` points per axis, the metric (mae, rmse, relative,
+// modulus), Rs "free" or a value in ohm, and --range items. Throws error(usage)
+// naming the bad value and the valid ones.
+[[nodiscard]] fit::fit_options fit_options_of(std::size_t grid, const std::string& metric, const std::string& rs,
+                                              const std::vector<std::string>& ranges);
+
+// The options of `eisgrid compute` as the command line gives them (shared
+// with the Python module); the rest (data root, catalog, progress) is the caller's.
+struct compute_texts {
+  std::size_t grid = 5;
+  std::string model = "rc";
+  std::vector<std::string> ranges;
+  std::optional<double> fmin, fmax;
+  std::optional<std::size_t> points;
+  std::string spacing;
+  std::string preset;
+  std::string ref;
+  std::string reference;
+  std::string format;
+  std::string metric;
+  std::string rs;
+  std::string keep = "all";
+  std::string spectra;
+  bool store = false;
+  std::string output;
+  std::string into = "user_generated";
+  std::string description;
+  bool overwrite = false;
+  unsigned threads = 0;
+  std::string user = catalog::k_local_user;
+};
+
+// Those texts as a compute request. Throws error(usage) naming a bad value.
+[[nodiscard]] compute::compute_request compute_request_of(const compute_texts& t);
 
 // `check` on rank 0 only: the other ranks of an MPI job need not see the
 // files rank 0 reads (SPEC 11), and rank 0 reports a bad one for all.

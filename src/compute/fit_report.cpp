@@ -6,6 +6,7 @@
 
 #include "base/error.hpp"
 #include "dataset/json_number.hpp"
+#include "fit/status.hpp"
 #include "model/models.hpp"
 
 namespace eisgrid::compute {
@@ -188,6 +189,48 @@ nlohmann::ordered_json model_fit_json(const fit::model_fit_result& r) {
   j["bic"] = number(r.bic);
   j["at_edge"] = edge_names(r.edges, m.parameters);
   return j;
+}
+
+std::vector<nlohmann::ordered_json> fit_rows_json(const batch_outcome& outcome, const std::string& file, std::size_t sweep,
+                                                  sweep::metric metric, const model_list& models, std::optional<double> area) {
+  using json = nlohmann::ordered_json;
+  std::vector<json> rows;
+  if (outcome.models.empty()) {
+    for (const auto* model : models) {
+      json j{{"file", file},
+             {"sweep", sweep},
+             {"model", model->name},
+             {"status", fit::to_string(outcome.verdict.status)},
+             {"reasons", outcome.verdict.reasons},
+             {"metric", sweep::to_string(metric)}};
+      for (const char* key : {"resnorm", "params", "ter", "tec", "stderr", "aic", "bic", "best_model", "decisive_frequency"})
+        j[key] = nullptr;
+      rows.push_back(std::move(j));
+    }
+    return rows;
+  }
+  const auto number = [](std::optional<double> v) { return v && std::isfinite(*v) ? json(*v) : nullptr; };
+  for (std::size_t k = 0; k < outcome.models.size(); ++k) {
+    const auto& o = outcome.models[k];
+    json j{{"file", file},
+           {"sweep", sweep},
+           {"model", o.fit.model->name},
+           {"status", fit::to_string(o.verdict.status)},
+           {"reasons", o.verdict.reasons}};
+    // Named: items() of a temporary would dangle.
+    const auto fitted = o.fit.model == &model::rc() ? fit_json(*outcome.result, true) : model_fit_json(o.fit);
+    for (const auto& [key, value] : fitted.items()) j[key] = value;
+    j["aic"] = number(o.fit.aic);
+    j["bic"] = number(o.fit.bic);
+    j["best_model"] = k == outcome.best_model;
+    j["decisive_frequency"] = number(outcome.decisive_frequency);
+    if (area) {
+      const auto per_area = per_area_json(o.fit.ter, o.fit.ter_se, o.fit.tec, o.fit.tec_se, *area);
+      for (const auto& [key, value] : per_area.items()) j[key] = value;
+    }
+    rows.push_back(std::move(j));
+  }
+  return rows;
 }
 
 nlohmann::ordered_json per_area_json(double ter, double ter_se, double tec, double tec_se, double area_cm2) {

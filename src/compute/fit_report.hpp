@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "compute/fit_sweep.hpp"
 #include "fit/fit.hpp"
 #include "fit/model_fit.hpp"
 
@@ -29,6 +30,15 @@ namespace eisgrid::compute {
 // The per-area values of TER and TEC: {"area_cm2", "ter_ohm_cm2",
 // "ter_ohm_cm2_se", "tec_uF_per_cm2", "tec_uF_per_cm2_se"}.
 [[nodiscard]] nlohmann::ordered_json per_area_json(double ter, double ter_se, double tec, double tec_se, double area_cm2);
+
+// The rows of `eisgrid fit --json` for one sweep, one per model asked for:
+// {"file", "sweep", "model", "status", "reasons", then rc's fit_json (with its
+// edges) or model_fit_json, "aic", "bic", "best_model",
+// "decisive_frequency", and per_area_json when `area` is set}. A sweep that
+// could not be fitted has the verdict and nulls. The command line and Python
+// both print these, so their numbers are the same.
+[[nodiscard]] std::vector<nlohmann::ordered_json> fit_rows_json(const batch_outcome& outcome, const std::string& file, std::size_t sweep,
+                                                                sweep::metric metric, const model_list& models, std::optional<double> area);
 
 // One row of the per-sweep CSV summary (SPEC 10), from a fit just made
 // (`eisgrid fit --summary`) or one stored in the catalog (the API).
