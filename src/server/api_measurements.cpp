@@ -27,6 +27,7 @@
 #include "npz/array.hpp"
 #include "npz/unicode.hpp"
 #include "server/handlers.hpp"
+#include "server/multipart.hpp"
 
 namespace eisgrid::server {
 namespace {
@@ -43,70 +44,10 @@ constexpr std::size_t k_max_fit_grid = 12;
 // other's stored copy on failure.
 std::mutex g_upload_mutex;
 
-struct upload {
-  std::string name;
-  std::string_view bytes;
-};
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-  return s;
-}
-
-// The value of `key` in a header's parameters (`; key="value"` or `; key=value`).
-std::optional<std::string> header_parameter(std::string_view header, std::string_view key) {
-  std::size_t pos = 0;
-  while ((pos = header.find(';', pos)) != std::string_view::npos) {
-    auto part = trim(header.substr(pos + 1, header.find(';', pos + 1) - pos - 1));
-    ++pos;
-    if (part.size() <= key.size() || part.substr(0, key.size()) != key || part[key.size()] != '=') continue;
-    auto value = part.substr(key.size() + 1);
-    if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
-    return std::string(value);
-  }
-  return std::nullopt;
-}
-
-// The file part of a multipart/form-data body: the first part with a file name.
-upload multipart_upload(const request& req, const std::string& content_type) {
-  const auto boundary = header_parameter(content_type, "boundary");
-  if (!boundary || boundary->empty()) throw error(error_kind::usage, "multipart body without a boundary");
-  const std::string delimiter = "--" + *boundary;
-  const std::string_view body = req.body;
-  std::size_t at = body.find(delimiter);
-  while (at != std::string_view::npos) {
-    std::size_t part = at + delimiter.size();
-    if (body.substr(part, 2) == "--") break;  // the closing delimiter
-    part = body.find("\r\n", part);
-    if (part == std::string_view::npos) break;
-    part += 2;
-    const std::size_t headers_end = body.find("\r\n\r\n", part);
-    if (headers_end == std::string_view::npos) break;
-    const std::size_t content = headers_end + 4;
-    const std::size_t next = body.find("\r\n" + delimiter, content);
-    if (next == std::string_view::npos) break;
-    const auto headers = body.substr(part, headers_end - part);
-    for (std::size_t line = 0; line < headers.size();) {
-      const std::size_t end = std::min(headers.find("\r\n", line), headers.size());
-      const auto text = headers.substr(line, end - line);
-      constexpr std::string_view k_disposition = "content-disposition:";
-      std::string lower(text.substr(0, k_disposition.size()));
-      for (auto& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-      if (lower == k_disposition) {
-        if (auto name = header_parameter(text, "filename")) return {std::move(*name), body.substr(content, next - content)};
-      }
-      line = end + 2;
-    }
-    at = next + 2;
-  }
-  throw error(error_kind::usage, "the multipart body has no file part (a part with a filename)");
-}
-
 // The uploaded file: a multipart form's file part, or the raw body named by ?name=.
-upload upload_of(const request& req) {
+form_file upload_of(const request& req) {
   const std::string type = req.header("content-type");
-  if (type.rfind("multipart/form-data", 0) == 0) return multipart_upload(req, type);
+  if (type.rfind("multipart/form-data", 0) == 0) return multipart_file(type, req.body);
   auto name = req.query("name");
   if (!name) throw error(error_kind::usage, "say the file's name: ?name=<file name> (or send multipart/form-data)");
   return {std::move(*name), req.body};
