@@ -24,6 +24,7 @@
 #include "fit/status.hpp"
 #include "measured/quality.hpp"
 #include "measured/read.hpp"
+#include "model/parameter_grid.hpp"
 #include "npz/array.hpp"
 #include "npz/unicode.hpp"
 #include "server/handlers.hpp"
@@ -38,6 +39,15 @@ using json = nlohmann::json;
 // shares the server, and the refinement after the grid finds the optimum
 // from a coarse grid (SPEC 10).
 constexpr std::size_t k_max_fit_grid = 12;
+// A fit job's work and memory are bounded before it is queued (docs/API.md).
+// Points of one sweep: instruments write tens to hundreds. The refinement's
+// time grows with them (about 3 s of one thread for 2000 points, 16 s for
+// 10,000), and so does the grid's memory (its tables of membrane spectra).
+constexpr std::size_t k_max_fit_sweep_points = 2000;
+// Model evaluations of one sweep's grid (grid^5 cells x Rs values x points):
+// about a second of one thread (grid 12 allows 1600 points, grid 11 the full
+// 2000).
+constexpr double k_max_fit_evaluations = 2e9;
 
 // Uploads of one server take turns between "is this content new?" and "the
 // row is recorded", so that two uploads of one file cannot remove each
@@ -291,8 +301,7 @@ response measurement_patch(const context& c, catalog::row_id id) {
   auto fields = r.measurement.fields;
   const auto move_to = apply_patch(body, fields);
   catalog::check_measurement_fields(fields);  // before any change: a refused edit changes nothing
-  c.cat.update_measurement_fields(c.user.who, id, fields);
-  if (move_to) c.cat.move_measurement(c.user.who, id, *move_to);
+  c.cat.update_measurement_fields(c.user.who, id, fields, move_to);
   return json_success({{"measurement", measurement_json(find_measurement(c, id))}});
 }
 
@@ -304,6 +313,15 @@ response measurement_delete(const context& c, catalog::row_id id) {
   std::filesystem::remove(c.a.data().root() / path, ec);
   if (ec) c.a.log("cannot remove '" + path + "' of deleted measurement " + std::to_string(id) + ": " + ec.message());
   return json_success({{"deleted", id}});
+}
+
+// Another user's measurement or experiment is a 404, and so is every one to
+// an anonymous caller reading it (docs/API.md): no 401 that would differ
+// from the answer for an id that does not exist. Writes need a user (401).
+void hide_from_anonymous_reads(const context& c, const char* what, catalog::row_id id) {
+  if (!c.user.signed_in() && (c.req.method == "GET" || c.req.method == "HEAD"))
+    throw error(error_kind::not_found, std::string(what) + " " + std::to_string(id) + " not found");
+  require_user(c);
 }
 
 // "<id>" or "<id>/<what>": the id and the rest.
@@ -483,9 +501,9 @@ response get_measurements(const context& c) {
 }
 
 response measurement_route(const context& c, std::string_view rest) {
-  require_user(c);
   const auto [id, sub] = split_id(rest, "measurement");
   const auto& m = c.req.method;
+  hide_from_anonymous_reads(c, "measurement", id);
   if (sub.empty()) {
     if (m == "GET") return measurement_get(c, id);
     if (m == "PATCH") return measurement_patch(c, id);
@@ -528,9 +546,9 @@ response post_experiment(const context& c) {
 }
 
 response experiment_route(const context& c, std::string_view rest) {
-  require_user(c);
   const auto [id, sub] = split_id(rest, "experiment");
   const auto& m = c.req.method;
+  hide_from_anonymous_reads(c, "experiment", id);
   if (sub.empty()) {
     if (m == "GET") {
       json list = json::array();
@@ -563,6 +581,37 @@ response experiment_route(const context& c, std::string_view rest) {
   return json_error(404, "no such endpoint: /api/experiments/" + std::to_string(id) + "/" + npz::detail::printable(sub));
 }
 
+// Refuses (error(too_large)) a fit whose sweeps exceed the limits above, naming
+// the sweep and the largest grid that would fit it. A measurement's total
+// points bound its sweeps', so only a file that could exceed is read.
+void check_fit_work(const context& c, const std::vector<catalog::measurement_record>& targets, const fit::fit_options& options) {
+  const double rs_values = options.fixed_rs ? 1.0 : static_cast<double>(options.rs.count > 0 ? options.rs.count : fit::k_default_rs_count);
+  const double cells = static_cast<double>(model::parameter_grid(options.grid).size()) * rs_values;
+  const auto max_points = static_cast<std::size_t>(std::min(static_cast<double>(k_max_fit_sweep_points), k_max_fit_evaluations / cells));
+  for (const auto& t : targets) {
+    if (static_cast<std::size_t>(t.measurement.n_points) <= max_points) continue;
+    const auto m = read_stored(c, t);
+    for (std::size_t k = 0; k < m.sweeps.size(); ++k) {
+      const std::size_t n = m.sweeps[k].frequencies.size();
+      if (n <= max_points) continue;
+      const std::string which =
+          "measurement " + std::to_string(t.id) + " sweep " + std::to_string(k) + " has " + std::to_string(n) + " points";
+      if (n > k_max_fit_sweep_points) {
+        throw error(error_kind::too_large, which + "; a fit over the API takes at most " + std::to_string(k_max_fit_sweep_points) +
+                                               " points per sweep (eisgrid fit has no such limit)");
+      }
+      std::size_t grid = k_max_fit_grid;
+      while (grid > 2 &&
+             std::pow(static_cast<double>(grid), static_cast<double>(model::k_param_count)) * rs_values * static_cast<double>(n) >
+                 k_max_fit_evaluations) {
+        --grid;
+      }
+      throw error(error_kind::too_large, which + ": fit it with a grid of at most " + std::to_string(grid) +
+                                             " (a sweep's grid may take 2e9 model evaluations: grid^5 x Rs values x points)");
+    }
+  }
+}
+
 response post_fit(const context& c) {
   require_user(c);
   auto body = parse_body(c.req);
@@ -586,6 +635,7 @@ response post_fit(const context& c) {
     if (targets.empty()) throw error(error_kind::usage, "experiment " + std::to_string(*id) + " has no measurements to fit");
     output = "/api/experiments/" + std::to_string(*id) + "/fits";
   }
+  check_fit_work(c, targets, request.options);
   std::uint64_t total = 0;
   for (const auto& t : targets) total += static_cast<std::uint64_t>(t.measurement.n_sweeps);
   const auto who = c.user.who;
@@ -595,13 +645,15 @@ response post_fit(const context& c) {
     const auto start = std::chrono::steady_clock::now();
     std::uint64_t done = 0;
     std::vector<catalog::measurement_fits> results;
+    auto options = request.options;
+    options.cancel = &cancel;
     for (const auto& t : targets) {
       const auto m = measured::read_measurement(root / t.file_path, measured::parse_format(t.measurement.format));
       const auto area = request.area ? request.area : t.measurement.fields.area_cm2;
       std::vector<catalog::fit_input> fits;
       for (std::size_t k = 0; k < m.sweeps.size(); ++k) {
         if (cancel) throw error(error_kind::cancelled, "cancelled");
-        fits.push_back(fit_sweep(m.sweeps[k], k, request.options, area));
+        fits.push_back(fit_sweep(m.sweeps[k], k, options, area));
         progress({++done, total, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()});
       }
       results.push_back({t.id, std::move(fits)});
