@@ -400,7 +400,7 @@ json build() {
                      {"400", e400},
                      {"401", e401},
                      {"404", e404},
-                     {"413", err("too many active jobs")}},
+                     {"413", err("too many active jobs, or a sweep over the fit's limits (points per sweep, grid for a long sweep)")}},
                     json::array(), body(ref("FitRequest")))}}},
       {"/api/openapi.json", {{"get", op("This document", {{"200", {{"description", "OpenAPI 3"}}}})}}},
   };
