@@ -1,4 +1,5 @@
-// Issue 21, item 7, over a real `eisgrid serve`: an anonymous read of a
+// Issue 21, items 4 and 7, over a real `eisgrid serve`: an anonymous upload
+// is refused before its body is read; an anonymous read of a
 // measurement or experiment is the 404 docs/API.md promises; a PATCH that
 // moves a measurement into another user's experiment changes nothing, on
 // SQLite and on PostgreSQL; and reads of a large measurement run beside the
@@ -89,6 +90,33 @@ TEST(server_measurement_access, anonymous_reads_are_404_and_a_patch_is_one_trans
   test_support::add_server_role(admin_url);
   live_server s(data.root.path, pg.url("eisgrid_access", "eisgrid_server"));
   check_access(s, data);
+}
+
+// Issue 21, item 4: an anonymous upload is refused at its header, before its
+// body is read: 32 connections each announcing 16 MiB get their 401 without
+// sending a byte of it, and the health check answers meanwhile.
+TEST(server_measurement_access, anonymous_uploads_are_refused_before_their_body) {
+  test_support::server_data data;
+  live_server s(data.root.path);
+  std::vector<client_socket> connections;
+  for (int i = 0; i < 32; ++i) {
+    connections.emplace_back(s.port());
+    connections.back().send_all(
+        "POST /api/measurements?name=big.txt HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain\r\n"
+        "Content-Length: " +
+        std::to_string(16 << 20) + "\r\n\r\n");
+  }
+  for (const auto& c : connections) {
+    const auto start = clock_type::now();
+    const auto r = test_support::read_reply(c);
+    EXPECT_EQ(r.status, 401) << r.body;
+    EXPECT_LT(std::chrono::duration<double>(clock_type::now() - start).count(), 1.0);
+  }
+  const auto start = clock_type::now();
+  EXPECT_EQ(s.call("GET", "/api/health").status, 200);
+  EXPECT_LT(std::chrono::duration<double>(clock_type::now() - start).count(), 1.0);
+  // With a key, the same header waits for its body, which then uploads.
+  EXPECT_EQ(upload(s, data.alice_key, "rpe.txt", read_file(k_nova / "RPEmedia_TW1-1_d1_chamber1_channel1_5freq5sine_freq")).status, 201);
 }
 
 // A 1,500,000-point measurement read as JSON takes a handler thread a second
