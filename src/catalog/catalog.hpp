@@ -159,7 +159,10 @@ class catalog {
   [[nodiscard]] std::optional<measurement_record> find_measurement(const principal& who, row_id id);
   // The caller's measurement of that content (SHA-256), if any.
   [[nodiscard]] std::optional<measurement_record> find_measurement_by_hash(const principal& who, std::string_view file_hash);
-  void update_measurement_fields(const principal& who, row_id id, const measurement_fields& fields);
+  // The fields and, when `move_to` is given, the experiment (as
+  // move_measurement does) in one transaction: a refused move stores nothing.
+  void update_measurement_fields(const principal& who, row_id id, const measurement_fields& fields,
+                                 const std::optional<std::optional<row_id>>& move_to = std::nullopt);
   // Into the owner's experiment `experiment_id`, or out of any; its fits follow.
   void move_measurement(const principal& who, row_id id, std::optional<row_id> experiment_id);
   // Deletes the row and its fits; returns the file's path under the data
@@ -195,6 +198,8 @@ class catalog {
   void store_fits(const principal& who, const measurement_fits& one, const std::set<std::int64_t>& sweeps);
   // Throws not_found unless the row is visible to `who`, forbidden unless writable.
   void check_writable(const principal& who, const char* table, row_id id, const char* what);
+  // Inside an open write transaction: move_measurement's work.
+  void set_measurement_experiment(const principal& who, row_id id, std::optional<row_id> experiment_id);
   // For the tables private to their owner: throws not_found unless `who` may change row `id`.
   void require_own(const principal& who, const char* table, row_id id, const char* what);
 };

@@ -201,10 +201,12 @@ std::optional<measurement_record> catalog::find_measurement_by_hash(const princi
   return read_measurement(r.rows[0]);
 }
 
-void catalog::update_measurement_fields(const principal& who, row_id id, const measurement_fields& fields) {
+void catalog::update_measurement_fields(const principal& who, row_id id, const measurement_fields& fields,
+                                        const std::optional<std::optional<row_id>>& move_to) {
   check_measurement_fields(fields);
   transaction tx(*db_, who, true);
   require_own(who, "measurements", id, "measurement");
+  if (move_to) set_measurement_experiment(who, id, *move_to);
   db_->query(sql({"UPDATE measurements SET sample = ?, condition = ?, day = ?, area_cm2 = ?, notes = ?, updated_at = CURRENT_TIMESTAMP "
                   "WHERE id = ? AND ",
                   k_writable}),
@@ -215,6 +217,11 @@ void catalog::update_measurement_fields(const principal& who, row_id id, const m
 
 void catalog::move_measurement(const principal& who, row_id id, std::optional<row_id> experiment_id) {
   transaction tx(*db_, who, true);
+  set_measurement_experiment(who, id, experiment_id);
+  tx.commit();
+}
+
+void catalog::set_measurement_experiment(const principal& who, row_id id, std::optional<row_id> experiment_id) {
   require_own(who, "measurements", id, "measurement");
   if (experiment_id) {
     require_own(who, "experiments", *experiment_id, "experiment");
@@ -233,7 +240,6 @@ void catalog::move_measurement(const principal& who, row_id id, std::optional<ro
   db_->query("UPDATE fit_results SET experiment_id = ? WHERE measurement_id = ?", values);
   values.insert(values.end(), {who.is_admin(), who.uid()});
   db_->query(sql({"UPDATE measurements SET experiment_id = ?, updated_at = CURRENT_TIMESTAMP WHERE id = ? AND ", k_writable}), values);
-  tx.commit();
 }
 
 std::string catalog::delete_measurement(const principal& who, row_id id) {

@@ -10,6 +10,7 @@
 #include "cli/data_root.hpp"
 #include "dataset/data_dir.hpp"
 #include "server/app.hpp"
+#include "server/measurement_files.hpp"
 #include "server/server.hpp"
 
 namespace eisgrid::cli {
@@ -53,6 +54,10 @@ void run_serve(serve_args& a) {
     }
   }
   server::app app(a.cfg);
+  if (const auto r = server::reconcile_measurement_files(app); r.removed > 0 || r.missing > 0) {
+    std::fprintf(stderr, "eisgrid: removed %zu stored measurement files that no measurement named; %zu measurements miss their file\n",
+                 r.removed, r.missing);
+  }
   server::serve(app);
 }
 

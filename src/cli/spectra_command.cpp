@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/csv.hpp"
 #include "base/error.hpp"
 #include "cli/commands.hpp"
 #include "measured/quality.hpp"
@@ -21,14 +22,6 @@ struct spectra_args {
   bool json = false;
   bool csv = false;
 };
-
-// RFC 4180: a field with a comma, quote or line end is quoted, quotes doubled.
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
 
 nlohmann::json to_json(const std::vector<measured::measurement>& read) {
   nlohmann::json files = nlohmann::json::array();
@@ -52,7 +45,7 @@ nlohmann::json to_json(const std::vector<measured::measurement>& read) {
 void print_csv(const std::vector<measured::measurement>& read) {
   std::printf("file,sweep,frequency,real,imag\n");
   for (const auto& m : read) {
-    const std::string file = csv_field(m.file);
+    const std::string file = csv_text(m.file);
     for (std::size_t k = 0; k < m.sweeps.size(); ++k) {
       const auto& s = m.sweeps[k];
       for (std::size_t i = 0; i < s.z.size(); ++i) {

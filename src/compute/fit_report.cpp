@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "base/csv.hpp"
 #include "base/error.hpp"
 #include "dataset/json_number.hpp"
 #include "fit/status.hpp"
@@ -14,11 +15,8 @@ namespace {
 
 constexpr double k_farad_to_microfarad = 1e6;
 
-std::string csv_field(const std::string& text) {
-  std::string out = "\"";
-  for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
+// Text cells are always quoted, so a reader tells them from numbers.
+std::string csv_field(const std::string& text) { return csv_text(text, csv_quotes::always); }
 
 std::string csv_number(double v) {
   if (!std::isfinite(v)) return "";

@@ -101,7 +101,7 @@ fit_result fit_spectrum(std::span<const double> frequencies, std::span<const std
   reference.frequencies.assign(frequencies.begin(), frequencies.end());
   reference.z.assign(z.begin(), z.end());
   reference.source = "measured";
-  auto grid = sweep::run_sweep(grid_options, reference);
+  auto grid = sweep::run_sweep(grid_options, reference, {}, options.cancel);
   auto result = refine_grid(frequencies, z, options, grid_options, grid);
   result.grid_options = std::move(grid_options);
   result.grid = std::move(grid);
@@ -152,7 +152,7 @@ fit_result refine_grid(std::span<const double> frequencies, std::span<const std:
   }
   std::vector<std::pair<double, transfer>> optima;
   for (const auto& seed : seeds) {
-    const transfer t = refine_identified(s, options.metric, bounds, options.grid, seed);
+    const transfer t = refine_identified(s, options.metric, bounds, options.grid, seed, options.cancel);
     const double r = resnorm(s, options.metric, t);
     if (std::isfinite(r)) optima.emplace_back(r, t);
   }
@@ -187,7 +187,7 @@ fit_result refine_grid(std::span<const double> frequencies, std::span<const std:
       }
     }
     for (const auto& start : raw_starts) {
-      const auto point = refine_raw(s, options.metric, bounds, options.grid, start);
+      const auto point = refine_raw(s, options.metric, bounds, options.grid, start, options.cancel);
       const double r = resnorm(s, options.metric, point.params, point.rs);
       if (std::isfinite(r) && (!refined || r < refined->resnorm)) refined = candidate{r, point.rs, point.params, std::nullopt};
     }

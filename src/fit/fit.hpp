@@ -7,6 +7,7 @@
 // any parameter at the edge of its range.
 
 #include <array>
+#include <atomic>
 #include <complex>
 #include <optional>
 #include <span>
@@ -40,6 +41,10 @@ struct fit_options {
   std::size_t starts = k_fit_starts;
   std::size_t profile_starts = k_profile_fit_starts;
   unsigned threads = 1;  // of the grid sweep
+  // Set by another thread to stop the fit: checked between the grid's chunks
+  // and the iterations of each refinement; the fit then throws
+  // error(cancelled). Null: not cancellable.
+  const std::atomic<bool>* cancel = nullptr;
 
   // The measured defaults (the rc model's measured ranges) with g points per axis.
   [[nodiscard]] static fit_options measured(std::size_t g = k_default_fit_grid);

@@ -2,6 +2,8 @@
 
 #include "fit/residuals.hpp"
 
+#include "base/error.hpp"
+
 #include <ceres/ceres.h>
 
 #include <Eigen/Dense>
@@ -113,7 +115,27 @@ ceres::Solver::Options solver_options() {
   return o;
 }
 
-transfer refine_identified(const spectrum_view& s, sweep::metric m, const rs_bounds& rs, const model::grid_spec& ranges, transfer start) {
+void solve(ceres::Problem& problem, const std::atomic<bool>* cancel) {
+  class cancel_callback final : public ceres::IterationCallback {
+   public:
+    explicit cancel_callback(const std::atomic<bool>& flag) : flag_(flag) {}
+    ceres::CallbackReturnType operator()(const ceres::IterationSummary&) override {
+      return flag_.load(std::memory_order_relaxed) ? ceres::SOLVER_ABORT : ceres::SOLVER_CONTINUE;
+    }
+
+   private:
+    const std::atomic<bool>& flag_;
+  };
+  auto options = solver_options();
+  std::optional<cancel_callback> callback;
+  if (cancel) options.callbacks.push_back(&callback.emplace(*cancel));
+  ceres::Solver::Summary summary;
+  ceres::Solve(options, &problem, &summary);
+  if (cancel && cancel->load()) throw error(error_kind::cancelled, "cancelled");
+}
+
+transfer refine_identified(const spectrum_view& s, sweep::metric m, const rs_bounds& rs, const model::grid_spec& ranges, transfer start,
+                           const std::atomic<bool>* cancel) {
   const weighted_points pts(s, m, false);
   double log_rs = rs.fixed ? 0.0 : clamp_log(std::max(start.rs, rs.min), rs.min, rs.max);
   auto x = identified_coordinates(start);
@@ -140,12 +162,12 @@ transfer refine_identified(const spectrum_view& s, sweep::metric m, const rs_bou
     problem.SetParameterLowerBound(x.data(), k, 0.0);
     problem.SetParameterUpperBound(x.data(), k, log_tau_max - log_tau_min);
   }
-  ceres::Solver::Summary summary;
-  ceres::Solve(solver_options(), &problem, &summary);
+  solve(problem, cancel);
   return transfer_from(rs.fixed ? *rs.fixed : std::exp(log_rs), x.data());
 }
 
-raw_point refine_raw(const spectrum_view& s, sweep::metric m, const rs_bounds& rs, const model::grid_spec& ranges, raw_point start) {
+raw_point refine_raw(const spectrum_view& s, sweep::metric m, const rs_bounds& rs, const model::grid_spec& ranges, raw_point start,
+                     const std::atomic<bool>* cancel) {
   const weighted_points pts(s, m, false);
   double log_rs = rs.fixed ? 0.0 : clamp_log(std::max(start.rs, rs.min), rs.min, rs.max);
   std::array<double, k_raw_count> x{};
@@ -159,8 +181,7 @@ raw_point refine_raw(const spectrum_view& s, sweep::metric m, const rs_bounds& r
     problem.SetParameterLowerBound(x.data(), k, std::log(ranges.axes[k].min));
     problem.SetParameterUpperBound(x.data(), k, std::log(ranges.axes[k].max));
   }
-  ceres::Solver::Summary summary;
-  ceres::Solve(solver_options(), &problem, &summary);
+  solve(problem, cancel);
   std::array<double, k_raw_count> v{};
   for (std::size_t k = 0; k < k_raw_count; ++k) v[k] = std::exp(x[k]);
   return {rs.fixed ? *rs.fixed : std::exp(log_rs), model::circuit_params::from_array(v)};

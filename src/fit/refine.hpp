@@ -11,6 +11,7 @@
 // residuals per point (sqrt(w) Re dZ, sqrt(w) Im dZ), the others one,
 // sqrt(w |dZ|). Thread-safe: each call builds its own problem.
 
+#include <atomic>
 #include <complex>
 #include <optional>
 #include <span>
@@ -36,8 +37,10 @@ struct rs_bounds {
 // TER and the time constants are bounded by what the raw ranges can give
 // (TER up to the largest Rsh, each tau from min R min C to max R max C), which
 // also keeps a wild step from overflowing.
+// Both refinements stop within one iteration once `cancel` is set (then
+// error(cancelled)).
 [[nodiscard]] transfer refine_identified(const spectrum_view& s, sweep::metric m, const rs_bounds& rs, const model::grid_spec& ranges,
-                                         transfer start);
+                                         transfer start, const std::atomic<bool>* cancel = nullptr);
 
 // The refined raw parameters and Rs from `start` (clamped into the ranges).
 struct raw_point {
@@ -45,7 +48,7 @@ struct raw_point {
   model::circuit_params params;
 };
 [[nodiscard]] raw_point refine_raw(const spectrum_view& s, sweep::metric m, const rs_bounds& rs, const model::grid_spec& ranges,
-                                   raw_point start);
+                                   raw_point start, const std::atomic<bool>* cancel = nullptr);
 
 // Standard errors of Rs, TER, TEC, tau1, tau2 at `t`: the covariance
 // s^2 (J^T J)^-1 in the identified coordinates, with J the Jacobian of the

@@ -66,5 +66,9 @@ inline constexpr int k_max_lm_iterations = 200;
 // Levenberg-Marquardt as every refinement of eisgrid runs it: dense QR, one
 // thread (fits run many at once), tolerances at 1e-12.
 [[nodiscard]] ceres::Solver::Options solver_options();
+// Solves `problem` with solver_options(); when `cancel` is given, a callback
+// between iterations aborts the solve once it is set, and this throws
+// error(cancelled), so a cancelled job leaves a fit within one iteration.
+void solve(ceres::Problem& problem, const std::atomic<bool>* cancel);
 
 }  // namespace eisgrid::fit

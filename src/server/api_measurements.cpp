@@ -26,9 +26,11 @@
 #include "measured/quality.hpp"
 #include "measured/read.hpp"
 #include "model/models.hpp"
+#include "model/parameter_grid.hpp"
 #include "npz/array.hpp"
 #include "npz/unicode.hpp"
 #include "server/handlers.hpp"
+#include "server/multipart.hpp"
 
 namespace eisgrid::server {
 namespace {
@@ -39,76 +41,25 @@ using json = nlohmann::json;
 // shares the server, and the refinement after the grid finds the optimum
 // from a coarse grid (SPEC 10).
 constexpr std::size_t k_max_fit_grid = 12;
+// A fit job's work and memory are bounded before it is queued (docs/API.md).
+// Points of one sweep: instruments write tens to hundreds. The refinement's
+// time grows with them (about 3 s of one thread for 2000 points, 16 s for
+// 10,000), and so does the grid's memory (its tables of membrane spectra).
+constexpr std::size_t k_max_fit_sweep_points = 2000;
+// Model evaluations of one sweep's grid (grid^5 cells x Rs values x points):
+// about a second of one thread (grid 12 allows 1600 points, grid 11 the full
+// 2000).
+constexpr double k_max_fit_evaluations = 2e9;
 
 // Uploads of one server take turns between "is this content new?" and "the
 // row is recorded", so that two uploads of one file cannot remove each
 // other's stored copy on failure.
 std::mutex g_upload_mutex;
 
-struct upload {
-  std::string name;
-  std::string_view bytes;
-};
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-  return s;
-}
-
-// The value of `key` in a header's parameters (`; key="value"` or `; key=value`).
-std::optional<std::string> header_parameter(std::string_view header, std::string_view key) {
-  std::size_t pos = 0;
-  while ((pos = header.find(';', pos)) != std::string_view::npos) {
-    auto part = trim(header.substr(pos + 1, header.find(';', pos + 1) - pos - 1));
-    ++pos;
-    if (part.size() <= key.size() || part.substr(0, key.size()) != key || part[key.size()] != '=') continue;
-    auto value = part.substr(key.size() + 1);
-    if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
-    return std::string(value);
-  }
-  return std::nullopt;
-}
-
-// The file part of a multipart/form-data body: the first part with a file name.
-upload multipart_upload(const request& req, const std::string& content_type) {
-  const auto boundary = header_parameter(content_type, "boundary");
-  if (!boundary || boundary->empty()) throw error(error_kind::usage, "multipart body without a boundary");
-  const std::string delimiter = "--" + *boundary;
-  const std::string_view body = req.body;
-  std::size_t at = body.find(delimiter);
-  while (at != std::string_view::npos) {
-    std::size_t part = at + delimiter.size();
-    if (body.substr(part, 2) == "--") break;  // the closing delimiter
-    part = body.find("\r\n", part);
-    if (part == std::string_view::npos) break;
-    part += 2;
-    const std::size_t headers_end = body.find("\r\n\r\n", part);
-    if (headers_end == std::string_view::npos) break;
-    const std::size_t content = headers_end + 4;
-    const std::size_t next = body.find("\r\n" + delimiter, content);
-    if (next == std::string_view::npos) break;
-    const auto headers = body.substr(part, headers_end - part);
-    for (std::size_t line = 0; line < headers.size();) {
-      const std::size_t end = std::min(headers.find("\r\n", line), headers.size());
-      const auto text = headers.substr(line, end - line);
-      constexpr std::string_view k_disposition = "content-disposition:";
-      std::string lower(text.substr(0, k_disposition.size()));
-      for (auto& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-      if (lower == k_disposition) {
-        if (auto name = header_parameter(text, "filename")) return {std::move(*name), body.substr(content, next - content)};
-      }
-      line = end + 2;
-    }
-    at = next + 2;
-  }
-  throw error(error_kind::usage, "the multipart body has no file part (a part with a filename)");
-}
-
 // The uploaded file: a multipart form's file part, or the raw body named by ?name=.
-upload upload_of(const request& req) {
+form_file upload_of(const request& req) {
   const std::string type = req.header("content-type");
-  if (type.rfind("multipart/form-data", 0) == 0) return multipart_upload(req, type);
+  if (type.rfind("multipart/form-data", 0) == 0) return multipart_file(type, req.body);
   auto name = req.query("name");
   if (!name) throw error(error_kind::usage, "say the file's name: ?name=<file name> (or send multipart/form-data)");
   return {std::move(*name), req.body};
@@ -405,8 +356,7 @@ response measurement_patch(const context& c, catalog::row_id id) {
   auto fields = r.measurement.fields;
   const auto move_to = apply_patch(body, fields);
   catalog::check_measurement_fields(fields);  // before any change: a refused edit changes nothing
-  c.cat.update_measurement_fields(c.user.who, id, fields);
-  if (move_to) c.cat.move_measurement(c.user.who, id, *move_to);
+  c.cat.update_measurement_fields(c.user.who, id, fields, move_to);
   return json_success({{"measurement", measurement_json(find_measurement(c, id))}});
 }
 
@@ -418,6 +368,15 @@ response measurement_delete(const context& c, catalog::row_id id) {
   std::filesystem::remove(c.a.data().root() / path, ec);
   if (ec) c.a.log("cannot remove '" + path + "' of deleted measurement " + std::to_string(id) + ": " + ec.message());
   return json_success({{"deleted", id}});
+}
+
+// Another user's measurement or experiment is a 404, and so is every one to
+// an anonymous caller reading it (docs/API.md): no 401 that would differ
+// from the answer for an id that does not exist. Writes need a user (401).
+void hide_from_anonymous_reads(const context& c, const char* what, catalog::row_id id) {
+  if (!c.user.signed_in() && (c.req.method == "GET" || c.req.method == "HEAD"))
+    throw error(error_kind::not_found, std::string(what) + " " + std::to_string(id) + " not found");
+  require_user(c);
 }
 
 // "<id>" or "<id>/<what>": the id and the rest.
@@ -663,9 +622,9 @@ response get_measurements(const context& c) {
 }
 
 response measurement_route(const context& c, std::string_view rest) {
-  require_user(c);
   const auto [id, sub] = split_id(rest, "measurement");
   const auto& m = c.req.method;
+  hide_from_anonymous_reads(c, "measurement", id);
   if (sub.empty()) {
     if (m == "GET") return measurement_get(c, id);
     if (m == "PATCH") return measurement_patch(c, id);
@@ -708,9 +667,9 @@ response post_experiment(const context& c) {
 }
 
 response experiment_route(const context& c, std::string_view rest) {
-  require_user(c);
   const auto [id, sub] = split_id(rest, "experiment");
   const auto& m = c.req.method;
+  hide_from_anonymous_reads(c, "experiment", id);
   if (sub.empty()) {
     if (m == "GET") {
       json list = json::array();
@@ -743,6 +702,37 @@ response experiment_route(const context& c, std::string_view rest) {
   return json_error(404, "no such endpoint: /api/experiments/" + std::to_string(id) + "/" + npz::detail::printable(sub));
 }
 
+// Refuses (error(too_large)) a fit whose sweeps exceed the limits above, naming
+// the sweep and the largest grid that would fit it. A measurement's total
+// points bound its sweeps', so only a file that could exceed is read.
+void check_fit_work(const context& c, const std::vector<catalog::measurement_record>& targets, const fit::fit_options& options) {
+  const double rs_values = options.fixed_rs ? 1.0 : static_cast<double>(options.rs.count > 0 ? options.rs.count : fit::k_default_rs_count);
+  const double cells = static_cast<double>(model::parameter_grid(options.grid).size()) * rs_values;
+  const auto max_points = static_cast<std::size_t>(std::min(static_cast<double>(k_max_fit_sweep_points), k_max_fit_evaluations / cells));
+  for (const auto& t : targets) {
+    if (static_cast<std::size_t>(t.measurement.n_points) <= max_points) continue;
+    const auto m = read_stored(c, t);
+    for (std::size_t k = 0; k < m.sweeps.size(); ++k) {
+      const std::size_t n = m.sweeps[k].frequencies.size();
+      if (n <= max_points) continue;
+      const std::string which =
+          "measurement " + std::to_string(t.id) + " sweep " + std::to_string(k) + " has " + std::to_string(n) + " points";
+      if (n > k_max_fit_sweep_points) {
+        throw error(error_kind::too_large, which + "; a fit over the API takes at most " + std::to_string(k_max_fit_sweep_points) +
+                                               " points per sweep (eisgrid fit has no such limit)");
+      }
+      std::size_t grid = k_max_fit_grid;
+      while (grid > 2 &&
+             std::pow(static_cast<double>(grid), static_cast<double>(model::k_param_count)) * rs_values * static_cast<double>(n) >
+                 k_max_fit_evaluations) {
+        --grid;
+      }
+      throw error(error_kind::too_large, which + ": fit it with a grid of at most " + std::to_string(grid) +
+                                             " (a sweep's grid may take 2e9 model evaluations: grid^5 x Rs values x points)");
+    }
+  }
+}
+
 response post_fit(const context& c) {
   require_user(c);
   auto body = parse_body(c.req);
@@ -766,6 +756,7 @@ response post_fit(const context& c) {
     if (targets.empty()) throw error(error_kind::usage, "experiment " + std::to_string(*id) + " has no measurements to fit");
     output = "/api/experiments/" + std::to_string(*id) + "/fits";
   }
+  check_fit_work(c, targets, request.options);
   std::uint64_t total = 0;
   for (const auto& t : targets) total += static_cast<std::uint64_t>(t.measurement.n_sweeps);
   const auto who = c.user.who;
@@ -775,13 +766,15 @@ response post_fit(const context& c) {
     const auto start = std::chrono::steady_clock::now();
     std::uint64_t done = 0;
     std::vector<catalog::measurement_fits> results;
+    auto job = request;
+    job.options.cancel = &cancel;
     for (const auto& t : targets) {
       const auto m = measured::read_measurement(root / t.file_path, measured::parse_format(t.measurement.format));
       const auto area = request.area ? request.area : t.measurement.fields.area_cm2;
       std::vector<catalog::fit_input> fits;
       for (std::size_t k = 0; k < m.sweeps.size(); ++k) {
         if (cancel) throw error(error_kind::cancelled, "cancelled");
-        for (auto& row : fit_rows(m.sweeps[k], k, request, area)) fits.push_back(std::move(row));
+        for (auto& row : fit_rows(m.sweeps[k], k, job, area)) fits.push_back(std::move(row));
         progress({++done, total, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()});
       }
       results.push_back({t.id, std::move(fits)});

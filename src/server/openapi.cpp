@@ -436,7 +436,7 @@ json build() {
                      {"400", e400},
                      {"401", e401},
                      {"404", e404},
-                     {"413", err("too many active jobs")}},
+                     {"413", err("too many active jobs, or a sweep over the fit's limits (points per sweep, grid for a long sweep)")}},
                     json::array(), body(ref("FitRequest")))}}},
       {"/api/models",
        {{"get", op("The circuit models a fit may use (SPEC 12)", {{"200", ok("list", success({{"models", arr(ref("Model"))}}))}})}}},

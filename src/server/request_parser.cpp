@@ -137,6 +137,12 @@ void request_parser::on_field_impl(http::field, boost::beast::string_view name_t
 
 void request_parser::on_header_impl(error_code& ec) {
   check_transfer_encoding();
+  // An upload without a credential would be a 401 once read: refused now,
+  // before its body (up to 16 MiB) is read into memory. A credential is
+  // checked, against the catalog, by the handler.
+  if (failure_.status == 0 && body_limit_ > k_max_body_bytes && request_.headers.count("authorization") == 0) {
+    fail(401, "sign in first: an upload needs an API key or a token");
+  }
   if (failure_.status != 0) ec = http::error::bad_transfer_encoding;
 }
 

@@ -14,7 +14,9 @@
 // (RFC 9110 6.5.1). A Transfer-Encoding other than exactly "chunked" is
 // refused (RFC 9112 6.1): 501 for a coding eisgrid does not implement, 400 for
 // a malformed list or one on HTTP/1.0, instead of reading the body as the
-// next request.
+// next request. An upload (the routes with the larger body limit) without an
+// Authorization header is refused (401) once its header is read, before its
+// body is.
 //
 // Not thread-safe; one parser per request.
 

@@ -126,6 +126,19 @@ bool is_quick(const request& req) {
   return path == "/api/health" || path == "/api/openapi.json" || path == "/api/models";
 }
 
+bool is_heavy(const request& req) {
+  const auto path = req.raw_path();
+  if (!starts_with(path, k_api)) return false;
+  const auto rest = path.substr(k_api.size());
+  if (rest == "measurements" || rest == "fit") return req.method == "POST";
+  constexpr std::string_view k_measurement = "measurements/";
+  if (starts_with(rest, k_measurement)) return req.method == "GET" && rest.substr(k_measurement.size()).find('/') == std::string_view::npos;
+  for (const std::string_view prefix : {"load/", "best-results/", "spectrum/", "search/"}) {
+    if (starts_with(rest, prefix)) return true;
+  }
+  return false;
+}
+
 response route(const request& req, app& a) {
   response r;
   try {

@@ -20,4 +20,13 @@ namespace eisgrid::server {
 // catalog.
 [[nodiscard]] bool is_quick(const request& req);
 
+// Whether route()'s work for `req` grows with the data it touches: reading a
+// stored measurement (GET /api/measurements/<id>, up to 2,000,000 points, a
+// second or two), parsing an upload (POST /api/measurements, 16 MiB), checking
+// a fit's sweeps against its limits (POST /api/fit reads them), loading
+// or searching a dataset (load/, best-results/, spectrum/, search/). The
+// session runs these on a pool of their own, so that a few of them at once
+// never delay the light requests (lists, status, jobs, edits) of other users.
+[[nodiscard]] bool is_heavy(const request& req);
+
 }  // namespace eisgrid::server

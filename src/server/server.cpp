@@ -33,11 +33,14 @@ using clock_type = std::chrono::steady_clock;
 // buffered, and the parser bounds that (request_parser.hpp).
 constexpr std::size_t k_read_bytes = 16 * 1024;
 
-// What the handler threads and the sessions share.
+// What the handler threads and the sessions share: one pool for light
+// requests and one, as large, for heavy ones (router.hpp's is_heavy).
 struct shared_state {
   app& a;
   net::thread_pool handlers;
-  explicit shared_state(app& app_ref) : a(app_ref), handlers(app_ref.cfg().handler_threads) {}
+  net::thread_pool heavy_handlers;
+  explicit shared_state(app& app_ref)
+      : a(app_ref), handlers(app_ref.cfg().handler_threads), heavy_handlers(app_ref.cfg().handler_threads) {}
 };
 
 void log_request(const app& a, const std::string& method, std::string_view path, int status, std::uint64_t bytes,
@@ -117,7 +120,8 @@ class session : public std::enable_shared_from_this<session> {
     method_ = req.method;
     path_ = std::string(req.raw_path());
     if (is_quick(req)) return write(route(req, state_->a), keep_alive, false);
-    net::post(state_->handlers, [self = shared_from_this(), req = std::move(req), keep_alive]() mutable {
+    auto& pool = is_heavy(req) ? state_->heavy_handlers : state_->handlers;
+    net::post(pool, [self = shared_from_this(), req = std::move(req), keep_alive]() mutable {
       auto res = std::make_shared<response>(route(req, self->state_->a));
       net::post(self->stream_.get_executor(),
                 [self, res, keep_alive, head = req.method == "HEAD"] { self->write(std::move(*res), keep_alive, head); });
@@ -229,8 +233,10 @@ void serve(app& a) {
   std::printf("eisgrid: serving on http://%s:%d\n", a.cfg().host.c_str(), acceptor.local_endpoint().port());
   std::fflush(stdout);
   ioc.run();
-  state->handlers.stop();
-  state->handlers.join();
+  for (auto* pool : {&state->handlers, &state->heavy_handlers}) {
+    pool->stop();
+    pool->join();
+  }
 }
 
 }  // namespace eisgrid::server

@@ -157,6 +157,29 @@ TEST(cli_fit_command, summary_csv_has_one_row_per_sweep_with_area_columns) {
   EXPECT_EQ(rows, 3);
 }
 
+// Issue 21, item 3: a file name that a spreadsheet would run as a formula is
+// text in both CSVs the CLI writes (`fit --summary`, `spectra --csv`).
+TEST(cli_fit_command, csv_cells_that_would_start_a_formula_are_neutralised) {
+  test_support::temp_dir dir("fit");
+  const auto file = dir.path / "+SUM(1+1)";
+  std::filesystem::copy_file(k_nova + "RPEmedia_TW1-1_d1_chamber1_channel1_5freq5sine_freq", file);
+  const auto csv = dir.path / "summary.csv";
+  ASSERT_EQ(eisgrid("fit -q --summary " + shell_quote(csv.string()) + " " + shell_quote(file.string())).exit_code, 0);
+  std::ifstream in(csv);
+  std::string line;
+  std::getline(in, line);
+  int rows = 0;
+  while (std::getline(in, line)) {
+    ++rows;
+    EXPECT_EQ(line.rfind("\"'+SUM(1+1)\",", 0), 0u) << line;
+  }
+  EXPECT_EQ(rows, 3);
+  const auto spectra = eisgrid("spectra --csv " + shell_quote(file.string()));
+  ASSERT_EQ(spectra.exit_code, 0);
+  EXPECT_NE(spectra.output.find("\n'+SUM(1+1),0,50000,"), std::string::npos) << spectra.output.substr(0, 300);
+  EXPECT_EQ(spectra.output.find("\n+SUM"), std::string::npos);
+}
+
 TEST(cli_fit_command, compute_with_a_measured_reference_records_the_refined_result) {
   // One NOVA sweep as the CSV compute reads (ascending frequencies).
   test_support::temp_dir dir("fit");

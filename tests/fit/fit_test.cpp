@@ -2,11 +2,17 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
+#include <cmath>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <numbers>
+#include <thread>
 
+#include "base/error.hpp"
 #include "fit/nova_sweeps.hpp"  // tests/fit
+#include "fit/refine.hpp"
 
 namespace {
 
@@ -33,6 +39,52 @@ TEST(fit_fit, reaches_the_expected_optimum_on_every_shared_sweep) {
     EXPECT_LE(std::abs(d_rs), 0.01);
     EXPECT_LE(std::abs(d_ter), 0.01);
     EXPECT_LE(std::abs(d_tec), 0.02);
+  }
+}
+
+// Issue 21, item 1: a fit stops soon after its cancel flag is set, inside
+// the grid (10,000 points at grid 12 is 1.2e10 model evaluations, seconds of
+// work) and inside a refinement (a flag already set aborts
+// Levenberg-Marquardt at its first iteration), with error(cancelled).
+TEST(fit_fit, a_cancelled_fit_stops_inside_its_grid_and_its_refinement) {
+  constexpr std::size_t k_points = 10'000;
+  std::vector<double> f(k_points);
+  std::vector<std::complex<double>> z(k_points);
+  for (std::size_t i = 0; i < k_points; ++i) {
+    f[i] = 0.1 * std::pow(1e6, static_cast<double>(i) / (k_points - 1));
+    z[i] = 50.0 + 1000.0 / (1.0 + std::complex<double>(0, 2 * std::numbers::pi * f[i] * 1e-3));
+  }
+  std::atomic<bool> cancel{false};
+  auto options = fit_options::measured(12);
+  options.cancel = &cancel;
+  std::thread canceller([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    cancel = true;
+  });
+  const auto start = std::chrono::steady_clock::now();
+  try {
+    (void)fit_spectrum(f, z, options);
+    ADD_FAILURE() << "the fit ran to its end";
+  } catch (const eisgrid::error& e) {
+    EXPECT_EQ(e.kind(), eisgrid::error_kind::cancelled) << e.what();
+  }
+  canceller.join();
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 1.0);
+
+  const auto sweeps = nova::read(k_nova + "16HBE_TW01_d3_endohm1_freq");
+  const auto& s = sweeps.at(0);
+  const auto ranges = fit_options::measured().grid;
+  const eisgrid::fit::spectrum_view view{s.f, s.z};
+  const eisgrid::fit::rs_bounds rs{1, 1000, std::nullopt};
+  const auto start_point = eisgrid::fit::transfer_of(eisgrid::model::circuit_params{1000, 500, 1e-6, 500, 1e-5}, 20);
+  cancel = false;
+  EXPECT_NO_THROW((void)eisgrid::fit::refine_identified(view, eisgrid::sweep::metric::modulus, rs, ranges, start_point, &cancel));
+  cancel = true;
+  try {
+    (void)eisgrid::fit::refine_identified(view, eisgrid::sweep::metric::modulus, rs, ranges, start_point, &cancel);
+    ADD_FAILURE() << "the refinement ran to its end";
+  } catch (const eisgrid::error& e) {
+    EXPECT_EQ(e.kind(), eisgrid::error_kind::cancelled) << e.what();
   }
 }
 

@@ -1,11 +1,19 @@
 // Tables as CSV (RFC 4180): a cell with a comma, a quote or a line break is quoted, quotes doubled.
-// Pure; unit-tested.
+// A text cell that a spreadsheet would run as a formula (it starts with = + - @, a tab or a
+// carriage return) gets a leading ' unless the whole cell is a number, as OWASP advises: a sample
+// named "=1+1" is the caller's text, not a formula. The CLI and the API follow the same rule
+// (src/base/csv.hpp). Pure; unit-tested.
 
 export type Cell = string | number | null | undefined;
 
+const FORMULA_START = /^[=+\-@\t\r]/;
+// A decimal number and nothing else ("-1.5e3"), which a spreadsheet reads as that number.
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
 function cell(v: Cell): string {
   if (v == null || (typeof v === 'number' && !Number.isFinite(v))) return '';
-  const s = typeof v === 'number' ? String(v) : v;
+  let s = typeof v === 'number' ? String(v) : v;
+  if (FORMULA_START.test(s) && !DECIMAL.test(s)) s = `'${s}`;
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 

@@ -14,6 +14,19 @@ test('csv: quotes cells with commas, quotes and line breaks; empty for missing n
   assert.equal(csv, 'file,TER [Ω],note\r\n"a,b.txt",593.12,"say ""hi"""\r\nc,,"two\nlines"\r\nd,,\r\n');
 });
 
+test('csv: a text cell that a spreadsheet would run as a formula gets a leading quote; numbers do not', () => {
+  const csv = toCsv(['sample', 'note', 'n'], [
+    ['=1+1', '+SUM(1+1)', -3],
+    ['@A1', '-2+3', '-1.5e3'],
+    ['\tx', '=HYPERLINK("http://x","a,b")', 1e-7],
+    ['-', 'a=1', '+12'],
+  ]);
+  assert.equal(
+    csv,
+    "sample,note,n\r\n'=1+1,'+SUM(1+1),-3\r\n'@A1,'-2+3,-1.5e3\r\n'\tx,\"'=HYPERLINK(\"\"http://x\"\",\"\"a,b\"\")\",1e-7\r\n'-,a=1,+12\r\n",
+  );
+});
+
 test('sweep_rows: magnitude and phase from the parts (capacitive: negative phase)', () => {
   const [r] = sweepRows([3], [-4]);
   assert.equal(r[2], 5);
