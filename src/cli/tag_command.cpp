@@ -7,6 +7,7 @@
 #include "cli/commands.hpp"
 #include "cli/data_root.hpp"
 #include "dataset/dataset.hpp"
+#include "model/models.hpp"
 
 namespace eisgrid::cli {
 namespace {
@@ -52,6 +53,10 @@ void run_add(const tag_args& a) {
   const auto record = resolve(cat, who, a.dataset);
   // The row's values come from the file, so a tag records what was tagged.
   const auto d = dataset::dataset::load(root / record.file_path);
+  // A tag stores rc's five parameters (the catalog's columns).
+  if (&d.model() != &model::rc()) {
+    throw error(error_kind::usage, "'" + record.file_name + "' holds the " + std::string(d.model().name) + " model; tags take rc datasets");
+  }
   if (a.rank < 0 || static_cast<std::uint64_t>(a.rank) >= d.rows()) {
     throw error(error_kind::usage, "rank " + std::to_string(a.rank) + " is out of range: '" + record.file_name + "' has " +
                                        std::to_string(d.rows()) + " rows");

@@ -62,26 +62,23 @@ std::optional<std::uint64_t> count_or_all(const json& v, const std::string& key,
 
 compute_request from_json(const json& body) {
   if (!body.is_object()) throw error(error_kind::usage, "the body must be a JSON object");
-  static const std::set<std::string> known{"grid",   "model",  "preset", "fmin",    "fmax",  "points", "spacing",    "ref",
-                                           "ranges", "metric", "keep",   "spectra", "store", "output", "description"};
+  static const std::set<std::string> known{"grid",   "preset", "fmin", "fmax",    "points", "spacing", "ref",
+                                           "ranges", "metric", "keep", "spectra", "store",  "output",  "description"};
   for (const auto& [key, value] : body.items()) {
     if (!known.count(key)) throw error(error_kind::usage, "unknown option '" + key + "'");
   }
   compute_request r;
   std::size_t g = 5;
   if (body.contains("grid")) g = static_cast<std::size_t>(integer_in(body["grid"], "grid", 2, k_http_max_grid));
-  const model::circuit_model* circuit = &model::rc();
-  if (body.contains("model")) {
-    circuit = model::find_model(string_of(body["model"], "model"));
-    if (!circuit) bad("model", "unknown model (expected one of " + model::model_names() + ")");
-  }
-  r.grid = model::grid_spec::defaults(*circuit, g);
+  // rc alone: the API's dataset views and the page show rc's parameters
+  // (a cpe grid is `eisgrid compute --model cpe`).
+  r.grid = model::grid_spec::defaults(g);
   if (body.contains("ranges")) {
     const auto& ranges = body["ranges"];
     if (!ranges.is_object()) bad("ranges", "expected an object like {\"Ca\": {\"min\": 1e-7, \"max\": 5e-5, \"count\": 8}}");
     for (const auto& [name, range] : ranges.items()) {
       const std::string key = "ranges." + name;
-      const std::size_t slot = param_slot(*circuit, name, key);
+      const std::size_t slot = param_slot(model::rc(), name, key);
       r.range_given.resize(r.grid.axes.size());
       r.range_given[slot] = true;
       auto& axis = r.grid.axes[slot];

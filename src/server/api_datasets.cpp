@@ -17,6 +17,7 @@
 #include "base/untrusted_json.hpp"
 #include "dataset/naming.hpp"
 #include "model/circuit.hpp"
+#include "model/models.hpp"
 #include "server/handlers.hpp"
 
 namespace eisgrid::server {
@@ -194,8 +195,9 @@ json parse_body(const request& req) {
 }
 
 std::shared_ptr<const loaded_dataset> load_dataset(const context& c, const resolved_dataset& d) {
+  std::shared_ptr<const loaded_dataset> loaded;
   try {
-    return c.a.cache().get(d.path);
+    loaded = c.a.cache().get(d.path);
   } catch (const error& e) {
     // The catalog says it is there but the file is gone or broken: the
     // client learns that much, the operator's log the rest.
@@ -210,6 +212,13 @@ std::shared_ptr<const loaded_dataset> load_dataset(const context& c, const resol
     }
     throw error(error_kind::internal, "cannot load '" + d.path.string() + "': " + e.what());
   }
+  // The views below show rc's five parameters; another model's rows would be
+  // shown wrongly, so they are refused in words.
+  if (const auto& m = loaded->data.model(); &m != &model::rc()) {
+    throw error(error_kind::usage, "dataset '" + d.record.file_name + "' holds the " + std::string(m.name) +
+                                       " model, which the API and the page do not show yet: read it with numpy or `eisgrid inspect`");
+  }
+  return loaded;
 }
 
 resolved_dataset resolve_dataset(const context& c, std::string_view filename) {
