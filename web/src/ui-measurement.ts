@@ -460,7 +460,7 @@ function modelTable(fits: Fit[]): HTMLElement {
             h(
               'tr',
               { 'data-model': f.model, class: f.best_model ? 'best-model' : null },
-              h('td', null, f.model, f.best_model ? h('span', { class: 'badge badge-best' }, ' lowest AIC') : null),
+              h('td', null, f.model, f.best_model ? h('span', { class: 'badge badge-best' }, 'lowest AIC') : null),
               h('td', null, h('span', { class: `badge badge-status-${f.status}` }, STATUS_TEXT[f.status] ?? f.status)),
               h('td', { class: 'num', 'data-col': 'aic' }, f.aic == null ? '—' : fmtFixed(f.aic, 1)),
               h('td', { class: 'num', 'data-col': 'delta_aic' }, deltaAic == null ? '—' : fmtFixed(deltaAic, 1)),

@@ -1469,6 +1469,8 @@ describe('eisgrid web page against a real eisgrid server', () => {
     await page.goto(`${base}/#/dataset/e2e_against_rpe.npz`);
     await page.waitForFunction(() => /measured spectrum/.test(document.getElementById('reference-source')?.textContent ?? ''));
     // The run swept Rs with the grid (issue 18, item 11): the count says so, and each row shows its Rs as the file holds it.
+    // The count is completed once the file's metadata has loaded, after the first render.
+    await page.waitForFunction(() => /values of Rs/.test(document.querySelector('#grid-points')?.textContent ?? ''));
     assert.match((await page.textContent('#grid-points')) ?? '', /^4 per axis × \d+ values of Rs \([\d\s,\u202f]+ points\)$/);
     await page.waitForSelector('#results-table td[data-col="Rs"]');
     const shownRs = (await page.locator('#results-table td[data-col="Rs"]').allTextContents()).map((t) => t.trim());
