@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -123,6 +124,13 @@ TEST(server_measurement_access, anonymous_uploads_are_refused_before_their_body)
 // or more; two such reads at once used to take both handler threads, and
 // every other user waited.
 TEST(server_measurement_access, large_reads_leave_light_requests_their_threads) {
+#if defined(__SANITIZE_ADDRESS__)
+  // The property is one of time (light answers within 1 s while heavy reads
+  // run); under AddressSanitizer the heavy reads alone outlast the client's
+  // timeout. The release build runs it.
+  std::fprintf(stderr, "\n*** SKIPPED under AddressSanitizer: a timing test; the release build runs it ***\n\n");
+  GTEST_SKIP() << "timing test; run by the release build";
+#endif
   test_support::server_data data;
   live_server s(data.root.path);
   constexpr std::size_t k_points = 1'500'000;

@@ -437,8 +437,9 @@ void check_models(const live_server& s, const test_support::server_data& d) {
   // One model's fits, as JSON and as CSV with that model's own columns.
   r = s.call("GET", "/api/measurements/" + id + "/fits?model=cpe", d.alice_key);
   ASSERT_EQ(r.status, 200) << r.body;
-  ASSERT_EQ(json_of(r)["fits"].size(), n_sweeps);
-  for (const auto& f : json_of(r)["fits"]) EXPECT_EQ(f["model"], "cpe");
+  const auto cpe_fits = json_of(r);
+  ASSERT_EQ(cpe_fits["fits"].size(), n_sweeps);
+  for (const auto& f : cpe_fits["fits"]) EXPECT_EQ(f["model"], "cpe");
   EXPECT_EQ(s.call("GET", "/api/measurements/" + id + "/fits?model=rq", d.alice_key).status, 400);
   r = s.call("GET", "/api/measurements/" + id + "/fits?format=csv", d.alice_key);
   ASSERT_EQ(r.status, 200) << r.body;
