@@ -143,10 +143,8 @@ def _rs_text(rs: Any) -> str:
 
 def _range_names(model: str) -> tuple:
     """The names a range may take: the model's parameters (Rs first), from the library's model list."""
-    for m in _core.models():
-        if m["name"] == model:
-            return tuple(name for name, _ in m["parameters"])
-    return tuple(name for name, _ in _core.models()[0]["parameters"])
+    names = {m["name"]: tuple(name for name, _ in m["parameters"]) for m in _core.models()}
+    return names[_choice("model", model, tuple(names))]
 
 
 def _ranges(ranges: Any, model: str = "rc") -> list:

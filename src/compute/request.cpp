@@ -41,14 +41,10 @@ const std::string& string_of(const json& v, const std::string& key) {
   return v.get_ref<const std::string&>();
 }
 
-// The position of `name` among the parameters of `m` after Rs (its grid axes).
-std::size_t param_slot(const model::circuit_model& m, const std::string& name, const std::string& key) {
-  std::string expected;
-  for (std::size_t i = 1; i < m.count(); ++i) {
-    if (m.parameters[i].name == name) return i - 1;
-    expected += (i > 1 ? ", " : "") + std::string(m.parameters[i].name);
-  }
-  bad(key, "unknown parameter '" + name + "' (expected " + expected + ")");
+// The grid axis of rc's parameter `name` (its parameters after Rs).
+std::size_t param_slot(const std::string& name, const std::string& key) {
+  if (const auto i = model::rc().index_of(name); i && *i > 0) return *i - 1;
+  bad(key, "unknown parameter '" + name + "' (expected Rsh, Ra, Ca, Rb, Cb)");
 }
 
 // K | "all" (returns empty for all); 0 allowed only when `allow_zero`.
@@ -78,7 +74,7 @@ compute_request from_json(const json& body) {
     if (!ranges.is_object()) bad("ranges", "expected an object like {\"Ca\": {\"min\": 1e-7, \"max\": 5e-5, \"count\": 8}}");
     for (const auto& [name, range] : ranges.items()) {
       const std::string key = "ranges." + name;
-      const std::size_t slot = param_slot(model::rc(), name, key);
+      const std::size_t slot = param_slot(name, key);
       r.range_given.resize(r.grid.axes.size());
       r.range_given[slot] = true;
       auto& axis = r.grid.axes[slot];
@@ -110,7 +106,7 @@ compute_request from_json(const json& body) {
     const auto& ref = body["ref"];
     if (!ref.is_object()) bad("ref", "expected an object like {\"Rsh\": 5005, \"Ca\": 25.05e-6}");
     auto values = model::k_default_reference.as_array();
-    for (const auto& [name, value] : ref.items()) values[param_slot(model::rc(), name, "ref")] = positive_number(value, "ref." + name);
+    for (const auto& [name, value] : ref.items()) values[param_slot(name, "ref")] = positive_number(value, "ref." + name);
     r.ref = model::circuit_params::from_array(values);
   }
   if (body.contains("metric")) {

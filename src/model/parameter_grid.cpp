@@ -1,5 +1,6 @@
 #include "model/parameter_grid.hpp"
 
+#include <cassert>
 #include <cmath>
 #include <cstdio>
 #include <string>
@@ -93,13 +94,9 @@ void parameter_grid::values(std::uint64_t index, double* out) const noexcept {
 }
 
 circuit_params parameter_grid::point(std::uint64_t index) const noexcept {
-  std::array<std::size_t, k_param_count> i{};
-  for (std::size_t k = k_param_count; k-- > 0;) {
-    i[k] = static_cast<std::size_t>(index % axes_[k].size());
-    index /= axes_[k].size();
-  }
+  assert(axes_.size() == k_param_count);  // an rc grid
   std::array<double, k_param_count> v{};
-  for (std::size_t k = 0; k < k_param_count; ++k) v[k] = axes_[k][i[k]];
+  values(index, v.data());
   return circuit_params::from_array(v);
 }
 
