@@ -2,6 +2,7 @@
 // measure: plates of inserts, day after day. One row per sweep on stdout, as a
 // CSV summary, or as JSON for scripts.
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -63,45 +64,43 @@ struct sweep_job {
 
 using compute::model_list;
 
-void write_summary(const std::string& path, const std::vector<sweep_job>& jobs, sweep::metric m, const model_list& models,
-                   std::optional<double> area) {
+// The --summary rows of one sweep: one per model, or one per model asked for
+// with the verdict when no model could be fitted.
+std::vector<compute::fit_summary_row> summary_rows(const sweep_job& job, sweep::metric m, const model_list& models,
+                                                   std::optional<double> area) {
   std::vector<compute::fit_summary_row> rows;
-  for (const auto& job : jobs) {
-    const auto row_of = [&](const fit::fit_verdict& verdict) {
-      compute::fit_summary_row row;
-      row.file = job.file;
-      row.sweep = job.sweep;
-      row.start_time = job.start_time.value_or("");
-      row.status = fit::to_string(verdict.status);
-      row.reasons = verdict.reasons;
-      row.metric = sweep::to_string(m);
-      row.area_cm2 = area;
-      return row;
-    };
-    if (job.outcome.models.empty()) {
-      for (const auto* model : models) {
-        auto row = row_of(job.outcome.verdict);
-        row.model = model->name;
-        rows.push_back(std::move(row));
-      }
-      continue;
-    }
-    for (std::size_t k = 0; k < job.outcome.models.size(); ++k) {
-      const auto& o = job.outcome.models[k];
-      auto row = row_of(o.verdict);
-      compute::fill_summary(row, o.fit);
-      if (o.fit.model == &model::rc()) {
-        row.values = compute::summary_values(*job.outcome.result);
-        row.at_edge = compute::edges_text(*job.outcome.result);
-      }
-      row.best_model = k == job.outcome.best_model;
-      row.decisive_frequency = job.outcome.decisive_frequency;
+  const auto row_of = [&](const fit::fit_verdict& verdict) {
+    compute::fit_summary_row row;
+    row.file = job.file;
+    row.sweep = job.sweep;
+    row.start_time = job.start_time.value_or("");
+    row.status = fit::to_string(verdict.status);
+    row.reasons = verdict.reasons;
+    row.metric = sweep::to_string(m);
+    row.area_cm2 = area;
+    return row;
+  };
+  if (job.outcome.models.empty()) {
+    for (const auto* model : models) {
+      auto row = row_of(job.outcome.verdict);
+      row.model = model->name;
       rows.push_back(std::move(row));
     }
+    return rows;
   }
-  std::ofstream out(path);
-  if (!out) throw error(error_kind::io, "cannot write '" + path + "'");
-  compute::write_fit_summary(out, rows, area.has_value(), "'" + path + "'");
+  for (std::size_t k = 0; k < job.outcome.models.size(); ++k) {
+    const auto& o = job.outcome.models[k];
+    auto row = row_of(o.verdict);
+    compute::fill_summary(row, o.fit);
+    if (o.fit.model == &model::rc()) {
+      row.values = compute::summary_values(*job.outcome.result);
+      row.at_edge = compute::edges_text(*job.outcome.result);
+    }
+    row.best_model = k == job.outcome.best_model;
+    row.decisive_frequency = job.outcome.decisive_frequency;
+    rows.push_back(std::move(row));
+  }
+  return rows;
 }
 
 // "593.12 +- 2.1": a value and its standard error, the error to two digits.
@@ -111,42 +110,42 @@ std::string with_error(double value, double se, int decimals) {
   return text;
 }
 
-void print_table(const std::vector<sweep_job>& jobs, const model_list& models, std::optional<double> area) {
+void print_table_header(const model_list& models, std::optional<double> area) {
+  std::printf("%-40s %5s %-12s %-12s %20s %20s %16s %10s %10s %9s%s\n", "file", "sweep", compute::compares(models) ? "model" : "", "status",
+              "TER[ohm]", "TEC[uF]", "Rs[ohm]", "tau1[ms]", "tau2[ms]", "resnorm", area ? "  TER[ohm.cm2]          TEC[uF/cm2]" : "");
+}
+
+void print_table_rows(const sweep_job& job, const model_list& models, std::optional<double> area) {
   const bool compared = compute::compares(models);
-  std::printf("%-40s %5s %-12s %-12s %20s %20s %16s %10s %10s %9s%s\n", "file", "sweep", compared ? "model" : "", "status", "TER[ohm]",
-              "TEC[uF]", "Rs[ohm]", "tau1[ms]", "tau2[ms]", "resnorm", area ? "  TER[ohm.cm2]          TEC[uF/cm2]" : "");
-  for (const auto& job : jobs) {
-    const std::string name = job.file.size() > 40 ? job.file.substr(0, 37) + "..." : job.file;
-    if (job.outcome.models.empty()) {
-      std::printf("%-40s %5zu %-12s %-12s\n", name.c_str(), job.sweep, "", std::string(fit::to_string(job.outcome.verdict.status)).c_str());
-      for (const auto& reason : job.outcome.verdict.reasons) std::printf("    %s\n", reason.c_str());
-      continue;
-    }
-    for (std::size_t k = 0; k < job.outcome.models.size(); ++k) {
-      const auto& o = job.outcome.models[k];
-      const auto& f = o.fit;
-      const bool rc = f.model == &model::rc();
-      const std::string label = compared ? std::string(f.model->name) + (k == job.outcome.best_model ? " *" : "") : "";
-      std::printf("%-40s %5zu %-12s %-12s %20s %20s %16s", name.c_str(), job.sweep, label.c_str(),
-                  std::string(fit::to_string(o.verdict.status)).c_str(), with_error(f.ter, f.ter_se, 2).c_str(),
-                  with_error(f.tec * k_farad_to_microfarad, f.tec_se * k_farad_to_microfarad, 4).c_str(),
-                  with_error(f.params[0], f.errors[0], 2).c_str());
-      if (rc) {
-        std::printf(" %10.4f %10.4f", job.outcome.result->identified.tau1 * 1e3, job.outcome.result->identified.tau2 * 1e3);
-      } else {
-        std::printf(" %10s %10s", "", "");
-      }
-      std::printf(" %9.5f", f.resnorm);
-      if (area) {
-        std::printf("  %20s %20s", with_error(f.ter * *area, f.ter_se * *area, 1).c_str(),
-                    with_error(f.tec / *area * k_farad_to_microfarad, f.tec_se / *area * k_farad_to_microfarad, 4).c_str());
-      }
-      std::printf("\n");
-      for (const auto& reason : o.verdict.reasons) std::printf("    %s\n", reason.c_str());
-      if (const auto edges = compute::edges_text(f); !edges.empty()) std::printf("    at the edge of its range: %s\n", edges.c_str());
-    }
+  const std::string name = job.file.size() > 40 ? job.file.substr(0, 37) + "..." : job.file;
+  if (job.outcome.models.empty()) {
+    std::printf("%-40s %5zu %-12s %-12s\n", name.c_str(), job.sweep, "", std::string(fit::to_string(job.outcome.verdict.status)).c_str());
+    for (const auto& reason : job.outcome.verdict.reasons) std::printf("    %s\n", reason.c_str());
+    return;
   }
-  if (compared) std::printf("* the model the data prefer (lowest AIC)\n");
+  for (std::size_t k = 0; k < job.outcome.models.size(); ++k) {
+    const auto& o = job.outcome.models[k];
+    const auto& f = o.fit;
+    const bool rc = f.model == &model::rc();
+    const std::string label = compared ? std::string(f.model->name) + (k == job.outcome.best_model ? " *" : "") : "";
+    std::printf("%-40s %5zu %-12s %-12s %20s %20s %16s", name.c_str(), job.sweep, label.c_str(),
+                std::string(fit::to_string(o.verdict.status)).c_str(), with_error(f.ter, f.ter_se, 2).c_str(),
+                with_error(f.tec * k_farad_to_microfarad, f.tec_se * k_farad_to_microfarad, 4).c_str(),
+                with_error(f.params[0], f.errors[0], 2).c_str());
+    if (rc) {
+      std::printf(" %10.4f %10.4f", job.outcome.result->identified.tau1 * 1e3, job.outcome.result->identified.tau2 * 1e3);
+    } else {
+      std::printf(" %10s %10s", "", "");
+    }
+    std::printf(" %9.5f", f.resnorm);
+    if (area) {
+      std::printf("  %20s %20s", with_error(f.ter * *area, f.ter_se * *area, 1).c_str(),
+                  with_error(f.tec / *area * k_farad_to_microfarad, f.tec_se / *area * k_farad_to_microfarad, 4).c_str());
+    }
+    std::printf("\n");
+    for (const auto& reason : o.verdict.reasons) std::printf("    %s\n", reason.c_str());
+    if (const auto edges = compute::edges_text(f); !edges.empty()) std::printf("    at the edge of its range: %s\n", edges.c_str());
+  }
 }
 
 // fit_<file>_sweep<k>.npz, with every character a dataset name does not allow as '_'.
@@ -160,57 +159,115 @@ std::string saved_name(const sweep_job& job) {
   return stem + suffix;
 }
 
-// Writes each fitted sweep's ranked grid as a dataset, the refined result in
-// its metadata ("refined", with the status), and registers it as compute does.
+// Writes a fitted sweep's ranked grid as a dataset, the refined result in its
+// metadata ("refined", with the status), and registers it as compute does.
 // A dataset needs ascending distinct frequencies: the spectrum is stored
 // sorted, and a sweep that repeats a frequency is not saved (said on stderr).
-void save_all(const std::vector<sweep_job>& jobs, const fit_args& a) {
+void save_one(const sweep_job& job, const fit_args& a, std::optional<catalog::catalog>& cat) {
+  if (!job.outcome.result || !job.data) return;
+  const auto& s = *job.data;
+  std::vector<std::size_t> order(s.frequencies.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) { return s.frequencies[x] < s.frequencies[y]; });
+  sweep::reference_spectrum reference;
+  for (std::size_t i : order) {
+    if (!reference.frequencies.empty() && static_cast<float>(s.frequencies[i]) <= static_cast<float>(reference.frequencies.back())) {
+      reference.frequencies.clear();
+      break;
+    }
+    reference.frequencies.push_back(s.frequencies[i]);
+    reference.z.push_back(s.z[i]);
+  }
+  const std::string name = saved_name(job);
+  if (reference.frequencies.empty()) {
+    std::fprintf(stderr, "eisgrid: not saving '%s': sweep %zu of '%s' repeats a frequency, which a dataset cannot hold\n", name.c_str(),
+                 job.sweep, job.file.c_str());
+    return;
+  }
   const dataset::data_dir dir(a.data);
-  std::optional<catalog::catalog> cat;
-  for (const auto& job : jobs) {
-    if (!job.outcome.result || !job.data) continue;
-    const auto& s = *job.data;
-    std::vector<std::size_t> order(s.frequencies.size());
-    std::iota(order.begin(), order.end(), 0);
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) { return s.frequencies[x] < s.frequencies[y]; });
-    sweep::reference_spectrum reference;
-    for (std::size_t i : order) {
-      if (!reference.frequencies.empty() && static_cast<float>(s.frequencies[i]) <= static_cast<float>(reference.frequencies.back())) {
-        reference.frequencies.clear();
-        break;
-      }
-      reference.frequencies.push_back(s.frequencies[i]);
-      reference.z.push_back(s.z[i]);
-    }
-    const std::string name = saved_name(job);
-    if (reference.frequencies.empty()) {
-      std::fprintf(stderr, "eisgrid: not saving '%s': sweep %zu of '%s' repeats a frequency, which a dataset cannot hold\n", name.c_str(),
-                   job.sweep, job.file.c_str());
-      continue;
-    }
-    reference.source = job.file;
-    dataset::run_record run;
-    run.options = job.outcome.result->grid_options;
-    run.reference = &reference;
-    run.result = &job.outcome.result->grid;
-    run.frequency_spacing = "measured";
-    run.file_name = name;
-    run.description = "eisgrid fit of sweep " + std::to_string(job.sweep) + " of " + job.file;
-    run.refined = compute::fit_json(*job.outcome.result, true);
-    run.refined["status"] = fit::to_string(job.outcome.verdict.status);
-    run.refined["reasons"] = job.outcome.verdict.reasons;
-    dataset::export_options opts;
-    opts.replace = a.overwrite;
-    const auto path = dataset::export_dataset(dir, run, opts);
-    if (!cat) cat.emplace(catalog::catalog::open(dir.root(), a.db));
-    try {
-      const auto hash = compute::register_written(path, dataset::storage::user_generated, *cat, a.user);
-      if (!a.quiet && !a.json) std::printf("saved %s (sha256 %s)\n", path.string().c_str(), catalog::short_hash(hash).c_str());
-    } catch (const error& e) {
-      throw error(e.kind(), "wrote '" + path.string() + "' but could not register it (eisgrid sync will): " + e.what());
-    }
+  reference.source = job.file;
+  dataset::run_record run;
+  run.options = job.outcome.result->grid_options;
+  run.reference = &reference;
+  run.result = &job.outcome.result->grid;
+  run.frequency_spacing = "measured";
+  run.file_name = name;
+  run.description = "eisgrid fit of sweep " + std::to_string(job.sweep) + " of " + job.file;
+  run.refined = compute::fit_json(*job.outcome.result, true);
+  run.refined["status"] = fit::to_string(job.outcome.verdict.status);
+  run.refined["reasons"] = job.outcome.verdict.reasons;
+  dataset::export_options opts;
+  opts.replace = a.overwrite;
+  const auto path = dataset::export_dataset(dir, run, opts);
+  if (!cat) cat.emplace(catalog::catalog::open(dir.root(), a.db));
+  try {
+    const auto hash = compute::register_written(path, dataset::storage::user_generated, *cat, a.user);
+    if (!a.quiet && !a.json) std::printf("saved %s (sha256 %s)\n", path.string().c_str(), catalog::short_hash(hash).c_str());
+  } catch (const error& e) {
+    throw error(e.kind(), "wrote '" + path.string() + "' but could not register it (eisgrid sync will): " + e.what());
   }
 }
+
+// What a batch fit writes, a sweep at a time in input order, so that nothing
+// of a sweep is kept once its rows are out: memory does not grow with the
+// number of sweeps (a plate read hourly for a month is tens of thousands).
+class fit_outputs {
+ public:
+  fit_outputs(const fit_args& a, sweep::metric m, model_list models) : a_(a), metric_(m), models_(std::move(models)) {
+    if (!a_.summary.empty()) {
+      summary_file_.open(a_.summary);
+      if (!summary_file_) throw error(error_kind::io, "cannot write '" + a_.summary + "'");
+      summary_.emplace(summary_file_, a_.area.has_value(), compute::extra_summary_columns(models_), "'" + a_.summary + "'");
+    }
+    if (a_.json) {
+      std::printf("{\n \"results\": [");
+    } else if (!a_.quiet) {
+      print_table_header(models_, a_.area);
+    }
+  }
+
+  void write(const sweep_job& job) {
+    if (summary_) {
+      for (const auto& row : summary_rows(job, metric_, models_, a_.area)) summary_->write(row);
+    }
+    if (a_.save) save_one(job, a_, catalog_);
+    if (a_.json) {
+      for (const auto& row : compute::fit_rows_json(job.outcome, job.file, job.sweep, metric_, models_, a_.area)) write_json(row);
+    } else if (!a_.quiet) {
+      print_table_rows(job, models_, a_.area);
+    }
+  }
+
+  void finish() {
+    if (summary_) summary_->finish();
+    if (a_.json) {
+      std::printf("%s]\n}\n", any_json_ ? "\n " : "");
+    } else if (!a_.quiet && compute::compares(models_)) {
+      std::printf("* the model the data prefer (lowest AIC)\n");
+    }
+  }
+
+ private:
+  // A row as it stands in {"results": [...]} printed with an indent of 1.
+  void write_json(const nlohmann::ordered_json& row) {
+    std::string text = "  " + row.dump(1);
+    for (std::size_t at = 0; (at = text.find('\n', at)) != std::string::npos; at += 3) text.insert(at + 1, "  ");
+    std::printf("%s\n%s", any_json_ ? "," : "", text.c_str());
+    any_json_ = true;
+  }
+
+  const fit_args& a_;
+  sweep::metric metric_;
+  model_list models_;
+  std::ofstream summary_file_;
+  std::optional<compute::fit_summary_writer> summary_;
+  std::optional<catalog::catalog> catalog_;
+  bool any_json_ = false;
+};
+
+// Sweeps fitted in one batch: enough for every thread of every rank to stay
+// busy, few enough that their ranked grids (tens of kB each) stay small.
+constexpr std::size_t k_sweeps_per_batch = 512;
 
 void run_fit(const fit_args& a) {
   // Sweeps fitted at once on each rank, each fit single-threaded: sweeps are many and small.
@@ -218,73 +275,98 @@ void run_fit(const fit_args& a) {
   // Ranks other than 0 get the sweeps from rank 0, which alone reads files (compute/distributed.hpp).
   const model_list models = model::parse_models(a.models);
   const auto fit_each = [&](const compute::batch_spectrum& s, const fit::fit_options& o) {
-    return compute::fit_sweep(s, o, models, a.area);
+    auto outcome = compute::fit_sweep(s, o, models, a.area);
+    // The ranked grid (tens of kB) is kept only for --save.
+    if (!a.save && outcome.result) outcome.result->grid = {};
+    return outcome;
   };
   if (!cluster::is_root()) {
     if (const int code = compute::follow_fit(threads, fit_each)) throw cluster::quiet_exit{code};
     return;
   }
   fit::fit_options options;
-  std::vector<measured::measurement> files;
-  // A file no reader accepts is one invalid_data row with the reader's
-  // reason, so that one bad file does not stop a plate's batch.
-  std::vector<sweep_job> unreadable;
-  std::vector<sweep_job> jobs;
-  std::vector<compute::batch_spectrum> spectra;
+  std::optional<measured::format> forced;
   try {
     options = fit_options_of(a.grid, a.metric, a.rs, a.ranges);
     if (a.area && !(*a.area > 0 && std::isfinite(*a.area))) throw error(error_kind::usage, "--area must be a positive number of cm2");
-    std::optional<measured::format> forced;
     if (!a.format.empty()) {
       forced = measured::parse_format(a.format);
       if (!forced) throw error(error_kind::usage, "unknown format '" + a.format + "'");
     }
     // The ranked grid behind each fit stays on the rank that fitted it.
     if (a.save && cluster::distributed()) throw error(error_kind::usage, "--save runs on one process, not on MPI ranks");
+  } catch (const error& e) {
+    compute::send_failure(e);
+    throw;
+  }
+  // Every rank waits for rank 0's next batch: whatever ends the series early must tell them.
+  bool series_open = true;
+  const auto end_series = [&](const error& e) {
+    if (series_open) compute::send_failure(e);
+    series_open = false;
+  };
+  try {
+    fit_outputs outputs(a, options.metric, models);
+    // A file no reader accepts is one invalid_data row with the reader's
+    // reason, after the others' rows, so that one bad file does not stop a plate's batch.
+    std::vector<sweep_job> unreadable;
+    std::vector<measured::measurement> files;
+    std::size_t files_done = 0, sweeps_in_batch = 0;
+    progress_bar bar(stderr, !a.quiet && !a.json, "files");
+    const auto start = std::chrono::steady_clock::now();
+    const auto fit_batch = [&] {
+      std::vector<sweep_job> jobs;
+      std::vector<compute::batch_spectrum> spectra;
+      for (const auto& m : files) {
+        for (std::size_t k = 0; k < m.sweeps.size(); ++k) {
+          jobs.push_back({m.file, k, m.sweeps[k].start_time, &m.sweeps[k], {}});
+          spectra.push_back({m.sweeps[k].frequencies, m.sweeps[k].z});
+        }
+      }
+      // Progress in files, of which the total is known from the start.
+      const auto report = [&](const sweep::sweep_progress& p) {
+        const auto part = p.total ? files.size() * p.done / p.total : 0;
+        bar.update({files_done + part, a.files.size(), std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()});
+      };
+      auto outcomes = compute::fit_on_ranks(options, std::move(spectra), threads, fit_each, report);
+      for (std::size_t i = 0; i < jobs.size(); ++i) {
+        jobs[i].outcome = std::move(outcomes[i]);
+        outputs.write(jobs[i]);
+      }
+      files_done += files.size();
+      files.clear();
+      sweeps_in_batch = 0;
+    };
     for (const auto& path : a.files) {
       try {
         files.push_back(measured::read_measurement(path, forced));
+        sweeps_in_batch += files.back().sweeps.size();
       } catch (const error& e) {
         if (e.kind() == error_kind::usage) throw;
         sweep_job job{std::filesystem::path(path).filename().string(), 0, std::nullopt, nullptr, {}};
         job.outcome.verdict = {fit::fit_status::invalid_data, {std::string("cannot read: ") + e.what()}};
         unreadable.push_back(std::move(job));
+        ++files_done;
       }
+      if (sweeps_in_batch >= k_sweeps_per_batch) fit_batch();
+    }
+    if (!files.empty()) fit_batch();
+    compute::end_fit_on_ranks();
+    series_open = false;
+    bar.finish();
+    for (const auto& job : unreadable) outputs.write(job);
+    outputs.finish();
+    // As spectra does: a batch script must see that a file was not fitted.
+    if (!unreadable.empty()) {
+      throw error(error_kind::invalid_input, std::to_string(unreadable.size()) + " of " + std::to_string(a.files.size()) +
+                                                 " files could not be read (their rows say why)");
     }
   } catch (const error& e) {
-    compute::send_failure(e);
+    end_series(e);
     throw;
-  }
-  for (const auto& m : files) {
-    for (std::size_t k = 0; k < m.sweeps.size(); ++k) {
-      jobs.push_back({m.file, k, m.sweeps[k].start_time, &m.sweeps[k], {}});
-      spectra.push_back({m.sweeps[k].frequencies, m.sweeps[k].z});
-    }
-  }
-  progress_bar bar(stderr, !a.quiet && !a.json, "sweeps");
-  auto outcomes =
-      compute::fit_on_ranks(options, std::move(spectra), threads, fit_each, [&](const sweep::sweep_progress& p) { bar.update(p); });
-  bar.finish();
-  for (std::size_t i = 0; i < jobs.size(); ++i) jobs[i].outcome = std::move(outcomes[i]);
-  const std::size_t unread = unreadable.size();
-  jobs.insert(jobs.end(), std::make_move_iterator(unreadable.begin()), std::make_move_iterator(unreadable.end()));
-
-  if (!a.summary.empty()) write_summary(a.summary, jobs, options.metric, models, a.area);
-  if (a.save) save_all(jobs, a);
-  if (a.json) {
-    nlohmann::ordered_json results = nlohmann::ordered_json::array();
-    for (const auto& job : jobs) {
-      for (auto& row : compute::fit_rows_json(job.outcome, job.file, job.sweep, options.metric, models, a.area))
-        results.push_back(std::move(row));
-    }
-    std::printf("%s\n", nlohmann::ordered_json{{"results", results}}.dump(1).c_str());
-  } else if (!a.quiet) {
-    print_table(jobs, models, a.area);
-  }
-  // As spectra does: a batch script must see that a file was not fitted.
-  if (unread > 0) {
-    throw error(error_kind::invalid_input,
-                std::to_string(unread) + " of " + std::to_string(a.files.size()) + " files could not be read (their rows say why)");
+  } catch (const std::exception& e) {
+    end_series(error(error_kind::internal, e.what()));
+    throw;
   }
 }
 

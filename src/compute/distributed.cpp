@@ -75,7 +75,8 @@ constexpr std::uint64_t k_max_chunks_per_take = 16;
 enum fit_counter : std::size_t { next_sweep, sweeps_done, fit_counter_count };
 constexpr auto k_fit_progress_interval = std::chrono::milliseconds(100);
 
-enum class plan_status : std::uint8_t { ok, failed };
+// `finished` ends a batch fit's series of batches (end_fit_on_ranks).
+enum class plan_status : std::uint8_t { ok, failed, finished };
 enum class part_status : std::uint8_t { ok, failed };
 
 class rank_source final : public sweep::work_source {
@@ -463,19 +464,30 @@ std::vector<batch_outcome> fit_on_ranks(const fit::fit_options& options, std::ve
   return run_batch(options, spectra, threads, fit_one, progress);
 }
 
-int follow_fit(unsigned threads, const batch_fitter& fit_one) {
-  cluster::byte_buffer bytes;
+void end_fit_on_ranks() {
+  if (!cluster::distributed()) return;
+  cluster::message_writer w;
+  w.put(plan_status::finished);
+  auto bytes = w.take();
   cluster::broadcast(bytes);
-  cluster::message_reader r(bytes);
-  if (r.get<plan_status>() == plan_status::failed) return exit_code(r.get<error_kind>());
-  const auto options = get_fit_options(r);
-  std::vector<batch_spectrum> spectra(r.get<std::uint64_t>());
-  for (auto& s : spectra) {
-    s.frequencies = r.get_vector<double>();
-    s.z = r.get_vector<std::complex<double>>();
+}
+
+int follow_fit(unsigned threads, const batch_fitter& fit_one) {
+  for (;;) {
+    cluster::byte_buffer bytes;
+    cluster::broadcast(bytes);
+    cluster::message_reader r(bytes);
+    const auto status = r.get<plan_status>();
+    if (status == plan_status::failed) return exit_code(r.get<error_kind>());
+    if (status == plan_status::finished) return 0;
+    const auto options = get_fit_options(r);
+    std::vector<batch_spectrum> spectra(r.get<std::uint64_t>());
+    for (auto& s : spectra) {
+      s.frequencies = r.get_vector<double>();
+      s.z = r.get_vector<std::complex<double>>();
+    }
+    (void)run_batch(options, spectra, threads, fit_one, {});
   }
-  (void)run_batch(options, spectra, threads, fit_one, {});
-  return 0;
 }
 
 }  // namespace eisgrid::compute

@@ -46,13 +46,17 @@ using batch_fitter = std::function<batch_outcome(const batch_spectrum&, const fi
 // sweep handed to whichever rank's thread asks next (files differ in size),
 // `threads` per rank at most. Returns the outcomes in input order, as one
 // process computes them. `progress` (rank 0) counts the sweeps of all ranks.
-// A failure before this call is sent with send_failure.
+// A long input goes as several batches, so that memory does not grow with it;
+// rank 0 then ends the series with end_fit_on_ranks, or with send_failure when
+// it stops early (the other ranks wait for one or the other).
 [[nodiscard]] std::vector<batch_outcome> fit_on_ranks(const fit::fit_options& options, std::vector<batch_spectrum> spectra,
                                                       unsigned threads, const batch_fitter& fit_one,
                                                       const sweep::progress_callback& progress = {});
+// Collective, rank 0: no more batches.
+void end_fit_on_ranks();
 
-// Ranks other than 0: receives rank 0's batch and fits its share. Returns an
-// exit code as follow_compute does.
+// Ranks other than 0: receives rank 0's batches and fits their share of each
+// until rank 0 ends the series. Returns an exit code as follow_compute does.
 [[nodiscard]] int follow_fit(unsigned threads, const batch_fitter& fit_one);
 
 }  // namespace eisgrid::compute

@@ -88,6 +88,65 @@ void fill_summary(fit_summary_row& row, const fit::model_fit_result& r) {
   row.at_edge = edges_text(r);
 }
 
+fit_summary_writer::fit_summary_writer(std::ostream& out, bool with_area, std::vector<std::string> extra, std::string what)
+    : out_(out), with_area_(with_area), extra_(std::move(extra)), what_(std::move(what)) {
+  out_ << "file,sweep,start_time,status,reasons,metric,resnorm,grid_resnorm,Rs_ohm,Rs_se,TER_ohm,TER_se,TEC_F,TEC_se,tau1_s,tau1_se,"
+          "tau2_s,tau2_se,Rsh_ohm,Ra_ohm,Ca_F,Rb_ohm,Cb_F,Rsh_min_ohm,Rsh_max_ohm,at_edge";
+  if (with_area_) out_ << ",area_cm2,TER_ohm_cm2,TER_ohm_cm2_se,TEC_uF_per_cm2,TEC_uF_per_cm2_se";
+  out_ << ",model,aic,bic,best_model,decisive_frequency_hz";
+  for (const auto& name : extra_) out_ << ',' << name;
+  out_ << "\n";
+}
+
+void fit_summary_writer::write(const fit_summary_row& row) {
+  std::string reasons;
+  for (const auto& r : row.reasons) reasons += (reasons.empty() ? "" : "; ") + r;
+  out_ << csv_field(row.file) << ',' << row.sweep << ',' << csv_field(row.start_time) << ',' << row.status << ',' << csv_field(reasons)
+       << ',' << row.metric;
+  if (!row.values) {
+    out_ << std::string(fit_summary_row::k_values + 1, ',') << (with_area_ ? std::string(5, ',') : "");
+  } else {
+    const auto& v = *row.values;
+    for (double x : v) out_ << ',' << csv_number(x);
+    out_ << ',' << csv_field(row.at_edge);
+    if (with_area_) {
+      if (const auto a = row.area_cm2) {
+        for (double x : {*a, v[4] * *a, v[5] * *a, v[6] / *a * k_farad_to_microfarad, v[7] / *a * k_farad_to_microfarad}) {
+          out_ << ',' << csv_number(x);
+        }
+      } else {
+        out_ << std::string(5, ',');
+      }
+    }
+  }
+  const auto optional = [](std::optional<double> v) { return v ? csv_number(*v) : std::string(); };
+  out_ << ',' << row.model << ',' << optional(row.aic) << ',' << optional(row.bic) << ','
+       << (row.best_model ? (*row.best_model ? "true" : "false") : "") << ',' << optional(row.decisive_frequency);
+  for (const auto& name : extra_) {
+    out_ << ',';
+    for (const auto& [n, v] : row.parameters) {
+      if (n == name) out_ << csv_number(v);
+    }
+  }
+  out_ << "\n";
+  if (!out_) throw error(error_kind::io, "cannot write " + what_);
+}
+
+void fit_summary_writer::finish() {
+  if (!out_.flush()) throw error(error_kind::io, "cannot write " + what_);
+}
+
+std::vector<std::string> extra_summary_columns(const model_list& models) {
+  std::vector<std::string> extra;
+  for (const auto* m : models) {
+    for (const auto& p : m->parameters) {
+      const std::string name(p.name);
+      if (!model::rc().index_of(name) && std::find(extra.begin(), extra.end(), name) == extra.end()) extra.push_back(name);
+    }
+  }
+  return extra;
+}
+
 void write_fit_summary(std::ostream& out, const std::vector<fit_summary_row>& rows, bool with_area, const std::string& what) {
   // Parameters of the rows' models that rc's columns do not hold.
   std::vector<std::string> extra;
@@ -96,49 +155,9 @@ void write_fit_summary(std::ostream& out, const std::vector<fit_summary_row>& ro
       if (!model::rc().index_of(name) && std::find(extra.begin(), extra.end(), name) == extra.end()) extra.push_back(name);
     }
   }
-  const auto write_model_columns = [&](const fit_summary_row& row) {
-    const auto optional = [](std::optional<double> v) { return v ? csv_number(*v) : std::string(); };
-    out << ',' << row.model << ',' << optional(row.aic) << ',' << optional(row.bic) << ','
-        << (row.best_model ? (*row.best_model ? "true" : "false") : "") << ',' << optional(row.decisive_frequency);
-    for (const auto& name : extra) {
-      out << ',';
-      for (const auto& [n, v] : row.parameters) {
-        if (n == name) out << csv_number(v);
-      }
-    }
-    out << "\n";
-  };
-  out << "file,sweep,start_time,status,reasons,metric,resnorm,grid_resnorm,Rs_ohm,Rs_se,TER_ohm,TER_se,TEC_F,TEC_se,tau1_s,tau1_se,"
-         "tau2_s,tau2_se,Rsh_ohm,Ra_ohm,Ca_F,Rb_ohm,Cb_F,Rsh_min_ohm,Rsh_max_ohm,at_edge";
-  if (with_area) out << ",area_cm2,TER_ohm_cm2,TER_ohm_cm2_se,TEC_uF_per_cm2,TEC_uF_per_cm2_se";
-  out << ",model,aic,bic,best_model,decisive_frequency_hz";
-  for (const auto& name : extra) out << ',' << name;
-  out << "\n";
-  for (const auto& row : rows) {
-    std::string reasons;
-    for (const auto& r : row.reasons) reasons += (reasons.empty() ? "" : "; ") + r;
-    out << csv_field(row.file) << ',' << row.sweep << ',' << csv_field(row.start_time) << ',' << row.status << ',' << csv_field(reasons)
-        << ',' << row.metric;
-    if (!row.values) {
-      out << std::string(fit_summary_row::k_values + 1, ',') << (with_area ? std::string(5, ',') : "");
-      write_model_columns(row);
-      continue;
-    }
-    const auto& v = *row.values;
-    for (double x : v) out << ',' << csv_number(x);
-    out << ',' << csv_field(row.at_edge);
-    if (with_area) {
-      if (const auto a = row.area_cm2) {
-        for (double x : {*a, v[4] * *a, v[5] * *a, v[6] / *a * k_farad_to_microfarad, v[7] / *a * k_farad_to_microfarad}) {
-          out << ',' << csv_number(x);
-        }
-      } else {
-        out << std::string(5, ',');
-      }
-    }
-    write_model_columns(row);
-  }
-  if (!out.flush()) throw error(error_kind::io, "cannot write " + what);
+  fit_summary_writer writer(out, with_area, std::move(extra), what);
+  for (const auto& row : rows) writer.write(row);
+  writer.finish();
 }
 
 nlohmann::ordered_json fit_json(const fit::fit_result& r, bool with_edges) {

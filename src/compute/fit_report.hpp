@@ -75,11 +75,30 @@ void fill_summary(fit_summary_row& row, const fit::model_fit_result& r);
 [[nodiscard]] std::string edges_text(const fit::fit_result& r);
 [[nodiscard]] std::string edges_text(const fit::model_fit_result& r);
 
-// Writes the header and one line per row; the per-area columns (area_cm2,
-// TER_ohm_cm2, TER_ohm_cm2_se, TEC_uF_per_cm2, TEC_uF_per_cm2_se) when
-// `with_area`, empty in rows without an area; then model, aic, bic,
-// best_model, decisive_frequency_hz and a column for each parameter of the
-// rows' models that rc does not have. Throws error(io) naming `what`.
+// The per-sweep CSV written a row at a time, as a batch fit's sweeps finish:
+// the header first; the per-area columns (area_cm2, TER_ohm_cm2,
+// TER_ohm_cm2_se, TEC_uF_per_cm2, TEC_uF_per_cm2_se) when `with_area`, empty
+// in rows without an area; then model, aic, bic, best_model,
+// decisive_frequency_hz and a column for each of `extra`, the parameters of
+// the rows' models that rc does not have. Throws error(io) naming `what`.
+class fit_summary_writer {
+ public:
+  fit_summary_writer(std::ostream& out, bool with_area, std::vector<std::string> extra, std::string what);
+  void write(const fit_summary_row& row);
+  // Flushes; throws error(io) if anything was not written.
+  void finish();
+
+ private:
+  std::ostream& out_;
+  bool with_area_;
+  std::vector<std::string> extra_;
+  std::string what_;
+};
+
+// The extra columns of `models`' rows: their parameters that rc does not have, in order.
+[[nodiscard]] std::vector<std::string> extra_summary_columns(const model_list& models);
+
+// The whole CSV of `rows`, their extra columns from the rows' parameters.
 void write_fit_summary(std::ostream& out, const std::vector<fit_summary_row>& rows, bool with_area, const std::string& what);
 
 }  // namespace eisgrid::compute
