@@ -11,7 +11,7 @@
 #include "cli/progress_bar.hpp"
 #include "cli/report.hpp"
 #include "cluster/world.hpp"
-#include "compute/distributed.hpp"
+#include "compute/distributed_sweep.hpp"
 #include "compute/run.hpp"
 #include "dataset/dataset.hpp"
 #include "measured/measurement.hpp"
@@ -29,7 +29,7 @@ struct compute_args {
 };
 
 void run_compute(const compute_args& a) {
-  // Ranks other than 0 get the resolved run from rank 0 (compute/distributed.hpp).
+  // Ranks other than 0 get the resolved run from rank 0 (compute/distributed_sweep.hpp).
   if (!cluster::is_root()) {
     if (const int code = compute::follow_compute()) throw cluster::quiet_exit{code};
     return;

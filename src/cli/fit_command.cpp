@@ -17,7 +17,7 @@
 #include "cli/options.hpp"
 #include "cli/progress_bar.hpp"
 #include "cluster/world.hpp"
-#include "compute/distributed.hpp"
+#include "compute/distributed_fit.hpp"
 #include "compute/fit_report.hpp"
 #include "compute/run.hpp"
 #include "dataset/export.hpp"
@@ -272,7 +272,7 @@ constexpr std::size_t k_sweeps_per_batch = 512;
 void run_fit(const fit_args& a) {
   // Sweeps fitted at once on each rank, each fit single-threaded: sweeps are many and small.
   const unsigned threads = a.threads ? a.threads : cluster::default_threads();
-  // Ranks other than 0 get the sweeps from rank 0, which alone reads files (compute/distributed.hpp).
+  // Ranks other than 0 get the sweeps from rank 0, which alone reads files (compute/distributed_fit.hpp).
   const model_list models = model::parse_models(a.models);
   const auto fit_each = [&](const compute::batch_spectrum& s, const fit::fit_options& o) {
     auto outcome = compute::fit_sweep(s, o, models, a.area);

@@ -6,7 +6,7 @@
 #include "base/system_memory.hpp"
 #include "catalog/sync.hpp"
 #include "cluster/world.hpp"
-#include "compute/distributed.hpp"
+#include "compute/distributed_sweep.hpp"
 #include "compute/refine_reference.hpp"
 #include "dataset/export.hpp"
 

@@ -24,7 +24,7 @@
 #include "cli/data_root.hpp"
 #include "cli/options.hpp"
 #include "cluster/world.hpp"
-#include "compute/distributed.hpp"
+#include "compute/distributed_fit.hpp"
 #include "compute/fit_report.hpp"
 #include "compute/fit_sweep.hpp"
 #include "compute/run.hpp"
