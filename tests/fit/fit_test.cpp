@@ -35,10 +35,11 @@ TEST(fit_fit, reaches_the_expected_optimum_on_every_shared_sweep) {
                  d_tec = r.identified.tec() / e["TEC"].get<double>() - 1;
     std::printf("%s/%d: ratio %.6f Rs %+.2e TER %+.2e TEC %+.2e grid %.4f refined %d %.1f ms\n", e["file"].get<std::string>().c_str(),
                 e["sweep"].get<int>(), ratio, d_rs, d_ter, d_tec, r.grid_resnorm, r.refined, ms);
+    // The optimum is the same point: the largest relative difference was 2.4e-5 (TEC).
     EXPECT_LE(ratio, 1.001);
-    EXPECT_LE(std::abs(d_rs), 0.01);
-    EXPECT_LE(std::abs(d_ter), 0.01);
-    EXPECT_LE(std::abs(d_tec), 0.02);
+    EXPECT_LE(std::abs(d_rs), 1e-3);
+    EXPECT_LE(std::abs(d_ter), 1e-3);
+    EXPECT_LE(std::abs(d_tec), 1e-3);
   }
 }
 
