@@ -539,22 +539,23 @@ describe('eisgrid web page against a real eisgrid server', () => {
     await page.goto(`${base}/`);
     await signIn(page, 'alice');
     await page.click('#new-run-link');
-    // 55⁵ ≈ 5e8 grid points at 1000 frequencies: 20 times the work of the 'fast' preset's 50, minutes
-    // on any machine, so the run is certainly still going when it is cancelled.
-    await page.fill('#run-grid', '55');
+    // 60⁵ ≈ 7.8e8 grid points (the API's largest grid) at 2000 frequencies: 1.6e12 point-frequencies, minutes
+    // of work even on many fast cores (grid 55 at 1000 took 2 minutes here on 2), so the run is certainly still
+    // going when it is cancelled seconds later.
+    await page.fill('#run-grid', '60');
     await page.selectOption('#run-preset', 'custom');
     await page.fill('#run-fmin', '1');
     await page.fill('#run-fmax', '10000');
-    await page.fill('#run-points', '1000');
+    await page.fill('#run-points', '2000');
     await page.fill('#run-keep', '100');
-    await page.fill('#run-output', 'e2e_cancelled_grid_55.npz');
+    await page.fill('#run-output', 'e2e_cancelled_grid_60.npz');
     await page.click('#run-submit');
-    const job = page.locator('#jobs .job', { hasText: 'e2e_cancelled_grid_55.npz' });
+    const job = page.locator('#jobs .job', { hasText: 'e2e_cancelled_grid_60.npz' });
     await job.waitFor();
     // Live: the bar moves while the job runs, with a percentage in the text.
     await page.waitForFunction(
       () => {
-        const j = [...document.querySelectorAll('#jobs .job')].find((e) => e.textContent?.includes('e2e_cancelled_grid_55.npz'));
+        const j = [...document.querySelectorAll('#jobs .job')].find((e) => e.textContent?.includes('e2e_cancelled_grid_60.npz'));
         const p = j?.querySelector('progress') as HTMLProgressElement | null;
         return j?.getAttribute('data-state') === 'running' && p != null && p.value > 0 && p.value < 1;
       },
@@ -569,16 +570,16 @@ describe('eisgrid web page against a real eisgrid server', () => {
     const resumed = page.locator('#jobs .job[data-state="running"]').first();
     await resumed.waitFor({ timeout: 30_000 });
     // Its label comes from the request the server echoes: the grid and the file it writes.
-    assert.match((await resumed.locator('.job-head').textContent()) ?? '', /Grid 55, e2e_cancelled_grid_55\.npz/);
+    assert.match((await resumed.locator('.job-head').textContent()) ?? '', /Grid 60, e2e_cancelled_grid_60\.npz/);
     await resumed.locator('button:has-text("Cancel")').click();
-    const ended = page.locator('#jobs .job:not([data-state="running"]):not([data-state="queued"])', { hasText: 'e2e_cancelled_grid_55.npz' });
+    const ended = page.locator('#jobs .job:not([data-state="running"]):not([data-state="queued"])', { hasText: 'e2e_cancelled_grid_60.npz' });
     await ended.waitFor({ timeout: 60_000 });
     assert.equal(await ended.getAttribute('data-state'), 'cancelled', (await ended.textContent()) ?? '');
     // The server agrees, and the cancelled run left no dataset.
     const { json: jobs } = await api('/api/jobs', keys.alice);
-    const cancelled = jobs.jobs.find((j: { output: string }) => j.output === 'e2e_cancelled_grid_55.npz');
+    const cancelled = jobs.jobs.find((j: { output: string }) => j.output === 'e2e_cancelled_grid_60.npz');
     assert.equal(cancelled?.state, 'cancelled', JSON.stringify(cancelled));
-    assert.equal((await api('/api/best-results/e2e_cancelled_grid_55.npz?n=1', keys.alice)).status, 404);
+    assert.equal((await api('/api/best-results/e2e_cancelled_grid_60.npz?n=1', keys.alice)).status, 404);
     await page.close();
   });
 
