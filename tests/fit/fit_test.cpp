@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <ctime>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <numbers>
@@ -58,19 +59,24 @@ TEST(fit_fit, a_cancelled_fit_stops_inside_its_grid_and_its_refinement) {
   std::atomic<bool> cancel{false};
   auto options = fit_options::measured(12);
   options.cancel = &cancel;
+  // "Soon" in CPU time of the process from the moment the flag is set (about
+  // 0.1 s here): wall time also counts the waits of a machine busy with other
+  // work (1.09 s instead of under 1 s, with three such tests at once on 2 cores).
+  std::atomic<std::clock_t> cancelled_at{0};
   std::thread canceller([&] {
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    cancelled_at = std::clock();
     cancel = true;
   });
-  const auto start = std::chrono::steady_clock::now();
   try {
     (void)fit_spectrum(f, z, options);
     ADD_FAILURE() << "the fit ran to its end";
   } catch (const eisgrid::error& e) {
     EXPECT_EQ(e.kind(), eisgrid::error_kind::cancelled) << e.what();
   }
+  const std::clock_t ended_at = std::clock();
   canceller.join();
-  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 1.0);
+  EXPECT_LT(static_cast<double>(ended_at - cancelled_at.load()) / CLOCKS_PER_SEC, 0.8);
 
   const auto sweeps = nova::read(k_nova + "16HBE_TW01_d3_endohm1_freq");
   const auto& s = sweeps.at(0);
