@@ -67,6 +67,8 @@ class session : public std::enable_shared_from_this<session> {
   std::string method_, path_;
   clock_type::time_point start_;
   int status_ = 0;
+  bool refused_ = false;      // the parser refused the request: linger before closing
+  std::size_t lingered_ = 0;  // bytes dropped while lingering
 
   // Between requests on a kept-alive connection: wait for the first byte
   // with no read in progress, closing after the idle timeout.
@@ -128,7 +130,10 @@ class session : public std::enable_shared_from_this<session> {
     });
   }
 
-  void send_error(int status, const std::string& message) { write(json_error(status, message), false, false); }
+  void send_error(int status, const std::string& message) {
+    refused_ = true;
+    write(json_error(status, message), false, false);
+  }
 
   template <class Body>
   void fill(http::response<Body>& m, const response& r, bool keep_alive) {
@@ -169,6 +174,7 @@ class session : public std::enable_shared_from_this<session> {
   void on_write(bool keep_alive, std::uint64_t bytes, beast::error_code ec, std::size_t) {
     log_request(state_->a, method_, path_, status_, ec ? 0 : bytes, start_);
     message_.reset();
+    if (!ec && refused_) return linger();
     if (ec || !keep_alive) return close();
     stream_.expires_never();
     wait_idle();
@@ -178,6 +184,24 @@ class session : public std::enable_shared_from_this<session> {
     beast::error_code ignored;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
     stream_.socket().close(ignored);
+  }
+
+  // The reply is out; the shutdown tells the client that nothing more comes,
+  // and what it still sends is dropped until it stops, k_linger_timeout
+  // passes or k_max_linger_bytes arrive (server.hpp says why).
+  void linger() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.expires_after(k_linger_timeout);
+    drop_incoming();
+  }
+
+  void drop_incoming() {
+    stream_.async_read_some(buffer_.prepare(k_read_bytes), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+      self->lingered_ += n;
+      if (ec || self->lingered_ > k_max_linger_bytes) return self->close();
+      self->drop_incoming();
+    });
   }
 };
 

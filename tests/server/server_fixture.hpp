@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "../support/process.hpp"
 #include "catalog/catalog.hpp"
@@ -17,10 +18,10 @@ namespace test_support {
 
 struct server_data {
   temp_dir root{"server"};
+  std::string db;  // empty for SQLite under the root, or the operator's catalog URL (PostgreSQL)
   std::string alice_key, bob_key;
 
-  // `db`: empty for SQLite under the root, or a catalog URL (PostgreSQL).
-  explicit server_data(const std::string& db = "") {
+  explicit server_data(std::string catalog_url = "") : db(std::move(catalog_url)) {
     auto cat = eisgrid::catalog::catalog::open(root.path, db);
     alice_key = cat.add_user("alice").api_key;
     bob_key = cat.add_user("bob").api_key;

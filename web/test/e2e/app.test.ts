@@ -539,17 +539,23 @@ describe('eisgrid web page against a real eisgrid server', () => {
     await page.goto(`${base}/`);
     await signIn(page, 'alice');
     await page.click('#new-run-link');
-    await page.fill('#run-grid', '55'); // 55⁵ ≈ 5e8 points: seconds, not milliseconds
-    await page.selectOption('#run-preset', 'fast');
+    // 60⁵ ≈ 7.8e8 grid points (the API's largest grid) at 2000 frequencies: 1.6e12 point-frequencies, minutes
+    // of work even on many fast cores (grid 55 at 1000 took 2 minutes here on 2), so the run is certainly still
+    // going when it is cancelled seconds later.
+    await page.fill('#run-grid', '60');
+    await page.selectOption('#run-preset', 'custom');
+    await page.fill('#run-fmin', '1');
+    await page.fill('#run-fmax', '10000');
+    await page.fill('#run-points', '2000');
     await page.fill('#run-keep', '100');
-    await page.fill('#run-output', 'e2e_cancelled_grid_55.npz');
+    await page.fill('#run-output', 'e2e_cancelled_grid_60.npz');
     await page.click('#run-submit');
-    const job = page.locator('#jobs .job', { hasText: 'e2e_cancelled_grid_55.npz' });
+    const job = page.locator('#jobs .job', { hasText: 'e2e_cancelled_grid_60.npz' });
     await job.waitFor();
     // Live: the bar moves while the job runs, with a percentage in the text.
     await page.waitForFunction(
       () => {
-        const j = [...document.querySelectorAll('#jobs .job')].find((e) => e.textContent?.includes('e2e_cancelled_grid_55.npz'));
+        const j = [...document.querySelectorAll('#jobs .job')].find((e) => e.textContent?.includes('e2e_cancelled_grid_60.npz'));
         const p = j?.querySelector('progress') as HTMLProgressElement | null;
         return j?.getAttribute('data-state') === 'running' && p != null && p.value > 0 && p.value < 1;
       },
@@ -564,9 +570,16 @@ describe('eisgrid web page against a real eisgrid server', () => {
     const resumed = page.locator('#jobs .job[data-state="running"]').first();
     await resumed.waitFor({ timeout: 30_000 });
     // Its label comes from the request the server echoes: the grid and the file it writes.
-    assert.match((await resumed.locator('.job-head').textContent()) ?? '', /Grid 55, e2e_cancelled_grid_55\.npz/);
+    assert.match((await resumed.locator('.job-head').textContent()) ?? '', /Grid 60, e2e_cancelled_grid_60\.npz/);
     await resumed.locator('button:has-text("Cancel")').click();
-    await page.waitForSelector('#jobs .job[data-state="cancelled"], #jobs .job[data-state="done"]', { timeout: 60_000 });
+    const ended = page.locator('#jobs .job:not([data-state="running"]):not([data-state="queued"])', { hasText: 'e2e_cancelled_grid_60.npz' });
+    await ended.waitFor({ timeout: 60_000 });
+    assert.equal(await ended.getAttribute('data-state'), 'cancelled', (await ended.textContent()) ?? '');
+    // The server agrees, and the cancelled run left no dataset.
+    const { json: jobs } = await api('/api/jobs', keys.alice);
+    const cancelled = jobs.jobs.find((j: { output: string }) => j.output === 'e2e_cancelled_grid_60.npz');
+    assert.equal(cancelled?.state, 'cancelled', JSON.stringify(cancelled));
+    assert.equal((await api('/api/best-results/e2e_cancelled_grid_60.npz?n=1', keys.alice)).status, 404);
     await page.close();
   });
 
@@ -832,6 +845,24 @@ describe('eisgrid web page against a real eisgrid server', () => {
   });
 
   it('a run whose server stops says so; after a restart and a reload every run shows its true state', async () => {
+    // Its own finished and cancelled runs, whatever other tests ran before.
+    const startJob = async (body: object) => {
+      const r = await api('/api/compute', keys.alice, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+      assert.equal(r.status, 202, JSON.stringify(r.json));
+      return r.json.job.id as string;
+    };
+    const settled = async (id: string) => {
+      for (const deadline = Date.now() + 60_000; Date.now() < deadline; await sleep(100)) {
+        const { json } = await api(`/api/jobs/${id}`, keys.alice);
+        if (json.job.state !== 'queued' && json.job.state !== 'running') return json.job.state as string;
+      }
+      throw new Error(`job ${id} did not end`);
+    };
+    assert.equal(await settled(await startJob({ grid: 3, points: 10, output: 'e2e_restart_done_grid_3.npz' })), 'done');
+    // Cancelled while queued or running: 60⁵ grid points at 1000 frequencies cannot be done first.
+    const long = await startJob({ grid: 60, fmin: 1, fmax: 1e4, points: 1000, keep: 100, output: 'e2e_restart_cancelled_grid_60.npz' });
+    assert.equal((await api(`/api/jobs/${long}`, keys.alice, { method: 'DELETE' })).status, 200);
+    assert.equal(await settled(long), 'cancelled');
     const page = await newPage();
     await page.goto(`${base}/`);
     await signIn(page, 'alice');
@@ -865,8 +896,8 @@ describe('eisgrid web page against a real eisgrid server', () => {
     await page.waitForSelector('#jobs .job[data-state="failed"]', { timeout: 15_000 });
     const states = await page.locator('#jobs .job').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-state')} ${e.textContent}`));
     assert.ok(states.some((s) => s.startsWith('failed') && s.includes('e2e_interrupted_grid_58.npz')), states.join('\n'));
-    assert.ok(states.some((s) => /^(cancelled|done)/.test(s) && s.includes('e2e_cancelled_grid_55.npz')), states.join('\n'));
-    assert.ok(states.some((s) => s.startsWith('done')), states.join('\n'));
+    assert.ok(states.some((s) => s.startsWith('cancelled') && s.includes('e2e_restart_cancelled_grid_60.npz')), states.join('\n'));
+    assert.ok(states.some((s) => s.startsWith('done') && s.includes('e2e_restart_done_grid_3.npz')), states.join('\n'));
     await page.locator('#jobs').evaluate((el) => el.scrollIntoView({ block: 'start' }));
     await shot(page, 'runs-after-reload.png');
     await page.close();
@@ -910,6 +941,36 @@ describe('eisgrid web page against a real eisgrid server', () => {
     const { json } = await api(`/api/measurements/${measurement}`, keys.alice);
     const minNegIm = Math.min(...json.measurement.sweeps.flatMap((s: { imag: number[] }) => s.imag.map((v) => -v)));
     return { y0, width: x1 - x0, floor: Math.min(0, minNegIm) };
+  }
+
+  /**
+   * The id of alice's measurement of a NOVA file, uploaded here unless an earlier test uploaded it (the same
+   * content again is a 409): a test that needs the file has it whatever ran before it.
+   */
+  async function aliceMeasurement(file: string): Promise<number> {
+    const body = fs.readFileSync(path.join(NOVA, file));
+    const r = await api(`/api/measurements?name=${encodeURIComponent(file)}`, keys.alice, { method: 'POST', headers: { 'Content-Type': 'application/octet-stream' }, body });
+    if (r.status === 201) return r.json.measurement.id;
+    assert.equal(r.status, 409, JSON.stringify(r.json));
+    const { json: list } = await api('/api/measurements', keys.alice);
+    return list.measurements.find((m: { file_name: string }) => m.file_name === file).id;
+  }
+
+  /** alice's experiment of the four 16HBE files: the one an earlier test made, else made here over the API. */
+  async function hbeExperiment(): Promise<number> {
+    const { json: exs } = await api('/api/experiments', keys.alice);
+    const made = exs.experiments.find((e: { name: string }) => e.name.startsWith('16HBE day 3'));
+    if (made) return made.id;
+    const json = { 'Content-Type': 'application/json' };
+    const r = await api('/api/experiments', keys.alice, { method: 'POST', headers: json, body: JSON.stringify({ name: '16HBE day 3' }) });
+    assert.equal(r.status, 201, JSON.stringify(r.json));
+    const id = r.json.experiment.id;
+    for (const file of HBE) {
+      const body = fs.readFileSync(path.join(NOVA, file));
+      const u = await api(`/api/measurements?name=${encodeURIComponent(file)}&experiment=${id}`, keys.alice, { method: 'POST', headers: { 'Content-Type': 'application/octet-stream' }, body });
+      assert.equal(u.status, 201, JSON.stringify(u.json));
+    }
+    return id;
   }
 
   async function waitFitDone(page: Page): Promise<void> {
@@ -1006,8 +1067,7 @@ describe('eisgrid web page against a real eisgrid server', () => {
     const page = await newPage();
     await page.goto(`${base}/`);
     await signIn(page, 'alice');
-    const { json: list } = await api('/api/measurements', keys.alice);
-    const id = list.measurements.find((m: { file_name: string }) => m.file_name === RPE).id;
+    const id = await aliceMeasurement(RPE);
     await page.goto(`${base}/#/measurement/${id}`);
     // The fit form offers the server's models, rc ticked.
     const { json: known } = await api('/api/models');
@@ -1248,8 +1308,7 @@ describe('eisgrid web page against a real eisgrid server', () => {
     const page = await newPage();
     await page.goto(`${base}/`);
     await signIn(page, 'alice');
-    const { json: exs } = await api('/api/experiments', keys.alice);
-    const ex = exs.experiments.find((e: { name: string }) => e.name.startsWith('16HBE day 3'));
+    const ex = { id: await hbeExperiment() };
     await page.goto(`${base}/#/experiment/${ex.id}`);
     await page.waitForSelector('#fit-models input[data-model="cpe"]');
     await page.check('#fit-models input[data-model="cpe"]');
@@ -1441,6 +1500,7 @@ describe('eisgrid web page against a real eisgrid server', () => {
   });
 
   it('a run against a stored measurement, started from the run form', async () => {
+    await aliceMeasurement(RPE);
     const page = await newPage();
     await page.goto(`${base}/`);
     await signIn(page, 'alice');
