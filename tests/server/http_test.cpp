@@ -23,6 +23,7 @@ using test_support::client_socket;
 using test_support::live_server;
 using test_support::make_request;
 using test_support::read_reply;
+using test_support::wait_for_job;
 
 json json_of(const test_support::http_reply& r) {
   auto j = json::parse(r.body, nullptr, false);
@@ -38,16 +39,6 @@ std::vector<std::string> names(const live_server& s, const std::string& key) {
   for (const auto& d : j["datasets"]) out.push_back(d["filename"]);
   std::sort(out.begin(), out.end());
   return out;
-}
-
-json wait_for_job(const live_server& s, const std::string& key, const std::string& id) {
-  for (int i = 0; i < 1200; ++i) {
-    const auto job = json_of(s.call("GET", "/api/jobs/" + id, key))["job"];
-    if (job["state"] != "queued" && job["state"] != "running") return job;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  ADD_FAILURE() << "job " << id << " did not finish";
-  return {};
 }
 
 // The endpoints and visibility, the same on both engines.
