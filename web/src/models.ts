@@ -3,7 +3,7 @@
 // impedance (POST /api/models/<name>/spectrum). The page holds no model's formula nor any name of a
 // model's parameters: a model added on the server shows here without a change.
 
-import { measuredApi, type ModelInfo } from './api-measured';
+import { measuredApi, type Fit, type ModelInfo } from './api-measured';
 import { serverLimits } from './limits';
 
 let known: Promise<ModelInfo[]> | null = null;
@@ -42,6 +42,14 @@ export function shownUnit(unit: string): ShownUnit {
 export function parameterTitle(p: { name: string; unit: string }): string {
   const u = shownUnit(p.unit).text;
   return u ? `${p.name} [${u}]` : p.name;
+}
+
+/**
+ * A model's parameters as GET /api/models lists them; for a model the server does not list, the
+ * names its fits carry, without units.
+ */
+export function parametersOf(info: ModelInfo | undefined, fits: Fit[]): { name: string; unit: string }[] {
+  return info?.parameters ?? Object.keys(fits[0]?.params ?? {}).map((name) => ({ name, unit: '' }));
 }
 
 /**

@@ -7,8 +7,8 @@ import { measuredApi, type Experiment, type Fit, type Measurement, type ModelInf
 import { fitsCsvActions } from './download';
 import { frequencyGrid } from './circuit';
 import { h, replace, scrollRegion } from './dom';
-import { MODEL_POINTS, parametersOf } from './ui-measurement';
-import { modelSpectrum, parameterTitle, serverModels, shownUnit } from './models';
+import { MODEL_POINTS } from './ui-measurement';
+import { modelSpectrum, parametersOf, parameterTitle, serverModels, shownUnit } from './models';
 import { columnDecimals, fmtDate, fmtFitStatus, fmtFixed, fmtNum } from './format';
 import { fitForm } from './fit-job';
 import { STALE } from './latest';

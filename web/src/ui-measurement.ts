@@ -13,7 +13,7 @@ import { fitForm } from './fit-job';
 import { STALE } from './latest';
 import { enterView } from './view-life';
 import { modelComparison, relativeResiduals, sweepRows } from './measured-math';
-import { modelSpectrum, parameterTitle, serverModels, shownUnit } from './models';
+import { modelSpectrum, parametersOf, parameterTitle, serverModels, shownUnit } from './models';
 import { PlotSet } from './plot-set';
 import { REFERENCE_COLOR, SERIES_COLORS, xyPlot, type XySeries } from './plots';
 import { symmetricTicks } from './plots-math';
@@ -322,14 +322,6 @@ function column(fits: Fit[], pick: (f: Fit) => number | null, sig: number, scale
   };
 }
 
-/**
- * A model's parameters as GET /api/models lists them; for a model the server does not list, the
- * names its fits carry, without units.
- */
-export function parametersOf(info: ModelInfo | undefined, fits: Fit[]): { name: string; unit: string }[] {
-  return info?.parameters ?? Object.keys(fits[0]?.params ?? {}).map((name) => ({ name, unit: '' }));
-}
-
 /** A fit's value of a parameter; null where it has none. */
 const paramValue = (f: Fit, name: string): number | null => f.params[name] ?? null;
 
@@ -437,7 +429,8 @@ function modelTable(fits: Fit[], infos: ModelInfo[]): HTMLElement {
         [f],
       ).map((p) => {
         const u = shownUnit(p.unit);
-        return h('span', { class: 'ref-param', 'data-param': p.name }, h('span', { class: 'pname' }, p.name), ` ${withSe(paramValue(f, p.name), f.stderr[p.name], u.scale)}${u.text ? ` ${u.text}` : ''}`);
+        // One parameter a line: a row of eight would push the warnings into a narrow column.
+        return h('div', { 'data-param': p.name }, h('span', { class: 'pname' }, p.name), ` ${withSe(paramValue(f, p.name), f.stderr[p.name], u.scale)}${u.text ? ` ${u.text}` : ''}`);
       }),
     );
   const decisive = fits.find((f) => f.decisive_frequency != null)?.decisive_frequency ?? null;

@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { parameterTitle, shownUnit } from '../../src/models.ts';
+import { parametersOf, parameterTitle, shownUnit } from '../../src/models.ts';
+import type { Fit } from '../../src/api-measured.ts';
 
 const SRC = path.join(import.meta.dirname, '..', '..', 'src');
 
@@ -13,6 +14,17 @@ test('shown_unit: the units of GET /api/models as the page shows them, an unknow
   assert.deepEqual(shownUnit('henry'), { text: 'henry', scale: 1 });
   assert.equal(parameterTitle({ name: 'Rsh', unit: 'ohm' }), 'Rsh [Ω]');
   assert.equal(parameterTitle({ name: 'x', unit: '1' }), 'x');
+});
+
+test("parameters_of: the server's list; for a model it does not list, the names the fits carry", () => {
+  const info = { name: 'm', formula: '', parameters: [{ name: 'Rs', unit: 'ohm', axis: 'log' as const, range: [0, 1] as [number, number] }] };
+  assert.deepEqual(parametersOf(info, []), info.parameters);
+  const fit = { params: { Rs: 1, X: 2 } } as unknown as Fit;
+  assert.deepEqual(parametersOf(undefined, [fit]), [
+    { name: 'Rs', unit: '' },
+    { name: 'X', unit: '' },
+  ]);
+  assert.deepEqual(parametersOf(undefined, []), []);
 });
 
 // Issue 22: a model is one descriptor and its kernel on the server; the page takes its names, units
