@@ -1500,6 +1500,40 @@ describe('eisgrid web page against a real eisgrid server', () => {
     await page.close();
   });
 
+  it('measurements: where a lower frequency would decide, every model line goes below the data to half of it, as the server computes it', async () => {
+    const page = await newPage();
+    await page.goto(`${base}/`);
+    await signIn(page, 'alice');
+    const { json: list } = await api('/api/measurements', keys.alice);
+    // 16HBE_TW01: its models part below the lowest measured frequency (a decisive frequency).
+    const id = list.measurements.find((m: { file_name: string }) => m.file_name === HBE[0]).id;
+    await page.goto(`${base}/#/measurement/${id}`);
+    await page.waitForSelector('#fit-models input[data-model="rc_electrode"]');
+    for (const box of await page.locator('#fit-models input[name="fit-model"]').all()) await box.check();
+    await page.click('#fit-submit');
+    await waitFitDone(page);
+    const { json: stored } = await api(`/api/measurements/${id}/fits`, keys.alice);
+    const sweep0 = stored.fits.filter((x: { sweep: number }) => x.sweep === 0);
+    const decisive = sweep0.find((f: { decisive_frequency: number | null }) => f.decisive_frequency != null)?.decisive_frequency;
+    const { json: measurement } = await api(`/api/measurements/${id}`, keys.alice);
+    const lowestHz = Math.min(...measurement.measurement.sweeps[0].frequencies);
+    assert.ok(decisive != null && decisive < lowestHz, `a decisive frequency below ${lowestHz} Hz: ${decisive}`);
+    await page.waitForSelector('#below-data');
+    assert.match((await page.textContent('#below-data')) ?? '', new RegExp(`down to ${fmtNum(decisive / 2, 3)} Hz`));
+    for (const f of sweep0) {
+      const li = page.locator(`#fit-detail .legend li[data-model="${f.model}"]`);
+      const fLow = Number(await li.getAttribute('data-f-low'));
+      assert.ok(Math.abs(fLow - decisive / 2) < 1e-9 * decisive, `${f.model} from ${fLow} Hz, decisive ${decisive} Hz`);
+      const [re, im] = ((await li.getAttribute('data-z-low')) ?? '').split(',').map(Number);
+      const [wantRe, wantIm] = spec12(f.model, f.params, fLow);
+      const size = Math.hypot(wantRe, wantIm);
+      assert.ok(Math.abs(re - wantRe) < 1e-9 * size && Math.abs(im - wantIm) < 1e-9 * size, `${f.model} at ${fLow} Hz: ${re}, ${im} against ${wantRe}, ${wantIm}`);
+    }
+    await page.locator('#fit-result-status').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await shot(page, 'models-below-data.png');
+    await page.close();
+  });
+
   it('a run against a stored measurement, started from the run form', async () => {
     const page = await newPage();
     await page.goto(`${base}/`);
