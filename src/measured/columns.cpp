@@ -343,4 +343,11 @@ sweep& new_sweep(const text_file& text, measurement& m, std::size_t line) {
   return m.sweeps.emplace_back();
 }
 
+bool warn_if_ended_early(sweep& s, double announced, std::string_view source) {
+  if (static_cast<double>(s.z.size()) >= announced) return false;
+  s.warnings.push_back("aborted: ended early, " + std::to_string(s.z.size()) + " of the " + number_text(announced) + " points " +
+                       std::string(source) + " announces");
+  return true;
+}
+
 }  // namespace eisgrid::measured

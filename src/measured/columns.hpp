@@ -94,4 +94,9 @@ class table_reader {
 // Adds a sweep to `m`, refusing more than k_max_sweeps (error too_large).
 sweep& new_sweep(const text_file& text, measurement& m, std::size_t line);
 
+// Warns "aborted: ended early, N of the M points <source> announces" when `s`
+// has fewer points than `announced` (the header, the file, the table); every
+// reader words it alike, as `spectra` and the page show it. Whether it warned.
+bool warn_if_ended_early(sweep& s, double announced, std::string_view source);
+
 }  // namespace eisgrid::measured

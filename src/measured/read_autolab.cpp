@@ -78,11 +78,7 @@ void read_named_columns(const text_file& text, measurement& m, const std::option
     reader->append(lines[i], m.sweeps.back());
   }
   if (m.sweeps.empty()) text.fail(lines[header_index].number, "a header but no data rows below it");
-  const sweep& s = m.sweeps.back();
-  if (announced && static_cast<double>(s.z.size()) < *announced) {
-    m.sweeps.back().warnings.push_back("aborted: ended early, " + std::to_string(s.z.size()) + " of the " + number_text(*announced) +
-                                       " points the file announces");
-  }
+  if (announced) warn_if_ended_early(m.sweeps.back(), *announced, "the file");
 }
 
 void read_autolab(const text_file& text, measurement& m) { read_named_columns(text, m, std::nullopt); }

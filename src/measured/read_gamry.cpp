@@ -67,10 +67,7 @@ void read_gamry(const text_file& text, measurement& m) {
       reader.append(lines[row], s);
     }
     if (s.z.empty()) text.fail(lines[i].number, "a ZCURVE table without data rows");
-    if (static_cast<double>(s.z.size()) < announced) {
-      s.warnings.push_back("aborted: ended early, " + std::to_string(s.z.size()) + " of the " + number_text(announced) +
-                           " points the table announces");
-    } else if (stopped) {
+    if (!warn_if_ended_early(s, announced, "the table") && stopped) {
       s.warnings.push_back("aborted: ended early (the file says EXPERIMENTABORTED)");
     }
     i = row - 1;

@@ -68,11 +68,7 @@ void read_zplot(const text_file& text, measurement& m) {
     reader->append(lines[i], m.sweeps.back());
   }
   if (m.sweeps.empty()) text.fail(lines[end_comments].number, "no data rows after 'End Comments'");
-  const sweep& s = m.sweeps.back();
-  if (announced && static_cast<double>(s.z.size()) < *announced) {
-    m.sweeps.back().warnings.push_back("aborted: ended early, " + std::to_string(s.z.size()) + " of the " + number_text(*announced) +
-                                       " points the header announces");
-  }
+  if (announced) warn_if_ended_early(m.sweeps.back(), *announced, "the header");
 }
 
 }  // namespace eisgrid::measured

@@ -87,6 +87,13 @@ struct resolved_dataset {
 // GET /api/models: each circuit model (SPEC 12) with its formula and its
 // parameters' names, units, axes and ranges for fits; public.
 [[nodiscard]] response get_models();
+// POST /api/models/<name>/spectrum (api_models.cpp): {"params": {name: value},
+// "frequencies": [Hz...]} -> rows [Z', Z'', |Z|, phase in degrees] of the
+// model's own impedance; public and pure. Throws error(usage) for an unknown
+// model, a missing, unknown or non-finite parameter, or frequencies that are
+// not 1 to k_max_spectrum_frequencies finite values above 0.
+inline constexpr std::size_t k_max_spectrum_frequencies = 1000;  // ~25 bytes each: well inside k_max_body_bytes
+[[nodiscard]] response post_model_spectrum(const request& req, std::string_view model_name);
 // A measurement's sweep as a reference spectrum (POST /api/compute's
 // "reference": {"measurement", "sweep"}): frequencies and impedances.
 struct measured_reference {

@@ -47,6 +47,15 @@ response dispatch(const request& req, app& a, std::string_view rest) {
   }
 
   if (rest == "models") return get ? get_models() : method_not_allowed("GET");
+  if (starts_with(rest, "models/")) {
+    // "models/<name>/spectrum": pure arithmetic, no catalog and no caller needed.
+    constexpr std::string_view k_spectrum = "/spectrum";
+    const auto name = rest.substr(std::string_view("models/").size());
+    if (name.size() <= k_spectrum.size() || name.substr(name.size() - k_spectrum.size()) != k_spectrum) {
+      return json_error(404, "no such endpoint: " + std::string(k_api) + std::string(rest));
+    }
+    return post ? post_model_spectrum(req, name.substr(0, name.size() - k_spectrum.size())) : method_not_allowed("POST");
+  }
 
   auto lease = a.catalogs().acquire();
   const context c{req, a, *lease, authenticate(req, a, *lease)};

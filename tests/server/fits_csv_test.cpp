@@ -4,7 +4,6 @@
 
 #include <fstream>
 #include <sstream>
-#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -36,12 +35,7 @@ TEST(server_fits_csv, a_file_named_as_a_formula_is_a_text_cell) {
   r = s.call("POST", "/api/fit", data.alice_key, "{\"measurement\":" + id + "}");
   ASSERT_EQ(r.status, 202) << r.body;
   const auto job = json::parse(r.body)["job"]["id"].get<std::string>();
-  std::string state = "queued";
-  for (int i = 0; i < 1200 && (state == "queued" || state == "running"); ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    state = json::parse(s.call("GET", "/api/jobs/" + job, data.alice_key).body)["job"]["state"].get<std::string>();
-  }
-  ASSERT_EQ(state, "done");
+  ASSERT_EQ(test_support::wait_for_job(s, data.alice_key, job)["state"], "done");
 
   r = s.call("GET", "/api/measurements/" + id + "/fits?format=csv", data.alice_key);
   ASSERT_EQ(r.status, 200) << r.body;

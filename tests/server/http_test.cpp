@@ -24,6 +24,7 @@ using test_support::client_socket;
 using test_support::live_server;
 using test_support::make_request;
 using test_support::read_reply;
+using test_support::wait_for_job;
 
 json json_of(const test_support::http_reply& r) {
   auto j = json::parse(r.body, nullptr, false);
@@ -41,6 +42,7 @@ std::vector<std::string> names(const live_server& s, const std::string& key) {
   return out;
 }
 
+<<<<<<< HEAD
 // Sub-second answers under load are a property of the release build: under
 // AddressSanitizer every request runs several times slower, and the
 // 1-second bound would fail for that alone. There the time is printed, not
@@ -64,6 +66,8 @@ json wait_for_job(const live_server& s, const std::string& key, const std::strin
   return {};
 }
 
+=======
+>>>>>>> models-page
 // The endpoints and visibility, the same on both engines.
 void check_endpoints(const live_server& s, const test_support::server_data& d, const char* engine) {
   auto r = s.call("GET", "/api/health");

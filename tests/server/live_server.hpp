@@ -20,6 +20,9 @@
 #include <thread>
 #include <vector>
 
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
 #include "../support/ports.hpp"
 #include "../support/process.hpp"
 
@@ -218,5 +221,23 @@ class live_server {
   std::filesystem::path log_;
   pid_t pid_ = -1;
 };
+
+// The job `id` once it has ended (done, failed or cancelled), polled every
+// 50 ms for at most 120 s (a fit of every model on a loaded machine); a test
+// failure and null when it has not ended by then.
+inline nlohmann::json wait_for_job(const live_server& s, const std::string& key, const std::string& id) {
+  for (int i = 0; i < 2400; ++i) {
+    const auto reply = s.call("GET", "/api/jobs/" + id, key);
+    const auto job = nlohmann::json::parse(reply.body, nullptr, false);
+    if (job.is_discarded() || !job.contains("job")) {
+      ADD_FAILURE() << "GET /api/jobs/" << id << ": " << reply.status << " " << reply.body;
+      return {};
+    }
+    if (job["job"]["state"] != "queued" && job["job"]["state"] != "running") return job["job"];
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ADD_FAILURE() << "job " << id << " did not finish";
+  return {};
+}
 
 }  // namespace test_support

@@ -25,6 +25,7 @@ using json = nlohmann::json;
 using test_support::client_socket;
 using test_support::http_reply;
 using test_support::live_server;
+using test_support::wait_for_job;
 namespace fs = std::filesystem;
 
 const fs::path k_nova = fs::path(EISGRID_FIXTURES_DIR) / "measured" / "nova";
@@ -56,16 +57,6 @@ http_reply send(const live_server& s, const std::string& method, const std::stri
 http_reply upload(const live_server& s, const std::string& key, const std::string& name, const std::string& bytes,
                   const std::string& query = "") {
   return send(s, "POST", "/api/measurements?name=" + name + query, key, bytes, "application/octet-stream");
-}
-
-json wait_for_job(const live_server& s, const std::string& key, const std::string& id) {
-  for (int i = 0; i < 2400; ++i) {
-    const auto job = json_of(s.call("GET", "/api/jobs/" + id, key))["job"];
-    if (job["state"] != "queued" && job["state"] != "running") return job;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  ADD_FAILURE() << "job " << id << " did not finish";
-  return {};
 }
 
 double expected_ter(const std::string& file, int sweep) {

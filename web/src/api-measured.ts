@@ -124,6 +124,9 @@ export const measuredApi = {
   remove: (id: number) => request<unknown>('DELETE', `/api/measurements/${id}`),
   fits: (id: number) => request<{ measurement: Measurement; fits: Fit[] }>('GET', `/api/measurements/${id}/fits`),
   models: () => request<{ models: ModelInfo[] }>('GET', '/api/models'),
+  /** Rows [Z', Z'', |Z|, phase°] of a model at each frequency, null where its formula overflows. */
+  spectrum: (model: string, params: Record<string, number>, frequencies: number[]) =>
+    request<{ rows: (number | null)[][] }>('POST', `/api/models/${enc(model)}/spectrum`, { params, frequencies }),
   experiments: () => request<{ experiments: Experiment[] }>('GET', '/api/experiments'),
   createExperiment: (name: string, description?: string) =>
     request<{ experiment: Experiment }>('POST', '/api/experiments', description ? { name, description } : { name }),

@@ -130,3 +130,10 @@ export function fmtFixed(v: number | null | undefined, decimals: number): string
   if (!Number.isFinite(v)) return v > 0 ? '∞' : '−∞';
   return v.toFixed(decimals).replace(/^-/, '−');
 }
+
+const FIT_STATUS_TEXT: Record<string, string> = { ok: 'OK', poor_fit: 'Poor fit', invalid_data: 'Invalid data' };
+
+/** A fit's status (ok, poor_fit, invalid_data) in words; an unknown one as it came. */
+export function fmtFitStatus(status: string): string {
+  return FIT_STATUS_TEXT[status] ?? status;
+}

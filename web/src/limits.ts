@@ -19,6 +19,11 @@ export interface ServerLimits {
   experimentName?: number;
   /** Grid points per axis of a new run. */
   runGrid?: number;
+  /** Grid points per axis of a fit (POST /api/fit): the fewest and the most. */
+  fitGridMin?: number;
+  fitGrid?: number;
+  /** Frequencies of one request for a model's spectrum. */
+  spectrumFrequencies?: number;
 }
 
 type Json = Record<string, any> | undefined;
@@ -44,6 +49,8 @@ export function limitsFromOpenApi(doc: unknown): ServerLimits {
   const run = d?.components?.schemas?.ComputeRequest?.properties as Json;
   const fields = d?.components?.schemas?.MeasurementFields?.properties as Json;
   const experiment = bodyProperties(d, '/api/experiments', 'post');
+  const fit = d?.components?.schemas?.FitRequest?.properties as Json;
+  const spectrum = bodyProperties(d, '/api/models/{name}/spectrum', 'post');
   return {
     searchLimit: positive(search?.limit?.maximum),
     tagLabel: bytes(tag?.label),
@@ -54,6 +61,9 @@ export function limitsFromOpenApi(doc: unknown): ServerLimits {
     measurementSample: bytes(fields?.sample),
     measurementCondition: bytes(fields?.condition),
     experimentName: bytes(experiment?.name),
+    fitGridMin: positive(fit?.grid?.minimum),
+    fitGrid: positive(fit?.grid?.maximum),
+    spectrumFrequencies: positive(spectrum?.frequencies?.maxItems),
   };
 }
 

@@ -1,27 +1,12 @@
-// Measured spectra and fits without the DOM: rows for the plots, the model with Rs, relative
-// residuals, the time course of an experiment, sorting of fit tables. Pure; unit-tested.
-
-import { div, impedance, type Complex, type Params } from './circuit';
+// Measured spectra and fits without the DOM: rows for the plots, relative residuals, the time
+// course of an experiment, sorting of fit tables. Pure; unit-tested. A model's spectrum comes from
+// the server (models.ts), which computes it with the model's own impedance.
 
 /** Plot rows [Z', Z'', |Z|, phase°] from frequencies and the two parts. */
 export function sweepRows(real: number[], imag: number[]): number[][] {
   return real.map((re, i) => {
     const im = imag[i];
     return [re, im, Math.hypot(re, im), (Math.atan2(im, re) * 180) / Math.PI];
-  });
-}
-
-const OPEN_SHUNT_OHM = 1e150;
-
-/** The model Z = Rs + Rsh ∥ (Ra∥Ca + Rb∥Cb) at each frequency, as plot rows. */
-export function modelRows(params: Params, rs: number, freqs: number[]): number[][] {
-  // A huge or unbounded Rsh (the fit's interval may reach infinity) is an open shunt: the limit of
-  // the formula, taken at an Rsh whose square still fits in a double.
-  const p = params.Rsh > OPEN_SHUNT_OHM ? { ...params, Rsh: OPEN_SHUNT_OHM } : params;
-  return freqs.map((f) => {
-    const z = impedance(p, f);
-    const re = rs + z.re;
-    return [re, z.im, Math.hypot(re, z.im), (Math.atan2(z.im, re) * 180) / Math.PI];
   });
 }
 
@@ -125,56 +110,6 @@ export function sortRows<T>(rows: T[], key: (r: T) => number | string | null | u
       return dir * c || a.i - b.i;
     })
     .map((x) => x.r);
-}
-
-/** (jω)^α */
-const jwPower = (w: number, alpha: number): Complex => ({ re: w ** alpha * Math.cos((alpha * Math.PI) / 2), im: w ** alpha * Math.sin((alpha * Math.PI) / 2) });
-/** R ∥ CPE: R / (1 + R Q (jω)^α). */
-const cpeMembrane = (r: number, q: number, alpha: number, w: number): Complex => {
-  const y = jwPower(w, alpha);
-  return div({ re: r, im: 0 }, { re: 1 + r * q * y.re, im: r * q * y.im });
-};
-const parallel = (r: number, z: Complex): Complex => div({ re: r * z.re, im: r * z.im }, { re: r + z.re, im: z.im });
-
-/**
- * The impedance of a fitted circuit model (SPEC 12, the formulas of GET /api/models) at each
- * frequency, as plot rows, from its parameters by name: rc, cpe and rc_electrode; null for a model
- * this page does not know or parameters it lacks.
- */
-export function fittedModelRows(model: string, p: Record<string, number | null>, freqs: number[]): number[][] | null {
-  const v = (name: string) => p[name];
-  const need = (names: string[]) => names.every((n) => typeof v(n) === 'number' && Number.isFinite(v(n)!));
-  const rc = ['Rs', 'Rsh', 'Ra', 'Ca', 'Rb', 'Cb'];
-  const cpe = ['Rs', 'Rsh', 'Ra', 'Qa', 'alpha_a', 'Rb', 'Qb', 'alpha_b'];
-  const rows = (z: (w: number) => Complex) =>
-    freqs.map((f) => {
-      const r = z(2 * Math.PI * f);
-      return [r.re, r.im, Math.hypot(r.re, r.im), (Math.atan2(r.im, r.re) * 180) / Math.PI];
-    });
-  const layer = (w: number): Complex => {
-    const rsh = Math.min(v('Rsh')!, OPEN_SHUNT_OHM);
-    const za = div({ re: v('Ra')!, im: 0 }, { re: 1, im: w * v('Ra')! * v('Ca')! });
-    const zb = div({ re: v('Rb')!, im: 0 }, { re: 1, im: w * v('Rb')! * v('Cb')! });
-    return parallel(rsh, { re: za.re + zb.re, im: za.im + zb.im });
-  };
-  if (model === 'rc' && need(rc)) return modelRows({ Rsh: v('Rsh')!, Ra: v('Ra')!, Ca: v('Ca')!, Rb: v('Rb')!, Cb: v('Cb')! }, v('Rs')!, freqs);
-  if (model === 'cpe' && need(cpe)) {
-    return rows((w) => {
-      const a = cpeMembrane(v('Ra')!, v('Qa')!, v('alpha_a')!, w);
-      const b = cpeMembrane(v('Rb')!, v('Qb')!, v('alpha_b')!, w);
-      const z = parallel(Math.min(v('Rsh')!, OPEN_SHUNT_OHM), { re: a.re + b.re, im: a.im + b.im });
-      return { re: v('Rs')! + z.re, im: z.im };
-    });
-  }
-  if (model === 'rc_electrode' && need([...rc, 'Qel', 'alpha_el'])) {
-    return rows((w) => {
-      const y = jwPower(w, v('alpha_el')!);
-      const electrode = div({ re: 1, im: 0 }, { re: v('Qel')! * y.re, im: v('Qel')! * y.im });
-      const z = layer(w);
-      return { re: v('Rs')! + electrode.re + z.re, im: electrode.im + z.im };
-    });
-  }
-  return null;
 }
 
 /** One model's fit of a sweep beside the others: its AIC less the sweep's lowest (0 for the best). */

@@ -1,22 +1,8 @@
 // The circuit models a fit may use (SPEC 12), as the server lists them (GET /api/models): asked
 // once per page load, and offered as checkboxes in the fit forms, rc ticked.
 
-import { measuredApi, type ModelInfo } from './api-measured';
 import { h } from './dom';
-
-let known: Promise<ModelInfo[]> | null = null;
-
-/** The server's models; an empty list (asked again next time) when it cannot say. */
-export function serverModels(): Promise<ModelInfo[]> {
-  known ??= measuredApi
-    .models()
-    .then((r) => r.models)
-    .catch(() => {
-      known = null;
-      return [];
-    });
-  return known;
-}
+import { serverModels } from './models';
 
 /** A checkbox per model, named and with its formula as the title; chosen() gives the ticked names. */
 export function modelChoice(): { element: HTMLElement; chosen: () => string[] } {

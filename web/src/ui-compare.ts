@@ -139,7 +139,7 @@ function bestTable(items: Compared[]): HTMLElement {
             c.dataset ? h('a', { href: `#/dataset/${encodeURIComponent(c.filename)}` }, c.filename) : c.filename,
           ),
           h('td', null, c.dataset?.metric ?? ''),
-          c.best ? resultCells(c.best) : h('td', { colspan: 11, class: c.error ? 'error' : 'muted' }, c.error ? `Cannot compare: ${c.error}.` : 'No ranked rows.'),
+          c.best ? resultCells(c.best) : h('td', { colspan: resultHeads(null).length, class: c.error ? 'error' : 'muted' }, c.error ? `Cannot compare: ${c.error}.` : 'No ranked rows.'),
         ),
       ),
     ),

@@ -3,22 +3,21 @@
 // and chosen sweeps compared in one plot.
 
 import { getKey } from './api';
-import { measuredApi, type Experiment, type Fit, type Measurement, type Sweep } from './api-measured';
+import { measuredApi, type Experiment, type Fit, type Measurement, type ModelInfo, type Sweep } from './api-measured';
 import { fitsCsvActions } from './download';
 import { frequencyGrid } from './circuit';
 import { h, replace, scrollRegion } from './dom';
 import { MODEL_POINTS } from './ui-measurement';
-import { modelChoice, serverModels } from './model-choice';
-import { columnDecimals, fmtDate, fmtFixed, fmtNum } from './format';
-import { runFit } from './fit-job';
+import { modelSpectrum, parametersOf, parameterTitle, serverModels, shownUnit } from './models';
+import { columnDecimals, fmtDate, fmtFitStatus, fmtFixed, fmtNum } from './format';
+import { fitForm } from './fit-job';
 import { STALE } from './latest';
 import { enterView } from './view-life';
-import { courseLeftOut, fittedModelRows, insertJitter, sortRows, sweepRows, timeCourse, type CoursePoint } from './measured-math';
+import { courseLeftOut, insertJitter, sortRows, sweepRows, timeCourse, type CoursePoint } from './measured-math';
 import { paddedTicks } from './plots-math';
 import { PlotSet } from './plot-set';
 import { SERIES_COLORS, xyPlot, type XySeries } from './plots';
 import { uploadBox, uploadInto, warningList } from './ui-measurements';
-import { parseNumber } from './validate';
 import { serverLimits, textTooLong } from './limits';
 
 const COURSE_HEIGHT = 240;
@@ -47,25 +46,37 @@ interface Column {
   cls?: string;
 }
 
-const STATUS_TEXT: Record<string, string> = { ok: 'OK', poor_fit: 'Poor fit', invalid_data: 'Invalid data' };
-
 const insertOf = (m: Measurement) => m.sample ?? m.file_name;
 
-const COLUMNS: Column[] = [
+const FIRST_COLUMNS: Column[] = [
   { title: 'File', key: (r) => r.m.file_name, cell: (r) => r.m.file_name, cls: 'file' },
   { title: 'Insert', key: (r) => insertOf(r.m), cell: (r) => insertOf(r.m) },
   { title: 'Day', key: (r) => r.m.day, cell: (r) => (r.m.day != null ? String(r.m.day) : ''), num: true },
   { title: 'Sweep', key: (r) => r.fit.sweep, cell: (r) => String(r.fit.sweep), num: true },
   { title: 'Start', key: (r) => r.fit.start_time, cell: (r) => fmtDate(r.fit.start_time), cls: 'nowrap' },
-  { title: 'Status', key: (r) => r.fit.status, cell: (r) => STATUS_TEXT[r.fit.status] ?? r.fit.status },
+  { title: 'Status', key: (r) => r.fit.status, cell: (r) => fmtFitStatus(r.fit.status) },
   { title: 'TER [Ω]', fitted: true, key: (r) => r.fit.ter, sig: 5, num: true },
   { title: 'TEC [µF]', fitted: true, key: (r) => r.fit.tec, value: (r) => (r.fit.tec == null ? null : r.fit.tec * 1e6), sig: 5, num: true },
   { title: 'TER·A [Ω·cm²]', fitted: true, key: (r) => r.fit.ter_ohm_cm2, sig: 5, num: true },
   { title: 'TEC/A [µF/cm²]', fitted: true, key: (r) => r.fit.tec_uf_per_cm2, sig: 5, num: true },
-  { title: 'Rs [Ω]', fitted: true, key: (r) => r.fit.rs, sig: 5, num: true },
+];
+const LAST_COLUMNS: Column[] = [
   { title: 'Resnorm', fitted: true, key: (r) => r.fit.resnorm, sig: 4, num: true },
   { title: 'At the edge of its range', key: (r) => r.fit.at_edge.join(', '), cell: (r) => r.fit.at_edge.join(', '), cls: 'edge' },
 ];
+
+/** The table's columns for a model: the fit's quantities, then its parameters as GET /api/models names them. */
+function columnsFor(info: ModelInfo | undefined, rows: Row[]): Column[] {
+  const params = parametersOf(
+    info,
+    rows.map((r) => r.fit),
+  ).map((p): Column => {
+    const { scale } = shownUnit(p.unit);
+    const pick = (r: Row) => r.fit.params[p.name] ?? null;
+    return { title: parameterTitle(p), fitted: true, key: pick, value: (r) => (pick(r) == null ? null : pick(r)! * scale), sig: 5, num: true };
+  });
+  return [...FIRST_COLUMNS, ...params, ...LAST_COLUMNS];
+}
 
 /** A column's number for a row, in the column's unit. */
 const numberOf = (c: Column, r: Row): number | null => {
@@ -144,18 +155,24 @@ export function renderExperiment(root: HTMLElement, id: number): void {
   const chosen = new Set<string>();
   // The model whose fits the table, the time course and the CSV show (issue 22): rc unless chosen.
   let model = 'rc';
+  let columns: Column[] = [];
   const sweepCache = new Map<number, Sweep[]>();
 
   async function load(): Promise<void> {
     try {
-      const r = await latest.take(Promise.all([measuredApi.experiment(id), measuredApi.experimentFits(id, model)]));
+      const r = await latest.take(Promise.all([measuredApi.experiment(id), measuredApi.experimentFits(id, model), serverModels()]));
       if (r === STALE) return;
-      const [ex, fits] = r;
+      const [ex, fits, infos] = r;
       const first = experiment == null;
       experiment = ex.experiment;
       measurements = ex.measurements;
       const byId = new Map(measurements.map((m) => [m.id, m]));
       rows = fits.fits.flatMap((fit) => (byId.has(fit.measurement) ? [{ fit, m: byId.get(fit.measurement)! }] : []));
+      columns = columnsFor(
+        infos.find((i) => i.name === model),
+        rows,
+      );
+      if (sort.col >= columns.length) sort = { col: 1, dir: 1 };
       if (first) layout();
       renderMeasurements();
       renderTable();
@@ -168,11 +185,6 @@ export function renderExperiment(root: HTMLElement, id: number): void {
   function layout(): void {
     const ex = experiment!;
     document.title = `${ex.name} · eisgrid`;
-    // Wide enough for its placeholder, which the usual 7rem cut off (issue 18, item 12).
-    const area = h('input', { type: 'text', inputmode: 'decimal', id: 'fit-area', class: 'input-wide', placeholder: 'each measurement’s own' });
-    const err = h('span', { class: 'field-error', id: 'fit-error', role: 'alert' });
-    const submit = h('button', { type: 'submit', class: 'btn btn-primary', id: 'fit-submit' }, 'Fit every measurement');
-    const models = modelChoice();
     const shownModel = h('select', {
       id: 'experiment-model',
       onchange: () => {
@@ -183,30 +195,18 @@ export function renderExperiment(root: HTMLElement, id: number): void {
     void serverModels().then((list) => {
       for (const m of list) shownModel.append(h('option', { value: m.name, selected: m.name === model, title: m.formula }, m.name));
     });
-    const fitForm = h(
-      'form',
-      {
-        class: 'inline-form',
-        id: 'fit-form',
-        onsubmit: (ev: Event) => {
-          ev.preventDefault();
-          err.textContent = '';
-          const a = area.value.trim() ? parseNumber(area.value) : null;
-          if (area.value.trim() && !(a != null && a > 0)) return void (err.textContent = 'The area is a number of cm² above 0, or empty.');
-          submit.disabled = true;
-          const asked = models.chosen();
-          void runFit({ experiment: ex.id, ...(a != null ? { area: a } : {}), ...(asked.length ? { models: asked } : {}) }, jobBox, latest, () => {
-            submit.disabled = false;
-            void load();
-          });
-        },
-      },
-      h('label', { for: 'fit-area' }, 'Area [cm²]'),
-      area,
-      models.element,
-      submit,
-      err,
-    );
+    // The area field wide enough for its placeholder, which the usual 7rem cut off (issue 18, item 12).
+    const form = fitForm({
+      target: { experiment: ex.id },
+      grid: false,
+      area: null,
+      areaPlaceholder: 'each measurement’s own',
+      areaClass: 'input-wide',
+      submitLabel: 'Fit every measurement',
+      jobBox,
+      latest,
+      fitted: () => void load(),
+    });
     const title = h('h2', { id: 'view-title' }, ex.name);
     const rename = renameControl(ex, (renamed) => {
       experiment = renamed;
@@ -231,7 +231,7 @@ export function renderExperiment(root: HTMLElement, id: number): void {
         ),
         rename.form,
         panel('ex-measurements-h', 'Measurements', measurementsEl, uploadBox(latest, ex, () => void load()).element),
-        panel('ex-fit-h', 'Fit', fitForm, jobBox),
+        panel('ex-fit-h', 'Fit', form, jobBox),
         panel(
           'ex-table-h',
           'Fits, one row per sweep',
@@ -275,12 +275,12 @@ export function renderExperiment(root: HTMLElement, id: number): void {
       replace(tableEl, h('p', { class: 'muted' }, 'Not fitted yet.'));
       return;
     }
-    const col = COLUMNS[sort.col];
+    const col = columns[sort.col];
     const sorted = sortRows(rows, col.key, sort.dir);
     const keyOf = (r: Row) => `${r.fit.measurement}:${r.fit.sweep}`;
     // One precision per column, set by the values shown (an invalid sweep's are not).
     const shown = rows.filter((r) => r.fit.status !== 'invalid_data');
-    const decimals = COLUMNS.map((c) => (c.sig != null ? columnDecimals(shown.map((r) => numberOf(c, r)), c.sig) : 0));
+    const decimals = columns.map((c) => (c.sig != null ? columnDecimals(shown.map((r) => numberOf(c, r)), c.sig) : 0));
     const table = h(
       'table',
       { class: 'results', id: 'experiment-table' },
@@ -292,7 +292,7 @@ export function renderExperiment(root: HTMLElement, id: number): void {
           'tr',
           null,
           h('th', { scope: 'col', 'data-no-csv': true }, 'Compare'),
-          COLUMNS.map((c, i) =>
+          columns.map((c, i) =>
             h(
               'th',
               {
@@ -338,7 +338,7 @@ export function renderExperiment(root: HTMLElement, id: number): void {
             'tr',
             { 'data-measurement': r.fit.measurement, 'data-sweep': r.fit.sweep, 'data-status': r.fit.status },
             h('td', { 'data-no-csv': true }, cb),
-            COLUMNS.map((c, i) => {
+            columns.map((c, i) => {
               // The CSV takes a number at full precision, the table shows it rounded.
               const cls = [c.num ? 'num' : '', c.cls ?? ''].join(' ').trim() || null;
               if (c.fitted && r.fit.status === 'invalid_data') return h('td', { class: cls, title: 'Invalid data: no fitted value means anything' }, '—');
@@ -357,7 +357,7 @@ export function renderExperiment(root: HTMLElement, id: number): void {
       table,
       experiment!.name,
       'experiment-table-csv',
-      'file, insert, day, start and status with TER, TEC, per area, Rs and resnorm at full precision, without errors',
+      `file, insert, day, start and status with TER, TEC, per area, the parameters of ${model} in the units of their headers and the resnorm at full precision, without errors`,
     );
     replace(tableEl, csv, scrollRegion(`Fits of ${experiment!.name}`, table));
   }
@@ -464,18 +464,34 @@ export function renderExperiment(root: HTMLElement, id: number): void {
       replace(compareEl, h('p', { class: 'error-box', role: 'alert' }, `Cannot load the sweeps: ${(e as Error).message}`));
       return;
     }
+    const sweepOf = (r: Row) => sweepCache.get(r.fit.measurement)?.find((x) => x.index === r.fit.sweep);
+    let spectra: (number[][] | null)[];
+    try {
+      const got = await latest.take(
+        Promise.all(
+          picked.map((r) => {
+            const s = sweepOf(r);
+            return s && r.fit.rs != null
+              ? modelSpectrum(r.fit.model, r.fit.params, frequencyGrid(Math.min(...s.frequencies), Math.max(...s.frequencies), MODEL_POINTS))
+              : null;
+          }),
+        ),
+      );
+      if (got === STALE) return;
+      spectra = got;
+    } catch (e) {
+      replace(compareEl, h('p', { class: 'error-box', role: 'alert' }, `Cannot compute the models’ spectra: ${(e as Error).message}`));
+      return;
+    }
     const series: XySeries[] = [];
     picked.forEach((r, i) => {
-      const s = sweepCache.get(r.fit.measurement)?.find((x) => x.index === r.fit.sweep);
+      const s = sweepOf(r);
       if (!s) return;
       const label = `${insertOf(r.m)} sweep ${r.fit.sweep}`;
       const data = sweepRows(s.real, s.imag);
       series.push({ label, color: SERIES_COLORS[i % SERIES_COLORS.length], points: true, x: data.map((d) => d[0]), y: data.map((d) => -d[1]) });
-      if (r.fit.rs != null) {
-        const model =
-          fittedModelRows(r.fit.model, r.fit.params, frequencyGrid(Math.min(...s.frequencies), Math.max(...s.frequencies), MODEL_POINTS)) ?? [];
-        series.push({ label: `${label} model`, color: SERIES_COLORS[i % SERIES_COLORS.length], x: model.map((d) => d[0]), y: model.map((d) => -d[1]) });
-      }
+      const model = spectra[i];
+      if (model) series.push({ label: `${label} model`, color: SERIES_COLORS[i % SERIES_COLORS.length], x: model.map((d) => d[0]), y: model.map((d) => -d[1]) });
     });
     const nyq = PlotSet.figure('compare-nyquist', 'Nyquist: data (points) and models (lines)', `Nyquist plot comparing ${picked.length} sweeps`);
     nyq.box.dataset.series = String(picked.length);

@@ -4,16 +4,16 @@
 // the status with its reasons, the model over the data and the relative residuals.
 
 import { getKey } from './api';
-import { measuredApi, type Fit, type Measurement, type Sweep } from './api-measured';
+import { measuredApi, type Fit, type Measurement, type ModelInfo, type Sweep } from './api-measured';
 import { fitsCsvActions } from './download';
 import { frequencyGrid } from './circuit';
 import { h, replace, scrollRegion } from './dom';
-import { columnDecimals, fmtDate, fmtFixed, fmtFreqRange, fmtNum } from './format';
-import { runFit } from './fit-job';
-import { STALE, type Latest } from './latest';
+import { columnDecimals, fmtDate, fmtFitStatus, fmtFixed, fmtFreqRange, fmtNum } from './format';
+import { fitForm } from './fit-job';
+import { STALE } from './latest';
 import { enterView } from './view-life';
-import { fittedModelRows, modelComparison, relativeResiduals, sweepRows } from './measured-math';
-import { modelChoice } from './model-choice';
+import { modelComparison, relativeResiduals, sweepRows } from './measured-math';
+import { modelSpectrum, parametersOf, parameterTitle, serverModels, shownUnit } from './models';
 import { PlotSet } from './plot-set';
 import { REFERENCE_COLOR, SERIES_COLORS, xyPlot, type XySeries } from './plots';
 import { symmetricTicks } from './plots-math';
@@ -22,12 +22,15 @@ import { noteDeleted, warningList } from './ui-measurements';
 import { serverLimits, textTooLong } from './limits';
 import { areaError, dayError, parseInteger, parseNumber } from './validate';
 
-const DEFAULT_FIT_GRID = 6;
-const MAX_FIT_GRID = 12; // the server's limit over HTTP (docs/API.md); it refuses more with a message
 const NYQUIST_MAX_HEIGHT = 380;
 const BODE_HEIGHT = 180;
 /** Frequencies of a drawn model line: smooth between the measured ones. */
 export const MODEL_POINTS = 200;
+/**
+ * Where the sweep's models part below its lowest frequency, the lines go down to this fraction of
+ * the decisive frequency, so that the parting shows past it.
+ */
+const BELOW_DECISIVE = 0.5;
 
 export function renderMeasurement(root: HTMLElement, id: number): void {
   const { latest, plotSet } = enterView();
@@ -93,7 +96,16 @@ export function renderMeasurement(root: HTMLElement, id: number): void {
           'section',
           { class: 'panel', 'aria-labelledby': 'fit-h' },
           h('h3', { id: 'fit-h' }, 'Fit'),
-          fitForm(m, jobBox, latest, () => void loadFits()),
+          fitForm({
+            target: { measurement: m.id },
+            grid: true,
+            area: m.area_cm2,
+            areaPlaceholder: 'e.g. 1.12',
+            submitLabel: m.n_sweeps > 1 ? `Fit all ${m.n_sweeps} sweeps` : 'Fit',
+            jobBox,
+            latest,
+            fitted: () => void loadFits(),
+          }),
           jobBox,
           fitsEl,
           fitDetail,
@@ -104,9 +116,9 @@ export function renderMeasurement(root: HTMLElement, id: number): void {
 
     async function loadFits(): Promise<void> {
       try {
-        const r = await latest.take(measuredApi.fits(m.id));
+        const r = await latest.take(Promise.all([measuredApi.fits(m.id), serverModels()]));
         if (r === STALE) return;
-        const fits = r.fits;
+        const [{ fits }, infos] = r;
         if (fits.length === 0) {
           replace(fitsEl, h('p', { class: 'muted' }, 'Not fitted yet.'));
           return;
@@ -117,12 +129,12 @@ export function renderMeasurement(root: HTMLElement, id: number): void {
         const show = (f: Fit) => {
           fitPlots.destroy();
           const sweepFits = fits.filter((o) => o.sweep === f.sweep);
-          showFit(f, m.sweeps.find((s) => s.index === f.sweep) ?? null, fitDetail, fitPlots, sweepFits);
+          void showFit(f, m.sweeps.find((s) => s.index === f.sweep) ?? null, fitDetail, fitPlots, sweepFits, infos);
         };
         const tableBox = h('div');
         const draw = () => {
           const shown = fits.filter((f) => f.model === current);
-          replace(tableBox, fitTable(shown, m, current, show));
+          replace(tableBox, fitTable(shown, m, infos.find((i) => i.name === current), current, show));
           show(shown[0]);
         };
         const select = h(
@@ -273,45 +285,6 @@ function detailsForm(m: Measurement): HTMLElement {
   );
 }
 
-function fitForm(m: Measurement, jobBox: HTMLElement, latest: Latest, fitted: () => void): HTMLElement {
-  const grid = h('input', { type: 'number', id: 'fit-grid', min: 2, max: MAX_FIT_GRID, step: 1, value: DEFAULT_FIT_GRID, 'aria-describedby': 'fit-grid-hint' });
-  const area = h('input', { type: 'text', inputmode: 'decimal', id: 'fit-area', value: m.area_cm2 ?? '', placeholder: 'e.g. 1.12' });
-  const err = h('span', { class: 'field-error', id: 'fit-error', role: 'alert' });
-  const submit = h('button', { type: 'submit', class: 'btn btn-primary', id: 'fit-submit' }, m.n_sweeps > 1 ? `Fit all ${m.n_sweeps} sweeps` : 'Fit');
-  const models = modelChoice();
-  return h(
-    'form',
-    {
-      class: 'inline-form',
-      id: 'fit-form',
-      onsubmit: (ev: Event) => {
-        ev.preventDefault();
-        err.textContent = '';
-        const g = parseInteger(grid.value);
-        const a = area.value.trim() ? parseNumber(area.value) : null;
-        if (g == null || g < 2 || g > MAX_FIT_GRID) return void (err.textContent = `The grid is a whole number from 2 to ${MAX_FIT_GRID}.`);
-        if (area.value.trim() && !(a != null && a > 0)) return void (err.textContent = 'The area is a number of cm² above 0, or empty.');
-        submit.disabled = true;
-        const chosen = models.chosen();
-        void runFit({ measurement: m.id, grid: g, ...(a != null ? { area: a } : {}), ...(chosen.length ? { models: chosen } : {}) }, jobBox, latest, () => {
-          submit.disabled = false;
-          fitted();
-        }).finally(() => {
-          if (!jobBox.querySelector('#fit-cancel')) submit.disabled = false;
-        });
-      },
-    },
-    h('label', { for: 'fit-grid' }, 'Grid per axis'),
-    grid,
-    h('span', { class: 'hint', id: 'fit-grid-hint' }, 'the global grid before refinement'),
-    h('label', { for: 'fit-area' }, 'Area [cm²]'),
-    area,
-    models.element,
-    submit,
-    err,
-  );
-}
-
 function drawSweeps(sweeps: Sweep[], box: HTMLElement, plots: PlotSet): void {
   const color = (i: number) => SERIES_COLORS[i % SERIES_COLORS.length];
   const label = (s: Sweep) => `Sweep ${s.index}${s.start_time ? ` (${fmtDate(s.start_time)})` : ''}`;
@@ -331,8 +304,6 @@ function drawSweeps(sweeps: Sweep[], box: HTMLElement, plots: PlotSet): void {
   );
 }
 
-const STATUS_TEXT: Record<string, string> = { ok: 'OK', poor_fit: 'Poor fit', invalid_data: 'Invalid data' };
-
 /**
  * A column's formatter: every value with the decimals that give the column's largest `sig`
  * significant digits (one precision down the column), its standard error with the same decimals.
@@ -351,18 +322,27 @@ function column(fits: Fit[], pick: (f: Fit) => number | null, sig: number, scale
   };
 }
 
-function fitTable(fits: Fit[], m: Measurement, model: string, show: (f: Fit) => void): HTMLElement {
+/** A fit's value of a parameter; null where it has none. */
+const paramValue = (f: Fit, name: string): number | null => f.params[name] ?? null;
+
+function fitTable(fits: Fit[], m: Measurement, info: ModelInfo | undefined, model: string, show: (f: Fit) => void): HTMLElement {
   const anyArea = fits.some((f) => f.area_cm2 != null);
+  // τ1, τ2 and the interval of equally good Rsh belong to models that have them: shown where a fit does.
+  const anyTau = fits.some((f) => f.tau1 != null || f.tau2 != null);
+  const anyInterval = fits.some((f) => f.rsh_interval[0] != null);
+  const params = parametersOf(info, fits).map((p) => {
+    const { scale } = shownUnit(p.unit);
+    return { name: p.name, title: parameterTitle(p), text: column(fits, (f) => paramValue(f, p.name), 5, scale) };
+  });
   const heads = [
     'Sweep',
     'Status',
     'TER [Ω]',
     'TEC [µF]',
-    'τ1 [ms]',
-    'τ2 [ms]',
-    'Rs [Ω]',
+    ...(anyTau ? ['τ1 [ms]', 'τ2 [ms]'] : []),
     ...(anyArea ? ['TER·A [Ω·cm²]', 'TEC/A [µF/cm²]'] : []),
-    'Rsh interval [Ω]',
+    ...params.map((p) => p.title),
+    ...(anyInterval ? ['Rsh interval [Ω]'] : []),
     'Resnorm',
     'At the edge of its range',
     '',
@@ -371,7 +351,6 @@ function fitTable(fits: Fit[], m: Measurement, model: string, show: (f: Fit) => 
   const tec = column(fits, (f) => f.tec, 5, 1e6);
   const tau1 = column(fits, (f) => f.tau1, 4, 1e3);
   const tau2 = column(fits, (f) => f.tau2, 4, 1e3);
-  const rs = column(fits, (f) => f.rs, 5);
   const terArea = column(fits, (f) => f.ter_ohm_cm2, 5);
   const tecArea = column(fits, (f) => f.tec_uf_per_cm2, 5);
   const resnorm = column(fits, (f) => f.resnorm, 4);
@@ -388,21 +367,23 @@ function fitTable(fits: Fit[], m: Measurement, model: string, show: (f: Fit) => 
           'tr',
           { 'data-sweep': f.sweep, 'data-status': f.status, 'data-model': f.model, class: f.at_edge.length ? 'at-edge' : null },
           h('td', { class: 'num' }, String(f.sweep)),
-          h('td', null, h('span', { class: `badge badge-status-${f.status}` }, STATUS_TEXT[f.status] ?? f.status)),
+          h('td', null, h('span', { class: `badge badge-status-${f.status}` }, fmtFitStatus(f.status))),
           h('td', { class: 'num', 'data-col': 'ter', 'data-value': f.ter ?? '' }, ter(f, f.stderr.ter)),
           h('td', { class: 'num', 'data-col': 'tec' }, tec(f, f.stderr.tec)),
-          h('td', { class: 'num' }, tau1(f, f.stderr.tau1)),
-          h('td', { class: 'num' }, tau2(f, f.stderr.tau2)),
-          h('td', { class: 'num' }, rs(f, f.stderr.Rs)),
+          anyTau ? h('td', { class: 'num' }, tau1(f, f.stderr.tau1)) : null,
+          anyTau ? h('td', { class: 'num' }, tau2(f, f.stderr.tau2)) : null,
           anyArea ? h('td', { class: 'num', 'data-col': 'ter_area', 'data-value': f.ter_ohm_cm2 ?? '' }, terArea(f)) : null,
           anyArea ? h('td', { class: 'num', 'data-col': 'tec_area' }, tecArea(f)) : null,
-          h(
-            'td',
-            { class: 'num' },
-            f.status === 'invalid_data' || f.rsh_interval[0] == null
-              ? '—'
-              : `${fmtNum(f.rsh_interval[0], 4)} – ${f.rsh_interval[1] == null ? '∞' : fmtNum(f.rsh_interval[1], 4)}`,
-          ),
+          params.map((p) => h('td', { class: 'num', 'data-col': `param-${p.name}`, 'data-value': paramValue(f, p.name) ?? '' }, p.text(f, f.stderr[p.name]))),
+          anyInterval
+            ? h(
+                'td',
+                { class: 'num' },
+                f.status === 'invalid_data' || f.rsh_interval[0] == null
+                  ? '—'
+                  : `${fmtNum(f.rsh_interval[0], 4)} – ${f.rsh_interval[1] == null ? '∞' : fmtNum(f.rsh_interval[1], 4)}`,
+              )
+            : null,
           h('td', { class: 'num' }, `${resnorm(f)} (${f.metric})`),
           edgeCell(f),
           h(
@@ -419,7 +400,7 @@ function fitTable(fits: Fit[], m: Measurement, model: string, show: (f: Fit) => 
     table,
     m.file_name,
     'fit-table-csv',
-    'the columns shown, each value with its error as text (“593.12 ± 2.09”), the Rsh interval and the resnorm',
+    `the columns shown, each value with its error as text (“593.12 ± 2.09”), the parameters of ${model} in the units of their headers, and the resnorm`,
   );
   return h('div', null, csv, scrollRegion(`Fits of ${m.file_name}`, table));
 }
@@ -431,13 +412,27 @@ export function edgeCell(f: Fit): HTMLElement {
 
 /**
  * The models of one sweep side by side (SPEC 12): each with its status, AIC and ΔAIC, TER and TEC
- * with their standard errors, the parameters at the edge and the warnings; then the frequency that
- * would decide between models whose TERs differ.
+ * with their standard errors, its parameters by the names and units of GET /api/models, the
+ * parameters at the edge and the warnings; then the frequency that would decide between models
+ * whose TERs differ.
  */
-function modelTable(fits: Fit[]): HTMLElement {
+function modelTable(fits: Fit[], infos: ModelInfo[]): HTMLElement {
   const rows = modelComparison(fits);
   const withSe = (v: number | null, se: number | null | undefined, scale = 1) =>
     v == null ? '—' : `${fmtNum(v * scale, 5)}${se != null ? ` ± ${fmtNum(se * scale, 2)}` : ''}`;
+  const paramsCell = (f: Fit) =>
+    h(
+      'td',
+      { class: 'model-params', 'data-col': 'params' },
+      parametersOf(
+        infos.find((i) => i.name === f.model),
+        [f],
+      ).map((p) => {
+        const u = shownUnit(p.unit);
+        // One parameter a line: a row of eight would push the warnings into a narrow column.
+        return h('div', { 'data-param': p.name }, h('span', { class: 'pname' }, p.name), ` ${withSe(paramValue(f, p.name), f.stderr[p.name], u.scale)}${u.text ? ` ${u.text}` : ''}`);
+      }),
+    );
   const decisive = fits.find((f) => f.decisive_frequency != null)?.decisive_frequency ?? null;
   return h(
     'div',
@@ -451,7 +446,11 @@ function modelTable(fits: Fit[]): HTMLElement {
         h(
           'thead',
           null,
-          h('tr', null, ['Model', 'Status', 'AIC', 'ΔAIC', 'TER [Ω]', 'TEC [µF]', 'At the edge of its range', 'Warnings'].map((t) => h('th', { scope: 'col' }, t))),
+          h(
+            'tr',
+            null,
+            ['Model', 'Status', 'AIC', 'ΔAIC', 'TER [Ω]', 'TEC [µF]', 'Parameters', 'At the edge of its range', 'Warnings'].map((t) => h('th', { scope: 'col' }, t)),
+          ),
         ),
         h(
           'tbody',
@@ -461,11 +460,12 @@ function modelTable(fits: Fit[]): HTMLElement {
               'tr',
               { 'data-model': f.model, class: f.best_model ? 'best-model' : null },
               h('td', null, f.model, f.best_model ? h('span', { class: 'badge badge-best' }, 'lowest AIC') : null),
-              h('td', null, h('span', { class: `badge badge-status-${f.status}` }, STATUS_TEXT[f.status] ?? f.status)),
+              h('td', null, h('span', { class: `badge badge-status-${f.status}` }, fmtFitStatus(f.status))),
               h('td', { class: 'num', 'data-col': 'aic' }, f.aic == null ? '—' : fmtFixed(f.aic, 1)),
               h('td', { class: 'num', 'data-col': 'delta_aic' }, deltaAic == null ? '—' : fmtFixed(deltaAic, 1)),
               h('td', { class: 'num', 'data-col': 'ter' }, withSe(f.ter, f.stderr.ter)),
               h('td', { class: 'num', 'data-col': 'tec' }, withSe(f.tec, f.stderr.tec, 1e6)),
+              paramsCell(f),
               edgeCell(f),
               h('td', { class: 'reasons' }, f.reasons.length ? h('ul', { class: 'warnings' }, f.reasons.map((r) => h('li', null, r))) : ''),
             ),
@@ -478,7 +478,7 @@ function modelTable(fits: Fit[]): HTMLElement {
       { class: 'hint', id: 'decisive-frequency' },
       decisive == null
         ? 'The models agree on TER, or no frequency below the measured ones would tell them apart.'
-        : `A measurement down to ${fmtNum(decisive, 3)} Hz would tell apart the models whose TERs differ.`,
+        : `A measurement down to ${fmtNum(decisive, 3)} Hz would tell apart the models whose TERs differ: the model lines go below the data to show where they part.`,
     ),
   );
 }
@@ -486,42 +486,64 @@ function modelTable(fits: Fit[]): HTMLElement {
 /** A line colour per model, the shown fit's first. */
 const MODEL_COLORS = [REFERENCE_COLOR, SERIES_COLORS[3], SERIES_COLORS[4], SERIES_COLORS[5]];
 
+/** The shown fit's request, so that an answer for a fit shown before it is dropped. */
+let showing = 0;
+
 /**
  * One fit: status and reasons, its parameters, each model of the sweep over the data (the shown
- * fit's first), its relative residuals, and the sweep's models side by side when there are several.
+ * fit's first) as the server computes it, down below the data to where the models part when a
+ * frequency would decide between them, its relative residuals, and the sweep's models side by side
+ * when there are several.
  */
-function showFit(f: Fit, sweep: Sweep | null, box: HTMLElement, plots: PlotSet, sweepFits: Fit[]): void {
+async function showFit(f: Fit, sweep: Sweep | null, box: HTMLElement, plots: PlotSet, sweepFits: Fit[], infos: ModelInfo[]): Promise<void> {
+  const ticket = ++showing;
   const head = h(
     'div',
     { class: `fit-status status-${f.status}`, id: 'fit-result-status', role: 'status' },
-    h('strong', null, `Sweep ${f.sweep}: ${STATUS_TEXT[f.status] ?? f.status}${f.model !== 'rc' || sweepFits.length > 1 ? ` (model ${f.model})` : ''}`),
+    h('strong', null, `Sweep ${f.sweep}: ${fmtFitStatus(f.status)}${sweepFits.length > 1 || infos[0]?.name !== f.model ? ` (model ${f.model})` : ''}`),
     f.reasons.length ? h('ul', { class: 'warnings' }, f.reasons.map((r) => h('li', null, r))) : null,
   );
-  const named = Object.entries(f.params).filter(([name, v]) => name !== 'Rs' && v != null);
+  // The first model the server lists is the ideal one, whose raw parameters are not unique (SPEC 10).
+  const ideal = f.rsh_interval[0] != null;
+  const info = infos.find((i) => i.name === f.model);
+  const named = parametersOf(info, [f]).filter((p) => paramValue(f, p.name) != null);
   const params = h(
     'p',
     { class: 'reference' },
-    h('span', { class: 'ref-label' }, f.model === 'rc' ? 'One optimal parameter set: ' : 'Parameters: '),
-    named.map(([n, v]) => h('span', { class: 'ref-param' }, h('span', { class: 'pname' }, n), ` ${fmtNum(v, 5)}`)),
-    f.model === 'rc'
-      ? h('span', { class: 'hint' }, ' (Ω and F; Rsh, Ra, Ca, Rb, Cb are not unique: any Rsh in the interval fits as well; TER, TEC, τ1, τ2 and Rs are.)')
-      : h('span', { class: 'hint' }, ' (in the units of GET /api/models: Ω, F, S·s^α, and α without a unit)'),
+    h('span', { class: 'ref-label' }, ideal ? 'One optimal parameter set: ' : 'Parameters: '),
+    named.map((p) => {
+      const u = shownUnit(p.unit);
+      return h('span', { class: 'ref-param' }, h('span', { class: 'pname' }, p.name), ` ${fmtNum(paramValue(f, p.name)! * u.scale, 5)}${u.text ? ` ${u.text}` : ''}`);
+    }),
+    ideal ? h('span', { class: 'hint' }, ' (not unique: any Rsh in the interval fits as well, with the others to match; TER, TEC, τ1, τ2 and Rs are unique.)') : null,
   );
-  const compare = sweepFits.length > 1 ? modelTable(sweepFits) : null;
+  const compare = sweepFits.length > 1 ? modelTable(sweepFits, infos) : null;
   const others = sweepFits.filter((o) => o !== f && o.status !== 'invalid_data');
   if (!sweep || f.rs == null) {
     replace(box, head, params, compare);
     return;
   }
   const data = sweepRows(sweep.real, sweep.imag);
-  // A smooth model line over the whole range, as well as at the measured frequencies for the residuals.
+  // A smooth model line over the whole range, and below it where a lower frequency would decide
+  // between the models; the shown fit also at the measured frequencies, for the residuals.
   const lo = Math.min(...sweep.frequencies);
   const hi = Math.max(...sweep.frequencies);
-  const fine = frequencyGrid(lo, hi, MODEL_POINTS);
-  const model = fittedModelRows(f.model, f.params, sweep.frequencies);
+  const decisive = sweepFits.find((o) => o.decisive_frequency != null)?.decisive_frequency ?? null;
+  const fine = frequencyGrid(decisive != null ? Math.min(lo, decisive * BELOW_DECISIVE) : lo, hi, MODEL_POINTS);
+  replace(box, head, params, h('p', { class: 'muted', id: 'fit-plots-loading' }, 'Computing the models’ spectra…'), compare);
+  let spectra: (number[][] | null)[];
+  try {
+    spectra = await Promise.all([f, ...others].map((o, i) => modelSpectrum(o.model, o.params, i === 0 ? [...sweep.frequencies, ...fine] : fine)));
+  } catch (e) {
+    if (ticket === showing) replace(box, head, params, h('p', { class: 'error-box', role: 'alert' }, `Cannot compute the models’ spectra: ${(e as Error).message}`), compare);
+    return;
+  }
+  if (ticket !== showing) return;
+  const own = spectra[0];
+  const model = own?.slice(0, sweep.frequencies.length) ?? null;
   const lines = [f, ...others].flatMap((o, i) => {
-    const rows = fittedModelRows(o.model, o.params, fine);
-    return rows ? [{ label: sweepFits.length > 1 ? `Model ${o.model}` : 'Model', color: MODEL_COLORS[i % MODEL_COLORS.length], rows }] : [];
+    const rows = i === 0 ? (own?.slice(sweep.frequencies.length) ?? null) : spectra[i];
+    return rows ? [{ model: o.model, label: sweepFits.length > 1 ? `Model ${o.model}` : 'Model', color: MODEL_COLORS[i % MODEL_COLORS.length], rows }] : [];
   });
   if (!model || lines.length === 0) {
     replace(box, head, params, compare);
@@ -532,6 +554,8 @@ function showFit(f: Fit, sweep: Sweep | null, box: HTMLElement, plots: PlotSet, 
   const mag = PlotSet.figure('fit-bode-mag', 'Model over data: |Z| against frequency', `Bode magnitude plot of sweep ${f.sweep} and its fitted model`);
   const phase = PlotSet.figure('fit-bode-phase', 'Model over data: phase against frequency', `Bode phase plot of sweep ${f.sweep} and its fitted model`);
   const resid = PlotSet.figure('fit-residuals', 'Relative residuals (model − data)/|Z| of the real and imaginary parts', `Residual plot of sweep ${f.sweep}`);
+  // For tests and the curious: each line's lowest frequency and its impedance there, as drawn.
+  const drawn = (l: (typeof lines)[number]) => ({ 'data-model': l.model, 'data-f-low': fine[0], 'data-z-low': `${l.rows[0][0]},${l.rows[0][1]}` });
   replace(
     box,
     head,
@@ -540,10 +564,11 @@ function showFit(f: Fit, sweep: Sweep | null, box: HTMLElement, plots: PlotSet, 
       'ul',
       { class: 'legend', 'aria-label': 'Plotted' },
       h('li', { class: 'legend-item' }, h('span', { class: 'legend-dot', style: `background:${SERIES_COLORS[0]}` }), 'Data'),
-      lines.map((l) => h('li', { class: 'legend-item' }, h('span', { class: 'legend-line', style: `border-color:${l.color}` }), l.label)),
+      lines.map((l) => h('li', { class: 'legend-item', ...drawn(l) }, h('span', { class: 'legend-line', style: `border-color:${l.color}` }), l.label)),
       h('li', { class: 'legend-item' }, h('span', { class: 'legend-dot', style: `background:${SERIES_COLORS[1]}` }), 'Residual, real part'),
       h('li', { class: 'legend-item' }, h('span', { class: 'legend-dot', style: `background:${SERIES_COLORS[2]}` }), 'Residual, imaginary part'),
     ),
+    fine[0] < lo ? h('p', { class: 'hint', id: 'below-data' }, `The model lines go down to ${fmtNum(fine[0], 3)} Hz, below the lowest measured ${fmtNum(lo, 3)} Hz, where the models part.`) : null,
     h('div', { class: 'plot-grid' }, nyq.fig, h('div', { class: 'bode' }, mag.fig, phase.fig, resid.fig)),
     compare,
   );

@@ -973,6 +973,26 @@ describe('eisgrid web page against a real eisgrid server', () => {
     return id;
   }
 
+  /**
+   * SPEC 12's impedance of each model, written here independently of the server (the page has no
+   * formula of its own): [Z', Z''] at frequency f.
+   */
+  function spec12(model: string, p: Record<string, number>, f: number): [number, number] {
+    type C = [number, number];
+    const add = (a: C, b: C): C => [a[0] + b[0], a[1] + b[1]];
+    const mul = (a: C, b: C): C => [a[0] * b[0] - a[1] * b[1], a[0] * b[1] + a[1] * b[0]];
+    const inv = (a: C): C => [a[0] / (a[0] ** 2 + a[1] ** 2), -a[1] / (a[0] ** 2 + a[1] ** 2)];
+    const w = 2 * Math.PI * f;
+    const jw = (alpha: number): C => [w ** alpha * Math.cos((alpha * Math.PI) / 2), w ** alpha * Math.sin((alpha * Math.PI) / 2)];
+    // R || CPE = 1 / (1/R + Q (jω)^α); a capacitor is α = 1.
+    const membrane = (r: number, q: number, alpha: number): C => inv(add([1 / r, 0], mul([q, 0], jw(alpha))));
+    const layer = (a: C, b: C): C => inv(add([1 / p.Rsh, 0], inv(add(a, b))));
+    if (model === 'cpe') return add([p.Rs, 0], layer(membrane(p.Ra, p.Qa, p.alpha_a), membrane(p.Rb, p.Qb, p.alpha_b)));
+    const ideal = layer(membrane(p.Ra, p.Ca, 1), membrane(p.Rb, p.Cb, 1));
+    if (model === 'rc') return add([p.Rs, 0], ideal);
+    return add(add([p.Rs, 0], inv(mul([p.Qel, 0], jw(p.alpha_el)))), ideal);
+  }
+
   async function waitFitDone(page: Page): Promise<void> {
     await page.waitForSelector('#fit-job[data-state="done"], #fit-job[data-state="failed"], #fit-job[data-state="cancelled"]', { timeout: FIT_TIMEOUT });
     assert.equal(await page.getAttribute('#fit-job', 'data-state'), 'done', (await page.textContent('#fit-status')) ?? '');
@@ -1068,6 +1088,12 @@ describe('eisgrid web page against a real eisgrid server', () => {
     await page.goto(`${base}/`);
     await signIn(page, 'alice');
     const id = await aliceMeasurement(RPE);
+    // Every model's spectrum the page draws is the server's (POST /api/models/<name>/spectrum).
+    const spectra = new Map<string, { frequencies: number[]; rows: number[][] }>();
+    page.on('response', async (r) => {
+      const m = /\/api\/models\/([^/]+)\/spectrum$/.exec(new URL(r.url()).pathname);
+      if (m && r.ok()) spectra.set(decodeURIComponent(m[1]), await r.json());
+    });
     await page.goto(`${base}/#/measurement/${id}`);
     // The fit form offers the server's models, rc ticked.
     const { json: known } = await api('/api/models');
@@ -1114,6 +1140,32 @@ describe('eisgrid web page against a real eisgrid server', () => {
       (await page.locator('#fit-detail .legend li').allTextContents()).map((t) => t.trim()).filter((t) => t.startsWith('Model')),
       ['Model rc', 'Model cpe', 'Model rc_electrode'],
     );
+    // Each line as drawn is the server's spectrum, which is SPEC 12's formula of the stored fit; where
+    // a lower frequency would decide, the lines go down to half of it, below the data.
+    const { json: measurement } = await api(`/api/measurements/${id}`, keys.alice);
+    const lowestHz = Math.min(...measurement.measurement.sweeps[0].frequencies);
+    for (const f of sweep0) {
+      const li = page.locator(`#fit-detail .legend li[data-model="${f.model}"]`);
+      const fLow = Number(await li.getAttribute('data-f-low'));
+      const [re, im] = ((await li.getAttribute('data-z-low')) ?? '').split(',').map(Number);
+      assert.ok(spectra.has(f.model), `no spectrum of ${f.model} asked from the server`);
+      const served = spectra.get(f.model)!;
+      const k = served.frequencies.indexOf(fLow);
+      assert.ok(k >= 0, `${f.model}: the drawn ${fLow} Hz was not asked from the server`);
+      assert.deepEqual([re, im], served.rows[k].slice(0, 2), `${f.model}: drawn as served`);
+      const [wantRe, wantIm] = spec12(f.model, f.params, fLow);
+      const size = Math.hypot(wantRe, wantIm);
+      assert.ok(Math.abs(re - wantRe) < 1e-9 * size && Math.abs(im - wantIm) < 1e-9 * size, `${f.model} at ${fLow} Hz: ${re}, ${im} against ${wantRe}, ${wantIm}`);
+      if (decisive != null && decisive < lowestHz) assert.ok(Math.abs(fLow - decisive / 2) < 1e-9 * decisive, `${f.model} from ${fLow} Hz, decisive ${decisive} Hz`);
+      else assert.ok(Math.abs(fLow - lowestHz) < 1e-9 * lowestHz, `${f.model} from ${fLow} Hz, data from ${lowestHz} Hz`);
+      // The side-by-side table lists the model's parameters by the names of GET /api/models.
+      const info = known.models.find((m: { name: string }) => m.name === f.model);
+      assert.deepEqual(
+        await page.locator(`#model-table tr[data-model="${f.model}"] [data-param]`).evaluateAll((els) => els.map((e) => e.getAttribute('data-param'))),
+        info.parameters.map((p: { name: string }) => p.name),
+      );
+    }
+    assert.equal(await page.locator('#below-data').count(), decisive != null && decisive < lowestHz ? 1 : 0);
     await page.locator('#model-compare').evaluate((el) => el.scrollIntoView({ block: 'center' }));
     await shot(page, 'models-side-by-side.png');
     // Another model in the table: its fits, its CSV.
@@ -1122,6 +1174,14 @@ describe('eisgrid web page against a real eisgrid server', () => {
     assert.match((await page.textContent('#fit-result-status')) ?? '', /\(model cpe\)/);
     const cpe0 = stored.fits.find((x: { model: string; sweep: number }) => x.model === 'cpe' && x.sweep === 0);
     assert.equal(Number(await page.locator('#fit-table tbody tr[data-sweep="0"] td[data-col="ter"]').getAttribute('data-value')), cpe0.ter);
+    // The table's columns are cpe's parameters, with the units of GET /api/models.
+    const cpeInfo = known.models.find((m: { name: string }) => m.name === 'cpe');
+    for (const p of cpeInfo.parameters) {
+      assert.equal(Number(await page.locator(`#fit-table tbody tr[data-sweep="0"] td[data-col="param-${p.name}"]`).getAttribute('data-value')), cpe0.params[p.name]);
+    }
+    const heads = await page.locator('#fit-table thead th').allTextContents();
+    assert.ok(heads.includes('alpha_a') && heads.includes('Qa [µS·s^α]') && heads.includes('Rs [Ω]'), heads.join(' | '));
+    assert.ok(!heads.some((t) => t.startsWith('τ1') || t.startsWith('Rsh interval')), `cpe has no τ nor Rsh interval: ${heads.join(' | ')}`);
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#fits-csv')]);
     const csv = fs.readFileSync((await download.path())!, 'utf8').trim().split(/\r?\n/);
     assert.equal(csv.length, 4, csv.join('\n'));
@@ -1496,6 +1556,39 @@ describe('eisgrid web page against a real eisgrid server', () => {
     await shot(page, 'measurement-deleted.png');
     assert.deepEqual(await axeViolations(page), [], 'the list of measurements');
     assert.equal((await api(`/api/measurements/${id}`, keys.alice)).status, 404);
+    await page.close();
+  });
+
+  it('measurements: where a lower frequency would decide, every model line goes below the data to half of it, as the server computes it', async () => {
+    const page = await newPage();
+    await page.goto(`${base}/`);
+    await signIn(page, 'alice');
+    // 16HBE_TW01: its models part below the lowest measured frequency (a decisive frequency).
+    const id = await aliceMeasurement(HBE[0]);
+    await page.goto(`${base}/#/measurement/${id}`);
+    await page.waitForSelector('#fit-models input[data-model="rc_electrode"]');
+    for (const box of await page.locator('#fit-models input[name="fit-model"]').all()) await box.check();
+    await page.click('#fit-submit');
+    await waitFitDone(page);
+    const { json: stored } = await api(`/api/measurements/${id}/fits`, keys.alice);
+    const sweep0 = stored.fits.filter((x: { sweep: number }) => x.sweep === 0);
+    const decisive = sweep0.find((f: { decisive_frequency: number | null }) => f.decisive_frequency != null)?.decisive_frequency;
+    const { json: measurement } = await api(`/api/measurements/${id}`, keys.alice);
+    const lowestHz = Math.min(...measurement.measurement.sweeps[0].frequencies);
+    assert.ok(decisive != null && decisive < lowestHz, `a decisive frequency below ${lowestHz} Hz: ${decisive}`);
+    await page.waitForSelector('#below-data');
+    assert.match((await page.textContent('#below-data')) ?? '', new RegExp(`down to ${fmtNum(decisive / 2, 3)} Hz`));
+    for (const f of sweep0) {
+      const li = page.locator(`#fit-detail .legend li[data-model="${f.model}"]`);
+      const fLow = Number(await li.getAttribute('data-f-low'));
+      assert.ok(Math.abs(fLow - decisive / 2) < 1e-9 * decisive, `${f.model} from ${fLow} Hz, decisive ${decisive} Hz`);
+      const [re, im] = ((await li.getAttribute('data-z-low')) ?? '').split(',').map(Number);
+      const [wantRe, wantIm] = spec12(f.model, f.params, fLow);
+      const size = Math.hypot(wantRe, wantIm);
+      assert.ok(Math.abs(re - wantRe) < 1e-9 * size && Math.abs(im - wantIm) < 1e-9 * size, `${f.model} at ${fLow} Hz: ${re}, ${im} against ${wantRe}, ${wantIm}`);
+    }
+    await page.locator('#fit-result-status').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await shot(page, 'models-below-data.png');
     await page.close();
   });
 

@@ -6,17 +6,19 @@ const body = (properties: object) => ({ requestBody: { content: { 'application/j
 
 const text = (bytes: number) => ({ type: 'string', maxLength: bytes, 'x-max-bytes': bytes });
 
-test('limits_from_openapi: the search limit, text limits in bytes and the run grid as the document states them', () => {
+test('limits_from_openapi: the search limit, text limits in bytes, the run and fit grids and the spectrum frequencies as the document states them', () => {
   const doc = {
     paths: {
       '/api/search/{filename}': { post: body({ max_resnorm: { type: 'number' }, limit: { type: 'integer', minimum: 1, maximum: 10000 } }) },
       '/api/tags': { post: body({ label: text(200), category: text(100), notes: text(4000) }) },
       '/api/experiments': { post: body({ name: text(201), description: text(4001) }) },
+      '/api/models/{name}/spectrum': { post: body({ params: { type: 'object' }, frequencies: { type: 'array', minItems: 1, maxItems: 1000 } }) },
     },
     components: {
       schemas: {
         ComputeRequest: { properties: { grid: { maximum: 60 }, description: text(2000) } },
         MeasurementFields: { properties: { sample: text(202), condition: text(203), notes: text(4000) } },
+        FitRequest: { properties: { grid: { type: 'integer', minimum: 2, maximum: 12 } } },
       },
     },
   };
@@ -30,6 +32,9 @@ test('limits_from_openapi: the search limit, text limits in bytes and the run gr
     measurementSample: 202,
     measurementCondition: 203,
     experimentName: 201,
+    fitGridMin: 2,
+    fitGrid: 12,
+    spectrumFrequencies: 1000,
   });
 });
 

@@ -1,8 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { toCsv } from '../../src/csv.ts';
-import { courseLeftOut, fittedModelRows, insertJitter, modelComparison, modelRows, relativeResiduals, sortRows, sweepRows, timeCourse } from '../../src/measured-math.ts';
-import { impedance } from '../../src/circuit.ts';
+import { courseLeftOut, insertJitter, modelComparison, relativeResiduals, sortRows, sweepRows, timeCourse } from '../../src/measured-math.ts';
 import { DEFAULT_FORM, measuredRequest, runIntro, validateRunForm } from '../../src/validate.ts';
 
 test('csv: quotes cells with commas, quotes and line breaks; empty for missing numbers', () => {
@@ -32,16 +31,6 @@ test('sweep_rows: magnitude and phase from the parts (capacitive: negative phase
   assert.equal(r[2], 5);
   assert.ok(Math.abs(r[3] - (Math.atan2(-4, 3) * 180) / Math.PI) < 1e-12);
   assert.ok(r[3] < 0);
-});
-
-test('model_rows: Rs adds to the real part only; an unbounded Rsh is an open shunt', () => {
-  const p = { Rsh: 900, Ra: 300, Ca: 2e-6, Rb: 500, Cb: 1e-6 };
-  const z = impedance(p, 100);
-  const [r] = modelRows(p, 20, [100]);
-  assert.ok(Math.abs(r[0] - (z.re + 20)) < 1e-9);
-  assert.ok(Math.abs(r[1] - z.im) < 1e-9);
-  const open = modelRows({ ...p, Rsh: Infinity }, 0, [1e-3])[0];
-  assert.ok(Number.isFinite(open[0]) && Math.abs(open[0] - 800) < 1e-3, `low-frequency limit Ra+Rb, got ${open[0]}`);
 });
 
 test('relative_residuals: (model − data)/|data| per part, zero for a perfect model', () => {
@@ -121,24 +110,6 @@ test('run_intro: the run form says what the sweep is against, the circuit or the
   assert.doesNotMatch(measured, /reference circuit|model spectrum/);
   assert.match(measured, /sweep 2 of the measurement RPE_TW1_freq/);
   assert.match(measured, /Rs/);
-});
-
-test('fitted_model_rows: cpe at alpha 1 is rc with Q as C, rc_electrode with a huge Qel is rc, unknown models give null', () => {
-  const freqs = [0.1, 3, 100, 5e4];
-  const rc = fittedModelRows('rc', { Rs: 20, Rsh: 5000, Ra: 300, Ca: 2e-6, Rb: 900, Cb: 7e-6 }, freqs)!;
-  const cpe = fittedModelRows('cpe', { Rs: 20, Rsh: 5000, Ra: 300, Qa: 2e-6, alpha_a: 1, Rb: 900, Qb: 7e-6, alpha_b: 1 }, freqs)!;
-  const electrode = fittedModelRows('rc_electrode', { Rs: 20, Qel: 1e9, alpha_el: 0.9, Rsh: 5000, Ra: 300, Ca: 2e-6, Rb: 900, Cb: 7e-6 }, freqs)!;
-  rc.forEach((row, i) => {
-    for (let k = 0; k < 3; k++) {
-      assert.ok(Math.abs(cpe[i][k] - row[k]) <= 1e-9 * Math.abs(row[2]), `cpe ${i} ${k}`);
-      assert.ok(Math.abs(electrode[i][k] - row[k]) <= 1e-6 * Math.abs(row[2]), `rc_electrode ${i} ${k}`);
-    }
-  });
-  // A CPE below alpha 1 is less capacitive: its phase at a middle frequency is nearer 0.
-  const flat = fittedModelRows('cpe', { Rs: 20, Rsh: 5000, Ra: 300, Qa: 2e-6, alpha_a: 0.7, Rb: 900, Qb: 7e-6, alpha_b: 0.7 }, freqs)!;
-  assert.notDeepEqual(flat[2], cpe[2]);
-  assert.equal(fittedModelRows('rq', { Rs: 1 }, freqs), null);
-  assert.equal(fittedModelRows('cpe', { Rs: 20, Rsh: 5000 }, freqs), null);
 });
 
 test('model_comparison: delta AIC from the lowest, null without an AIC', () => {
