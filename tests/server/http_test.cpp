@@ -21,6 +21,7 @@ namespace {
 
 using json = nlohmann::json;
 using test_support::client_socket;
+using test_support::expect_within_a_second;
 using test_support::live_server;
 using test_support::make_request;
 using test_support::read_reply;
@@ -42,32 +43,6 @@ std::vector<std::string> names(const live_server& s, const std::string& key) {
   return out;
 }
 
-<<<<<<< HEAD
-// Sub-second answers under load are a property of the release build: under
-// AddressSanitizer every request runs several times slower, and the
-// 1-second bound would fail for that alone. There the time is printed, not
-// asserted, loudly; every other check of the test still runs.
-void expect_within_a_second(double ms, const std::string& what) {
-#if defined(__SANITIZE_ADDRESS__)
-  std::fprintf(stderr, "\n*** NOT ASSERTED under AddressSanitizer: %s took %.0f ms (the release build asserts < 1000 ms) ***\n\n",
-               what.c_str(), ms);
-#else
-  EXPECT_LT(ms, 1000.0) << what;
-#endif
-}
-
-json wait_for_job(const live_server& s, const std::string& key, const std::string& id) {
-  for (int i = 0; i < 1200; ++i) {
-    const auto job = json_of(s.call("GET", "/api/jobs/" + id, key))["job"];
-    if (job["state"] != "queued" && job["state"] != "running") return job;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  ADD_FAILURE() << "job " << id << " did not finish";
-  return {};
-}
-
-=======
->>>>>>> models-page
 // The endpoints and visibility, the same on both engines.
 void check_endpoints(const live_server& s, const test_support::server_data& d, const char* engine) {
   auto r = s.call("GET", "/api/health");

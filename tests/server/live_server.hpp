@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -238,6 +239,19 @@ inline nlohmann::json wait_for_job(const live_server& s, const std::string& key,
   }
   ADD_FAILURE() << "job " << id << " did not finish";
   return {};
+}
+
+// Sub-second answers under load are a property of the release build: under
+// AddressSanitizer every request runs several times slower, and the
+// 1-second bound would fail for that alone. There the time is printed, not
+// asserted, loudly; every other check of the test still runs.
+inline void expect_within_a_second(double ms, const std::string& what) {
+#if defined(__SANITIZE_ADDRESS__)
+  std::fprintf(stderr, "\n*** NOT ASSERTED under AddressSanitizer: %s took %.0f ms (the release build asserts < 1000 ms) ***\n\n",
+               what.c_str(), ms);
+#else
+  EXPECT_LT(ms, 1000.0) << what;
+#endif
 }
 
 }  // namespace test_support

@@ -111,11 +111,13 @@ TEST(server_measurement_access, anonymous_uploads_are_refused_before_their_body)
     const auto start = clock_type::now();
     const auto r = test_support::read_reply(c);
     EXPECT_EQ(r.status, 401) << r.body;
-    EXPECT_LT(std::chrono::duration<double>(clock_type::now() - start).count(), 1.0);
+    test_support::expect_within_a_second(std::chrono::duration<double, std::milli>(clock_type::now() - start).count(),
+                                         "an anonymous upload's 401");
   }
   const auto start = clock_type::now();
   EXPECT_EQ(s.call("GET", "/api/health").status, 200);
-  EXPECT_LT(std::chrono::duration<double>(clock_type::now() - start).count(), 1.0);
+  test_support::expect_within_a_second(std::chrono::duration<double, std::milli>(clock_type::now() - start).count(),
+                                       "a health check after 64 anonymous uploads");
   // With a key, the same header waits for its body, which then uploads.
   EXPECT_EQ(upload(s, data.alice_key, "rpe.txt", read_file(k_nova / "RPEmedia_TW1-1_d1_chamber1_channel1_5freq5sine_freq")).status, 201);
 }
