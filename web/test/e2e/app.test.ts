@@ -401,7 +401,7 @@ describe('eisgrid web page against a real eisgrid server', () => {
 
   it('the run form sweeps the model chosen from the server\'s list', async () => {
     const page = await newPage();
-    await page.goto(`${base}/#/run`);
+    await page.goto(`${base}/#/new`);
     await signIn(page, 'carol');
     await page.waitForSelector('#run-model option[value="cpe"]', { state: 'attached' });
     await page.selectOption('#run-model', 'cpe');
