@@ -10,9 +10,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/error.hpp"
 #include "dataset/dataset.hpp"
 #include "live_server.hpp"
 #include "model/models.hpp"
+#include "npz/reader.hpp"
 #include "server_fixture.hpp"
 
 namespace {
@@ -201,6 +203,33 @@ TEST_F(model_datasets, search_names_the_models_parameters_and_tags_refuse_in_wor
   r = server->call("POST", "/api/tags", data->alice_key, R"({"filename":"cpe_all.npz","rank":0,"label":"x"})");
   EXPECT_EQ(r.status, 400) << r.body;
   EXPECT_NE(r.body.find("cpe model"), std::string::npos) << r.body;
+}
+
+// Each row's Rs is read by dataset::load, counted in the inflate limit that
+// the server's cache budget sets, and is the first of the row's model values.
+TEST_F(model_datasets, series_resistance_is_loaded_within_the_limit) {
+  const auto path = data->root.path / "npz/precomputed/cpe_all.npz";
+  const auto d = data->load("cpe_all.npz");
+  ASSERT_TRUE(d.has_series_resistance());
+  const auto values = d.model_values(7);
+  ASSERT_EQ(values.size(), 8u);
+  EXPECT_FLOAT_EQ(static_cast<float>(values[0]), 25.0f);
+  for (std::size_t k = 0; k < 7; ++k) EXPECT_EQ(values[k + 1], d.parameter(7, k));
+  std::uint64_t inflated = 0;
+  for (const auto& m : eisgrid::npz::reader::open(path).members()) {
+    if (m.deflated && m.name != "frequency_order") inflated += m.uncompressed_size;
+  }
+  EXPECT_NO_THROW((void)eisgrid::dataset::dataset::load(path, eisgrid::dataset::load_depth::full, {inflated}));
+  try {
+    (void)eisgrid::dataset::dataset::load(path, eisgrid::dataset::load_depth::full, {inflated - 1});
+    ADD_FAILURE() << "loaded over the limit";
+  } catch (const eisgrid::error& e) {
+    EXPECT_EQ(e.kind(), eisgrid::error_kind::too_large) << e.what();
+  }
+  // An rc file of a model reference without --rs has none: Rs is 0.
+  const auto rc = data->load("public.npz");
+  EXPECT_FALSE(rc.has_series_resistance());
+  EXPECT_EQ(rc.model_values(0)[0], 0.0);
 }
 
 json wait_for_job(const live_server& s, const std::string& key, const std::string& id) {
