@@ -104,9 +104,11 @@ json names_json(const model::circuit_model& m, bool units) {
   return out;
 }
 
-// A catalog row's model: metadata "model", rc without it (SPEC 12).
+// A catalog row's model: metadata "model", rc without it (SPEC 12). Parsed
+// only where the text has such a key (the catalog stores it compact): every
+// rc file's reference has the value "model", and listings parse no rc row.
 std::string model_of(const catalog::dataset_record& r) {
-  if (r.metadata_json.find("\"model\"") == std::string::npos) return std::string(model::rc().name);
+  if (r.metadata_json.find("\"model\":") == std::string::npos) return std::string(model::rc().name);
   const auto m = json::parse(r.metadata_json, nullptr, false);
   if (!m.is_object() || !m.contains("model") || !m["model"].is_string()) return std::string(model::rc().name);
   return m["model"].get<std::string>();
