@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/error.hpp"
+#include "catalog/pg_server.hpp"
 #include "dataset/dataset.hpp"
 #include "live_server.hpp"
 #include "model/models.hpp"
@@ -31,8 +32,9 @@ json json_of(const test_support::http_reply& r) {
 // Two public cpe files of the same grid, one with a stored spectrum for every
 // row and one with none, beside the fixture's rc files.
 struct cpe_data : test_support::server_data {
-  cpe_data() {
-    auto cat = eisgrid::catalog::catalog::open(root.path, "");
+  // `db`: empty for SQLite under the root, or a catalog URL (PostgreSQL).
+  explicit cpe_data(const std::string& db = "") : server_data(db) {
+    auto cat = eisgrid::catalog::catalog::open(root.path, db);
     compute_cpe(cat, "cpe_all.npz", true);
     compute_cpe(cat, "cpe_none.npz", false);
   }
@@ -230,6 +232,22 @@ TEST_F(model_datasets, series_resistance_is_loaded_within_the_limit) {
   const auto rc = data->load("public.npz");
   EXPECT_FALSE(rc.has_series_resistance());
   EXPECT_EQ(rc.model_values(0)[0], 0.0);
+}
+
+// PostgreSQL returns the stored metadata as jsonb text: the listing names the model there too.
+TEST(model_datasets_postgresql, the_listing_names_each_files_model) {
+  test_support::pg_server pg;
+  const std::string admin_url = test_support::fresh_database(pg, "eisgrid_models");
+  cpe_data data(admin_url);
+  test_support::add_server_role(admin_url);
+  live_server server(data.root.path, pg.url("eisgrid_models", "eisgrid_server"));
+  std::map<std::string, std::string> models;
+  const auto listing = json_of(server.call("GET", "/api/datasets"));
+  for (const auto& d : listing["datasets"]) models[d["filename"]] = d["model"];
+  EXPECT_EQ(models["cpe_all.npz"], "cpe");
+  EXPECT_EQ(models["cpe_none.npz"], "cpe");
+  EXPECT_EQ(models["public.npz"], "rc");
+  EXPECT_EQ(json_of(server.call("GET", "/api/best-results/cpe_all.npz?n=1"))["data"]["param_names"], k_cpe_names);
 }
 
 json wait_for_job(const live_server& s, const std::string& key, const std::string& id) {
