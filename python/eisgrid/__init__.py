@@ -141,14 +141,18 @@ def _rs_text(rs: Any) -> str:
     raise ValueError(f"rs must be 'free' or a positive series resistance in ohm (got {rs!r})")
 
 
-def _range_names(model: str) -> tuple:
-    """The names a range may take: the model's parameters (Rs first), from the library's model list."""
+def _range_names(models: str) -> tuple:
+    """The names a range may take: the parameters (Rs first) of the models, "rc,cpe" or "all", from the library's model list."""
     names = {m["name"]: tuple(name for name, _ in m["parameters"]) for m in _core.models()}
-    return names[_choice("model", model, tuple(names))]
+    listed = [n for m in models.split(",") for n in (tuple(names) if m == "all" else (_choice("model", m, tuple(names)),))]
+    return tuple(dict.fromkeys(n for m in listed for n in names[m]))
 
 
 def _ranges(ranges: Any, model: str = "rc") -> list:
-    """{"Ca": (1e-7, 5e-5), "Rs": (5, 50, 6)} or ["Ca=1e-7:5e-5", ...] as the command line's --range items."""
+    """{"Ca": (1e-7, 5e-5), "Rs": (5, 50, 6)} or ["Ca=1e-7:5e-5", ...] as the command line's --range items.
+
+    model: the model swept, or the models fitted ("rc,cpe", "all"; rc's optimum starts every fit, so a fit
+    names "rc," first): a range names any of their parameters."""
     if ranges is None:
         return []
     if isinstance(ranges, str):
@@ -335,7 +339,7 @@ def fit(
     """
     f, zz = _spectrum(frequencies, z)
     _choice("model", model, MODELS)
-    rows = _core.fit(f, zz, _model_list(model, models), _choice("metric", metric, METRICS), _rs_text(rs), _ranges(ranges), _area(area), _grid(grid))
+    rows = _core.fit(f, zz, _model_list(model, models), _choice("metric", metric, METRICS), _rs_text(rs), _ranges(ranges, "rc," + _model_list(model, models)), _area(area), _grid(grid))
     for r in rows:
         # Rows of one spectrum given as arrays: no file and sweep to name.
         del r["file"], r["sweep"]
@@ -476,7 +480,7 @@ def fit_files(
             _model_list(model, models),
             _choice("metric", metric, METRICS),
             _rs_text(rs),
-            _ranges(ranges),
+            _ranges(ranges, "rc," + _model_list(model, models)),
             _area(area),
             _grid(grid),
             None if threads is None else int(threads),

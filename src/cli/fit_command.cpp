@@ -287,7 +287,7 @@ void run_fit(const fit_args& a) {
   fit::fit_options options;
   std::optional<measured::format> forced;
   try {
-    options = fit_options_of(a.grid, a.metric, a.rs, a.ranges);
+    options = fit_options_of(a.grid, a.metric, a.rs, a.ranges, models);
     if (a.area && !(*a.area > 0 && std::isfinite(*a.area))) throw error(error_kind::usage, "--area must be a positive number of cm2");
     if (!a.format.empty()) {
       forced = measured::parse_format(a.format);
@@ -391,8 +391,9 @@ void add_fit_command(CLI::App& app) {
                       " (see README: which model to report); several are compared by AIC")
       ->capture_default_str();
   cmd->add_option("--range", args->ranges,
-                  "Range NAME=MIN:MAX[:COUNT] of Rs, Rsh, Ra, Ca, Rb or Cb (repeatable); defaults Rs 0.01-1e4, Rsh 10-1e7, "
-                  "Ra/Rb 1-1e6 ohm, Ca/Cb 1e-9-1e-3 F");
+                  "Range NAME=MIN:MAX[:COUNT] of any parameter of the models fitted (repeatable): Rs, Rsh, Ra, Ca, Rb, Cb "
+                  "(the grid; defaults Rs 0.01-1e4, Rsh 10-1e7, Ra/Rb 1-1e6 ohm, Ca/Cb 1e-9-1e-3 F), or e.g. Qa, alpha_a "
+                  "(bounds of the model's refinement; COUNT unused; alpha within 0.5-1)");
   cmd->add_option("--area", args->area, "Insert area in cm2: also report TER in ohm.cm2 and TEC in uF/cm2");
   cmd->add_option("--summary", args->summary, "Write one CSV row per sweep to this file");
   cmd->add_flag("--json", args->json, "Print the results as JSON instead of a table");

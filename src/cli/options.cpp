@@ -1,5 +1,6 @@
 #include "cli/options.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <filesystem>
 #include <string>
@@ -54,6 +55,21 @@ void for_each_item(std::string_view text, F&& f) {
     if (comma == std::string_view::npos) break;
     text.remove_prefix(comma + 1);
   }
+}
+
+// A --range name of `eisgrid fit` as the models spell it: a parameter of rc
+// (whose optimum starts every fit) or of a model fitted. Throws error(usage)
+// listing the names the fitted models have.
+std::string canonical_name(std::string_view name, const std::vector<const model::circuit_model*>& models, std::string_view whole) {
+  std::vector<std::string_view> names;
+  const auto add = [&](const model::circuit_model& m) {
+    for (const auto& p : m.parameters) {
+      if (std::find(names.begin(), names.end(), p.name) == names.end()) names.push_back(p.name);
+    }
+  };
+  add(model::rc());
+  for (const auto* m : models) add(*m);
+  return std::string(names[slot_of([&](std::size_t i) { return names[i]; }, names.size(), name, whole)]);
 }
 
 }  // namespace
@@ -122,14 +138,35 @@ std::uint64_t parse_count_or_all(std::string_view text, std::string_view option)
   return v;
 }
 
-fit::fit_options fit_options_of(std::size_t grid, const std::string& metric, const std::string& rs,
-                                const std::vector<std::string>& ranges) {
+fit::fit_options fit_options_of(std::size_t grid, const std::string& metric, const std::string& rs, const std::vector<std::string>& ranges,
+                                const std::vector<const model::circuit_model*>& models) {
   auto o = fit::fit_options::measured(grid);
   const auto m = sweep::parse_metric(metric);
   if (!m) throw error(error_kind::usage, "unknown metric '" + metric + "' (expected mae, rmse, relative or modulus)");
   o.metric = *m;
   for (const auto& text : ranges) {
-    if (auto range = parse_rs_range(text, o.grid)) o.rs = *range;
+    for_each_item(text, [&](std::string_view name, std::string_view value) {
+      const std::string item = std::string(name) + "=" + std::string(value);
+      const std::string known = canonical_name(name, models, text);
+      if (model::rc().index_of(known)) {
+        if (auto range = parse_rs_range(item, o.grid)) o.rs = *range;
+        return;
+      }
+      // Another model's parameter: read and checked (an exponent within its
+      // bounds) on a scratch grid of that model, then kept by name.
+      const auto* owner = *std::find_if(models.begin(), models.end(), [&](const auto* c) { return c->index_of(known).has_value(); });
+      auto scratch = model::grid_spec::defaults(*owner, model::k_min_axis_count);
+      apply_range(item, scratch);
+      scratch.validate();
+      const auto range = scratch.axes[*owner->index_of(known) - 1];
+      const auto given =
+          std::find_if(o.other_ranges.begin(), o.other_ranges.end(), [&](const auto& named) { return named.first == known; });
+      if (given != o.other_ranges.end()) {
+        given->second = range;
+      } else {
+        o.other_ranges.emplace_back(known, range);
+      }
+    });
   }
   if (rs != "free") o.fixed_rs = parse_circuit("Rsh=" + rs, model::k_default_reference).rsh;
   return o;

@@ -14,6 +14,7 @@
 #include "compute/request.hpp"
 #include "fit/fit.hpp"
 #include "model/circuit.hpp"
+#include "model/circuit_model.hpp"
 #include "model/parameter_grid.hpp"
 
 namespace eisgrid::cli {
@@ -42,10 +43,12 @@ void apply_range(std::string_view text, model::grid_spec& grid, given_axes* give
 
 // The options of a measured fit from `eisgrid fit`'s texts (shared with the
 // Python module): `grid` points per axis, the metric (mae, rmse, relative,
-// modulus), Rs "free" or a value in ohm, and --range items. Throws error(usage)
-// naming the bad value and the valid ones.
+// modulus), Rs "free" or a value in ohm, and --range items of any parameter
+// of `models` (rc's start every fit; the others bound their refinement).
+// Throws error(usage) naming the bad value and the valid ones.
 [[nodiscard]] fit::fit_options fit_options_of(std::size_t grid, const std::string& metric, const std::string& rs,
-                                              const std::vector<std::string>& ranges);
+                                              const std::vector<std::string>& ranges,
+                                              const std::vector<const model::circuit_model*>& models);
 
 // The options of `eisgrid compute` as the command line gives them (shared
 // with the Python module); the rest (data root, catalog, progress) is the caller's.

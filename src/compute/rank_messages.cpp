@@ -26,6 +26,11 @@ void put_fit_options(cluster::message_writer& w, const fit::fit_options& o) {
   put_grid(w, o.grid);
   w.put(o.rs);
   w.put(o.fixed_rs);
+  w.put(static_cast<std::uint64_t>(o.other_ranges.size()));
+  for (const auto& [name, range] : o.other_ranges) {
+    w.put_string(name);
+    w.put(range);
+  }
   w.put(o.metric);
   w.put(o.starts);
   w.put(o.profile_starts);
@@ -37,6 +42,11 @@ fit::fit_options get_fit_options(cluster::message_reader& r) {
   o.grid = get_grid(r);
   o.rs = r.get<model::axis_range>();
   o.fixed_rs = r.get<std::optional<double>>();
+  const auto others = r.get<std::uint64_t>();
+  for (std::uint64_t i = 0; i < others; ++i) {
+    auto name = r.get_string();
+    o.other_ranges.emplace_back(std::move(name), r.get<model::axis_range>());
+  }
   o.metric = r.get<sweep::metric>();
   o.starts = r.get<std::size_t>();
   o.profile_starts = r.get<std::size_t>();

@@ -41,10 +41,12 @@ const std::string& string_of(const json& v, const std::string& key) {
   return v.get_ref<const std::string&>();
 }
 
-// The grid axis of rc's parameter `name` (its parameters after Rs).
-std::size_t param_slot(const std::string& name, const std::string& key) {
-  if (const auto i = model::rc().index_of(name); i && *i > 0) return *i - 1;
-  bad(key, "unknown parameter '" + name + "' (expected Rsh, Ra, Ca, Rb, Cb)");
+// The grid axis of `m`'s parameter `name` (its parameters after Rs).
+std::size_t param_slot(const model::circuit_model& m, const std::string& name, const std::string& key) {
+  if (const auto i = m.index_of(name); i && *i > 0) return *i - 1;
+  std::string names;
+  for (std::size_t k = 1; k < m.count(); ++k) names += (k > 1 ? ", " : "") + std::string(m.parameters[k].name);
+  bad(key, "unknown parameter '" + name + "' (" + std::string(m.name) + " has " + names + ")");
 }
 
 // K | "all" (returns empty for all); 0 allowed only when `allow_zero`.
@@ -58,23 +60,33 @@ std::optional<std::uint64_t> count_or_all(const json& v, const std::string& key,
 
 compute_request from_json(const json& body) {
   if (!body.is_object()) throw error(error_kind::usage, "the body must be a JSON object");
-  static const std::set<std::string> known{"grid",   "preset", "fmin", "fmax",    "points", "spacing", "ref",
-                                           "ranges", "metric", "keep", "spectra", "store",  "output",  "description"};
+  static const std::set<std::string> known{"grid",   "model",  "preset", "fmin",    "fmax",  "points", "spacing",    "ref",
+                                           "ranges", "metric", "keep",   "spectra", "store", "output", "description"};
   for (const auto& [key, value] : body.items()) {
     if (!known.count(key)) throw error(error_kind::usage, "unknown option '" + key + "'");
   }
   compute_request r;
   std::size_t g = 5;
   if (body.contains("grid")) g = static_cast<std::size_t>(integer_in(body["grid"], "grid", 2, k_http_max_grid));
-  // rc alone: the API's dataset views and the page show rc's parameters
-  // (a cpe grid is `eisgrid compute --model cpe`).
-  r.grid = model::grid_spec::defaults(g);
+  // The model of the grid, as `eisgrid compute --model` takes it.
+  const model::circuit_model* circuit = &model::rc();
+  if (body.contains("model")) {
+    const auto& name = string_of(body["model"], "model");
+    circuit = model::find_model(name);
+    if (!circuit) bad("model", "unknown model '" + name + "' (expected one of " + model::model_names() + ")");
+    try {
+      model::require_sweepable(*circuit);
+    } catch (const error& e) {
+      bad("model", e.what());
+    }
+  }
+  r.grid = model::grid_spec::defaults(*circuit, g);
   if (body.contains("ranges")) {
     const auto& ranges = body["ranges"];
     if (!ranges.is_object()) bad("ranges", "expected an object like {\"Ca\": {\"min\": 1e-7, \"max\": 5e-5, \"count\": 8}}");
     for (const auto& [name, range] : ranges.items()) {
       const std::string key = "ranges." + name;
-      const std::size_t slot = param_slot(name, key);
+      const std::size_t slot = param_slot(*circuit, name, key);
       r.range_given.resize(r.grid.axes.size());
       r.range_given[slot] = true;
       auto& axis = r.grid.axes[slot];
@@ -106,7 +118,7 @@ compute_request from_json(const json& body) {
     const auto& ref = body["ref"];
     if (!ref.is_object()) bad("ref", "expected an object like {\"Rsh\": 5005, \"Ca\": 25.05e-6}");
     auto values = model::k_default_reference.as_array();
-    for (const auto& [name, value] : ref.items()) values[param_slot(name, "ref")] = positive_number(value, "ref." + name);
+    for (const auto& [name, value] : ref.items()) values[param_slot(model::rc(), name, "ref")] = positive_number(value, "ref." + name);
     r.ref = model::circuit_params::from_array(values);
   }
   if (body.contains("metric")) {

@@ -81,9 +81,11 @@ struct compute_request {
   std::optional<catalog::row_id> owner_id;
 };
 
-// Parses the JSON body of POST /api/compute: {"grid": 5, "preset"?, "fmin"?,
-// "fmax"?, "points"?, "spacing"?, "ref"?: {"Rsh": 5005, ...}, "ranges"?:
-// {"Ca": {"min", "max", "count"?}}, "metric"?, "keep"?: K | "all",
+// Parses the JSON body of POST /api/compute: {"grid": 5, "model"?: "rc" |
+// "cpe" (a model the grid sweep takes), "preset"?, "fmin"?, "fmax"?,
+// "points"?, "spacing"?, "ref"?: {"Rsh": 5005, ...} (rc's reference
+// spectrum), "ranges"?: {"Ca": {"min", "max", "count"?}} (axes of the
+// model's parameters after Rs: "alpha_a" for cpe), "metric"?, "keep"?: K | "all",
 // "spectra"?: M | "all", "store"?, "output"?, "description"?}. Strict:
 // unknown keys, wrong types and out-of-range values throw error(usage) naming
 // the key. Applies the HTTP limits above. The owner is not set here.

@@ -19,8 +19,8 @@ namespace {
 
 constexpr std::size_t k_spectrum_columns = 4;
 // The arrays load() reads; any other member of the archive is left alone.
-const std::set<std::string, std::less<>> k_read_members = {"parameters", "resnorms",     "frequencies",       "spectrum",
-                                                           "metadata",   "grid_indices", "reference_spectrum"};
+const std::set<std::string, std::less<>> k_read_members = {"parameters", "resnorms",     "frequencies",        "spectrum",
+                                                           "metadata",   "grid_indices", "reference_spectrum", "series_resistance"};
 // Metadata floats may have been rounded to float32 before storage.
 constexpr double k_metadata_tolerance = 1e-5;
 
@@ -136,6 +136,8 @@ class dataset_validator {
     d_.spectra_rows_ = s[0];
     const bool has_indices = r.contains("grid_indices");
     if (has_indices && require(r, "grid_indices", 1).shape[0] != d_.rows_) fail("'grid_indices' does not have one entry per row");
+    const bool has_rs = r.contains("series_resistance");
+    if (has_rs && require(r, "series_resistance", 1).shape[0] != d_.rows_) fail("'series_resistance' does not have one entry per row");
     const bool has_reference = r.contains("reference_spectrum");
     if (has_reference) {
       const npz::array_header reference = require(r, "reference_spectrum", 2);
@@ -150,6 +152,7 @@ class dataset_validator {
     d_.spectrum_ = depth == load_depth::full ? r.read_shared("spectrum") : npz::shared_array(npz::array{spectrum, {}});
     if (has_indices) d_.grid_indices_ = r.read_shared("grid_indices");
     if (has_reference) d_.reference_ = r.read_shared("reference_spectrum");
+    if (has_rs) d_.series_resistance_ = r.read_shared("series_resistance");
     check_frequencies();
     check_metadata();
   }
@@ -254,6 +257,15 @@ std::array<double, 5> dataset::parameters(std::uint64_t row) const {
   return p;
 }
 
+double dataset::series_resistance(std::uint64_t row) const { return series_resistance_ ? numeric_value(*series_resistance_, row) : 0.0; }
+
+std::vector<double> dataset::model_values(std::uint64_t row) const {
+  std::vector<double> values(model_->count());
+  values[0] = series_resistance(row);
+  for (std::size_t k = 0; k < parameter_count(); ++k) values[k + 1] = parameter(row, k);
+  return values;
+}
+
 double dataset::resnorm(std::uint64_t row) const { return numeric_value(resnorms_, row); }
 double dataset::frequency(std::uint64_t f) const { return numeric_value(frequencies_, f); }
 
@@ -274,9 +286,14 @@ std::array<double, 4> dataset::reference_spectrum(std::uint64_t f) const {
           numeric_value(*reference_, base + 3)};
 }
 
-std::array<const npz::shared_array*, 6> dataset::arrays() const noexcept {
-  return {
-      &parameters_, &resnorms_, &spectrum_, &frequencies_, grid_indices_ ? &*grid_indices_ : nullptr, reference_ ? &*reference_ : nullptr};
+std::array<const npz::shared_array*, 7> dataset::arrays() const noexcept {
+  return {&parameters_,
+          &resnorms_,
+          &spectrum_,
+          &frequencies_,
+          grid_indices_ ? &*grid_indices_ : nullptr,
+          reference_ ? &*reference_ : nullptr,
+          series_resistance_ ? &*series_resistance_ : nullptr};
 }
 
 std::uint64_t dataset::memory_bytes() const noexcept {

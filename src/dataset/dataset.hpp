@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -67,6 +68,13 @@ class dataset {
   // load_depth::full load; parameters() of an rc dataset.
   [[nodiscard]] double parameter(std::uint64_t row, std::size_t k) const;
   [[nodiscard]] std::array<double, 5> parameters(std::uint64_t row) const;
+  // Rs of each row when the run swept or fixed it (array "series_resistance",
+  // SPEC 10); the rows are Rs + Z(parameters), Rs = 0 without it.
+  [[nodiscard]] bool has_series_resistance() const noexcept { return series_resistance_.has_value(); }
+  [[nodiscard]] double series_resistance(std::uint64_t row) const;
+  // Every value of the row's model, Rs first: what the model's impedance,
+  // TER and TEC take.
+  [[nodiscard]] std::vector<double> model_values(std::uint64_t row) const;
   [[nodiscard]] double resnorm(std::uint64_t row) const;
   [[nodiscard]] double frequency(std::uint64_t f) const;
   // real, imag, magnitude, phase (degrees)
@@ -88,11 +96,11 @@ class dataset {
   bool legacy_metadata_ = false;
   const model::circuit_model* model_ = &model::rc();
   npz::shared_array parameters_, resnorms_, spectrum_, frequencies_;
-  std::optional<npz::shared_array> grid_indices_, reference_;
+  std::optional<npz::shared_array> grid_indices_, reference_, series_resistance_;
   std::uint64_t rows_ = 0, spectra_rows_ = 0, frequency_count_ = 0;
 
   // Every array held; null for an optional one that is absent.
-  [[nodiscard]] std::array<const npz::shared_array*, 6> arrays() const noexcept;
+  [[nodiscard]] std::array<const npz::shared_array*, 7> arrays() const noexcept;
 
   friend class dataset_validator;
 };

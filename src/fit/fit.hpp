@@ -12,6 +12,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "fit/identified.hpp"
@@ -37,6 +38,9 @@ struct fit_options {
   // sweeps near the high-frequency real part of the spectrum (see rs_axis).
   model::axis_range rs = model::rc_model::k_parameters[model::rc_model::rs].measured_range;
   std::optional<double> fixed_rs;
+  // Bounds of other models' parameters that rc does not have ("Qa",
+  // "alpha_a", ...), by name; any not named here takes its model's measured range.
+  std::vector<std::pair<std::string, model::axis_range>> other_ranges;
   sweep::metric metric = sweep::metric::modulus;
   std::size_t starts = k_fit_starts;
   std::size_t profile_starts = k_profile_fit_starts;

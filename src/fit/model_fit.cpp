@@ -234,8 +234,13 @@ std::vector<model::axis_range> model_ranges(const model::circuit_model& m, const
       out.push_back(options.rs);
       continue;
     }
-    const auto rc_index = model::rc().index_of(p.name);
-    out.push_back(rc_index ? options.grid.axes[*rc_index - 1] : p.measured_range);
+    if (const auto rc_index = model::rc().index_of(p.name)) {
+      out.push_back(options.grid.axes[*rc_index - 1]);
+      continue;
+    }
+    const auto given =
+        std::find_if(options.other_ranges.begin(), options.other_ranges.end(), [&](const auto& named) { return named.first == p.name; });
+    out.push_back(given != options.other_ranges.end() ? given->second : p.measured_range);
   }
   return out;
 }

@@ -36,9 +36,9 @@ struct model_fit_result {
   std::vector<double> relative_residuals;  // |dZ_i| / |Z_i|, in the spectrum's order
 };
 
-// The bounds of each of m's parameters in a fit with `options`: rc's
-// parameters (Rs, Rsh, Ra, ...) where m has them, from options (the user's
-// --range); the others the model's measured ranges.
+// The bounds of each of m's parameters in a fit with `options` (the user's
+// --range): rc's parameters (Rs, Rsh, Ra, ...) where m has them from its
+// grid, the others from options.other_ranges or else the model's measured ranges.
 [[nodiscard]] std::vector<model::axis_range> model_ranges(const model::circuit_model& m, const fit_options& options);
 
 // rc's optimum as a model fit.

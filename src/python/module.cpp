@@ -170,7 +170,9 @@ struct fit_settings {
 fit_settings settings_of(const std::string& models, const std::string& metric, const std::string& rs,
                          const std::vector<std::string>& ranges, std::optional<double> area, std::size_t grid) {
   if (area && !(*area > 0 && std::isfinite(*area))) throw error(error_kind::usage, "area must be a positive number of cm2");
-  return {cli::fit_options_of(grid, metric, rs, ranges), model::parse_models(models), area};
+  auto list = model::parse_models(models);
+  auto options = cli::fit_options_of(grid, metric, rs, ranges, list);
+  return {std::move(options), std::move(list), area};
 }
 
 py::list rows_list(const std::vector<nlohmann::ordered_json>& rows) {

@@ -6,6 +6,7 @@
 
 #include "base/error.hpp"
 #include "compute/request.hpp"
+#include "model/models.hpp"
 #include "server/handlers.hpp"
 
 namespace eisgrid::server {
@@ -105,6 +106,10 @@ response post_tag(const context& c) {
   }
   const auto d = resolve_dataset(c, filename);
   const auto loaded = load_dataset(c, d);
+  // A tag stores rc's five parameters (the catalog's columns).
+  if (const auto& m = loaded->data.model(); &m != &model::rc()) {
+    throw error(error_kind::usage, "'" + d.record.file_name + "' holds the " + std::string(m.name) + " model; tags take rc datasets");
+  }
   const auto rows = loaded->data.rows();
   if (rank_it->is_number_unsigned() ? rank_it->get<std::uint64_t>() >= rows : true) {
     throw error(error_kind::usage, "'rank' must be below " + std::to_string(rows) + ", the number of rows");

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <chrono>
 #include <cmath>
@@ -31,7 +32,6 @@ constexpr std::size_t k_max_indices = 100;
 constexpr std::int64_t k_default_search_limit = 1000;
 constexpr std::int64_t k_max_search_limit = 10000;
 constexpr double k_bytes_per_mb = 1024.0 * 1024.0;
-constexpr std::array<const char*, 5> k_range_keys{"rsh", "ra", "ca", "rb", "cb"};
 constexpr std::array<const char*, 4> k_spectrum_columns{"real", "imag", "magnitude", "phase"};
 
 // A whole number in [lo, hi] from a query parameter.
@@ -68,10 +68,50 @@ void check_keys(const json& body, std::initializer_list<const char*> known) {
 
 namespace {
 
-json params_json(const std::array<double, 5>& p) {
-  json row = json::array();
-  for (double v : p) row.push_back(number(v));
-  return row;
+// A row's parameters after Rs, in the order of its model's param_names.
+json params_json(const dataset::dataset& data, std::uint64_t row) {
+  json out = json::array();
+  for (std::size_t k = 0; k < data.parameter_count(); ++k) out.push_back(number(data.parameter(row, k)));
+  return out;
+}
+
+// A row's spectrum at every frequency: the file's own where it stores one,
+// else its model's impedance at the file's frequencies (Rs + Z, as stored ones are).
+std::vector<std::array<double, 4>> row_spectrum(const dataset::dataset& data, std::uint64_t row) {
+  std::vector<std::array<double, 4>> out(data.frequency_count());
+  if (row < data.spectra_rows()) {
+    for (std::uint64_t f = 0; f < out.size(); ++f) out[f] = data.spectrum(row, f);
+    return out;
+  }
+  const auto values = data.model_values(row);
+  for (std::uint64_t f = 0; f < out.size(); ++f) {
+    const auto z = data.model().impedance(values, data.frequency(f));
+    out[f] = {z.real(), z.imag(), std::abs(z), model::phase_degrees(z)};
+  }
+  return out;
+}
+
+// "Rsh", "alpha_a" -> "rsh", "alpha_a": the keys of POST /api/load's parameter_ranges.
+std::string range_key(std::string_view name) {
+  std::string key(name);
+  std::transform(key.begin(), key.end(), key.begin(), [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+  return key;
+}
+
+json names_json(const model::circuit_model& m, bool units) {
+  json out = json::array();
+  for (std::size_t k = 1; k < m.count(); ++k) out.push_back(units ? m.parameters[k].unit : m.parameters[k].name);
+  return out;
+}
+
+// A catalog row's model: metadata "model", rc without it (SPEC 12). Parsed
+// only where the text has such a key (the catalog stores it compact): every
+// rc file's reference has the value "model", and listings parse no rc row.
+std::string model_of(const catalog::dataset_record& r) {
+  if (r.metadata_json.find("\"model\":") == std::string::npos) return std::string(model::rc().name);
+  const auto m = json::parse(r.metadata_json, nullptr, false);
+  if (!m.is_object() || !m.contains("model") || !m["model"].is_string()) return std::string(model::rc().name);
+  return m["model"].get<std::string>();
 }
 
 json spectrum_row(const std::array<double, 4>& s) { return json::array({number(s[0]), number(s[1]), number(s[2]), number(s[3])}); }
@@ -212,12 +252,6 @@ std::shared_ptr<const loaded_dataset> load_dataset(const context& c, const resol
     }
     throw error(error_kind::internal, "cannot load '" + d.path.string() + "': " + e.what());
   }
-  // The views below show rc's five parameters; another model's rows would be
-  // shown wrongly, so they are refused in words.
-  if (const auto& m = loaded->data.model(); &m != &model::rc()) {
-    throw error(error_kind::usage, "dataset '" + d.record.file_name + "' holds the " + std::string(m.name) +
-                                       " model, which the API and the page do not show yet: read it with numpy or `eisgrid inspect`");
-  }
   return loaded;
 }
 
@@ -303,6 +337,7 @@ response get_datasets(const context& c) {
                     {"modified", ec ? r.updated_at : iso8601(modified)},
                     {"loaded", c.a.cache().contains(path)},
                     {"name", r.file_name},
+                    {"model", model_of(r)},
                     {"owner", r.owner_name.empty() ? json(nullptr) : json(r.owner_name)},
                     {"is_public", r.is_public},
                     {"is_available", r.is_available},
@@ -327,14 +362,18 @@ response get_datasets(const context& c) {
 response post_load(const context& c, std::string_view filename) {
   const auto d = resolve_dataset(c, filename);
   const auto loaded = load_dataset(c, d);
+  const auto& m = loaded->data.model();
   json ranges = json::object();
-  for (std::size_t k = 0; k < 5; ++k) {
-    ranges[k_range_keys[k]] = {
-        {"min", number(loaded->param_min[k])}, {"max", number(loaded->param_max[k])}, {"unit", model::k_param_units[k]}};
+  for (std::size_t k = 0; k < loaded->data.parameter_count(); ++k) {
+    const auto& p = m.parameters[k + 1];
+    ranges[range_key(p.name)] = {{"min", number(loaded->param_min[k])}, {"max", number(loaded->param_max[k])}, {"unit", p.unit}};
   }
   return json_success({{"metadata", loaded->data.metadata()},
                        {"dataset_info",
-                        {{"n_parameters", loaded->data.rows()},
+                        {{"model", m.name},
+                         {"param_names", names_json(m, false)},
+                         {"param_units", names_json(m, true)},
+                         {"n_parameters", loaded->data.rows()},
                          {"n_frequencies", loaded->data.frequency_count()},
                          {"n_spectra", loaded->data.spectra_rows()},
                          {"parameter_ranges", ranges}}}});
@@ -351,14 +390,13 @@ response get_best_results(const context& c, std::string_view filename) {
   const auto end = std::min(total, offset + n);
   if (const auto format = c.req.query("format"); format && *format != "json") {
     if (*format != "npy") throw error(error_kind::usage, "'format' must be json or npy");
-    // One row per result: Rsh, Ra, Ca, Rb, Cb, resnorm.
+    // One row per result: the model's parameters after Rs (rc: Rsh, Ra, Ca, Rb, Cb), resnorm.
     std::vector<double> values;
     for (auto row = offset; row < end; ++row) {
-      const auto p = data.parameters(static_cast<std::uint64_t>(row));
-      values.insert(values.end(), p.begin(), p.end());
+      for (std::size_t k = 0; k < data.parameter_count(); ++k) values.push_back(data.parameter(static_cast<std::uint64_t>(row), k));
       values.push_back(data.resnorm(static_cast<std::uint64_t>(row)));
     }
-    return npy_response(values, {static_cast<std::uint64_t>(end - offset), 6}, "best_results.npy");
+    return npy_response(values, {static_cast<std::uint64_t>(end - offset), data.parameter_count() + 1}, "best_results.npy");
   }
   const std::string key = "best-results " + std::to_string(offset) + " " + std::to_string(end);
   if (const auto cached = loaded->body(key)) {
@@ -372,13 +410,14 @@ response get_best_results(const context& c, std::string_view filename) {
   std::string out;
   out.reserve(static_cast<std::size_t>(end - offset) * 160 + 256);
   out += R"({"status":"success","data":{"parameters":[)";
-  std::vector<std::array<double, 5>> rows;
+  // Every value of each row's model, Rs first, for its TER and TEC.
+  std::vector<std::vector<double>> rows;
   rows.reserve(static_cast<std::size_t>(end - offset));
   for (auto row = offset; row < end; ++row) {
-    rows.push_back(data.parameters(static_cast<std::uint64_t>(row)));
+    rows.push_back(data.model_values(static_cast<std::uint64_t>(row)));
     out += row == offset ? "[" : ",[";
-    for (std::size_t k = 0; k < 5; ++k) {
-      if (k) out += ',';
+    for (std::size_t k = 1; k < rows.back().size(); ++k) {
+      if (k > 1) out += ',';
       append_number(out, rows.back()[k], true);
     }
     out += ']';
@@ -391,25 +430,31 @@ response get_best_results(const context& c, std::string_view filename) {
   out += R"(],"ter":[)";
   for (std::size_t i = 0; i < rows.size(); ++i) {
     if (i) out += ',';
-    append_number(out, model::ter(model::circuit_params::from_array(rows[i])), false);
+    append_number(out, data.model().ter(rows[i]), false);
   }
   out += R"(],"tec":[)";
   for (std::size_t i = 0; i < rows.size(); ++i) {
     if (i) out += ',';
-    append_number(out, model::tec(model::circuit_params::from_array(rows[i])), false);
+    append_number(out, data.model().tec(rows[i]), false);
   }
   // Rs of each row when the run swept it (a measured reference), else null.
   out += R"(],"series_resistance":)";
-  if (loaded->series_resistance.data().empty()) {
+  if (!data.has_series_resistance()) {
     out += "null";
   } else {
     for (auto row = offset; row < end; ++row) {
       out += row == offset ? "[" : ",";
-      append_number(out, dataset::numeric_value(loaded->series_resistance, static_cast<std::uint64_t>(row)), true);
+      append_number(out, data.series_resistance(static_cast<std::uint64_t>(row)), true);
     }
     out += end == offset ? "[]" : "]";
   }
-  out += R"(,"param_names":["Rsh","Ra","Ca","Rb","Cb"],"param_units":["ohm","ohm","farad","ohm","farad"],"n_total":)";
+  out += R"(,"model":)";
+  out += json(data.model().name).dump();
+  out += R"(,"param_names":)";
+  out += names_json(data.model(), false).dump();
+  out += R"(,"param_units":)";
+  out += names_json(data.model(), true).dump();
+  out += R"(,"n_total":)";
   out += std::to_string(total);
   out += R"(,"offset":)";
   out += std::to_string(offset);
@@ -438,30 +483,28 @@ response post_spectrum(const context& c, std::string_view filename) {
   const auto d = resolve_dataset(c, filename);
   const auto loaded = load_dataset(c, d);
   const auto& data = loaded->data;
-  const auto n_spectra = static_cast<std::int64_t>(data.spectra_rows());
-  if (n_spectra == 0) throw error(error_kind::usage, "dataset '" + d.record.file_name + "' stores no spectra");
+  const auto n_rows = static_cast<std::int64_t>(data.rows());
+  if (n_rows == 0) throw error(error_kind::usage, "dataset '" + d.record.file_name + "' has no rows");
   std::vector<std::uint64_t> rows;
-  for (const auto& v : *it) rows.push_back(static_cast<std::uint64_t>(body_integer(v, "indices[]", 0, n_spectra - 1)));
+  for (const auto& v : *it) rows.push_back(static_cast<std::uint64_t>(body_integer(v, "indices[]", 0, n_rows - 1)));
   const auto f_count = data.frequency_count();
   if (const auto format = c.req.query("format"); format && *format != "json") {
     if (*format != "npy") throw error(error_kind::usage, "'format' must be json or npy");
     // [row][frequency][real, imag, magnitude, phase], as "spectra" in JSON.
     std::vector<double> values;
     for (const auto row : rows) {
-      for (std::uint64_t f = 0; f < f_count; ++f) {
-        const auto v = data.spectrum(row, f);
-        values.insert(values.end(), v.begin(), v.end());
-      }
+      for (const auto& v : row_spectrum(data, row)) values.insert(values.end(), v.begin(), v.end());
     }
     return npy_response(values, {rows.size(), f_count, k_spectrum_columns.size()}, "spectra.npy");
   }
   json frequencies = json::array();
   for (std::uint64_t f = 0; f < f_count; ++f) frequencies.push_back(number(data.frequency(f)));
-  json spectra = json::array();
+  json spectra = json::array(), stored = json::array();
   for (const auto row : rows) {
     json one = json::array();
-    for (std::uint64_t f = 0; f < f_count; ++f) one.push_back(spectrum_row(data.spectrum(row, f)));
+    for (const auto& v : row_spectrum(data, row)) one.push_back(spectrum_row(v));
     spectra.push_back(std::move(one));
+    stored.push_back(row < data.spectra_rows());
   }
   json reference = nullptr;
   if (data.has_reference_spectrum()) {
@@ -473,6 +516,8 @@ response post_spectrum(const context& c, std::string_view filename) {
                         {{"indices", rows},
                          {"frequencies", std::move(frequencies)},
                          {"spectra", std::move(spectra)},
+                         {"stored", std::move(stored)},
+                         {"model", data.model().name},
                          {"spectrum_columns", k_spectrum_columns},
                          {"freq_range", freq_range},
                          {"reference", std::move(reference)}}}});
@@ -490,21 +535,27 @@ response post_search(const context& c, std::string_view filename) {
   const auto d = resolve_dataset(c, filename);
   const auto loaded = load_dataset(c, d);
   const auto& data = loaded->data;
-  json indices = json::array(), parameters = json::array(), resnorms = json::array();
+  json indices = json::array(), parameters = json::array(), resnorms = json::array(), ters = json::array(), tecs = json::array();
   std::int64_t count = 0;
   // Rows are ranked by ascending resnorm (NaN last), so the matches are a prefix.
   for (std::uint64_t row = 0; row < data.rows() && count < limit; ++row) {
     const double r = data.resnorm(row);
     if (!(r <= max_resnorm)) break;
     indices.push_back(row);
-    parameters.push_back(params_json(data.parameters(row)));
+    parameters.push_back(params_json(data, row));
     resnorms.push_back(number(r));
+    const auto values = data.model_values(row);
+    ters.push_back(number(data.model().ter(values)));
+    tecs.push_back(number(data.model().tec(values)));
     ++count;
   }
   return json_success({{"data",
                         {{"indices", std::move(indices)},
                          {"parameters", std::move(parameters)},
                          {"resnorms", std::move(resnorms)},
+                         {"ter", std::move(ters)},
+                         {"tec", std::move(tecs)},
+                         {"param_names", names_json(data.model(), false)},
                          {"count", count},
                          {"total_searched", data.rows()}}}});
 }

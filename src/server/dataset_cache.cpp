@@ -2,9 +2,6 @@
 
 #include <cmath>
 #include <limits>
-#include <vector>
-
-#include "npz/reader.hpp"
 
 namespace eisgrid::server {
 namespace {
@@ -15,21 +12,15 @@ std::shared_ptr<loaded_dataset> load(const std::filesystem::path& path, std::uin
   auto d = std::make_shared<loaded_dataset>(dataset::dataset::load(path, dataset::load_depth::full, {budget}));
   d->file_size = size;
   d->modified = modified;
-  const double nan = std::numeric_limits<double>::quiet_NaN();
-  d->param_min.fill(nan);
-  d->param_max.fill(nan);
+  const std::size_t columns = d->data.parameter_count();
+  d->param_min.assign(columns, std::numeric_limits<double>::quiet_NaN());
+  d->param_max.assign(columns, std::numeric_limits<double>::quiet_NaN());
   for (std::uint64_t row = 0; row < d->data.rows(); ++row) {
-    const auto p = d->data.parameters(row);
-    for (std::size_t k = 0; k < 5; ++k) {
-      if (std::isnan(d->param_min[k]) || p[k] < d->param_min[k]) d->param_min[k] = p[k];
-      if (std::isnan(d->param_max[k]) || p[k] > d->param_max[k]) d->param_max[k] = p[k];
+    for (std::size_t k = 0; k < columns; ++k) {
+      const double v = d->data.parameter(row, k);
+      if (std::isnan(d->param_min[k]) || v < d->param_min[k]) d->param_min[k] = v;
+      if (std::isnan(d->param_max[k]) || v > d->param_max[k]) d->param_max[k] = v;
     }
-  }
-  // Checked as the loader checks its arrays: one Rs per row, or none kept.
-  const auto archive = npz::reader::open(path);
-  if (archive.contains("series_resistance")) {
-    auto rs = archive.read_shared("series_resistance");
-    if (rs.header().shape == std::vector<std::uint64_t>{d->data.rows()}) d->series_resistance = std::move(rs);
   }
   return d;
 }

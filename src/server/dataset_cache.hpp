@@ -5,7 +5,6 @@
 // time changes. Thread-safe: loads of different files run concurrently; two
 // requests for the same unloaded file load it once.
 
-#include <array>
 #include <condition_variable>
 #include <cstdint>
 #include <filesystem>
@@ -14,9 +13,9 @@
 #include <mutex>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "dataset/dataset.hpp"
-#include "npz/array.hpp"
 
 namespace eisgrid::server {
 
@@ -25,18 +24,14 @@ struct loaded_dataset {
   explicit loaded_dataset(dataset::dataset d) : data(std::move(d)) {}
 
   dataset::dataset data;
-  std::array<double, 5> param_min{}, param_max{};  // over all rows (NaN when none)
-  // Rs of each row when the run swept Rs (a measured reference: SPEC 10's
-  // "series_resistance"), which the dataset module does not load; else empty.
-  npz::shared_array series_resistance;
+  // Per parameter of the model after Rs, over all rows (NaN when none).
+  std::vector<double> param_min, param_max;
   std::uintmax_t file_size = 0;
   std::filesystem::file_time_type modified;
   // What it takes up in memory (counted against the budget), and the part of
   // that which is the file's own mapped pages rather than a copy.
-  [[nodiscard]] std::uint64_t bytes() const noexcept { return data.memory_bytes() + series_resistance.data().size(); }
-  [[nodiscard]] std::uint64_t mapped_bytes() const noexcept {
-    return data.mapped_bytes() + (series_resistance.mapped() ? series_resistance.data().size() : 0);
-  }
+  [[nodiscard]] std::uint64_t bytes() const noexcept { return data.memory_bytes(); }
+  [[nodiscard]] std::uint64_t mapped_bytes() const noexcept { return data.mapped_bytes(); }
 
   // Recent response bodies by key, at most k_max_bodies: the rows never
   // change while the dataset is loaded, and formatting thousands of numbers

@@ -200,3 +200,50 @@ TEST(cli_fit_models, the_rc_output_is_todays_when_no_model_is_asked_for) {
   EXPECT_TRUE(row["reasons"].empty()) << row["reasons"].dump();
   EXPECT_EQ(row["model"], "rc");
 }
+
+// --range of any fitted model's parameter bounds its refinement: on a sweep
+// whose free optimum has an exponent near 0.69 (cpe) and 0.5 (rc_electrode),
+// the bounded fits end inside the bounds and no better than the free ones.
+TEST(cli_fit_models, a_range_of_another_models_parameter_bounds_its_fit) {
+  const std::string file = shell_quote(k_nova + "RPMI_TW01_d5_endohm2_freq");
+  const auto fits = [&](const std::string& extra) {
+    const auto r = eisgrid("fit --json --model all " + extra + " " + file);
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+    std::map<std::string, nlohmann::json> by_model;
+    const auto parsed = nlohmann::json::parse(r.output);
+    for (const auto& row : parsed["results"]) by_model[row["model"].get<std::string>()] = row;
+    return by_model;
+  };
+  const auto free = fits("");
+  const auto bounded = fits("--range alpha_a=0.85:1 --range ALPHA_B=0.85:1,alpha_el=0.7:1 --range Qa=1e-8:1e-2");
+  ASSERT_EQ(bounded.size(), 3u);
+  const auto& cpe = bounded.at("cpe")["params"];
+  for (const char* alpha : {"alpha_a", "alpha_b"}) {
+    EXPECT_GE(cpe[alpha].get<double>(), 0.85 - 1e-12) << alpha;
+    EXPECT_LE(cpe[alpha].get<double>(), 1.0 + 1e-12) << alpha;
+  }
+  EXPECT_GE(cpe["Qa"].get<double>(), 1e-8 * (1 - 1e-12));
+  EXPECT_LE(cpe["Qa"].get<double>(), 1e-2 * (1 + 1e-12));
+  EXPECT_GE(bounded.at("rc_electrode")["params"]["alpha_el"].get<double>(), 0.7 - 1e-12);
+  // The free optima lie outside these bounds, so the bounded fits are worse.
+  EXPECT_LT(std::min(free.at("cpe")["params"]["alpha_a"].get<double>(), free.at("cpe")["params"]["alpha_b"].get<double>()), 0.8);
+  EXPECT_GT(bounded.at("cpe")["resnorm"].get<double>(), free.at("cpe")["resnorm"].get<double>() * 1.001);
+  EXPECT_GT(bounded.at("rc_electrode")["resnorm"].get<double>(), free.at("rc_electrode")["resnorm"].get<double>() * 1.001);
+  // rc's parameters keep their grid ranges, the same with any model.
+  EXPECT_EQ(bounded.at("rc")["params"], free.at("rc")["params"]);
+}
+
+TEST(cli_fit_models, a_range_of_a_parameter_no_fitted_model_has_is_refused_naming_the_valid_ones) {
+  const std::string file = shell_quote(k_nova + "RPMI_TW01_d5_endohm2_freq");
+  const auto refused = [&](const std::string& args, const std::string& words) {
+    const auto r = run(shell_quote(k_cli) + " fit " + args + " " + file + " 2>&1");
+    EXPECT_NE(r.exit_code, 0) << args;
+    EXPECT_NE(r.output.find(words), std::string::npos) << args << ": " << r.output;
+  };
+  refused("--model cpe --range Qz=1:2", "(expected Rs, Rsh, Ra, Ca, Rb, Cb, Qa, alpha_a, Qb, alpha_b)");
+  // rc alone has no exponent.
+  refused("--range alpha_a=0.6:1", "(expected Rs, Rsh, Ra, Ca, Rb, Cb)");
+  refused("--model all --range Qel=1e-3", "expected NAME=MIN:MAX");
+  refused("--model cpe --range alpha_a=0.3:1", "range of alpha_a must lie between 0.5 and 1");
+  refused("--model rc_electrode --range alpha_el=1:0.6", "minimum is above maximum");
+}

@@ -13,6 +13,8 @@
 #include <sstream>
 #include <thread>
 
+#include <nlohmann/json.hpp>
+
 #include "support/process.hpp"
 
 using test_support::run;
@@ -230,6 +232,28 @@ TEST(compute_ranks, a_fit_of_every_model_equals_one_process) {
   const auto summary = slurp(one);
   EXPECT_GE(std::count(summary.begin(), summary.end(), '\n'), 19) << summary;  // a header and 6 sweeps of 3 models
   EXPECT_EQ(slurp(many), summary);
+}
+
+// Other models' ranges travel to the ranks with the rest of the fit's options.
+TEST(compute_ranks, a_fit_with_other_models_ranges_equals_one_process) {
+  REQUIRE_MPI();
+  const std::string nova = std::string(EISGRID_FIXTURES_DIR) + "/measured/nova/";
+  const std::string args = " fit " + shell_quote(nova + "RPMI_TW01_d5_endohm2_freq") + " " +
+                           shell_quote(nova + "RPMI_TW01_d4_endohm1_freq") +
+                           " --model all --json --range alpha_a=0.85:1,alpha_b=0.85:1,alpha_el=0.7:1";
+  const auto single = run(shell_quote(k_cli) + args);
+  ASSERT_EQ(single.exit_code, 0) << single.output;
+  const auto ranks = run(mpirun_prefix() + shell_quote(k_cli) + args);
+  ASSERT_EQ(ranks.exit_code, 0) << ranks.output;
+  EXPECT_EQ(ranks.output, single.output);
+  const auto parsed = nlohmann::json::parse(single.output);
+  for (const auto& row : parsed["results"]) {
+    if (row["model"] == "cpe") {
+      EXPECT_GE(row["params"]["alpha_a"].get<double>(), 0.85 - 1e-12) << row.dump();
+    } else if (row["model"] == "rc_electrode") {
+      EXPECT_GE(row["params"]["alpha_el"].get<double>(), 0.7 - 1e-12) << row.dump();
+    }
+  }
 }
 
 TEST(compute_ranks, a_bad_option_is_reported_once_by_rank_0) {

@@ -34,6 +34,8 @@ CASES = [
     ("bad area", lambda: eisgrid.fit(F, Z, area=0), ValueError, "area must be a positive number of cm2"),
     ("nan area", lambda: eisgrid.fit(F, Z, area=float("nan")), ValueError, "area must be a positive"),
     ("unknown range", lambda: eisgrid.fit(F, Z, ranges={"Rq": (1, 2)}), ValueError, "Rs, Rsh, Ra, Ca, Rb, Cb"),
+    ("another model's range", lambda: eisgrid.fit(F, Z, ranges={"alpha_a": (0.6, 1)}), ValueError, "Rs, Rsh, Ra, Ca, Rb, Cb"),
+    ("exponent out of bounds", lambda: eisgrid.fit(F, Z, model="cpe", ranges={"alpha_a": (0.3, 1)}), ValueError, "between 0.5 and 1"),
     ("bad range item", lambda: eisgrid.fit(F, Z, ranges=["Ca=1e-7"]), ValueError, "Ca"),
     ("bad range shape", lambda: eisgrid.fit(F, Z, ranges={"Ca": (1e-7,)}), ValueError, r"\(min, max\)"),
     ("grid too small", lambda: eisgrid.fit(F, Z, grid=1), ValueError, "from 2 to 60"),
@@ -53,6 +55,14 @@ CASES = [
 def test_bad_input_is_a_python_error(call, kind, message):
     with pytest.raises(kind, match=message):
         call()
+
+
+def test_a_range_of_the_models_own_parameter_bounds_its_fit():
+    # The spectrum is ideal (alpha = 1 at the optimum): bounded below 0.7, both exponents end inside.
+    r = eisgrid.fit(F, Z, models=["rc", "cpe"], ranges={"alpha_a": (0.5, 0.7), "alpha_b": (0.5, 0.7), "Ca": (1e-9, 1e-3)})
+    cpe = r["cpe"].params
+    assert 0.5 <= cpe["alpha_a"] <= 0.7 and 0.5 <= cpe["alpha_b"] <= 0.7, cpe
+    assert r["cpe"].resnorm > r["rc"].resnorm
 
 
 def test_impedance_is_the_circuit():

@@ -12,6 +12,7 @@ import { DEFAULT_FORM, fieldOfServerMessage, gridPoints, measuredRequest, parseI
 import { measuredApi } from './api-measured';
 import { loadDatasets } from './main-shared';
 import { serverLimits } from './limits';
+import { serverModels } from './model-choice';
 
 const POLL_MS = 400;
 
@@ -212,11 +213,25 @@ export function renderRunForm(root: HTMLElement): void {
     );
   }
 
+  // The circuit swept: rc, or another model of GET /api/models (an axis per parameter after Rs).
+  // The server refuses, in words, a model the grid sweep cannot take.
+  const axesOf = new Map<string, number>([['rc', 5]]);
+  const modelSel = h('select', null, h('option', { value: 'rc', selected: true }, 'rc'));
+  void serverModels().then((models) => {
+    for (const m of models) {
+      axesOf.set(m.name, m.parameters.length - 1);
+      if (m.name === 'rc') continue;
+      modelSel.append(h('option', { value: m.name }, m.name));
+    }
+  });
   const gridHint = h('span', null);
   const updateGridHint = () => {
     const g = parseInteger(inputs.grid.value);
-    gridHint.textContent = g != null && g >= 2 ? `${fmtInt(gridPoints(g))} grid points (g⁵)` : 'g⁵ grid points';
+    const axes = axesOf.get(modelSel.value) ?? 5;
+    const power = axes === 5 ? '⁵' : axes === 7 ? '⁷' : `^${axes}`;
+    gridHint.textContent = g != null && g >= 2 ? `${fmtInt(axes === 5 ? gridPoints(g) : g ** axes)} grid points (g${power})` : `g${power} grid points`;
   };
+  modelSel.addEventListener('change', () => updateGridHint());
 
   const txt = (value: string, extra: Record<string, unknown> = {}) => h('input', { type: 'text', value, autocomplete: 'off', ...extra });
 
@@ -312,6 +327,7 @@ export function renderRunForm(root: HTMLElement): void {
       'fieldset',
       null,
       h('legend', null, 'Grid'),
+      field('model', 'Circuit model', modelSel, 'rc: ideal membranes; cpe: constant-phase membranes (exponents alpha_a, alpha_b)'),
       field('grid', 'Grid size (points per axis)', txt(form.grid, { inputmode: 'numeric' }), gridHint),
       field('keep', 'Keep best rows', txt(form.keep), 'a number of rows, or “all”'),
       metricField,
@@ -429,14 +445,20 @@ export function renderRunForm(root: HTMLElement): void {
     try {
       const measurement = referenceSel.value ? Number(referenceSel.value) : null;
       const sweep = parseInteger(sweepInput.value) ?? 0;
-      const r = await api.compute(measurement != null ? measuredRequest(v.request, measurement, sweep) : v.request);
+      const request = measurement != null ? measuredRequest(v.request, measurement, sweep) : v.request;
+      const model = modelSel.value;
+      // "model" is sent only when not rc, so that an rc run's body is what it always was.
+      const withModel: typeof request & { model?: string } = model === 'rc' ? request : { ...request, model };
+      const r = await api.compute(withModel);
       formMsg.className = 'form-msg ok';
       formMsg.textContent = 'Run started.';
       const g = v.request.grid;
       const freq = v.request.preset ? v.request.preset : `${fmtNum(v.request.fmin!)}–${fmtNum(v.request.fmax!)} Hz`;
       const against = measurement != null ? `${referenceSel.selectedOptions[0]?.textContent ?? 'measurement'}, sweep ${sweep}` : `${freq}, ${v.request.metric}`;
       // Against a measurement Rs is swept too: the server's count of points, not g⁵, says how many.
-      const grid = measurement != null ? `Grid ${g}` : `Grid ${g} (${fmtInt(gridPoints(g))} points)`;
+      const axes = axesOf.get(model) ?? 5;
+      const named = model === 'rc' ? '' : `${model} `;
+      const grid = measurement != null ? `Grid ${g}` : `${named}Grid ${g} (${fmtInt(axes === 5 ? gridPoints(g) : g ** axes)} points)`;
       track(r.job, `${grid}, ${against}${v.request.output ? `, ${v.request.output}` : ''}`);
       jobsArea?.scrollIntoView({ block: 'nearest' });
     } catch (e) {

@@ -62,6 +62,12 @@ export function renderDatasetView(root: HTMLElement, filename: string): void {
     h('section', { class: 'panel', 'aria-labelledby': id }, h('h3', { id }, heading), ...body);
   // Filled once the metadata is loaded, for a dataset swept against a measured spectrum.
   const refinedSlot = h('div', { id: 'refined-slot' });
+  // Its words follow the rows' model once the metadata names it.
+  const bestHint = h(
+    'p',
+    { class: 'hint', id: 'best-hint' },
+    `Tick rows to plot them against the reference (up to ${selection.max}). TER = Rsh(Ra+Rb)/(Rsh+Ra+Rb), TEC = CaCb/(Ca+Cb), τa = RaCa, τb = RbCb.`,
+  );
   const body = h(
     'div',
     { class: 'view-body' },
@@ -69,11 +75,7 @@ export function renderDatasetView(root: HTMLElement, filename: string): void {
     panel(
       'best-h',
       'Best results',
-      h(
-        'p',
-        { class: 'hint' },
-        `Tick rows to plot them against the reference (up to ${selection.max}). TER = Rsh(Ra+Rb)/(Rsh+Ra+Rb), TEC = CaCb/(Ca+Cb), τa = RaCa, τb = RbCb.`,
-      ),
+      bestHint,
       results.element,
     ),
     panel('spectra-h', 'Spectra', plots.element),
@@ -89,6 +91,10 @@ export function renderDatasetView(root: HTMLElement, filename: string): void {
       if (info === STALE) return;
       if (info.dataset_info?.n_spectra != null) plots.setStoredSpectra(info.dataset_info.n_spectra);
       if (info.metadata?.frequency_spacing === 'linear') plots.setSpacing('linear');
+      const model = (info.dataset_info as typeof info.dataset_info & { model?: string } | undefined)?.model ?? 'rc';
+      if (model !== 'rc') {
+        bestHint.textContent = `Tick rows to plot them against the reference (up to ${selection.max}); a row without a stored spectrum gets its ${model} model's, computed by the server. TER = Rsh(Ra+Rb)/(Rsh+Ra+Rb); TEC is the two membranes' effective capacitances in series.`;
+      }
       sourceEl.textContent = referenceText(dataset, info.metadata?.reference);
       gridEl.textContent = gridText(dataset.grid_size, info.metadata?.series_resistance);
       const refined = refinedPanel(refinedOf(info.metadata));

@@ -12,6 +12,9 @@ import { parseNumber } from './validate';
 import type { ViewContext } from './view-context';
 
 const PAGE_SIZES = [10, 20, 50, 100];
+const RC_NAMES = 'Rsh,Ra,Ca,Rb,Cb';
+// Units as the server names them (param_units), as the table shows them.
+const UNIT_TEXT: Record<string, string> = { ohm: 'Ω', farad: 'F', 'S.s^alpha': 'S·s^α', '1': '' };
 
 export interface ResultsPart {
   element: HTMLElement;
@@ -34,6 +37,13 @@ export function resultsPart(ctx: ViewContext): ResultsPart {
   let rows: Row[] = [];
   // Whether the rows carry Rs (the run swept it): the table gets an Rs column.
   let withRs = false;
+  // Another model's parameter names and units (param_names), and each shown row's values in that
+  // order; null for rc, whose table has its own columns (capacitances in µF, time constants).
+  let model: { names: string[]; units: string[] } | null = null;
+  const values = new Map<number, (number | null)[]>();
+  const keepModel = (names: string[] | undefined, units: string[] | undefined) => {
+    model = names && names.join() !== RC_NAMES ? { names, units: units ?? [] } : null;
+  };
   let search: { maxResnorm: number; rows: Row[]; count: number; totalSearched: number } | null = null;
 
   const tableWrap = scrollRegion('Best results', null, { id: 'results-table-wrap' });
@@ -75,11 +85,15 @@ export function resultsPart(ctx: ViewContext): ResultsPart {
       const r = await searches.take(api.search(filename, max, limits.searchLimit));
       if (r === STALE) return;
       const d = r.data;
+      const withModel = d as typeof d & { param_names?: string[]; ter?: (number | null)[]; tec?: (number | null)[] };
+      keepModel(withModel.param_names, model?.units);
+      d.indices.forEach((rank, i) => values.set(rank, d.parameters[i]));
       search = {
         maxResnorm: max,
         count: d.count,
         totalSearched: d.total_searched,
-        rows: d.indices.map((rank, i) => rowFrom(rank, d.parameters[i], d.resnorms[i])),
+        // TER and TEC from the server: the model's own (older servers send none; rc's then).
+        rows: d.indices.map((rank, i) => rowFrom(rank, d.parameters[i], d.resnorms[i], withModel.ter?.[i], withModel.tec?.[i])),
       };
       offset = 0;
       clearBtn.disabled = false;
@@ -130,6 +144,8 @@ export function resultsPart(ctx: ViewContext): ResultsPart {
       nTotal = d.n_total;
       const base = d.offset ?? offset;
       withRs = Array.isArray(d.series_resistance);
+      keepModel(d.param_names, d.param_units);
+      d.parameters.forEach((p, i) => values.set(base + i, p));
       rows = d.parameters.map((p, i) => rowFrom(base + i, p, d.resnorms[i], d.ter?.[i], d.tec?.[i], withRs ? d.series_resistance?.[i] ?? null : undefined));
       renderTable();
     } catch (e) {
@@ -177,14 +193,16 @@ export function resultsPart(ctx: ViewContext): ResultsPart {
           'tr',
           null,
           h('th', { scope: 'col', 'data-no-csv': true }, 'Plot'),
-          resultHeads(dataset.metric, withRs),
+          model ? modelHeads(dataset.metric, withRs, model.names, model.units) : resultHeads(dataset.metric, withRs),
           h('th', { scope: 'col', 'data-no-csv': true }, h('span', { class: 'sr-only' }, 'Actions')),
         ),
       ),
       h(
         'tbody',
         null,
-        shown.length === 0 ? h('tr', null, h('td', { colspan: withRs ? 14 : 13, class: 'muted' }, empty)) : null,
+        shown.length === 0
+          ? h('tr', null, h('td', { colspan: (model ? model.names.length + 6 : 13) + (withRs ? 1 : 0), class: 'muted' }, empty))
+          : null,
         shown.map(rowElement),
       ),
     );
@@ -205,7 +223,7 @@ export function resultsPart(ctx: ViewContext): ResultsPart {
       'tr',
       { 'data-rank': r.rank, class: checked ? 'selected' : null },
       h('td', { class: 'plot-cell', 'data-no-csv': true }, cb, color ? h('span', { class: 'swatch', style: `background:${color}` }) : null),
-      resultCells(r, withRs),
+      model ? modelCells(r, withRs, values.get(r.rank) ?? [], model.names) : resultCells(r, withRs),
       h(
         'td',
         { 'data-no-csv': true },
@@ -307,5 +325,31 @@ export function resultCells(r: Row, withRs = false): HTMLElement[] {
     cell('TEC', fmtNum(r.tec * 1e6)),
     cell('tau_a', fmtNum(r.params.Ra * r.params.Ca * 1e3, 4), 'num derived'),
     cell('tau_b', fmtNum(r.params.Rb * r.params.Cb * 1e3, 4), 'num derived'),
+  ];
+}
+
+/** The header cells of a row of a model other than rc: its parameters by name and unit (param_names), then TER and TEC. */
+export function modelHeads(metric: string | null, withRs: boolean, names: string[], units: string[]): HTMLElement[] {
+  const heads: [string, string][] = [
+    ['Rank', ''],
+    ['Resnorm', metric ?? ''],
+    ...(withRs ? ([['Rs', 'Ω']] as [string, string][]) : []),
+    ...names.map((n, k): [string, string] => [n, UNIT_TEXT[units[k]] ?? units[k] ?? '']),
+    ['TER', 'Ω'],
+    ['TEC', 'µF'],
+  ];
+  return heads.map(([name, unit]) => h('th', { scope: 'col', class: 'num' }, name, unit ? h('span', { class: 'unit' }, ` [${unit}]`) : null));
+}
+
+/** The cells of such a row, in the order of modelHeads, each named by data-col. */
+export function modelCells(r: Row, withRs: boolean, values: (number | null)[], names: string[]): HTMLElement[] {
+  const cell = (col: string, text: string) => h('td', { class: 'num', 'data-col': col }, text);
+  return [
+    cell('rank', String(r.rank)),
+    cell('resnorm', fmtNum(r.resnorm)),
+    ...(withRs ? [cell('Rs', r.rs == null ? '—' : fmtNum(r.rs))] : []),
+    ...names.map((n, k) => cell(n, fmtNum(values[k] ?? null))),
+    cell('TER', fmtNum(r.ter)),
+    cell('TEC', fmtNum(r.tec * 1e6)),
   ];
 }

@@ -32,6 +32,8 @@ const NOSPECTRA = 'alice_no_spectra_grid_3.npz';
 const MISSING = 'alice_missing_grid_2.npz';
 const MEASURED = 'alice_measured_grid_3.npz';
 const MEASURED_CSV = 'insert_7_day_3.csv';
+// A cpe dataset (SPEC 12) of its own user, with stored spectra for its best 3 rows only.
+const CPE = 'carol_cpe_grid_2.npz';
 // Two small runs of different reference circuits, compared in one plot.
 const COMPARE = [
   { file: 'alice_compare_a_grid_3.npz', ref: 'Rsh=3000,Ra=400,Ca=2e-6,Rb=1200,Cb=9e-6' },
@@ -178,6 +180,8 @@ describe('eisgrid web page against a real eisgrid server', () => {
     fs.mkdirSync(data);
     run(['compute', '--grid', '5', '--into', 'precomputed', '--output', SAMPLE, '--data', data, '-q']);
     for (const u of ['alice', 'bob']) keys[u] = lastLine(run(['user', 'add', u, '--data', data]));
+    keys.carol = lastLine(run(['user', 'add', 'carol', '--data', data]));
+    run(['compute', '--model', 'cpe', '--grid', '2', '--spectra', '3', '--rs', '20', '--points', '30', '--output', CPE, '--data', data, '--user', 'carol', '-q']);
     run(['compute', '--grid', '3', '--output', PRIVATE, '--data', data, '--user', 'bob', '-q']);
     run(['compute', '--grid', '3', '--spectra', '0', '--preset', 'linear', '--output', NOSPECTRA, '--data', data, '--user', 'alice', '-q']);
     // A dataset whose file went missing: the catalog still lists it.
@@ -358,6 +362,63 @@ describe('eisgrid web page against a real eisgrid server', () => {
     assert.match((await page.textContent('#plots')) ?? '', /computed from the circuit model/);
     await page.check('#results-table input[data-rank="1"]');
     await page.waitForSelector('#plot-nyquist[data-series="3"] canvas');
+    await page.close();
+  });
+
+  it("a cpe dataset's view shows its model's parameters and the server's spectra", async () => {
+    const page = await newPage();
+    await page.goto(`${base}/`);
+    await signIn(page, 'carol');
+    await page.goto(`${base}/#/dataset/${CPE}`);
+    await page.locator('#results-table tbody tr[data-rank="0"]').waitFor();
+    const heads = (await page.locator('#results-table thead th').allTextContents()).map((t) => t.trim());
+    for (const want of ['Rs [Ω]', 'Rsh [Ω]', 'Qa [S·s^α]', 'alpha_a', 'Qb [S·s^α]', 'alpha_b', 'TER [Ω]', 'TEC [µF]']) {
+      assert.ok(heads.includes(want), `no column "${want}" in ${heads.join(' | ')}`);
+    }
+    assert.ok(!heads.some((t) => t.startsWith('Ca') || t.startsWith('τa')), `rc's columns on a cpe dataset: ${heads.join(' | ')}`);
+    // The cells are the API's values, by name.
+    const best = (await api(`/api/best-results/${CPE}?n=10`, keys.carol)).json.data;
+    assert.deepEqual(best.param_names, ['Rsh', 'Ra', 'Qa', 'alpha_a', 'Rb', 'Qb', 'alpha_b']);
+    const row = page.locator('#results-table tbody tr[data-rank="4"]');
+    assert.equal((await row.locator('[data-col="alpha_a"]').textContent())?.trim(), fmtNum(best.parameters[4][3]));
+    assert.equal((await row.locator('[data-col="Qb"]').textContent())?.trim(), fmtNum(best.parameters[4][5]));
+    assert.equal((await row.locator('[data-col="TER"]').textContent())?.trim(), fmtNum(best.ter[4]));
+    assert.equal((await row.locator('[data-col="TEC"]').textContent())?.trim(), fmtNum(best.tec[4] * 1e6));
+    assert.equal((await row.locator('[data-col="Rs"]').textContent())?.trim(), fmtNum(20));
+    assert.match((await page.textContent('#best-hint')) ?? '', /cpe model/);
+    // Rank 4 has no stored spectrum: the page asks the server, which computes it with the cpe impedance.
+    const asked = page.waitForResponse((r) => r.url().includes(`/api/spectrum/${CPE}`) && (r.request().postData() ?? '').includes('4'));
+    await page.check('#results-table input[data-rank="4"]');
+    const answer = (await (await asked).json()).data;
+    assert.deepEqual(answer.indices, [0, 4]);
+    assert.deepEqual(answer.stored, [true, false]);
+    assert.equal(answer.model, 'cpe');
+    assert.equal(answer.spectra[1].length, 30);
+    await page.waitForSelector('#plot-nyquist[data-series="3"] canvas');
+    assert.match((await page.textContent('#plots')) ?? '', /1 of the plotted rows have no stored spectrum/);
+    await page.close();
+  });
+
+  it('the run form sweeps the model chosen from the server\'s list', async () => {
+    const page = await newPage();
+    await page.goto(`${base}/#/new`);
+    await signIn(page, 'carol');
+    await page.waitForSelector('#run-model option[value="cpe"]', { state: 'attached' });
+    await page.selectOption('#run-model', 'cpe');
+    await page.fill('#run-grid', '2');
+    assert.match((await page.textContent('[data-field="grid"]')) ?? '', /128 grid points \(g⁷\)/);
+    await page.fill('#run-output', 'carol_cpe_run.npz');
+    await page.click('#run-submit');
+    await page.waitForSelector('#jobs .job[data-state="done"]', { timeout: 90_000 });
+    const listed = (await api('/api/datasets', keys.carol)).json.datasets.find((d: any) => d.filename === 'carol_cpe_run.npz');
+    assert.equal(listed?.model, 'cpe');
+    const job = (await api('/api/jobs', keys.carol)).json.jobs.find((j: any) => j.output === 'carol_cpe_run.npz');
+    assert.equal(job?.request?.model, 'cpe');
+    // A model the grid sweep cannot take: the server's refusal, which names the way out.
+    await page.selectOption('#run-model', 'rc_electrode');
+    await page.fill('#run-output', 'carol_electrode.npz');
+    await page.click('#run-submit');
+    await page.waitForSelector('#run-form-msg:has-text("eisgrid fit --model rc_electrode")');
     await page.close();
   });
 
