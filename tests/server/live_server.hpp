@@ -200,6 +200,7 @@ class live_server {
   live_server& operator=(const live_server&) = delete;
 
   [[nodiscard]] int port() const noexcept { return port_; }
+  [[nodiscard]] pid_t pid() const noexcept { return pid_; }
   [[nodiscard]] std::string log() const {
     std::ifstream in(log_);
     return std::string(std::istreambuf_iterator<char>(in), {});
