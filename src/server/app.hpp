@@ -29,9 +29,10 @@ inline constexpr std::uint64_t k_default_quota_mb = 1024;
 // Uploads one user may make in a minute: a lab's batch of files from the
 // page, not a flood (docs/API.md).
 inline constexpr unsigned k_default_uploads_per_minute = 120;
-// Connections open at once: many idle ones cost no thread, but each holds a
-// descriptor and a buffer.
-inline constexpr unsigned k_default_max_connections = 256;
+// Connections open at once: idle ones cost no thread, but each holds a
+// descriptor and a buffer. Below the usual descriptor limit of 1024, with room
+// for the catalog and the files a request opens.
+inline constexpr unsigned k_default_max_connections = 900;
 // Memory that request bodies being received may take together: 16 uploads of
 // the largest size. A body is counted at its announced length from its header.
 inline constexpr std::uint64_t k_default_body_memory_mb = 256;

@@ -147,14 +147,16 @@ class session : public std::enable_shared_from_this<session> {
     head.target = req.target;
     head.headers = req.headers;
     net::post(state_->handlers, [self = shared_from_this(), req = std::move(head)] {
+      // Only a verdict on the credential refuses here; another failure (the
+      // catalog unreachable) the handler meets again and reports.
       std::string refusal;
       try {
         auto lease = self->state_->a.catalogs().acquire();
         (void)authenticate(req, self->state_->a, *lease);
       } catch (const error& e) {
-        // Other failures (the catalog unreachable) are the handler's to report.
         if (e.kind() == error_kind::unauthorized) refusal = e.what();
       } catch (const std::exception&) {
+        // Not about the credential: for the handler to report.
       }
       net::post(self->stream_.get_executor(), [self, refusal = std::move(refusal)] {
         if (refusal.empty()) return self->read_body();
