@@ -159,6 +159,13 @@ class catalog {
   [[nodiscard]] std::optional<measurement_record> find_measurement(const principal& who, row_id id);
   // The caller's measurement of that content (SHA-256), if any.
   [[nodiscard]] std::optional<measurement_record> find_measurement_by_hash(const principal& who, std::string_view file_hash);
+  // How many measurements the user `who` owns and the bytes of their stored
+  // files (the server's storage quota counts these).
+  struct measurement_usage {
+    std::int64_t measurements = 0;
+    std::int64_t stored_bytes = 0;
+  };
+  [[nodiscard]] measurement_usage usage_of_measurements(const principal& who);
   // The fields and, when `move_to` is given, the experiment (as
   // move_measurement does) in one transaction: a refused move stores nothing.
   void update_measurement_fields(const principal& who, row_id id, const measurement_fields& fields,

@@ -201,6 +201,14 @@ std::optional<measurement_record> catalog::find_measurement_by_hash(const princi
   return read_measurement(r.rows[0]);
 }
 
+catalog::measurement_usage catalog::usage_of_measurements(const principal& who) {
+  transaction tx(*db_, who, false);
+  const auto r =
+      db_->query("SELECT COUNT(*), CAST(COALESCE(SUM(file_size), 0) AS BIGINT) FROM measurements WHERE owner_id = ?", {who.uid()});
+  tx.commit();
+  return {r.rows[0].get_int(0), r.rows[0].get_int(1)};
+}
+
 void catalog::update_measurement_fields(const principal& who, row_id id, const measurement_fields& fields,
                                         const std::optional<std::optional<row_id>>& move_to) {
   check_measurement_fields(fields);

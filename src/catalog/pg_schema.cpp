@@ -414,6 +414,43 @@ ALTER TABLE fit_results ADD CONSTRAINT fit_results_fitted CHECK (status = 'inval
                              AND ca IS NOT NULL AND rb IS NOT NULL AND cb IS NOT NULL))));
 )sql";
 
+// The server's roles get only what they use (issue 21). They read no
+// sequence: ids come from identity columns, which need no privilege on their
+// sequence, so a sequence's last_value (how many users, API keys, fits there
+// are) is nobody's but the operator's. Nor the statistics of tables and
+// indexes (pg_stat_user_tables' row counts and the pg_stat_get_* functions
+// behind them), which PostgreSQL shows to PUBLIC: revoked from PUBLIC in this
+// database and granted to pg_monitor, where the operator may (a role that does
+// not own pg_catalog, as on a hosted database, skips that step with a notice).
+// A fit's unique key includes its owner, so that a user's insert meets only
+// their own rows: before, a duplicate (measurement, sweep, model) error told
+// them another user's fit existed, before the foreign key refused the row.
+constexpr std::string_view k_v7 = R"sql(
+REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM PUBLIC, eisgrid_anon, eisgrid_user;
+ALTER TABLE fit_results DROP CONSTRAINT fit_results_sweep_model;
+ALTER TABLE fit_results ADD CONSTRAINT fit_results_sweep_model UNIQUE (owner_id, measurement_id, sweep_index, model);
+DO $$
+DECLARE
+  f regprocedure;
+  v regclass;
+BEGIN
+  FOR f IN SELECT p.oid::regprocedure FROM pg_proc p
+           WHERE p.pronamespace = 'pg_catalog'::regnamespace AND p.proname LIKE 'pg_stat\_get\_%'
+             AND p.pronargs = 1 AND p.proargtypes[0] = 'oid'::regtype LOOP
+    EXECUTE format('REVOKE EXECUTE ON FUNCTION %s FROM PUBLIC', f);
+    EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO pg_monitor', f);
+  END LOOP;
+  FOR v IN SELECT c.oid::regclass FROM pg_class c
+           WHERE c.relnamespace = 'pg_catalog'::regnamespace AND c.relkind = 'v'
+             AND (c.relname LIKE 'pg\_stat%\_tables' OR c.relname LIKE 'pg\_stat%\_indexes' OR c.relname LIKE 'pg\_statio\_%') LOOP
+    EXECUTE format('REVOKE SELECT ON %s FROM PUBLIC', v);
+    EXECUTE format('GRANT SELECT ON %s TO pg_monitor', v);
+  END LOOP;
+EXCEPTION WHEN insufficient_privilege THEN
+  RAISE NOTICE 'eisgrid: this role may not restrict the statistics views; the server''s roles can read row counts';
+END $$;
+)sql";
+
 constexpr migration k_migrations[] = {
     {1, "roles, users, API keys, configurations, datasets, tags, row-level security", k_v1},
     {2, "users named by a verified token's subject are created on first use", k_v2},
@@ -421,6 +458,7 @@ constexpr migration k_migrations[] = {
     {4, "revoked users; token users in their own namespace", k_v4},
     {5, "experiments, measurements, fit results, row-level security", k_v5},
     {6, "fit results of any circuit model: one per sweep and model", k_v6},
+    {7, "the server's roles read no sequence and no table statistics; a fit's key includes its owner", k_v7},
 };
 
 }  // namespace

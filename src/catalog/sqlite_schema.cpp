@@ -385,6 +385,10 @@ UPDATE sqlite_sequence SET name = 'fit_results' WHERE name = 'fit_results_v5';
 DROP TABLE fit_results_v5;
 )sql";
 
+// Version 7 restricts PostgreSQL's roles; SQLite has none, and keeps its
+// version numbers in step with a migration that changes nothing.
+constexpr std::string_view k_v7 = "SELECT 1;";
+
 constexpr migration k_migrations[] = {
     {1, "users, API keys, configurations, datasets, tags", k_v1},
     {2, "compute jobs", k_v2},
@@ -392,6 +396,7 @@ constexpr migration k_migrations[] = {
     {4, "experiments, measurements, fit results", k_v4},
     {5, "ids of experiments, measurements, fit results and tags never reused", k_v5},
     {6, "fit results of any circuit model: one per sweep and model", k_v6},
+    {7, "PostgreSQL's roles restricted (nothing on SQLite)", k_v7},
 };
 
 }  // namespace

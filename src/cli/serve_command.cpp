@@ -1,4 +1,5 @@
 // eisgrid serve: the HTTP API (docs/API.md) and the web page.
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -31,6 +32,8 @@ struct serve_args {
   std::string web;
   std::string jwt_secret_env = "EISGRID_JWT_SECRET";
   std::uint64_t cache_mb = server::k_default_cache_mb;
+  double quota_mb = server::k_default_quota_mb;
+  std::uint64_t body_memory_mb = server::k_default_body_memory_mb;
   std::string data;  // see data_root.hpp
 };
 
@@ -47,6 +50,8 @@ void run_serve(serve_args& a) {
   }
   if (const char* secret = std::getenv(a.jwt_secret_env.c_str()); secret && *secret) a.cfg.jwt_secret = secret;
   a.cfg.cache_bytes = a.cache_mb << 20;
+  a.cfg.body_memory_bytes = a.body_memory_mb << 20;
+  a.cfg.quota_bytes = static_cast<std::uint64_t>(std::llround(a.quota_mb * (1 << 20)));
   a.cfg.version = EISGRID_VERSION;
   for (const auto& origin : a.cfg.cors_origins) {
     if (origin == "*" || origin.find("://") == std::string::npos) {
@@ -79,6 +84,18 @@ void add_serve_command(CLI::App& app) {
       ->capture_default_str()
       ->check(CLI::Range(1, 1 << 20));
   cmd->add_option("--max-jobs", args->cfg.max_jobs, "Compute jobs run at once")->capture_default_str()->check(CLI::Range(1, 64));
+  cmd->add_option("--quota-mb", args->quota_mb, "Storage quota of each user's uploaded measurement files [MiB]")
+      ->capture_default_str()
+      ->check(CLI::Range(0.001, 1e9));
+  cmd->add_option("--uploads-per-minute", args->cfg.uploads_per_minute, "Uploads each user may make in a minute")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100000));
+  cmd->add_option("--max-connections", args->cfg.max_connections, "Connections open at once (more are answered 503 and closed)")
+      ->capture_default_str()
+      ->check(CLI::Range(4, 100000));
+  cmd->add_option("--body-memory-mb", args->body_memory_mb, "Memory request bodies being received may take together [MiB]")
+      ->capture_default_str()
+      ->check(CLI::Range(std::uint64_t{16}, std::uint64_t{1} << 20));
   cmd->add_option("--threads", args->cfg.compute_threads, "Threads per compute job (default: all cores)");
   cmd->callback([args] { run_serve(*args); });
 }

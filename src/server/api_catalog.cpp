@@ -60,7 +60,18 @@ catalog::row_id parse_id(std::string_view text, const char* what) {
   return id;
 }
 
-response get_whoami(const context& c) { return json_success({{"user", c.user.signed_in() ? json{{"name", c.user.name}} : json(nullptr)}}); }
+response get_whoami(const context& c) {
+  if (!c.user.signed_in()) return json_success({{"user", nullptr}});
+  const auto used = c.cat.usage_of_measurements(c.user.who);
+  auto& uploads = c.a.uploads();
+  return json_success({{"user", {{"name", c.user.name}}},
+                       {"usage",
+                        {{"measurements", used.measurements},
+                         {"stored_bytes", used.stored_bytes},
+                         {"quota_bytes", c.a.cfg().quota_bytes},
+                         {"uploads_last_minute", uploads.recent(c.user.who.user_id)},
+                         {"uploads_per_minute", uploads.per_minute()}}}});
+}
 
 response get_tags(const context& c) {
   std::map<catalog::row_id, std::string> names;

@@ -67,13 +67,21 @@ form_file upload_of(const request& req) {
 
 json optional_number(const std::optional<double>& v) { return v ? number(*v) : json(nullptr); }
 
-json measurement_json(const catalog::measurement_record& r) {
+// Whether the row's stored file is gone (removed by hand, a restored backup
+// without it): the row stays, marked, for its owner to delete or upload again.
+bool file_missing(const context& c, const catalog::measurement_record& r) {
+  std::error_code ec;
+  return !std::filesystem::exists(c.a.data().root() / r.file_path, ec) && !ec;
+}
+
+json measurement_json(const context& c, const catalog::measurement_record& r) {
   const auto& m = r.measurement;
   auto warnings = json::parse(m.warnings_json, nullptr, false);
   return {{"id", r.id},
           {"file_name", m.file_name},
           {"file_size", m.file_size},
           {"file_hash", m.file_hash},
+          {"file_missing", file_missing(c, r)},
           {"format", m.format},
           {"n_sweeps", m.n_sweeps},
           {"n_points", m.n_points},
@@ -173,8 +181,17 @@ catalog::experiment_record find_experiment(const context& c, catalog::row_id id)
   return std::move(*e);
 }
 
+// Throws error(conflict) when the row's file is missing.
+void require_stored_file(const context& c, const catalog::measurement_record& r) {
+  if (file_missing(c, r)) {
+    throw error(error_kind::conflict, "the stored file of measurement " + std::to_string(r.id) +
+                                          " is missing (file_missing); delete the measurement and upload the file again");
+  }
+}
+
 // The stored file, read again with the reader that read it at upload.
 measured::measurement read_stored(const context& c, const catalog::measurement_record& r) {
+  require_stored_file(c, r);
   try {
     return measured::read_measurement(c.a.data().root() / r.file_path, measured::parse_format(r.measurement.format));
   } catch (const error& e) {
@@ -317,6 +334,11 @@ std::optional<std::optional<catalog::row_id>> apply_patch(const json& body, cata
 response measurement_get(const context& c, catalog::row_id id) {
   check_format(c.req, {"npy"});
   const auto r = find_measurement(c, id);
+  if (!wants(c.req, "npy") && file_missing(c, r)) {
+    auto out = measurement_json(c, r);
+    out["sweeps"] = json::array();
+    return json_success({{"measurement", std::move(out)}});
+  }
   const auto m = read_stored(c, r);
   if (wants(c.req, "npy")) {
     // One row per point: sweep, frequency (Hz), Z' and Z'' (ohm).
@@ -345,7 +367,7 @@ response measurement_get(const context& c, catalog::row_id id) {
                       {"imag", std::move(imag)},
                       {"warnings", s.warnings}});
   }
-  auto out = measurement_json(r);
+  auto out = measurement_json(c, r);
   out["sweeps"] = std::move(sweeps);
   return json_success({{"measurement", std::move(out)}});
 }
@@ -357,7 +379,7 @@ response measurement_patch(const context& c, catalog::row_id id) {
   const auto move_to = apply_patch(body, fields);
   catalog::check_measurement_fields(fields);  // before any change: a refused edit changes nothing
   c.cat.update_measurement_fields(c.user.who, id, fields, move_to);
-  return json_success({{"measurement", measurement_json(find_measurement(c, id))}});
+  return json_success({{"measurement", measurement_json(c, find_measurement(c, id))}});
 }
 
 response measurement_delete(const context& c, catalog::row_id id) {
@@ -550,6 +572,12 @@ response get_models() {
 
 response post_measurement(const context& c) {
   require_user(c);
+  if (const auto wait = c.a.uploads().admit(c.user.who.user_id)) {
+    auto r = json_error(429, "too many uploads: at most " + std::to_string(c.a.uploads().per_minute()) + " a minute; try again in " +
+                                 std::to_string(wait->count()) + " s");
+    r.set("Retry-After", std::to_string(wait->count()));
+    return r;
+  }
   const auto up = upload_of(c.req);
   if (const auto problem = catalog::measurement_file_name_problem(up.name); !problem.empty()) {
     throw error(error_kind::usage, "cannot store '" + npz::detail::printable(up.name) + "': " + problem);
@@ -593,6 +621,14 @@ response post_measurement(const context& c) {
                 "this file is already measurement " + std::to_string(same->id) + " ('" + same->measurement.file_name + "')");
   }
   if (experiment) find_experiment(c, *experiment);
+  // Checked under the upload lock, so two uploads cannot both fit in what is left.
+  const auto used = c.cat.usage_of_measurements(c.user.who).stored_bytes;
+  if (static_cast<std::uint64_t>(used) + up.bytes.size() > c.a.cfg().quota_bytes) {
+    throw error(error_kind::too_large, "over your storage quota: you store " + std::to_string(used) +
+                                           " bytes of measurements, this file is " + std::to_string(up.bytes.size()) +
+                                           " bytes, and your quota is " + std::to_string(c.a.cfg().quota_bytes) +
+                                           " bytes; delete measurements to make room");
+  }
   const auto relative = catalog::measurement_file_path(c.user.who.user_id, in.file_hash, in.file_name);
   const auto final_path = c.a.data().root() / relative;
   std::filesystem::create_directories(final_path.parent_path());
@@ -603,7 +639,7 @@ response post_measurement(const context& c) {
   file.commit(true);
   try {
     const auto record = c.cat.add_measurement(c.user.who, in);
-    return json_success({{"measurement", measurement_json(record)}}, 201);
+    return json_success({{"measurement", measurement_json(c, record)}}, 201);
   } catch (...) {
     std::error_code ec;
     std::filesystem::remove(final_path, ec);
@@ -617,7 +653,7 @@ response get_measurements(const context& c) {
   if (const auto e = c.req.query("experiment")) experiment = parse_id(*e, "experiment");
   if (experiment) find_experiment(c, *experiment);
   json list = json::array();
-  for (const auto& r : c.cat.list_measurements(c.user.who, experiment)) list.push_back(measurement_json(r));
+  for (const auto& r : c.cat.list_measurements(c.user.who, experiment)) list.push_back(measurement_json(c, r));
   return json_success({{"measurements", std::move(list)}});
 }
 
@@ -639,7 +675,7 @@ response measurement_route(const context& c, std::string_view rest) {
     if (wants(c.req, "csv")) return fits_csv(c, fits, "measurement_" + std::to_string(id) + "_fits.csv");
     json list = json::array();
     for (const auto& f : fits) list.push_back(fit_record_json(f));
-    return json_success({{"measurement", measurement_json(r)}, {"fits", std::move(list)}});
+    return json_success({{"measurement", measurement_json(c, r)}, {"fits", std::move(list)}});
   }
   return json_error(404, "no such endpoint: /api/measurements/" + std::to_string(id) + "/" + npz::detail::printable(sub));
 }
@@ -674,7 +710,7 @@ response experiment_route(const context& c, std::string_view rest) {
     if (m == "GET") {
       json list = json::array();
       const auto e = find_experiment(c, id);
-      for (const auto& r : c.cat.list_measurements(c.user.who, id)) list.push_back(measurement_json(r));
+      for (const auto& r : c.cat.list_measurements(c.user.who, id)) list.push_back(measurement_json(c, r));
       return json_success({{"experiment", experiment_json(e)}, {"measurements", std::move(list)}});
     }
     if (m == "PATCH") {
@@ -703,13 +739,15 @@ response experiment_route(const context& c, std::string_view rest) {
 }
 
 // Refuses (error(too_large)) a fit whose sweeps exceed the limits above, naming
-// the sweep and the largest grid that would fit it. A measurement's total
+// the sweep and the largest grid that would fit it, and (error(conflict)) one
+// of a measurement whose file is missing. A measurement's total
 // points bound its sweeps', so only a file that could exceed is read.
 void check_fit_work(const context& c, const std::vector<catalog::measurement_record>& targets, const fit::fit_options& options) {
   const double rs_values = options.fixed_rs ? 1.0 : static_cast<double>(options.rs.count > 0 ? options.rs.count : fit::k_default_rs_count);
   const double cells = static_cast<double>(model::parameter_grid(options.grid).size()) * rs_values;
   const auto max_points = static_cast<std::size_t>(std::min(static_cast<double>(k_max_fit_sweep_points), k_max_fit_evaluations / cells));
   for (const auto& t : targets) {
+    require_stored_file(c, t);
     if (static_cast<std::size_t>(t.measurement.n_points) <= max_points) continue;
     const auto m = read_stored(c, t);
     for (std::size_t k = 0; k < m.sweeps.size(); ++k) {

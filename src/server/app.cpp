@@ -1,5 +1,6 @@
 #include "server/app.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "base/error.hpp"
@@ -38,7 +39,30 @@ void catalog_pool::release(std::unique_ptr<catalog::catalog> c) {
   idle_.push_back(std::move(c));
 }
 
-app::app(config cfg) : cfg_(std::move(cfg)), data_(cfg_.data), catalogs_(cfg_.data, cfg_.db), cache_(cfg_.cache_bytes) {
+std::deque<upload_window::clock::time_point>& upload_window::window_of(catalog::row_id user, clock::time_point now) {
+  auto& times = times_[user];
+  while (!times.empty() && now - times.front() >= std::chrono::minutes(1)) times.pop_front();
+  return times;
+}
+
+std::optional<std::chrono::seconds> upload_window::admit(catalog::row_id user, clock::time_point now) {
+  std::lock_guard lock(mutex_);
+  auto& times = window_of(user, now);
+  if (times.size() < per_minute_) {
+    times.push_back(now);
+    return std::nullopt;
+  }
+  const auto wait = std::chrono::ceil<std::chrono::seconds>(times.front() + std::chrono::minutes(1) - now);
+  return std::max(wait, std::chrono::seconds(1));
+}
+
+unsigned upload_window::recent(catalog::row_id user, clock::time_point now) {
+  std::lock_guard lock(mutex_);
+  return static_cast<unsigned>(window_of(user, now).size());
+}
+
+app::app(config cfg)
+    : cfg_(std::move(cfg)), data_(cfg_.data), catalogs_(cfg_.data, cfg_.db), cache_(cfg_.cache_bytes), uploads_(cfg_.uploads_per_minute) {
   data_.ensure();
   {
     auto c = catalogs_.acquire();

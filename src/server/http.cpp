@@ -120,6 +120,18 @@ std::size_t body_limit(std::string_view method, std::string_view target) noexcep
   return method == "POST" && path == "/api/measurements" ? k_max_upload_bytes : k_max_body_bytes;
 }
 
+bool needs_credentials(std::string_view method, std::string_view target) noexcept {
+  if (method != "POST" && method != "PUT" && method != "PATCH" && method != "DELETE") return false;
+  const auto path = target.substr(0, target.find('?'));
+  if (path.substr(0, 5) != "/api/") return false;
+  if (method == "POST") {
+    for (const std::string_view read : {"/api/load/", "/api/spectrum/", "/api/search/", "/api/models/"}) {
+      if (path.substr(0, read.size()) == read) return false;
+    }
+  }
+  return true;
+}
+
 std::string limit_text(std::size_t bytes) {
   return bytes >= (std::size_t{1} << 20) ? std::to_string(bytes >> 20) + " MiB" : std::to_string(bytes >> 10) + " KiB";
 }

@@ -36,6 +36,11 @@ inline constexpr std::size_t k_max_upload_bytes = 16 * 1024 * 1024;
 // The body limit of a request, by its method and target: k_max_upload_bytes
 // for an upload, k_max_body_bytes for everything else.
 [[nodiscard]] std::size_t body_limit(std::string_view method, std::string_view target) noexcept;
+// Whether a request needs a signed-in caller whatever it asks: every write to
+// the API (POST, PUT, PATCH, DELETE under /api/) except the reads that take a
+// JSON body by POST (load, spectrum, search of a dataset; a model's spectrum). Other methods are
+// a 405 with a body of at most 64 KiB.
+[[nodiscard]] bool needs_credentials(std::string_view method, std::string_view target) noexcept;
 // "64 KiB", "16 MiB": a limit as error messages say it.
 [[nodiscard]] std::string limit_text(std::size_t bytes);
 

@@ -46,9 +46,24 @@ bool request_parser::charge(std::size_t bytes) {
   return false;
 }
 
+void request_parser::hold_at_header() {
+  hold_ = true;
+  eager(false);  // put() returns at the end of the header instead of reading on
+}
+
+void request_parser::release_header() {
+  hold_ = false;
+  eager(true);
+}
+
+std::size_t request_parser::announced_body_bytes() const {
+  const auto length = content_length();
+  return length ? static_cast<std::size_t>(std::min<std::uint64_t>(*length, body_limit_)) : (chunked() ? body_limit_ : 0);
+}
+
 std::size_t request_parser::feed(std::string_view input) {
   std::size_t used = 0;
-  while (failure_.status == 0 && !is_done() && used < input.size()) {
+  while (failure_.status == 0 && !is_done() && used < input.size() && !held()) {
     // At most one budget's worth at a time: a header, a line or a trailer
     // section that does not end within it is refused the same way however the
     // bytes arrive. The header's budget is what is left of it: Beast, handed
@@ -137,11 +152,11 @@ void request_parser::on_field_impl(http::field, boost::beast::string_view name_t
 
 void request_parser::on_header_impl(error_code& ec) {
   check_transfer_encoding();
-  // An upload without a credential would be a 401 once read: refused now,
-  // before its body (up to 16 MiB) is read into memory. A credential is
-  // checked, against the catalog, by the handler.
-  if (failure_.status == 0 && body_limit_ > k_max_body_bytes && request_.headers.count("authorization") == 0) {
-    fail(401, "sign in first: an upload needs an API key or a token");
+  // A write without a credential would be a 401 once read: refused now,
+  // before its body (up to 16 MiB for an upload) is read into memory. The
+  // credential itself is checked by the session while the parser holds here.
+  if (failure_.status == 0 && needs_credentials(request_.method, request_.target) && request_.headers.count("authorization") == 0) {
+    fail(401, "sign in first: this needs an API key or a token");
   }
   if (failure_.status != 0) ec = http::error::bad_transfer_encoding;
 }

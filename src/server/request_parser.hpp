@@ -14,9 +14,11 @@
 // (RFC 9110 6.5.1). A Transfer-Encoding other than exactly "chunked" is
 // refused (RFC 9112 6.1): 501 for a coding eisgrid does not implement, 400 for
 // a malformed list or one on HTTP/1.0, instead of reading the body as the
-// next request. An upload (the routes with the larger body limit) without an
-// Authorization header is refused (401) once its header is read, before its
-// body is.
+// next request. A request that needs a signed-in caller (http.hpp
+// needs_credentials) without an Authorization header is refused (401) once its
+// header is read, before its body is. Held at the header (hold_at_header), the
+// parser stops there until released, so that the session can check the
+// credential itself and reserve memory for the body before reading it.
 //
 // Not thread-safe; one parser per request.
 
@@ -46,6 +48,14 @@ class request_parser : private boost::beast::http::basic_parser<true> {
   std::size_t feed(std::string_view input);
 
   [[nodiscard]] bool done() const noexcept { return is_done() && failure_.status == 0; }
+  // Makes feed() stop once the header is read, until release_header().
+  void hold_at_header();
+  void release_header();
+  // Whether feed() stopped at the header it holds (no failure, not done).
+  [[nodiscard]] bool held() const noexcept { return hold_ && is_header_done() && !is_done() && failure_.status == 0; }
+  // The body length the header announces: Content-Length, or the route's
+  // body limit for a chunked body (valid once the header is read).
+  [[nodiscard]] std::size_t announced_body_bytes() const;
   // Set once the request is refused; feed() then uses nothing more.
   [[nodiscard]] const parse_failure* failure() const noexcept { return failure_.status ? &failure_ : nullptr; }
   // Whether the connection may stay open after this request (valid once done()).
@@ -66,6 +76,7 @@ class request_parser : private boost::beast::http::basic_parser<true> {
   std::size_t request_bytes_ = 0;              // used by feed() so far, framing included
   std::size_t body_limit_ = k_max_body_bytes;  // this request's route's (http.hpp body_limit)
   parse_failure failure_;
+  bool hold_ = false;
 
   void fail(int status, std::string message);
   // Counts `bytes` of header-like text; false (and failed) when over the budget.

@@ -1,5 +1,6 @@
 #include "server/server.hpp"
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <memory>
@@ -17,6 +18,7 @@
 
 #include "base/error.hpp"
 #include "server/file_body.hpp"
+#include "server/handlers.hpp"
 #include "server/request_parser.hpp"
 #include "server/router.hpp"
 
@@ -34,13 +36,27 @@ using clock_type = std::chrono::steady_clock;
 constexpr std::size_t k_read_bytes = 16 * 1024;
 
 // What the handler threads and the sessions share: one pool for light
-// requests and one, as large, for heavy ones (router.hpp's is_heavy).
+// requests and one, as large, for heavy ones (router.hpp's is_heavy), the
+// connections open and the bytes of request bodies reserved, against their
+// limits (app.hpp).
 struct shared_state {
   app& a;
   net::thread_pool handlers;
   net::thread_pool heavy_handlers;
+  std::atomic<unsigned> connections{0};
+  std::atomic<std::uint64_t> body_bytes{0};
   explicit shared_state(app& app_ref)
       : a(app_ref), handlers(app_ref.cfg().handler_threads), heavy_handlers(app_ref.cfg().handler_threads) {}
+
+  // Counts `bytes` of a body about to be read; false when they would take the
+  // bodies in flight past the limit.
+  bool reserve(std::uint64_t bytes) {
+    auto now = body_bytes.load();
+    do {
+      if (now + bytes > a.cfg().body_memory_bytes) return false;
+    } while (!body_bytes.compare_exchange_weak(now, now + bytes));
+    return true;
+  }
 };
 
 void log_request(const app& a, const std::string& method, std::string_view path, int status, std::uint64_t bytes,
@@ -53,7 +69,15 @@ void log_request(const app& a, const std::string& method, std::string_view path,
 class session : public std::enable_shared_from_this<session> {
  public:
   session(tcp::socket&& socket, std::shared_ptr<shared_state> state)
-      : stream_(std::move(socket)), idle_timer_(stream_.get_executor()), state_(std::move(state)) {}
+      : stream_(std::move(socket)), idle_timer_(stream_.get_executor()), state_(std::move(state)) {
+    ++state_->connections;
+  }
+  ~session() {
+    release_body();
+    --state_->connections;
+  }
+  session(const session&) = delete;
+  session& operator=(const session&) = delete;
 
   void start() { net::dispatch(stream_.get_executor(), beast::bind_front_handler(&session::read_request, shared_from_this())); }
 
@@ -67,8 +91,9 @@ class session : public std::enable_shared_from_this<session> {
   std::string method_, path_;
   clock_type::time_point start_;
   int status_ = 0;
-  bool refused_ = false;      // the parser refused the request: linger before closing
-  std::size_t lingered_ = 0;  // bytes dropped while lingering
+  bool refused_ = false;        // the parser refused the request: linger before closing
+  std::size_t lingered_ = 0;    // bytes dropped while lingering
+  std::uint64_t reserved_ = 0;  // of shared_state::body_bytes, for this request's body
 
   // Between requests on a kept-alive connection: wait for the first byte
   // with no read in progress, closing after the idle timeout.
@@ -89,6 +114,7 @@ class session : public std::enable_shared_from_this<session> {
 
   void read_request() {
     parser_.emplace();
+    parser_->hold_at_header();
     stream_.expires_after(k_request_read_timeout);
     parse_buffered();
   }
@@ -98,7 +124,62 @@ class session : public std::enable_shared_from_this<session> {
     const auto data = buffer_.cdata();
     buffer_.consume(parser_->feed(std::string_view(static_cast<const char*>(data.data()), data.size())));
     if (parser_->failure() || parser_->done()) return on_request();
+    if (parser_->held()) return on_header();
     stream_.async_read_some(buffer_.prepare(k_read_bytes), beast::bind_front_handler(&session::on_read_some, shared_from_this()));
+  }
+
+  // The header is read and the body is not: the body's memory is reserved
+  // (or the request refused, 503), and a write's credential checked against
+  // the catalog on a handler thread (or refused, 401), before a byte of it is read.
+  void on_header() {
+    const auto& req = parser_->get();
+    if (!state_->reserve(parser_->announced_body_bytes())) {
+      start_ = clock_type::now();
+      method_ = req.method;
+      path_ = std::string(req.raw_path());
+      auto r = json_error(503, "the server is receiving too many request bodies at once (at most " +
+                                   limit_text(state_->a.cfg().body_memory_bytes) + " together); try again in a moment");
+      r.set("Retry-After", "1");
+      return write(std::move(r), false, false);
+    }
+    reserved_ = parser_->announced_body_bytes();
+    if (!needs_credentials(req.method, req.target)) return read_body();
+    request head;
+    head.method = req.method;
+    head.target = req.target;
+    head.headers = req.headers;
+    net::post(state_->handlers, [self = shared_from_this(), req = std::move(head)] {
+      // Only a verdict on the credential refuses here; another failure (the
+      // catalog unreachable) the handler meets again and reports.
+      std::string refusal;
+      try {
+        auto lease = self->state_->a.catalogs().acquire();
+        (void)authenticate(req, self->state_->a, *lease);
+      } catch (const error& e) {
+        if (e.kind() == error_kind::unauthorized) refusal = e.what();
+      } catch (const std::exception&) {
+        // Not about the credential: for the handler to report.
+      }
+      net::post(self->stream_.get_executor(), [self, refusal = std::move(refusal)] {
+        if (refusal.empty()) return self->read_body();
+        self->start_ = clock_type::now();
+        self->method_ = self->parser_->get().method;
+        self->path_ = std::string(self->parser_->get().raw_path());
+        auto r = json_error(401, refusal);
+        r.set("WWW-Authenticate", "Bearer");
+        self->write(std::move(r), false, false);
+      });
+    });
+  }
+
+  void read_body() {
+    parser_->release_header();
+    parse_buffered();
+  }
+
+  void release_body() {
+    state_->body_bytes -= reserved_;
+    reserved_ = 0;
   }
 
   void on_read_some(beast::error_code ec, std::size_t n) {
@@ -143,6 +224,7 @@ class session : public std::enable_shared_from_this<session> {
   }
 
   void write(response r, bool keep_alive, bool head) {
+    release_body();  // the request, and so its body, is gone
     status_ = r.status;
     const std::uint64_t bytes = r.body_size();
     const auto status = static_cast<http::status>(r.status);
@@ -218,6 +300,19 @@ class listener : public std::enable_shared_from_this<listener> {
   net::steady_timer retry_;
   std::shared_ptr<shared_state> state_;
 
+  // A connection past --max-connections: a 503 (a new socket's send buffer
+  // takes it whole without blocking) and closed.
+  void refuse(tcp::socket socket) {
+    static const std::string k_busy =
+        "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nRetry-After: 1\r\nConnection: close\r\n"
+        "Content-Length: 63\r\n\r\n{\"status\": \"error\", \"message\": \"too many connections at once\"}\n";
+    beast::error_code ignored;
+    socket.non_blocking(true, ignored);
+    (void)socket.write_some(net::buffer(k_busy), ignored);
+    socket.shutdown(tcp::socket::shutdown_both, ignored);
+    socket.close(ignored);
+  }
+
   void on_accept(beast::error_code ec, tcp::socket socket) {
     if (ec == net::error::operation_aborted) return;
     if (ec) {
@@ -227,7 +322,11 @@ class listener : public std::enable_shared_from_this<listener> {
       retry_.async_wait([self = shared_from_this()](beast::error_code) { self->accept(); });
       return;
     }
-    std::make_shared<session>(std::move(socket), state_)->start();
+    if (state_->connections.load() >= state_->a.cfg().max_connections) {
+      refuse(std::move(socket));
+    } else {
+      std::make_shared<session>(std::move(socket), state_)->start();
+    }
     accept();
   }
 };

@@ -6,6 +6,10 @@
 // fixed pool of handler threads, so a slow handler or many idle connections
 // cannot starve the others (idle connections cost no thread at all). The
 // constant-time requests of is_quick() are answered on the network thread.
+// A request's body is read only once its header has passed: its announced
+// length fits the memory left to bodies in flight (cfg.body_memory_bytes) and
+// a write's credential is valid. Connections past cfg.max_connections are
+// answered 503 and closed.
 
 #include <chrono>
 #include <cstddef>

@@ -1033,10 +1033,11 @@ TEST_F(catalog_rls, an_older_schema_asks_the_operator_to_migrate_and_the_operato
         "ADD CONSTRAINT fit_results_check CHECK (status = 'invalid_data' OR (metric IS NOT NULL AND resnorm IS NOT NULL "
         "AND rs IS NOT NULL AND ter IS NOT NULL AND tec IS NOT NULL AND tau1 IS NOT NULL AND tau2 IS NOT NULL AND rsh IS NOT NULL "
         "AND ra IS NOT NULL AND ca IS NOT NULL AND rb IS NOT NULL AND cb IS NOT NULL)); "
-        "DELETE FROM schema_migrations WHERE version = " +
-        std::to_string(newest) + "; COMMIT");
+        "DELETE FROM schema_migrations WHERE version >= 6; COMMIT");
   };
-  ASSERT_EQ(newest, 6) << "undo() removes migration 6: update it with the newest migration";
+  // Migration 7 replaces the constraint that undo() drops, and its grants are
+  // taken again when it runs again.
+  ASSERT_EQ(newest, 7) << "undo() removes migrations 6 and 7: update it with the newest migration";
   undo();
   db.query(
       "INSERT INTO fit_results (owner_id, measurement_id, sweep_index, status, metric, resnorm, rs, ter, tec, tau1, tau2, rs_stderr, "
@@ -1048,10 +1049,10 @@ TEST_F(catalog_rls, an_older_schema_asks_the_operator_to_migrate_and_the_operato
     ADD_FAILURE() << "the server's role migrated, or opened an old schema";
   } catch (const eisgrid::error& e) {
     EXPECT_EQ(e.kind(), eisgrid::error_kind::forbidden);
-    EXPECT_NE(std::string(e.what()).find("schema is at version 5 and this eisgrid needs 6"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("schema is at version 5 and this eisgrid needs 7"), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("as the operator"), std::string::npos) << e.what();
   }
-  EXPECT_EQ(db.query("SELECT count(*) FROM schema_migrations").rows.at(0).get_int(0), newest - 1);  // nothing half-applied
+  EXPECT_EQ(db.query("SELECT count(*) FROM schema_migrations").rows.at(0).get_int(0), 5);  // nothing half-applied
   EXPECT_EQ(eisgrid::catalog::migrate(db), newest);
   // The old row is an rc fit with its parameters by name, read by the server's role.
   auto server = eisgrid::catalog::catalog::open("", engine_.server_url());
@@ -1072,6 +1073,54 @@ TEST_F(catalog_rls, an_older_schema_asks_the_operator_to_migrate_and_the_operato
   cpe.model_params = {20.5, 1800, 700, 5e-6, 0.9, 900, 4e-6, 0.95};
   server.save_fit_results(alice, measurement, {rc, cpe});
   EXPECT_EQ(server.list_fit_results(alice, measurement).size(), 2u);
+}
+
+// Issue 21, item 7: the server's roles learn nothing of other users' rows from
+// the database's bookkeeping: no sequence's position, no table's statistics,
+// and no duplicate-key error for a fit's key that another user's row holds.
+TEST_F(catalog_rls, the_server_roles_read_no_counters_and_meet_no_other_users_keys) {
+  engine_.reset();
+  const world w = populate(engine_.admin());
+  eisgrid::catalog::pg_connection raw(engine_.server_url());
+  const auto refused = [&](const principal& who, const std::string& sql) {
+    eisgrid::catalog::transaction tx(raw, who, false);
+    try {
+      (void)raw.query(sql);
+    } catch (const eisgrid::error& e) {
+      return e.kind() == error_kind::forbidden;
+    }
+    return false;
+  };
+  for (const auto& who : {principal::anonymous(), principal::user(w.bob)}) {
+    for (const char* sql : {"SELECT n_live_tup FROM pg_stat_user_tables", "SELECT n_tup_ins FROM pg_stat_all_tables",
+                            "SELECT n_tup_ins FROM pg_stat_xact_user_tables", "SELECT heap_blks_read FROM pg_statio_user_tables",
+                            "SELECT idx_scan FROM pg_stat_user_indexes", "SELECT pg_stat_get_live_tuples('measurements'::regclass)",
+                            "SELECT pg_stat_get_tuples_inserted('api_keys'::regclass)", "SELECT last_value FROM users_id_seq",
+                            "SELECT last_value FROM api_keys_id_seq", "SELECT last_value FROM fit_results_id_seq"}) {
+      EXPECT_TRUE(refused(who, sql)) << sql;
+    }
+    eisgrid::catalog::transaction tx(raw, who, false);
+    EXPECT_EQ(raw.query("SELECT count(*) FROM pg_sequences WHERE last_value IS NOT NULL").rows.at(0).get_int(0), 0);
+    tx.commit();
+  }
+  // bob writing a fit on alice's measurement, at the sweep and model of her
+  // fit: refused for the measurement he does not have, not as a duplicate.
+  try {
+    eisgrid::catalog::transaction tx(raw, principal::user(w.bob), true);
+    raw.query("INSERT INTO fit_results (owner_id, measurement_id, sweep_index, status, model) VALUES (?, ?, 0, 'invalid_data', 'rc')",
+              {w.bob, w.alice_measurement});
+    ADD_FAILURE() << "a fit on another user's measurement was stored";
+  } catch (const eisgrid::error& e) {
+    EXPECT_EQ(std::string(e.what()).find(eisgrid::catalog::k_duplicate_row), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find(eisgrid::catalog::k_missing_row), std::string::npos) << e.what();
+  }
+  // The server's roles still write rows with fresh ids.
+  auto& server = engine_.server();
+  const auto bob = principal::user(w.bob);
+  const auto added = server.add_measurement(bob, test_support::fake_measurement("more.txt"));
+  EXPECT_GT(added.id, w.bob_measurement);
+  server.save_fit_results(bob, added.id, {test_support::fake_fit(0)});
+  EXPECT_EQ(server.list_fit_results(bob, added.id).size(), 1u);
 }
 
 TEST_F(catalog_rls, two_requests_on_one_connection_leak_nothing) {

@@ -1,7 +1,8 @@
 // Issue 21, item 6, over a real `eisgrid serve` on SQLite and PostgreSQL: a
 // stored measurement file that no row names (left by a server killed between
 // writing an upload's file and recording its row) is removed when the server
-// starts, the files rows name stay, and a row whose file is gone is reported.
+// starts, the files rows name stay, and a row whose file is gone is reported
+// at start-up and marked `file_missing` in the API.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -63,7 +64,24 @@ void check_start_up_pass(const test_support::server_data& d, const std::string& 
   EXPECT_NE(log.find("removed 1 stored measurement files that no measurement named; 1 measurements miss their file"), std::string::npos)
       << log;
   EXPECT_NE(log.find("measurement " + std::to_string(lost_id) + " of user "), std::string::npos) << log;
-  EXPECT_EQ(json::parse(s.call("GET", "/api/measurements", d.alice_key).body)["measurements"].size(), 2u);
+  const auto list = json::parse(s.call("GET", "/api/measurements", d.alice_key).body)["measurements"];
+  ASSERT_EQ(list.size(), 2u);
+  for (const auto& m : list) EXPECT_EQ(m["file_missing"], m["id"] == lost_id) << m.dump();
+  // The row says so instead of failing: its sweeps are empty, and a fit of it
+  // is refused in words.
+  const std::string lost_text = std::to_string(lost_id);
+  auto r = s.call("GET", "/api/measurements/" + lost_text, d.alice_key);
+  ASSERT_EQ(r.status, 200) << r.body;
+  const auto one = json::parse(r.body)["measurement"];
+  EXPECT_EQ(one["file_missing"], true);
+  EXPECT_TRUE(one["sweeps"].empty());
+  r = s.call("POST", "/api/fit", d.alice_key, "{\"measurement\":" + lost_text + ",\"grid\":4}");
+  EXPECT_EQ(r.status, 409) << r.body;
+  EXPECT_NE(r.body.find("the stored file of measurement " + lost_text + " is missing"), std::string::npos) << r.body;
+  EXPECT_EQ(s.call("GET", "/api/measurements/" + lost_text + "?format=npy", d.alice_key).status, 409);
+  // Deleting it still works, and the file of the other is untouched.
+  EXPECT_EQ(s.call("DELETE", "/api/measurements/" + lost_text, d.alice_key).status, 200);
+  EXPECT_TRUE(fs::exists(kept_file));
 }
 
 TEST(server_measurement_files, the_start_up_pass_removes_files_without_rows_on_sqlite) {

@@ -22,6 +22,7 @@ namespace {
 
 using json = nlohmann::json;
 using test_support::live_server;
+using test_support::wait_for_job;
 
 json json_of(const test_support::http_reply& r) {
   auto j = json::parse(r.body, nullptr, false);
@@ -248,16 +249,6 @@ TEST(model_datasets_postgresql, the_listing_names_each_files_model) {
   EXPECT_EQ(models["cpe_none.npz"], "cpe");
   EXPECT_EQ(models["public.npz"], "rc");
   EXPECT_EQ(json_of(server.call("GET", "/api/best-results/cpe_all.npz?n=1"))["data"]["param_names"], k_cpe_names);
-}
-
-json wait_for_job(const live_server& s, const std::string& key, const std::string& id) {
-  for (int i = 0; i < 1200; ++i) {
-    const auto job = json_of(s.call("GET", "/api/jobs/" + id, key))["job"];
-    if (job["state"] != "queued" && job["state"] != "running") return job;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  ADD_FAILURE() << "job " << id << " did not finish";
-  return {};
 }
 
 // POST /api/compute with "model" and the model's own axes writes the file
