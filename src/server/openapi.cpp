@@ -4,6 +4,7 @@
 #include "dataset/metadata.hpp"
 #include "model/models.hpp"
 #include "server/handlers.hpp"
+#include "sweep/metric.hpp"
 
 namespace eisgrid::server {
 namespace {
@@ -62,6 +63,12 @@ json model_names(bool with_all) {
   json names = json::array();
   for (const auto& m : model::all_models()) names.push_back(m.name);
   if (with_all) names.push_back("all");
+  return {{"type", "string"}, {"enum", std::move(names)}};
+}
+// The residual norms (sweep/metric.hpp).
+json metric_names() {
+  json names = json::array();
+  for (const auto m : sweep::k_metrics) names.push_back(sweep::to_string(m));
   return {{"type", "string"}, {"enum", std::move(names)}};
 }
 json model_param() {
@@ -206,7 +213,7 @@ json build() {
          {{"measurement", k_int},
           {"experiment", k_int},
           {"grid", {{"type", "integer"}, {"minimum", 2}, {"maximum", 12}, {"default", 6}}},
-          {"metric", {{"type", "string"}, {"enum", {"mae", "rmse", "relative", "modulus"}}}},
+          {"metric", metric_names()},
           {"rs", {{"oneOf", {{{"type", "string"}, {"enum", {"free"}}}, {{"type", "number"}, {"minimum", 0}}}}}},
           {"area", {{"type", "number"}, {"exclusiveMinimum", 0}}},
           {"models", {{"type", "array"}, {"minItems", 1}, {"items", model_names(true)}, {"default", {"rc"}}}}}}}},
@@ -223,7 +230,7 @@ json build() {
           {"ref", ref("Parameters")},
           {"reference", obj({{"measurement", k_int}, {"sweep", k_int}})},
           {"ranges", {{"type", "object"}, {"additionalProperties", obj({{"min", k_num}, {"max", k_num}, {"count", k_int}})}}},
-          {"metric", {{"type", "string"}, {"enum", {"mae", "rmse", "relative", "modulus"}}}},
+          {"metric", metric_names()},
           {"keep", {{"oneOf", {k_int, {{"type", "string"}, {"enum", {"all"}}}}}}},
           {"spectra", {{"oneOf", {k_int, {{"type", "string"}, {"enum", {"all"}}}}}}},
           {"store", k_bool},
