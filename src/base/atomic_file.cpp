@@ -5,11 +5,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <array>
 #include <cerrno>
 #include <random>
 #include <string>
 
 #include "base/error.hpp"
+#include "base/hex.hpp"
 #include "base/syscalls.hpp"
 
 namespace eisgrid {
@@ -67,14 +69,13 @@ namespace {
 std::string random_suffix() {
   std::random_device rd;
   std::uniform_int_distribution<std::uint64_t> dist;
-  static constexpr char k_hex[] = "0123456789abcdef";
   std::uint64_t v = dist(rd);
-  std::string s(12, '0');
-  for (char& c : s) {
-    c = k_hex[v & 0xF];
-    v >>= 4;
+  std::array<unsigned char, 6> bytes{};
+  for (unsigned char& b : bytes) {
+    b = static_cast<unsigned char>(v & 0xFF);
+    v >>= 8;
   }
-  return s;
+  return to_hex(bytes);
 }
 
 void fsync_directory(const std::filesystem::path& dir) {

@@ -5,6 +5,7 @@
 #include <array>
 
 #include "base/error.hpp"
+#include "base/hex.hpp"
 #include "catalog/sha256.hpp"
 
 namespace eisgrid::catalog {
@@ -14,13 +15,7 @@ std::string generate_api_key() {
   if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) {
     throw error(error_kind::internal, "cannot generate an API key: the random generator failed");
   }
-  static constexpr char k_hex[] = "0123456789abcdef";
-  std::string key(k_api_key_prefix);
-  for (unsigned char b : bytes) {
-    key += k_hex[b >> 4];
-    key += k_hex[b & 0xf];
-  }
-  return key;
+  return std::string(k_api_key_prefix) + to_hex(bytes);
 }
 
 std::string hash_api_key(std::string_view key) { return sha256_hex(key); }

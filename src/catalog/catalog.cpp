@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/dataset_record.hpp"
 #include "base/error.hpp"
 #include "catalog/api_key.hpp"
 #include "catalog/migrations.hpp"
@@ -13,7 +14,6 @@
 #include "catalog/query_text.hpp"
 #include "catalog/sha256.hpp"
 #include "catalog/sqlite_connection.hpp"
-#include "dataset/metadata.hpp"
 
 namespace eisgrid::catalog {
 namespace {

@@ -14,6 +14,7 @@
 // caller), error(conflict) for a duplicate, error(usage) for a bad name.
 // Not thread-safe; open one catalog per thread or process.
 
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <set>

@@ -105,22 +105,6 @@ std::vector<fit_record> read_fits(const query_result& r) {
 
 }  // namespace
 
-std::string_view to_string(fit_status s) noexcept {
-  switch (s) {
-    case fit_status::ok: return "ok";
-    case fit_status::poor_fit: return "poor_fit";
-    case fit_status::invalid_data: return "invalid_data";
-  }
-  return "invalid_data";
-}
-
-std::optional<fit_status> parse_fit_status(std::string_view text) noexcept {
-  for (const auto s : {fit_status::ok, fit_status::poor_fit, fit_status::invalid_data}) {
-    if (text == to_string(s)) return s;
-  }
-  return std::nullopt;
-}
-
 std::optional<double> fit_record::ter_ohm_cm2() const {
   if (!fit.area_cm2 || std::isnan(fit.ter)) return std::nullopt;
   return fit.ter * *fit.area_cm2;

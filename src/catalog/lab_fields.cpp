@@ -6,8 +6,8 @@
 #include <nlohmann/json.hpp>
 
 #include "base/error.hpp"
+#include "base/utf8.hpp"
 #include "model/models.hpp"
-#include "npz/unicode.hpp"
 
 namespace eisgrid::catalog {
 namespace {
@@ -25,7 +25,7 @@ bool is_ascii_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <=
 void check_text(std::string_view value, std::string_view what, std::size_t max, line_breaks breaks) {
   if (value.size() > max) refuse(what, "has at most " + std::to_string(max) + " bytes");
   try {
-    npz::detail::validate_utf8(value, what);
+    validate_utf8(value, what);
   } catch (const error& e) {
     throw error(error_kind::usage, e.what());
   }
@@ -115,7 +115,7 @@ void check_measurement_fields(const measurement_fields& in) {
 
 void check_measurement(const measurement_input& in) {
   if (const auto problem = measurement_file_name_problem(in.file_name); !problem.empty()) {
-    throw error(error_kind::usage, "cannot store '" + npz::detail::printable(in.file_name) + "': " + problem);
+    throw error(error_kind::usage, "cannot store '" + printable(in.file_name) + "': " + problem);
   }
   const bool hex = in.file_hash.size() == 64 && in.file_hash.find_first_not_of("0123456789abcdef") == std::string::npos;
   if (!hex) refuse("a measurement's hash", "must be a SHA-256 in 64 lower-case hex digits");

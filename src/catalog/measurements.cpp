@@ -3,10 +3,10 @@
 // as well. That a measurement joins only its owner's experiment is also a
 // foreign key on (experiment_id, owner_id) in the schema, on both engines.
 #include "base/error.hpp"
+#include "base/utf8.hpp"
 #include "catalog/catalog.hpp"
 #include "catalog/lab_fields.hpp"
 #include "catalog/query_text.hpp"
-#include "npz/unicode.hpp"
 
 namespace eisgrid::catalog {
 namespace {
@@ -69,7 +69,7 @@ measurement_record read_measurement(const row& r) {
   return m;
 }
 
-std::string quoted(const std::string& name) { return "'" + npz::detail::printable(name) + "'"; }
+std::string quoted(const std::string& name) { return "'" + printable(name) + "'"; }
 
 }  // namespace
 

@@ -9,8 +9,9 @@
 #include <string_view>
 #include <vector>
 
+#include "base/dataset_record.hpp"
+#include "base/fit_status.hpp"
 #include "catalog/connection.hpp"
-#include "dataset/data_dir.hpp"
 
 namespace eisgrid::catalog {
 
@@ -170,11 +171,6 @@ struct measurement_record {
   measurement_input measurement;
   std::string created_at, updated_at;
 };
-
-enum class fit_status { ok, poor_fit, invalid_data };
-
-[[nodiscard]] std::string_view to_string(fit_status s) noexcept;
-[[nodiscard]] std::optional<fit_status> parse_fit_status(std::string_view text) noexcept;
 
 // The fit of one sweep of a measurement. NaN means "not determined" and is
 // stored as NULL; a fit that is not invalid_data has finite numbers for all

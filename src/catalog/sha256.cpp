@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "base/error.hpp"
+#include "base/hex.hpp"
 #include "base/regular_file.hpp"
 
 namespace eisgrid::catalog {
@@ -33,14 +34,7 @@ std::string finish(EVP_MD_CTX* ctx) {
   std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
   unsigned int length = 0;
   if (EVP_DigestFinal_ex(ctx, digest.data(), &length) != 1) throw error(error_kind::internal, "cannot finish SHA-256");
-  static constexpr char k_hex[] = "0123456789abcdef";
-  std::string hex;
-  hex.reserve(length * 2);
-  for (unsigned int i = 0; i < length; ++i) {
-    hex += k_hex[digest[i] >> 4];
-    hex += k_hex[digest[i] & 0xf];
-  }
-  return hex;
+  return to_hex(std::span(digest).first(length));
 }
 
 }  // namespace

@@ -74,7 +74,7 @@ std::vector<compute::fit_summary_row> summary_rows(const sweep_job& job, sweep::
     row.file = job.file;
     row.sweep = job.sweep;
     row.start_time = job.start_time.value_or("");
-    row.status = fit::to_string(verdict.status);
+    row.status = to_string(verdict.status);
     row.reasons = verdict.reasons;
     row.metric = sweep::to_string(m);
     row.area_cm2 = area;
@@ -119,7 +119,7 @@ void print_table_rows(const sweep_job& job, const model_list& models, std::optio
   const bool compared = compute::compares(models);
   const std::string name = job.file.size() > 40 ? job.file.substr(0, 37) + "..." : job.file;
   if (job.outcome.models.empty()) {
-    std::printf("%-40s %5zu %-12s %-12s\n", name.c_str(), job.sweep, "", std::string(fit::to_string(job.outcome.verdict.status)).c_str());
+    std::printf("%-40s %5zu %-12s %-12s\n", name.c_str(), job.sweep, "", std::string(to_string(job.outcome.verdict.status)).c_str());
     for (const auto& reason : job.outcome.verdict.reasons) std::printf("    %s\n", reason.c_str());
     return;
   }
@@ -129,7 +129,7 @@ void print_table_rows(const sweep_job& job, const model_list& models, std::optio
     const bool rc = f.model == &model::rc();
     const std::string label = compared ? std::string(f.model->name) + (k == job.outcome.best_model ? " *" : "") : "";
     std::printf("%-40s %5zu %-12s %-12s %20s %20s %16s", name.c_str(), job.sweep, label.c_str(),
-                std::string(fit::to_string(o.verdict.status)).c_str(), with_error(f.ter, f.ter_se, 2).c_str(),
+                std::string(to_string(o.verdict.status)).c_str(), with_error(f.ter, f.ter_se, 2).c_str(),
                 with_error(f.tec * k_farad_to_microfarad, f.tec_se * k_farad_to_microfarad, 4).c_str(),
                 with_error(f.params[0], f.errors[0], 2).c_str());
     if (rc) {
@@ -194,7 +194,7 @@ void save_one(const sweep_job& job, const fit_args& a, std::optional<catalog::ca
   run.file_name = name;
   run.description = "eisgrid fit of sweep " + std::to_string(job.sweep) + " of " + job.file;
   run.refined = compute::fit_json(*job.outcome.result, true);
-  run.refined["status"] = fit::to_string(job.outcome.verdict.status);
+  run.refined["status"] = to_string(job.outcome.verdict.status);
   run.refined["reasons"] = job.outcome.verdict.reasons;
   dataset::export_options opts;
   opts.replace = a.overwrite;
@@ -344,7 +344,7 @@ void run_fit(const fit_args& a) {
       } catch (const error& e) {
         if (e.kind() == error_kind::usage) throw;
         sweep_job job{std::filesystem::path(path).filename().string(), 0, std::nullopt, nullptr, {}};
-        job.outcome.verdict = {fit::fit_status::invalid_data, {std::string("cannot read: ") + e.what()}};
+        job.outcome.verdict = {fit_status::invalid_data, {std::string("cannot read: ") + e.what()}};
         unreadable.push_back(std::move(job));
         ++files_done;
       }
@@ -370,6 +370,13 @@ void run_fit(const fit_args& a) {
   }
 }
 
+// --metric's choices: the metrics' own names.
+std::vector<std::string> metric_choices() {
+  std::vector<std::string> names;
+  for (const auto m : sweep::k_metrics) names.emplace_back(sweep::to_string(m));
+  return names;
+}
+
 }  // namespace
 
 void add_fit_command(CLI::App& app) {
@@ -384,7 +391,7 @@ void add_fit_command(CLI::App& app) {
       ->check(CLI::Range(2, 60));
   cmd->add_option("--metric", args->metric, "Residual norm: modulus, mae, rmse or relative (see README)")
       ->capture_default_str()
-      ->check(CLI::IsMember({"mae", "rmse", "relative", "modulus"}));
+      ->check(CLI::IsMember(metric_choices()));
   cmd->add_option("--rs", args->rs, "Series resistance: 'free' (fitted) or a fixed value in ohm")->capture_default_str();
   cmd->add_option("--model", args->models,
                   "Circuit model(s), comma-separated, or 'all': " + model::model_names() +

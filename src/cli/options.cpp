@@ -72,6 +72,13 @@ std::string canonical_name(std::string_view name, const std::vector<const model:
   return std::string(names[slot_of([&](std::size_t i) { return names[i]; }, names.size(), name, whole)]);
 }
 
+// --metric, for compute and fit alike.
+sweep::metric metric_of(const std::string& text) {
+  const auto m = sweep::parse_metric(text);
+  if (!m) throw error(error_kind::usage, "unknown metric '" + text + "' (expected " + sweep::metric_names() + ")");
+  return *m;
+}
+
 }  // namespace
 
 model::circuit_params parse_circuit(std::string_view text, model::circuit_params base) {
@@ -141,9 +148,7 @@ std::uint64_t parse_count_or_all(std::string_view text, std::string_view option)
 fit::fit_options fit_options_of(std::size_t grid, const std::string& metric, const std::string& rs, const std::vector<std::string>& ranges,
                                 const std::vector<const model::circuit_model*>& models) {
   auto o = fit::fit_options::measured(grid);
-  const auto m = sweep::parse_metric(metric);
-  if (!m) throw error(error_kind::usage, "unknown metric '" + metric + "' (expected mae, rmse, relative or modulus)");
-  o.metric = *m;
+  o.metric = metric_of(metric);
   for (const auto& text : ranges) {
     for_each_item(text, [&](std::string_view name, std::string_view value) {
       const std::string item = std::string(name) + "=" + std::string(value);
@@ -184,7 +189,10 @@ compute::compute_request compute_request_of(const compute_texts& t) {
   r.fmin = t.fmin;
   r.fmax = t.fmax;
   r.points = t.points;
-  r.spacing = t.spacing;
+  if (!t.spacing.empty()) {
+    r.spacing = model::parse_spacing(t.spacing);
+    if (!r.spacing) throw error(error_kind::usage, "unknown spacing '" + t.spacing + "' (expected log or linear)");
+  }
   r.preset = t.preset;
   if (!t.ref.empty()) r.ref = parse_circuit(t.ref, model::k_default_reference);
   if (!t.reference.empty()) {
@@ -193,7 +201,7 @@ compute::compute_request compute_request_of(const compute_texts& t) {
     r.reference_sweep = sweep;
   }
   if (!t.format.empty()) r.reference_format = measured::parse_format(t.format);
-  r.metric = t.metric;
+  if (!t.metric.empty()) r.metric = metric_of(t.metric);
   if (const std::uint64_t keep = parse_count_or_all(t.keep, "--keep")) r.keep = keep;
   if (t.spectra == "all") {
     r.spectra_all = true;

@@ -5,10 +5,10 @@
 
 #include "base/atomic_file.hpp"
 #include "base/error.hpp"
-#include "catalog/emit_sql.hpp"
-#include "catalog/sync.hpp"
 #include "cli/commands.hpp"
 #include "cli/data_root.hpp"
+#include "compute/emit_sql.hpp"
+#include "compute/sync.hpp"
 
 namespace eisgrid::cli {
 namespace {
@@ -37,10 +37,10 @@ void run_sync(const sync_args& a) {
   // --emit-sql only reads the files; a sync writes the catalog under the root.
   const dataset::data_dir dir(data_root(a.data, a.emit_sql.empty() ? root_use::read_write : root_use::read_only));
   if (!a.emit_sql.empty()) {
-    const auto files = catalog::scan(dir);
-    const std::string sql = catalog::supabase_sql(files, a.user_uuid);
+    const auto files = compute::scan(dir);
+    const std::string sql = compute::supabase_sql(files, a.user_uuid);
     write_text(a.emit_sql, sql);
-    catalog::sync_report report;
+    compute::sync_report report;
     report.files = files;
     if (!a.quiet && a.emit_sql != "-") {
       const std::string summary = report.summary();
@@ -55,7 +55,7 @@ void run_sync(const sync_args& a) {
   }
   auto cat = catalog::catalog::open(dir.root(), a.db);
   const auto owner = cat.ensure_user(a.user);
-  const auto report = catalog::sync(cat, dir, owner.id);
+  const auto report = compute::sync(cat, dir, owner.id);
   if (!a.quiet) std::printf("%s\n", report.summary().c_str());
 }
 

@@ -1,6 +1,5 @@
 #include "cluster/world.hpp"
 
-#include <sched.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -10,6 +9,7 @@
 #include <string_view>
 #include <thread>
 
+#include "base/cpus.hpp"
 #include "cluster/transport.hpp"
 
 namespace eisgrid::cluster {
@@ -66,9 +66,7 @@ int size() noexcept { return detail::current().size(); }
 
 unsigned default_threads() noexcept {
   const unsigned machine = std::max(1u, std::thread::hardware_concurrency());
-  cpu_set_t set;
-  CPU_ZERO(&set);
-  const unsigned allowed = ::sched_getaffinity(0, sizeof set, &set) == 0 ? static_cast<unsigned>(CPU_COUNT(&set)) : machine;
+  const unsigned allowed = available_cpus();
   // A launcher that binds ranks gives each its own CPUs; unbound ranks share the machine.
   if (allowed < machine) return std::max(1u, allowed);
   return std::max(1u, allowed / static_cast<unsigned>(std::max(1, detail::current().node_ranks())));

@@ -34,7 +34,7 @@ void put_verdict(cluster::message_writer& w, const fit::fit_verdict& v) {
 
 fit::fit_verdict get_verdict(cluster::message_reader& r) {
   fit::fit_verdict v;
-  v.status = r.get<fit::fit_status>();
+  v.status = r.get<fit_status>();
   const auto reasons = r.get<std::uint64_t>();
   for (std::uint64_t i = 0; i < reasons; ++i) v.reasons.push_back(r.get_string());
   return v;

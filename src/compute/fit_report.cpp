@@ -217,7 +217,7 @@ std::vector<nlohmann::ordered_json> fit_rows_json(const batch_outcome& outcome, 
       json j{{"file", file},
              {"sweep", sweep},
              {"model", model->name},
-             {"status", fit::to_string(outcome.verdict.status)},
+             {"status", to_string(outcome.verdict.status)},
              {"reasons", outcome.verdict.reasons},
              {"metric", sweep::to_string(metric)}};
       for (const char* key : {"resnorm", "params", "ter", "tec", "stderr", "aic", "bic", "best_model", "decisive_frequency"})
@@ -232,7 +232,7 @@ std::vector<nlohmann::ordered_json> fit_rows_json(const batch_outcome& outcome, 
     json j{{"file", file},
            {"sweep", sweep},
            {"model", o.fit.model->name},
-           {"status", fit::to_string(o.verdict.status)},
+           {"status", to_string(o.verdict.status)},
            {"reasons", o.verdict.reasons}};
     // Named: items() of a temporary would dangle.
     const auto fitted = o.fit.model == &model::rc() ? fit_json(*outcome.result, true) : model_fit_json(o.fit);

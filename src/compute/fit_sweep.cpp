@@ -22,7 +22,7 @@ batch_outcome fit_sweep(const batch_spectrum& s, const fit::fit_options& options
     out.verdict = fit::judge(q, s.frequencies, out.result->relative_residuals, {t.ter, t.tec(), area});
   } catch (const error& e) {
     if (e.kind() == error_kind::cancelled) throw;
-    out.verdict.status = fit::fit_status::invalid_data;
+    out.verdict.status = fit_status::invalid_data;
     out.verdict.reasons = q.reasons;
     out.verdict.reasons.emplace_back(std::string("cannot fit: ") + e.what());
     return out;

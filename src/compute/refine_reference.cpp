@@ -104,7 +104,7 @@ refined_reference refine_reference(const compute_plan& plan, const sweep::sweep_
 
 nlohmann::ordered_json refined_json(const refined_reference& r) {
   auto j = fit_json(r.result, true);
-  j["status"] = fit::to_string(r.verdict.status);
+  j["status"] = to_string(r.verdict.status);
   j["reasons"] = r.verdict.reasons;
   j["warnings"] = r.warnings;
   return j;

@@ -7,6 +7,7 @@
 
 #include "base/error.hpp"
 #include "catalog/catalog.hpp"
+#include "compute/measured_reference.hpp"
 #include "dataset/naming.hpp"
 #include "measured/quality.hpp"
 #include "measured/read.hpp"
@@ -111,8 +112,8 @@ compute_request from_json(const json& body) {
     r.points = static_cast<std::size_t>(integer_in(body["points"], "points", model::k_min_frequency_points, model::k_max_frequency_points));
   }
   if (body.contains("spacing")) {
-    r.spacing = string_of(body["spacing"], "spacing");
-    if (!model::parse_spacing(r.spacing)) bad("spacing", "expected \"log\" or \"linear\"");
+    r.spacing = model::parse_spacing(string_of(body["spacing"], "spacing"));
+    if (!r.spacing) bad("spacing", "expected \"log\" or \"linear\"");
   }
   if (body.contains("ref")) {
     const auto& ref = body["ref"];
@@ -122,8 +123,8 @@ compute_request from_json(const json& body) {
     r.ref = model::circuit_params::from_array(values);
   }
   if (body.contains("metric")) {
-    r.metric = string_of(body["metric"], "metric");
-    if (!sweep::parse_metric(r.metric)) bad("metric", "expected \"mae\", \"rmse\", \"relative\" or \"modulus\"");
+    r.metric = sweep::parse_metric(string_of(body["metric"], "metric"));
+    if (!r.metric) bad("metric", "expected " + sweep::metric_names("\""));
   }
   if (body.contains("keep")) r.keep = count_or_all(body["keep"], "keep", false, k_http_max_kept_rows);
   if (body.contains("spectra")) {
@@ -178,11 +179,7 @@ model::frequency_spec frequency_spec_of(const compute_request& r) {
   if (r.fmin) spec.fmin = *r.fmin;
   if (r.fmax) spec.fmax = *r.fmax;
   if (r.points) spec.points = *r.points;
-  if (!r.spacing.empty()) {
-    const auto spacing = model::parse_spacing(r.spacing);
-    if (!spacing) throw error(error_kind::usage, "unknown spacing '" + r.spacing + "' (expected log or linear)");
-    spec.spacing = *spacing;
-  }
+  if (r.spacing) spec.spacing = *r.spacing;
   spec.validate();
   return spec;
 }
@@ -214,10 +211,7 @@ compute_plan resolve(const compute_request& r) {
     }
   }
   plan.options.grid.validate();
-  const std::string metric_name = r.metric.empty() ? (is_measured ? "modulus" : "mae") : r.metric;
-  const auto metric = sweep::parse_metric(metric_name);
-  if (!metric) throw error(error_kind::usage, "unknown metric '" + r.metric + "' (expected mae, rmse, relative or modulus)");
-  plan.options.metric = *metric;
+  plan.options.metric = r.metric.value_or(is_measured ? sweep::metric::modulus : sweep::metric::mae);
   plan.options.threads = r.threads;
   if (r.keep) {
     if (*r.keep == 0) throw error(error_kind::usage, "keep: expected a positive whole number or 'all'");
@@ -229,7 +223,7 @@ compute_plan resolve(const compute_request& r) {
   }
   if (is_measured) {
     if (r.ref) throw error(error_kind::usage, "--ref and --reference exclude each other");
-    if (r.fmin || r.fmax || r.points || !r.preset.empty() || !r.spacing.empty()) {
+    if (r.fmin || r.fmax || r.points || !r.preset.empty() || r.spacing) {
       throw error(error_kind::usage, "the frequencies come from the --reference file; drop --fmin/--fmax/--points/--preset/--spacing");
     }
     if (r.reference_data) {
@@ -237,7 +231,7 @@ compute_plan resolve(const compute_request& r) {
     } else {
       auto m = measured::read_measurement(r.reference_file, r.reference_format);
       measured::add_quality_warnings(m);
-      plan.reference = sweep::measured_reference(m, r.reference_sweep.value_or(0));
+      plan.reference = measured_reference(m, r.reference_sweep.value_or(0));
       if (!r.reference_sweep && m.sweeps.size() > 1) {
         plan.notes.push_back("'" + m.file + "' holds " + std::to_string(m.sweeps.size()) +
                              " sweeps; the reference is sweep 0 (FILE:K takes sweep K)");

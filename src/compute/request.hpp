@@ -48,7 +48,7 @@ struct compute_request {
   std::vector<bool> range_given;  // per grid axis; missing entries are false
   std::optional<double> fmin, fmax;
   std::optional<std::size_t> points;
-  std::string spacing;                               // "", "log" or "linear"
+  std::optional<model::spacing> spacing;             // when not given, the preset's or the default's
   std::string preset;                                // "" or a preset name
   std::optional<model::circuit_params> ref;          // model reference; default when neither this nor a file
   std::string reference_file;                        // measured reference (command line only)
@@ -56,9 +56,9 @@ struct compute_request {
   std::optional<measured::format> reference_format;  // forced; detected from the content when not given
   // A measured reference already read (the API: a stored measurement's sweep).
   std::optional<sweep::reference_spectrum> reference_data;
-  // "" (the default for the reference: mae for a model reference, modulus for
-  // a measured one) or a metric name.
-  std::string metric;
+  // When not given, the default for the reference: mae for a model
+  // reference, modulus for a measured one.
+  std::optional<sweep::metric> metric;
   // Series resistance (SPEC 10): "" (0 for a model reference, free for a
   // measured one), "free", or a value in ohm. Free sweeps rs_range if given,
   // else near the spectrum's high-frequency real part.

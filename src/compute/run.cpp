@@ -4,10 +4,10 @@
 
 #include "base/error.hpp"
 #include "base/system_memory.hpp"
-#include "catalog/sync.hpp"
 #include "cluster/world.hpp"
 #include "compute/distributed_sweep.hpp"
 #include "compute/refine_reference.hpp"
+#include "compute/sync.hpp"
 #include "dataset/export.hpp"
 
 namespace eisgrid::compute {
@@ -35,7 +35,7 @@ std::string register_result(const compute_request& r, catalog::catalog& cat, con
 }  // namespace
 
 std::string register_written(const std::filesystem::path& path, dataset::storage where, catalog::catalog& cat, const std::string& user) {
-  const auto described = catalog::describe_file({path, where}, dataset::load_depth::without_spectra);
+  const auto described = compute::describe_file({path, where}, dataset::load_depth::without_spectra);
   if (!described.valid) throw error(error_kind::internal, "the new dataset does not validate: " + described.reason);
   cat.register_file(described.input, cat.ensure_user(user).id, true);
   return described.input.file_hash;
@@ -132,7 +132,7 @@ compute_result run(const compute_request& request, const compute_plan& plan, con
   result.notes = std::move(notes);
   result.elapsed_seconds = swept.elapsed_seconds;
   try {
-    const auto described = catalog::describe_file({path, request.into}, dataset::load_depth::without_spectra);
+    const auto described = compute::describe_file({path, request.into}, dataset::load_depth::without_spectra);
     if (!described.valid) throw error(error_kind::internal, "the new dataset does not validate: " + described.reason);
     result.file_hash = described.input.file_hash;
     result.owner = register_result(request, catalog_of(), described.input);

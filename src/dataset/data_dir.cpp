@@ -6,14 +6,6 @@
 
 namespace eisgrid::dataset {
 
-std::string_view to_string(storage s) noexcept { return s == storage::precomputed ? "precomputed" : "user_generated"; }
-
-std::optional<storage> parse_storage(std::string_view text) noexcept {
-  if (text == "precomputed") return storage::precomputed;
-  if (text == "user_generated") return storage::user_generated;
-  return std::nullopt;
-}
-
 std::filesystem::path data_dir::directory(storage s) const { return root_ / "npz" / std::string(to_string(s)); }
 
 void data_dir::ensure() const {

@@ -5,16 +5,11 @@
 //   <root>/npz/temp/            files being written
 
 #include <filesystem>
-#include <optional>
-#include <string_view>
 #include <vector>
 
+#include "base/dataset_record.hpp"
+
 namespace eisgrid::dataset {
-
-enum class storage { precomputed, user_generated };
-
-[[nodiscard]] std::string_view to_string(storage s) noexcept;
-[[nodiscard]] std::optional<storage> parse_storage(std::string_view text) noexcept;
 
 struct dataset_file {
   std::filesystem::path path;

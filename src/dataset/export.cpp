@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "base/atomic_file.hpp"
+#include "base/cpus.hpp"
 #include "base/error.hpp"
 #include "dataset/dataset.hpp"
 #include "dataset/naming.hpp"
@@ -126,7 +127,7 @@ std::filesystem::path export_dataset(const data_dir& dir, run_record run, const 
   npz::writer out(file.fd(), final_path.filename().string(), options.npz);
   out.add("parameters", npz::make_array<float>(parameters, {rows, p_count}));
   out.add("resnorms", npz::make_array<float>(resnorms, {rows}));
-  const unsigned threads = options.npz.threads ? options.npz.threads : std::max(1u, std::thread::hardware_concurrency());
+  const unsigned threads = resolve_threads(options.npz.threads);
   const npz::array_header spectrum_header{npz::dtype_of<float>(), {run.spectra_rows, n_freq, k_spectrum_columns}, false};
   out.add("spectrum", spectrum_header,
           spectrum_source(run.options, grid, std::span(result.indices).first(run.spectra_rows), sorted, threads));

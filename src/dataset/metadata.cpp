@@ -80,7 +80,7 @@ nlohmann::ordered_json make_metadata(const run_record& run) {
   }
   if (!ref.params) {
     reference["sweep"] = ref.sweep;
-    if (ref.format) reference["format"] = measured::to_string(*ref.format);
+    if (ref.format) reference["format"] = *ref.format;
     reference["start_time"] = ref.start_time ? nlohmann::ordered_json(*ref.start_time) : nlohmann::ordered_json();
     reference["frequency_order"] = "stored ascending; frequency_order gives each column's position in the measured sweep";
   }

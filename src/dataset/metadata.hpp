@@ -15,10 +15,6 @@ namespace eisgrid::dataset {
 
 inline constexpr int k_format_version = 1;
 
-// Text a dataset brings into the catalog, which every listing reads: bounded
-// at registration so that no one row can slow every request down.
-inline constexpr std::size_t k_max_description_length = 2000;       // bytes of UTF-8
-inline constexpr std::size_t k_max_metadata_json_bytes = 64 << 10;  // the stored metadata, as JSON text
 inline constexpr const char* k_format_name = "eisgrid-npz";
 
 // Everything about a finished sweep that goes into its file.

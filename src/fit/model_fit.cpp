@@ -73,7 +73,8 @@ std::vector<double> clamped(const model::circuit_model& m, const bounds_in_coord
 // where they are.
 template <typename Kernel>
 std::vector<double> solve_once(const weighted_points& pts, const bounds_in_coordinates& b, std::optional<double> fixed_rs,
-                               std::vector<double> x, const std::vector<int>& held) {
+                               const std::vector<double>& start, const std::vector<int>& held) {
+  std::vector<double> x = start;
   ceres::Problem problem;
   problem.AddResidualBlock(new model_cost<Kernel>(new model_residual<Kernel>{&pts, fixed_rs}, pts.residual_count()), nullptr, &x[0], &x[1]);
   const bool rs_held = fixed_rs || std::find(held.begin(), held.end(), 0) != held.end();
@@ -92,8 +93,8 @@ std::vector<double> solve_once(const weighted_points& pts, const bounds_in_coord
     problem.SetParameterLowerBound(&x[1], static_cast<int>(k - 1), b.lo[k]);
     problem.SetParameterUpperBound(&x[1], static_cast<int>(k - 1), b.hi[k]);
   }
-  ceres::Solver::Summary summary;
-  ceres::Solve(solver_options(), &problem, &summary);
+  // A failed solve keeps the start it was given.
+  if (!fit::solve(problem, nullptr)) return start;
   return x;
 }
 

@@ -115,7 +115,7 @@ ceres::Solver::Options solver_options() {
   return o;
 }
 
-void solve(ceres::Problem& problem, const std::atomic<bool>* cancel) {
+bool solve(ceres::Problem& problem, const std::atomic<bool>* cancel) {
   class cancel_callback final : public ceres::IterationCallback {
    public:
     explicit cancel_callback(const std::atomic<bool>& flag) : flag_(flag) {}
@@ -132,6 +132,7 @@ void solve(ceres::Problem& problem, const std::atomic<bool>* cancel) {
   ceres::Solver::Summary summary;
   ceres::Solve(options, &problem, &summary);
   if (cancel && cancel->load()) throw error(error_kind::cancelled, "cancelled");
+  return summary.IsSolutionUsable();
 }
 
 transfer refine_identified(const spectrum_view& s, sweep::metric m, const rs_bounds& rs, const model::grid_spec& ranges, transfer start,
@@ -162,7 +163,8 @@ transfer refine_identified(const spectrum_view& s, sweep::metric m, const rs_bou
     problem.SetParameterLowerBound(x.data(), k, 0.0);
     problem.SetParameterUpperBound(x.data(), k, log_tau_max - log_tau_min);
   }
-  solve(problem, cancel);
+  // A failed solve keeps the start it was given.
+  if (!solve(problem, cancel)) return start;
   return transfer_from(rs.fixed ? *rs.fixed : std::exp(log_rs), x.data());
 }
 
@@ -181,7 +183,7 @@ raw_point refine_raw(const spectrum_view& s, sweep::metric m, const rs_bounds& r
     problem.SetParameterLowerBound(x.data(), k, std::log(ranges.axes[k].min));
     problem.SetParameterUpperBound(x.data(), k, std::log(ranges.axes[k].max));
   }
-  solve(problem, cancel);
+  if (!solve(problem, cancel)) return start;
   std::array<double, k_raw_count> v{};
   for (std::size_t k = 0; k < k_raw_count; ++k) v[k] = std::exp(x[k]);
   return {rs.fixed ? *rs.fixed : std::exp(log_rs), model::circuit_params::from_array(v)};

@@ -69,6 +69,9 @@ inline constexpr int k_max_lm_iterations = 200;
 // Solves `problem` with solver_options(); when `cancel` is given, a callback
 // between iterations aborts the solve once it is set, and this throws
 // error(cancelled), so a cancelled job leaves a fit within one iteration.
-void solve(ceres::Problem& problem, const std::atomic<bool>* cancel);
+// Returns Ceres' Summary::IsSolutionUsable(): false when the solver failed
+// (a residual or Jacobian that could not be evaluated, a linear solver
+// failure), and then the parameters are no result to keep.
+[[nodiscard]] bool solve(ceres::Problem& problem, const std::atomic<bool>* cancel);
 
 }  // namespace eisgrid::fit

@@ -9,15 +9,6 @@
 
 namespace eisgrid::fit {
 
-std::string_view to_string(fit_status s) noexcept {
-  switch (s) {
-    case fit_status::ok: return "ok";
-    case fit_status::poor_fit: return "poor_fit";
-    case fit_status::invalid_data: return "invalid_data";
-  }
-  return "ok";
-}
-
 fit_verdict judge(const data_quality& quality, std::span<const double> frequencies, std::span<const double> relative_residuals) {
   fit_verdict v;
   if (!quality.plausible || !quality.kk_passed) {

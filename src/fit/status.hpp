@@ -21,11 +21,9 @@
 #include <string_view>
 #include <vector>
 
+#include "base/fit_status.hpp"
+
 namespace eisgrid::fit {
-
-enum class fit_status { ok, poor_fit, invalid_data };
-
-[[nodiscard]] std::string_view to_string(fit_status s) noexcept;
 
 inline constexpr double k_poor_rms = 0.10;
 inline constexpr double k_poor_point = 0.20;

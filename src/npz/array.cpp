@@ -5,8 +5,8 @@
 #include <utility>
 
 #include "base/error.hpp"
+#include "base/utf8.hpp"
 #include "npz/byte_order.hpp"
-#include "npz/unicode.hpp"
 
 namespace eisgrid::npz {
 namespace {
@@ -111,7 +111,7 @@ EISGRID_NPZ_INSTANTIATE(std::uint64_t)
 #undef EISGRID_NPZ_INSTANTIATE
 
 array make_unicode_scalar(std::string_view utf8) {
-  const std::u32string text = detail::decode_utf8(utf8, "the text");
+  const std::u32string text = decode_utf8(utf8, "the text");
   array a;
   // np.array("") is '<U1' holding one NUL, never '<U0'.
   a.header.type = {dtype_kind::unicode, std::max<std::size_t>(text.size(), 1)};
@@ -144,7 +144,7 @@ std::string unicode_scalar_text(const array& a) {
   }
   // numpy pads short strings with NULs and drops them on the way out, so do we.
   while (!units.empty() && units.back() == U'\0') units.pop_back();
-  return detail::encode_utf8(units, "the unicode array");
+  return encode_utf8(units, "the unicode array");
 }
 
 }  // namespace eisgrid::npz

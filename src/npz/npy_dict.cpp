@@ -5,7 +5,7 @@
 #include <string>
 
 #include "base/error.hpp"
-#include "npz/unicode.hpp"
+#include "base/utf8.hpp"
 
 namespace eisgrid::npz::detail {
 namespace {

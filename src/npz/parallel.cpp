@@ -10,11 +10,6 @@
 
 namespace eisgrid::npz::detail {
 
-unsigned resolve_threads(unsigned requested) noexcept {
-  if (requested != 0) return requested;
-  return std::max(1U, std::thread::hardware_concurrency());
-}
-
 void parallel_for(std::size_t count, unsigned threads, const std::function<void(std::size_t)>& task) {
   const std::size_t workers = std::min<std::size_t>(count, resolve_threads(threads));
   if (workers <= 1) {

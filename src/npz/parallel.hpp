@@ -6,10 +6,9 @@
 #include <cstddef>
 #include <functional>
 
-namespace eisgrid::npz::detail {
+#include "base/cpus.hpp"
 
-// The thread count to use for `requested` (0: all cores), at least 1.
-[[nodiscard]] unsigned resolve_threads(unsigned requested) noexcept;
+namespace eisgrid::npz::detail {
 
 // Calls task(i) for every i in [0, count) on up to `threads` threads, the
 // caller's included. If tasks throw, remaining tasks are skipped and the first

@@ -1,10 +1,10 @@
 #include "npz/pickle.hpp"
 
 #include "base/untrusted_json.hpp"
+#include "base/utf8.hpp"
 #include "npz/byte_order.hpp"
 #include "npz/pickle_machine.hpp"
 #include "npz/pickle_objects.hpp"
-#include "npz/unicode.hpp"
 
 namespace eisgrid::npz {
 namespace {
@@ -56,7 +56,7 @@ class json_converter {
       }
       case object_kind::ndarray: return convert_array(o, depth);
       case object_kind::bytes: pickle_error("a bytes value, which JSON cannot hold");
-      case object_kind::global: pickle_error("a reference to '" + detail::printable(o.text) + "' used as a value");
+      case object_kind::global: pickle_error("a reference to '" + printable(o.text) + "' used as a value");
       case object_kind::dtype: pickle_error("a numpy dtype used as a value");
     }
     pickle_error("an unknown value");
@@ -72,7 +72,7 @@ class json_converter {
     if (count > k_max_json_values) pickle_error("an array of " + std::to_string(count) + " elements");
     const bool objects = is_object_dtype(d.text);
     const std::size_t size = objects ? 0 : detail::element_size(d.text);
-    if (!objects && size == 0) pickle_error("a numpy array of dtype '" + detail::printable(d.text) + "'");
+    if (!objects && size == 0) pickle_error("a numpy array of dtype '" + printable(d.text) + "'");
     if (objects ? a.items.size() != count : a.text.size() != count * size) {
       pickle_error("a numpy array whose data does not match its shape");
     }

@@ -4,8 +4,9 @@
 #include <cstring>
 #include <unordered_map>
 
+#include "base/hex.hpp"
+#include "base/utf8.hpp"
 #include "npz/byte_order.hpp"
-#include "npz/unicode.hpp"
 
 namespace eisgrid::npz::detail {
 namespace {
@@ -170,10 +171,7 @@ class machine {
         build(arena_, top(), state);
         return;
       }
-      default: {
-        static constexpr char k_hex[] = "0123456789abcdef";
-        pickle_error(std::string("opcode 0x") + k_hex[op >> 4] + k_hex[op & 0xF] + " is not supported");
-      }
+      default: pickle_error("opcode 0x" + to_hex(std::span(&op, 1)) + " is not supported");
     }
   }
 

@@ -7,8 +7,8 @@
 #include <array>
 #include <cstring>
 
+#include "base/utf8.hpp"
 #include "npz/pickle_objects.hpp"
-#include "npz/unicode.hpp"
 
 namespace eisgrid::npz::detail {
 namespace {

@@ -5,8 +5,8 @@
 #include <charconv>
 #include <cstring>
 
+#include "base/utf8.hpp"
 #include "npz/pickle_objects.hpp"
-#include "npz/unicode.hpp"
 
 namespace eisgrid::npz::detail {
 namespace {

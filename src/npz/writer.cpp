@@ -6,10 +6,10 @@
 
 #include "base/atomic_file.hpp"
 #include "base/error.hpp"
+#include "base/utf8.hpp"
 #include "npz/byte_order.hpp"
 #include "npz/checksum.hpp"
 #include "npz/deflate_chunks.hpp"
-#include "npz/unicode.hpp"
 #include "npz/zip_format.hpp"
 #include "npz/zip_records.hpp"
 
@@ -30,7 +30,7 @@ void check_name(std::string_view name) {
     throw error(error_kind::usage, "array name must be 1 to " + std::to_string(k_max_name_bytes) + " bytes");
   }
   try {
-    detail::validate_utf8(name, "array name");
+    validate_utf8(name, "array name");
   } catch (const error& e) {
     throw error(error_kind::usage, e.what());  // the caller's mistake, not a bad file
   }

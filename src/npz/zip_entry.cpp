@@ -3,7 +3,7 @@
 #include <functional>
 
 #include "base/error.hpp"
-#include "npz/unicode.hpp"
+#include "base/utf8.hpp"
 #include "npz/zip_format.hpp"
 
 namespace eisgrid::npz::detail {

@@ -274,7 +274,7 @@ py::list fit_files(const std::vector<std::string>& paths, const std::optional<st
   }
   for (const auto& [file, reason] : unreadable) {
     compute::batch_outcome none;
-    none.verdict = {fit::fit_status::invalid_data, {reason}};
+    none.verdict = {fit_status::invalid_data, {reason}};
     for (auto& row : compute::fit_rows_json(none, file, 0, settings.options.metric, settings.models, settings.area)) {
       rows.push_back(std::move(row));
     }

@@ -17,6 +17,7 @@
 
 #include "base/atomic_file.hpp"
 #include "base/error.hpp"
+#include "base/utf8.hpp"
 #include "catalog/lab_fields.hpp"
 #include "catalog/sha256.hpp"
 #include "compute/fit_report.hpp"
@@ -28,7 +29,6 @@
 #include "model/models.hpp"
 #include "model/parameter_grid.hpp"
 #include "npz/array.hpp"
-#include "npz/unicode.hpp"
 #include "server/handlers.hpp"
 #include "server/multipart.hpp"
 
@@ -144,7 +144,7 @@ json fit_record_json(const catalog::fit_record& r) {
           {"experiment", r.experiment_id ? json(*r.experiment_id) : json(nullptr)},
           {"sweep", f.sweep},
           {"start_time", f.start_time.empty() ? json(nullptr) : json(f.start_time)},
-          {"status", catalog::to_string(f.status)},
+          {"status", to_string(f.status)},
           {"reasons", reasons.is_discarded() ? json::array() : reasons},
           {"metric", f.metric},
           {"resnorm", number(f.resnorm)},
@@ -229,7 +229,7 @@ void check_format(const request& req, std::initializer_list<std::string_view> al
   for (const auto a : allowed) {
     if (*f == a) return;
   }
-  throw error(error_kind::usage, "unknown format '" + npz::detail::printable(*f) + "'");
+  throw error(error_kind::usage, "unknown format '" + printable(*f) + "'");
 }
 
 // The per-sweep CSV of SPEC 10 for stored fits, the same columns as `eisgrid fit --summary`.
@@ -252,7 +252,7 @@ response fits_csv(const context& c, const std::vector<catalog::fit_record>& fits
     row.file = file;
     row.sweep = static_cast<std::size_t>(f.sweep);
     row.start_time = f.start_time;
-    row.status = catalog::to_string(f.status);
+    row.status = to_string(f.status);
     row.reasons = std::move(reasons);
     row.metric = f.metric;
     row.area_cm2 = f.area_cm2;
@@ -304,7 +304,7 @@ std::vector<catalog::fit_record> of_model(const request& req, std::vector<catalo
   const auto name = req.query("model");
   if (!name) return fits;
   if (model::find_model(*name) == nullptr) {
-    throw error(error_kind::usage, "unknown model '" + npz::detail::printable(*name) + "' (expected " + model::model_names() + ")");
+    throw error(error_kind::usage, "unknown model '" + printable(*name) + "' (expected " + model::model_names() + ")");
   }
   std::erase_if(fits, [&](const catalog::fit_record& r) { return r.fit.model != *name; });
   return fits;
@@ -431,7 +431,7 @@ compute::model_list models_of(const json& v) {
     const auto text = name.get<std::string>();
     // A comma would smuggle a second name past this list's own check.
     if (text.empty() || text.find(',') != std::string::npos) {
-      throw error(error_kind::usage, "unknown model '" + npz::detail::printable(text) + "' (expected " + model::model_names() + " or all)");
+      throw error(error_kind::usage, "unknown model '" + printable(text) + "' (expected " + model::model_names() + " or all)");
     }
     list += (list.empty() ? "" : ",") + text;
   }
@@ -483,7 +483,7 @@ std::vector<catalog::fit_input> fit_rows(const measured::sweep& s, std::size_t i
   base.metric = std::string(sweep::to_string(request.options.metric));
   base.area_cm2 = area;
   const auto status_of = [&](catalog::fit_input& in, const fit::fit_verdict& verdict) {
-    in.status = catalog::parse_fit_status(fit::to_string(verdict.status)).value_or(catalog::fit_status::invalid_data);
+    in.status = verdict.status;
     in.reasons_json = json(verdict.reasons).dump(-1, ' ', false, json::error_handler_t::replace);
   };
   const auto out = compute::fit_sweep({s.frequencies, s.z}, request.options, request.models, area);
@@ -580,12 +580,12 @@ response post_measurement(const context& c) {
   }
   const auto up = upload_of(c.req);
   if (const auto problem = catalog::measurement_file_name_problem(up.name); !problem.empty()) {
-    throw error(error_kind::usage, "cannot store '" + npz::detail::printable(up.name) + "': " + problem);
+    throw error(error_kind::usage, "cannot store '" + printable(up.name) + "': " + problem);
   }
   std::optional<measured::format> forced;
   if (const auto f = c.req.query("format")) {
     forced = measured::parse_format(*f);
-    if (!forced) throw error(error_kind::usage, "unknown format '" + npz::detail::printable(*f) + "'");
+    if (!forced) throw error(error_kind::usage, "unknown format '" + printable(*f) + "'");
   }
   std::optional<catalog::row_id> experiment;
   if (const auto e = c.req.query("experiment")) experiment = parse_id(*e, "experiment");
@@ -677,7 +677,7 @@ response measurement_route(const context& c, std::string_view rest) {
     for (const auto& f : fits) list.push_back(fit_record_json(f));
     return json_success({{"measurement", measurement_json(c, r)}, {"fits", std::move(list)}});
   }
-  return json_error(404, "no such endpoint: /api/measurements/" + std::to_string(id) + "/" + npz::detail::printable(sub));
+  return json_error(404, "no such endpoint: /api/measurements/" + std::to_string(id) + "/" + printable(sub));
 }
 
 response get_experiments(const context& c) {
@@ -735,7 +735,7 @@ response experiment_route(const context& c, std::string_view rest) {
     for (const auto& f : fits) list.push_back(fit_record_json(f));
     return json_success({{"experiment", experiment_json(e)}, {"fits", std::move(list)}});
   }
-  return json_error(404, "no such endpoint: /api/experiments/" + std::to_string(id) + "/" + npz::detail::printable(sub));
+  return json_error(404, "no such endpoint: /api/experiments/" + std::to_string(id) + "/" + printable(sub));
 }
 
 // Refuses (error(too_large)) a fit whose sweeps exceed the limits above, naming

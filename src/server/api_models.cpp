@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "base/error.hpp"
+#include "base/utf8.hpp"
 #include "model/models.hpp"
-#include "npz/unicode.hpp"
 #include "server/handlers.hpp"
 
 namespace eisgrid::server {
@@ -28,7 +28,7 @@ std::string parameter_names(const model::circuit_model& m) {
 const model::circuit_model& model_named(std::string_view name) {
   const auto* m = model::find_model(name);
   if (m == nullptr) {
-    throw error(error_kind::usage, "unknown model '" + npz::detail::printable(name) + "'; the models are " + model::model_names());
+    throw error(error_kind::usage, "unknown model '" + printable(name) + "'; the models are " + model::model_names());
   }
   return *m;
 }
@@ -43,7 +43,7 @@ std::vector<double> parameter_values(const model::circuit_model& m, const json& 
   for (const auto& [key, value] : it->items()) {
     const auto k = m.index_of(key);
     if (!k) {
-      throw error(error_kind::usage, "unknown parameter '" + npz::detail::printable(key) + "' of model " + std::string(m.name) +
+      throw error(error_kind::usage, "unknown parameter '" + printable(key) + "' of model " + std::string(m.name) +
                                          "; its parameters are " + parameter_names(m));
     }
     // JSON has no infinity or NaN: a non-finite value arrives as null or a

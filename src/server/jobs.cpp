@@ -9,6 +9,7 @@
 #include <set>
 
 #include "base/error.hpp"
+#include "base/hex.hpp"
 #include "model/parameter_grid.hpp"
 
 namespace eisgrid::server {
@@ -21,13 +22,7 @@ constexpr const char* k_interrupted = "interrupted: the server stopped before th
 std::string new_job_id() {
   std::array<unsigned char, 16> bytes{};
   if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) throw error(error_kind::internal, "no random bytes for a job id");
-  static constexpr char k_hex[] = "0123456789abcdef";
-  std::string id = "job_";
-  for (unsigned char b : bytes) {
-    id.push_back(k_hex[b >> 4]);
-    id.push_back(k_hex[b & 15]);
-  }
-  return id;
+  return "job_" + to_hex(bytes);
 }
 
 // With milliseconds: jobs are listed newest first, and one second holds many.

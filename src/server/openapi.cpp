@@ -4,6 +4,7 @@
 #include "dataset/metadata.hpp"
 #include "model/models.hpp"
 #include "server/handlers.hpp"
+#include "sweep/metric.hpp"
 
 namespace eisgrid::server {
 namespace {
@@ -71,6 +72,13 @@ json sweepable_model_names() {
     if (m.membrane_size > 0) names.push_back(m.name);
   }
   return {{"type", "string"}, {"enum", std::move(names)}, {"default", "rc"}};
+}
+
+// The residual norms (sweep/metric.hpp).
+json metric_names() {
+  json names = json::array();
+  for (const auto m : sweep::k_metrics) names.push_back(sweep::to_string(m));
+  return {{"type", "string"}, {"enum", std::move(names)}};
 }
 json model_param() {
   return {{"name", "model"},
@@ -233,7 +241,7 @@ json build() {
          {{"measurement", k_int},
           {"experiment", k_int},
           {"grid", {{"type", "integer"}, {"minimum", 2}, {"maximum", 12}, {"default", 6}}},
-          {"metric", {{"type", "string"}, {"enum", {"mae", "rmse", "relative", "modulus"}}}},
+          {"metric", metric_names()},
           {"rs", {{"oneOf", {{{"type", "string"}, {"enum", {"free"}}}, {{"type", "number"}, {"minimum", 0}}}}}},
           {"area", {{"type", "number"}, {"exclusiveMinimum", 0}}},
           {"models", {{"type", "array"}, {"minItems", 1}, {"items", model_names(true)}, {"default", {"rc"}}}}}}}},
@@ -254,7 +262,7 @@ json build() {
            {{"type", "object"},
             {"description", "axes by the model's parameter names after Rs (cpe: Rsh, Ra, Qa, alpha_a, Rb, Qb, alpha_b)"},
             {"additionalProperties", obj({{"min", k_num}, {"max", k_num}, {"count", k_int}})}}},
-          {"metric", {{"type", "string"}, {"enum", {"mae", "rmse", "relative", "modulus"}}}},
+          {"metric", metric_names()},
           {"keep", {{"oneOf", {k_int, {{"type", "string"}, {"enum", {"all"}}}}}}},
           {"spectra", {{"oneOf", {k_int, {{"type", "string"}, {"enum", {"all"}}}}}}},
           {"store", k_bool},

@@ -10,6 +10,7 @@
 #include <numeric>
 #include <thread>
 
+#include "base/cpus.hpp"
 #include "base/error.hpp"
 #include "model/models.hpp"
 #include "sweep/kernel.hpp"
@@ -201,7 +202,7 @@ sweep_part run_sweep_part(const sweep_options& options, const reference_spectrum
   job.chunk_count = job.chunks_per_rs * rs_values.size();
   job.order = chunk_order(job.chunk_count);
 
-  const unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+  const unsigned threads = resolve_threads(options.threads);
   std::vector<sweep_part> parts(threads);
   std::mutex mutex;
   std::condition_variable finished_cv;

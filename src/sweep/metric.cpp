@@ -16,10 +16,19 @@ std::string_view to_string(metric m) noexcept {
 }
 
 std::optional<metric> parse_metric(std::string_view text) noexcept {
-  for (metric m : {metric::mae, metric::rmse, metric::relative, metric::modulus}) {
+  for (metric m : k_metrics) {
     if (text == to_string(m)) return m;
   }
   return std::nullopt;
+}
+
+std::string metric_names(std::string_view quote) {
+  std::string out;
+  for (std::size_t i = 0; i < k_metrics.size(); ++i) {
+    if (i > 0) out += i + 1 == k_metrics.size() ? " or " : ", ";
+    out.append(quote).append(to_string(k_metrics[i])).append(quote);
+  }
+  return out;
 }
 
 std::string_view definition(metric m) noexcept {

@@ -9,9 +9,11 @@
 //   modulus  = sqrt((1/n) sum |dZ_i|^2 / |Z_ref(f_i)|^2)  [1]  (Boukamp's modulus
 //              weighting, impedance.py's weight_by_modulus; for measured data)
 
+#include <array>
 #include <complex>
 #include <cstddef>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace eisgrid::sweep {
@@ -20,6 +22,10 @@ enum class metric { mae, rmse, relative, modulus };
 
 [[nodiscard]] std::string_view to_string(metric m) noexcept;
 [[nodiscard]] std::optional<metric> parse_metric(std::string_view text) noexcept;
+// Every metric, in the order messages and the API document list them.
+inline constexpr std::array k_metrics{metric::mae, metric::rmse, metric::relative, metric::modulus};
+// "mae, rmse, relative or modulus", each name between `quote`s.
+[[nodiscard]] std::string metric_names(std::string_view quote = "");
 // One line, as written into dataset metadata.
 [[nodiscard]] std::string_view definition(metric m) noexcept;
 [[nodiscard]] std::string_view unit(metric m) noexcept;

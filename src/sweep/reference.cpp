@@ -15,50 +15,25 @@ reference_spectrum model_reference(const model::circuit_params& params, std::vec
   return ref;
 }
 
-namespace {
-
-// A measured sweep as a reference: measured order and repeats stay, and each
-// frequency must be one a dataset can store. `name` says where it came from.
-reference_spectrum sweep_reference(std::vector<double> frequencies, std::vector<std::complex<double>> z, const std::string& name) {
-  if (frequencies.size() != z.size()) throw error(error_kind::invalid_input, name + ": frequencies and impedances differ in length");
+// Measured order and repeats stay, and each frequency must be one a dataset can store.
+reference_spectrum measured_reference(std::vector<double> frequencies, std::vector<std::complex<double>> z, std::string source) {
+  if (frequencies.size() != z.size()) throw error(error_kind::invalid_input, source + ": frequencies and impedances differ in length");
   if (frequencies.size() < model::k_min_frequency_points) {
-    throw error(error_kind::invalid_input, name + ": " + std::to_string(frequencies.size()) + " point; a reference needs at least " +
+    throw error(error_kind::invalid_input, source + ": " + std::to_string(frequencies.size()) + " point; a reference needs at least " +
                                                std::to_string(model::k_min_frequency_points));
   }
   if (frequencies.size() > model::k_max_frequency_points) {
-    throw error(error_kind::invalid_input, name + ": " + std::to_string(frequencies.size()) + " points, more than the " +
+    throw error(error_kind::invalid_input, source + ": " + std::to_string(frequencies.size()) + " points, more than the " +
                                                std::to_string(model::k_max_frequency_points) + " a reference may have");
   }
   for (const double f : frequencies) {
     if (!(f >= model::k_min_frequency_hz && f <= model::k_max_frequency_hz)) {
-      throw error(error_kind::invalid_input, name + ": frequency " + std::to_string(f) + " Hz is outside the range a dataset can store");
+      throw error(error_kind::invalid_input, source + ": frequency " + std::to_string(f) + " Hz is outside the range a dataset can store");
     }
   }
   reference_spectrum ref;
   ref.frequencies = std::move(frequencies);
   ref.z = std::move(z);
-  return ref;
-}
-
-}  // namespace
-
-reference_spectrum measured_reference(const measured::measurement& m, std::size_t index) {
-  if (index >= m.sweeps.size()) {
-    throw error(error_kind::usage, "file '" + m.file + "' has " + std::to_string(m.sweeps.size()) + " sweep" +
-                                       (m.sweeps.size() == 1 ? "" : "s") + " (numbered from 0); there is no sweep " +
-                                       std::to_string(index));
-  }
-  const measured::sweep& s = m.sweeps[index];
-  reference_spectrum ref = sweep_reference(s.frequencies, s.z, "file '" + m.file + "' sweep " + std::to_string(index));
-  ref.source = m.file;
-  ref.sweep = index;
-  ref.format = m.format;
-  ref.start_time = s.start_time;
-  return ref;
-}
-
-reference_spectrum measured_reference(std::vector<double> frequencies, std::vector<std::complex<double>> z, std::string source) {
-  reference_spectrum ref = sweep_reference(std::move(frequencies), std::move(z), source);
   ref.source = std::move(source);
   return ref;
 }

@@ -1,13 +1,14 @@
 #pragma once
 // The spectrum a grid is ranked against: the model spectrum of reference
-// parameters, or one sweep of a measurement (measured/read.hpp reads the file).
+// parameters, or one sweep of a measurement as plain values (the engine does
+// not link the instrument readers: compute/measured_reference.hpp makes one of
+// a measurement).
 
 #include <complex>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "measured/measurement.hpp"
 #include "model/circuit.hpp"
 #include "model/frequency_grid.hpp"
 
@@ -23,20 +24,15 @@ struct reference_spectrum {
   std::string source;                           // "model" or the measurement's file name
   // For a measured reference: which sweep of the file, its format and start time.
   std::size_t sweep = 0;
-  std::optional<measured::format> format;
+  std::optional<std::string> format;  // the instrument format's name (measured::to_string)
   std::optional<std::string> start_time;
 };
 
 // Throws error(usage) for invalid parameters.
 [[nodiscard]] reference_spectrum model_reference(const model::circuit_params& params, std::vector<double> frequencies);
 
-// Sweep `index` of a measurement as the reference. Throws error(usage) if the
-// file has no such sweep, error(invalid_input) if the sweep has fewer than
-// model::k_min_frequency_points or more than model::k_max_frequency_points points.
-[[nodiscard]] reference_spectrum measured_reference(const measured::measurement& m, std::size_t index);
-
-// A measured sweep already read (a stored measurement's), kept in measured
-// order as the one above. Throws error(invalid_input) naming `source` for
+// A measured sweep already read, kept in measured order (repeats included).
+// Throws error(invalid_input) naming `source` for
 // lengths that differ, too few or too many points, or a frequency out of range.
 [[nodiscard]] reference_spectrum measured_reference(std::vector<double> frequencies, std::vector<std::complex<double>> z,
                                                     std::string source);

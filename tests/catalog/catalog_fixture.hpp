@@ -146,7 +146,7 @@ inline eisgrid::catalog::fit_input fake_fit(std::int64_t sweep) {
   eisgrid::catalog::fit_input f;
   f.sweep = sweep;
   f.start_time = "2024-03-05 14:0" + std::to_string(sweep) + ":00";
-  f.status = eisgrid::catalog::fit_status::ok;
+  f.status = eisgrid::fit_status::ok;
   f.metric = "modulus";
   f.resnorm = 0.0123;
   f.grid_resnorm = 0.0456;

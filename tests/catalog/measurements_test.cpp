@@ -15,7 +15,7 @@
 #include "catalog_fixture.hpp"
 
 using eisgrid::error_kind;
-using eisgrid::catalog::fit_status;
+using eisgrid::fit_status;
 using eisgrid::catalog::principal;
 using eisgrid::catalog::row_id;
 

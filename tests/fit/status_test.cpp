@@ -6,8 +6,8 @@
 
 namespace {
 
+using eisgrid::fit_status;
 using eisgrid::fit::data_quality;
-using eisgrid::fit::fit_status;
 using eisgrid::fit::judge;
 
 const std::vector<double> k_freqs{50000, 2, 10000, 100, 1000, 10, 5000, 500, 50, 20};

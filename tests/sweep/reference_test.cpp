@@ -3,37 +3,22 @@
 #include <gtest/gtest.h>
 
 #include "base/error.hpp"
-#include "measured/read.hpp"
 
 using namespace eisgrid;
 
-TEST(measured_reference, takes_one_sweep_in_measured_order) {
-  const auto m = measured::read_measurement_text("bench.csv", "f,re,im\n100,50.5,-20\n1,2,-3\n100,51,-21\nf,re,im\n5,6,-7\n6,7,-8\n");
-  const auto ref = sweep::measured_reference(m, 0);
+TEST(measured_reference, keeps_measured_order_and_names_its_source) {
+  const auto ref = sweep::measured_reference({100, 1, 100}, {{50.5, -20}, {2, -3}, {51, -21}}, "stored sweep");
   EXPECT_EQ(ref.frequencies, (std::vector<double>{100, 1, 100}));
   EXPECT_EQ(ref.z[1], std::complex<double>(2, -3));
-  EXPECT_EQ(ref.source, "bench.csv");
-  EXPECT_EQ(ref.format, measured::format::csv);
+  EXPECT_EQ(ref.source, "stored sweep");
+  EXPECT_FALSE(ref.format);
   EXPECT_FALSE(ref.params);
-  EXPECT_EQ(sweep::measured_reference(m, 1).frequencies, (std::vector<double>{5, 6}));
-  EXPECT_EQ(sweep::measured_reference(m, 1).sweep, 1u);
-}
-
-TEST(measured_reference, refuses_a_missing_sweep_and_too_few_points) {
-  const auto m = measured::read_measurement_text("one.csv", "f,re,im\n1,2,-3\n");
   try {
-    (void)sweep::measured_reference(m, 0);
+    (void)sweep::measured_reference({1, 2}, {{1, -1}}, "stored sweep");
     FAIL();
   } catch (const error& e) {
     EXPECT_EQ(e.kind(), error_kind::invalid_input);
-    EXPECT_NE(std::string(e.what()).find("file 'one.csv' sweep 0: 1 point; a reference needs at least 2"), std::string::npos) << e.what();
-  }
-  try {
-    (void)sweep::measured_reference(m, 3);
-    FAIL();
-  } catch (const error& e) {
-    EXPECT_EQ(e.kind(), error_kind::usage);
-    EXPECT_NE(std::string(e.what()).find("has 1 sweep (numbered from 0); there is no sweep 3"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("stored sweep: frequencies and impedances differ in length"), std::string::npos) << e.what();
   }
 }
 

@@ -1,4 +1,4 @@
-#include "catalog/sync.hpp"
+#include "compute/sync.hpp"
 
 #include <cmath>
 #include <limits>
@@ -10,7 +10,7 @@
 #include "dataset/naming.hpp"
 #include "model/circuit.hpp"
 
-namespace eisgrid::catalog {
+namespace eisgrid::compute {
 namespace {
 
 // Both engines store text as UTF-8; a name that is not is reported, not stored.
@@ -68,11 +68,11 @@ std::string string_of(const nlohmann::json& m, const char* key, std::string fall
 
 // The configuration of the run, when the metadata records its reference
 // (files of the old exporter do not, so they get none).
-std::optional<configuration_input> configuration_of(const dataset::dataset& d, const dataset_input& in) {
+std::optional<catalog::configuration_input> configuration_of(const dataset::dataset& d, const catalog::dataset_input& in) {
   const auto& m = d.metadata();
   const auto ref = m.find("reference");
   if (ref == m.end() || !ref->is_object()) return std::nullopt;
-  configuration_input c;
+  catalog::configuration_input c;
   c.reference_source = string_of(*ref, "source", string_of(*ref, "type", "model"));
   if (const auto params = ref->find("parameters"); params != ref->end() && params->is_object()) {
     std::array<double, 5> values{};
@@ -106,7 +106,7 @@ described_file describe_file(const dataset::dataset_file& file, dataset::load_de
   }
   try {
     const auto d = dataset::dataset::load(file.path, depth);
-    const auto digest = sha256_file(file.path);
+    const auto digest = catalog::sha256_file(file.path);
     auto& in = out.input;
     in.file_name = out.file_name;
     in.location = file.location;
@@ -127,7 +127,7 @@ described_file describe_file(const dataset::dataset_file& file, dataset::load_de
     in.description = without_nul(string_of(m, "description"));
     in.metadata_json = without_nul_escapes(m.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     in.configuration = configuration_of(d, in);
-    check_text_limits(in.description, in.metadata_json);
+    catalog::check_text_limits(in.description, in.metadata_json);
     out.valid = true;
   } catch (const error& e) {
     std::string reason = e.what();
@@ -144,7 +144,7 @@ std::vector<described_file> scan(const dataset::data_dir& dir) {
   return files;
 }
 
-sync_report sync(catalog& cat, const dataset::data_dir& dir, row_id owner) {
+sync_report sync(catalog::catalog& cat, const dataset::data_dir& dir, catalog::row_id owner) {
   sync_report report;
   report.files = scan(dir);
   // A name the API refuses (a space, a quote, ...), as a file copied by hand
@@ -161,11 +161,11 @@ sync_report sync(catalog& cat, const dataset::data_dir& dir, row_id owner) {
     if (!f.valid) continue;
     const auto location = f.input.location;
     present.insert({std::string(dataset::to_string(location)), f.file_name});
-    const auto new_owner = location == dataset::storage::precomputed ? std::nullopt : std::optional<row_id>(owner);
+    const auto new_owner = location == dataset::storage::precomputed ? std::nullopt : std::optional<catalog::row_id>(owner);
     switch (cat.register_file(f.input, new_owner, false)) {
-      case register_outcome::registered: ++report.registered; break;
-      case register_outcome::updated: ++report.updated; break;
-      case register_outcome::unchanged: ++report.unchanged; break;
+      case catalog::register_outcome::registered: ++report.registered; break;
+      case catalog::register_outcome::updated: ++report.updated; break;
+      case catalog::register_outcome::unchanged: ++report.unchanged; break;
     }
   }
   std::set<std::pair<std::string, std::string>> invalid;
@@ -208,4 +208,4 @@ std::string sync_report::summary() const {
   return s;
 }
 
-}  // namespace eisgrid::catalog
+}  // namespace eisgrid::compute

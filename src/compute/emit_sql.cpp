@@ -1,11 +1,11 @@
-#include "catalog/emit_sql.hpp"
+#include "compute/emit_sql.hpp"
 
 #include <cmath>
 #include <cstdio>
 
 #include "base/error.hpp"
 
-namespace eisgrid::catalog {
+namespace eisgrid::compute {
 namespace {
 
 constexpr std::string_view k_schema = R"sql(
@@ -203,4 +203,4 @@ std::string supabase_sql(const std::vector<described_file>& files, const std::st
   return out;
 }
 
-}  // namespace eisgrid::catalog
+}  // namespace eisgrid::compute

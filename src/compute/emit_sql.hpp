@@ -14,9 +14,9 @@
 #include <string_view>
 #include <vector>
 
-#include "catalog/sync.hpp"
+#include "compute/sync.hpp"
 
-namespace eisgrid::catalog {
+namespace eisgrid::compute {
 
 // E'...' with \ and ' escaped; NUL bytes (which PostgreSQL text cannot hold) dropped.
 [[nodiscard]] std::string sql_literal(std::string_view text);
@@ -28,4 +28,4 @@ namespace eisgrid::catalog {
 // an owner that is not a UUID.
 [[nodiscard]] std::string supabase_sql(const std::vector<described_file>& files, const std::string& owner_uuid);
 
-}  // namespace eisgrid::catalog
+}  // namespace eisgrid::compute

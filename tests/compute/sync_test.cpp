@@ -7,9 +7,9 @@
 #include <map>
 
 #include "base/error.hpp"
-#include "catalog/emit_sql.hpp"
-#include "catalog/sync.hpp"
-#include "catalog_fixture.hpp"
+#include "catalog/catalog_fixture.hpp"
+#include "compute/emit_sql.hpp"
+#include "compute/sync.hpp"
 #include "dataset/metadata.hpp"
 
 using eisgrid::catalog::principal;
@@ -65,7 +65,7 @@ class catalog_sync : public ::testing::TestWithParam<std::string> {
   void put(storage where, const std::string& name, const std::filesystem::path& from) {
     std::filesystem::copy_file(from, dir_.directory(where) / name, std::filesystem::copy_options::overwrite_existing);
   }
-  eisgrid::catalog::sync_report sync() { return eisgrid::catalog::sync(engine_->admin(), dir_, owner_); }
+  eisgrid::compute::sync_report sync() { return eisgrid::compute::sync(engine_->admin(), dir_, owner_); }
 
   std::unique_ptr<test_support::engine_setup> engine_;
   test_support::temp_dir root_{"catalog_sync"};
@@ -200,7 +200,7 @@ TEST_P(catalog_sync, files_registered_by_compute_keep_their_owner) {
   auto& cat = engine_->admin();
   const auto alice = cat.ensure_user("alice").id;
   put(storage::user_generated, "mine.npz", files().small);
-  const auto described = eisgrid::catalog::describe_file({dir_.directory(storage::user_generated) / "mine.npz", storage::user_generated});
+  const auto described = eisgrid::compute::describe_file({dir_.directory(storage::user_generated) / "mine.npz", storage::user_generated});
   ASSERT_TRUE(described.valid) << described.reason;
   cat.register_dataset(principal::user(alice), described.input, alice);
   const auto report = sync();
@@ -218,7 +218,7 @@ TEST_P(catalog_sync, compute_claims_a_file_that_a_concurrent_sync_registered_fir
   const auto alice = cat.ensure_user("alice").id;
   put(storage::user_generated, "run.npz", files().small);
   EXPECT_EQ(sync().registered, 1);
-  const auto described = eisgrid::catalog::describe_file({dir_.directory(storage::user_generated) / "run.npz", storage::user_generated});
+  const auto described = eisgrid::compute::describe_file({dir_.directory(storage::user_generated) / "run.npz", storage::user_generated});
   EXPECT_EQ(cat.register_file(described.input, alice, true), eisgrid::catalog::register_outcome::updated);
   const auto rows = cat.list_datasets(principal::admin());
   ASSERT_EQ(rows.size(), 1u);
@@ -321,7 +321,7 @@ TEST_F(catalog_emit_sql, hostile_names_give_exact_rows_and_no_injection) {
   for (const auto& name : k_hostile_names) put(storage::user_generated, name, files().small);
   put(storage::precomputed, "public 'sample'.npz", files().other);
   std::ofstream(dir_.directory(storage::user_generated) / "bad'; DROP SCHEMA auth CASCADE;--.npz") << "junk";
-  const std::string sql = eisgrid::catalog::supabase_sql(eisgrid::catalog::scan(dir_), k_owner);
+  const std::string sql = eisgrid::compute::supabase_sql(eisgrid::compute::scan(dir_), k_owner);
   const auto r = apply(sql);
   ASSERT_EQ(r.exit_code, 0) << r.output;
 
@@ -357,7 +357,7 @@ TEST_F(catalog_emit_sql, hostile_names_give_exact_rows_and_no_injection) {
   // A deleted file is marked unavailable; a changed file gets its new hash.
   std::filesystem::remove(dir_.directory(storage::user_generated) / k_hostile_names[1]);
   put(storage::user_generated, k_hostile_names[2], files().other);
-  ASSERT_EQ(apply(eisgrid::catalog::supabase_sql(eisgrid::catalog::scan(dir_), k_owner)).exit_code, 0);
+  ASSERT_EQ(apply(eisgrid::compute::supabase_sql(eisgrid::compute::scan(dir_), k_owner)).exit_code, 0);
   EXPECT_FALSE(
       db_->query("SELECT is_available FROM public.circuit_npz_datasets WHERE file_name = ?", {k_hostile_names[1]}).rows.at(0).get_bool(0));
   EXPECT_EQ(
@@ -367,7 +367,7 @@ TEST_F(catalog_emit_sql, hostile_names_give_exact_rows_and_no_injection) {
 
 TEST_F(catalog_emit_sql, owner_is_auth_uid_or_the_script_refuses) {
   put(storage::user_generated, "a.npz", files().small);
-  const std::string placeholder = eisgrid::catalog::supabase_sql(eisgrid::catalog::scan(dir_), "");
+  const std::string placeholder = eisgrid::compute::supabase_sql(eisgrid::compute::scan(dir_), "");
   const auto refused = apply(placeholder);
   EXPECT_NE(refused.exit_code, 0);
   EXPECT_NE(refused.output.find("no owner"), std::string::npos) << refused.output;
@@ -376,15 +376,15 @@ TEST_F(catalog_emit_sql, owner_is_auth_uid_or_the_script_refuses) {
   const auto r = apply(signed_in);
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_EQ(db_->query("SELECT user_id::text FROM public.circuit_npz_datasets").rows.at(0).get_text(0), k_owner);
-  EXPECT_THROW((void)eisgrid::catalog::supabase_sql({}, "x'; DROP TABLE y;--"), eisgrid::error);
+  EXPECT_THROW((void)eisgrid::compute::supabase_sql({}, "x'; DROP TABLE y;--"), eisgrid::error);
 }
 
 TEST(catalog_sql_literal, quotes_and_backslashes_are_escaped) {
-  EXPECT_EQ(eisgrid::catalog::sql_literal("it's"), "E'it''s'");
-  EXPECT_EQ(eisgrid::catalog::sql_literal("a\\b"), "E'a\\\\b'");
-  EXPECT_EQ(eisgrid::catalog::sql_literal(std::string("nul\0byte", 8)), "E'nulbyte'");
-  EXPECT_TRUE(eisgrid::catalog::is_uuid(k_owner));
-  EXPECT_FALSE(eisgrid::catalog::is_uuid("123e4567-e89b-12d3-a456-42661417400'"));
+  EXPECT_EQ(eisgrid::compute::sql_literal("it's"), "E'it''s'");
+  EXPECT_EQ(eisgrid::compute::sql_literal("a\\b"), "E'a\\\\b'");
+  EXPECT_EQ(eisgrid::compute::sql_literal(std::string("nul\0byte", 8)), "E'nulbyte'");
+  EXPECT_TRUE(eisgrid::compute::is_uuid(k_owner));
+  EXPECT_FALSE(eisgrid::compute::is_uuid("123e4567-e89b-12d3-a456-42661417400'"));
 }
 
 }  // namespace

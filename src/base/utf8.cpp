@@ -1,10 +1,10 @@
-#include "npz/unicode.hpp"
+#include "base/utf8.hpp"
 
 #include <cstdint>
 
 #include "base/error.hpp"
 
-namespace eisgrid::npz::detail {
+namespace eisgrid {
 namespace {
 
 constexpr char32_t k_max_code_point = 0x10FFFF;
@@ -100,4 +100,4 @@ std::string printable(std::string_view text, std::size_t max_bytes) {
   return out;
 }
 
-}  // namespace eisgrid::npz::detail
+}  // namespace eisgrid

@@ -14,7 +14,7 @@
 #include "dataset/data_dir.hpp"
 #include "dataset/dataset.hpp"
 
-namespace eisgrid::catalog {
+namespace eisgrid::compute {
 
 // A file on disk, validated and hashed, ready to register.
 struct described_file {
@@ -22,7 +22,7 @@ struct described_file {
   std::string file_name;  // as found on disk; any bytes but '/' and NUL
   bool valid = false;
   std::string reason;  // why not, when !valid
-  dataset_input input;
+  catalog::dataset_input input;
 };
 
 // Validates and hashes one file. Never throws for a bad file: the reason is in
@@ -44,6 +44,6 @@ struct sync_report {
 
 // Scans and registers. New user_generated files are owned by `owner`;
 // precomputed files are public and ownerless. Runs as the administrator.
-sync_report sync(catalog& cat, const dataset::data_dir& dir, row_id owner);
+sync_report sync(catalog::catalog& cat, const dataset::data_dir& dir, catalog::row_id owner);
 
-}  // namespace eisgrid::catalog
+}  // namespace eisgrid::compute

@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-namespace eisgrid::npz::detail {
+namespace eisgrid {
 
 // Throws error(invalid_input) "<what> is not valid UTF-8" on any malformed sequence.
 [[nodiscard]] std::u32string decode_utf8(std::string_view utf8, std::string_view what);
@@ -24,4 +24,4 @@ void validate_utf8(std::string_view utf8, std::string_view what);
 // anything past `max_bytes` becomes "...".
 [[nodiscard]] std::string printable(std::string_view text, std::size_t max_bytes = 80);
 
-}  // namespace eisgrid::npz::detail
+}  // namespace eisgrid
