@@ -89,7 +89,8 @@ void add_compute_command(CLI::App& app) {
   cmd->add_option("--model", args->request.model, "Circuit model to sweep: rc (default) or cpe (SPEC 12)")->capture_default_str();
   cmd->add_option("--range", args->request.ranges,
                   "Per-axis range NAME=MIN:MAX[:COUNT], e.g. Ca=1e-7:5e-5:8, alpha_a=0.6:1:5 (cpe) or Rs=5:50:6 (repeatable); with "
-                  "--reference, axes not given take the ranges of 'eisgrid fit'");
+                  "--reference, axes not given take the ranges of 'eisgrid fit'")
+      ->allow_extra_args(false);
   cmd->add_option("--rs", args->request.rs, "Series resistance: a value in ohm, or 'free' (default 0; free with --reference)");
   cmd->add_option("--fmin", args->request.fmin, "Lowest frequency [Hz] (default 0.1)");
   cmd->add_option("--fmax", args->request.fmax, "Highest frequency [Hz] (default 100000)");

@@ -400,7 +400,8 @@ void add_fit_command(CLI::App& app) {
   cmd->add_option("--range", args->ranges,
                   "Range NAME=MIN:MAX[:COUNT] of any parameter of the models fitted (repeatable): Rs, Rsh, Ra, Ca, Rb, Cb "
                   "(the grid; defaults Rs 0.01-1e4, Rsh 10-1e7, Ra/Rb 1-1e6 ohm, Ca/Cb 1e-9-1e-3 F), or e.g. Qa, alpha_a "
-                  "(bounds of the model's refinement; COUNT unused; alpha within 0.5-1)");
+                  "(bounds of the model's refinement; COUNT unused; alpha within 0.5-1)")
+      ->allow_extra_args(false);  // one range per --range: the files may follow it
   cmd->add_option("--area", args->area, "Insert area in cm2: also report TER in ohm.cm2 and TEC in uF/cm2");
   cmd->add_option("--summary", args->summary, "Write one CSV row per sweep to this file");
   cmd->add_flag("--json", args->json, "Print the results as JSON instead of a table");

@@ -12,7 +12,7 @@ import { DEFAULT_FORM, fieldOfServerMessage, gridPoints, measuredRequest, parseI
 import { measuredApi } from './api-measured';
 import { loadDatasets } from './main-shared';
 import { serverLimits } from './limits';
-import { serverModels } from './model-choice';
+import { serverModels } from './models';
 
 const POLL_MS = 400;
 
@@ -327,7 +327,7 @@ export function renderRunForm(root: HTMLElement): void {
       'fieldset',
       null,
       h('legend', null, 'Grid'),
-      field('model', 'Circuit model', modelSel, 'rc: ideal membranes; cpe: constant-phase membranes (exponents alpha_a, alpha_b)'),
+      field('model', 'Circuit model', modelSel, 'rc: ideal membranes; each model of the server sweeps its own parameters after Rs'),
       field('grid', 'Grid size (points per axis)', txt(form.grid, { inputmode: 'numeric' }), gridHint),
       field('keep', 'Keep best rows', txt(form.keep), 'a number of rows, or “all”'),
       metricField,
