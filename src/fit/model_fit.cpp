@@ -5,6 +5,7 @@
 #include <Eigen/Dense>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <limits>
 #include <numeric>
@@ -73,7 +74,7 @@ std::vector<double> clamped(const model::circuit_model& m, const bounds_in_coord
 // where they are.
 template <typename Kernel>
 std::vector<double> solve_once(const weighted_points& pts, const bounds_in_coordinates& b, std::optional<double> fixed_rs,
-                               const std::vector<double>& start, const std::vector<int>& held) {
+                               const std::vector<double>& start, const std::vector<int>& held, const std::atomic<bool>* cancel) {
   std::vector<double> x = start;
   ceres::Problem problem;
   problem.AddResidualBlock(new model_cost<Kernel>(new model_residual<Kernel>{&pts, fixed_rs}, pts.residual_count()), nullptr, &x[0], &x[1]);
@@ -93,8 +94,8 @@ std::vector<double> solve_once(const weighted_points& pts, const bounds_in_coord
     problem.SetParameterLowerBound(&x[1], static_cast<int>(k - 1), b.lo[k]);
     problem.SetParameterUpperBound(&x[1], static_cast<int>(k - 1), b.hi[k]);
   }
-  // A failed solve keeps the start it was given.
-  if (!fit::solve(problem, nullptr)) return start;
+  // A failed solve keeps the start it was given; a cancelled one throws error(cancelled).
+  if (!fit::solve(problem, cancel)) return start;
   return x;
 }
 
@@ -113,14 +114,14 @@ bool at_bound(const bounds_in_coordinates& b, std::size_t k, double x) { return 
 // nothing before the others have converged.
 template <typename Kernel>
 std::vector<double> solve(const weighted_points& pts, const bounds_in_coordinates& b, std::optional<double> fixed_rs,
-                          const std::vector<double>& start) {
-  auto x = solve_once<Kernel>(pts, b, fixed_rs, start, {});
+                          const std::vector<double>& start, const std::atomic<bool>* cancel) {
+  auto x = solve_once<Kernel>(pts, b, fixed_rs, start, {}, cancel);
   std::vector<int> held;
   for (std::size_t k = 0; k < x.size(); ++k) {
     if (at_bound(b, k, x[k])) held.push_back(static_cast<int>(k));
   }
   if (held.empty()) return x;
-  return solve_once<Kernel>(pts, b, fixed_rs, x, held);
+  return solve_once<Kernel>(pts, b, fixed_rs, x, held, cancel);
 }
 
 std::vector<double> values_of(const model::circuit_model& m, const std::vector<double>& x, std::optional<double> fixed_rs) {
@@ -202,7 +203,7 @@ model_fit_result fit_with(std::span<const double> f, std::span<const std::comple
   // model's extra elements can take.
   std::optional<std::pair<double, std::vector<double>>> best;
   for (const auto& start : starts) {
-    auto x = solve<Kernel>(pts, b, options.fixed_rs, start);
+    auto x = solve<Kernel>(pts, b, options.fixed_rs, start, options.cancel);
     const double r = resnorm_of(m, options.metric, f, z, values_of(m, x, options.fixed_rs));
     if (std::isfinite(r) && (!best || r < best->first)) best.emplace(r, std::move(x));
   }

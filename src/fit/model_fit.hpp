@@ -46,7 +46,8 @@ struct model_fit_result {
                                             std::span<const std::complex<double>> z, const fit_options& options);
 
 // Fits m (any model but rc) from rc's optimum on the same spectrum and
-// options. Throws error(usage) for m = rc.
+// options. Throws error(usage) for m = rc, and error(cancelled) within one
+// iteration of its refinement once options.cancel is set.
 [[nodiscard]] model_fit_result fit_model(std::span<const double> frequencies, std::span<const std::complex<double>> z,
                                          const model::circuit_model& m, const fit_options& options, const fit_result& rc);
 

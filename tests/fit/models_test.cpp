@@ -4,10 +4,12 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "base/error.hpp"
 #include "fit/nova_sweeps.hpp"  // tests/fit
 #include "model/models.hpp"
 
@@ -66,6 +68,27 @@ TEST(fit_models, every_model_reaches_the_expected_optimum_on_every_shared_sweep)
     // cpe contains rc: never worse (but for the last bits of arithmetic done
     // in another order at the same point).
     EXPECT_LE(fits[1].resnorm, fits[0].resnorm * (1 + 1e-12)) << e["file"];
+  }
+}
+
+// A fit job's cancel reaches into every model's refinement, not only rc's:
+// with the flag set, each other model's fit stops at its first iteration.
+TEST(fit_models, a_set_cancel_flag_stops_every_model_s_fit) {
+  const auto e = expected_models()["sweeps"][0];
+  const auto sweeps = nova::read(k_nova + e["file"].get<std::string>());
+  const auto& s = sweeps.at(e["sweep"].get<std::size_t>());
+  auto options = fit::fit_options::measured();
+  const auto rc = fit::fit_spectrum(s.f, s.z, options);
+  const std::atomic<bool> cancel{true};
+  options.cancel = &cancel;
+  for (const auto& m : model::all_models()) {
+    if (&m == &model::rc()) continue;
+    try {
+      (void)fit::fit_model(s.f, s.z, m, options, rc);
+      ADD_FAILURE() << m.name << ": fitted despite the cancel flag";
+    } catch (const eisgrid::error& err) {
+      EXPECT_EQ(err.kind(), eisgrid::error_kind::cancelled) << m.name << ": " << err.what();
+    }
   }
 }
 
