@@ -8,7 +8,9 @@ import { csvButton } from './download';
 import { loadSpectra, rowSpectrum, spectraSource, type DatasetSpectra } from './dataset-spectra';
 import { MIN_COMPARED } from './compare';
 import { STALE } from './latest';
+import { fmtNum } from './format';
 import { displayName } from './listing';
+import { shownUnit } from './models';
 import { SERIES_COLORS } from './plots';
 import { rowFrom, type Row } from './selection';
 import { spectraFigures, type SpectrumSeries } from './spectra-plots';
@@ -24,6 +26,8 @@ interface Compared {
   dataset: Dataset | null;
   color: string;
   best: Row | null;
+  /** The best row's parameters by the file's own names, for a dataset of another model than rc. */
+  own: { name: string; unit: string; value: number | null }[] | null;
   spectra: DatasetSpectra | null;
   error: string | null;
 }
@@ -104,18 +108,43 @@ export function renderCompare(root: HTMLElement, filenames: string[]): void {
 
 /** One dataset's best row and its spectra; what went wrong instead, when something did. */
 async function load(filename: string, color: string): Promise<Compared> {
-  const c: Compared = { filename, dataset: state.datasets.find((d) => d.filename === filename) ?? null, color, best: null, spectra: null, error: null };
+  const c: Compared = { filename, dataset: state.datasets.find((d) => d.filename === filename) ?? null, color, best: null, own: null, spectra: null, error: null };
   if (!c.dataset) return { ...c, error: 'not visible to you (or no such dataset)' };
   if (!c.dataset.is_available) return { ...c, error: "its file is missing from the server's data directory" };
   try {
     const r = await api.best(filename, 1, 0);
     const d = r.data;
     if (d.parameters.length > 0) c.best = rowFrom(d.offset ?? 0, d.parameters[0], d.resnorms[0], d.ter?.[0], d.tec?.[0]);
+    // rc's columns fit only rc's parameters: another model's row shows its own names.
+    if (d.parameters.length > 0 && d.param_names.join() !== RC_NAMES.join()) {
+      c.own = d.param_names.map((name, k) => ({ name, unit: d.param_units[k] ?? '', value: d.parameters[0][k] }));
+    }
     c.spectra = await loadSpectra(spectraSource(c.dataset), c.best ? [c.best.rank] : []);
   } catch (e) {
     c.error = (e as Error).message;
   }
   return c;
+}
+
+const RC_NAMES = ['Rsh', 'Ra', 'Ca', 'Rb', 'Cb'];
+
+/** Rank, resnorm, the model's own parameters (with their units) in the parameter columns' place, TER and TEC. */
+function ownCells(best: Row, own: NonNullable<Compared['own']>): HTMLElement[] {
+  const all = resultHeads(null).length;
+  const text = own
+    .map((p) => {
+      const u = shownUnit(p.unit);
+      return `${p.name} ${fmtNum(p.value == null ? null : p.value * u.scale)}${u.text ? ' ' + u.text : ''}`;
+    })
+    .join(', ');
+  return [
+    h('td', { class: 'num', 'data-col': 'rank' }, String(best.rank)),
+    h('td', { class: 'num', 'data-col': 'resnorm' }, fmtNum(best.resnorm)),
+    h('td', { colspan: all - 6, 'data-col': 'parameters' }, text),
+    h('td', { class: 'num', 'data-col': 'TER' }, fmtNum(best.ter)),
+    h('td', { class: 'num', 'data-col': 'TEC' }, fmtNum(best.tec * 1e6)),
+    h('td', { colspan: 2 }, ''),
+  ];
 }
 
 function bestTable(items: Compared[]): HTMLElement {
@@ -139,7 +168,7 @@ function bestTable(items: Compared[]): HTMLElement {
             c.dataset ? h('a', { href: `#/dataset/${encodeURIComponent(c.filename)}` }, c.filename) : c.filename,
           ),
           h('td', null, c.dataset?.metric ?? ''),
-          c.best ? resultCells(c.best) : h('td', { colspan: resultHeads(null).length, class: c.error ? 'error' : 'muted' }, c.error ? `Cannot compare: ${c.error}.` : 'No ranked rows.'),
+          c.best && c.own ? ownCells(c.best, c.own) : c.best ? resultCells(c.best) : h('td', { colspan: resultHeads(null).length, class: c.error ? 'error' : 'muted' }, c.error ? `Cannot compare: ${c.error}.` : 'No ranked rows.'),
         ),
       ),
     ),

@@ -399,6 +399,25 @@ describe('eisgrid web page against a real eisgrid server', () => {
     await page.close();
   });
 
+  it("compared beside an rc dataset, a cpe dataset's best row shows its own parameters, not rc's columns", async () => {
+    const page = await newPage();
+    await page.goto(`${base}/`);
+    await signIn(page, 'carol');
+    await page.goto(`${base}/#/compare/${CPE},${SAMPLE}`);
+    const cpeRow = page.locator(`#compare-ds-table tbody tr[data-filename="${CPE}"]`);
+    await cpeRow.locator('[data-col="parameters"]').waitFor();
+    const best = (await api(`/api/best-results/${CPE}?n=1`, keys.carol)).json.data;
+    const text = (await cpeRow.locator('[data-col="parameters"]').textContent()) ?? '';
+    for (const name of best.param_names) assert.match(text, new RegExp(`\\b${name} `), `no ${name} in "${text}"`);
+    assert.match(text, new RegExp(`alpha_a ${fmtNum(best.parameters[0][3]).replace(/[.+]/g, '\\$&')}`));
+    assert.equal((await cpeRow.locator('[data-col="TER"]').textContent())?.trim(), fmtNum(best.ter[0]));
+    assert.equal(await cpeRow.locator('[data-col="Ca"]').count(), 0, "rc's Ca column filled from a cpe row");
+    // The rc dataset keeps rc's columns.
+    const rcRow = page.locator(`#compare-ds-table tbody tr[data-filename="${SAMPLE}"]`);
+    assert.equal(await rcRow.locator('[data-col="Ca"]').count(), 1);
+    await page.close();
+  });
+
   it('the run form sweeps the model chosen from the server\'s list', async () => {
     const page = await newPage();
     await page.goto(`${base}/#/new`);
