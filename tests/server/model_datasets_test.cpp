@@ -219,7 +219,8 @@ TEST_F(model_datasets, series_resistance_is_loaded_within_the_limit) {
   EXPECT_FLOAT_EQ(static_cast<float>(values[0]), 25.0f);
   for (std::size_t k = 0; k < 7; ++k) EXPECT_EQ(values[k + 1], d.parameter(7, k));
   std::uint64_t inflated = 0;
-  for (const auto& m : eisgrid::npz::reader::open(path).members()) {
+  const auto reader = eisgrid::npz::reader::open(path);
+  for (const auto& m : reader.members()) {
     if (m.deflated && m.name != "frequency_order") inflated += m.uncompressed_size;
   }
   EXPECT_NO_THROW((void)eisgrid::dataset::dataset::load(path, eisgrid::dataset::load_depth::full, {inflated}));
