@@ -15,6 +15,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <stdexcept>
 #include <string>
@@ -239,6 +240,20 @@ inline nlohmann::json wait_for_job(const live_server& s, const std::string& key,
   }
   ADD_FAILURE() << "job " << id << " did not finish";
   return {};
+}
+
+// A file's bytes (a test's input).
+inline std::string read_file(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+
+// POST /api/measurements of `bytes` as `name`, signed in with `key`, on a connection of its own.
+inline http_reply upload_measurement(const live_server& s, const std::string& key, const std::string& name, const std::string& bytes) {
+  client_socket sock(s.port());
+  sock.send_all("POST /api/measurements?name=" + name + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nAuthorization: Bearer " +
+                key + "\r\nContent-Type: application/octet-stream\r\nContent-Length: " + std::to_string(bytes.size()) + "\r\n\r\n" + bytes);
+  return read_reply(sock);
 }
 
 // Sub-second answers under load are a property of the release build: under

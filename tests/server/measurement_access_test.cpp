@@ -23,22 +23,12 @@ using json = nlohmann::json;
 using test_support::client_socket;
 using test_support::http_reply;
 using test_support::live_server;
+using test_support::read_file;
+using test_support::upload_measurement;
 using clock_type = std::chrono::steady_clock;
 namespace fs = std::filesystem;
 
 const fs::path k_nova = fs::path(EISGRID_FIXTURES_DIR) / "measured" / "nova";
-
-std::string read_file(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), {}};
-}
-
-http_reply upload(const live_server& s, const std::string& key, const std::string& name, const std::string& bytes) {
-  client_socket sock(s.port());
-  sock.send_all("POST /api/measurements?name=" + name + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nAuthorization: Bearer " +
-                key + "\r\nContent-Type: application/octet-stream\r\nContent-Length: " + std::to_string(bytes.size()) + "\r\n\r\n" + bytes);
-  return test_support::read_reply(sock);
-}
 
 std::string id_of(const http_reply& r, const char* what) {
   const auto j = json::parse(r.body, nullptr, false);
@@ -47,7 +37,7 @@ std::string id_of(const http_reply& r, const char* what) {
 }
 
 void check_access(const live_server& s, const test_support::server_data& d) {
-  auto r = upload(s, d.alice_key, "rpe.txt", read_file(k_nova / "RPEmedia_TW1-1_d1_chamber1_channel1_5freq5sine_freq"));
+  auto r = upload_measurement(s, d.alice_key, "rpe.txt", read_file(k_nova / "RPEmedia_TW1-1_d1_chamber1_channel1_5freq5sine_freq"));
   ASSERT_EQ(r.status, 201) << r.body;
   const auto measurement = id_of(r, "measurement");
   r = s.call("POST", "/api/experiments", d.bob_key, R"({"name": "bob's plate"})");
@@ -119,7 +109,9 @@ TEST(server_measurement_access, anonymous_uploads_are_refused_before_their_body)
   test_support::expect_within_a_second(std::chrono::duration<double, std::milli>(clock_type::now() - start).count(),
                                        "a health check after 64 anonymous uploads");
   // With a key, the same header waits for its body, which then uploads.
-  EXPECT_EQ(upload(s, data.alice_key, "rpe.txt", read_file(k_nova / "RPEmedia_TW1-1_d1_chamber1_channel1_5freq5sine_freq")).status, 201);
+  EXPECT_EQ(
+      upload_measurement(s, data.alice_key, "rpe.txt", read_file(k_nova / "RPEmedia_TW1-1_d1_chamber1_channel1_5freq5sine_freq")).status,
+      201);
 }
 
 // A 1,500,000-point measurement read as JSON takes a handler thread a second
@@ -139,7 +131,7 @@ TEST(server_measurement_access, large_reads_leave_light_requests_their_threads) 
   constexpr std::size_t k_distinct_frequencies = 99'999;
   std::string csv = "f,re,im\n";
   for (std::size_t i = 0; i < k_points; ++i) csv += std::to_string(i % k_distinct_frequencies + 1) + ",1,-1\n";
-  auto r = upload(s, data.alice_key, "large.csv", csv);
+  auto r = upload_measurement(s, data.alice_key, "large.csv", csv);
   ASSERT_EQ(r.status, 201) << r.body.substr(0, 500);
   const auto id = id_of(r, "measurement");
 

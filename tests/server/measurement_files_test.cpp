@@ -19,14 +19,10 @@ namespace {
 using json = nlohmann::json;
 using test_support::client_socket;
 using test_support::live_server;
+using test_support::read_file;
 namespace fs = std::filesystem;
 
 const fs::path k_nova = fs::path(EISGRID_FIXTURES_DIR) / "measured" / "nova";
-
-std::string read_file(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), {}};
-}
 
 std::int64_t upload(const live_server& s, const std::string& key, const std::string& name, const std::string& bytes) {
   client_socket sock(s.port());

@@ -25,17 +25,13 @@ using json = nlohmann::json;
 using test_support::client_socket;
 using test_support::http_reply;
 using test_support::live_server;
+using test_support::read_file;
 using test_support::wait_for_job;
 namespace fs = std::filesystem;
 
 const fs::path k_nova = fs::path(EISGRID_FIXTURES_DIR) / "measured" / "nova";
 constexpr const char* k_rpe = "RPEmedia_TW1-1_d1_chamber1_channel1_5freq5sine_freq";
 constexpr double k_rpe_area_cm2 = 1.12;
-
-std::string read_file(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), {}};
-}
 
 json json_of(const http_reply& r) {
   auto j = json::parse(r.body, nullptr, false);

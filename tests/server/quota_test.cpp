@@ -18,21 +18,11 @@ using json = nlohmann::json;
 using test_support::client_socket;
 using test_support::http_reply;
 using test_support::live_server;
+using test_support::read_file;
+using test_support::upload_measurement;
 namespace fs = std::filesystem;
 
 const fs::path k_nova = fs::path(EISGRID_FIXTURES_DIR) / "measured" / "nova";
-
-std::string read_file(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), {}};
-}
-
-http_reply upload(const live_server& s, const std::string& key, const std::string& name, const std::string& bytes) {
-  client_socket sock(s.port());
-  sock.send_all("POST /api/measurements?name=" + name + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nAuthorization: Bearer " +
-                key + "\r\nContent-Type: application/octet-stream\r\nContent-Length: " + std::to_string(bytes.size()) + "\r\n\r\n" + bytes);
-  return test_support::read_reply(sock);
-}
 
 json usage_of(const live_server& s, const std::string& key) {
   const auto r = s.call("GET", "/api/whoami", key);
@@ -63,7 +53,7 @@ void check_quota_and_rate(const test_support::server_data& d, const std::string&
   ASSERT_GE(quota_bytes, three);
   ASSERT_LT(quota_bytes, three + contents[3].size());
 
-  for (std::size_t k = 0; k < 3; ++k) EXPECT_EQ(upload(s, d.alice_key, files[k] + ".txt", contents[k]).status, 201);
+  for (std::size_t k = 0; k < 3; ++k) EXPECT_EQ(upload_measurement(s, d.alice_key, files[k] + ".txt", contents[k]).status, 201);
   auto usage = usage_of(s, d.alice_key);
   EXPECT_EQ(usage["measurements"], 3);
   EXPECT_EQ(usage["stored_bytes"].get<std::uintmax_t>(), three);
@@ -72,7 +62,7 @@ void check_quota_and_rate(const test_support::server_data& d, const std::string&
   EXPECT_EQ(usage["uploads_per_minute"], 8);
 
   // Past the quota: refused with the numbers, nothing stored.
-  auto r = upload(s, d.alice_key, files[3] + ".txt", contents[3]);
+  auto r = upload_measurement(s, d.alice_key, files[3] + ".txt", contents[3]);
   EXPECT_EQ(r.status, 413) << r.body;
   const std::string message = json::parse(r.body)["message"];
   EXPECT_NE(message.find("you store " + std::to_string(three) + " bytes"), std::string::npos) << message;
@@ -81,19 +71,19 @@ void check_quota_and_rate(const test_support::server_data& d, const std::string&
   EXPECT_EQ(usage_of(s, d.alice_key)["stored_bytes"].get<std::uintmax_t>(), three);
   EXPECT_EQ(bytes_under(d.root.path / "measured"), three);
   // Another user's quota is their own.
-  EXPECT_EQ(upload(s, d.bob_key, files[3] + ".txt", contents[3]).status, 201);
+  EXPECT_EQ(upload_measurement(s, d.bob_key, files[3] + ".txt", contents[3]).status, 201);
   EXPECT_EQ(usage_of(s, d.bob_key)["stored_bytes"].get<std::uintmax_t>(), contents[3].size());
 
   // Deleting makes room.
   const auto list = json::parse(s.call("GET", "/api/measurements", d.alice_key).body)["measurements"];
   EXPECT_EQ(s.call("DELETE", "/api/measurements/" + std::to_string(list[0]["id"].get<std::int64_t>()), d.alice_key).status, 200);
-  EXPECT_EQ(upload(s, d.alice_key, files[3] + ".txt", contents[3]).status, 201);
+  EXPECT_EQ(upload_measurement(s, d.alice_key, files[3] + ".txt", contents[3]).status, 201);
 
   // The rate counts every upload, refused ones too: 5 so far, 3 more allowed
   // in this minute, then 429 with the numbers, and nothing stored.
-  for (int k = 0; k < 3; ++k) EXPECT_EQ(upload(s, d.alice_key, files[3] + ".txt", contents[3]).status, 409);
+  for (int k = 0; k < 3; ++k) EXPECT_EQ(upload_measurement(s, d.alice_key, files[3] + ".txt", contents[3]).status, 409);
   const auto before = usage_of(s, d.alice_key);
-  r = upload(s, d.alice_key, files[0] + ".txt", contents[0]);
+  r = upload_measurement(s, d.alice_key, files[0] + ".txt", contents[0]);
   EXPECT_EQ(r.status, 429) << r.body;
   EXPECT_NE(r.body.find("at most 8 a minute"), std::string::npos) << r.body;
   const int retry = std::stoi(r.header("retry-after"));
@@ -104,7 +94,7 @@ void check_quota_and_rate(const test_support::server_data& d, const std::string&
   EXPECT_EQ(after["measurements"], before["measurements"]);
   EXPECT_EQ(after["uploads_last_minute"], 8);
   // bob's uploads are counted apart.
-  EXPECT_EQ(upload(s, d.bob_key, files[0] + ".txt", contents[0]).status, 201);
+  EXPECT_EQ(upload_measurement(s, d.bob_key, files[0] + ".txt", contents[0]).status, 201);
   // Anonymous callers have no usage.
   EXPECT_TRUE(json::parse(s.call("GET", "/api/whoami").body)["usage"].is_null());
 }
