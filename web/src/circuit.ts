@@ -4,6 +4,8 @@
 export const PARAM_NAMES = ['Rsh', 'Ra', 'Ca', 'Rb', 'Cb'] as const;
 export type ParamName = (typeof PARAM_NAMES)[number];
 export type Params = Record<ParamName, number>;
+/** Each parameter's unit as the server names it (`param_units`); units.ts says how it is shown. */
+export const PARAM_UNITS: Record<ParamName, string> = { Rsh: 'ohm', Ra: 'ohm', Ca: 'farad', Rb: 'ohm', Cb: 'farad' };
 
 /** Capacitances are stored in farads and shown in microfarads. */
 export function isCapacitance(name: ParamName): boolean {

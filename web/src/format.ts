@@ -29,11 +29,6 @@ export function fmtMicroF(farads: number | null | undefined, sig = 6): string {
   return `${fmtNum(farads * 1e6, sig)} µF`;
 }
 
-/** A parameter by name: Rsh, Ra, Rb in Ω; Ca, Cb in µF. */
-export function fmtParam(name: string, v: number | null | undefined, sig = 6): string {
-  return name === 'Ca' || name === 'Cb' ? fmtMicroF(v, sig) : fmtOhm(v, sig);
-}
-
 /** Time constant in seconds, shown in ms. */
 export function fmtMs(seconds: number | null | undefined, sig = 4): string {
   if (seconds == null || Number.isNaN(seconds)) return '— ms';

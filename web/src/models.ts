@@ -1,7 +1,8 @@
-// The circuit models (SPEC 12) as the server describes them: their list (GET /api/models), how a
-// parameter's unit reads, and each model's spectrum computed by the server from the model's own
-// impedance (POST /api/models/<name>/spectrum). The page holds no model's formula nor any name of a
-// model's parameters: a model added on the server shows here without a change.
+// The circuit models (SPEC 12) as the server describes them: their list (GET /api/models) and each
+// model's spectrum computed by the server from the model's own impedance (POST
+// /api/models/<name>/spectrum); units.ts says how their parameters' units read. The page holds no
+// model's formula nor any name of a model's parameters: a model added on the server shows here
+// without a change.
 
 import { measuredApi, type Fit, type ModelInfo } from './api-measured';
 import { serverLimits } from './limits';
@@ -18,30 +19,6 @@ export function serverModels(): Promise<ModelInfo[]> {
       return [];
     });
   return known;
-}
-
-/** How a unit of GET /api/models is shown, and the factor from the SI value to the shown one. */
-export interface ShownUnit {
-  text: string;
-  scale: number;
-}
-
-/** Capacitances and CPE coefficients in micro units, as the page shows TEC; a dimensionless exponent without a unit. */
-const SHOWN_UNITS: Record<string, ShownUnit> = {
-  ohm: { text: 'Ω', scale: 1 },
-  farad: { text: 'µF', scale: 1e6 },
-  'S.s^alpha': { text: 'µS·s^α', scale: 1e6 },
-  '1': { text: '', scale: 1 },
-};
-
-export function shownUnit(unit: string): ShownUnit {
-  return SHOWN_UNITS[unit] ?? { text: unit, scale: 1 };
-}
-
-/** "Ca [µF]", or the bare name for a parameter without a unit. */
-export function parameterTitle(p: { name: string; unit: string }): string {
-  const u = shownUnit(p.unit).text;
-  return u ? `${p.name} [${u}]` : p.name;
 }
 
 /**

@@ -10,7 +10,7 @@ import { MIN_COMPARED } from './compare';
 import { STALE } from './latest';
 import { fmtNum } from './format';
 import { displayName } from './listing';
-import { shownUnit } from './models';
+import { fmtInUnit } from './units';
 import { SERIES_COLORS } from './plots';
 import { rowFrom, type Row } from './selection';
 import { spectraFigures, type SpectrumSeries } from './spectra-plots';
@@ -131,12 +131,7 @@ const RC_NAMES = ['Rsh', 'Ra', 'Ca', 'Rb', 'Cb'];
 /** Rank, resnorm, the model's own parameters (with their units) in the parameter columns' place, TER and TEC. */
 function ownCells(best: Row, own: NonNullable<Compared['own']>): HTMLElement[] {
   const all = resultHeads(null).length;
-  const text = own
-    .map((p) => {
-      const u = shownUnit(p.unit);
-      return `${p.name} ${fmtNum(p.value == null ? null : p.value * u.scale)}${u.text ? ' ' + u.text : ''}`;
-    })
-    .join(', ');
+  const text = own.map((p) => `${p.name} ${fmtInUnit(p.value, p.unit)}`).join(', ');
   return [
     h('td', { class: 'num', 'data-col': 'rank' }, String(best.rank)),
     h('td', { class: 'num', 'data-col': 'resnorm' }, fmtNum(best.resnorm)),

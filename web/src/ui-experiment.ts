@@ -8,7 +8,8 @@ import { fitsCsvActions } from './download';
 import { frequencyGrid } from './circuit';
 import { h, replace, scrollRegion } from './dom';
 import { MODEL_POINTS } from './ui-measurement';
-import { modelSpectrum, parametersOf, parameterTitle, serverModels, shownUnit } from './models';
+import { modelSpectrum, parametersOf, serverModels } from './models';
+import { parameterTitle, shownValue } from './units';
 import { columnDecimals, fmtDate, fmtFitStatus, fmtFixed, fmtNum } from './format';
 import { fitForm } from './fit-job';
 import { STALE } from './latest';
@@ -71,9 +72,8 @@ function columnsFor(info: ModelInfo | undefined, rows: Row[]): Column[] {
     info,
     rows.map((r) => r.fit),
   ).map((p): Column => {
-    const { scale } = shownUnit(p.unit);
     const pick = (r: Row) => r.fit.params[p.name] ?? null;
-    return { title: parameterTitle(p), fitted: true, key: pick, value: (r) => (pick(r) == null ? null : pick(r)! * scale), sig: 5, num: true };
+    return { title: parameterTitle(p), fitted: true, key: pick, value: (r) => shownValue(pick(r), p.unit), sig: 5, num: true };
   });
   return [...FIRST_COLUMNS, ...params, ...LAST_COLUMNS];
 }

@@ -13,7 +13,8 @@ import { fitForm } from './fit-job';
 import { STALE } from './latest';
 import { enterView } from './view-life';
 import { modelComparison, relativeResiduals, sweepRows } from './measured-math';
-import { modelSpectrum, parametersOf, parameterTitle, serverModels, shownUnit } from './models';
+import { modelSpectrum, parametersOf, serverModels } from './models';
+import { fmtInUnit, parameterTitle, shownUnit } from './units';
 import { PlotSet } from './plot-set';
 import { REFERENCE_COLOR, SERIES_COLORS, xyPlot, type XySeries } from './plots';
 import { symmetricTicks } from './plots-math';
@@ -511,10 +512,7 @@ async function showFit(f: Fit, sweep: Sweep | null, box: HTMLElement, plots: Plo
     'p',
     { class: 'reference' },
     h('span', { class: 'ref-label' }, ideal ? 'One optimal parameter set: ' : 'Parameters: '),
-    named.map((p) => {
-      const u = shownUnit(p.unit);
-      return h('span', { class: 'ref-param' }, h('span', { class: 'pname' }, p.name), ` ${fmtNum(paramValue(f, p.name)! * u.scale, 5)}${u.text ? ` ${u.text}` : ''}`);
-    }),
+    named.map((p) => h('span', { class: 'ref-param' }, h('span', { class: 'pname' }, p.name), ` ${fmtInUnit(paramValue(f, p.name), p.unit, 5)}`)),
     ideal ? h('span', { class: 'hint' }, ' (not unique: any Rsh in the interval fits as well, with the others to match; TER, TEC, τ1, τ2 and Rs are unique.)') : null,
   );
   const compare = sweepFits.length > 1 ? modelTable(sweepFits, infos) : null;

@@ -2,7 +2,7 @@
 // submits POST /api/compute and follows the job with a progress bar (run-jobs.ts).
 
 import { api, getKey } from './api';
-import { PARAM_NAMES, type ParamName } from './circuit';
+import { PARAM_NAMES, PARAM_UNITS, type ParamName } from './circuit';
 import { h, replace } from './dom';
 import { fmtFreq, fmtInt, fmtNum } from './format';
 import { PRESETS, presetByName } from './presets';
@@ -12,6 +12,7 @@ import { measuredApi } from './api-measured';
 import { serverLimits } from './limits';
 import { serverModels } from './models';
 import { jobsPanel, renderJobs, track } from './run-jobs';
+import { parameterTitle } from './units';
 
 let form: RunFormInput = structuredClone(DEFAULT_FORM);
 
@@ -93,11 +94,8 @@ export function renderRunForm(root: HTMLElement): void {
   const submitBtn = h('button', { type: 'submit', class: 'btn btn-primary', id: 'run-submit' }, 'Start run');
   const jobsArea = jobsPanel();
 
-  const refFields = PARAM_NAMES.map((n: ParamName) => {
-    const cap = n === 'Ca' || n === 'Cb';
-    const label = `${n} [${cap ? 'µF' : 'Ω'}]`;
-    return field(n, label, txt(form.ref[n], { inputmode: 'decimal' }));
-  });
+  // The values are typed in the units the page shows them in (µF), as validate.ts reads them.
+  const refFields = PARAM_NAMES.map((n: ParamName) => field(n, parameterTitle({ name: n, unit: PARAM_UNITS[n] }), txt(form.ref[n], { inputmode: 'decimal' })));
 
   // The reference: the circuit below, or a sweep of one of the caller's stored measurements.
   const referenceSel = h('select', { id: 'run-reference', name: 'reference' }, h('option', { value: '' }, 'The reference circuit below'));

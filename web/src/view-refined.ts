@@ -4,7 +4,9 @@
 // The raw parameters are one set of a family (SPEC 10), so they come after the identified values.
 
 import { h } from './dom';
-import { fmtMicroF, fmtNum, fmtOhm } from './format';
+import { PARAM_NAMES } from './circuit';
+import { fmtNum, fmtOhm } from './format';
+import { fmtParam } from './units';
 
 /** What the metadata holds under "refined"; every number may be null (not finite). */
 export interface Refined {
@@ -51,9 +53,7 @@ export function refinedFacts(r: Refined): [string, string][] {
     ['Resnorm', `${fmtNum(num(r.resnorm))}${r.metric ? ` (${r.metric})` : ''}, best grid row ${fmtNum(num(r.grid_resnorm))}`],
   ];
   const p = r.params ?? {};
-  const raw = ['Rsh', 'Ra', 'Ca', 'Rb', 'Cb']
-    .map((n) => `${n} ${n.startsWith('C') ? fmtMicroF(num(p[n])) : fmtOhm(num(p[n]))}`)
-    .join(', ');
+  const raw = PARAM_NAMES.map((n) => `${n} ${fmtParam(n, num(p[n]))}`).join(', ');
   const [lo, hi] = r.rsh_interval ?? [];
   facts.push(['One parameter set', num(lo) != null && num(hi) != null ? `${raw} (Rsh equally good from ${fmtOhm(num(lo))} to ${fmtOhm(num(hi))})` : raw]);
   if (r.at_edge && r.at_edge.length > 0) facts.push(['At the edge of its range', r.at_edge.join('; ')]);

@@ -9,12 +9,12 @@ import { pageOffset, pageWindow } from './paging';
 import { rowFrom, type Row } from './selection';
 import { csvButton } from './download';
 import { parseNumber } from './validate';
+import { PARAM_NAMES, PARAM_UNITS } from './circuit';
+import { shownUnit, shownValue } from './units';
 import type { ViewContext } from './view-context';
 
 const PAGE_SIZES = [10, 20, 50, 100];
 const RC_NAMES = 'Rsh,Ra,Ca,Rb,Cb';
-// Units as the server names them (param_units), as the table shows them.
-const UNIT_TEXT: Record<string, string> = { ohm: 'Ω', farad: 'F', 'S.s^alpha': 'S·s^α', '1': '' };
 
 export interface ResultsPart {
   element: HTMLElement;
@@ -223,7 +223,7 @@ export function resultsPart(ctx: ViewContext): ResultsPart {
       'tr',
       { 'data-rank': r.rank, class: checked ? 'selected' : null },
       h('td', { class: 'plot-cell', 'data-no-csv': true }, cb, color ? h('span', { class: 'swatch', style: `background:${color}` }) : null),
-      model ? modelCells(r, withRs, values.get(r.rank) ?? [], model.names) : resultCells(r, withRs),
+      model ? modelCells(r, withRs, values.get(r.rank) ?? [], model.names, model.units) : resultCells(r, withRs),
       h(
         'td',
         { 'data-no-csv': true },
@@ -287,26 +287,28 @@ export function resultsPart(ctx: ViewContext): ResultsPart {
   return part;
 }
 
+/** A header's name and its unit as shown (empty for none). */
+type Head = [string, string];
+
+const headCells = (heads: Head[]): HTMLElement[] =>
+  heads.map(([name, unit]) => h('th', { scope: 'col', class: 'num' }, name, unit ? h('span', { class: 'unit' }, ` [${unit}]`) : null));
+
+/** Rank, resnorm (with the metric) and Rs when the run swept it (a measured reference): the columns every model's rows start with. */
+const leadHeads = (metric: string | null, withRs: boolean): Head[] => [['Rank', ''], ['Resnorm', metric ?? ''], ...(withRs ? ([['Rs', shownUnit('ohm').text]] as Head[]) : [])];
+
 /**
  * The header cells of a ranked row: rank, resnorm (with the metric), Rs when the run swept it (a
  * measured reference), parameters, TER, TEC, τ.
  */
 export function resultHeads(metric: string | null, withRs = false): HTMLElement[] {
-  const heads: [string, string][] = [
-    ['Rank', ''],
-    ['Resnorm', metric ?? ''],
-    ...(withRs ? ([['Rs', 'Ω']] as [string, string][]) : []),
-    ['Rsh', 'Ω'],
-    ['Ra', 'Ω'],
-    ['Ca', 'µF'],
-    ['Rb', 'Ω'],
-    ['Cb', 'µF'],
-    ['TER', 'Ω'],
-    ['TEC', 'µF'],
+  return headCells([
+    ...leadHeads(metric, withRs),
+    ...PARAM_NAMES.map((n): Head => [n, shownUnit(PARAM_UNITS[n]).text]),
+    ['TER', shownUnit('ohm').text],
+    ['TEC', shownUnit('farad').text],
     ['τa', 'ms'],
     ['τb', 'ms'],
-  ];
-  return heads.map(([name, unit]) => h('th', { scope: 'col', class: 'num' }, name, unit ? h('span', { class: 'unit' }, ` [${unit}]`) : null));
+  ]);
 }
 
 /** The cells of a ranked row, in the order of resultHeads, each named by data-col. */
@@ -316,40 +318,33 @@ export function resultCells(r: Row, withRs = false): HTMLElement[] {
     cell('rank', String(r.rank)),
     cell('resnorm', fmtNum(r.resnorm)),
     ...(withRs ? [cell('Rs', r.rs == null ? '—' : fmtNum(r.rs))] : []),
-    cell('Rsh', fmtNum(r.params.Rsh)),
-    cell('Ra', fmtNum(r.params.Ra)),
-    cell('Ca', fmtNum(r.params.Ca * 1e6)),
-    cell('Rb', fmtNum(r.params.Rb)),
-    cell('Cb', fmtNum(r.params.Cb * 1e6)),
+    ...PARAM_NAMES.map((n) => cell(n, fmtNum(shownValue(r.params[n], PARAM_UNITS[n])))),
     cell('TER', fmtNum(r.ter)),
-    cell('TEC', fmtNum(r.tec * 1e6)),
+    cell('TEC', fmtNum(shownValue(r.tec, 'farad'))),
     cell('tau_a', fmtNum(r.params.Ra * r.params.Ca * 1e3, 4), 'num derived'),
     cell('tau_b', fmtNum(r.params.Rb * r.params.Cb * 1e3, 4), 'num derived'),
   ];
 }
 
-/** The header cells of a row of a model other than rc: its parameters by name and unit (param_names), then TER and TEC. */
-export function modelHeads(metric: string | null, withRs: boolean, names: string[], units: string[]): HTMLElement[] {
-  const heads: [string, string][] = [
-    ['Rank', ''],
-    ['Resnorm', metric ?? ''],
-    ...(withRs ? ([['Rs', 'Ω']] as [string, string][]) : []),
-    ...names.map((n, k): [string, string] => [n, UNIT_TEXT[units[k]] ?? units[k] ?? '']),
-    ['TER', 'Ω'],
-    ['TEC', 'µF'],
-  ];
-  return heads.map(([name, unit]) => h('th', { scope: 'col', class: 'num' }, name, unit ? h('span', { class: 'unit' }, ` [${unit}]`) : null));
+/** The names and shown units of a model's parameters (param_names, param_units) as the dataset view heads their columns. */
+export function modelParameterHeads(names: string[], units: string[]): Head[] {
+  return names.map((n, k): Head => [n, units[k] == null ? '' : shownUnit(units[k]).text]);
 }
 
-/** The cells of such a row, in the order of modelHeads, each named by data-col. */
-export function modelCells(r: Row, withRs: boolean, values: (number | null)[], names: string[]): HTMLElement[] {
+/** The header cells of a row of a model other than rc: its parameters by name and unit (param_names), then TER and TEC. */
+export function modelHeads(metric: string | null, withRs: boolean, names: string[], units: string[]): HTMLElement[] {
+  return headCells([...leadHeads(metric, withRs), ...modelParameterHeads(names, units), ['TER', shownUnit('ohm').text], ['TEC', shownUnit('farad').text]]);
+}
+
+/** The cells of such a row, in the order of modelHeads, each named by data-col; each value in its column's shown unit. */
+export function modelCells(r: Row, withRs: boolean, values: (number | null)[], names: string[], units: string[]): HTMLElement[] {
   const cell = (col: string, text: string) => h('td', { class: 'num', 'data-col': col }, text);
   return [
     cell('rank', String(r.rank)),
     cell('resnorm', fmtNum(r.resnorm)),
     ...(withRs ? [cell('Rs', r.rs == null ? '—' : fmtNum(r.rs))] : []),
-    ...names.map((n, k) => cell(n, fmtNum(values[k] ?? null))),
+    ...names.map((n, k) => cell(n, fmtNum(units[k] == null ? (values[k] ?? null) : shownValue(values[k], units[k])))),
     cell('TER', fmtNum(r.ter)),
-    cell('TEC', fmtNum(r.tec * 1e6)),
+    cell('TEC', fmtNum(shownValue(r.tec, 'farad'))),
   ];
 }

@@ -372,7 +372,7 @@ describe('eisgrid web page against a real eisgrid server', () => {
     await page.goto(`${base}/#/dataset/${CPE}`);
     await page.locator('#results-table tbody tr[data-rank="0"]').waitFor();
     const heads = (await page.locator('#results-table thead th').allTextContents()).map((t) => t.trim());
-    for (const want of ['Rs [Ω]', 'Rsh [Ω]', 'Qa [S·s^α]', 'alpha_a', 'Qb [S·s^α]', 'alpha_b', 'TER [Ω]', 'TEC [µF]']) {
+    for (const want of ['Rs [Ω]', 'Rsh [Ω]', 'Qa [µS·s^α]', 'alpha_a', 'Qb [µS·s^α]', 'alpha_b', 'TER [Ω]', 'TEC [µF]']) {
       assert.ok(heads.includes(want), `no column "${want}" in ${heads.join(' | ')}`);
     }
     assert.ok(!heads.some((t) => t.startsWith('Ca') || t.startsWith('τa')), `rc's columns on a cpe dataset: ${heads.join(' | ')}`);
@@ -381,7 +381,7 @@ describe('eisgrid web page against a real eisgrid server', () => {
     assert.deepEqual(best.param_names, ['Rsh', 'Ra', 'Qa', 'alpha_a', 'Rb', 'Qb', 'alpha_b']);
     const row = page.locator('#results-table tbody tr[data-rank="4"]');
     assert.equal((await row.locator('[data-col="alpha_a"]').textContent())?.trim(), fmtNum(best.parameters[4][3]));
-    assert.equal((await row.locator('[data-col="Qb"]').textContent())?.trim(), fmtNum(best.parameters[4][5]));
+    assert.equal((await row.locator('[data-col="Qb"]').textContent())?.trim(), fmtNum(best.parameters[4][5] * 1e6), 'Qb in µS·s^α, as the fit tables show it');
     assert.equal((await row.locator('[data-col="TER"]').textContent())?.trim(), fmtNum(best.ter[4]));
     assert.equal((await row.locator('[data-col="TEC"]').textContent())?.trim(), fmtNum(best.tec[4] * 1e6));
     assert.equal((await row.locator('[data-col="Rs"]').textContent())?.trim(), fmtNum(20));

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { columnDecimals, fmtFixed, fmtDate, fmtDuration, fmtFreq, fmtFreqRange, fmtInt, fmtMicroF, fmtNum, fmtOhm, fmtParam, fmtSize, shortHash, fmtFrequencies } from '../../src/format.ts';
+import { columnDecimals, fmtFixed, fmtDate, fmtDuration, fmtFreq, fmtFreqRange, fmtInt, fmtMicroF, fmtNum, fmtOhm, fmtSize, shortHash, fmtFrequencies } from '../../src/format.ts';
+import { fmtParam } from '../../src/units.ts';
 
 test('fmtNum: significant digits, trailing zeros dropped, exponents for extremes, nulls', () => {
   assert.equal(fmtNum(273.0052361820095), '273.005');

@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { parametersOf, parameterTitle, shownUnit } from '../../src/models.ts';
+import { parametersOf } from '../../src/models.ts';
+import { parameterTitle, shownUnit } from '../../src/units.ts';
 import type { Fit } from '../../src/api-measured.ts';
 
 const SRC = path.join(import.meta.dirname, '..', '..', 'src');
