@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -64,6 +65,37 @@ double numeric_value(const npz::shared_array& a, std::uint64_t i) {
   return std::nan("");
 }
 
+// The rule for 'frequencies', a value at a time: positive, finite and
+// ascending, with equal neighbours only for a measured reference. Keeps the
+// first value that breaks it.
+class frequency_rule {
+ public:
+  explicit frequency_rule(bool repeats_allowed) : repeats_allowed_(repeats_allowed) {}
+
+  void add(double f) {
+    if (failure_.empty()) {
+      if (!std::isfinite(f) || f <= 0) {
+        failure_ = "'frequencies' holds a value that is not positive and finite at " + std::to_string(count_);
+      } else if (count_ > 0 && !(f > last_ || (repeats_allowed_ && f == last_))) {
+        failure_ = "'frequencies' is not increasing at position " + std::to_string(count_);
+      }
+    }
+    if (count_ == 0) first_ = f;
+    last_ = f;
+    ++count_;
+  }
+  // Empty while every value keeps the rule.
+  [[nodiscard]] const std::string& failure() const noexcept { return failure_; }
+  [[nodiscard]] double first() const noexcept { return first_; }
+  [[nodiscard]] double last() const noexcept { return last_; }
+
+ private:
+  bool repeats_allowed_;
+  std::uint64_t count_ = 0;
+  double first_ = 0, last_ = 0;
+  std::string failure_;
+};
+
 // Applies the rules in order; the first broken rule is the reason.
 class dataset_validator {
  public:
@@ -102,6 +134,63 @@ class dataset_validator {
   // Every shape is checked against the others from the .npy headers alone,
   // and the bytes to inflate against `max_inflated`, before any data is read.
   void run(const npz::reader& r, load_depth depth, std::uint64_t max_inflated) {
+    const present optional = check_shapes(r);
+    check_inflated_bytes(r, depth, max_inflated);
+
+    d_.parameters_ = r.read_shared("parameters");
+    d_.resnorms_ = r.read_shared("resnorms");
+    d_.frequencies_ = r.read_shared("frequencies");
+    d_.spectrum_ = depth == load_depth::full ? r.read_shared("spectrum") : npz::shared_array(npz::array{r.header("spectrum"), {}});
+    if (optional.grid_indices) d_.grid_indices_ = r.read_shared("grid_indices");
+    if (optional.reference) d_.reference_ = r.read_shared("reference_spectrum");
+    if (optional.series_resistance) d_.series_resistance_ = r.read_shared("series_resistance");
+    frequency_rule frequencies(measured_spacing());
+    for (std::uint64_t i = 0; i < d_.frequency_count_; ++i) frequencies.add(numeric_value(d_.frequencies_, i));
+    if (!frequencies.failure().empty()) fail(frequencies.failure());
+    const bool has_resnorm = d_.rows_ > 0;
+    check_metadata(frequencies, has_resnorm ? numeric_value(d_.resnorms_, 0) : 0.0, has_resnorm);
+  }
+
+  // The same rules, in the same order and with the same messages, without
+  // holding the arrays: each is streamed, so that eisgrid validate reads
+  // files of any size in bounded memory. Nothing inflated is kept, so the
+  // inflate limit of a load does not apply.
+  void verify(const std::filesystem::path& path) {
+    d_.path_ = path;
+    npz::read_options options;
+    options.populate = false;
+    const npz::reader r = npz::reader::open(path, options);
+    const present optional = check_shapes(r);
+    const auto ignore = [](std::span<const std::byte>) {};
+    (void)r.scan("parameters", ignore);
+    const npz::array_header resnorms = r.header("resnorms");
+    std::optional<double> first_resnorm;
+    (void)r.scan("resnorms", [&](std::span<const std::byte> piece) {
+      if (!first_resnorm) first_resnorm = numeric_value(npz::shared_array(resnorms, piece, nullptr, false), 0);
+    });
+    const npz::array_header frequency_header = r.header("frequencies");
+    frequency_rule frequencies(measured_spacing());
+    (void)r.scan("frequencies", [&](std::span<const std::byte> piece) {
+      const npz::shared_array view(frequency_header, piece, nullptr, false);
+      const std::size_t count = piece.size() / frequency_header.type.item_size();
+      for (std::size_t i = 0; i < count; ++i) frequencies.add(numeric_value(view, i));
+    });
+    (void)r.scan("spectrum", ignore);
+    if (optional.grid_indices) (void)r.scan("grid_indices", ignore);
+    if (optional.reference) (void)r.scan("reference_spectrum", ignore);
+    if (optional.series_resistance) (void)r.scan("series_resistance", ignore);
+    if (!frequencies.failure().empty()) fail(frequencies.failure());
+    check_metadata(frequencies, first_resnorm.value_or(0.0), first_resnorm.has_value());
+  }
+
+ private:
+  struct present {
+    bool grid_indices = false, reference = false, series_resistance = false;
+  };
+
+  // The metadata, the model, and every shape against the others, from the
+  // .npy headers alone; says which optional arrays the file has.
+  present check_shapes(const npz::reader& r) {
     if (!r.contains("metadata")) fail("missing array 'metadata'");
     // The model says how many parameters a row has: the metadata member, of
     // bounded size, is the one read before the shapes are checked.
@@ -134,44 +223,27 @@ class dataset_validator {
     if (s[0] > d_.rows_)
       fail("'spectrum' has " + std::to_string(s[0]) + " rows, more than the " + std::to_string(d_.rows_) + " parameter sets");
     d_.spectra_rows_ = s[0];
-    const bool has_indices = r.contains("grid_indices");
-    if (has_indices && require(r, "grid_indices", 1).shape[0] != d_.rows_) fail("'grid_indices' does not have one entry per row");
-    const bool has_rs = r.contains("series_resistance");
-    if (has_rs && require(r, "series_resistance", 1).shape[0] != d_.rows_) fail("'series_resistance' does not have one entry per row");
-    const bool has_reference = r.contains("reference_spectrum");
-    if (has_reference) {
+    present optional;
+    optional.grid_indices = r.contains("grid_indices");
+    if (optional.grid_indices && require(r, "grid_indices", 1).shape[0] != d_.rows_) fail("'grid_indices' does not have one entry per row");
+    optional.series_resistance = r.contains("series_resistance");
+    if (optional.series_resistance && require(r, "series_resistance", 1).shape[0] != d_.rows_) {
+      fail("'series_resistance' does not have one entry per row");
+    }
+    optional.reference = r.contains("reference_spectrum");
+    if (optional.reference) {
       const npz::array_header reference = require(r, "reference_spectrum", 2);
       const auto& rs = reference.shape;
       if (rs[0] != d_.frequency_count_ || rs[1] != k_spectrum_columns) fail("'reference_spectrum' has shape " + shape_text(rs));
     }
-    check_inflated_bytes(r, depth, max_inflated);
-
-    d_.parameters_ = r.read_shared("parameters");
-    d_.resnorms_ = r.read_shared("resnorms");
-    d_.frequencies_ = r.read_shared("frequencies");
-    d_.spectrum_ = depth == load_depth::full ? r.read_shared("spectrum") : npz::shared_array(npz::array{spectrum, {}});
-    if (has_indices) d_.grid_indices_ = r.read_shared("grid_indices");
-    if (has_reference) d_.reference_ = r.read_shared("reference_spectrum");
-    if (has_rs) d_.series_resistance_ = r.read_shared("series_resistance");
-    check_frequencies();
-    check_metadata();
+    return optional;
   }
 
- private:
-  // Ascending; a measured reference may repeat a frequency (multi-sine
-  // measurements do), so its file may hold equal neighbours.
-  void check_frequencies() const {
+  // A measured reference may repeat a frequency (multi-sine measurements do),
+  // so its file may hold equal neighbours.
+  [[nodiscard]] bool measured_spacing() const {
     const auto& m = d_.metadata_;
-    const bool measured = m.contains("frequency_spacing") && m["frequency_spacing"] == "measured";
-    double previous = 0;
-    for (std::uint64_t i = 0; i < d_.frequency_count_; ++i) {
-      const double f = numeric_value(d_.frequencies_, i);
-      if (!std::isfinite(f) || f <= 0) fail("'frequencies' holds a value that is not positive and finite at " + std::to_string(i));
-      if (i > 0 && !(f > previous || (measured && f == previous))) {
-        fail("'frequencies' is not increasing at position " + std::to_string(i));
-      }
-      previous = f;
-    }
+    return m.contains("frequency_spacing") && m["frequency_spacing"] == "measured";
   }
 
   void read_metadata(const npz::reader& r) {
@@ -216,17 +288,16 @@ class dataset_validator {
     }
   }
 
-  void check_metadata() const {
+  // `first_resnorm` is resnorms[0] when there are rows (`has_resnorm`).
+  void check_metadata(const frequency_rule& frequencies, double first_resnorm, bool has_resnorm) const {
     check_count("n_parameter_sets", d_.rows_);
     check_count("n_frequencies", d_.frequency_count_);
     check_count("n_spectra", d_.spectra_rows_);
     if (d_.frequency_count_ > 0) {
-      check_value("freq_min", numeric_value(d_.frequencies_, 0));
-      check_value("freq_max", numeric_value(d_.frequencies_, d_.frequency_count_ - 1));
+      check_value("freq_min", frequencies.first());
+      check_value("freq_max", frequencies.last());
     }
-    if (d_.rows_ > 0 && std::isfinite(numeric_value(d_.resnorms_, 0))) {
-      check_value("best_resnorm", numeric_value(d_.resnorms_, 0));
-    }
+    if (has_resnorm && std::isfinite(first_resnorm)) check_value("best_resnorm", first_resnorm);
     const auto& m = d_.metadata_;
     if (m.contains("grid_size") && !m["grid_size"].is_null() &&
         (!m["grid_size"].is_number_integer() || m["grid_size"].get<std::int64_t>() < 1)) {
@@ -238,7 +309,10 @@ class dataset_validator {
 };
 
 dataset dataset::load(const std::filesystem::path& path, load_depth depth, const load_limits& limits) {
-  const npz::reader r = npz::reader::open(path);
+  // Without spectra, most of the file is never read: fault in only what is.
+  npz::read_options options;
+  options.populate = depth == load_depth::full;
+  const npz::reader r = npz::reader::open(path, options);
   dataset d;
   d.path_ = path;
   std::uint64_t max_inflated = limits.max_inflated_bytes.value_or(std::numeric_limits<std::uint64_t>::max());
@@ -310,7 +384,8 @@ std::uint64_t dataset::mapped_bytes() const noexcept {
 
 validation_result validate_file(const std::filesystem::path& path) {
   try {
-    const dataset d = dataset::load(path);
+    dataset d;
+    dataset_validator(d).verify(path);
     std::ostringstream s;
     s << d.rows() << " parameter sets, " << d.frequency_count() << " frequencies, " << d.spectra_rows() << " spectra"
       << (d.legacy_metadata() ? ", legacy pickled metadata" : "");

@@ -31,12 +31,11 @@ constexpr std::uint64_t k_max_chunks_per_member = std::uint64_t{1} << 16;
 
 }  // namespace
 
-std::vector<std::byte> deflate_chunk(std::span<const std::byte> input, int level, bool last) {
+std::span<const std::byte> deflate_chunk(std::span<const std::byte> input, int level, bool last, std::vector<std::byte>& out) {
   // Reused across chunks on the same thread: ISA-L's level 3 wants ~1 MiB.
   thread_local std::vector<std::uint8_t> level_buffer;
   level_buffer.resize(level_buffer_size(level));
-
-  std::vector<std::byte> out(input.size() + input.size() / k_output_slack_divisor + k_output_slack_bytes);
+  out.resize(std::max(out.size(), input.size() + input.size() / k_output_slack_divisor + k_output_slack_bytes));
   for (;;) {
     isal_zstream stream;
     isal_deflate_stateless_init(&stream);
@@ -50,11 +49,7 @@ std::vector<std::byte> deflate_chunk(std::span<const std::byte> input, int level
     stream.next_out = reinterpret_cast<std::uint8_t*>(out.data());
     stream.avail_out = static_cast<std::uint32_t>(out.size());
     const int rc = isal_deflate_stateless(&stream);
-    if (rc == COMP_OK) {
-      out.resize(stream.total_out);
-      out.shrink_to_fit();  // the member is held compressed until written: keep only what it needs
-      return out;
-    }
+    if (rc == COMP_OK) return std::span<const std::byte>(out).first(stream.total_out);
     if (rc != STATELESS_OVERFLOW) {
       throw error(error_kind::internal, "ISA-L deflate failed with code " + std::to_string(rc));
     }
@@ -62,13 +57,14 @@ std::vector<std::byte> deflate_chunk(std::span<const std::byte> input, int level
   }
 }
 
-chunked_deflater::chunked_deflater(std::uint64_t total_bytes, const write_options& options)
-    : level_(options.level), threads_(resolve_threads(options.threads)) {
+chunked_deflater::chunked_deflater(std::uint64_t total_bytes, const write_options& options, chunk_sink sink)
+    : level_(options.level), threads_(resolve_threads(options.threads)), sink_(std::move(sink)) {
   const std::uint64_t min_span = (total_bytes + k_max_chunks_per_member - 1) / k_max_chunks_per_member;
   result_.chunk_span = std::max<std::uint64_t>({options.chunk_bytes, min_span, 1});
   result_.uncompressed_size = total_bytes;
   const auto count = static_cast<std::size_t>((total_bytes + result_.chunk_span - 1) / result_.chunk_span);
-  result_.chunks.resize(count);
+  if (!sink_) result_.chunks.resize(count);
+  result_.chunk_sizes.resize(count);
   crcs_.resize(count);
 }
 
@@ -104,12 +100,23 @@ void chunked_deflater::feed(std::span<const std::byte> piece) {
 }
 
 void chunked_deflater::run_queued() {
-  const std::size_t count = result_.chunks.size();
+  const std::size_t count = result_.chunk_sizes.size();
+  if (outputs_.size() < queue_.size()) outputs_.resize(queue_.size());
+  std::vector<std::span<const std::byte>> compressed(queue_.size());
   parallel_for(queue_.size(), threads_, [&](std::size_t i) {
     const job& j = queue_[i];
-    result_.chunks[j.index] = deflate_chunk(j.bytes(), level_, j.index + 1 == count);
+    compressed[i] = deflate_chunk(j.bytes(), level_, j.index + 1 == count, outputs_[i]);
     crcs_[j.index] = crc32_update(0, j.bytes());
   });
+  // Jobs are queued in chunk order, so the sink gets the member in order.
+  for (std::size_t i = 0; i < queue_.size(); ++i) {
+    result_.chunk_sizes[queue_[i].index] = compressed[i].size();
+    if (sink_) {
+      sink_(compressed[i]);
+    } else {
+      result_.chunks[queue_[i].index].assign(compressed[i].begin(), compressed[i].end());
+    }
+  }
   queue_.clear();
 }
 
@@ -121,9 +128,9 @@ deflated_member chunked_deflater::finish() {
   run_queued();
   result_.crc = crcs_.empty() ? 0 : crcs_[0];
   result_.compressed_size = 0;
-  for (std::size_t i = 0; i < result_.chunks.size(); ++i) {
+  for (std::size_t i = 0; i < result_.chunk_sizes.size(); ++i) {
     if (i > 0) result_.crc = crc32_join(result_.crc, crcs_[i], chunk_length(i));
-    result_.compressed_size += result_.chunks[i].size();
+    result_.compressed_size += result_.chunk_sizes[i];
   }
   return std::move(result_);
 }

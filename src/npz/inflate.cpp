@@ -15,6 +15,8 @@ namespace {
 
 // BFINAL=1, fixed Huffman codes, then end-of-block: 10 bits, zero-padded.
 constexpr std::array<std::byte, 2> k_empty_final_block = {std::byte{0x03}, std::byte{0x00}};
+// zlib's own window bits, negated: a raw deflate stream without a zlib header.
+constexpr int k_raw_deflate_window = -15;
 
 [[noreturn]] void corrupt(const char* reason) {
   throw error(error_kind::invalid_input, std::string("corrupt deflate data (") + reason + ")");
@@ -55,29 +57,56 @@ void inflate_chunk(std::span<const std::byte> in, std::span<std::byte> out, bool
   inflate_whole(terminated, out);
 }
 
-// zlib's own window bits, negated: a raw deflate stream without a zlib header.
-constexpr int k_raw_deflate_window = -15;
-
-prefix_inflater::prefix_inflater(std::span<const std::byte> in) : stream_(std::make_unique<z_stream_s>()) {
+stream_inflater::stream_inflater(std::span<const std::byte> in) : stream_(std::make_unique<z_stream_s>()), in_(in), remaining_(in.size()) {
   if (inflateInit2(stream_.get(), k_raw_deflate_window) != Z_OK) throw std::bad_alloc();
-  // zlib's API is not const-correct; it never writes through next_in. A
-  // header is read from the first bytes, so capping avail_in loses nothing.
-  stream_->next_in = const_cast<Bytef*>(reinterpret_cast<const Bytef*>(in.data()));
-  stream_->avail_in = static_cast<uInt>(std::min<std::size_t>(in.size(), UINT32_MAX));
+  refill();
 }
 
-prefix_inflater::~prefix_inflater() { inflateEnd(stream_.get()); }
+stream_inflater::~stream_inflater() { inflateEnd(stream_.get()); }
 
-void prefix_inflater::read(std::size_t n, std::vector<std::byte>& out) {
+void stream_inflater::refill() noexcept {
+  if (stream_->avail_in > 0 || remaining_ == 0) return;
+  const std::size_t n = std::min<std::size_t>(remaining_, UINT32_MAX);
+  // zlib's API is not const-correct; it never writes through next_in.
+  stream_->next_in = const_cast<Bytef*>(reinterpret_cast<const Bytef*>(in_.data() + (in_.size() - remaining_)));
+  stream_->avail_in = static_cast<uInt>(n);
+  remaining_ -= n;
+}
+
+void stream_inflater::read(std::size_t n, std::vector<std::byte>& out) {
   const std::size_t start = out.size();
   out.resize(start + n);
-  stream_->next_out = reinterpret_cast<Bytef*>(out.data() + start);
-  stream_->avail_out = static_cast<uInt>(n);
-  while (stream_->avail_out > 0) {
-    const int rc = inflate(stream_.get(), Z_NO_FLUSH);
-    if (rc == Z_STREAM_END && stream_->avail_out > 0) corrupt("ends too early");
-    if (rc != Z_OK && rc != Z_STREAM_END) corrupt(rc == Z_BUF_ERROR ? "ends too early" : "bad stream");
+  read(std::span(out).subspan(start));
+}
+
+void stream_inflater::read(std::span<std::byte> out) {
+  while (!out.empty()) {
+    const std::size_t n = std::min<std::size_t>(out.size(), UINT32_MAX);
+    stream_->next_out = reinterpret_cast<Bytef*>(out.data());
+    stream_->avail_out = static_cast<uInt>(n);
+    while (stream_->avail_out > 0) {
+      refill();
+      const int rc = inflate(stream_.get(), Z_NO_FLUSH);
+      if (rc == Z_STREAM_END && stream_->avail_out > 0) corrupt("ends too early");
+      if (rc != Z_OK && rc != Z_STREAM_END) corrupt(rc == Z_BUF_ERROR ? "ends too early" : "bad stream");
+    }
+    out = out.subspan(n);
   }
+}
+
+void stream_inflater::finish() {
+  // One more byte of room: the stream must end here without producing it.
+  std::byte extra{};
+  stream_->next_out = reinterpret_cast<Bytef*>(&extra);
+  stream_->avail_out = 1;
+  for (;;) {
+    refill();
+    const int rc = inflate(stream_.get(), Z_NO_FLUSH);
+    if (rc == Z_STREAM_END) break;
+    if (stream_->avail_out == 0) corrupt("longer than the recorded size");
+    if (rc != Z_OK) corrupt(rc == Z_BUF_ERROR ? "shorter than the recorded size" : "bad stream");
+  }
+  if (stream_->avail_in > 0 || remaining_ > 0) corrupt("bytes after the end of the stream");
 }
 
 }  // namespace eisgrid::npz::detail

@@ -1,9 +1,9 @@
 #pragma once
 // Raw-deflate decoding for members: libdeflate for whole streams and for the
-// independent chunks of eisgrid's chunked members, zlib for streaming just
-// the .npy header off the front of a member (a few hundred bytes, so speed
-// does not matter; zlib keeps its own window, so the output may move between
-// reads).
+// independent chunks of eisgrid's chunked members, zlib for streaming (the
+// .npy header off the front of a member, where speed does not matter, and
+// members too large to inflate at once; zlib keeps its own window, so the
+// output may move between reads).
 // All functions are thread-safe; each call owns its decoder state.
 
 #include <cstddef>
@@ -26,20 +26,34 @@ void inflate_whole(std::span<const std::byte> in, std::span<std::byte> out);
 // Throws error(invalid_input).
 void inflate_chunk(std::span<const std::byte> in, std::span<std::byte> out, bool last);
 
-// Streams the start of a deflate stream, a little at a time.
-class prefix_inflater {
+// Streams a deflate stream a little at a time: the .npy header off the front
+// of a member, or (validation) a whole member too large to hold, with bounded
+// memory. Input of any length, refilled past zlib's 32-bit counters.
+class stream_inflater {
  public:
-  explicit prefix_inflater(std::span<const std::byte> in);
-  ~prefix_inflater();
-  prefix_inflater(const prefix_inflater&) = delete;
-  prefix_inflater& operator=(const prefix_inflater&) = delete;
+  explicit stream_inflater(std::span<const std::byte> in);
+  ~stream_inflater();
+  stream_inflater(const stream_inflater&) = delete;
+  stream_inflater& operator=(const stream_inflater&) = delete;
 
   // Appends the next `n` inflated bytes to `out`. Throws error(invalid_input)
   // if the data is corrupt or ends first.
   void read(std::size_t n, std::vector<std::byte>& out);
+  // Fills `out` with the next inflated bytes, as read() does.
+  void read(std::span<std::byte> out);
+  // After the last byte the recorded size promised: throws
+  // error(invalid_input) with inflate_whole's reasons if the stream goes on or
+  // bytes follow its end.
+  void finish();
+  // Input bytes consumed so far.
+  [[nodiscard]] std::size_t consumed() const noexcept { return in_.size() - remaining_; }
 
  private:
+  void refill() noexcept;
+
   std::unique_ptr<z_stream_s> stream_;
+  std::span<const std::byte> in_;
+  std::size_t remaining_ = 0;  // of in_, not yet handed to zlib
 };
 
 }  // namespace eisgrid::npz::detail

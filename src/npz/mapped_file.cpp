@@ -10,7 +10,7 @@
 
 namespace eisgrid::npz::detail {
 
-archive_bytes archive_bytes::map(const std::filesystem::path& path, const std::string& display_name) {
+archive_bytes archive_bytes::map(const std::filesystem::path& path, const std::string& display_name, bool populate) {
   const std::string what = "'" + display_name + "'";
   const opened_file file = open_regular_file(path, display_name);
   const unique_fd& fd = file.fd;
@@ -18,7 +18,8 @@ archive_bytes archive_bytes::map(const std::filesystem::path& path, const std::s
   archive_bytes out;
   if (info.st_size == 0) return out;  // mmap refuses empty files; the parser reports "too short"
   // MAP_POPULATE faults the whole file in at once: far cheaper than one fault per page later.
-  void* p = ::mmap(nullptr, static_cast<std::size_t>(info.st_size), PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd.get(), 0);
+  const int flags = MAP_PRIVATE | (populate ? MAP_POPULATE : 0);
+  void* p = ::mmap(nullptr, static_cast<std::size_t>(info.st_size), PROT_READ, flags, fd.get(), 0);
   if (p == MAP_FAILED) throw system_error(error_kind::io, "cannot map " + what, errno);
   out.mapping_ = p;
   out.mapped_size_ = static_cast<std::size_t>(info.st_size);

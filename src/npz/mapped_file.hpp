@@ -16,7 +16,8 @@ class archive_bytes {
   // Maps `path`, opened by open_regular_file. Throws error(not_found) if it
   // does not exist, error(io) if it cannot be opened or mapped,
   // error(invalid_input) if it is a symbolic link or not a regular file.
-  [[nodiscard]] static archive_bytes map(const std::filesystem::path& path, const std::string& display_name);
+  // `populate` faults every page in at once (see read_options::populate).
+  [[nodiscard]] static archive_bytes map(const std::filesystem::path& path, const std::string& display_name, bool populate);
   explicit archive_bytes(std::vector<std::byte> owned) noexcept;
 
   archive_bytes(archive_bytes&& other) noexcept;

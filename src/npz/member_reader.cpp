@@ -1,10 +1,13 @@
 #include "npz/member_reader.hpp"
 
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <exception>
+#include <vector>
 
 #include "base/error.hpp"
 #include "npz/checksum.hpp"
@@ -17,8 +20,14 @@ namespace eisgrid::npz::detail {
 namespace {
 
 // Pieces of a stored member checksummed in parallel; big enough that joining
-// CRCs (a few hundred ns each) is noise.
+// CRCs (a few hundred ns each) is noise. Also the pieces scan_member streams.
 constexpr std::size_t k_crc_piece_bytes = std::size_t{8} << 20;
+// scan_member reads members up to this size whole, as a load does (same code,
+// same messages); larger ones are streamed.
+constexpr std::uint64_t k_scan_whole_bytes = std::uint64_t{64} << 20;
+// Chunked members whose chunks are longer than this are streamed as one
+// deflate stream (they are one), so a batch of chunks stays small.
+constexpr std::uint64_t k_scan_max_chunk_bytes = std::uint64_t{16} << 20;
 
 // Fresh anonymous memory costs a fault per 4 KiB page when first touched,
 // and the kernel zeroes each page in the faulting thread. For a 160 MB array
@@ -68,7 +77,7 @@ std::uint32_t parallel_crc(std::span<const std::byte> bytes, unsigned threads) {
 // The header of a deflated member, and the bytes it takes up.
 array_header inflate_header(std::span<const std::byte> in, const zip_entry& entry, std::size_t& header_size,
                             std::vector<std::byte>& prefix) {
-  prefix_inflater inflater(in);
+  stream_inflater inflater(in);
   const auto total = static_cast<std::size_t>(entry.uncompressed_size);
   inflater.read(std::min(total, k_npy_length_probe), prefix);
   const std::size_t preamble = npy_preamble_size(prefix);
@@ -112,6 +121,125 @@ std::uint32_t inflate_chunks(std::span<const std::byte> in, const zip_entry& ent
   std::uint32_t crc = crcs[0];
   for (std::size_t i = 1; i < count; ++i) crc = crc32_join(crc, crcs[i], length_of(i));
   return crc;
+}
+
+// Hands the sink whole elements only: an element split between two pieces
+// waits in `carry_` for the rest.
+class element_aligner {
+ public:
+  element_aligner(std::size_t item_size, const data_sink& sink) : item_size_(std::max<std::size_t>(item_size, 1)), sink_(sink) {}
+
+  void operator()(std::span<const std::byte> piece) {
+    if (!carry_.empty()) {
+      const std::size_t take = std::min(item_size_ - carry_.size(), piece.size());
+      carry_.insert(carry_.end(), piece.begin(), piece.begin() + static_cast<std::ptrdiff_t>(take));
+      piece = piece.subspan(take);
+      if (carry_.size() < item_size_) return;
+      sink_(carry_);
+      carry_.clear();
+    }
+    const std::size_t whole = piece.size() / item_size_ * item_size_;
+    if (whole > 0) sink_(piece.first(whole));
+    carry_.assign(piece.begin() + static_cast<std::ptrdiff_t>(whole), piece.end());
+  }
+
+ private:
+  std::size_t item_size_;
+  const data_sink& sink_;
+  std::vector<std::byte> carry_;
+};
+
+// Gives the whole pages of `bytes`, part of a file mapping, back to the
+// kernel: read again, they would fault in from the page cache.
+void release(std::span<const std::byte> bytes) {
+  const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
+  const auto begin = (reinterpret_cast<std::uintptr_t>(bytes.data()) + page - 1) & ~(page - 1);
+  const auto end = (reinterpret_cast<std::uintptr_t>(bytes.data()) + bytes.size()) & ~(page - 1);
+  if (end > begin) (void)::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_DONTNEED);  // advice
+}
+
+// A large stored member: CRC over pieces, the data handed on once the header
+// and size are known good. The CRC is checked first, as stored_member_data does.
+array_header scan_stored(std::span<const std::byte> in, const zip_entry& entry, unsigned threads, bool release_pages,
+                         const data_sink& sink) {
+  array_header header;
+  std::size_t header_size = 0;
+  std::exception_ptr problem;
+  try {
+    header = decode_npy_header(in, header_size);
+    check_data_size(header, in.size() - header_size);
+  } catch (const error&) {
+    problem = std::current_exception();
+  }
+  element_aligner aligned(header.type.item_size(), sink);
+  const std::size_t step = k_crc_piece_bytes * resolve_threads(threads);
+  std::uint32_t crc = 0;
+  for (std::size_t start = 0; start < in.size(); start += step) {
+    const auto piece = in.subspan(start, std::min(step, in.size() - start));
+    crc = crc32_join(crc, parallel_crc(piece, threads), piece.size());
+    if (!problem && start + piece.size() > header_size) aligned(piece.subspan(start >= header_size ? 0 : header_size - start));
+    if (release_pages) release(piece);
+  }
+  if (crc != entry.crc) invalid("CRC mismatch");
+  if (problem) std::rethrow_exception(problem);
+  return header;
+}
+
+// A large deflated member through zlib, a piece at a time.
+void scan_stream(std::span<const std::byte> in, const zip_entry& entry, std::size_t header_size, bool release_pages,
+                 element_aligner& aligned) {
+  stream_inflater inflater(in);
+  std::vector<std::byte> piece(k_crc_piece_bytes);
+  std::uint32_t crc = 0;
+  std::size_t released = 0;
+  for (std::uint64_t at = 0; at < entry.uncompressed_size;) {
+    const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(piece.size(), entry.uncompressed_size - at));
+    const auto out = std::span(piece).first(n);
+    inflater.read(out);
+    crc = crc32_join(crc, crc32_update(0, out), n);
+    if (at + n > header_size) aligned(out.subspan(at >= header_size ? 0 : static_cast<std::size_t>(header_size - at)));
+    at += n;
+    if (release_pages) {
+      release(in.subspan(released, inflater.consumed() - released));
+      released = inflater.consumed();
+    }
+  }
+  inflater.finish();
+  if (crc != entry.crc) invalid("CRC mismatch");
+}
+
+// A large chunked member, `threads` chunks at a time, each inflated by
+// inflate_chunk as a load does and handed on in order.
+void scan_chunks(std::span<const std::byte> in, const zip_entry& entry, std::size_t header_size, unsigned threads, bool release_pages,
+                 element_aligner& aligned) {
+  const chunk_table& table = *entry.chunks;
+  const std::size_t count = table.compressed_offsets.size() - 1;
+  const std::size_t batch = resolve_threads(threads);
+  std::vector<std::vector<std::byte>> buffers(batch);
+  std::vector<std::uint32_t> crcs(batch);
+  auto length_of = [&](std::size_t i) { return static_cast<std::size_t>(std::min(table.span, entry.uncompressed_size - i * table.span)); };
+  std::uint32_t crc = 0;
+  for (std::size_t first = 0; first < count; first += batch) {
+    const std::size_t n = std::min(batch, count - first);
+    parallel_for(n, threads, [&](std::size_t k) {
+      const std::size_t i = first + k;
+      buffers[k].resize(length_of(i));
+      inflate_chunk(in.subspan(table.compressed_offsets[i], table.compressed_offsets[i + 1] - table.compressed_offsets[i]), buffers[k],
+                    i + 1 == count);
+      crcs[k] = crc32_update(0, buffers[k]);
+    });
+    for (std::size_t k = 0; k < n; ++k) {
+      const std::uint64_t start = (first + k) * table.span;
+      crc = first + k == 0 ? crcs[k] : crc32_join(crc, crcs[k], buffers[k].size());
+      if (start + buffers[k].size() > header_size) {
+        aligned(std::span<const std::byte>(buffers[k]).subspan(start >= header_size ? 0 : static_cast<std::size_t>(header_size - start)));
+      }
+    }
+    if (release_pages) {
+      release(in.subspan(table.compressed_offsets[first], table.compressed_offsets[first + n] - table.compressed_offsets[first]));
+    }
+  }
+  if (crc != entry.crc) invalid("CRC mismatch");
 }
 
 }  // namespace
@@ -161,6 +289,33 @@ array read_member(std::span<const std::byte> file, const zip_entry& entry, unsig
   }
   if (crc != entry.crc) invalid("CRC mismatch");
   return out;
+}
+
+}  // namespace eisgrid::npz::detail
+
+namespace eisgrid::npz::detail {
+
+array_header scan_member(std::span<const std::byte> file, const zip_entry& entry, unsigned threads, bool release_pages,
+                         const data_sink& sink) {
+  const auto in = member_bytes(file, entry);
+  if (entry.uncompressed_size <= k_scan_whole_bytes) {
+    const array whole = read_member(file, entry, threads);
+    element_aligner(whole.header.type.item_size(), sink)(whole.data);
+    if (release_pages) release(in);
+    return whole.header;
+  }
+  if (entry.method == k_method_stored) return scan_stored(in, entry, threads, release_pages, sink);
+  std::vector<std::byte> prefix;
+  std::size_t header_size = 0;
+  const array_header header = inflate_header(in, entry, header_size, prefix);
+  check_data_size(header, entry.uncompressed_size - header_size);
+  element_aligner aligned(header.type.item_size(), sink);
+  if (entry.chunks && entry.chunks->span <= k_scan_max_chunk_bytes) {
+    scan_chunks(in, entry, header_size, threads, release_pages, aligned);
+  } else {
+    scan_stream(in, entry, header_size, release_pages, aligned);
+  }
+  return header;
 }
 
 }  // namespace eisgrid::npz::detail

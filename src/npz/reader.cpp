@@ -72,7 +72,7 @@ reader reader::open(const std::filesystem::path& path) { return open(path, read_
 
 reader reader::open(const std::filesystem::path& path, const read_options& options) {
   const std::string name = path.filename().string();
-  auto p = std::make_unique<impl>(detail::archive_bytes::map(path, name), name, options);
+  auto p = std::make_unique<impl>(detail::archive_bytes::map(path, name, options.populate), name, options);
   p->index();
   return reader(std::move(p));
 }
@@ -115,6 +115,13 @@ shared_array reader::read_shared(std::string_view name) const {
     array_header header;
     const auto data = detail::stored_member_data(impl_->archive->bytes(), entry, impl_->options.threads, header);
     return shared_array(std::move(header), data, impl_->archive, true);
+  });
+}
+
+array_header reader::scan(std::string_view name, const std::function<void(std::span<const std::byte>)>& sink) const {
+  const detail::zip_entry& entry = impl_->find(name);
+  return with_context(impl_->context() + "member '" + entry.file_name + "': ", [&] {
+    return detail::scan_member(impl_->archive->bytes(), entry, impl_->options.threads, impl_->archive->mapped(), sink);
   });
 }
 

@@ -6,7 +6,9 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,6 +30,10 @@ struct read_options {
   std::uint64_t max_member_bytes = std::uint64_t{64} << 30;
   // Threads inflating one chunked member (0: all cores).
   unsigned threads = 0;
+  // Fault the whole file in when it is opened: far cheaper than a fault per
+  // page for a load that reads every byte. Off for a reader that reads a few
+  // members or streams them (scan()).
+  bool populate = true;
 };
 
 // Thread-safe for concurrent reads once opened.
@@ -61,6 +67,13 @@ class reader {
   // must not be truncated in place while the result lives (eisgrid replaces
   // files by rename, which leaves a mapping intact).
   [[nodiscard]] shared_array read_shared(std::string_view name) const;
+  // Streams the member's data (after its .npy header) through `sink`, in
+  // order, in pieces of whole elements, and checks it with read()'s errors,
+  // holding a few MiB of it at a time however large it is; of a file opened
+  // with open(), the pages read are given back to the kernel as it goes.
+  // Returns the member's header. A sink that records what it finds rather
+  // than throwing leaves the member's own errors (CRC mismatch) first.
+  array_header scan(std::string_view name, const std::function<void(std::span<const std::byte>)>& sink) const;
   [[nodiscard]] const std::string& display_name() const noexcept;
 
  private:

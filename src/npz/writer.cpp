@@ -1,5 +1,7 @@
 #include "npz/writer.hpp"
 
+#include <unistd.h>
+
 #include <array>
 #include <unordered_set>
 #include <vector>
@@ -85,17 +87,66 @@ struct writer::impl {
     entries.push_back(std::move(entry));
   }
 
+  // Takes back the bytes written from `to` on; the archive stays broken if that fails.
+  void rewind(std::uint64_t to) noexcept {
+    if (::ftruncate(fd, static_cast<off_t>(to)) == 0 && ::lseek(fd, static_cast<off_t>(to), SEEK_SET) >= 0) {
+      offset = to;
+      broken = false;
+    }
+  }
+
   void write_deflated(detail::entry_record entry, const detail::deflated_member& member) {
     entry.method = detail::k_method_deflate;
     entry.crc = member.crc;
     entry.compressed_size = member.compressed_size;
     entry.uncompressed_size = member.uncompressed_size;
-    std::vector<std::uint64_t> sizes;
-    sizes.reserve(member.chunks.size());
-    for (const auto& chunk : member.chunks) sizes.push_back(chunk.size());
-    entry.chunk_table = detail::encode_chunk_table(sizes, member.chunk_span);
+    entry.chunk_table = detail::encode_chunk_table(member.chunk_sizes, member.chunk_span);
     emit(detail::encode_local_header(entry));
     for (const auto& chunk : member.chunks) emit(chunk);
+    commit(std::move(entry));
+  }
+
+  // Writes the member's chunks as they are compressed, after a local header
+  // of the same size that is rewritten once the CRC and sizes are known.
+  // Holding the compressed member instead cost a copy of it and a page fault
+  // per 4 KiB of it. The header's layout depends on whether a size needs
+  // ZIP64, which the compressed size cannot change when the member is under
+  // 2 GiB (it compresses to at most twice that) or over 4 GiB (ZIP64 anyway).
+  [[nodiscard]] static bool can_stream(std::uint64_t total) noexcept {
+    return total < detail::k_zip64_marker32 / 2 || total >= detail::k_zip64_marker32;
+  }
+
+  void stream_deflated(detail::entry_record entry, std::uint64_t total, const std::vector<std::byte>& npy, const data_source& source) {
+    entry.method = detail::k_method_deflate;
+    entry.uncompressed_size = entry.compressed_size = total;
+    const std::vector<std::byte> placeholder = detail::encode_local_header(entry);
+    emit(placeholder);
+    broken = true;  // until the member is complete and its header rewritten
+    bool write_failed = false;
+    detail::deflated_member member;
+    try {
+      detail::chunked_deflater deflater(total, options, [&](std::span<const std::byte> chunk) {
+        write_failed = true;
+        emit(chunk);
+        write_failed = false;
+        broken = true;
+      });
+      deflater.feed(npy);
+      source([&](std::span<const std::byte> piece) { deflater.feed(piece); });
+      member = deflater.finish();
+    } catch (...) {
+      // A source that fails leaves the archive usable, as it did when
+      // members were held until complete; a failed write leaves it broken.
+      if (!write_failed) rewind(entry.local_header_offset);
+      throw;
+    }
+    entry.crc = member.crc;
+    entry.compressed_size = member.compressed_size;
+    entry.chunk_table = detail::encode_chunk_table(member.chunk_sizes, member.chunk_span);
+    const std::vector<std::byte> header = detail::encode_local_header(entry);
+    if (header.size() != placeholder.size()) throw error(error_kind::internal, "the local header of a streamed member changed size");
+    pwrite_all(fd, header, entry.local_header_offset, what);
+    broken = false;
     commit(std::move(entry));
   }
 };
@@ -120,6 +171,10 @@ void writer::add(std::string_view name, const array_header& header, std::span<co
   }
   const std::vector<std::byte> npy = encode_npy_header(header);
   const std::uint64_t total = npy.size() + data.size();
+  if (impl_->options.method == compression::deflate && impl::can_stream(total)) {
+    impl_->stream_deflated(std::move(entry), total, npy, [&](const std::function<void(std::span<const std::byte>)>& sink) { sink(data); });
+    return;
+  }
   if (impl_->options.method == compression::deflate) {
     detail::chunked_deflater deflater(total, impl_->options);
     deflater.feed(npy);
@@ -140,6 +195,10 @@ void writer::add(std::string_view name, const array_header& header, const data_s
   detail::entry_record entry = impl_->begin(name, header);
   const std::vector<std::byte> npy = encode_npy_header(header);
   const std::uint64_t total = npy.size() + header.data_bytes();
+  if (impl_->options.method == compression::deflate && impl::can_stream(total)) {
+    impl_->stream_deflated(std::move(entry), total, npy, source);
+    return;
+  }
   if (impl_->options.method == compression::deflate) {
     detail::chunked_deflater deflater(total, impl_->options);
     deflater.feed(npy);

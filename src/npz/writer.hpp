@@ -1,12 +1,15 @@
 #pragma once
-// Writes a numpy .npz archive (a ZIP of .npy members) to an open file, in one
-// forward pass (except that a stored member streamed from a data_source gets
-// its CRC patched into its local header with pwrite afterwards). Deflate is
-// compressed in parallel: independent chunks, all but the last ended with a
-// full flush, CRCs combined; numpy reads the result as one ordinary deflate
-// stream, and eisgrid's reader inflates the chunks in parallel from a table
-// in a private extra field. A deflated member is held compressed in memory
-// until it is written; nothing else is. ZIP64 records are used as soon as a
+// Writes a numpy .npz archive (a ZIP of .npy members) to an open, seekable
+// file, in one forward pass, except that a member's local header is
+// rewritten with pwrite once its CRC (and, deflated, its compressed size) is
+// known. Deflate is compressed in parallel: independent chunks, all but the
+// last ended with a full flush, CRCs combined; numpy reads the result as one
+// ordinary deflate stream, and eisgrid's reader inflates the chunks in
+// parallel from a table in a private extra field. Chunks are written as each
+// batch is compressed; only a deflated member of 2 to 4 GiB (whose header
+// layout depends on its compressed size) is held compressed until it is
+// written. A deflated member whose data fails is taken back (the file is
+// truncated to where it began), so the archive stays usable. ZIP64 records are used as soon as a
 // size or an offset needs them, so archives over 4 GiB work. Output is
 // byte-for-byte reproducible (fixed 1980-01-01 timestamps).
 
