@@ -1,7 +1,10 @@
-// Tags: a user's label on one ranked row of a dataset they can see.
+// Tags: a user's label on one ranked row of a dataset they can see, with the
+// row's model and its parameters by name (schema version 8).
 #include "base/error.hpp"
 #include "catalog/catalog.hpp"
+#include "catalog/params_by_name.hpp"
 #include "catalog/query_text.hpp"
+#include "model/models.hpp"
 
 namespace eisgrid::catalog {
 namespace {
@@ -9,12 +12,17 @@ namespace {
 using detail::k_tag_visible;
 using detail::k_visible;
 using detail::k_writable;
+using detail::params_by_name;
+using detail::params_from_names;
 using detail::require_writer;
 using detail::sql;
 
 constexpr const char* k_tag_columns =
-    "id, owner_id, dataset_id, rank_index, resnorm, rsh, ra, ca, rb, cb, label, category, notes, quality_score, "
-    "is_reference, created_at";
+    "id, owner_id, dataset_id, rank_index, resnorm, model, params, label, category, notes, quality_score, is_reference, created_at";
+
+// A tag holds a dataset row: the model's parameters after Rs, which the row's
+// Rs (where the run swept it) is not part of.
+std::span<const model::parameter_spec> row_parameters(const model::circuit_model& m) { return m.parameters.subspan(1); }
 
 tag_record read_tag(const row& r) {
   tag_record t;
@@ -23,13 +31,14 @@ tag_record read_tag(const row& r) {
   t.tag.dataset_id = r.get_int(2);
   t.tag.rank = r.get_int(3);
   t.tag.resnorm = r.get_double(4);
-  for (std::size_t k = 0; k < 5; ++k) t.tag.parameters[k] = r.get_double(5 + k);
-  t.tag.label = r.get_text(10);
-  t.tag.category = r.get_text(11);
-  t.tag.notes = r.get_text(12);
-  if (!r.is_null(13)) t.tag.quality_score = r.get_double(13);
-  t.tag.is_reference = r.get_bool(14);
-  t.created_at = r.get_text(15);
+  t.tag.model = r.get_text(5);
+  if (const auto* m = model::find_model(t.tag.model)) t.tag.params = params_from_names(row_parameters(*m), r.get_text(6));
+  t.tag.label = r.get_text(7);
+  t.tag.category = r.get_text(8);
+  t.tag.notes = r.get_text(9);
+  if (!r.is_null(10)) t.tag.quality_score = r.get_double(10);
+  t.tag.is_reference = r.get_bool(11);
+  t.created_at = r.get_text(12);
   return t;
 }
 
@@ -47,6 +56,12 @@ row_id catalog::add_tag(const principal& who, const tag_input& tag) {
                   "a tag's text is " + std::to_string(text->size()) + " bytes, over the limit of " + std::to_string(limit));
     }
   }
+  const auto* m = model::find_model(tag.model);
+  if (m == nullptr) throw error(error_kind::usage, "a tag's model must be one of " + model::model_names());
+  if (tag.params.size() != row_parameters(*m).size()) {
+    throw error(error_kind::usage, "a tag of model " + tag.model + " holds its " + std::to_string(row_parameters(*m).size()) +
+                                       " parameters after Rs, not " + std::to_string(tag.params.size()));
+  }
   transaction tx(*db_, who, true);
   const auto visible =
       db_->query(sql({"SELECT 1 FROM circuit_npz_datasets WHERE id = ? AND ", k_visible}), {tag.dataset_id, who.is_admin(), who.uid()});
@@ -56,12 +71,12 @@ row_id catalog::add_tag(const principal& who, const tag_input& tag) {
   if (!same.rows.empty()) {
     throw error(error_kind::conflict, "row " + std::to_string(tag.rank) + " of this dataset has your tag '" + tag.label + "' already");
   }
-  const auto& p = tag.parameters;
   const auto r = db_->query(
-      "INSERT INTO tagged_npz_models (owner_id, dataset_id, rank_index, resnorm, rsh, ra, ca, rb, cb, label, category, notes, "
-      "quality_score, is_reference) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-      {who.user_id, tag.dataset_id, tag.rank, tag.resnorm, p[0], p[1], p[2], p[3], p[4], tag.label, text_or_null(tag.category),
-       text_or_null(tag.notes), tag.quality_score ? param(*tag.quality_score) : null_param(), tag.is_reference});
+      "INSERT INTO tagged_npz_models (owner_id, dataset_id, rank_index, resnorm, model, params, label, category, notes, "
+      "quality_score, is_reference) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+      {who.user_id, tag.dataset_id, tag.rank, tag.resnorm, tag.model, params_by_name(row_parameters(*m), tag.params), tag.label,
+       text_or_null(tag.category), text_or_null(tag.notes), tag.quality_score ? param(*tag.quality_score) : null_param(),
+       tag.is_reference});
   tx.commit();
   return r.rows.at(0).get_int(0);
 }
