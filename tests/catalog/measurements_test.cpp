@@ -620,6 +620,23 @@ INSTANTIATE_TEST_SUITE_P(engines, catalog_measurements, ::testing::Values("sqlit
 
 }  // namespace
 
+namespace {
+
+// Inside an open transaction: the SQLite schema as the eisgrid of `version` left it.
+void migrate_sqlite_to(eisgrid::catalog::sqlite_connection& db, int version) {
+  db.execute_script(
+      "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL DEFAULT "
+      "CURRENT_TIMESTAMP)");
+  for (const auto& m : eisgrid::catalog::sqlite_migrations()) {
+    if (m.version > version) break;
+    db.execute_script(m.sql);
+    db.query("INSERT INTO schema_migrations (version, description) VALUES (?, ?)",
+             {static_cast<std::int64_t>(m.version), std::string(m.description)});
+  }
+}
+
+}  // namespace
+
 // A catalog made by an eisgrid of schema version 4 keeps its rows, their ids
 // and their links when version 5 rebuilds the tables.
 TEST(catalog_sqlite_upgrade, version_5_keeps_every_row_of_version_4) {
@@ -629,15 +646,7 @@ TEST(catalog_sqlite_upgrade, version_5_keeps_every_row_of_version_4) {
   {
     sqlite_connection db(dir.path / k_sqlite_file_name);
     db.begin(principal::admin(), true);
-    db.execute_script(
-        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL DEFAULT "
-        "CURRENT_TIMESTAMP)");
-    for (const auto& m : sqlite_migrations()) {
-      if (m.version > 4) break;
-      db.execute_script(m.sql);
-      db.query("INSERT INTO schema_migrations (version, description) VALUES (?, ?)",
-               {static_cast<std::int64_t>(m.version), std::string(m.description)});
-    }
+    migrate_sqlite_to(db, 4);
     db.execute_script("INSERT INTO users (id, name) VALUES (1, 'alice')");
     db.query("INSERT INTO experiments (id, owner_id, name) VALUES (4, 1, 'plate')");
     for (const auto& [id, name] : {std::pair<std::int64_t, const char*>{7, "a.txt"}, {9, "b.txt"}}) {
@@ -675,15 +684,7 @@ TEST(catalog_sqlite_upgrade, version_6_keeps_every_fit_of_version_5_as_rc) {
   {
     sqlite_connection db(dir.path / k_sqlite_file_name);
     db.begin(principal::admin(), true);
-    db.execute_script(
-        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL DEFAULT "
-        "CURRENT_TIMESTAMP)");
-    for (const auto& m : sqlite_migrations()) {
-      if (m.version > 5) break;
-      db.execute_script(m.sql);
-      db.query("INSERT INTO schema_migrations (version, description) VALUES (?, ?)",
-               {static_cast<std::int64_t>(m.version), std::string(m.description)});
-    }
+    migrate_sqlite_to(db, 5);
     db.execute_script("INSERT INTO users (id, name) VALUES (1, 'alice')");
     db.query(
         "INSERT INTO measurements (id, owner_id, file_name, file_path, file_size, file_hash, format, n_sweeps, n_points, freq_min, "
@@ -737,15 +738,7 @@ TEST(catalog_sqlite_upgrade, version_8_keeps_every_tag_of_version_7_as_rc) {
   {
     sqlite_connection db(dir.path / k_sqlite_file_name);
     db.begin(principal::admin(), true);
-    db.execute_script(
-        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL DEFAULT "
-        "CURRENT_TIMESTAMP)");
-    for (const auto& m : sqlite_migrations()) {
-      if (m.version > 7) break;
-      db.execute_script(m.sql);
-      db.query("INSERT INTO schema_migrations (version, description) VALUES (?, ?)",
-               {static_cast<std::int64_t>(m.version), std::string(m.description)});
-    }
+    migrate_sqlite_to(db, 7);
     db.execute_script(
         "INSERT INTO users (id, name) VALUES (1, 'alice');"
         "INSERT INTO circuit_npz_datasets (id, owner_id, file_name, storage_location, file_path, n_frequencies, n_parameter_sets, "
