@@ -451,6 +451,24 @@ EXCEPTION WHEN insufficient_privilege THEN
 END $$;
 )sql";
 
+// A tag holds its dataset row's model and parameters by the model's names
+// (SPEC 12), as a fit does, so that a row of any model can be tagged and a
+// new model needs no new column; rc's five columns go. Every earlier tag is
+// rc's (float8's text is the shortest that reads back as the same double).
+// The table's owner fills them with row-level security lifted for this
+// transaction only. The policies test only owner_id and dataset_id, and the
+// table's grants cover the new columns, so both stay as they are.
+constexpr std::string_view k_v8 = R"sql(
+ALTER TABLE tagged_npz_models
+  ADD COLUMN model text NOT NULL DEFAULT 'rc' CHECK (length(model) BETWEEN 1 AND 32),
+  ADD COLUMN params text CHECK (octet_length(params) <= 65536);
+ALTER TABLE tagged_npz_models NO FORCE ROW LEVEL SECURITY;
+UPDATE tagged_npz_models SET params = json_build_object('Rsh', rsh, 'Ra', ra, 'Ca', ca, 'Rb', rb, 'Cb', cb)::text;
+ALTER TABLE tagged_npz_models FORCE ROW LEVEL SECURITY;
+ALTER TABLE tagged_npz_models ALTER COLUMN params SET NOT NULL,
+  DROP COLUMN rsh, DROP COLUMN ra, DROP COLUMN ca, DROP COLUMN rb, DROP COLUMN cb;
+)sql";
+
 constexpr migration k_migrations[] = {
     {1, "roles, users, API keys, configurations, datasets, tags, row-level security", k_v1},
     {2, "users named by a verified token's subject are created on first use", k_v2},
@@ -459,6 +477,7 @@ constexpr migration k_migrations[] = {
     {5, "experiments, measurements, fit results, row-level security", k_v5},
     {6, "fit results of any circuit model: one per sweep and model", k_v6},
     {7, "the server's roles read no sequence and no table statistics; a fit's key includes its owner", k_v7},
+    {8, "tags of any circuit model: the row's model and parameters by name", k_v8},
 };
 
 }  // namespace

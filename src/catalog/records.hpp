@@ -85,7 +85,12 @@ struct tag_input {
   row_id dataset_id = 0;
   std::int64_t rank = 0;  // row of the dataset, 0 = best
   double resnorm = 0;
-  std::array<double, 5> parameters{};
+  // The dataset's circuit model (model/models.hpp) and the row's parameters
+  // after Rs, in the model's order (the file's param_names); the catalog
+  // stores them by name. Empty when read back under a model this eisgrid
+  // does not know.
+  std::string model = "rc";
+  std::vector<double> params;
   std::string label, category, notes;
   std::optional<double> quality_score;
   bool is_reference = false;

@@ -389,6 +389,45 @@ DROP TABLE fit_results_v5;
 // version numbers in step with a migration that changes nothing.
 constexpr std::string_view k_v7 = "SELECT 1;";
 
+// A tag holds its dataset row's model and parameters by the model's names
+// (SPEC 12), as a fit does, so that a row of any model can be tagged and a
+// new model needs no new column; rc's five columns go. Every earlier tag is
+// rc's, its values written with 17 significant digits (json_object() keeps
+// only 15), so each reads back as the same double. The table is rebuilt
+// (SQLite cannot drop a NOT NULL column in use) keeping ids and the
+// AUTOINCREMENT counter.
+constexpr std::string_view k_v8 = R"sql(
+ALTER TABLE tagged_npz_models RENAME TO tagged_npz_models_v7;
+DROP INDEX tagged_npz_models_dataset;
+CREATE TABLE tagged_npz_models (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  owner_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  dataset_id INTEGER NOT NULL REFERENCES circuit_npz_datasets(id) ON DELETE CASCADE,
+  rank_index INTEGER NOT NULL CHECK (rank_index >= 0),
+  resnorm REAL,
+  model TEXT NOT NULL DEFAULT 'rc' CHECK (length(model) BETWEEN 1 AND 32),
+  params TEXT NOT NULL CHECK (length(CAST(params AS BLOB)) <= 65536),
+  label TEXT NOT NULL CHECK (length(label) BETWEEN 1 AND 200),
+  category TEXT,
+  notes TEXT,
+  quality_score REAL,
+  is_reference INTEGER NOT NULL DEFAULT 0 CHECK (is_reference IN (0, 1)),
+  created_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP,
+  UNIQUE (owner_id, dataset_id, rank_index, label)
+);
+CREATE INDEX tagged_npz_models_dataset ON tagged_npz_models(dataset_id);
+INSERT INTO tagged_npz_models (id, owner_id, dataset_id, rank_index, resnorm, model, params, label, category, notes, quality_score,
+  is_reference, created_at)
+  SELECT id, owner_id, dataset_id, rank_index, resnorm, 'rc',
+    '{"Rsh":' || printf('%!.17g', rsh) || ',"Ra":' || printf('%!.17g', ra) || ',"Ca":' || printf('%!.17g', ca) ||
+      ',"Rb":' || printf('%!.17g', rb) || ',"Cb":' || printf('%!.17g', cb) || '}',
+    label, category, notes, quality_score, is_reference, created_at
+  FROM tagged_npz_models_v7;
+DELETE FROM sqlite_sequence WHERE name = 'tagged_npz_models';
+UPDATE sqlite_sequence SET name = 'tagged_npz_models' WHERE name = 'tagged_npz_models_v7';
+DROP TABLE tagged_npz_models_v7;
+)sql";
+
 constexpr migration k_migrations[] = {
     {1, "users, API keys, configurations, datasets, tags", k_v1},
     {2, "compute jobs", k_v2},
@@ -397,6 +436,7 @@ constexpr migration k_migrations[] = {
     {5, "ids of experiments, measurements, fit results and tags never reused", k_v5},
     {6, "fit results of any circuit model: one per sweep and model", k_v6},
     {7, "PostgreSQL's roles restricted (nothing on SQLite)", k_v7},
+    {8, "tags of any circuit model: the row's model and parameters by name", k_v8},
 };
 
 }  // namespace

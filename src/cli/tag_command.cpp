@@ -46,6 +46,19 @@ catalog::dataset_record resolve(catalog::catalog& cat, const catalog::principal&
   return *found;
 }
 
+// "Rsh=1200 Qa=3.1e-06 ...": a tag's parameters by its model's names; empty
+// for a model this eisgrid does not know.
+std::string params_text(const catalog::tag_input& t) {
+  const auto* m = model::find_model(t.model);
+  std::string out;
+  char buf[64];
+  for (std::size_t k = 0; m != nullptr && k < t.params.size() && k + 1 < m->count(); ++k) {
+    std::snprintf(buf, sizeof buf, "%s%s=%.6g", out.empty() ? "" : " ", std::string(m->parameters[k + 1].name).c_str(), t.params[k]);
+    out += buf;
+  }
+  return out;
+}
+
 void run_add(const tag_args& a) {
   const auto root = data_root(a.data, root_use::read_only);  // tags a file that must be there
   auto cat = catalog::catalog::open(root, a.db);
@@ -53,10 +66,6 @@ void run_add(const tag_args& a) {
   const auto record = resolve(cat, who, a.dataset);
   // The row's values come from the file, so a tag records what was tagged.
   const auto d = dataset::dataset::load(root / record.file_path);
-  // A tag stores rc's five parameters (the catalog's columns).
-  if (&d.model() != &model::rc()) {
-    throw error(error_kind::usage, "'" + record.file_name + "' holds the " + std::string(d.model().name) + " model; tags take rc datasets");
-  }
   if (a.rank < 0 || static_cast<std::uint64_t>(a.rank) >= d.rows()) {
     throw error(error_kind::usage, "rank " + std::to_string(a.rank) + " is out of range: '" + record.file_name + "' has " +
                                        std::to_string(d.rows()) + " rows");
@@ -65,15 +74,17 @@ void run_add(const tag_args& a) {
   tag.dataset_id = record.id;
   tag.rank = a.rank;
   tag.resnorm = d.resnorm(static_cast<std::uint64_t>(a.rank));
-  tag.parameters = d.parameters(static_cast<std::uint64_t>(a.rank));
+  tag.model = d.model().name;
+  const auto values = d.model_values(static_cast<std::uint64_t>(a.rank));
+  tag.params.assign(values.begin() + 1, values.end());  // after Rs
   tag.label = a.label;
   tag.category = a.category;
   tag.notes = a.notes;
   tag.quality_score = a.quality;
   tag.is_reference = a.reference;
   const auto id = cat.add_tag(who, tag);
-  std::printf("tag %lld: '%s' on row %lld of %s (resnorm %.6g)\n", static_cast<long long>(id), a.label.c_str(),
-              static_cast<long long>(a.rank), record.file_name.c_str(), tag.resnorm);
+  std::printf("tag %lld: '%s' on row %lld of %s (%s, resnorm %.6g: %s)\n", static_cast<long long>(id), a.label.c_str(),
+              static_cast<long long>(a.rank), record.file_name.c_str(), tag.model.c_str(), tag.resnorm, params_text(tag).c_str());
 }
 
 void run_list(const tag_args& a) {
@@ -81,10 +92,12 @@ void run_list(const tag_args& a) {
   const auto who = catalog::principal::user(cat.ensure_user(a.user).id);
   std::optional<catalog::row_id> filter;
   if (!a.dataset.empty()) filter = resolve(cat, who, a.dataset).id;
-  std::printf("%-6s %-8s %-6s %-12s %-20s %-12s %s\n", "id", "dataset", "rank", "resnorm", "label", "category", "notes");
+  std::printf("%-6s %-8s %-6s %-12s %-12s %-20s %-12s %-20s %s\n", "id", "dataset", "rank", "model", "resnorm", "label", "category",
+              "notes", "params");
   for (const auto& t : cat.list_tags(who, filter)) {
-    std::printf("%-6lld %-8lld %-6lld %-12.6g %-20s %-12s %s\n", static_cast<long long>(t.id), static_cast<long long>(t.tag.dataset_id),
-                static_cast<long long>(t.tag.rank), t.tag.resnorm, t.tag.label.c_str(), t.tag.category.c_str(), t.tag.notes.c_str());
+    std::printf("%-6lld %-8lld %-6lld %-12s %-12.6g %-20s %-12s %-20s %s\n", static_cast<long long>(t.id),
+                static_cast<long long>(t.tag.dataset_id), static_cast<long long>(t.tag.rank), t.tag.model.c_str(), t.tag.resnorm,
+                t.tag.label.c_str(), t.tag.category.c_str(), t.tag.notes.c_str(), params_text(t.tag).c_str());
   }
 }
 

@@ -20,13 +20,27 @@ using catalog::k_max_notes_length;
 
 // `mine`: whether the caller owns the tag (and so may delete it). Owners'
 // names are private to them, so other users' tags say only that they are not.
+// `params` by the names of the tag's model, with its TER and TEC as the model
+// gives them (the row's Rs, which a tag does not hold, changes neither).
 json tag_json(const context& c, const catalog::tag_record& t, const std::string& filename) {
+  json params = json::object(), ter = nullptr, tec = nullptr;
+  const auto* m = model::find_model(t.tag.model);
+  if (m != nullptr && t.tag.params.size() + 1 == m->count()) {
+    std::vector<double> values{0.0};
+    values.insert(values.end(), t.tag.params.begin(), t.tag.params.end());
+    for (std::size_t k = 1; k < values.size(); ++k) params[std::string(m->parameters[k].name)] = number(values[k]);
+    ter = number(m->ter(values));
+    tec = number(m->tec(values));
+  }
   return {{"id", t.id},
           {"mine", c.user.signed_in() && t.owner_id == c.user.who.user_id},
           {"filename", filename},
           {"rank", t.tag.rank},
           {"resnorm", number(t.tag.resnorm)},
-          {"parameters", params_object(t.tag.parameters)},
+          {"model", t.tag.model},
+          {"params", std::move(params)},
+          {"ter", std::move(ter)},
+          {"tec", std::move(tec)},
           {"label", t.tag.label},
           {"category", t.tag.category},
           {"notes", t.tag.notes},
@@ -117,10 +131,6 @@ response post_tag(const context& c) {
   }
   const auto d = resolve_dataset(c, filename);
   const auto loaded = load_dataset(c, d);
-  // A tag stores rc's five parameters (the catalog's columns).
-  if (const auto& m = loaded->data.model(); &m != &model::rc()) {
-    throw error(error_kind::usage, "'" + d.record.file_name + "' holds the " + std::string(m.name) + " model; tags take rc datasets");
-  }
   const auto rows = loaded->data.rows();
   if (rank_it->is_number_unsigned() ? rank_it->get<std::uint64_t>() >= rows : true) {
     throw error(error_kind::usage, "'rank' must be below " + std::to_string(rows) + ", the number of rows");
@@ -128,7 +138,9 @@ response post_tag(const context& c) {
   tag.dataset_id = d.record.id;
   tag.rank = rank_it->get<std::int64_t>();
   tag.resnorm = loaded->data.resnorm(static_cast<std::uint64_t>(tag.rank));
-  tag.parameters = loaded->data.parameters(static_cast<std::uint64_t>(tag.rank));
+  tag.model = loaded->data.model().name;
+  const auto values = loaded->data.model_values(static_cast<std::uint64_t>(tag.rank));
+  tag.params.assign(values.begin() + 1, values.end());  // after Rs
   const auto id = c.cat.add_tag(c.user.who, tag);
   for (const auto& t : c.cat.list_tags(c.user.who, d.record.id)) {
     if (t.id == id) return json_success({{"tag", tag_json(c, t, d.record.file_name)}}, 201);

@@ -7,6 +7,8 @@
 #include <regex>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
 #include "catalog_fixture.hpp"
 
 using eisgrid::catalog::principal;
@@ -117,6 +119,52 @@ TEST_F(catalog_commands, tags_are_added_listed_and_deleted) {
   EXPECT_EQ(eisgrid("tag delete " + id + " --user bob" + data_).exit_code, 1);
   ASSERT_EQ(eisgrid("tag delete " + id + " --user alice" + data_).exit_code, 0);
   EXPECT_TRUE(cat.list_tags(principal::admin()).empty());
+}
+
+// A row of a cpe dataset is tagged from the command line, on SQLite and on
+// PostgreSQL: the tag holds the file's model and the row's parameters by the
+// model's names, the very values numpy reads from the file.
+TEST_F(catalog_commands, a_cpe_row_is_tagged_with_its_models_parameters_on_both_engines) {
+  auto& pg = test_support::shared_pg_server();
+  {
+    eisgrid::catalog::pg_connection super(pg.url());
+    super.execute_script("DROP DATABASE IF EXISTS eisgrid_cli_cpe");
+    super.execute_script("CREATE DATABASE eisgrid_cli_cpe");
+  }
+  for (const std::string& url : {std::string(), pg.url("eisgrid_cli_cpe")}) {
+    SCOPED_TRACE(url.empty() ? "sqlite" : "postgresql");
+    const std::string db = url.empty() ? "" : " --db " + shell_quote(url);
+    const std::string file = url.empty() ? "cpe.npz" : "cpe_pg.npz";
+    auto r = eisgrid("compute -q --model cpe --grid 2 --points 10 --output " + file + " --user alice" + data_ + db);
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    r = eisgrid("tag add " + file + " 5 --label fifth --user alice" + data_ + db);
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_NE(r.output.find("on row 5 of " + file + " (cpe, resnorm"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find(" alpha_a="), std::string::npos) << r.output;
+    r = eisgrid("tag list --user alice" + data_ + db);
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_TRUE(std::regex_search(r.output, std::regex(" 5 +cpe +[0-9.e+-]+ +fifth .*Rsh=.* Qb=.* alpha_b="))) << r.output;
+
+    auto cat = eisgrid::catalog::catalog::open(root_.path, url);
+    const auto tags = cat.list_tags(principal::admin());
+    ASSERT_EQ(tags.size(), 1u);
+    EXPECT_EQ(tags[0].tag.model, "cpe");
+    EXPECT_EQ(tags[0].tag.rank, 5);
+    ASSERT_EQ(tags[0].tag.params.size(), 7u);
+    const nlohmann::json stored = {{"params", tags[0].tag.params}, {"resnorm", tags[0].tag.resnorm}};
+    const auto py =
+        test_support::python(R"PY(
+import json, sys, numpy as np
+z = np.load(sys.argv[1]); tag = json.loads(sys.argv[2])
+assert json.loads(z["metadata"].item())["model"] == "cpe"
+row = z["parameters"][5].astype(np.float64)
+assert np.array_equal(np.array(tag["params"], dtype=np.float64), row), (tag["params"], row.tolist())
+assert np.float64(z["resnorms"][5]) == tag["resnorm"], (z["resnorms"][5], tag["resnorm"])
+print("ok")
+)PY",
+                             shell_quote((root_.path / "npz/user_generated" / file).string()) + " " + shell_quote(stored.dump()));
+    EXPECT_EQ(py.exit_code, 0) << py.output;
+  }
 }
 
 TEST_F(catalog_commands, sync_and_emit_sql_from_the_command_line) {

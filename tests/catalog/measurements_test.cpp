@@ -4,6 +4,8 @@
 // numbers that must round-trip.
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include <cmath>
 #include <limits>
 #include <string>
@@ -230,9 +232,44 @@ TEST_P(catalog_measurements, lab_fields_have_limits) {
   eisgrid::catalog::tag_input tag;
   tag.dataset_id = dataset;
   tag.label = "good";
+  tag.params = {1e4, 1778.3, 1.06e-5, 1778.3, 5e-5};
   const auto old_tag = cat().add_tag(alice_, tag);
   cat().delete_tag(alice_, old_tag);
   EXPECT_GT(cat().add_tag(alice_, tag), old_tag);
+}
+
+// A tag holds its row's model and the parameters after Rs by the model's
+// names (schema version 8), so a cpe row is tagged as an rc row is, read back
+// to the bit; a count that is not the model's, or an unknown model, is refused.
+TEST_P(catalog_measurements, a_tag_holds_any_models_parameters_by_name) {
+  cat().register_dataset(alice_, test_support::fake_dataset("cpe.npz", eisgrid::dataset::storage::user_generated), alice_.user_id);
+  eisgrid::catalog::tag_input tag;
+  tag.dataset_id = cat().list_datasets(alice_).at(0).id;
+  tag.rank = 3;
+  tag.resnorm = 0.1 + 0.2;
+  tag.model = "cpe";
+  tag.params = {1800.0000000000002, 700, 5e-6 / 3, 0.9, 900, 4e-6, 0.95};
+  tag.label = "cpe row";
+  const auto id = cat().add_tag(alice_, tag);
+  const auto tags = cat().list_tags(alice_);
+  ASSERT_EQ(tags.size(), 1u);
+  EXPECT_EQ(tags[0].id, id);
+  EXPECT_EQ(tags[0].tag.model, "cpe");
+  EXPECT_EQ(tags[0].tag.params, tag.params);
+  EXPECT_EQ(tags[0].tag.resnorm, tag.resnorm);
+  // Stored by name, as the operator reads the table.
+  const auto stored = engine_->admin().db().query("SELECT params FROM tagged_npz_models WHERE id = ?", {id});
+  const auto by_name = nlohmann::json::parse(stored.rows.at(0).get_text(0));
+  EXPECT_EQ(by_name.at("alpha_a").get<double>(), 0.9);
+  EXPECT_EQ(by_name.at("Qb").get<double>(), 4e-6);
+  EXPECT_EQ(by_name.size(), 7u);
+  auto wrong = tag;
+  wrong.model = "rc";  // rc has five parameters after Rs, not seven
+  wrong.label = "wrong";
+  EXPECT_EQ(kind_of([&] { cat().add_tag(alice_, wrong); }), error_kind::usage);
+  wrong.model = "rq";
+  EXPECT_EQ(kind_of([&] { cat().add_tag(alice_, wrong); }), error_kind::usage);
+  EXPECT_EQ(cat().list_tags(alice_).size(), 1u);
 }
 
 TEST_P(catalog_measurements, experiments_are_named_once_per_owner) {
@@ -583,6 +620,23 @@ INSTANTIATE_TEST_SUITE_P(engines, catalog_measurements, ::testing::Values("sqlit
 
 }  // namespace
 
+namespace {
+
+// Inside an open transaction: the SQLite schema as the eisgrid of `version` left it.
+void migrate_sqlite_to(eisgrid::catalog::sqlite_connection& db, int version) {
+  db.execute_script(
+      "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL DEFAULT "
+      "CURRENT_TIMESTAMP)");
+  for (const auto& m : eisgrid::catalog::sqlite_migrations()) {
+    if (m.version > version) break;
+    db.execute_script(m.sql);
+    db.query("INSERT INTO schema_migrations (version, description) VALUES (?, ?)",
+             {static_cast<std::int64_t>(m.version), std::string(m.description)});
+  }
+}
+
+}  // namespace
+
 // A catalog made by an eisgrid of schema version 4 keeps its rows, their ids
 // and their links when version 5 rebuilds the tables.
 TEST(catalog_sqlite_upgrade, version_5_keeps_every_row_of_version_4) {
@@ -592,15 +646,7 @@ TEST(catalog_sqlite_upgrade, version_5_keeps_every_row_of_version_4) {
   {
     sqlite_connection db(dir.path / k_sqlite_file_name);
     db.begin(principal::admin(), true);
-    db.execute_script(
-        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL DEFAULT "
-        "CURRENT_TIMESTAMP)");
-    for (const auto& m : sqlite_migrations()) {
-      if (m.version > 4) break;
-      db.execute_script(m.sql);
-      db.query("INSERT INTO schema_migrations (version, description) VALUES (?, ?)",
-               {static_cast<std::int64_t>(m.version), std::string(m.description)});
-    }
+    migrate_sqlite_to(db, 4);
     db.execute_script("INSERT INTO users (id, name) VALUES (1, 'alice')");
     db.query("INSERT INTO experiments (id, owner_id, name) VALUES (4, 1, 'plate')");
     for (const auto& [id, name] : {std::pair<std::int64_t, const char*>{7, "a.txt"}, {9, "b.txt"}}) {
@@ -638,15 +684,7 @@ TEST(catalog_sqlite_upgrade, version_6_keeps_every_fit_of_version_5_as_rc) {
   {
     sqlite_connection db(dir.path / k_sqlite_file_name);
     db.begin(principal::admin(), true);
-    db.execute_script(
-        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL DEFAULT "
-        "CURRENT_TIMESTAMP)");
-    for (const auto& m : sqlite_migrations()) {
-      if (m.version > 5) break;
-      db.execute_script(m.sql);
-      db.query("INSERT INTO schema_migrations (version, description) VALUES (?, ?)",
-               {static_cast<std::int64_t>(m.version), std::string(m.description)});
-    }
+    migrate_sqlite_to(db, 5);
     db.execute_script("INSERT INTO users (id, name) VALUES (1, 'alice')");
     db.query(
         "INSERT INTO measurements (id, owner_id, file_name, file_path, file_size, file_hash, format, n_sweeps, n_points, freq_min, "
@@ -688,4 +726,52 @@ TEST(catalog_sqlite_upgrade, version_6_keeps_every_fit_of_version_5_as_rc) {
   EXPECT_EQ(after[1].fit.model, "cpe");
   EXPECT_GT(after[0].id, 8);
   EXPECT_GT(after[1].id, after[0].id);
+}
+
+// A catalog of schema version 7 keeps its tags, their ids and the counter past
+// a deleted newest tag when version 8 rebuilds the table; every old tag is
+// rc's, with its five values by name, each the same double.
+TEST(catalog_sqlite_upgrade, version_8_keeps_every_tag_of_version_7_as_rc) {
+  using namespace eisgrid::catalog;
+  test_support::temp_dir dir("catalog_v7");
+  const double rsh = 0.1 + 0.2, ca = 1.0 / 3 * 1e-5;
+  {
+    sqlite_connection db(dir.path / k_sqlite_file_name);
+    db.begin(principal::admin(), true);
+    migrate_sqlite_to(db, 7);
+    db.execute_script(
+        "INSERT INTO users (id, name) VALUES (1, 'alice');"
+        "INSERT INTO circuit_npz_datasets (id, owner_id, file_name, storage_location, file_path, n_frequencies, n_parameter_sets, "
+        "n_spectra, file_size, file_hash, short_hash, computation_metadata) VALUES (2, 1, 'a.npz', 'user_generated', "
+        "'npz/user_generated/a.npz', 10, 243, 243, 1000, '" +
+        sha256_hex("a.npz") + "', '" + sha256_hex("a.npz").substr(0, 16) + "', '{}')");
+    db.query(
+        "INSERT INTO tagged_npz_models (id, owner_id, dataset_id, rank_index, resnorm, rsh, ra, ca, rb, cb, label, category, notes, "
+        "quality_score, is_reference) VALUES (5, 1, 2, 1, 12.5, ?, 700, ?, 900, 4e-6, 'second', 'candidate', 'n', 0.5, 1)",
+        {rsh, ca});
+    db.execute_script(
+        "INSERT INTO tagged_npz_models (id, owner_id, dataset_id, rank_index, rsh, ra, ca, rb, cb, label) "
+        "VALUES (8, 1, 2, 0, 1, 1, 1, 1, 1, 'gone'); DELETE FROM tagged_npz_models WHERE id = 8;");
+    db.commit();
+  }
+  auto cat = catalog::open(dir.path, "");
+  const auto alice = principal::user(1);
+  const auto tags = cat.list_tags(alice);
+  ASSERT_EQ(tags.size(), 1u);
+  EXPECT_EQ(tags[0].id, 5);
+  EXPECT_EQ(tags[0].tag.model, "rc");
+  EXPECT_EQ(tags[0].tag.params, (std::vector<double>{rsh, 700, ca, 900, 4e-6}));
+  EXPECT_EQ(tags[0].tag.rank, 1);
+  EXPECT_EQ(tags[0].tag.resnorm, 12.5);
+  EXPECT_EQ(tags[0].tag.label, "second");
+  EXPECT_EQ(tags[0].tag.category, "candidate");
+  EXPECT_EQ(tags[0].tag.quality_score, 0.5);
+  EXPECT_TRUE(tags[0].tag.is_reference);
+  // A cpe tag beside it; no new tag gets the id of the deleted one.
+  eisgrid::catalog::tag_input cpe;
+  cpe.dataset_id = 2;
+  cpe.model = "cpe";
+  cpe.params = {1800, 700, 5e-6, 0.9, 900, 4e-6, 0.95};
+  cpe.label = "cpe";
+  EXPECT_GT(cat.add_tag(alice, cpe), 8);
 }

@@ -292,7 +292,7 @@ eisgrid::catalog::tag_input tag_on(row_id dataset, const std::string& label) {
   t.dataset_id = dataset;
   t.rank = 0;
   t.resnorm = 273.0;
-  t.parameters = {1e4, 1778.3, 1.06e-5, 1778.3, 5e-5};
+  t.params = {1e4, 1778.3, 1.06e-5, 1778.3, 5e-5};
   t.label = label;
   t.category = "candidate";
   return t;
@@ -554,8 +554,8 @@ bool through_sql(eisgrid::catalog::connection& db, const world& w, const visibil
       }
       case op::tag:
         allowed = db.query(
-                        "INSERT INTO tagged_npz_models (owner_id, dataset_id, rank_index, rsh, ra, ca, rb, cb, label) "
-                        "VALUES (eisgrid_current_user_id(), ?, 0, 1, 1, 1, 1, 1, 'raw')",
+                        "INSERT INTO tagged_npz_models (owner_id, dataset_id, rank_index, params, label) "
+                        "VALUES (eisgrid_current_user_id(), ?, 0, '{\"Rsh\": 1}', 'raw')",
                         {id})
                       .affected == 1;
         break;
@@ -1022,11 +1022,17 @@ TEST_F(catalog_rls, an_older_schema_asks_the_operator_to_migrate_and_the_operato
   const auto newest = eisgrid::catalog::pg_migrations().back().version;
   const auto alice = principal::user(engine_.admin().ensure_user("alice").id);
   const auto measurement = engine_.admin().add_measurement(alice, test_support::fake_measurement("a.txt")).id;
+  engine_.admin().register_dataset(alice, test_support::fake_dataset("a.npz", storage::user_generated), alice.user_id);
+  const auto dataset = engine_.admin().list_datasets(alice).at(0).id;
   // The catalog as the previous eisgrid left it: fit_results of version 5
-  // (one row per sweep, rc's columns only), holding an rc fit.
+  // (one row per sweep, rc's columns only), holding an rc fit, and tags of
+  // version 7 (rc's five columns), holding an rc tag.
   const auto undo = [&] {
     db.execute_script(
-        "BEGIN; ALTER TABLE fit_results DROP CONSTRAINT fit_results_fitted, DROP CONSTRAINT fit_results_sweep_model, "
+        "BEGIN; ALTER TABLE tagged_npz_models DROP COLUMN model, DROP COLUMN params, ADD COLUMN rsh double precision NOT NULL, "
+        "ADD COLUMN ra double precision NOT NULL, ADD COLUMN ca double precision NOT NULL, ADD COLUMN rb double precision NOT NULL, "
+        "ADD COLUMN cb double precision NOT NULL; "
+        "ALTER TABLE fit_results DROP CONSTRAINT fit_results_fitted, DROP CONSTRAINT fit_results_sweep_model, "
         "DROP COLUMN model, DROP COLUMN params, DROP COLUMN stderr, DROP COLUMN aic, DROP COLUMN bic, DROP COLUMN best_model, "
         "DROP COLUMN decisive_frequency, DROP COLUMN at_edge, "
         "ADD CONSTRAINT fit_results_measurement_id_sweep_index_key UNIQUE (measurement_id, sweep_index), "
@@ -1037,8 +1043,13 @@ TEST_F(catalog_rls, an_older_schema_asks_the_operator_to_migrate_and_the_operato
   };
   // Migration 7 replaces the constraint that undo() drops, and its grants are
   // taken again when it runs again.
-  ASSERT_EQ(newest, 7) << "undo() removes migrations 6 and 7: update it with the newest migration";
+  ASSERT_EQ(newest, 8) << "undo() removes migrations 6 to 8: update it with the newest migration";
   undo();
+  const double rsh = 0.1 + 0.2, ca = 1.0 / 3 * 1e-5;
+  db.query(
+      "INSERT INTO tagged_npz_models (owner_id, dataset_id, rank_index, resnorm, rsh, ra, ca, rb, cb, label) "
+      "VALUES (?, ?, 1, 12.5, ?, 700, ?, 900, 4e-6, 'second')",
+      {alice.user_id, dataset, rsh, ca});
   db.query(
       "INSERT INTO fit_results (owner_id, measurement_id, sweep_index, status, metric, resnorm, rs, ter, tec, tau1, tau2, rs_stderr, "
       "ter_stderr, rsh, ra, ca, rb, cb) VALUES (?, ?, 0, 'ok', 'modulus', 0.01, 20.5, 1500, 2.1e-6, 1.2e-3, 2.5e-5, 0.1, 3, 1800, 700, "
@@ -1049,7 +1060,7 @@ TEST_F(catalog_rls, an_older_schema_asks_the_operator_to_migrate_and_the_operato
     ADD_FAILURE() << "the server's role migrated, or opened an old schema";
   } catch (const eisgrid::error& e) {
     EXPECT_EQ(e.kind(), eisgrid::error_kind::forbidden);
-    EXPECT_NE(std::string(e.what()).find("schema is at version 5 and this eisgrid needs 7"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("schema is at version 5 and this eisgrid needs 8"), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("as the operator"), std::string::npos) << e.what();
   }
   EXPECT_EQ(db.query("SELECT count(*) FROM schema_migrations").rows.at(0).get_int(0), 5);  // nothing half-applied
@@ -1073,6 +1084,13 @@ TEST_F(catalog_rls, an_older_schema_asks_the_operator_to_migrate_and_the_operato
   cpe.model_params = {20.5, 1800, 700, 5e-6, 0.9, 900, 4e-6, 0.95};
   server.save_fit_results(alice, measurement, {rc, cpe});
   EXPECT_EQ(server.list_fit_results(alice, measurement).size(), 2u);
+  // The old tag is an rc tag with its five values by name, each the same double.
+  const auto tags = server.list_tags(alice);
+  ASSERT_EQ(tags.size(), 1u);
+  EXPECT_EQ(tags[0].tag.model, "rc");
+  EXPECT_EQ(tags[0].tag.params, (std::vector<double>{rsh, 700, ca, 900, 4e-6}));
+  EXPECT_EQ(tags[0].tag.resnorm, 12.5);
+  EXPECT_EQ(tags[0].tag.label, "second");
 }
 
 // Issue 21, item 7: the server's roles learn nothing of other users' rows from

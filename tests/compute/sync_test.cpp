@@ -274,6 +274,7 @@ a["metadata"] = np.array(json.dumps(m, ensure_ascii=False)); np.savez_compressed
   eisgrid::catalog::tag_input tag;
   tag.dataset_id = id;
   tag.label = "ok";
+  tag.params = {1e4, 1778.3, 1.06e-5, 1778.3, 5e-5};
   tag.notes = std::string(eisgrid::catalog::k_max_notes_length + 1, 'n');
   EXPECT_THROW((void)engine_->admin().add_tag(principal::user(owner_), tag), eisgrid::error);
   tag.notes.pop_back();

@@ -75,6 +75,30 @@ class model_datasets : public ::testing::Test {
 
 const json k_cpe_names = json::parse(R"(["Rsh","Ra","Qa","alpha_a","Rb","Qb","alpha_b"])");
 
+// POST /api/tags on row 4 of cpe_all.npz, then GET /api/tags: the tag's model
+// and parameters by name are the file's row (`d`), its TER and TEC the given ones.
+void expect_cpe_tag(live_server& server, const std::string& key, const eisgrid::dataset::dataset& d, const json& ter, const json& tec) {
+  auto r = server.call("POST", "/api/tags", key, R"({"filename":"cpe_all.npz","rank":4,"label":"cpe row"})");
+  ASSERT_EQ(r.status, 201) << r.body;
+  r = server.call("GET", "/api/tags?filename=cpe_all.npz", key);
+  ASSERT_EQ(r.status, 200) << r.body;
+  const auto tags = json_of(r)["tags"];
+  ASSERT_EQ(tags.size(), 1u) << r.body;
+  const auto& tag = tags[0];
+  EXPECT_EQ(tag["model"], "cpe");
+  EXPECT_EQ(tag["rank"], 4);
+  EXPECT_FALSE(tag.contains("parameters")) << tag.dump();
+  ASSERT_EQ(tag["params"].size(), k_cpe_names.size()) << tag.dump();
+  for (std::size_t k = 0; k < k_cpe_names.size(); ++k) {
+    const std::string name = k_cpe_names[k];
+    ASSERT_TRUE(tag["params"].contains(name)) << name;
+    EXPECT_FLOAT_EQ(tag["params"][name].get<float>(), static_cast<float>(d.parameter(4, k))) << name;
+  }
+  EXPECT_FLOAT_EQ(tag["resnorm"].get<float>(), static_cast<float>(d.resnorm(4)));
+  EXPECT_DOUBLE_EQ(tag["ter"].get<double>(), ter.get<double>());
+  EXPECT_DOUBLE_EQ(tag["tec"].get<double>(), tec.get<double>());
+}
+
 TEST_F(model_datasets, the_listing_and_load_name_each_files_model) {
   std::map<std::string, std::string> models;
   const auto listing = json_of(server->call("GET", "/api/datasets"));
@@ -190,7 +214,7 @@ TEST_F(model_datasets, spectra_without_a_stored_one_are_the_models_own) {
   EXPECT_EQ(server->call("POST", "/api/spectrum/cpe_none.npz", "", R"({"indices":[128]})").status, 400);
 }
 
-TEST_F(model_datasets, search_names_the_models_parameters_and_tags_refuse_in_words) {
+TEST_F(model_datasets, search_names_the_models_parameters_and_a_tag_holds_them) {
   const auto d = data->load("cpe_all.npz");
   auto r = server->call("POST", "/api/search/cpe_all.npz", "", json{{"max_resnorm", d.resnorm(4)}, {"limit", 5}}.dump());
   ASSERT_EQ(r.status, 200) << r.body;
@@ -202,10 +226,9 @@ TEST_F(model_datasets, search_names_the_models_parameters_and_tags_refuse_in_wor
   const auto best = json_of(server->call("GET", "/api/best-results/cpe_all.npz?n=5"))["data"];
   EXPECT_EQ(b["ter"], best["ter"]);
   EXPECT_EQ(b["tec"], best["tec"]);
-  // A tag stores rc's five parameters: a cpe row is refused, naming the model.
-  r = server->call("POST", "/api/tags", data->alice_key, R"({"filename":"cpe_all.npz","rank":0,"label":"x"})");
-  EXPECT_EQ(r.status, 400) << r.body;
-  EXPECT_NE(r.body.find("cpe model"), std::string::npos) << r.body;
+  // A cpe row is tagged with its model and its parameters by name, the file's
+  // values, and with the model's TER and TEC as the search gives them.
+  expect_cpe_tag(*server, data->alice_key, d, b["ter"][4], b["tec"][4]);
 }
 
 // Each row's Rs is read by dataset::load, counted in the inflate limit that
@@ -236,7 +259,8 @@ TEST_F(model_datasets, series_resistance_is_loaded_within_the_limit) {
   EXPECT_EQ(rc.model_values(0)[0], 0.0);
 }
 
-// PostgreSQL returns the stored metadata as jsonb text: the listing names the model there too.
+// PostgreSQL returns the stored metadata as jsonb text: the listing names the
+// model there too; and a tag of a cpe row holds its parameters there too.
 TEST(model_datasets_postgresql, the_listing_names_each_files_model) {
   test_support::pg_server pg;
   const std::string admin_url = test_support::fresh_database(pg, "eisgrid_models");
@@ -250,6 +274,9 @@ TEST(model_datasets_postgresql, the_listing_names_each_files_model) {
   EXPECT_EQ(models["cpe_none.npz"], "cpe");
   EXPECT_EQ(models["public.npz"], "rc");
   EXPECT_EQ(json_of(server.call("GET", "/api/best-results/cpe_all.npz?n=1"))["data"]["param_names"], k_cpe_names);
+  // A cpe row is tagged through the server's unprivileged role as on SQLite.
+  const auto best = json_of(server.call("GET", "/api/best-results/cpe_all.npz?n=5"))["data"];
+  expect_cpe_tag(server, data.alice_key, data.load("cpe_all.npz"), best["ter"][4], best["tec"][4]);
 }
 
 // POST /api/compute with "model" and the model's own axes writes the file

@@ -387,7 +387,10 @@ TEST_F(route_test, tags_for_signed_in_users) {
   EXPECT_EQ(tag["label"], "nice");
   EXPECT_EQ(tag["is_reference"], true);
   EXPECT_DOUBLE_EQ(tag["quality_score"].get<double>(), 0.5);
-  for (const char* k : {"Rsh", "Ra", "Ca", "Rb", "Cb"}) EXPECT_TRUE(tag["parameters"].contains(k));
+  EXPECT_EQ(tag["model"], "rc");
+  EXPECT_EQ(tag["params"].size(), 5u);
+  for (const char* k : {"Rsh", "Ra", "Ca", "Rb", "Cb"}) EXPECT_TRUE(tag["params"][k].is_number()) << k;
+  EXPECT_TRUE(tag["ter"].is_number() && tag["tec"].is_number());
   EXPECT_TRUE(tag["resnorm"].is_number());
   for (const char* bad :
        {R"({"filename":"alice.npz","rank":1024,"label":"x"})", R"({"filename":"alice.npz","rank":-1,"label":"x"})",

@@ -83,7 +83,13 @@ export interface Tag {
   filename: string;
   rank: number;
   resnorm: number | null;
-  parameters: { Rsh: number; Ra: number; Ca: number; Rb: number; Cb: number } | null;
+  /** The tagged dataset's circuit model (GET /api/models). */
+  model: string;
+  /** The row's parameters after Rs, by the names of its model. */
+  params: Record<string, number | null>;
+  /** The model's TER [Ω] and TEC [F] of the row; null under a model the server does not know. */
+  ter: number | null;
+  tec: number | null;
   label: string;
   category: string | null;
   notes: string | null;

@@ -2,10 +2,11 @@
 
 import type { Tag } from './api';
 import { api, ApiError, getKey } from './api';
-import { ter, tec } from './circuit';
+import type { ModelInfo } from './api-measured';
 import { h, replace } from './dom';
 import { fmtDate, fmtNum } from './format';
 import { STALE } from './latest';
+import { parameterTitle, serverModels, shownUnit } from './models';
 import { rowFrom } from './selection';
 import { parseInteger } from './validate';
 import { textTooLong } from './limits';
@@ -102,19 +103,29 @@ export function tagsPart(ctx: ViewContext, total: () => number): TagsPart {
 
   async function load(): Promise<void> {
     try {
-      const r = await loads.take(api.tags(filename));
+      const r = await loads.take(Promise.all([api.tags(filename), serverModels()]));
       if (r === STALE) return;
-      renderTags(r.tags ?? []);
+      renderTags(r[0].tags ?? [], r[1]);
     } catch (e) {
       replace(tagList, h('p', { class: 'error-box', role: 'alert' }, `Cannot load the tags: ${(e as Error).message}`));
     }
   }
 
-  function plotButton(t: Tag): HTMLElement | null {
-    const p = t.parameters;
-    if (!p) return null;
+  /**
+   * The tag's parameters in its model's order, with their units (GET /api/models); under a model the
+   * server does not list, the names the tag carries, without units. Rs is not part of a tag.
+   */
+  function parametersOfTag(t: Tag, models: ModelInfo[]): { name: string; unit: string }[] {
+    const info = models.find((m) => m.name === t.model);
+    return (info?.parameters ?? Object.keys(t.params).map((name) => ({ name, unit: '' }))).filter((p) => p.name in t.params);
+  }
+
+  function plotButton(t: Tag, parameters: { name: string }[]): HTMLElement | null {
+    if (parameters.length === 0) return null;
     const onclick = () => {
-      if (ctx.selection.add(rowFrom(t.rank, [p.Rsh, p.Ra, p.Ca, p.Rb, p.Cb], t.resnorm))) ctx.selectionChanged();
+      // As a ranked row of the dataset: its parameters in the order of the file's param_names.
+      const values = parameters.map((p) => t.params[p.name] ?? null);
+      if (ctx.selection.add(rowFrom(t.rank, values, t.resnorm, t.ter, t.tec))) ctx.selectionChanged();
     };
     return h('button', { type: 'button', class: 'btn btn-small btn-link', 'aria-label': `Plot tagged rank ${t.rank}`, onclick }, 'Plot');
   }
@@ -132,12 +143,14 @@ export function tagsPart(ctx: ViewContext, total: () => number): TagsPart {
     return h('button', { type: 'button', class: 'btn btn-small btn-link danger', 'aria-label': `Delete tag ${t.label}`, onclick }, 'Delete');
   }
 
-  function renderTags(tags: Tag[]): void {
+  function renderTags(tags: Tag[], models: ModelInfo[]): void {
     if (tags.length === 0) {
       replace(tagList, h('p', { class: 'muted' }, 'No tags on this dataset yet.'));
       return;
     }
-    const heads = ['Rank', 'Label', 'Category', 'Notes', 'Resnorm', 'TER [Ω]', 'TEC [µF]', 'Created', ''];
+    // The tags of one dataset share its model: its parameters head the columns.
+    const parameters = parametersOfTag(tags[0], models);
+    const heads = ['Rank', 'Label', 'Category', 'Notes', 'Resnorm', ...parameters.map(parameterTitle), 'TER [Ω]', 'TEC [µF]', 'Created', ''];
     replace(
       tagList,
       h(
@@ -157,10 +170,14 @@ export function tagsPart(ctx: ViewContext, total: () => number): TagsPart {
               h('td', null, t.category ?? ''),
               h('td', { class: 'notes' }, t.notes ?? ''),
               h('td', { class: 'num' }, fmtNum(t.resnorm)),
-              h('td', { class: 'num' }, t.parameters ? fmtNum(ter(t.parameters)) : '—'),
-              h('td', { class: 'num' }, t.parameters ? fmtNum(tec(t.parameters) * 1e6) : '—'),
+              parameters.map((p) => {
+                const v = t.params[p.name];
+                return h('td', { class: 'num', 'data-col': p.name }, v == null ? '—' : fmtNum(v * shownUnit(p.unit).scale));
+              }),
+              h('td', { class: 'num', 'data-col': 'TER' }, t.ter == null ? '—' : fmtNum(t.ter)),
+              h('td', { class: 'num', 'data-col': 'TEC' }, t.tec == null ? '—' : fmtNum(t.tec * 1e6)),
               h('td', null, fmtDate(t.created_at)),
-              h('td', { class: 'tag-actions' }, plotButton(t), deleteButton(t)),
+              h('td', { class: 'tag-actions' }, plotButton(t, parametersOfTag(t, models)), deleteButton(t)),
             ),
           ),
         ),
