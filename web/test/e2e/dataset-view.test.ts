@@ -221,6 +221,45 @@ describe('eisgrid web page: a dataset\'s view', () => {
     await page.close();
   });
 
+  it("a cpe row is tagged and its tag shows the model's own parameters, units and values", async () => {
+    const page = await newPage();
+    await page.goto(app.base + '/');
+    await signIn(page, 'carol');
+    await page.goto(`${app.base}/#/dataset/${CPE}`);
+    await page.locator('#results-table tbody tr[data-rank="2"]').waitFor();
+    await page.click('#results-table tbody tr[data-rank="2"] button:has-text("Tag")');
+    await page.fill('#tag-label', 'cpe candidate');
+    await page.click('#tag-form button[type=submit]');
+    const row = page.locator('#tag-table tbody tr', { hasText: 'cpe candidate' });
+    await row.waitFor();
+
+    // The model's parameters after Rs, named and with units as GET /api/models gives them.
+    const heads = (await page.locator('#tag-table thead th').allTextContents()).map((s) => s.trim());
+    for (const h of ['Rsh [Ω]', 'Qa [µS·s^α]', 'alpha_a', 'Qb [µS·s^α]', 'alpha_b', 'TER [Ω]', 'TEC [µF]']) assert.ok(heads.includes(h), `no column "${h}": ${heads.join(' | ')}`);
+    assert.ok(!heads.includes('Ca [µF]'), `an rc column on a cpe tag: ${heads.join(' | ')}`);
+
+    // The values are the file's row (the API's best results), Q in µS·s^α, TER and TEC the model's.
+    const best = (await api(`/api/best-results/${CPE}?n=3`, keys.carol)).json;
+    const names: string[] = best.data.param_names;
+    const values: number[] = best.data.parameters[2];
+    const tags = (await api(`/api/tags?filename=${CPE}`, keys.carol)).json;
+    assert.equal(tags.tags.length, 1);
+    assert.equal(tags.tags[0].model, 'cpe');
+    assert.deepEqual(Object.keys(tags.tags[0].params).sort(), [...names].sort());
+    for (const [k, name] of names.entries()) {
+      assert.equal(tags.tags[0].params[name], values[k], name);
+      const scale = name.startsWith('Q') ? 1e6 : 1;
+      assert.equal((await row.locator(`td[data-col="${name}"]`).textContent())?.trim(), fmtNum(values[k] * scale), name);
+    }
+    assert.equal((await row.locator('td[data-col="TER"]').textContent())?.trim(), fmtNum(best.data.ter[2]));
+    assert.equal((await row.locator('td[data-col="TEC"]').textContent())?.trim(), fmtNum(best.data.tec[2] * 1e6));
+
+    // Plot selects the tagged row as a row of the ranking.
+    await row.locator('button:has-text("Plot")').click();
+    await page.locator('#results-table tbody tr[data-rank="2"].selected').waitFor();
+    await page.close();
+  });
+
   it('a tag note over the server\'s limit in bytes of UTF-8 is refused on the page, next to the field, before any request', async () => {
     // The limit as the server states it (its own constant, in bytes).
     const { json: doc } = await api('/api/openapi.json');
