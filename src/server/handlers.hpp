@@ -48,13 +48,16 @@ struct resolved_dataset {
 // broken one error(internal) (logged, answered without details).
 [[nodiscard]] std::shared_ptr<const loaded_dataset> load_dataset(const context& c, const resolved_dataset& d);
 
-// /api/status, /api/datasets, /api/load, /api/best-results, /api/spectrum,
-// /api/search, /api/download.
+// /api/status (api_status.cpp), /api/datasets, /api/load, /api/best-results,
+// /api/spectrum, /api/search (api_datasets.cpp), /api/download (download.cpp).
 // Anonymous status: `available_files` counts the public files (npz/precomputed/);
 // a signed-in caller's also counts their own available datasets.
 [[nodiscard]] response get_status(app& a);
 [[nodiscard]] response get_status(const context& c);
 [[nodiscard]] response get_datasets(const context& c);
+// {"precomputed": "npz/precomputed", "user_generated": ...}: in the status and the dataset list.
+[[nodiscard]] nlohmann::json directories_json();
+inline constexpr double k_bytes_per_mb = 1024.0 * 1024.0;
 [[nodiscard]] response post_load(const context& c, std::string_view filename);
 [[nodiscard]] response get_best_results(const context& c, std::string_view filename);
 [[nodiscard]] response post_spectrum(const context& c, std::string_view filename);
@@ -109,6 +112,7 @@ struct measured_reference {
 // "/" and "/assets/...": the built page, or a placeholder when there is none.
 [[nodiscard]] response serve_static(const request& req, const app& a, const std::string& path);
 
+// Shared by the endpoints (api_helpers.cpp).
 // The JSON body of a POST, an object. Throws error(invalid_input) when it is
 // not JSON, error(usage) when it is not an object.
 [[nodiscard]] nlohmann::json parse_body(const request& req);
