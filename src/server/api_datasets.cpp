@@ -2,11 +2,14 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <chrono>
 #include <cmath>
 #include <limits>
 #include <map>
 
 #include "base/error.hpp"
+#include "base/iso_time.hpp"
+#include "base/json_number.hpp"
 #include "dataset/naming.hpp"
 #include "model/circuit.hpp"
 #include "model/models.hpp"
@@ -153,33 +156,34 @@ response get_datasets(const context& c) {
       }
     }
     const std::string type(dataset::to_string(r.location));
-    list.push_back({{"filename", r.file_name},
-                    {"full_path", r.file_path},
-                    {"directory", type},
-                    {"type", type},
-                    {"size_mb", std::round(static_cast<double>(r.file_size) / k_bytes_per_mb * 100.0) / 100.0},
-                    {"size_bytes", r.file_size},
-                    {"modified", ec ? r.updated_at : iso8601(modified)},
-                    {"loaded", c.a.cache().contains(path)},
-                    {"name", r.file_name},
-                    {"model", model_of(r)},
-                    {"owner", r.owner_name.empty() ? json(nullptr) : json(r.owner_name)},
-                    {"is_public", r.is_public},
-                    {"is_available", r.is_available},
-                    {"grid_size", r.grid_size ? json(*r.grid_size) : json(nullptr)},
-                    {"n_parameters", r.n_parameter_sets},
-                    {"n_frequencies", r.n_frequencies},
-                    {"n_spectra", r.n_spectra},
-                    {"freq_min", number(r.freq_min)},
-                    {"freq_max", number(r.freq_max)},
-                    {"frequency_spacing", spacing},
-                    {"best_resnorm", number(r.best_resnorm)},
-                    {"metric", r.resnorm_metric},
-                    {"file_hash", r.file_hash},
-                    {"short_hash", r.short_hash},
-                    {"reference", reference},
-                    {"description", r.description},
-                    {"created_at", r.created_at}});
+    list.push_back(
+        {{"filename", r.file_name},
+         {"full_path", r.file_path},
+         {"directory", type},
+         {"type", type},
+         {"size_mb", std::round(static_cast<double>(r.file_size) / k_bytes_per_mb * 100.0) / 100.0},
+         {"size_bytes", r.file_size},
+         {"modified", ec ? r.updated_at : iso8601_utc(std::chrono::floor<std::chrono::seconds>(std::chrono::file_clock::to_sys(modified)))},
+         {"loaded", c.a.cache().contains(path)},
+         {"name", r.file_name},
+         {"model", model_of(r)},
+         {"owner", r.owner_name.empty() ? json(nullptr) : json(r.owner_name)},
+         {"is_public", r.is_public},
+         {"is_available", r.is_available},
+         {"grid_size", r.grid_size ? json(*r.grid_size) : json(nullptr)},
+         {"n_parameters", r.n_parameter_sets},
+         {"n_frequencies", r.n_frequencies},
+         {"n_spectra", r.n_spectra},
+         {"freq_min", number(r.freq_min)},
+         {"freq_max", number(r.freq_max)},
+         {"frequency_spacing", spacing},
+         {"best_resnorm", number(r.best_resnorm)},
+         {"metric", r.resnorm_metric},
+         {"file_hash", r.file_hash},
+         {"short_hash", r.short_hash},
+         {"reference", reference},
+         {"description", r.description},
+         {"created_at", r.created_at}});
   }
   return json_success({{"datasets", std::move(list)}, {"directories", directories_json()}});
 }
@@ -243,24 +247,24 @@ response get_best_results(const context& c, std::string_view filename) {
     out += row == offset ? "[" : ",[";
     for (std::size_t k = 1; k < rows.back().size(); ++k) {
       if (k > 1) out += ',';
-      append_number(out, rows.back()[k], true);
+      append_json_number(out, rows.back()[k], true);
     }
     out += ']';
   }
   out += R"(],"resnorms":[)";
   for (auto row = offset; row < end; ++row) {
     if (row != offset) out += ',';
-    append_number(out, data.resnorm(static_cast<std::uint64_t>(row)), true);
+    append_json_number(out, data.resnorm(static_cast<std::uint64_t>(row)), true);
   }
   out += R"(],"ter":[)";
   for (std::size_t i = 0; i < rows.size(); ++i) {
     if (i) out += ',';
-    append_number(out, data.model().ter(rows[i]), false);
+    append_json_number(out, data.model().ter(rows[i]), false);
   }
   out += R"(],"tec":[)";
   for (std::size_t i = 0; i < rows.size(); ++i) {
     if (i) out += ',';
-    append_number(out, data.model().tec(rows[i]), false);
+    append_json_number(out, data.model().tec(rows[i]), false);
   }
   // Rs of each row when the run swept it (a measured reference), else null.
   out += R"(],"series_resistance":)";
@@ -269,7 +273,7 @@ response get_best_results(const context& c, std::string_view filename) {
   } else {
     for (auto row = offset; row < end; ++row) {
       out += row == offset ? "[" : ",";
-      append_number(out, data.series_resistance(static_cast<std::uint64_t>(row)), true);
+      append_json_number(out, data.series_resistance(static_cast<std::uint64_t>(row)), true);
     }
     out += end == offset ? "[]" : "]";
   }
@@ -285,7 +289,7 @@ response get_best_results(const context& c, std::string_view filename) {
   out += std::to_string(offset);
   out += R"(,"best_resnorm":)";
   if (total) {
-    append_number(out, data.resnorm(0), true);
+    append_json_number(out, data.resnorm(0), true);
   } else {
     out += "null";
   }

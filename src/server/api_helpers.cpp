@@ -1,12 +1,8 @@
-// Helpers every endpoint shares: the JSON body and its keys, numbers and times.
+// Helpers every endpoint shares: the JSON body and its keys, numbers.
 #include <algorithm>
-#include <charconv>
-#include <chrono>
-#include <cmath>
-#include <ctime>
-#include <limits>
 
 #include "base/error.hpp"
+#include "base/json_number.hpp"
 #include "base/untrusted_json.hpp"
 #include "model/circuit.hpp"
 #include "server/handlers.hpp"
@@ -24,50 +20,12 @@ void check_keys(const json& body, std::initializer_list<const char*> known) {
   }
 }
 
-json number(double v) {
-  if (!std::isfinite(v)) return nullptr;
-  if (std::abs(v) > std::numeric_limits<float>::max()) return v;
-  const float f = static_cast<float>(v);
-  if (static_cast<double>(f) == v) {
-    // A float32 value: print its shortest float text (1778.2794, not 1778.279418945...).
-    char buf[32];
-    const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, f);
-    if (ec == std::errc()) {
-      double shortest = v;
-      std::from_chars(buf, end, shortest);
-      return shortest;
-    }
-  }
-  return v;
-}
+json number(double v) { return finite_or_null(with_float_text(v)); }
 
 json params_object(const std::array<double, 5>& p) {
   json out = json::object();
   for (std::size_t k = 0; k < p.size(); ++k) out[std::string(model::k_param_names[k])] = number(p[k]);
   return out;
-}
-
-void append_number(std::string& out, double v, bool shortest_float) {
-  if (!std::isfinite(v)) {
-    out += "null";
-    return;
-  }
-  char buf[40];
-  const bool fits = std::abs(v) <= std::numeric_limits<float>::max();
-  const float f = fits ? static_cast<float>(v) : 0.0f;
-  const auto [end, ec] = shortest_float && fits && static_cast<double>(f) == v ? std::to_chars(buf, buf + sizeof buf, f)
-                                                                               : std::to_chars(buf, buf + sizeof buf, v);
-  out.append(buf, ec == std::errc() ? end : buf);
-}
-
-std::string iso8601(std::filesystem::file_time_type t) {
-  const auto sys = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::file_clock::to_sys(t));
-  const std::time_t tt = std::chrono::system_clock::to_time_t(sys);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
 }
 
 json parse_body(const request& req) {

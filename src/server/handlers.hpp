@@ -124,10 +124,5 @@ void check_keys(const nlohmann::json& body, std::initializer_list<const char*> k
 [[nodiscard]] nlohmann::json number(double v);
 // {"Rsh": .., "Ra": .., "Ca": .., "Rb": .., "Cb": ..}, each through number().
 [[nodiscard]] nlohmann::json params_object(const std::array<double, 5>& p);
-// Appends v as JSON text: null when not finite; the shortest float text when
-// `shortest_float` and v is a float32 value, else the shortest double text.
-void append_number(std::string& out, double v, bool shortest_float);
-// ISO 8601 UTC of a file time.
-[[nodiscard]] std::string iso8601(std::filesystem::file_time_type t);
 
 }  // namespace eisgrid::server
