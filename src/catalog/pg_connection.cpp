@@ -3,10 +3,10 @@
 #include <libpq-fe.h>
 
 #include <cmath>
-#include <cstdio>
 #include <memory>
 
 #include "base/error.hpp"
+#include "base/json_number.hpp"
 
 namespace eisgrid::catalog {
 namespace {
@@ -34,9 +34,7 @@ using result_ptr = std::unique_ptr<PGresult, result_deleter>;
 
 std::string text_of(double d) {
   if (std::isinf(d)) return d > 0 ? "Infinity" : "-Infinity";
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.17g", d);
-  return buf;
+  return shortest_text(d);
 }
 
 }  // namespace

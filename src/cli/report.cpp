@@ -2,14 +2,12 @@
 
 #include <cmath>
 
-#include "dataset/json_number.hpp"
+#include "base/json_number.hpp"
 #include "model/circuit.hpp"
 #include "model/models.hpp"
 
 namespace eisgrid::cli {
 namespace {
-
-using dataset::finite_or_null;
 
 std::string text_or(const nlohmann::json& m, const char* key, const char* fallback) {
   if (!m.contains(key)) return fallback;

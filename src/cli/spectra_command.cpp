@@ -8,10 +8,10 @@
 
 #include "base/csv.hpp"
 #include "base/error.hpp"
+#include "base/json_number.hpp"
 #include "cli/commands.hpp"
 #include "measured/quality.hpp"
 #include "measured/read.hpp"
-#include "measured/text.hpp"
 
 namespace eisgrid::cli {
 namespace {
@@ -49,8 +49,8 @@ void print_csv(const std::vector<measured::measurement>& read) {
     for (std::size_t k = 0; k < m.sweeps.size(); ++k) {
       const auto& s = m.sweeps[k];
       for (std::size_t i = 0; i < s.z.size(); ++i) {
-        std::printf("%s,%zu,%s,%s,%s\n", file.c_str(), k, measured::number_text(s.frequencies[i]).c_str(),
-                    measured::number_text(s.z[i].real()).c_str(), measured::number_text(s.z[i].imag()).c_str());
+        std::printf("%s,%zu,%s,%s,%s\n", file.c_str(), k, shortest_text(s.frequencies[i]).c_str(), shortest_text(s.z[i].real()).c_str(),
+                    shortest_text(s.z[i].imag()).c_str());
       }
     }
   }

@@ -1,9 +1,9 @@
 #include "compute/emit_sql.hpp"
 
 #include <cmath>
-#include <cstdio>
 
 #include "base/error.hpp"
+#include "base/json_number.hpp"
 
 namespace eisgrid::compute {
 namespace {
@@ -75,9 +75,7 @@ CREATE POLICY eisgrid_datasets_write ON public.circuit_npz_datasets FOR ALL
 std::string number(double v) {
   if (std::isnan(v)) return "NULL";
   if (std::isinf(v)) return v > 0 ? "'Infinity'::double precision" : "'-Infinity'::double precision";
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  return buf;
+  return shortest_text(v);
 }
 std::string number(std::int64_t v) { return std::to_string(v); }
 std::string number(const std::optional<std::int64_t>& v) { return v ? std::to_string(*v) : "NULL"; }

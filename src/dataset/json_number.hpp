@@ -1,16 +1,12 @@
 #pragma once
-// JSON has no NaN or infinity: eisgrid writes them as null everywhere, in
-// dataset metadata, command output and API responses (SPEC 7).
+// finite_or_null moved to base/json_number.hpp with the rest of eisgrid's
+// number policy. This name stays until compute/fit_report.cpp, which another
+// change is editing, includes base's: then this header goes.
 
-#include <cmath>
-
-#include <nlohmann/json.hpp>
+#include "base/json_number.hpp"
 
 namespace eisgrid::dataset {
 
-template <class Json = nlohmann::json>
-[[nodiscard]] Json finite_or_null(double v) {
-  return std::isfinite(v) ? Json(v) : Json();
-}
+using eisgrid::finite_or_null;
 
 }  // namespace eisgrid::dataset

@@ -4,7 +4,7 @@
 #include <chrono>
 #include <cmath>
 
-#include "dataset/json_number.hpp"
+#include "base/json_number.hpp"
 #include "model/circuit.hpp"
 #include "model/frequency_grid.hpp"
 #include "model/models.hpp"

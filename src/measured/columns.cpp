@@ -6,6 +6,7 @@
 #include <numbers>
 
 #include "base/error.hpp"
+#include "base/json_number.hpp"
 
 namespace eisgrid::measured {
 namespace {
@@ -308,13 +309,13 @@ void table_reader::append(const text_line& line, sweep& s) {
   const double f = raw_f * columns_.frequency.role.scale;
   if (!(f > 0)) {
     text_.fail(line.number,
-               "frequency " + number_text(f) + " Hz (column '" + columns_.frequency.header + "'): frequencies must be positive");
+               "frequency " + shortest_text(f) + " Hz (column '" + columns_.frequency.header + "'): frequencies must be positive");
   }
   if (f > k_max_frequency_hz) {
     const auto& unit = columns_.frequency.role.unit;
     text_.fail(line.number, "frequency " + std::string(fields_[columns_.frequency.index]) + (unit.empty() ? " Hz" : " " + unit) +
-                                " (column '" + columns_.frequency.header + "') is " + number_text(f) + " Hz, above the " +
-                                number_text(k_max_frequency_hz) +
+                                " (column '" + columns_.frequency.header + "') is " + shortest_text(f) + " Hz, above the " +
+                                shortest_text(k_max_frequency_hz) +
                                 " Hz any impedance analyser reaches: the header's unit contradicts the values");
   }
   std::complex<double> z;
@@ -323,7 +324,7 @@ void table_reader::append(const text_line& line, sweep& s) {
   } else {
     const double magnitude = value(line, *columns_.magnitude) * columns_.magnitude->role.scale;
     if (magnitude < 0) {
-      text_.fail(line.number, "|Z| " + number_text(magnitude) + " (column '" + columns_.magnitude->header + "') is negative");
+      text_.fail(line.number, "|Z| " + shortest_text(magnitude) + " (column '" + columns_.magnitude->header + "') is negative");
     }
     const double phase = value(line, *columns_.phase) * columns_.phase->role.scale;
     z = {magnitude * std::cos(phase), magnitude * std::sin(phase)};
@@ -345,7 +346,7 @@ sweep& new_sweep(const text_file& text, measurement& m, std::size_t line) {
 
 bool warn_if_ended_early(sweep& s, double announced, std::string_view source) {
   if (static_cast<double>(s.z.size()) >= announced) return false;
-  s.warnings.push_back("aborted: ended early, " + std::to_string(s.z.size()) + " of the " + number_text(announced) + " points " +
+  s.warnings.push_back("aborted: ended early, " + std::to_string(s.z.size()) + " of the " + shortest_text(announced) + " points " +
                        std::string(source) + " announces");
   return true;
 }

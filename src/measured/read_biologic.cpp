@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "base/json_number.hpp"
 #include "measured/columns.hpp"
 #include "measured/readers.hpp"
 #include "measured/timestamp.hpp"
@@ -59,7 +60,7 @@ void read_biologic(const text_file& text, measurement& m) {
   const auto count = parse_number(header_value(text, "Nb header lines", k_biologic_search_lines), '.');
   if (count) {
     if (!(*count >= 1 && *count <= static_cast<double>(lines.size()))) {
-      text.fail("'Nb header lines' is " + number_text(*count) + " but the file has " + std::to_string(lines.size()) + " lines");
+      text.fail("'Nb header lines' is " + shortest_text(*count) + " but the file has " + std::to_string(lines.size()) + " lines");
     }
     header_index = static_cast<std::size_t>(*count) - 1;
     split_fields(text, lines[header_index], '\t', header);

@@ -276,10 +276,4 @@ std::string_view header_value(const text_file& text, std::string_view key, std::
   return {};
 }
 
-std::string number_text(double value) {
-  std::array<char, 32> buffer{};
-  const auto [end, ec] = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value);
-  return ec == std::errc() ? std::string(buffer.data(), end) : std::string("?");
-}
-
 }  // namespace eisgrid::measured

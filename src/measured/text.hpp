@@ -73,7 +73,4 @@ void split_fields(const text_file& text, const text_line& line, char delimiter, 
 // "Key : value" and "Key=value" lines of instrument headers. Empty if none.
 [[nodiscard]] std::string_view header_value(const text_file& text, std::string_view key, std::size_t limit);
 
-// Shortest text that reads back as the same double ("0.1", "1e+05").
-[[nodiscard]] std::string number_text(double value);
-
 }  // namespace eisgrid::measured

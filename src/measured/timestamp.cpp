@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <vector>
 
+#include "base/iso_time.hpp"
 #include "measured/text.hpp"
 
 namespace eisgrid::measured {
@@ -22,19 +23,6 @@ struct parsed_number {
   int value;
   int digits;
 };
-
-std::string format_iso(const std::chrono::year_month_day& d, std::optional<std::chrono::hh_mm_ss<std::chrono::seconds>> t) {
-  char buffer[32];
-  if (t) {
-    std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02uT%02d:%02d:%02d", static_cast<int>(d.year()), static_cast<unsigned>(d.month()),
-                  static_cast<unsigned>(d.day()), static_cast<int>(t->hours().count()), static_cast<int>(t->minutes().count()),
-                  static_cast<int>(t->seconds().count()));
-  } else {
-    std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02u", static_cast<int>(d.year()), static_cast<unsigned>(d.month()),
-                  static_cast<unsigned>(d.day()));
-  }
-  return buffer;
-}
 
 }  // namespace
 
@@ -108,11 +96,11 @@ std::optional<std::string> iso_timestamp(std::string_view text) {
   const year_month_day date{std::chrono::year{year}, std::chrono::month{static_cast<unsigned>(month)},
                             std::chrono::day{static_cast<unsigned>(day)}};
   if (!date.ok()) return std::nullopt;
-  if (hour < 0) return format_iso(date, std::nullopt);
+  if (hour < 0) return iso8601_date(date);
   if (pm && hour < 12) hour += 12;
   if (am && hour == 12) hour = 0;
   if (hour > 23 || minute > 59 || second > 60) return std::nullopt;
-  return format_iso(date, hh_mm_ss<seconds>(hours{hour} + minutes{minute} + seconds{second}));
+  return iso8601_local(date, hh_mm_ss<seconds>(hours{hour} + minutes{minute} + seconds{second}));
 }
 
 std::string add_seconds(const std::string& iso, double offset) {
@@ -124,7 +112,7 @@ std::string add_seconds(const std::string& iso, double offset) {
   const sys_seconds start = sys_days{year{y} / month{mo} / day{d}} + hours{h} + minutes{mi} + seconds{s};
   const sys_seconds t = start + seconds{static_cast<long long>(std::floor(offset))};
   const auto date = floor<days>(t);
-  return format_iso(year_month_day{date}, hh_mm_ss<seconds>(t - date));
+  return iso8601_local(year_month_day{date}, hh_mm_ss<seconds>(t - date));
 }
 
 }  // namespace eisgrid::measured

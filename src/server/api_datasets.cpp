@@ -1,21 +1,15 @@
-// Datasets: listing, loading, best rows, spectra, search and download.
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
+// Datasets: listing, loading, best rows, spectra and search.
 #include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <chrono>
 #include <cmath>
-#include <cstdio>
-#include <fstream>
 #include <limits>
 #include <map>
-#include <mutex>
 
 #include "base/error.hpp"
-#include "base/untrusted_json.hpp"
+#include "base/iso_time.hpp"
+#include "base/json_number.hpp"
 #include "dataset/naming.hpp"
 #include "model/circuit.hpp"
 #include "model/models.hpp"
@@ -31,7 +25,6 @@ constexpr std::int64_t k_max_best_rows = 10000;
 constexpr std::size_t k_max_indices = 100;
 constexpr std::int64_t k_default_search_limit = 1000;
 constexpr std::int64_t k_max_search_limit = 10000;
-constexpr double k_bytes_per_mb = 1024.0 * 1024.0;
 constexpr std::array<const char*, 4> k_spectrum_columns{"real", "imag", "magnitude", "phase"};
 
 // A whole number in [lo, hi] from a query parameter.
@@ -54,19 +47,6 @@ std::int64_t body_integer(const json& v, const std::string& what, std::int64_t l
   }
   return v.get<std::int64_t>();
 }
-
-}  // namespace
-
-void check_keys(const json& body, std::initializer_list<const char*> known) {
-  for (const auto& item : body.items()) {
-    const std::string& key = item.key();
-    if (std::find_if(known.begin(), known.end(), [&](const char* k) { return key == k; }) == known.end()) {
-      throw error(error_kind::usage, "unknown field '" + key + "'");
-    }
-  }
-}
-
-namespace {
 
 // A row's parameters after Rs, in the order of its model's param_names.
 json params_json(const dataset::dataset& data, std::uint64_t row) {
@@ -116,123 +96,7 @@ std::string model_of(const catalog::dataset_record& r) {
 
 json spectrum_row(const std::array<double, 4>& s) { return json::array({number(s[0]), number(s[1]), number(s[2]), number(s[3])}); }
 
-std::string memory_text(double bytes) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f MB", bytes / k_bytes_per_mb);
-  return buf;
-}
-
-// Resident set size from /proc/self/statm ("size resident ..." in pages).
-std::uint64_t read_resident_bytes() {
-  const int fd = ::open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return 0;
-  char buf[128];
-  const auto n = ::read(fd, buf, sizeof buf - 1);
-  ::close(fd);
-  if (n <= 0) return 0;
-  buf[n] = '\0';
-  unsigned long long size = 0, resident = 0;
-  if (std::sscanf(buf, "%llu %llu", &size, &resident) != 2) return 0;
-  return resident * static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
-}
-
-// The resident set size, read again at most every 100 ms: opening a /proc
-// file was a third of the cost of a status request.
-std::uint64_t resident_bytes() {
-  constexpr auto k_reread = std::chrono::milliseconds(100);
-  static std::mutex mutex;
-  static std::chrono::steady_clock::time_point read_at;
-  static std::uint64_t bytes = 0;
-  std::lock_guard lock(mutex);
-  const auto now = std::chrono::steady_clock::now();
-  if (bytes == 0 || now - read_at >= k_reread) {
-    bytes = read_resident_bytes();
-    read_at = now;
-  }
-  return bytes;
-}
-
-// The number of dataset files in npz/precomputed/ (public to everyone),
-// rescanned at most once a second: the status endpoint is polled by every
-// open page.
-std::size_t public_files(const dataset::data_dir& dir) {
-  constexpr auto k_rescan = std::chrono::seconds(1);
-  static std::mutex mutex;
-  static std::chrono::steady_clock::time_point scanned;
-  static std::size_t count = 0;
-  static std::filesystem::path root;
-  std::lock_guard lock(mutex);
-  const auto now = std::chrono::steady_clock::now();
-  if (root != dir.root() || now - scanned >= k_rescan) {
-    const auto files = dir.list();
-    count = static_cast<std::size_t>(
-        std::count_if(files.begin(), files.end(), [](const auto& f) { return f.location == dataset::storage::precomputed; }));
-    scanned = now;
-    root = dir.root();
-  }
-  return count;
-}
-
-json directories_json() { return {{"precomputed", "npz/precomputed"}, {"user_generated", "npz/user_generated"}}; }
-
 }  // namespace
-
-json number(double v) {
-  if (!std::isfinite(v)) return nullptr;
-  if (std::abs(v) > std::numeric_limits<float>::max()) return v;
-  const float f = static_cast<float>(v);
-  if (static_cast<double>(f) == v) {
-    // A float32 value: print its shortest float text (1778.2794, not 1778.279418945...).
-    char buf[32];
-    const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, f);
-    if (ec == std::errc()) {
-      double shortest = v;
-      std::from_chars(buf, end, shortest);
-      return shortest;
-    }
-  }
-  return v;
-}
-
-json params_object(const std::array<double, 5>& p) {
-  json out = json::object();
-  for (std::size_t k = 0; k < p.size(); ++k) out[std::string(model::k_param_names[k])] = number(p[k]);
-  return out;
-}
-
-void append_number(std::string& out, double v, bool shortest_float) {
-  if (!std::isfinite(v)) {
-    out += "null";
-    return;
-  }
-  char buf[40];
-  const bool fits = std::abs(v) <= std::numeric_limits<float>::max();
-  const float f = fits ? static_cast<float>(v) : 0.0f;
-  const auto [end, ec] = shortest_float && fits && static_cast<double>(f) == v ? std::to_chars(buf, buf + sizeof buf, f)
-                                                                               : std::to_chars(buf, buf + sizeof buf, v);
-  out.append(buf, ec == std::errc() ? end : buf);
-}
-
-std::string iso8601(std::filesystem::file_time_type t) {
-  const auto sys = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::file_clock::to_sys(t));
-  const std::time_t tt = std::chrono::system_clock::to_time_t(sys);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
-json parse_body(const request& req) {
-  json body;
-  try {
-    body = parse_untrusted_json(req.body);
-  } catch (const error& e) {
-    throw error(error_kind::invalid_input, std::string("the body is not usable JSON: ") + e.what());
-  }
-  if (!body.is_object()) throw error(error_kind::usage, "the body must be a JSON object");
-  return body;
-}
 
 std::shared_ptr<const loaded_dataset> load_dataset(const context& c, const resolved_dataset& d) {
   std::shared_ptr<const loaded_dataset> loaded;
@@ -274,42 +138,6 @@ resolved_dataset resolve_dataset(const context& c, std::string_view filename) {
   return {*best, c.a.data().directory(best->location) / best->file_name};
 }
 
-namespace {
-
-// The caller's own available datasets in npz/user_generated/ (read as the caller).
-std::int64_t own_files(const context& c) {
-  catalog::transaction tx(c.cat.db(), c.user.who, false);
-  const auto r = c.cat.db().query(
-      "SELECT count(*) FROM circuit_npz_datasets WHERE owner_id = ? AND storage_location = 'user_generated' AND is_available",
-      {c.user.who.user_id});
-  tx.commit();
-  return r.rows.at(0).get_int(0);
-}
-
-response status(app& a, std::size_t files) {
-  const auto rss = resident_bytes();
-  return json_response({{"status", "online"},
-                        {"loaded_datasets", a.cache().count()},
-                        {"available_files", files},
-                        {"directories", directories_json()},
-                        {"memory_usage", memory_text(static_cast<double>(rss))},
-                        {"memory_bytes", rss},
-                        {"cache_bytes", a.cache().bytes()},
-                        {"cache_mapped_bytes", a.cache().mapped_bytes()},
-                        {"cache_budget_bytes", a.cache().budget()}},
-                       200);
-}
-
-}  // namespace
-
-response get_status(app& a) { return status(a, public_files(a.data())); }
-
-response get_status(const context& c) {
-  std::size_t files = public_files(c.a.data());
-  if (c.user.signed_in()) files += static_cast<std::size_t>(own_files(c));
-  return status(c.a, files);
-}
-
 response get_datasets(const context& c) {
   const auto records = c.cat.list_datasets(c.user.who);
   std::map<catalog::row_id, catalog::configuration_record> configs;
@@ -328,33 +156,34 @@ response get_datasets(const context& c) {
       }
     }
     const std::string type(dataset::to_string(r.location));
-    list.push_back({{"filename", r.file_name},
-                    {"full_path", r.file_path},
-                    {"directory", type},
-                    {"type", type},
-                    {"size_mb", std::round(static_cast<double>(r.file_size) / k_bytes_per_mb * 100.0) / 100.0},
-                    {"size_bytes", r.file_size},
-                    {"modified", ec ? r.updated_at : iso8601(modified)},
-                    {"loaded", c.a.cache().contains(path)},
-                    {"name", r.file_name},
-                    {"model", model_of(r)},
-                    {"owner", r.owner_name.empty() ? json(nullptr) : json(r.owner_name)},
-                    {"is_public", r.is_public},
-                    {"is_available", r.is_available},
-                    {"grid_size", r.grid_size ? json(*r.grid_size) : json(nullptr)},
-                    {"n_parameters", r.n_parameter_sets},
-                    {"n_frequencies", r.n_frequencies},
-                    {"n_spectra", r.n_spectra},
-                    {"freq_min", number(r.freq_min)},
-                    {"freq_max", number(r.freq_max)},
-                    {"frequency_spacing", spacing},
-                    {"best_resnorm", number(r.best_resnorm)},
-                    {"metric", r.resnorm_metric},
-                    {"file_hash", r.file_hash},
-                    {"short_hash", r.short_hash},
-                    {"reference", reference},
-                    {"description", r.description},
-                    {"created_at", r.created_at}});
+    list.push_back(
+        {{"filename", r.file_name},
+         {"full_path", r.file_path},
+         {"directory", type},
+         {"type", type},
+         {"size_mb", std::round(static_cast<double>(r.file_size) / k_bytes_per_mb * 100.0) / 100.0},
+         {"size_bytes", r.file_size},
+         {"modified", ec ? r.updated_at : iso8601_utc(std::chrono::floor<std::chrono::seconds>(std::chrono::file_clock::to_sys(modified)))},
+         {"loaded", c.a.cache().contains(path)},
+         {"name", r.file_name},
+         {"model", model_of(r)},
+         {"owner", r.owner_name.empty() ? json(nullptr) : json(r.owner_name)},
+         {"is_public", r.is_public},
+         {"is_available", r.is_available},
+         {"grid_size", r.grid_size ? json(*r.grid_size) : json(nullptr)},
+         {"n_parameters", r.n_parameter_sets},
+         {"n_frequencies", r.n_frequencies},
+         {"n_spectra", r.n_spectra},
+         {"freq_min", number(r.freq_min)},
+         {"freq_max", number(r.freq_max)},
+         {"frequency_spacing", spacing},
+         {"best_resnorm", number(r.best_resnorm)},
+         {"metric", r.resnorm_metric},
+         {"file_hash", r.file_hash},
+         {"short_hash", r.short_hash},
+         {"reference", reference},
+         {"description", r.description},
+         {"created_at", r.created_at}});
   }
   return json_success({{"datasets", std::move(list)}, {"directories", directories_json()}});
 }
@@ -418,24 +247,24 @@ response get_best_results(const context& c, std::string_view filename) {
     out += row == offset ? "[" : ",[";
     for (std::size_t k = 1; k < rows.back().size(); ++k) {
       if (k > 1) out += ',';
-      append_number(out, rows.back()[k], true);
+      append_json_number(out, rows.back()[k], true);
     }
     out += ']';
   }
   out += R"(],"resnorms":[)";
   for (auto row = offset; row < end; ++row) {
     if (row != offset) out += ',';
-    append_number(out, data.resnorm(static_cast<std::uint64_t>(row)), true);
+    append_json_number(out, data.resnorm(static_cast<std::uint64_t>(row)), true);
   }
   out += R"(],"ter":[)";
   for (std::size_t i = 0; i < rows.size(); ++i) {
     if (i) out += ',';
-    append_number(out, data.model().ter(rows[i]), false);
+    append_json_number(out, data.model().ter(rows[i]), false);
   }
   out += R"(],"tec":[)";
   for (std::size_t i = 0; i < rows.size(); ++i) {
     if (i) out += ',';
-    append_number(out, data.model().tec(rows[i]), false);
+    append_json_number(out, data.model().tec(rows[i]), false);
   }
   // Rs of each row when the run swept it (a measured reference), else null.
   out += R"(],"series_resistance":)";
@@ -444,7 +273,7 @@ response get_best_results(const context& c, std::string_view filename) {
   } else {
     for (auto row = offset; row < end; ++row) {
       out += row == offset ? "[" : ",";
-      append_number(out, data.series_resistance(static_cast<std::uint64_t>(row)), true);
+      append_json_number(out, data.series_resistance(static_cast<std::uint64_t>(row)), true);
     }
     out += end == offset ? "[]" : "]";
   }
@@ -460,7 +289,7 @@ response get_best_results(const context& c, std::string_view filename) {
   out += std::to_string(offset);
   out += R"(,"best_resnorm":)";
   if (total) {
-    append_number(out, data.resnorm(0), true);
+    append_json_number(out, data.resnorm(0), true);
   } else {
     out += "null";
   }

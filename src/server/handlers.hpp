@@ -48,13 +48,16 @@ struct resolved_dataset {
 // broken one error(internal) (logged, answered without details).
 [[nodiscard]] std::shared_ptr<const loaded_dataset> load_dataset(const context& c, const resolved_dataset& d);
 
-// /api/status, /api/datasets, /api/load, /api/best-results, /api/spectrum,
-// /api/search, /api/download.
+// /api/status (api_status.cpp), /api/datasets, /api/load, /api/best-results,
+// /api/spectrum, /api/search (api_datasets.cpp), /api/download (download.cpp).
 // Anonymous status: `available_files` counts the public files (npz/precomputed/);
 // a signed-in caller's also counts their own available datasets.
 [[nodiscard]] response get_status(app& a);
 [[nodiscard]] response get_status(const context& c);
 [[nodiscard]] response get_datasets(const context& c);
+// {"precomputed": "npz/precomputed", "user_generated": ...}: in the status and the dataset list.
+[[nodiscard]] nlohmann::json directories_json();
+inline constexpr double k_bytes_per_mb = 1024.0 * 1024.0;
 [[nodiscard]] response post_load(const context& c, std::string_view filename);
 [[nodiscard]] response get_best_results(const context& c, std::string_view filename);
 [[nodiscard]] response post_spectrum(const context& c, std::string_view filename);
@@ -109,6 +112,7 @@ struct measured_reference {
 // "/" and "/assets/...": the built page, or a placeholder when there is none.
 [[nodiscard]] response serve_static(const request& req, const app& a, const std::string& path);
 
+// Shared by the endpoints (api_helpers.cpp).
 // The JSON body of a POST, an object. Throws error(invalid_input) when it is
 // not JSON, error(usage) when it is not an object.
 [[nodiscard]] nlohmann::json parse_body(const request& req);
@@ -120,10 +124,5 @@ void check_keys(const nlohmann::json& body, std::initializer_list<const char*> k
 [[nodiscard]] nlohmann::json number(double v);
 // {"Rsh": .., "Ra": .., "Ca": .., "Rb": .., "Cb": ..}, each through number().
 [[nodiscard]] nlohmann::json params_object(const std::array<double, 5>& p);
-// Appends v as JSON text: null when not finite; the shortest float text when
-// `shortest_float` and v is a float32 value, else the shortest double text.
-void append_number(std::string& out, double v, bool shortest_float);
-// ISO 8601 UTC of a file time.
-[[nodiscard]] std::string iso8601(std::filesystem::file_time_type t);
 
 }  // namespace eisgrid::server

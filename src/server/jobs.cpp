@@ -4,12 +4,12 @@
 
 #include <algorithm>
 #include <array>
-#include <cstdio>
-#include <ctime>
+#include <chrono>
 #include <set>
 
 #include "base/error.hpp"
 #include "base/hex.hpp"
+#include "base/iso_time.hpp"
 #include "model/parameter_grid.hpp"
 
 namespace eisgrid::server {
@@ -23,19 +23,6 @@ std::string new_job_id() {
   std::array<unsigned char, 16> bytes{};
   if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) throw error(error_kind::internal, "no random bytes for a job id");
   return "job_" + to_hex(bytes);
-}
-
-// With milliseconds: jobs are listed newest first, and one second holds many.
-std::string now_iso8601() {
-  const auto now = std::chrono::system_clock::now();
-  const std::time_t t = std::chrono::system_clock::to_time_t(now);
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[40];
-  const std::size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  std::snprintf(buf + n, sizeof buf - n, ".%03dZ", static_cast<int>(ms));
-  return buf;
 }
 
 bool live(std::string_view state) { return state == "queued" || state == "running"; }
@@ -114,7 +101,8 @@ nlohmann::json job_manager::submit_task(catalog::row_id owner, std::uint64_t tot
 
 nlohmann::json job_manager::enqueue(std::shared_ptr<job> j) {
   j->id = new_job_id();
-  j->created_at = now_iso8601();
+  // With milliseconds: jobs are listed newest first, and one second holds many.
+  j->created_at = iso8601_utc_ms(std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now()));
   j->created = std::chrono::steady_clock::now();
   catalog::job_record first;
   {
