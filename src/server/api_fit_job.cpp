@@ -92,73 +92,6 @@ fit_request fit_request_of(const json& body) {
   return out;
 }
 
-// The fit of one sweep as the catalog stores it: one row per model asked
-// for, fitted as every front end fits (compute/fit_sweep.hpp).
-std::vector<catalog::fit_input> fit_rows(const measured::sweep& s, std::size_t index, const fit_request& request,
-                                         std::optional<double> area) {
-  catalog::fit_input base;
-  base.sweep = static_cast<std::int64_t>(index);
-  base.start_time = s.start_time.value_or("");
-  base.metric = std::string(sweep::to_string(request.options.metric));
-  base.area_cm2 = area;
-  const auto status_of = [&](catalog::fit_input& in, const fit::fit_verdict& verdict) {
-    in.status = verdict.status;
-    in.reasons_json = json(verdict.reasons).dump(-1, ' ', false, json::error_handler_t::replace);
-  };
-  const auto out = compute::fit_sweep({s.frequencies, s.z}, request.options, request.models, area);
-  std::vector<catalog::fit_input> rows;
-  if (out.models.empty()) {
-    for (const auto* m : request.models) {
-      auto in = base;
-      in.model = m->name;
-      status_of(in, out.verdict);
-      rows.push_back(std::move(in));
-    }
-    return rows;
-  }
-  for (std::size_t k = 0; k < out.models.size(); ++k) {
-    const auto& [f, verdict] = out.models[k];
-    const auto& m = *f.model;
-    auto in = base;
-    in.model = m.name;
-    status_of(in, verdict);
-    in.resnorm = f.resnorm;
-    in.ter = f.ter;
-    in.tec = f.tec;
-    in.model_params = f.params;
-    in.model_errors = f.errors;
-    in.aic = f.aic;
-    in.bic = f.bic;
-    in.best_model = k == out.best_model;
-    in.decisive_frequency = out.decisive_frequency.value_or(catalog::fit_input::k_none);
-    // Named: items of a temporary would dangle.
-    const auto fitted = compute::model_fit_json(f);
-    for (const auto& edge : fitted["at_edge"]) in.at_edge.push_back(edge.get<std::string>());
-    if (&m == &model::rc()) {
-      const auto& r = *out.result;
-      const auto& t = r.identified;
-      in.grid_resnorm = r.grid_resnorm;
-      in.rs = r.rs;
-      in.tau1 = t.tau1;
-      in.tau2 = t.tau2;
-      in.std_errors = {r.errors.rs, r.errors.ter, r.errors.tec, r.errors.tau1, r.errors.tau2};
-      in.parameters = {r.params.rsh, r.params.ra, r.params.ca, r.params.rb, r.params.cb};
-      in.rsh_interval = r.rsh_interval;
-    } else {
-      // rc's columns hold what this model shares with rc, by name.
-      const auto rs = *m.index_of("Rs");
-      in.rs = f.params[rs];
-      in.std_errors = {f.errors[rs], f.ter_se, f.tec_se, catalog::fit_input::k_none, catalog::fit_input::k_none};
-      const auto rc_names = model::rc().parameters;
-      for (std::size_t p = 0; p < in.parameters.size(); ++p) {
-        if (const auto i = m.index_of(rc_names[p + 1].name)) in.parameters[p] = f.params[*i];
-      }
-    }
-    rows.push_back(std::move(in));
-  }
-  return rows;
-}
-
 }  // namespace
 
 // Refuses (error(too_large)) a fit whose sweeps exceed the limits above, naming
@@ -235,7 +168,11 @@ response post_fit(const context& c) {
       std::vector<catalog::fit_input> fits;
       for (std::size_t k = 0; k < m.sweeps.size(); ++k) {
         if (cancel) throw error(error_kind::cancelled, "cancelled");
-        for (auto& row : fit_rows(m.sweeps[k], k, job, area)) fits.push_back(std::move(row));
+        const auto& s = m.sweeps[k];
+        const auto outcome = compute::fit_sweep({s.frequencies, s.z}, job.options, job.models, area);
+        for (auto& row : compute::fit_rows(outcome, k, s.start_time.value_or(""), job.options.metric, job.models, area)) {
+          fits.push_back(std::move(row));
+        }
         progress({++done, total, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()});
       }
       results.push_back({t.id, std::move(fits)});

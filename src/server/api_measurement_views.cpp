@@ -54,38 +54,47 @@ std::pair<json, json> model_fields(const catalog::fit_input& f) {
   return {by_name(*m, f.model_params), std::move(errors)};
 }
 
+// A field of a fit row as JSON: numbers through number() (NaN as null), the
+// rest as they are.
+json field_json(double v) { return number(v); }
+json field_json(fit_status s) { return to_string(s); }
+template <class T>
+json field_json(const T& v) {
+  return v;
+}
+template <class T>
+json field_json(const std::optional<T>& v) {
+  return v ? field_json(*v) : json(nullptr);
+}
+template <class T, std::size_t N>
+json field_json(const std::array<T, N>& values) {
+  json out = json::array();
+  for (const auto& v : values) out.push_back(field_json(v));
+  return out;
+}
+
+// Every field of the row under its name in the list (base/fit_row.hpp), so a
+// new field is in the API's JSON with no change here. Some fields read better
+// in another form: the reasons as the list they hold, no start time as null,
+// and the model's parameters and standard errors by the parameters' names
+// (`params`, `stderr`) in place of the arrays behind them.
 json fit_record_json(const catalog::fit_record& r) {
   const auto& f = r.fit;
+  json out{{"id", r.id},
+           {"measurement", r.measurement_id},
+           {"experiment", r.experiment_id ? json(*r.experiment_id) : json(nullptr)},
+           {"ter_ohm_cm2", optional_number(r.ter_ohm_cm2())},
+           {"tec_uf_per_cm2", optional_number(r.tec_uf_per_cm2())},
+           {"created_at", r.created_at}};
+  for_each_field(f, [&](const char* name, const auto& value) { out[name] = field_json(value); });
   auto reasons = json::parse(f.reasons_json, nullptr, false);
+  out["reasons"] = reasons.is_discarded() ? json::array() : reasons;
+  if (f.start_time.empty()) out["start_time"] = nullptr;
+  for (const char* arrays : {"std_errors", "parameters", "model_params", "model_errors"}) out.erase(arrays);
   auto [params, errors] = model_fields(f);
-  return {{"id", r.id},
-          {"measurement", r.measurement_id},
-          {"experiment", r.experiment_id ? json(*r.experiment_id) : json(nullptr)},
-          {"sweep", f.sweep},
-          {"start_time", f.start_time.empty() ? json(nullptr) : json(f.start_time)},
-          {"status", to_string(f.status)},
-          {"reasons", reasons.is_discarded() ? json::array() : reasons},
-          {"metric", f.metric},
-          {"resnorm", number(f.resnorm)},
-          {"grid_resnorm", number(f.grid_resnorm)},
-          {"rs", number(f.rs)},
-          {"ter", number(f.ter)},
-          {"tec", number(f.tec)},
-          {"tau1", number(f.tau1)},
-          {"tau2", number(f.tau2)},
-          {"stderr", std::move(errors)},
-          {"params", std::move(params)},
-          {"rsh_interval", {number(f.rsh_interval[0]), number(f.rsh_interval[1])}},
-          {"area_cm2", optional_number(f.area_cm2)},
-          {"ter_ohm_cm2", optional_number(r.ter_ohm_cm2())},
-          {"tec_uf_per_cm2", optional_number(r.tec_uf_per_cm2())},
-          {"model", f.model},
-          {"aic", number(f.aic)},
-          {"bic", number(f.bic)},
-          {"best_model", f.best_model ? json(*f.best_model) : json(nullptr)},
-          {"decisive_frequency", number(f.decisive_frequency)},
-          {"at_edge", f.at_edge},
-          {"created_at", r.created_at}};
+  out["params"] = std::move(params);
+  out["stderr"] = std::move(errors);
+  return out;
 }
 
 std::string text_field(const json& v, const char* what) {
