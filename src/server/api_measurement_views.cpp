@@ -66,8 +66,8 @@ template <class T>
 json field_json(const std::optional<T>& v) {
   return v ? field_json(*v) : json(nullptr);
 }
-template <class T, std::size_t N>
-json field_json(const std::array<T, N>& values) {
+template <class T, std::size_t n>
+json field_json(const std::array<T, n>& values) {
   json out = json::array();
   for (const auto& v : values) out.push_back(field_json(v));
   return out;
