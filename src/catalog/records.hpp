@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "base/dataset_record.hpp"
+#include "base/fit_row.hpp"
 #include "base/fit_status.hpp"
 #include "catalog/connection.hpp"
 
@@ -177,39 +178,9 @@ struct measurement_record {
   std::string created_at, updated_at;
 };
 
-// The fit of one sweep of a measurement. NaN means "not determined" and is
-// stored as NULL; a fit that is not invalid_data has finite numbers for all
-// but the standard errors and the Rsh interval.
-struct fit_input {
-  static constexpr double k_none = std::numeric_limits<double>::quiet_NaN();
-
-  std::int64_t sweep = 0;  // index in the file, from 0
-  std::string start_time;  // as the file gives it; empty if none
-  fit_status status = fit_status::invalid_data;
-  std::string reasons_json = "[]";  // JSON array: why poor_fit or invalid_data
-  std::string metric;               // e.g. "modulus"
-  double resnorm = k_none, grid_resnorm = k_none;
-  double rs = k_none, ter = k_none, tec = k_none, tau1 = k_none, tau2 = k_none;
-  // Standard errors of the identified quantities: Rs, TER, TEC, tau1, tau2.
-  std::array<double, 5> std_errors{k_none, k_none, k_none, k_none, k_none};
-  // The raw parameters Rsh, Ra, Ca, Rb, Cb (not identified on their own).
-  std::array<double, 5> parameters{k_none, k_none, k_none, k_none, k_none};
-  // The Rsh over which the fit is equally good: [low, high], or both NaN.
-  std::array<double, 2> rsh_interval{k_none, k_none};
-  std::optional<double> area_cm2;  // the area the fit was reported for
-  // The circuit model (model/models.hpp) of this fit; a sweep has one fit per
-  // model asked for (SPEC 12). rc's fits also fill the fields above; another
-  // model fills those it has (Rs, TER, TEC and the rc parameters it shares).
-  std::string model = "rc";
-  // The model's parameters and their standard errors, in the model's order
-  // (Rs first); empty when not fitted. For rc they may be left empty: its
-  // are Rs, `parameters` and std_errors[0] (Rs's error).
-  std::vector<double> model_params, model_errors;
-  double aic = k_none, bic = k_none;
-  std::optional<bool> best_model;      // whether the lowest AIC of the sweep's models
-  double decisive_frequency = k_none;  // [Hz] a measurement there would tell the models apart
-  std::vector<std::string> at_edge;    // the parameters at the edge of their range: "Ca at max"
-};
+// The fit of one sweep of a measurement (base/fit_row.hpp: the one
+// definition the API, the CSV and the fit job share).
+using fit_input = fit_row;
 
 // The fits of some sweeps of one measurement, saved together.
 struct measurement_fits {

@@ -42,6 +42,109 @@ std::string joined(const std::vector<std::string>& parts) {
 
 }  // namespace
 
+std::vector<fit_row> fit_rows(const batch_outcome& outcome, std::size_t sweep, const std::string& start_time, sweep::metric metric,
+                              const model_list& models, std::optional<double> area) {
+  using json = nlohmann::json;
+  fit_row base;
+  base.sweep = static_cast<std::int64_t>(sweep);
+  base.start_time = start_time;
+  base.metric = std::string(sweep::to_string(metric));
+  base.area_cm2 = area;
+  const auto status_of = [&](fit_row& in, const fit::fit_verdict& verdict) {
+    in.status = verdict.status;
+    in.reasons_json = json(verdict.reasons).dump(-1, ' ', false, json::error_handler_t::replace);
+  };
+  std::vector<fit_row> rows;
+  if (outcome.models.empty()) {
+    for (const auto* m : models) {
+      auto in = base;
+      in.model = m->name;
+      status_of(in, outcome.verdict);
+      rows.push_back(std::move(in));
+    }
+    return rows;
+  }
+  for (std::size_t k = 0; k < outcome.models.size(); ++k) {
+    const auto& [f, verdict] = outcome.models[k];
+    const auto& m = *f.model;
+    auto in = base;
+    in.model = m.name;
+    status_of(in, verdict);
+    in.resnorm = f.resnorm;
+    in.ter = f.ter;
+    in.tec = f.tec;
+    in.model_params = f.params;
+    in.model_errors = f.errors;
+    in.aic = f.aic;
+    in.bic = f.bic;
+    in.best_model = k == outcome.best_model;
+    in.decisive_frequency = outcome.decisive_frequency.value_or(fit_row::k_none);
+    in.at_edge = edge_names(f.edges, m.parameters);
+    if (&m == &model::rc()) {
+      const auto& r = *outcome.result;
+      const auto& t = r.identified;
+      in.grid_resnorm = r.grid_resnorm;
+      in.rs = r.rs;
+      in.tau1 = t.tau1;
+      in.tau2 = t.tau2;
+      in.std_errors = {r.errors.rs, r.errors.ter, r.errors.tec, r.errors.tau1, r.errors.tau2};
+      in.parameters = {r.params.rsh, r.params.ra, r.params.ca, r.params.rb, r.params.cb};
+      in.rsh_interval = r.rsh_interval;
+    } else {
+      // rc's fields hold what this model shares with rc, by name.
+      const auto rs = *m.index_of("Rs");
+      in.rs = f.params[rs];
+      in.std_errors = {f.errors[rs], f.ter_se, f.tec_se, fit_row::k_none, fit_row::k_none};
+      const auto rc_names = model::rc().parameters;
+      for (std::size_t p = 0; p < in.parameters.size(); ++p) {
+        if (const auto i = m.index_of(rc_names[p + 1].name)) in.parameters[p] = f.params[*i];
+      }
+    }
+    rows.push_back(std::move(in));
+  }
+  return rows;
+}
+
+fit_summary_row summary_row_of(const fit_row& f, std::string file) {
+  // Each field of the row is mapped below by hand (the CSV's columns are
+  // fixed, SPEC 10): a field added to base/fit_row.hpp must be mapped here too.
+  static_assert(fit_row_field_count() == 24, "map the new field of fit_row to the CSV (or say here why it has no column)");
+  fit_summary_row row;
+  row.file = std::move(file);
+  const auto parsed = nlohmann::json::parse(f.reasons_json, nullptr, false);
+  if (parsed.is_array()) {
+    for (const auto& s : parsed) {
+      if (s.is_string()) row.reasons.push_back(s.get<std::string>());
+    }
+  }
+  row.sweep = static_cast<std::size_t>(f.sweep);
+  row.start_time = f.start_time;
+  row.status = to_string(f.status);
+  row.metric = f.metric;
+  row.area_cm2 = f.area_cm2;
+  // model_errors have no column: the CSV gives rc's standard errors (std_errors).
+  if (std::isfinite(f.ter)) {
+    const auto& e = f.std_errors;
+    const auto& p = f.parameters;
+    row.values = {
+        f.resnorm,         f.grid_resnorm,   f.rs, e[0], f.ter, e[1], f.tec, e[2], f.tau1, e[3], f.tau2, e[4], p[0], p[1], p[2], p[3], p[4],
+        f.rsh_interval[0], f.rsh_interval[1]};
+  }
+  row.model = f.model;
+  if (const auto* m = model::find_model(f.model); m != nullptr && m != &model::rc()) {
+    for (std::size_t k = 0; k < f.model_params.size() && k < m->count(); ++k) {
+      row.parameters.emplace_back(m->parameters[k].name, f.model_params[k]);
+    }
+  }
+  const auto optional = [](double v) { return std::isnan(v) ? std::nullopt : std::optional<double>(v); };
+  row.aic = optional(f.aic);
+  row.bic = optional(f.bic);
+  row.best_model = f.best_model;
+  row.decisive_frequency = optional(f.decisive_frequency);
+  row.at_edge = joined(f.at_edge);
+  return row;
+}
+
 std::array<double, fit_summary_row::k_values> summary_values(const fit::fit_result& r) {
   const auto& t = r.identified;
   return {r.resnorm,        r.grid_resnorm, r.rs,        r.errors.rs,   t.ter,       r.errors.ter,

@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/fit_row.hpp"
 #include "compute/fit_sweep.hpp"
 #include "fit/fit.hpp"
 #include "fit/model_fit.hpp"
@@ -40,6 +41,13 @@ namespace eisgrid::compute {
 [[nodiscard]] std::vector<nlohmann::ordered_json> fit_rows_json(const batch_outcome& outcome, const std::string& file, std::size_t sweep,
                                                                 sweep::metric metric, const model_list& models, std::optional<double> area);
 
+// The rows of one sweep's fit as the catalog stores them (base/fit_row.hpp):
+// one per model fitted, or, when no model could be, one per model asked for
+// with the sweep's verdict. Models other than rc fill rc's fields with what
+// they share with rc, by name.
+[[nodiscard]] std::vector<fit_row> fit_rows(const batch_outcome& outcome, std::size_t sweep, const std::string& start_time,
+                                            sweep::metric metric, const model_list& models, std::optional<double> area);
+
 // One row of the per-sweep CSV summary (SPEC 10), from a fit just made
 // (`eisgrid fit --summary`) or one stored in the catalog (the API).
 struct fit_summary_row {
@@ -65,6 +73,8 @@ struct fit_summary_row {
   std::optional<double> decisive_frequency;
 };
 
+// The CSV's row of a fit row of `file` (a stored fit over the API).
+[[nodiscard]] fit_summary_row summary_row_of(const fit_row& row, std::string file);
 // The values of a row, in the order above.
 [[nodiscard]] std::array<double, fit_summary_row::k_values> summary_values(const fit::fit_result& r);
 // Those of a model's fit that the model has (rc's time constants and Rsh
