@@ -9,7 +9,13 @@ function(eisgrid_warnings target)
 endfunction()
 
 if(EISGRID_SANITIZE)
-  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  # -O1, as AddressSanitizer's documentation advises: the sanitized tests of the
+  # fits ran 7x faster than at -O0 (fit.models 167 s -> 22 s, cli.fit_models
+  # 165 s -> 24 s). GCC 12 then reports -Wmaybe-uninitialized inside
+  # libstdc++'s std::regex under ASan, a known false positive of sanitized
+  # builds; the release build keeps that warning.
+  add_compile_options(-O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+    $<$<CXX_COMPILER_ID:GNU>:-Wno-maybe-uninitialized>)
   add_link_options(-fsanitize=address,undefined)
 endif()
 

@@ -9,6 +9,7 @@
 #include "base/error.hpp"
 #include "catalog/catalog.hpp"
 #include "catalog/lab_fields.hpp"
+#include "catalog/params_by_name.hpp"
 #include "catalog/query_text.hpp"
 #include "model/models.hpp"
 
@@ -32,28 +33,10 @@ using json = nlohmann::json;
 // the row must get a column, a migration and a place in both.
 static_assert(fit_row_field_count() == 24, "give the new field of fit_row its column in k_fit_columns, read_fit and store_fits");
 
-// {"Rs": 20.5, "Qa": ...}: values by the model's parameter names, NaN as null.
-std::string by_name(const model::circuit_model& m, const std::vector<double>& values) {
-  json out = json::object();
-  for (std::size_t k = 0; k < m.count(); ++k) {
-    const double v = values.at(k);
-    out[std::string(m.parameters[k].name)] = std::isfinite(v) ? json(v) : json(nullptr);
-  }
-  return out.dump();
-}
-
-// The values of by_name() in the model's order; empty for none (NULL) or a
-// model this eisgrid does not know.
+// The parameters by name; empty for none (NULL) or a model this eisgrid does not know.
 std::vector<double> from_names(const model::circuit_model* m, const row& r, std::size_t column) {
   if (m == nullptr || r.is_null(column)) return {};
-  const auto object = json::parse(r.get_text(column), nullptr, false);
-  if (!object.is_object()) return {};
-  std::vector<double> values;
-  for (const auto& p : m->parameters) {
-    const auto it = object.find(std::string(p.name));
-    values.push_back(it != object.end() && it->is_number() ? it->get<double>() : std::nan(""));
-  }
-  return values;
+  return detail::params_from_names(m->parameters, r.get_text(column));
 }
 
 std::vector<std::string> text_list(const std::string& text) {
@@ -211,8 +194,8 @@ void catalog::store_fits(const principal& who, const measurement_fits& one, cons
          f.rsh_interval[1],
          f.area_cm2 ? param(*f.area_cm2) : null_param(),
          f.model,
-         fitted ? param(by_name(descriptor, values)) : null_param(),
-         fitted ? param(by_name(descriptor, errors)) : null_param(),
+         fitted ? param(detail::params_by_name(descriptor.parameters, values)) : null_param(),
+         fitted ? param(detail::params_by_name(descriptor.parameters, errors)) : null_param(),
          f.aic,
          f.bic,
          f.best_model ? param(*f.best_model) : null_param(),

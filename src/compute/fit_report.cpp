@@ -6,7 +6,7 @@
 
 #include "base/csv.hpp"
 #include "base/error.hpp"
-#include "dataset/json_number.hpp"
+#include "base/json_number.hpp"
 #include "fit/status.hpp"
 #include "model/models.hpp"
 
@@ -265,7 +265,7 @@ void write_fit_summary(std::ostream& out, const std::vector<fit_summary_row>& ro
 
 nlohmann::ordered_json fit_json(const fit::fit_result& r, bool with_edges) {
   using json = nlohmann::ordered_json;
-  const auto number = [](double v) { return dataset::finite_or_null<json>(v); };
+  const auto number = [](double v) { return finite_or_null<json>(v); };
   json j;
   j["metric"] = sweep::to_string(r.metric);
   j["resnorm"] = number(r.resnorm);
@@ -288,7 +288,7 @@ nlohmann::ordered_json fit_json(const fit::fit_result& r, bool with_edges) {
 
 nlohmann::ordered_json model_fit_json(const fit::model_fit_result& r) {
   using json = nlohmann::ordered_json;
-  const auto number = [](double v) { return dataset::finite_or_null<json>(v); };
+  const auto number = [](double v) { return finite_or_null<json>(v); };
   const auto& m = *r.model;
   json j;
   j["model"] = m.name;
@@ -355,7 +355,7 @@ std::vector<nlohmann::ordered_json> fit_rows_json(const batch_outcome& outcome, 
 
 nlohmann::ordered_json per_area_json(double ter, double ter_se, double tec, double tec_se, double area_cm2) {
   using json = nlohmann::ordered_json;
-  const auto number = [](double v) { return dataset::finite_or_null<json>(v); };
+  const auto number = [](double v) { return finite_or_null<json>(v); };
   return {{"area_cm2", area_cm2},
           {"ter_ohm_cm2", number(ter * area_cm2)},
           {"ter_ohm_cm2_se", number(ter_se * area_cm2)},

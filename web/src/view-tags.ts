@@ -6,10 +6,11 @@ import type { ModelInfo } from './api-measured';
 import { h, replace } from './dom';
 import { fmtDate, fmtNum } from './format';
 import { STALE } from './latest';
-import { parameterTitle, serverModels, shownUnit } from './models';
+import { serverModels } from './models';
 import { rowFrom } from './selection';
 import { parseInteger } from './validate';
 import { textTooLong } from './limits';
+import { parameterTitle, shownValue } from './units';
 import type { ViewContext } from './view-context';
 
 const CATEGORIES = ['candidate', 'good fit', 'poor fit', 'physiological', 'unphysiological', 'reference'];
@@ -172,7 +173,7 @@ export function tagsPart(ctx: ViewContext, total: () => number): TagsPart {
               h('td', { class: 'num' }, fmtNum(t.resnorm)),
               parameters.map((p) => {
                 const v = t.params[p.name];
-                return h('td', { class: 'num', 'data-col': p.name }, v == null ? '—' : fmtNum(v * shownUnit(p.unit).scale));
+                return h('td', { class: 'num', 'data-col': p.name }, v == null ? '—' : fmtNum(shownValue(v, p.unit)));
               }),
               h('td', { class: 'num', 'data-col': 'TER' }, t.ter == null ? '—' : fmtNum(t.ter)),
               h('td', { class: 'num', 'data-col': 'TEC' }, t.tec == null ? '—' : fmtNum(t.tec * 1e6)),
