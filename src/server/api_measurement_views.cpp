@@ -229,6 +229,16 @@ response method_not_allowed(const char* allowed) {
   return r;
 }
 
+// GET .../fits of a measurement or an experiment: `owner` is its key and JSON;
+// the fits of the requested models as JSON beside it, or as CSV.
+response fits_response(const context& c, std::vector<catalog::fit_record> all, std::pair<std::string, json> owner, catalog::row_id id) {
+  const auto fits = of_model(c.req, std::move(all));
+  if (wants(c.req, "csv")) return fits_csv(c, fits, owner.first + "_" + std::to_string(id) + "_fits.csv");
+  json list = json::array();
+  for (const auto& f : fits) list.push_back(fit_record_json(f));
+  return json_success({{owner.first, std::move(owner.second)}, {"fits", std::move(list)}});
+}
+
 }  // namespace
 
 response npy_response(const std::vector<double>& values, std::vector<std::uint64_t> shape, const std::string& name) {
@@ -283,11 +293,7 @@ response measurement_route(const context& c, std::string_view rest) {
     if (m != "GET") return method_not_allowed("GET");
     check_format(c.req, {"csv"});
     const auto r = find_measurement(c, id);
-    const auto fits = of_model(c.req, c.cat.list_fit_results(c.user.who, id));
-    if (wants(c.req, "csv")) return fits_csv(c, fits, "measurement_" + std::to_string(id) + "_fits.csv");
-    json list = json::array();
-    for (const auto& f : fits) list.push_back(fit_record_json(f));
-    return json_success({{"measurement", measurement_json(c, r)}, {"fits", std::move(list)}});
+    return fits_response(c, c.cat.list_fit_results(c.user.who, id), {"measurement", measurement_json(c, r)}, id);
   }
   return json_error(404, "no such endpoint: /api/measurements/" + std::to_string(id) + "/" + printable(sub));
 }
@@ -341,11 +347,7 @@ response experiment_route(const context& c, std::string_view rest) {
     if (m != "GET") return method_not_allowed("GET");
     check_format(c.req, {"csv"});
     const auto e = find_experiment(c, id);
-    const auto fits = of_model(c.req, c.cat.list_experiment_fit_results(c.user.who, id));
-    if (wants(c.req, "csv")) return fits_csv(c, fits, "experiment_" + std::to_string(id) + "_fits.csv");
-    json list = json::array();
-    for (const auto& f : fits) list.push_back(fit_record_json(f));
-    return json_success({{"experiment", experiment_json(e)}, {"fits", std::move(list)}});
+    return fits_response(c, c.cat.list_experiment_fit_results(c.user.who, id), {"experiment", experiment_json(e)}, id);
   }
   return json_error(404, "no such endpoint: /api/experiments/" + std::to_string(id) + "/" + printable(sub));
 }
