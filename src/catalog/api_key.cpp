@@ -6,7 +6,7 @@
 
 #include "base/error.hpp"
 #include "base/hex.hpp"
-#include "catalog/sha256.hpp"
+#include "base/sha256.hpp"
 
 namespace eisgrid::catalog {
 

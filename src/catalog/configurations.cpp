@@ -8,7 +8,7 @@
 #include "base/error.hpp"
 #include "catalog/catalog.hpp"
 #include "catalog/query_text.hpp"
-#include "catalog/sha256.hpp"
+#include "base/sha256.hpp"
 
 namespace eisgrid::catalog {
 namespace {

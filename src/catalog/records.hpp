@@ -16,6 +16,10 @@
 
 namespace eisgrid::catalog {
 
+// A dataset's short hash: the first 16 hex digits of its file's SHA-256.
+inline constexpr std::size_t k_short_hash_digits = 16;
+[[nodiscard]] inline std::string short_hash(std::string_view sha256) { return std::string(sha256.substr(0, k_short_hash_digits)); }
+
 // A run's configuration: reference, grid and frequencies. Stored once per
 // owner and reused when the same configuration runs again (by fingerprint).
 struct configuration_input {

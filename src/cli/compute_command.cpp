@@ -4,7 +4,7 @@
 
 #include "base/atomic_file.hpp"
 #include "base/error.hpp"
-#include "catalog/sha256.hpp"
+#include "catalog/records.hpp"
 #include "cli/commands.hpp"
 #include "cli/data_root.hpp"
 #include "cli/options.hpp"

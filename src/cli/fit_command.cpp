@@ -12,7 +12,6 @@
 
 #include "base/error.hpp"
 #include "catalog/catalog.hpp"
-#include "catalog/sha256.hpp"
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
 #include "cli/progress_bar.hpp"
@@ -198,10 +197,11 @@ void save_one(const sweep_job& job, const fit_args& a, std::optional<catalog::ca
   run.refined["reasons"] = job.outcome.verdict.reasons;
   dataset::export_options opts;
   opts.replace = a.overwrite;
-  const auto path = dataset::export_dataset(dir, run, opts);
+  const auto written = dataset::export_dataset(dir, run, opts);
+  const auto& path = written.path;
   if (!cat) cat.emplace(catalog::catalog::open(dir.root(), a.db));
   try {
-    const auto hash = compute::register_written(path, dataset::storage::user_generated, *cat, a.user);
+    const auto hash = compute::register_written(written, dataset::storage::user_generated, *cat, a.user);
     if (!a.quiet && !a.json) std::printf("saved %s (sha256 %s)\n", path.string().c_str(), catalog::short_hash(hash).c_str());
   } catch (const error& e) {
     throw error(e.kind(), "wrote '" + path.string() + "' but could not register it (eisgrid sync will): " + e.what());

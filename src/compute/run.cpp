@@ -34,8 +34,9 @@ std::string register_result(const compute_request& r, catalog::catalog& cat, con
 
 }  // namespace
 
-std::string register_written(const std::filesystem::path& path, dataset::storage where, catalog::catalog& cat, const std::string& user) {
-  const auto described = compute::describe_file({path, where}, dataset::load_depth::without_spectra);
+std::string register_written(const dataset::exported_dataset& written, dataset::storage where, catalog::catalog& cat,
+                             const std::string& user) {
+  const auto described = compute::describe_file({written.path, where}, dataset::load_depth::without_spectra, written.digest);
   if (!described.valid) throw error(error_kind::internal, "the new dataset does not validate: " + described.reason);
   cat.register_file(described.input, cat.ensure_user(user).id, true);
   return described.input.file_hash;
@@ -114,7 +115,8 @@ compute_result run(const compute_request& request, const compute_plan& plan, con
   export_opts.npz.method = request.store ? npz::compression::stored : npz::compression::deflate;
   export_opts.npz.threads = request.threads;
   export_opts.replace = request.overwrite;
-  const auto path = dataset::export_dataset(dir, run, export_opts);
+  const auto written = dataset::export_dataset(dir, run, export_opts);
+  const auto& path = written.path;
   if (cluster::distributed()) {
     // Read by rank 0's handler if the launcher stops the job from here on.
     static std::string stopped_after_writing;
@@ -132,7 +134,7 @@ compute_result run(const compute_request& request, const compute_plan& plan, con
   result.notes = std::move(notes);
   result.elapsed_seconds = swept.elapsed_seconds;
   try {
-    const auto described = compute::describe_file({path, request.into}, dataset::load_depth::without_spectra);
+    const auto described = compute::describe_file({path, request.into}, dataset::load_depth::without_spectra, written.digest);
     if (!described.valid) throw error(error_kind::internal, "the new dataset does not validate: " + described.reason);
     result.file_hash = described.input.file_hash;
     result.owner = register_result(request, catalog_of(), described.input);

@@ -12,6 +12,7 @@
 #include "catalog/catalog.hpp"
 #include "compute/request.hpp"
 #include "dataset/data_dir.hpp"
+#include "dataset/export.hpp"
 #include "sweep/engine.hpp"
 
 namespace eisgrid::compute {
@@ -60,7 +61,7 @@ using catalog_source = std::function<catalog::catalog&()>;
 // `user` (created on first use), by the operator, as `eisgrid compute` does.
 // Returns the file's SHA-256. Throws error(internal) if the file does not
 // validate, or the catalog's error.
-[[nodiscard]] std::string register_written(const std::filesystem::path& path, dataset::storage where, catalog::catalog& cat,
+[[nodiscard]] std::string register_written(const dataset::exported_dataset& written, dataset::storage where, catalog::catalog& cat,
                                            const std::string& user);
 
 }  // namespace eisgrid::compute

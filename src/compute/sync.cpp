@@ -5,7 +5,7 @@
 #include <set>
 
 #include "base/error.hpp"
-#include "catalog/sha256.hpp"
+#include "base/sha256.hpp"
 #include "dataset/dataset.hpp"
 #include "dataset/naming.hpp"
 #include "model/circuit.hpp"
@@ -96,7 +96,7 @@ std::optional<catalog::configuration_input> configuration_of(const dataset::data
 
 }  // namespace
 
-described_file describe_file(const dataset::dataset_file& file, dataset::load_depth depth) {
+described_file describe_file(const dataset::dataset_file& file, dataset::load_depth depth, const std::optional<file_digest>& digest) {
   described_file out;
   out.file = file;
   out.file_name = file.path.filename().string();
@@ -106,7 +106,7 @@ described_file describe_file(const dataset::dataset_file& file, dataset::load_de
   }
   try {
     const auto d = dataset::dataset::load(file.path, depth);
-    const auto digest = catalog::sha256_file(file.path);
+    const auto hash = digest ? *digest : sha256_file(file.path);
     auto& in = out.input;
     in.file_name = out.file_name;
     in.location = file.location;
@@ -119,8 +119,8 @@ described_file describe_file(const dataset::dataset_file& file, dataset::load_de
     in.n_parameter_sets = static_cast<std::int64_t>(d.rows());
     in.n_spectra = static_cast<std::int64_t>(d.spectra_rows());
     in.n_grid_points = integer_of(m, "n_grid_points");
-    in.file_size = digest.size;
-    in.file_hash = digest.sha256;
+    in.file_size = hash.size;
+    in.file_hash = hash.sha256;
     in.best_resnorm = d.rows() ? d.resnorm(0) : std::numeric_limits<double>::quiet_NaN();
     // The old exporter wrote only its mean absolute error (SPEC 3).
     in.resnorm_metric = string_of(m, "resnorm_metric", "mae");

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "base/sha256.hpp"
 #include "catalog/catalog.hpp"
 #include "dataset/data_dir.hpp"
 #include "dataset/dataset.hpp"
@@ -27,8 +28,10 @@ struct described_file {
 
 // Validates and hashes one file. Never throws for a bad file: the reason is in
 // the result. Thread-safe. `depth` is full for files found on disk; compute
-// registers the file it has just written without re-reading its spectra.
-[[nodiscard]] described_file describe_file(const dataset::dataset_file& file, dataset::load_depth depth = dataset::load_depth::full);
+// registers the file it has just written without re-reading its spectra, and
+// with the `digest` the export took.
+[[nodiscard]] described_file describe_file(const dataset::dataset_file& file, dataset::load_depth depth = dataset::load_depth::full,
+                                           const std::optional<file_digest>& digest = std::nullopt);
 
 struct sync_report {
   std::vector<described_file> files;

@@ -1,6 +1,7 @@
 #include "dataset/export.hpp"
 
 #include <algorithm>
+#include <future>
 #include <numbers>
 #include <numeric>
 #include <thread>
@@ -8,6 +9,8 @@
 #include "base/atomic_file.hpp"
 #include "base/cpus.hpp"
 #include "base/error.hpp"
+#include "base/regular_file.hpp"
+#include "base/sha256.hpp"
 #include "dataset/dataset.hpp"
 #include "dataset/naming.hpp"
 #include "model/circuit.hpp"
@@ -80,7 +83,7 @@ std::uint64_t export_memory_bytes(std::uint64_t rows, std::size_t parameters) no
   return rows * (parameters * sizeof(float) + sizeof(float) + sizeof(std::int64_t));
 }
 
-std::filesystem::path export_dataset(const data_dir& dir, run_record run, const export_options& options) {
+exported_dataset export_dataset(const data_dir& dir, run_record run, const export_options& options) {
   check_file_name(run.file_name);
   const auto& result = *run.result;
   const auto& ref = *run.reference;
@@ -138,6 +141,12 @@ std::filesystem::path export_dataset(const data_dir& dir, run_record run, const 
   if (!ref.params) out.add("frequency_order", npz::make_array<std::int64_t>(order, {n_freq}));
   if (with_rs) out.add("series_resistance", npz::make_array<float>(series_resistance, {rows}));
   out.finish();
+  // The catalog's SHA-256 is taken on another thread while this one checks
+  // the file and waits for the disk: one pass over 75 MB (g=10) that ran
+  // alone after the export was a tenth of its time. The file is opened here,
+  // as the rename may come before the thread starts.
+  auto digest = std::async(std::launch::async, [in = open_regular_file(file.temp_path(), file.temp_path().string()),
+                                                name = file.temp_path().string()] { return sha256_of(in.fd.get(), name); });
   // A file that does not load must never take the name (an out-of-range
   // value that became inf in float32, say): it is read back from temp/ before
   // the rename, with the arrays above freed first, as the check reads them again.
@@ -150,7 +159,7 @@ std::filesystem::path export_dataset(const data_dir& dir, run_record run, const 
     throw error(error_kind::internal, "the new dataset does not validate, so it was not kept: " + std::string(e.what()));
   }
   file.commit(options.replace);
-  return final_path;
+  return {final_path, digest.get()};
 }
 
 }  // namespace eisgrid::dataset

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "base/sha256.hpp"
 #include "dataset/metadata.hpp"
 #include "npz/writer.hpp"
 
@@ -19,12 +20,17 @@ struct export_options {
   bool replace = false;  // overwrite an existing file of the same name
 };
 
+struct exported_dataset {
+  std::filesystem::path path;  // final
+  file_digest digest;          // of the file as written, for the catalog
+};
+
 // `run` names the file, location and everything else; `run.spectra_rows` is
-// filled in here. Returns the final path. Throws error(conflict) if the file
-// exists and !replace, error(io) if writing fails, error(internal) if the
-// written file does not pass dataset::load (checked before the rename); in
-// every case nothing is left behind.
-std::filesystem::path export_dataset(const data_dir& dir, run_record run, const export_options& options);
+// filled in here. Throws error(conflict) if the file exists and !replace,
+// error(io) if writing fails, error(internal) if the written file does not
+// pass dataset::load (checked before the rename); in every case nothing is
+// left behind.
+[[nodiscard]] exported_dataset export_dataset(const data_dir& dir, run_record run, const export_options& options);
 
 // Bytes the export holds in memory for `rows` kept rows (for planning).
 [[nodiscard]] std::uint64_t export_memory_bytes(std::uint64_t rows, std::size_t parameters) noexcept;

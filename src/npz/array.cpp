@@ -76,7 +76,7 @@ std::span<const T> array::as() const {
 }
 
 shared_array::shared_array(array owned) : header_(std::move(owned.header)) {
-  auto bytes = std::make_shared<const std::vector<std::byte>>(std::move(owned.data));
+  auto bytes = std::make_shared<const array_bytes>(std::move(owned.data));
   data_ = *bytes;
   keeper_ = std::move(bytes);
 }

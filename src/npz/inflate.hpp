@@ -21,8 +21,9 @@ namespace eisgrid::npz::detail {
 // longer than `out`, or does not end where `in` does.
 void inflate_whole(std::span<const std::byte> in, std::span<std::byte> out);
 
-// Inflates one chunk of a chunked member into exactly `out`. A `last` chunk
-// must end the stream; any other must end byte-aligned without doing so.
+// Inflates one chunk of a chunked member into exactly `out`. `in` runs from
+// the chunk's first byte to the end of the member. A `last` chunk must end
+// the stream where `in` ends; any other must fill `out` without ending it.
 // Throws error(invalid_input).
 void inflate_chunk(std::span<const std::byte> in, std::span<std::byte> out, bool last);
 

@@ -37,7 +37,7 @@ constexpr std::uint64_t k_scan_max_chunk_bytes = std::uint64_t{16} << 20;
 constexpr std::size_t k_huge_page_bytes = std::size_t{2} << 20;
 constexpr std::size_t k_huge_page_threshold = 4 * k_huge_page_bytes;
 
-void size_output(std::vector<std::byte>& data, std::size_t n, unsigned threads) {
+void size_output(array_bytes& data, std::size_t n, unsigned threads) {
   data.reserve(n);
   if (n >= k_huge_page_threshold) {
     const auto begin = reinterpret_cast<std::uintptr_t>(data.data());
@@ -95,7 +95,7 @@ void check_data_size(const array_header& header, std::uint64_t data_bytes) {
 
 // Inflates a chunked member: each chunk straight into its place in `data`,
 // except those holding (part of) the .npy header, which go through a buffer.
-std::uint32_t inflate_chunks(std::span<const std::byte> in, const zip_entry& entry, std::size_t header_size, std::vector<std::byte>& data,
+std::uint32_t inflate_chunks(std::span<const std::byte> in, const zip_entry& entry, std::size_t header_size, array_bytes& data,
                              unsigned threads) {
   const chunk_table& table = *entry.chunks;
   const std::size_t count = table.compressed_offsets.size() - 1;
@@ -104,7 +104,7 @@ std::uint32_t inflate_chunks(std::span<const std::byte> in, const zip_entry& ent
   parallel_for(count, threads, [&](std::size_t i) {
     const std::uint64_t start = i * table.span;
     const auto length = static_cast<std::size_t>(length_of(i));
-    const auto chunk_in = in.subspan(table.compressed_offsets[i], table.compressed_offsets[i + 1] - table.compressed_offsets[i]);
+    const auto chunk_in = in.subspan(table.compressed_offsets[i]);
     const bool last = i + 1 == count;
     if (start >= header_size) {
       const auto out = std::span(data).subspan(start - header_size, length);
@@ -224,8 +224,7 @@ void scan_chunks(std::span<const std::byte> in, const zip_entry& entry, std::siz
     parallel_for(n, threads, [&](std::size_t k) {
       const std::size_t i = first + k;
       buffers[k].resize(length_of(i));
-      inflate_chunk(in.subspan(table.compressed_offsets[i], table.compressed_offsets[i + 1] - table.compressed_offsets[i]), buffers[k],
-                    i + 1 == count);
+      inflate_chunk(in.subspan(table.compressed_offsets[i]), buffers[k], i + 1 == count);
       crcs[k] = crc32_update(0, buffers[k]);
     });
     for (std::size_t k = 0; k < n; ++k) {

@@ -1,7 +1,9 @@
 #include "npz/writer.hpp"
 
+#include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <unordered_set>
 #include <vector>
@@ -23,6 +25,8 @@ constexpr int k_max_level = 3;  // ISA-L's levels are 0..3
 // ISA-L's 32-bit stream counters with room to spare.
 constexpr std::size_t k_min_chunk_bytes = 1024;
 constexpr std::size_t k_max_chunk_bytes = std::size_t{1} << 28;
+// Written bytes whose disk writes are started at once (see emit).
+constexpr std::uint64_t k_writeback_bytes = std::uint64_t{8} << 20;
 // Member names are dict keys, not paths; 255 bytes is any file system's limit.
 constexpr std::size_t k_max_name_bytes = 255;
 constexpr std::string_view k_member_suffix = ".npy";
@@ -53,6 +57,7 @@ struct writer::impl {
   std::string what;  // "'x.npz'", for messages
   write_options options;
   std::uint64_t offset = 0;
+  std::uint64_t written_back = 0;  // bytes before this have had their disk writes started
   std::vector<detail::entry_record> entries;
   std::unordered_set<std::string> names;
   bool broken = false;  // a member was half written: the archive cannot be finished
@@ -63,6 +68,14 @@ struct writer::impl {
     write_all(fd, bytes, what);
     offset = detail::checked_add(offset, bytes.size(), "archive size");
     broken = false;
+    // Starts the disk writes of each few MiB as they come, without waiting,
+    // so that the fsync that makes the file durable waits for the last few
+    // alone: for a g=10 export (75 MB) that wait was 73 ms, a tenth of the
+    // run. Advice: a descriptor that is no regular file refuses it, harmlessly.
+    if (offset - written_back >= k_writeback_bytes) {
+      (void)::sync_file_range(fd, static_cast<off_t>(written_back), static_cast<off_t>(offset - written_back), SYNC_FILE_RANGE_WRITE);
+      written_back = offset;
+    }
   }
 
   detail::entry_record begin(std::string_view name, const array_header& header) {
@@ -91,6 +104,7 @@ struct writer::impl {
   void rewind(std::uint64_t to) noexcept {
     if (::ftruncate(fd, static_cast<off_t>(to)) == 0 && ::lseek(fd, static_cast<off_t>(to), SEEK_SET) >= 0) {
       offset = to;
+      written_back = std::min(written_back, to);
       broken = false;
     }
   }

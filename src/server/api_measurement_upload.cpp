@@ -13,7 +13,7 @@
 #include "base/error.hpp"
 #include "base/utf8.hpp"
 #include "catalog/lab_fields.hpp"
-#include "catalog/sha256.hpp"
+#include "base/sha256.hpp"
 #include "measured/quality.hpp"
 #include "measured/read.hpp"
 #include "server/api_measurements.hpp"
@@ -65,7 +65,7 @@ response post_measurement(const context& c) {
   catalog::measurement_input in;
   in.file_name = up.name;
   in.file_size = up.bytes.size();
-  in.file_hash = catalog::sha256_hex(up.bytes);
+  in.file_hash = sha256_hex(up.bytes);
   in.format = std::string(measured::to_string(m.format));
   in.n_sweeps = static_cast<std::int64_t>(m.sweeps.size());
   in.experiment_id = experiment;

@@ -11,7 +11,7 @@
 #include "catalog/catalog.hpp"
 #include "catalog/migrations.hpp"
 #include "catalog/pg_connection.hpp"
-#include "catalog/sha256.hpp"
+#include "base/sha256.hpp"
 #include "pg_server.hpp"
 
 namespace test_support {
@@ -105,7 +105,7 @@ inline eisgrid::catalog::dataset_input fake_dataset(const std::string& file_name
   in.n_spectra = 3125;
   in.n_grid_points = 3125;
   in.file_size = 1000;
-  in.file_hash = eisgrid::catalog::sha256_hex(file_name);
+  in.file_hash = eisgrid::sha256_hex(file_name);
   in.best_resnorm = 273.005;
   in.resnorm_metric = "mae";
   in.description = "about " + file_name;
@@ -127,7 +127,7 @@ inline eisgrid::catalog::measurement_input fake_measurement(const std::string& f
   eisgrid::catalog::measurement_input in;
   in.file_name = file_name;
   in.file_size = 4096;
-  in.file_hash = eisgrid::catalog::sha256_hex(file_name);
+  in.file_hash = eisgrid::sha256_hex(file_name);
   in.format = "nova";
   in.n_sweeps = 3;
   in.n_points = 3 * 61;

@@ -75,7 +75,7 @@ TEST_F(catalog_commands, compute_registers_its_result_for_the_user_who_ran_it) {
   const auto alices = cat.list_datasets(principal::user(alice->id));
   ASSERT_EQ(alices.size(), 1u);
   EXPECT_EQ(alices[0].file_name, "alice-run.npz");
-  EXPECT_EQ(alices[0].file_hash, eisgrid::catalog::sha256_file(root_.path / "npz/user_generated/alice-run.npz").sha256);
+  EXPECT_EQ(alices[0].file_hash, eisgrid::sha256_file(root_.path / "npz/user_generated/alice-run.npz").sha256);
   EXPECT_EQ(alices[0].n_frequencies, 10);
   EXPECT_EQ(cat.list_datasets(principal::user(local->id)).size(), 1u);
   EXPECT_EQ(cat.list_datasets(principal::anonymous()).size(), 0u);

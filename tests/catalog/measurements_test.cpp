@@ -23,6 +23,7 @@
 
 using eisgrid::error_kind;
 using eisgrid::fit_status;
+using eisgrid::sha256_hex;
 using eisgrid::catalog::principal;
 using eisgrid::catalog::row_id;
 

@@ -764,13 +764,13 @@ TEST_P(catalog_visibility, configurations_are_stored_once_and_never_orphaned) {
   EXPECT_EQ(cat.list_configurations(alice).size(), 1u);
   EXPECT_EQ(cat.register_dataset(alice, first, alice_id), eisgrid::catalog::register_outcome::unchanged);
   // A changed file with another configuration: the new one is made, the old one stays for two.npz.
-  first.file_hash = eisgrid::catalog::sha256_hex("changed");
+  first.file_hash = eisgrid::sha256_hex("changed");
   first.configuration->freq_max = 1e6;
   EXPECT_EQ(cat.register_dataset(alice, first, alice_id), eisgrid::catalog::register_outcome::updated);
   EXPECT_EQ(cat.list_configurations(alice).size(), 2u);
   // Now two.npz moves too: its old configuration would be unused, so it goes.
   second.configuration->freq_max = 1e6;
-  second.file_hash = eisgrid::catalog::sha256_hex("changed too");
+  second.file_hash = eisgrid::sha256_hex("changed too");
   EXPECT_EQ(cat.register_dataset(alice, second, alice_id), eisgrid::catalog::register_outcome::updated);
   EXPECT_EQ(cat.list_configurations(alice).size(), 1u);
   // Deleting the datasets removes the configuration they used.

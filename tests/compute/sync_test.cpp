@@ -147,7 +147,7 @@ TEST_P(catalog_sync, deleted_files_become_unavailable_and_changed_files_get_thei
   EXPECT_TRUE(after.at("b.npz").is_available);
   EXPECT_NE(after.at("b.npz").file_hash, before.at("b.npz").file_hash);
   EXPECT_EQ(after.at("b.npz").file_size, static_cast<std::int64_t>(std::filesystem::file_size(files().other)));
-  EXPECT_EQ(after.at("b.npz").file_hash, eisgrid::catalog::sha256_file(files().other).sha256);
+  EXPECT_EQ(after.at("b.npz").file_hash, eisgrid::sha256_file(files().other).sha256);
   EXPECT_EQ(after.at("b.npz").n_frequencies, 30);
   // Each file's configuration follows it; the one nobody uses any more is gone.
   EXPECT_EQ(engine_->admin().list_configurations(principal::admin()).size(), 2u);
@@ -363,7 +363,7 @@ TEST_F(catalog_emit_sql, hostile_names_give_exact_rows_and_no_injection) {
       db_->query("SELECT is_available FROM public.circuit_npz_datasets WHERE file_name = ?", {k_hostile_names[1]}).rows.at(0).get_bool(0));
   EXPECT_EQ(
       db_->query("SELECT file_hash FROM public.circuit_npz_datasets WHERE file_name = ?", {k_hostile_names[2]}).rows.at(0).get_text(0),
-      eisgrid::catalog::sha256_file(files().other).sha256);
+      eisgrid::sha256_file(files().other).sha256);
 }
 
 TEST_F(catalog_emit_sql, owner_is_auth_uid_or_the_script_refuses) {

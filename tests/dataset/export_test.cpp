@@ -39,7 +39,7 @@ exported export_sweep(const std::filesystem::path& root, std::size_t g, std::opt
   dataset::export_options eo;
   eo.spectra = spectra;
   eo.npz.method = method;
-  e.path = dataset::export_dataset(dataset::data_dir(root), run, eo);
+  e.path = dataset::export_dataset(dataset::data_dir(root), run, eo).path;
   return e;
 }
 

@@ -10,7 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "catalog/pg_server.hpp"
-#include "catalog/sha256.hpp"
+#include "base/sha256.hpp"
 #include "live_server.hpp"
 #include "server_fixture.hpp"
 
@@ -45,12 +45,12 @@ void check_start_up_pass(const test_support::server_data& d, const std::string& 
   const fs::path measured = d.root.path / "measured";
   ASSERT_TRUE(fs::is_directory(measured));
   const fs::path dir = fs::directory_iterator(measured)->path();  // alice's, the only user who uploaded
-  const fs::path kept_file = dir / (eisgrid::catalog::sha256_hex(kept) + ".txt");
-  const fs::path lost_file = dir / (eisgrid::catalog::sha256_hex(lost) + ".txt");
+  const fs::path kept_file = dir / (eisgrid::sha256_hex(kept) + ".txt");
+  const fs::path lost_file = dir / (eisgrid::sha256_hex(lost) + ".txt");
   ASSERT_TRUE(fs::exists(kept_file));
   ASSERT_TRUE(fs::remove(lost_file));
   // What a server killed before recording the row leaves behind.
-  const fs::path orphan = dir / (eisgrid::catalog::sha256_hex("orphan") + ".csv");
+  const fs::path orphan = dir / (eisgrid::sha256_hex("orphan") + ".csv");
   std::ofstream(orphan) << "f,re,im\n1,2,-3\n";
 
   live_server s(d.root.path, db);

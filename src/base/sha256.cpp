@@ -1,4 +1,4 @@
-#include "catalog/sha256.hpp"
+#include "base/sha256.hpp"
 
 #include <openssl/evp.h>
 #include <unistd.h>
@@ -11,7 +11,7 @@
 #include "base/hex.hpp"
 #include "base/regular_file.hpp"
 
-namespace eisgrid::catalog {
+namespace eisgrid {
 namespace {
 
 // Large enough that read() costs little next to hashing; small enough for the stack of any thread.
@@ -41,14 +41,18 @@ std::string finish(EVP_MD_CTX* ctx) {
 
 file_digest sha256_file(const std::filesystem::path& path) {
   const unique_fd fd = open_regular_file(path, path.string()).fd;
+  return sha256_of(fd.get(), path.string());
+}
+
+file_digest sha256_of(int fd, const std::string& name) {
   auto ctx = new_context();
   std::array<char, k_read_chunk> buffer;
   file_digest result;
   for (;;) {
-    const ssize_t n = ::read(fd.get(), buffer.data(), buffer.size());
+    const ssize_t n = ::read(fd, buffer.data(), buffer.size());
     if (n < 0) {
       if (errno == EINTR) continue;
-      throw system_error(error_kind::io, "cannot read '" + path.string() + "'", errno);
+      throw system_error(error_kind::io, "cannot read '" + name + "'", errno);
     }
     if (n == 0) break;
     if (EVP_DigestUpdate(ctx.get(), buffer.data(), static_cast<std::size_t>(n)) != 1) {
@@ -66,4 +70,4 @@ std::string sha256_hex(std::string_view data) {
   return finish(ctx.get());
 }
 
-}  // namespace eisgrid::catalog
+}  // namespace eisgrid
