@@ -175,7 +175,7 @@ void save_one(const sweep_job& job, const fit_args& a, std::optional<catalog::ca
 // number of sweeps (a plate read hourly for a month is tens of thousands).
 class fit_outputs {
  public:
-  fit_outputs(const fit_args& a, sweep::metric m, model_list models) : a_(a), metric_(m), models_(std::move(models)) {
+  fit_outputs(const fit_args& a, model_list models) : a_(a), models_(std::move(models)) {
     if (!a_.summary.empty()) {
       summary_file_.open(a_.summary);
       if (!summary_file_) throw error(error_kind::io, "cannot write '" + a_.summary + "'");
@@ -219,7 +219,6 @@ class fit_outputs {
   }
 
   const fit_args& a_;
-  sweep::metric metric_;
   model_list models_;
   std::ofstream summary_file_;
   std::optional<compute::fit_summary_writer> summary_;
@@ -269,7 +268,7 @@ void run_fit(const fit_args& a) {
     series_open = false;
   };
   try {
-    fit_outputs outputs(a, options.metric, models);
+    fit_outputs outputs(a, models);
     // A file no reader accepts is one invalid_data row with the reader's
     // reason, after the others' rows, so that one bad file does not stop a plate's batch.
     std::vector<sweep_job> unreadable;

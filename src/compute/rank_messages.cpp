@@ -19,8 +19,8 @@ namespace {
 // instead of travelling wrong or not at all.
 template <class T>
 constexpr bool k_double_array = false;
-template <std::size_t N>
-constexpr bool k_double_array<std::array<double, N>> = true;
+template <std::size_t n>
+constexpr bool k_double_array<std::array<double, n>> = true;
 
 // Values that travel in their in-memory form (cluster/message.hpp).
 template <class T>
