@@ -1,14 +1,14 @@
 #pragma once
 // The result of fitting one circuit model to one measured sweep, as it
-// travels: the catalog's row, the API's fit JSON, the per-sweep CSV and the
-// fit of a server job are all this record (SPEC 10, 12). Here, below the
-// catalog and the fit, so that each of them can hold it without linking the
-// other.
+// travels: the catalog's row, the API's fit JSON, the per-sweep CSV, the fit
+// of a server job, what MPI ranks send rank 0 and the outputs of `eisgrid fit`
+// are all this record (SPEC 10, 12). Here, below the catalog and the fit, so
+// that each of them can hold it without linking the other.
 //
 // for_each_field() is the one list of its fields. A format that writes the
 // row walks the list, so that a field added to the struct and the list reaches
-// every format (tests/base/fit_row_test.cpp and the catalog's round trip fail
-// for one that is added to the struct alone or not carried).
+// every format (the round trips of tests/catalog/measurements_test.cpp and
+// tests/compute/rank_messages_test.cpp fail for one that is not carried).
 
 #include <array>
 #include <cstddef>

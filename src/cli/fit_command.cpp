@@ -22,7 +22,6 @@
 #include "dataset/export.hpp"
 #include "dataset/naming.hpp"
 #include "fit/fit.hpp"
-#include "fit/model_fit.hpp"
 #include "fit/status.hpp"
 #include "measured/read.hpp"
 #include "model/models.hpp"
@@ -56,51 +55,11 @@ struct fit_args {
 struct sweep_job {
   std::string file;
   std::size_t sweep = 0;
-  std::optional<std::string> start_time;
   const measured::sweep* data = nullptr;  // for --save; null for a file no reader accepts
-  compute::batch_outcome outcome;
+  compute::fitted_sweep fitted;
 };
 
 using compute::model_list;
-
-// The --summary rows of one sweep: one per model, or one per model asked for
-// with the verdict when no model could be fitted.
-std::vector<compute::fit_summary_row> summary_rows(const sweep_job& job, sweep::metric m, const model_list& models,
-                                                   std::optional<double> area) {
-  std::vector<compute::fit_summary_row> rows;
-  const auto row_of = [&](const fit::fit_verdict& verdict) {
-    compute::fit_summary_row row;
-    row.file = job.file;
-    row.sweep = job.sweep;
-    row.start_time = job.start_time.value_or("");
-    row.status = to_string(verdict.status);
-    row.reasons = verdict.reasons;
-    row.metric = sweep::to_string(m);
-    row.area_cm2 = area;
-    return row;
-  };
-  if (job.outcome.models.empty()) {
-    for (const auto* model : models) {
-      auto row = row_of(job.outcome.verdict);
-      row.model = model->name;
-      rows.push_back(std::move(row));
-    }
-    return rows;
-  }
-  for (std::size_t k = 0; k < job.outcome.models.size(); ++k) {
-    const auto& o = job.outcome.models[k];
-    auto row = row_of(o.verdict);
-    compute::fill_summary(row, o.fit);
-    if (o.fit.model == &model::rc()) {
-      row.values = compute::summary_values(*job.outcome.result);
-      row.at_edge = compute::edges_text(*job.outcome.result);
-    }
-    row.best_model = k == job.outcome.best_model;
-    row.decisive_frequency = job.outcome.decisive_frequency;
-    rows.push_back(std::move(row));
-  }
-  return rows;
-}
 
 // "593.12 +- 2.1": a value and its standard error, the error to two digits.
 std::string with_error(double value, double se, int decimals) {
@@ -117,33 +76,35 @@ void print_table_header(const model_list& models, std::optional<double> area) {
 void print_table_rows(const sweep_job& job, const model_list& models, std::optional<double> area) {
   const bool compared = compute::compares(models);
   const std::string name = job.file.size() > 40 ? job.file.substr(0, 37) + "..." : job.file;
-  if (job.outcome.models.empty()) {
-    std::printf("%-40s %5zu %-12s %-12s\n", name.c_str(), job.sweep, "", std::string(to_string(job.outcome.verdict.status)).c_str());
-    for (const auto& reason : job.outcome.verdict.reasons) std::printf("    %s\n", reason.c_str());
+  const auto& rows = job.fitted.rows;
+  if (rows.empty()) return;
+  // A sweep no model could be fitted to has one verdict, said once for all models.
+  if (!compute::was_fitted(rows.front())) {
+    std::printf("%-40s %5zu %-12s %-12s\n", name.c_str(), job.sweep, "", std::string(to_string(rows.front().status)).c_str());
+    for (const auto& reason : compute::reasons_of(rows.front())) std::printf("    %s\n", reason.c_str());
     return;
   }
-  for (std::size_t k = 0; k < job.outcome.models.size(); ++k) {
-    const auto& o = job.outcome.models[k];
-    const auto& f = o.fit;
-    const bool rc = f.model == &model::rc();
-    const std::string label = compared ? std::string(f.model->name) + (k == job.outcome.best_model ? " *" : "") : "";
-    std::printf("%-40s %5zu %-12s %-12s %20s %20s %16s", name.c_str(), job.sweep, label.c_str(),
-                std::string(to_string(o.verdict.status)).c_str(), with_error(f.ter, f.ter_se, 2).c_str(),
-                with_error(f.tec * k_farad_to_microfarad, f.tec_se * k_farad_to_microfarad, 4).c_str(),
-                with_error(f.params[0], f.errors[0], 2).c_str());
+  for (const auto& row : rows) {
+    const bool rc = row.model == model::rc().name;
+    const std::string label = compared ? row.model + (row.best_model.value_or(false) ? " *" : "") : "";
+    const double ter_se = row.std_errors[1], tec_se = row.std_errors[2];
+    std::printf("%-40s %5zu %-12s %-12s %20s %20s %16s", name.c_str(), job.sweep, label.c_str(), std::string(to_string(row.status)).c_str(),
+                with_error(row.ter, ter_se, 2).c_str(),
+                with_error(row.tec * k_farad_to_microfarad, tec_se * k_farad_to_microfarad, 4).c_str(),
+                with_error(row.model_params.at(0), row.model_errors.at(0), 2).c_str());
     if (rc) {
-      std::printf(" %10.4f %10.4f", job.outcome.result->identified.tau1 * 1e3, job.outcome.result->identified.tau2 * 1e3);
+      std::printf(" %10.4f %10.4f", row.tau1 * 1e3, row.tau2 * 1e3);
     } else {
       std::printf(" %10s %10s", "", "");
     }
-    std::printf(" %9.5f", f.resnorm);
+    std::printf(" %9.5f", row.resnorm);
     if (area) {
-      std::printf("  %20s %20s", with_error(f.ter * *area, f.ter_se * *area, 1).c_str(),
-                  with_error(f.tec / *area * k_farad_to_microfarad, f.tec_se / *area * k_farad_to_microfarad, 4).c_str());
+      std::printf("  %20s %20s", with_error(row.ter * *area, ter_se * *area, 1).c_str(),
+                  with_error(row.tec / *area * k_farad_to_microfarad, tec_se / *area * k_farad_to_microfarad, 4).c_str());
     }
     std::printf("\n");
-    for (const auto& reason : o.verdict.reasons) std::printf("    %s\n", reason.c_str());
-    if (const auto edges = compute::edges_text(f); !edges.empty()) std::printf("    at the edge of its range: %s\n", edges.c_str());
+    for (const auto& reason : compute::reasons_of(row)) std::printf("    %s\n", reason.c_str());
+    if (const auto edges = compute::edges_text(row); !edges.empty()) std::printf("    at the edge of its range: %s\n", edges.c_str());
   }
 }
 
@@ -163,7 +124,8 @@ std::string saved_name(const sweep_job& job) {
 // A dataset needs ascending distinct frequencies: the spectrum is stored
 // sorted, and a sweep that repeats a frequency is not saved (said on stderr).
 void save_one(const sweep_job& job, const fit_args& a, std::optional<catalog::catalog>& cat) {
-  if (!job.outcome.result || !job.data) return;
+  if (!job.fitted.kept || !job.fitted.kept->result || !job.data) return;
+  const auto& outcome = *job.fitted.kept;
   const auto& s = *job.data;
   std::vector<std::size_t> order(s.frequencies.size());
   std::iota(order.begin(), order.end(), 0);
@@ -186,15 +148,15 @@ void save_one(const sweep_job& job, const fit_args& a, std::optional<catalog::ca
   const dataset::data_dir dir(a.data);
   reference.source = job.file;
   dataset::run_record run;
-  run.options = job.outcome.result->grid_options;
+  run.options = outcome.result->grid_options;
   run.reference = &reference;
-  run.result = &job.outcome.result->grid;
+  run.result = &outcome.result->grid;
   run.frequency_spacing = "measured";
   run.file_name = name;
   run.description = "eisgrid fit of sweep " + std::to_string(job.sweep) + " of " + job.file;
-  run.refined = compute::fit_json(*job.outcome.result, true);
-  run.refined["status"] = to_string(job.outcome.verdict.status);
-  run.refined["reasons"] = job.outcome.verdict.reasons;
+  run.refined = compute::fit_json(*outcome.result, true);
+  run.refined["status"] = to_string(outcome.verdict.status);
+  run.refined["reasons"] = outcome.verdict.reasons;
   dataset::export_options opts;
   opts.replace = a.overwrite;
   const auto written = dataset::export_dataset(dir, run, opts);
@@ -213,7 +175,7 @@ void save_one(const sweep_job& job, const fit_args& a, std::optional<catalog::ca
 // number of sweeps (a plate read hourly for a month is tens of thousands).
 class fit_outputs {
  public:
-  fit_outputs(const fit_args& a, sweep::metric m, model_list models) : a_(a), metric_(m), models_(std::move(models)) {
+  fit_outputs(const fit_args& a, model_list models) : a_(a), models_(std::move(models)) {
     if (!a_.summary.empty()) {
       summary_file_.open(a_.summary);
       if (!summary_file_) throw error(error_kind::io, "cannot write '" + a_.summary + "'");
@@ -228,11 +190,11 @@ class fit_outputs {
 
   void write(const sweep_job& job) {
     if (summary_) {
-      for (const auto& row : summary_rows(job, metric_, models_, a_.area)) summary_->write(row);
+      for (const auto& row : job.fitted.rows) summary_->write(compute::summary_row_of(row, job.file));
     }
     if (a_.save) save_one(job, a_, catalog_);
     if (a_.json) {
-      for (const auto& row : compute::fit_rows_json(job.outcome, job.file, job.sweep, metric_, models_, a_.area)) write_json(row);
+      for (const auto& row : job.fitted.rows) write_json(compute::fit_row_json(row, job.file));
     } else if (!a_.quiet) {
       print_table_rows(job, models_, a_.area);
     }
@@ -257,7 +219,6 @@ class fit_outputs {
   }
 
   const fit_args& a_;
-  sweep::metric metric_;
   model_list models_;
   std::ofstream summary_file_;
   std::optional<compute::fit_summary_writer> summary_;
@@ -276,9 +237,10 @@ void run_fit(const fit_args& a) {
   const model_list models = model::parse_models(a.models);
   const auto fit_each = [&](const compute::batch_spectrum& s, const fit::fit_options& o) {
     auto outcome = compute::fit_sweep(s, o, models, a.area);
-    // The ranked grid (tens of kB) is kept only for --save.
-    if (!a.save && outcome.result) outcome.result->grid = {};
-    return outcome;
+    compute::fitted_sweep fitted{compute::fit_rows(outcome, s.sweep, s.start_time, o.metric, models, a.area), std::nullopt};
+    // The fit with its ranked grid (tens of kB) is kept only for --save, which runs on one process.
+    if (a.save) fitted.kept = std::move(outcome);
+    return fitted;
   };
   if (!cluster::is_root()) {
     if (const int code = compute::follow_fit(threads, fit_each)) throw cluster::quiet_exit{code};
@@ -306,7 +268,7 @@ void run_fit(const fit_args& a) {
     series_open = false;
   };
   try {
-    fit_outputs outputs(a, options.metric, models);
+    fit_outputs outputs(a, models);
     // A file no reader accepts is one invalid_data row with the reader's
     // reason, after the others' rows, so that one bad file does not stop a plate's batch.
     std::vector<sweep_job> unreadable;
@@ -319,8 +281,8 @@ void run_fit(const fit_args& a) {
       std::vector<compute::batch_spectrum> spectra;
       for (const auto& m : files) {
         for (std::size_t k = 0; k < m.sweeps.size(); ++k) {
-          jobs.push_back({m.file, k, m.sweeps[k].start_time, &m.sweeps[k], {}});
-          spectra.push_back({m.sweeps[k].frequencies, m.sweeps[k].z});
+          jobs.push_back({m.file, k, &m.sweeps[k], {}});
+          spectra.push_back({m.sweeps[k].frequencies, m.sweeps[k].z, k, m.sweeps[k].start_time.value_or("")});
         }
       }
       // Progress in files, of which the total is known from the start.
@@ -328,9 +290,9 @@ void run_fit(const fit_args& a) {
         const auto part = p.total ? files.size() * p.done / p.total : 0;
         bar.update({files_done + part, a.files.size(), std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()});
       };
-      auto outcomes = compute::fit_on_ranks(options, std::move(spectra), threads, fit_each, report);
+      auto fits = compute::fit_on_ranks(options, std::move(spectra), threads, fit_each, report);
       for (std::size_t i = 0; i < jobs.size(); ++i) {
-        jobs[i].outcome = std::move(outcomes[i]);
+        jobs[i].fitted = std::move(fits[i]);
         outputs.write(jobs[i]);
       }
       files_done += files.size();
@@ -343,8 +305,10 @@ void run_fit(const fit_args& a) {
         sweeps_in_batch += files.back().sweeps.size();
       } catch (const error& e) {
         if (e.kind() == error_kind::usage) throw;
-        sweep_job job{std::filesystem::path(path).filename().string(), 0, std::nullopt, nullptr, {}};
-        job.outcome.verdict = {fit_status::invalid_data, {std::string("cannot read: ") + e.what()}};
+        sweep_job job{std::filesystem::path(path).filename().string(), 0, nullptr, {}};
+        compute::batch_outcome none;
+        none.verdict = {fit_status::invalid_data, {std::string("cannot read: ") + e.what()}};
+        job.fitted.rows = compute::fit_rows(none, 0, "", options.metric, models, a.area);
         unreadable.push_back(std::move(job));
         ++files_done;
       }

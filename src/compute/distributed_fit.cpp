@@ -12,7 +12,6 @@
 #include "cluster/shared_numbers.hpp"
 #include "cluster/world.hpp"
 #include "compute/rank_messages.hpp"
-#include "model/models.hpp"
 
 namespace eisgrid::compute {
 namespace {
@@ -26,107 +25,28 @@ using detail::plan_status;
 enum fit_counter : std::size_t { next_sweep, sweeps_done, fit_counter_count };
 constexpr auto k_fit_progress_interval = std::chrono::milliseconds(100);
 
-void put_verdict(cluster::message_writer& w, const fit::fit_verdict& v) {
-  w.put(v.status);
-  w.put<std::uint64_t>(v.reasons.size());
-  for (const auto& reason : v.reasons) w.put_string(reason);
-}
-
-fit::fit_verdict get_verdict(cluster::message_reader& r) {
-  fit::fit_verdict v;
-  v.status = r.get<fit_status>();
-  const auto reasons = r.get<std::uint64_t>();
-  for (std::uint64_t i = 0; i < reasons; ++i) v.reasons.push_back(r.get_string());
-  return v;
-}
-
-// The model travels by name: every rank has the same list.
-void put_model_outcome(cluster::message_writer& w, const model_outcome& o) {
-  put_verdict(w, o.verdict);
-  const auto& f = o.fit;
-  w.put_string(f.model->name);
-  w.put(f.metric);
-  w.put(f.resnorm);
-  w.put_vector(std::span<const double>(f.params));
-  w.put_vector(std::span<const double>(f.errors));
-  w.put_vector(std::span<const fit::parameter_edge>(f.edges));
-  for (double v : {f.ter, f.ter_se, f.tec, f.tec_se, f.aic, f.bic}) w.put(v);
-  w.put(f.free_parameters);
-  w.put_vector(std::span<const double>(f.relative_residuals));
-}
-
-model_outcome get_model_outcome(cluster::message_reader& r) {
-  model_outcome o;
-  o.verdict = get_verdict(r);
-  auto& f = o.fit;
-  f.model = model::find_model(r.get_string());
-  if (!f.model) throw error(error_kind::internal, "a rank sent a fit of an unknown model");
-  f.metric = r.get<sweep::metric>();
-  f.resnorm = r.get<double>();
-  f.params = r.get_vector<double>();
-  f.errors = r.get_vector<double>();
-  f.edges = r.get_vector<fit::parameter_edge>();
-  for (double* v : {&f.ter, &f.ter_se, &f.tec, &f.tec_se, &f.aic, &f.bic}) *v = r.get<double>();
-  f.free_parameters = r.get<std::size_t>();
-  f.relative_residuals = r.get_vector<double>();
-  return o;
-}
-
-void put_outcome(cluster::message_writer& w, std::uint64_t index, const batch_outcome& o) {
+void put_fitted(cluster::message_writer& w, std::uint64_t index, const fitted_sweep& f) {
   w.put(index);
-  put_verdict(w, o.verdict);
-  w.put(o.result.has_value());
-  if (!o.result) return;
-  const auto& r = *o.result;
-  w.put(r.metric);
-  w.put(r.resnorm);
-  w.put(r.grid_resnorm);
-  w.put(r.refined);
-  w.put(r.rs);
-  w.put(r.params);
-  w.put(r.identified);
-  w.put(r.errors);
-  w.put(r.rsh_interval);
-  w.put(r.edges);
-  w.put_vector(std::span<const double>(r.relative_residuals));
-  w.put<std::uint64_t>(o.models.size());
-  for (const auto& m : o.models) put_model_outcome(w, m);
-  w.put(o.best_model);
-  w.put(o.decisive_frequency);
+  w.put<std::uint64_t>(f.rows.size());
+  for (const auto& row : f.rows) detail::put_fit_row(w, row);
 }
 
-batch_outcome get_outcome(cluster::message_reader& r) {
-  batch_outcome o;
-  o.verdict = get_verdict(r);
-  if (!r.get<bool>()) return o;
-  auto& f = o.result.emplace();
-  f.metric = r.get<sweep::metric>();
-  f.resnorm = r.get<double>();
-  f.grid_resnorm = r.get<double>();
-  f.refined = r.get<bool>();
-  f.rs = r.get<double>();
-  f.params = r.get<model::circuit_params>();
-  f.identified = r.get<fit::transfer>();
-  f.errors = r.get<fit::standard_errors>();
-  f.rsh_interval = r.get<std::array<double, 2>>();
-  f.edges = r.get<std::array<fit::parameter_edge, 6>>();
-  f.relative_residuals = r.get_vector<double>();
-  o.models.resize(r.get<std::uint64_t>());
-  for (auto& m : o.models) m = get_model_outcome(r);
-  o.best_model = r.get<std::size_t>();
-  o.decisive_frequency = r.get<std::optional<double>>();
-  return o;
+fitted_sweep get_fitted(cluster::message_reader& r) {
+  fitted_sweep f;
+  const auto rows = r.get<std::uint64_t>();
+  for (std::uint64_t k = 0; k < rows; ++k) f.rows.push_back(detail::get_fit_row(r));
+  return f;
 }
 
 // Every rank: fits the sweeps it takes from the shared counter, then sends its
-// outcomes to rank 0, which returns all of them in input order.
-std::vector<batch_outcome> run_batch(const fit::fit_options& options, const std::vector<batch_spectrum>& spectra, unsigned threads,
-                                     const batch_fitter& fit_one, const sweep::progress_callback& progress) {
+// rows to rank 0, which returns all of them in input order.
+std::vector<fitted_sweep> run_batch(const fit::fit_options& options, const std::vector<batch_spectrum>& spectra, unsigned threads,
+                                    const batch_fitter& fit_one, const sweep::progress_callback& progress) {
   const auto start = clock::now();
   const std::uint64_t n = spectra.size();
   threads = static_cast<unsigned>(std::clamp<std::uint64_t>(threads, 1, std::max<std::uint64_t>(1, n)));
   cluster::shared_numbers numbers(fit_counter_count, 0);
-  std::vector<std::pair<std::uint64_t, batch_outcome>> mine;
+  std::vector<std::pair<std::uint64_t, fitted_sweep>> mine;
   std::optional<std::pair<error_kind, std::string>> failure;
   std::mutex mutex;
   std::condition_variable finished_cv;
@@ -142,10 +62,10 @@ std::vector<batch_outcome> run_batch(const fit::fit_options& options, const std:
       workers.emplace_back([&] {
         try {
           for (std::uint64_t i; (i = numbers.fetch_add(next_sweep, 1)) < n;) {
-            auto outcome = fit_one(spectra[i], options);
+            auto fitted = fit_one(spectra[i], options);
             {
               std::lock_guard lock(mutex);
-              mine.emplace_back(i, std::move(outcome));
+              mine.emplace_back(i, std::move(fitted));
             }
             numbers.fetch_add(sweeps_done, 1);
           }
@@ -170,9 +90,9 @@ std::vector<batch_outcome> run_batch(const fit::fit_options& options, const std:
     }
   }
 
-  std::vector<std::optional<batch_outcome>> all(cluster::is_root() ? n : 0);
+  std::vector<std::optional<fitted_sweep>> all(cluster::is_root() ? n : 0);
   std::optional<error> first_failure;
-  const auto keep = [&](std::uint64_t index, batch_outcome o) {
+  const auto keep = [&](std::uint64_t index, fitted_sweep o) {
     if (index >= all.size()) throw error(error_kind::internal, "a rank sent the fit of a sweep that does not exist");
     all[index] = std::move(o);
   };
@@ -184,12 +104,12 @@ std::vector<batch_outcome> run_batch(const fit::fit_options& options, const std:
   } else if (!cluster::is_root()) {
     w.put(part_status::ok);
     w.put<std::uint64_t>(mine.size());
-    for (const auto& [index, outcome] : mine) put_outcome(w, index, outcome);
+    for (const auto& [index, fitted] : mine) put_fitted(w, index, fitted);
   }
   const auto message = w.take();
   cluster::gather(message, [&](int from, std::span<const std::byte> bytes) {
     if (from == 0 && bytes.empty()) {
-      for (auto& [index, outcome] : mine) keep(index, std::move(outcome));
+      for (auto& [index, fitted] : mine) keep(index, std::move(fitted));
       return;
     }
     cluster::message_reader r(bytes);
@@ -205,25 +125,25 @@ std::vector<batch_outcome> run_batch(const fit::fit_options& options, const std:
     const auto count = r.get<std::uint64_t>();
     for (std::uint64_t k = 0; k < count; ++k) {
       const auto index = r.get<std::uint64_t>();
-      keep(index, get_outcome(r));
+      keep(index, get_fitted(r));
     }
   });
   if (!cluster::is_root()) return {};
   if (first_failure) throw *first_failure;
-  std::vector<batch_outcome> outcomes;
-  outcomes.reserve(n);
+  std::vector<fitted_sweep> fits;
+  fits.reserve(n);
   for (auto& o : all) {
     if (!o) throw error(error_kind::internal, "a sweep of the batch was fitted by no rank");
-    outcomes.push_back(std::move(*o));
+    fits.push_back(std::move(*o));
   }
   if (progress) progress({n, n, std::chrono::duration<double>(clock::now() - start).count()});
-  return outcomes;
+  return fits;
 }
 
 }  // namespace
 
-std::vector<batch_outcome> fit_on_ranks(const fit::fit_options& options, std::vector<batch_spectrum> spectra, unsigned threads,
-                                        const batch_fitter& fit_one, const sweep::progress_callback& progress) {
+std::vector<fitted_sweep> fit_on_ranks(const fit::fit_options& options, std::vector<batch_spectrum> spectra, unsigned threads,
+                                       const batch_fitter& fit_one, const sweep::progress_callback& progress) {
   if (cluster::distributed()) {
     cluster::message_writer w;
     w.put(plan_status::ok);
@@ -232,6 +152,8 @@ std::vector<batch_outcome> fit_on_ranks(const fit::fit_options& options, std::ve
     for (const auto& s : spectra) {
       w.put_vector(std::span<const double>(s.frequencies));
       w.put_vector(std::span<const std::complex<double>>(s.z));
+      w.put<std::uint64_t>(s.sweep);
+      w.put_string(s.start_time);
     }
     auto bytes = w.take();
     cluster::broadcast(bytes);
@@ -260,6 +182,8 @@ int follow_fit(unsigned threads, const batch_fitter& fit_one) {
     for (auto& s : spectra) {
       s.frequencies = r.get_vector<double>();
       s.z = r.get_vector<std::complex<double>>();
+      s.sweep = r.get<std::uint64_t>();
+      s.start_time = r.get_string();
     }
     (void)run_batch(options, spectra, threads, fit_one, {});
   }

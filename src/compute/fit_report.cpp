@@ -40,6 +40,43 @@ std::string joined(const std::vector<std::string>& parts) {
   return text;
 }
 
+// rc's own fields of a row, from its fit: fit_rows' rc row and fit_json.
+void fill_rc(fit_row& in, const fit::fit_result& r) {
+  const auto& t = r.identified;
+  in.metric = std::string(sweep::to_string(r.metric));
+  in.resnorm = r.resnorm;
+  in.grid_resnorm = r.grid_resnorm;
+  in.rs = r.rs;
+  in.ter = t.ter;
+  in.tec = t.tec();
+  in.tau1 = t.tau1;
+  in.tau2 = t.tau2;
+  in.std_errors = {r.errors.rs, r.errors.ter, r.errors.tec, r.errors.tau1, r.errors.tau2};
+  in.parameters = {r.params.rsh, r.params.ra, r.params.ca, r.params.rb, r.params.cb};
+  in.rsh_interval = r.rsh_interval;
+  in.at_edge = edge_names(r.edges, model::rc().parameters);
+}
+
+// fit_json's keys, from rc's row.
+void put_rc_json(nlohmann::ordered_json& j, const fit_row& f, bool with_edges) {
+  using json = nlohmann::ordered_json;
+  const auto number = [](double v) { return finite_or_null<json>(v); };
+  const auto& p = f.parameters;
+  const auto& e = f.std_errors;
+  j["metric"] = f.metric;
+  j["resnorm"] = number(f.resnorm);
+  j["grid_resnorm"] = number(f.grid_resnorm);
+  j["params"] = {{"Rs", number(f.rs)}, {"Rsh", number(p[0])}, {"Ra", number(p[1])},
+                 {"Ca", number(p[2])}, {"Rb", number(p[3])},  {"Cb", number(p[4])}};
+  j["ter"] = number(f.ter);
+  j["tec"] = number(f.tec);
+  j["tau1"] = number(f.tau1);
+  j["tau2"] = number(f.tau2);
+  j["stderr"] = {{"Rs", number(e[0])}, {"ter", number(e[1])}, {"tec", number(e[2])}, {"tau1", number(e[3])}, {"tau2", number(e[4])}};
+  j["rsh_interval"] = {number(f.rsh_interval[0]), number(f.rsh_interval[1])};
+  if (with_edges) j["at_edge"] = f.at_edge;
+}
+
 }  // namespace
 
 std::vector<fit_row> fit_rows(const batch_outcome& outcome, std::size_t sweep, const std::string& start_time, sweep::metric metric,
@@ -68,29 +105,13 @@ std::vector<fit_row> fit_rows(const batch_outcome& outcome, std::size_t sweep, c
     const auto& [f, verdict] = outcome.models[k];
     const auto& m = *f.model;
     auto in = base;
-    in.model = m.name;
-    status_of(in, verdict);
-    in.resnorm = f.resnorm;
-    in.ter = f.ter;
-    in.tec = f.tec;
-    in.model_params = f.params;
-    in.model_errors = f.errors;
-    in.aic = f.aic;
-    in.bic = f.bic;
-    in.best_model = k == outcome.best_model;
-    in.decisive_frequency = outcome.decisive_frequency.value_or(fit_row::k_none);
-    in.at_edge = edge_names(f.edges, m.parameters);
     if (&m == &model::rc()) {
-      const auto& r = *outcome.result;
-      const auto& t = r.identified;
-      in.grid_resnorm = r.grid_resnorm;
-      in.rs = r.rs;
-      in.tau1 = t.tau1;
-      in.tau2 = t.tau2;
-      in.std_errors = {r.errors.rs, r.errors.ter, r.errors.tec, r.errors.tau1, r.errors.tau2};
-      in.parameters = {r.params.rsh, r.params.ra, r.params.ca, r.params.rb, r.params.cb};
-      in.rsh_interval = r.rsh_interval;
+      fill_rc(in, *outcome.result);
     } else {
+      in.resnorm = f.resnorm;
+      in.ter = f.ter;
+      in.tec = f.tec;
+      in.at_edge = edge_names(f.edges, m.parameters);
       // rc's fields hold what this model shares with rc, by name.
       const auto rs = *m.index_of("Rs");
       in.rs = f.params[rs];
@@ -100,9 +121,75 @@ std::vector<fit_row> fit_rows(const batch_outcome& outcome, std::size_t sweep, c
         if (const auto i = m.index_of(rc_names[p + 1].name)) in.parameters[p] = f.params[*i];
       }
     }
+    in.model = m.name;
+    status_of(in, verdict);
+    in.model_params = f.params;
+    in.model_errors = f.errors;
+    in.aic = f.aic;
+    in.bic = f.bic;
+    in.best_model = k == outcome.best_model;
+    in.decisive_frequency = outcome.decisive_frequency.value_or(fit_row::k_none);
     rows.push_back(std::move(in));
   }
   return rows;
+}
+
+bool was_fitted(const fit_row& row) { return row.best_model.has_value(); }
+
+std::vector<std::string> reasons_of(const fit_row& row) {
+  std::vector<std::string> reasons;
+  const auto parsed = nlohmann::json::parse(row.reasons_json, nullptr, false);
+  if (parsed.is_array()) {
+    for (const auto& s : parsed) {
+      if (s.is_string()) reasons.push_back(s.get<std::string>());
+    }
+  }
+  return reasons;
+}
+
+std::string edges_text(const fit_row& row) { return joined(row.at_edge); }
+
+nlohmann::ordered_json fit_row_json(const fit_row& row, const std::string& file) {
+  using json = nlohmann::ordered_json;
+  const auto number = [](double v) { return finite_or_null<json>(v); };
+  json j{{"file", file}, {"sweep", row.sweep}, {"model", row.model}, {"status", to_string(row.status)}, {"reasons", reasons_of(row)}};
+  if (!was_fitted(row)) {
+    j["metric"] = row.metric;
+    for (const char* key : {"resnorm", "params", "ter", "tec", "stderr", "aic", "bic", "best_model", "decisive_frequency"})
+      j[key] = nullptr;
+    return j;
+  }
+  if (row.model == model::rc().name) {
+    put_rc_json(j, row, true);
+    j["aic"] = number(row.aic);
+    j["bic"] = number(row.bic);
+  } else {
+    const auto* m = model::find_model(row.model);
+    if (!m) throw error(error_kind::internal, "a fit row of an unknown model '" + row.model + "'");
+    j["metric"] = row.metric;
+    j["resnorm"] = number(row.resnorm);
+    json params = json::object(), errors = json::object();
+    for (std::size_t k = 0; k < m->count(); ++k) {
+      params[std::string(m->parameters[k].name)] = number(row.model_params.at(k));
+      errors[std::string(m->parameters[k].name)] = number(row.model_errors.at(k));
+    }
+    j["params"] = params;
+    j["ter"] = number(row.ter);
+    j["tec"] = number(row.tec);
+    errors["ter"] = number(row.std_errors[1]);
+    errors["tec"] = number(row.std_errors[2]);
+    j["stderr"] = errors;
+    j["aic"] = number(row.aic);
+    j["bic"] = number(row.bic);
+    j["at_edge"] = row.at_edge;
+  }
+  j["best_model"] = *row.best_model;
+  j["decisive_frequency"] = number(row.decisive_frequency);
+  if (row.area_cm2) {
+    const auto per_area = per_area_json(row.ter, row.std_errors[1], row.tec, row.std_errors[2], *row.area_cm2);
+    for (const auto& [key, value] : per_area.items()) j[key] = value;
+  }
+  return j;
 }
 
 fit_summary_row summary_row_of(const fit_row& f, std::string file) {
@@ -111,19 +198,14 @@ fit_summary_row summary_row_of(const fit_row& f, std::string file) {
   static_assert(fit_row_field_count() == 24, "map the new field of fit_row to the CSV (or say here why it has no column)");
   fit_summary_row row;
   row.file = std::move(file);
-  const auto parsed = nlohmann::json::parse(f.reasons_json, nullptr, false);
-  if (parsed.is_array()) {
-    for (const auto& s : parsed) {
-      if (s.is_string()) row.reasons.push_back(s.get<std::string>());
-    }
-  }
+  row.reasons = reasons_of(f);
   row.sweep = static_cast<std::size_t>(f.sweep);
   row.start_time = f.start_time;
   row.status = to_string(f.status);
   row.metric = f.metric;
   row.area_cm2 = f.area_cm2;
   // model_errors have no column: the CSV gives rc's standard errors (std_errors).
-  if (std::isfinite(f.ter)) {
+  if (was_fitted(f) || std::isfinite(f.ter)) {
     const auto& e = f.std_errors;
     const auto& p = f.parameters;
     row.values = {
@@ -143,52 +225,6 @@ fit_summary_row summary_row_of(const fit_row& f, std::string file) {
   row.decisive_frequency = optional(f.decisive_frequency);
   row.at_edge = joined(f.at_edge);
   return row;
-}
-
-std::array<double, fit_summary_row::k_values> summary_values(const fit::fit_result& r) {
-  const auto& t = r.identified;
-  return {r.resnorm,        r.grid_resnorm, r.rs,        r.errors.rs,   t.ter,       r.errors.ter,
-          t.tec(),          r.errors.tec,   t.tau1,      r.errors.tau1, t.tau2,      r.errors.tau2,
-          r.params.rsh,     r.params.ra,    r.params.ca, r.params.rb,   r.params.cb, r.rsh_interval[0],
-          r.rsh_interval[1]};
-}
-
-std::string edges_text(const fit::fit_result& r) { return joined(edge_names(r.edges, model::rc().parameters)); }
-
-std::string edges_text(const fit::model_fit_result& r) { return joined(edge_names(r.edges, r.model->parameters)); }
-
-void fill_summary(fit_summary_row& row, const fit::model_fit_result& r) {
-  const auto& m = *r.model;
-  const auto param = [&](std::string_view name, bool error) {
-    const auto k = m.index_of(name);
-    return k ? (error ? r.errors[*k] : r.params[*k]) : std::nan("");
-  };
-  const double none = std::nan("");
-  row.values = std::array<double, fit_summary_row::k_values>{r.resnorm,
-                                                             none,
-                                                             param("Rs", false),
-                                                             param("Rs", true),
-                                                             r.ter,
-                                                             r.ter_se,
-                                                             r.tec,
-                                                             r.tec_se,
-                                                             none,
-                                                             none,
-                                                             none,
-                                                             none,
-                                                             param("Rsh", false),
-                                                             param("Ra", false),
-                                                             param("Ca", false),
-                                                             param("Rb", false),
-                                                             param("Cb", false),
-                                                             none,
-                                                             none};
-  row.model = m.name;
-  row.parameters.clear();
-  for (std::size_t k = 0; k < m.count(); ++k) row.parameters.emplace_back(m.parameters[k].name, r.params[k]);
-  row.aic = r.aic;
-  row.bic = r.bic;
-  row.at_edge = edges_text(r);
 }
 
 fit_summary_writer::fit_summary_writer(std::ostream& out, bool with_area, std::vector<std::string> extra, std::string what)
@@ -264,93 +300,11 @@ void write_fit_summary(std::ostream& out, const std::vector<fit_summary_row>& ro
 }
 
 nlohmann::ordered_json fit_json(const fit::fit_result& r, bool with_edges) {
-  using json = nlohmann::ordered_json;
-  const auto number = [](double v) { return finite_or_null<json>(v); };
-  json j;
-  j["metric"] = sweep::to_string(r.metric);
-  j["resnorm"] = number(r.resnorm);
-  j["grid_resnorm"] = number(r.grid_resnorm);
-  j["params"] = {{"Rs", number(r.rs)},        {"Rsh", number(r.params.rsh)}, {"Ra", number(r.params.ra)},
-                 {"Ca", number(r.params.ca)}, {"Rb", number(r.params.rb)},   {"Cb", number(r.params.cb)}};
-  j["ter"] = number(r.identified.ter);
-  j["tec"] = number(r.identified.tec());
-  j["tau1"] = number(r.identified.tau1);
-  j["tau2"] = number(r.identified.tau2);
-  j["stderr"] = {{"Rs", number(r.errors.rs)},
-                 {"ter", number(r.errors.ter)},
-                 {"tec", number(r.errors.tec)},
-                 {"tau1", number(r.errors.tau1)},
-                 {"tau2", number(r.errors.tau2)}};
-  j["rsh_interval"] = {number(r.rsh_interval[0]), number(r.rsh_interval[1])};
-  if (with_edges) j["at_edge"] = edge_names(r.edges, model::rc().parameters);
+  fit_row row;
+  fill_rc(row, r);
+  nlohmann::ordered_json j;
+  put_rc_json(j, row, with_edges);
   return j;
-}
-
-nlohmann::ordered_json model_fit_json(const fit::model_fit_result& r) {
-  using json = nlohmann::ordered_json;
-  const auto number = [](double v) { return finite_or_null<json>(v); };
-  const auto& m = *r.model;
-  json j;
-  j["model"] = m.name;
-  j["metric"] = sweep::to_string(r.metric);
-  j["resnorm"] = number(r.resnorm);
-  json params = json::object(), errors = json::object();
-  for (std::size_t k = 0; k < m.count(); ++k) {
-    params[std::string(m.parameters[k].name)] = number(r.params[k]);
-    errors[std::string(m.parameters[k].name)] = number(r.errors[k]);
-  }
-  j["params"] = params;
-  j["ter"] = number(r.ter);
-  j["tec"] = number(r.tec);
-  errors["ter"] = number(r.ter_se);
-  errors["tec"] = number(r.tec_se);
-  j["stderr"] = errors;
-  j["aic"] = number(r.aic);
-  j["bic"] = number(r.bic);
-  j["at_edge"] = edge_names(r.edges, m.parameters);
-  return j;
-}
-
-std::vector<nlohmann::ordered_json> fit_rows_json(const batch_outcome& outcome, const std::string& file, std::size_t sweep,
-                                                  sweep::metric metric, const model_list& models, std::optional<double> area) {
-  using json = nlohmann::ordered_json;
-  std::vector<json> rows;
-  if (outcome.models.empty()) {
-    for (const auto* model : models) {
-      json j{{"file", file},
-             {"sweep", sweep},
-             {"model", model->name},
-             {"status", to_string(outcome.verdict.status)},
-             {"reasons", outcome.verdict.reasons},
-             {"metric", sweep::to_string(metric)}};
-      for (const char* key : {"resnorm", "params", "ter", "tec", "stderr", "aic", "bic", "best_model", "decisive_frequency"})
-        j[key] = nullptr;
-      rows.push_back(std::move(j));
-    }
-    return rows;
-  }
-  const auto number = [](std::optional<double> v) { return v && std::isfinite(*v) ? json(*v) : nullptr; };
-  for (std::size_t k = 0; k < outcome.models.size(); ++k) {
-    const auto& o = outcome.models[k];
-    json j{{"file", file},
-           {"sweep", sweep},
-           {"model", o.fit.model->name},
-           {"status", to_string(o.verdict.status)},
-           {"reasons", o.verdict.reasons}};
-    // Named: items() of a temporary would dangle.
-    const auto fitted = o.fit.model == &model::rc() ? fit_json(*outcome.result, true) : model_fit_json(o.fit);
-    for (const auto& [key, value] : fitted.items()) j[key] = value;
-    j["aic"] = number(o.fit.aic);
-    j["bic"] = number(o.fit.bic);
-    j["best_model"] = k == outcome.best_model;
-    j["decisive_frequency"] = number(outcome.decisive_frequency);
-    if (area) {
-      const auto per_area = per_area_json(o.fit.ter, o.fit.ter_se, o.fit.tec, o.fit.tec_se, *area);
-      for (const auto& [key, value] : per_area.items()) j[key] = value;
-    }
-    rows.push_back(std::move(j));
-  }
-  return rows;
 }
 
 nlohmann::ordered_json per_area_json(double ter, double ter_se, double tec, double tec_se, double area_cm2) {

@@ -1,7 +1,8 @@
 #pragma once
-// A fit's result as JSON (SPEC 10), as `eisgrid fit --json` prints it and as a
-// dataset's metadata records its refined best result: values in ohm, farad
-// and seconds, non-finite numbers as null.
+// A fit's results as rows (base/fit_row.hpp) and what is written from them
+// (SPEC 10): JSON, as `eisgrid fit --json` prints it and as a dataset's
+// metadata records its refined best result (values in ohm, farad and seconds,
+// non-finite numbers as null), and the per-sweep CSV.
 
 #include <array>
 #include <cstddef>
@@ -15,7 +16,6 @@
 #include "base/fit_row.hpp"
 #include "compute/fit_sweep.hpp"
 #include "fit/fit.hpp"
-#include "fit/model_fit.hpp"
 
 namespace eisgrid::compute {
 
@@ -24,32 +24,35 @@ namespace eisgrid::compute {
 // "tau1", "tau2"}, "rsh_interval": [lo, hi]}, plus "at_edge": [names] when
 // `with_edges`.
 [[nodiscard]] nlohmann::ordered_json fit_json(const fit::fit_result& r, bool with_edges);
-// A fit of any model: {"model", "metric", "resnorm", "params": {the model's
-// names}, "ter", "tec", "stderr": {the parameters', "ter", "tec"}, "aic",
-// "bic", "at_edge": [names]}.
-[[nodiscard]] nlohmann::ordered_json model_fit_json(const fit::model_fit_result& r);
 // The per-area values of TER and TEC: {"area_cm2", "ter_ohm_cm2",
 // "ter_ohm_cm2_se", "tec_uF_per_cm2", "tec_uF_per_cm2_se"}.
 [[nodiscard]] nlohmann::ordered_json per_area_json(double ter, double ter_se, double tec, double tec_se, double area_cm2);
 
-// The rows of `eisgrid fit --json` for one sweep, one per model asked for:
-// {"file", "sweep", "model", "status", "reasons", then rc's fit_json (with its
-// edges) or model_fit_json, "aic", "bic", "best_model",
-// "decisive_frequency", and per_area_json when `area` is set}. A sweep that
-// could not be fitted has the verdict and nulls. The command line and Python
-// both print these, so their numbers are the same.
-[[nodiscard]] std::vector<nlohmann::ordered_json> fit_rows_json(const batch_outcome& outcome, const std::string& file, std::size_t sweep,
-                                                                sweep::metric metric, const model_list& models, std::optional<double> area);
-
-// The rows of one sweep's fit as the catalog stores them (base/fit_row.hpp):
-// one per model fitted, or, when no model could be, one per model asked for
-// with the sweep's verdict. Models other than rc fill rc's fields with what
-// they share with rc, by name.
+// The rows of one sweep's fit (base/fit_row.hpp), from which every output of
+// a fit is written (the table, JSON and CSV of `eisgrid fit`, Python's rows,
+// the catalog's rows): one per model fitted, or, when no model could be, one
+// per model asked for with the sweep's verdict. Models other than rc fill
+// rc's fields with what they share with rc, by name.
 [[nodiscard]] std::vector<fit_row> fit_rows(const batch_outcome& outcome, std::size_t sweep, const std::string& start_time,
                                             sweep::metric metric, const model_list& models, std::optional<double> area);
+// Whether a row holds a model's fit: fit_rows says of each fitted model
+// whether it is the sweep's best (best_model), and of no other row.
+[[nodiscard]] bool was_fitted(const fit_row& row);
+// The reasons of a row's verdict, in order (its reasons_json).
+[[nodiscard]] std::vector<std::string> reasons_of(const fit_row& row);
+// "Rsh at min, Cb at max": the row's parameters at the edge of their range.
+[[nodiscard]] std::string edges_text(const fit_row& row);
 
-// One row of the per-sweep CSV summary (SPEC 10), from a fit just made
-// (`eisgrid fit --summary`) or one stored in the catalog (the API).
+// A row of `eisgrid fit --json` (and of Python's fit): {"file", "sweep",
+// "model", "status", "reasons", then rc's fit_json (with its edges), "aic",
+// "bic", or another model's {"metric", "resnorm", "params": {the model's
+// names}, "ter", "tec", "stderr": {the parameters', "ter", "tec"}, "aic",
+// "bic", "at_edge"}, then "best_model", "decisive_frequency", and
+// per_area_json when the row has an area}. A row of a sweep that could not be
+// fitted has the verdict, "metric" and nulls.
+[[nodiscard]] nlohmann::ordered_json fit_row_json(const fit_row& row, const std::string& file);
+
+// One row of the per-sweep CSV summary (SPEC 10).
 struct fit_summary_row {
   static constexpr std::size_t k_values = 19;
 
@@ -73,17 +76,10 @@ struct fit_summary_row {
   std::optional<double> decisive_frequency;
 };
 
-// The CSV's row of a fit row of `file` (a stored fit over the API).
+// The CSV's row of a fit row of `file`: one just made (`eisgrid fit
+// --summary`) or one stored in the catalog (the API). A row has values when
+// fitted, or, stored before fits said which model was best, when it has a TER.
 [[nodiscard]] fit_summary_row summary_row_of(const fit_row& row, std::string file);
-// The values of a row, in the order above.
-[[nodiscard]] std::array<double, fit_summary_row::k_values> summary_values(const fit::fit_result& r);
-// Those of a model's fit that the model has (rc's time constants and Rsh
-// interval from rc's own fit only), the rest NaN; `parameters`, `model`,
-// `aic`, `bic` and `at_edge` of the row too.
-void fill_summary(fit_summary_row& row, const fit::model_fit_result& r);
-// "Rsh at min, Cb at max": the parameters at the edge of their range.
-[[nodiscard]] std::string edges_text(const fit::fit_result& r);
-[[nodiscard]] std::string edges_text(const fit::model_fit_result& r);
 
 // The per-sweep CSV written a row at a time, as a batch fit's sweeps finish:
 // the header first; the per-area columns (area_cm2, TER_ohm_cm2,

@@ -7,6 +7,7 @@
 #include <complex>
 #include <cstddef>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "fit/fit.hpp"
@@ -20,6 +21,10 @@ namespace eisgrid::compute {
 struct batch_spectrum {
   std::vector<double> frequencies;
   std::vector<std::complex<double>> z;
+  // Where it is in its file, for its rows (fit_rows): its index there, from
+  // 0, and its start time as the file gives it (empty if none).
+  std::size_t sweep = 0;
+  std::string start_time;
 };
 // One model's fit of a sweep and the verdict on it.
 struct model_outcome {

@@ -1,11 +1,13 @@
 #pragma once
 // What the distributed sweep and the distributed fit both send between ranks
 // (compute/distributed_sweep.hpp, compute/distributed_fit.hpp): the status that
-// opens each broadcast, a grid, fit options, and the failure that ends a run.
+// opens each broadcast, a grid, fit options, a fit's rows, and the failure that
+// ends a run.
 
 #include <cstdint>
 
 #include "base/error.hpp"
+#include "base/fit_row.hpp"
 #include "cluster/message.hpp"
 #include "fit/fit.hpp"
 #include "model/parameter_grid.hpp"
@@ -28,6 +30,11 @@ void put_grid(cluster::message_writer& w, const model::grid_spec& grid);
 // Field by field: fit_options holds a grid, which is not a plain value.
 void put_fit_options(cluster::message_writer& w, const fit::fit_options& o);
 [[nodiscard]] fit::fit_options get_fit_options(cluster::message_reader& r);
+// A fit row travels as the fields of its one list (base/fit_row.hpp), each in
+// the wire form of its type: a field added to the list travels with no change
+// here, and one of a type without a wire form stops the build.
+void put_fit_row(cluster::message_writer& w, const fit_row& row);
+[[nodiscard]] fit_row get_fit_row(cluster::message_reader& r);
 
 }  // namespace eisgrid::compute::detail
 

@@ -2,7 +2,8 @@
 // Pythonic API (checks of arrays, result classes, progress bars) is
 // python/eisgrid/__init__.py; this file only converts. Every number comes
 // from the same functions as the command line: a fit's rows are
-// compute::fit_rows_json, as `eisgrid fit --json` prints them.
+// compute::fit_rows written by compute::fit_row_json, as `eisgrid fit --json`
+// prints them.
 #include <atomic>
 #include <charconv>
 #include <cmath>
@@ -21,6 +22,7 @@
 
 #include "base/atomic_file.hpp"
 #include "base/error.hpp"
+#include "base/fit_row.hpp"
 #include "cli/data_root.hpp"
 #include "cli/options.hpp"
 #include "cluster/world.hpp"
@@ -175,22 +177,24 @@ fit_settings settings_of(const std::string& models, const std::string& metric, c
   return {std::move(options), std::move(list), area};
 }
 
-py::list rows_list(const std::vector<nlohmann::ordered_json>& rows) {
-  py::list list;
-  for (const auto& row : rows) list.append(to_python(row));
-  return list;
+// A fit's rows of `file`, as `eisgrid fit --json` prints them.
+void append_rows(py::list& list, const std::vector<fit_row>& rows, const std::string& file) {
+  for (const auto& row : rows) list.append(to_python(compute::fit_row_json(row, file)));
 }
 
 py::list fit_one(const real_array& frequencies, const complex_array& z, const std::string& models, const std::string& metric,
                  const std::string& rs, const std::vector<std::string>& ranges, std::optional<double> area, std::size_t grid) {
   const auto settings = settings_of(models, metric, rs, ranges, area, grid);
   const auto spectrum = spectrum_of(frequencies, z);
-  compute::batch_outcome outcome;
+  std::vector<fit_row> rows;
   {
     py::gil_scoped_release release;
-    outcome = compute::fit_sweep(spectrum, settings.options, settings.models, settings.area);
+    const auto outcome = compute::fit_sweep(spectrum, settings.options, settings.models, settings.area);
+    rows = compute::fit_rows(outcome, 0, "", settings.options.metric, settings.models, settings.area);
   }
-  return rows_list(compute::fit_rows_json(outcome, "", 0, settings.options.metric, settings.models, settings.area));
+  py::list list;
+  append_rows(list, rows, "");
+  return list;
 }
 
 // Looks for Ctrl-C and calls the caller's progress function from the thread
@@ -233,19 +237,19 @@ py::list fit_files(const std::vector<std::string>& paths, const std::optional<st
                    std::size_t grid, std::optional<unsigned> threads, const progress_function& progress) {
   const auto settings = settings_of(models, metric, rs, ranges, area, grid);
   const auto forced = format_of(format);
-  std::vector<std::pair<std::string, std::size_t>> names;
+  std::vector<std::string> names;
   std::vector<compute::batch_spectrum> spectra;
   std::vector<std::pair<std::string, std::string>> unreadable;
   interruptible watch(progress);
-  std::vector<compute::batch_outcome> outcomes;
+  std::vector<compute::fitted_sweep> fits;
   {
     py::gil_scoped_release release;
     for (const auto& path : paths) {
       try {
         auto m = measured::read_measurement(path, forced);
         for (std::size_t k = 0; k < m.sweeps.size(); ++k) {
-          names.emplace_back(m.file, k);
-          spectra.push_back({std::move(m.sweeps[k].frequencies), std::move(m.sweeps[k].z)});
+          names.push_back(m.file);
+          spectra.push_back({std::move(m.sweeps[k].frequencies), std::move(m.sweeps[k].z), k, m.sweeps[k].start_time.value_or("")});
         }
       } catch (const error& e) {
         if (e.kind() == error_kind::usage) throw;
@@ -254,32 +258,27 @@ py::list fit_files(const std::vector<std::string>& paths, const std::optional<st
     }
     const auto fit_each = [&](const compute::batch_spectrum& s, const fit::fit_options& o) {
       if (watch.cancel()->load(std::memory_order_relaxed)) throw error(error_kind::cancelled, "interrupted");
-      return compute::fit_sweep(s, o, settings.models, settings.area);
+      const auto outcome = compute::fit_sweep(s, o, settings.models, settings.area);
+      return compute::fitted_sweep{compute::fit_rows(outcome, s.sweep, s.start_time, o.metric, settings.models, settings.area),
+                                   std::nullopt};
     };
     try {
-      outcomes = compute::fit_on_ranks(settings.options, std::move(spectra), threads.value_or(cluster::default_threads()), fit_each,
-                                       [&](const sweep::sweep_progress& p) { watch(p.done, p.total); });
+      fits = compute::fit_on_ranks(settings.options, std::move(spectra), threads.value_or(cluster::default_threads()), fit_each,
+                                   [&](const sweep::sweep_progress& p) { watch(p.done, p.total); });
     } catch (const error&) {
       if (!watch.interrupted()) throw;
     }
   }
   watch.rethrow();
-  if (progress) progress(outcomes.size(), outcomes.size());
-  std::vector<nlohmann::ordered_json> rows;
-  for (std::size_t i = 0; i < outcomes.size(); ++i) {
-    for (auto& row :
-         compute::fit_rows_json(outcomes[i], names[i].first, names[i].second, settings.options.metric, settings.models, settings.area)) {
-      rows.push_back(std::move(row));
-    }
-  }
+  if (progress) progress(fits.size(), fits.size());
+  py::list list;
+  for (std::size_t i = 0; i < fits.size(); ++i) append_rows(list, fits[i].rows, names[i]);
   for (const auto& [file, reason] : unreadable) {
     compute::batch_outcome none;
     none.verdict = {fit_status::invalid_data, {reason}};
-    for (auto& row : compute::fit_rows_json(none, file, 0, settings.options.metric, settings.models, settings.area)) {
-      rows.push_back(std::move(row));
-    }
+    append_rows(list, compute::fit_rows(none, 0, "", settings.options.metric, settings.models, settings.area), file);
   }
-  return rows_list(rows);
+  return list;
 }
 
 // `eisgrid compute` with the same texts (cli::compute_texts, keys of

@@ -169,8 +169,9 @@ response post_fit(const context& c) {
       for (std::size_t k = 0; k < m.sweeps.size(); ++k) {
         if (cancel) throw error(error_kind::cancelled, "cancelled");
         const auto& s = m.sweeps[k];
-        const auto outcome = compute::fit_sweep({s.frequencies, s.z}, job.options, job.models, area);
-        for (auto& row : compute::fit_rows(outcome, k, s.start_time.value_or(""), job.options.metric, job.models, area)) {
+        const compute::batch_spectrum spectrum{s.frequencies, s.z, k, s.start_time.value_or("")};
+        const auto outcome = compute::fit_sweep(spectrum, job.options, job.models, area);
+        for (auto& row : compute::fit_rows(outcome, spectrum.sweep, spectrum.start_time, job.options.metric, job.models, area)) {
           fits.push_back(std::move(row));
         }
         progress({++done, total, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()});

@@ -20,6 +20,7 @@
 #include "catalog/lab_fields.hpp"
 #include "catalog/sqlite_connection.hpp"
 #include "catalog_fixture.hpp"
+#include "support/fit_row_fields.hpp"
 
 using eisgrid::error_kind;
 using eisgrid::fit_status;
@@ -481,64 +482,17 @@ TEST_P(catalog_measurements, a_fit_without_its_numbers_or_past_the_last_sweep_is
   EXPECT_EQ(kind_of([&] { cat().save_fit_results(principal::anonymous(), id, {test_support::fake_fit(0)}); }), error_kind::forbidden);
 }
 
-// A field of a fit row as text, to compare two rows field by field.
-std::string text_of(eisgrid::fit_status s) { return std::string(to_string(s)); }
-template <class T>
-std::string text_of(const T& v) {
-  return nlohmann::json(v).dump();
-}
-template <class T>
-std::string text_of(const std::optional<T>& v) {
-  return v ? text_of(*v) : "none";
-}
-
-// Every field of base/fit_row.hpp's list, by name, as text.
-std::vector<std::pair<std::string, std::string>> fields_of(const eisgrid::fit_row& row) {
-  std::vector<std::pair<std::string, std::string>> out;
-  for_each_field(row, [&](const char* name, const auto& value) { out.emplace_back(name, text_of(value)); });
-  return out;
-}
-
 // Every field of the one definition of a fit row comes back from the catalog
 // as it went in: a field added to base/fit_row.hpp that this test does not
 // set, or that the catalog's columns do not carry, fails here by name.
 TEST_P(catalog_measurements, every_field_of_a_fit_row_round_trips) {
   const auto id = cat().add_measurement(alice_, test_support::fake_measurement("every_field.txt")).id;
-  eisgrid::fit_row f;
-  f.sweep = 2;
-  f.start_time = "2024-08-29 10:15:00";
-  f.status = fit_status::poor_fit;
-  f.reasons_json = R"(["modulus residual 0.12 above 0.05"])";
-  f.metric = "relative";
-  f.resnorm = 0.125;
-  f.grid_resnorm = 0.375;
-  f.rs = 20.5;
-  f.ter = 1800.25;
-  f.tec = 2.5e-6;
-  f.tau1 = 0.0625;
-  f.tau2 = 0.03125;
-  f.std_errors = {0.5, 12.5, 1.25e-7, 0.001953125, 0.0009765625};
-  f.parameters = {1800.5, 700.25, 5e-6, 900.75, 4e-6};
-  f.rsh_interval = {1750.5, 1850.5};
-  f.area_cm2 = 1.12;
-  f.model = "cpe";
-  f.model_params = {20.5, 1800.5, 700.25, 5e-6, 0.875, 900.75, 4e-6, 0.9375};
-  f.model_errors = {0.5, 25.5, 20.25, 1e-7, 0.015625, 30.5, 1.5e-7, 0.5};
-  f.aic = -530.5;
-  f.bic = -510.75;
-  f.best_model = true;
-  f.decisive_frequency = 0.046875;
-  f.at_edge = {"alpha_a at min", "Qb at max"};
-  const auto sent = fields_of(f);
-  const auto unset = fields_of(eisgrid::fit_row{});
-  ASSERT_EQ(sent.size(), eisgrid::fit_row_field_count());
-  for (std::size_t k = 0; k < sent.size(); ++k) EXPECT_NE(sent[k].second, unset[k].second) << sent[k].first << " is not set by this test";
+  const auto f = test_support::every_field_set();
+  test_support::expect_every_field_set(f);
   cat().save_fit_results(alice_, id, {f});
   const auto fits = cat().list_fit_results(alice_, id);
   ASSERT_EQ(fits.size(), 1u);
-  const auto back = fields_of(fits[0].fit);
-  ASSERT_EQ(back.size(), sent.size());
-  for (std::size_t k = 0; k < sent.size(); ++k) EXPECT_EQ(back[k].second, sent[k].second) << sent[k].first;
+  test_support::expect_same_fields(fits[0].fit, f);
 }
 
 // One row per sweep and model, the model's parameters by its own names
