@@ -4,7 +4,6 @@
 #include <zlib.h>
 
 #include <algorithm>
-#include <array>
 #include <climits>
 #include <cstdint>
 
@@ -13,8 +12,6 @@
 namespace eisgrid::npz::detail {
 namespace {
 
-// BFINAL=1, fixed Huffman codes, then end-of-block: 10 bits, zero-padded.
-constexpr std::array<std::byte, 2> k_empty_final_block = {std::byte{0x03}, std::byte{0x00}};
 // zlib's own window bits, negated: a raw deflate stream without a zlib header.
 constexpr int k_raw_deflate_window = -15;
 
