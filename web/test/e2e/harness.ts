@@ -259,9 +259,18 @@ export function startApp(datasets: DatasetName[] = []): App {
     for (const u of ['alice', 'bob', 'carol']) app.keys[u] = lastLine(run(['user', 'add', u, '--data', app.data]));
     for (const d of datasets) DATASETS[d](app.data, app.tmp);
 
-    port = await freePort();
-    app.base = `http://127.0.0.1:${port}`;
-    await app.startServer();
+    // The files run side by side (package.json), and another one may bind the free port first: try a few.
+    for (let attempt = 1; ; attempt++) {
+      port = await freePort();
+      app.base = `http://127.0.0.1:${port}`;
+      try {
+        await app.startServer();
+        break;
+      } catch (e) {
+        app.server?.kill('SIGKILL');
+        if (attempt === 3) throw e;
+      }
+    }
 
     // A page served with another type is downloaded by the browser instead of shown: say so plainly.
     const index = await fetch(`${app.base}/`);
