@@ -6,9 +6,9 @@
 #include <nlohmann/json.hpp>
 
 #include "base/error.hpp"
+#include "base/sha256.hpp"
 #include "catalog/catalog.hpp"
 #include "catalog/query_text.hpp"
-#include "base/sha256.hpp"
 
 namespace eisgrid::catalog {
 namespace {

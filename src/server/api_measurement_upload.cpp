@@ -11,9 +11,9 @@
 
 #include "base/atomic_file.hpp"
 #include "base/error.hpp"
+#include "base/sha256.hpp"
 #include "base/utf8.hpp"
 #include "catalog/lab_fields.hpp"
-#include "base/sha256.hpp"
 #include "measured/quality.hpp"
 #include "measured/read.hpp"
 #include "server/api_measurements.hpp"

@@ -8,10 +8,10 @@
 #include <string>
 
 #include "../support/process.hpp"
+#include "base/sha256.hpp"
 #include "catalog/catalog.hpp"
 #include "catalog/migrations.hpp"
 #include "catalog/pg_connection.hpp"
-#include "base/sha256.hpp"
 #include "pg_server.hpp"
 
 namespace test_support {

@@ -9,8 +9,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "catalog/pg_server.hpp"
 #include "base/sha256.hpp"
+#include "catalog/pg_server.hpp"
 #include "live_server.hpp"
 #include "server_fixture.hpp"
 
