@@ -36,7 +36,7 @@ std::string register_result(const compute_request& r, catalog::catalog& cat, con
 
 std::string register_written(const dataset::exported_dataset& written, dataset::storage where, catalog::catalog& cat,
                              const std::string& user) {
-  const auto described = compute::describe_file({written.path, where}, dataset::load_depth::without_spectra, written.digest);
+  const auto described = describe_written(written, where);
   if (!described.valid) throw error(error_kind::internal, "the new dataset does not validate: " + described.reason);
   cat.register_file(described.input, cat.ensure_user(user).id, true);
   return described.input.file_hash;
@@ -134,7 +134,7 @@ compute_result run(const compute_request& request, const compute_plan& plan, con
   result.notes = std::move(notes);
   result.elapsed_seconds = swept.elapsed_seconds;
   try {
-    const auto described = compute::describe_file({path, request.into}, dataset::load_depth::without_spectra, written.digest);
+    const auto described = describe_written(written, request.into);
     if (!described.valid) throw error(error_kind::internal, "the new dataset does not validate: " + described.reason);
     result.file_hash = described.input.file_hash;
     result.owner = register_result(request, catalog_of(), described.input);

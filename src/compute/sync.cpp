@@ -1,6 +1,7 @@
 #include "compute/sync.hpp"
 
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <set>
 
@@ -94,9 +95,35 @@ std::optional<catalog::configuration_input> configuration_of(const dataset::data
   return c;
 }
 
-}  // namespace
+// The catalog's fields of a file from its loaded dataset and hash; throws
+// error(invalid_input) for text over the catalog's limits.
+void describe_input(described_file& out, const dataset::dataset& d, const file_digest& hash) {
+  auto& in = out.input;
+  in.file_name = out.file_name;
+  in.location = out.file.location;
+  in.file_path = "npz/" + std::string(dataset::to_string(out.file.location)) + "/" + out.file_name;
+  const auto& m = d.metadata();
+  in.grid_size = integer_of(m, "grid_size");
+  in.n_frequencies = static_cast<std::int64_t>(d.frequency_count());
+  in.freq_min = d.frequency_count() ? d.frequency(0) : std::numeric_limits<double>::quiet_NaN();
+  in.freq_max = d.frequency_count() ? d.frequency(d.frequency_count() - 1) : std::numeric_limits<double>::quiet_NaN();
+  in.n_parameter_sets = static_cast<std::int64_t>(d.rows());
+  in.n_spectra = static_cast<std::int64_t>(d.spectra_rows());
+  in.n_grid_points = integer_of(m, "n_grid_points");
+  in.file_size = hash.size;
+  in.file_hash = hash.sha256;
+  in.best_resnorm = d.rows() ? d.resnorm(0) : std::numeric_limits<double>::quiet_NaN();
+  // The old exporter wrote only its mean absolute error (SPEC 3).
+  in.resnorm_metric = string_of(m, "resnorm_metric", "mae");
+  in.description = without_nul(string_of(m, "description"));
+  in.metadata_json = without_nul_escapes(m.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  in.configuration = configuration_of(d, in);
+  catalog::check_text_limits(in.description, in.metadata_json);
+}
 
-described_file describe_file(const dataset::dataset_file& file, dataset::load_depth depth, const std::optional<file_digest>& digest) {
+// Names the file and fills it in with `fill`, which throws error for a file
+// that is not a valid dataset: its reason, without the path the message names.
+described_file describe(const dataset::dataset_file& file, const std::function<void(described_file&)>& fill) {
   described_file out;
   out.file = file;
   out.file_name = file.path.filename().string();
@@ -105,29 +132,7 @@ described_file describe_file(const dataset::dataset_file& file, dataset::load_de
     return out;
   }
   try {
-    const auto d = dataset::dataset::load(file.path, depth);
-    const auto hash = digest ? *digest : sha256_file(file.path);
-    auto& in = out.input;
-    in.file_name = out.file_name;
-    in.location = file.location;
-    in.file_path = "npz/" + std::string(dataset::to_string(file.location)) + "/" + out.file_name;
-    const auto& m = d.metadata();
-    in.grid_size = integer_of(m, "grid_size");
-    in.n_frequencies = static_cast<std::int64_t>(d.frequency_count());
-    in.freq_min = d.frequency_count() ? d.frequency(0) : std::numeric_limits<double>::quiet_NaN();
-    in.freq_max = d.frequency_count() ? d.frequency(d.frequency_count() - 1) : std::numeric_limits<double>::quiet_NaN();
-    in.n_parameter_sets = static_cast<std::int64_t>(d.rows());
-    in.n_spectra = static_cast<std::int64_t>(d.spectra_rows());
-    in.n_grid_points = integer_of(m, "n_grid_points");
-    in.file_size = hash.size;
-    in.file_hash = hash.sha256;
-    in.best_resnorm = d.rows() ? d.resnorm(0) : std::numeric_limits<double>::quiet_NaN();
-    // The old exporter wrote only its mean absolute error (SPEC 3).
-    in.resnorm_metric = string_of(m, "resnorm_metric", "mae");
-    in.description = without_nul(string_of(m, "description"));
-    in.metadata_json = without_nul_escapes(m.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-    in.configuration = configuration_of(d, in);
-    catalog::check_text_limits(in.description, in.metadata_json);
+    fill(out);
     out.valid = true;
   } catch (const error& e) {
     std::string reason = e.what();
@@ -136,6 +141,19 @@ described_file describe_file(const dataset::dataset_file& file, dataset::load_de
     out.reason = reason;
   }
   return out;
+}
+
+}  // namespace
+
+described_file describe_file(const dataset::dataset_file& file) {
+  return describe(file, [&](described_file& out) {
+    const auto d = dataset::dataset::load(file.path);
+    describe_input(out, d, sha256_file(file.path));
+  });
+}
+
+described_file describe_written(const dataset::exported_dataset& written, dataset::storage where) {
+  return describe({written.path, where}, [&](described_file& out) { describe_input(out, written.checked, written.digest); });
 }
 
 std::vector<described_file> scan(const dataset::data_dir& dir) {

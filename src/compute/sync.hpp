@@ -6,14 +6,13 @@
 // Running it again when nothing changed changes nothing. Each file is its own
 // transaction, so two syncs (or a sync and a compute) at once interleave safely.
 
-#include <optional>
 #include <string>
 #include <vector>
 
-#include "base/sha256.hpp"
 #include "catalog/catalog.hpp"
 #include "dataset/data_dir.hpp"
 #include "dataset/dataset.hpp"
+#include "dataset/export.hpp"
 
 namespace eisgrid::compute {
 
@@ -27,11 +26,12 @@ struct described_file {
 };
 
 // Validates and hashes one file. Never throws for a bad file: the reason is in
-// the result. Thread-safe. `depth` is full for files found on disk; compute
-// registers the file it has just written without re-reading its spectra, and
-// with the `digest` the export took.
-[[nodiscard]] described_file describe_file(const dataset::dataset_file& file, dataset::load_depth depth = dataset::load_depth::full,
-                                           const std::optional<file_digest>& digest = std::nullopt);
+// the result. Thread-safe.
+[[nodiscard]] described_file describe_file(const dataset::dataset_file& file);
+
+// The same for a file the export has just written, from what it read back and
+// hashed: nothing is read again.
+[[nodiscard]] described_file describe_written(const dataset::exported_dataset& written, dataset::storage where);
 
 struct sync_report {
   std::vector<described_file> files;

@@ -153,13 +153,15 @@ exported_dataset export_dataset(const data_dir& dir, run_record run, const expor
   std::vector<float>().swap(parameters);
   std::vector<float>().swap(resnorms);
   std::vector<std::int64_t>().swap(grid_indices);
-  try {
-    (void)dataset::load(file.temp_path(), load_depth::without_spectra);
-  } catch (const error& e) {
-    throw error(error_kind::internal, "the new dataset does not validate, so it was not kept: " + std::string(e.what()));
-  }
+  dataset checked = [&] {
+    try {
+      return dataset::load(file.temp_path(), load_depth::without_spectra);
+    } catch (const error& e) {
+      throw error(error_kind::internal, "the new dataset does not validate, so it was not kept: " + std::string(e.what()));
+    }
+  }();
   file.commit(options.replace);
-  return {final_path, digest.get()};
+  return {final_path, digest.get(), std::move(checked)};
 }
 
 }  // namespace eisgrid::dataset

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "base/sha256.hpp"
+#include "dataset/dataset.hpp"
 #include "dataset/metadata.hpp"
 #include "npz/writer.hpp"
 
@@ -23,6 +24,10 @@ struct export_options {
 struct exported_dataset {
   std::filesystem::path path;  // final
   file_digest digest;          // of the file as written, for the catalog
+  // The file as read back for the check below (without spectra), so the
+  // catalog's description needs no second read. Its path() is the temporary
+  // name it was checked under.
+  dataset checked;
 };
 
 // `run` names the file, location and everything else; `run.spectra_rows` is
