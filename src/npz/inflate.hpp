@@ -21,11 +21,15 @@ namespace eisgrid::npz::detail {
 // longer than `out`, or does not end where `in` does.
 void inflate_whole(std::span<const std::byte> in, std::span<std::byte> out);
 
-// Inflates one chunk of a chunked member into exactly `out`. `in` runs from
-// the chunk's first byte to the end of the member. A `last` chunk must end
-// the stream where `in` ends; any other must fill `out` without ending it.
-// Throws error(invalid_input).
-void inflate_chunk(std::span<const std::byte> in, std::span<std::byte> out, bool last);
+// Bytes a chunk other than the last needs after its own in inflate_chunk's input.
+inline constexpr std::size_t k_chunk_closing_bytes = 2;
+
+// Inflates one chunk of a chunked member into exactly `out`. `in` is the
+// chunk's bytes, followed, for a chunk but the `last`, by
+// k_chunk_closing_bytes of room that this call writes. The chunk must end
+// where its bytes do: the last with the stream's final block, any other on a
+// full flush. Throws error(invalid_input).
+void inflate_chunk(std::span<std::byte> in, std::span<std::byte> out, bool last);
 
 // Streams a deflate stream a little at a time: the .npy header off the front
 // of a member, or (validation) a whole member too large to hold, with bounded

@@ -28,6 +28,44 @@ constexpr std::uint64_t k_scan_whole_bytes = std::uint64_t{64} << 20;
 // Chunked members whose chunks are longer than this are streamed as one
 // deflate stream (they are one), so a batch of chunks stays small.
 constexpr std::uint64_t k_scan_max_chunk_bytes = std::uint64_t{16} << 20;
+// Each chunk is copied out of the file to be inflated (archive_bytes::copy
+// says why). Deflate grows incompressible data by 5 bytes in 64 KiB: a chunk
+// that grew by more than this share is padded, and its member is inflated as
+// the one stream it also is, so a hostile table cannot make a load copy
+// gigabytes for a small array.
+constexpr std::uint64_t k_max_chunk_growth_divisor = 8;
+constexpr std::uint64_t k_max_chunk_growth_bytes = 1024;  // for tiny chunks
+// A thread keeps its chunk copy buffer for its next chunks (and loads) up to
+// this size; the writer's chunks are 1 MiB.
+constexpr std::size_t k_kept_chunk_copy_bytes = std::size_t{4} << 20;
+
+bool chunks_copyable(const chunk_table& table) {
+  const std::uint64_t limit = table.span + table.span / k_max_chunk_growth_divisor + k_max_chunk_growth_bytes;
+  for (std::size_t i = 0; i + 1 < table.compressed_offsets.size(); ++i) {
+    if (table.compressed_offsets[i + 1] - table.compressed_offsets[i] > limit) return false;
+  }
+  return true;
+}
+
+// Copies chunk `i` of `entry` into a buffer of the thread's, with the room
+// inflate_chunk needs after a chunk but the last, and inflates it into `out`.
+void inflate_copied_chunk(const archive_bytes& archive, const zip_entry& entry, std::size_t i, std::span<std::byte> out) {
+  // Reused by the thread's next chunks, so the copy stays in its cache and
+  // its pages are faulted in once; an unusually large one is not kept.
+  thread_local array_bytes buffer;
+  struct trim {
+    ~trim() {
+      if (buffer.capacity() > k_kept_chunk_copy_bytes) array_bytes().swap(buffer);
+    }
+  } const trim_after;
+  const chunk_table& table = *entry.chunks;
+  const std::uint64_t begin = table.compressed_offsets[i];
+  const auto size = static_cast<std::size_t>(table.compressed_offsets[i + 1] - begin);
+  const bool last = i + 2 == table.compressed_offsets.size();
+  buffer.resize(size + (last ? 0 : k_chunk_closing_bytes));
+  archive.copy(entry.data_offset + begin, std::span(buffer).first(size));
+  inflate_chunk(buffer, out, last);
+}
 
 // Fresh anonymous memory costs a fault per 4 KiB page when first touched,
 // and the kernel zeroes each page in the faulting thread. For a 160 MB array
@@ -95,7 +133,7 @@ void check_data_size(const array_header& header, std::uint64_t data_bytes) {
 
 // Inflates a chunked member: each chunk straight into its place in `data`,
 // except those holding (part of) the .npy header, which go through a buffer.
-std::uint32_t inflate_chunks(std::span<const std::byte> in, const zip_entry& entry, std::size_t header_size, array_bytes& data,
+std::uint32_t inflate_chunks(const archive_bytes& archive, const zip_entry& entry, std::size_t header_size, array_bytes& data,
                              unsigned threads) {
   const chunk_table& table = *entry.chunks;
   const std::size_t count = table.compressed_offsets.size() - 1;
@@ -104,16 +142,14 @@ std::uint32_t inflate_chunks(std::span<const std::byte> in, const zip_entry& ent
   parallel_for(count, threads, [&](std::size_t i) {
     const std::uint64_t start = i * table.span;
     const auto length = static_cast<std::size_t>(length_of(i));
-    const auto chunk_in = in.subspan(table.compressed_offsets[i]);
-    const bool last = i + 1 == count;
     if (start >= header_size) {
       const auto out = std::span(data).subspan(start - header_size, length);
-      inflate_chunk(chunk_in, out, last);
+      inflate_copied_chunk(archive, entry, i, out);
       crcs[i] = crc32_update(0, out);  // while the chunk is still in cache
       return;
     }
-    std::vector<std::byte> buffer(length);
-    inflate_chunk(chunk_in, buffer, last);
+    array_bytes buffer(length);
+    inflate_copied_chunk(archive, entry, i, buffer);
     crcs[i] = crc32_update(0, buffer);
     const std::size_t skip = header_size - static_cast<std::size_t>(start);
     if (length > skip) std::memcpy(data.data(), buffer.data() + skip, length - skip);
@@ -208,9 +244,10 @@ void scan_stream(std::span<const std::byte> in, const zip_entry& entry, std::siz
   if (crc != entry.crc) invalid("CRC mismatch");
 }
 
-// A large chunked member, `threads` chunks at a time, each inflated by
-// inflate_chunk as a load does and handed on in order.
-void scan_chunks(std::span<const std::byte> in, const zip_entry& entry, std::size_t header_size, unsigned threads, bool release_pages,
+// A large chunked member, `threads` chunks at a time, each inflated as a
+// load does and handed on in order. The chunks are copied out of the file,
+// so no page of its mapping is touched.
+void scan_chunks(const archive_bytes& archive, const zip_entry& entry, std::size_t header_size, unsigned threads,
                  element_aligner& aligned) {
   const chunk_table& table = *entry.chunks;
   const std::size_t count = table.compressed_offsets.size() - 1;
@@ -224,7 +261,7 @@ void scan_chunks(std::span<const std::byte> in, const zip_entry& entry, std::siz
     parallel_for(n, threads, [&](std::size_t k) {
       const std::size_t i = first + k;
       buffers[k].resize(length_of(i));
-      inflate_chunk(in.subspan(table.compressed_offsets[i]), buffers[k], i + 1 == count);
+      inflate_copied_chunk(archive, entry, i, buffers[k]);
       crcs[k] = crc32_update(0, buffers[k]);
     });
     for (std::size_t k = 0; k < n; ++k) {
@@ -233,9 +270,6 @@ void scan_chunks(std::span<const std::byte> in, const zip_entry& entry, std::siz
       if (start + buffers[k].size() > header_size) {
         aligned(std::span<const std::byte>(buffers[k]).subspan(start >= header_size ? 0 : static_cast<std::size_t>(header_size - start)));
       }
-    }
-    if (release_pages) {
-      release(in.subspan(table.compressed_offsets[first], table.compressed_offsets[first + n] - table.compressed_offsets[first]));
     }
   }
   if (crc != entry.crc) invalid("CRC mismatch");
@@ -261,7 +295,8 @@ std::span<const std::byte> stored_member_data(std::span<const std::byte> file, c
   return in.subspan(header_size);
 }
 
-array read_member(std::span<const std::byte> file, const zip_entry& entry, unsigned threads) {
+array read_member(const archive_bytes& archive, const zip_entry& entry, unsigned threads) {
+  const auto file = archive.bytes();
   const auto in = member_bytes(file, entry);
   array out;
   std::size_t header_size = 0;
@@ -275,12 +310,13 @@ array read_member(std::span<const std::byte> file, const zip_entry& entry, unsig
   std::vector<std::byte> prefix;
   out.header = inflate_header(in, entry, header_size, prefix);
   check_data_size(out.header, entry.uncompressed_size - header_size);
-  if (entry.chunks) {
+  if (entry.chunks && chunks_copyable(*entry.chunks)) {
     size_output(out.data, static_cast<std::size_t>(entry.uncompressed_size - header_size), threads);
-    crc = inflate_chunks(in, entry, header_size, out.data, threads);
+    crc = inflate_chunks(archive, entry, header_size, out.data, threads);
   } else {
     // libdeflate needs the whole stream's output in one buffer: inflate
     // header and data together, then slide the data down over the header.
+    // (Chunks that cannot be copied are the one stream they also are.)
     size_output(out.data, static_cast<std::size_t>(entry.uncompressed_size), threads);
     inflate_whole(in, out.data);
     crc = crc32_update(0, out.data);
@@ -294,11 +330,11 @@ array read_member(std::span<const std::byte> file, const zip_entry& entry, unsig
 
 namespace eisgrid::npz::detail {
 
-array_header scan_member(std::span<const std::byte> file, const zip_entry& entry, unsigned threads, bool release_pages,
+array_header scan_member(const archive_bytes& archive, const zip_entry& entry, unsigned threads, bool release_pages,
                          const data_sink& sink) {
-  const auto in = member_bytes(file, entry);
+  const auto in = member_bytes(archive.bytes(), entry);
   if (entry.uncompressed_size <= k_scan_whole_bytes) {
-    const array whole = read_member(file, entry, threads);
+    const array whole = read_member(archive, entry, threads);
     element_aligner(whole.header.type.item_size(), sink)(whole.data);
     if (release_pages) release(in);
     return whole.header;
@@ -309,8 +345,8 @@ array_header scan_member(std::span<const std::byte> file, const zip_entry& entry
   const array_header header = inflate_header(in, entry, header_size, prefix);
   check_data_size(header, entry.uncompressed_size - header_size);
   element_aligner aligned(header.type.item_size(), sink);
-  if (entry.chunks && entry.chunks->span <= k_scan_max_chunk_bytes) {
-    scan_chunks(in, entry, header_size, threads, release_pages, aligned);
+  if (entry.chunks && entry.chunks->span <= k_scan_max_chunk_bytes && chunks_copyable(*entry.chunks)) {
+    scan_chunks(archive, entry, header_size, threads, aligned);
   } else {
     scan_stream(in, entry, header_size, release_pages, aligned);
   }

@@ -105,7 +105,7 @@ array_header reader::header(std::string_view name) const {
 array reader::read(std::string_view name) const {
   const detail::zip_entry& entry = impl_->find(name);
   return with_context(impl_->context() + "member '" + entry.file_name + "': ",
-                      [&] { return detail::read_member(impl_->archive->bytes(), entry, impl_->options.threads); });
+                      [&] { return detail::read_member(*impl_->archive, entry, impl_->options.threads); });
 }
 
 shared_array reader::read_shared(std::string_view name) const {
@@ -120,9 +120,8 @@ shared_array reader::read_shared(std::string_view name) const {
 
 array_header reader::scan(std::string_view name, const std::function<void(std::span<const std::byte>)>& sink) const {
   const detail::zip_entry& entry = impl_->find(name);
-  return with_context(impl_->context() + "member '" + entry.file_name + "': ", [&] {
-    return detail::scan_member(impl_->archive->bytes(), entry, impl_->options.threads, impl_->archive->mapped(), sink);
-  });
+  return with_context(impl_->context() + "member '" + entry.file_name + "': ",
+                      [&] { return detail::scan_member(*impl_->archive, entry, impl_->options.threads, impl_->archive->mapped(), sink); });
 }
 
 const std::string& reader::display_name() const noexcept { return impl_->display_name; }

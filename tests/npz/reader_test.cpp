@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cinttypes>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 
 #include "base/error.hpp"
@@ -310,6 +311,88 @@ TEST(npz_reader, object_member_holds_its_pickle) {
   ASSERT_FALSE(a.data.empty());
   EXPECT_EQ(std::to_integer<int>(a.data[0]), 0x80);  // PROTO
   EXPECT_EQ(read_pickled_object(a.data), nlohmann::json({{"grid_size", 5}}));
+}
+
+// Chunks are copied out of the file with pread (archive_bytes::copy): a file
+// cut short after it was opened is an error naming it, not a crash on a page
+// of the mapping past the new end.
+TEST(npz_reader, a_file_cut_short_while_open_is_an_error) {
+  scratch_dir dir;
+  std::vector<float> values(1 << 20);
+  for (std::size_t i = 0; i < values.size(); ++i) values[i] = static_cast<float>((i * 2654435761U) % 1000003) * 0.25F;
+  write_options options;
+  options.chunk_bytes = 64 << 10;
+  testing::write_npz(dir / "cut.npz", options, [&](writer& w) { w.add("values", make_array<float>(values, {values.size()})); });
+  read_options reading;
+  reading.threads = 2;
+  const reader r = reader::open(dir / "cut.npz", reading);
+  std::filesystem::resize_file(dir / "cut.npz", std::filesystem::file_size(dir / "cut.npz") / 2);
+  try {
+    (void)r.read("values");
+    FAIL() << "read a file cut in half";
+  } catch (const error& e) {
+    EXPECT_EQ(e.kind(), error_kind::io);
+    EXPECT_EQ(std::string(e.what()),
+              "cannot read 'cut.npz': member 'values.npy': cannot read 'cut.npz': it became shorter while being read");
+  }
+}
+
+// A chunk may hold more than its data: empty blocks after its flush. Padded
+// a little, it is read as a chunk; padded past what deflate could need, its
+// member is read as the one stream it also is. Both give numpy's array.
+TEST(npz_reader, reads_chunks_padded_with_empty_blocks) {
+  scratch_dir dir;
+  const auto result = run_python(dir, R"py(
+import io, struct, sys, zipfile, zlib
+import numpy as np
+from numpy.lib import format
+npy = io.BytesIO(); format.write_array(npy, (np.arange(3000) * 0.75).astype('<f4')); npy = npy.getvalue()
+span = 4096
+for name, pads in (('little', 3), ('much', 2000)):
+    chunks = []
+    for start in range(0, len(npy), span):
+        c = zlib.compressobj(6, zlib.DEFLATED, -15)
+        last = start + span >= len(npy)
+        data = c.compress(npy[start:start + span])
+        if last:
+            data += c.flush(zlib.Z_FINISH)
+        else:
+            data += c.flush(zlib.Z_FULL_FLUSH) + b'\x00\x00\x00\xff\xff' * (pads if start == 0 else 0)
+        chunks.append(data)
+    raw = b''.join(chunks)
+    table = struct.pack('<BQI', 1, span, len(chunks)) + b''.join(struct.pack('<I', len(x)) for x in chunks)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, 'w', compression=zipfile.ZIP_STORED) as z:
+        info = zipfile.ZipInfo('a.npy')
+        z.writestr(info, raw)
+    b = bytearray(out.getvalue())
+    # Declare the stored bytes deflated: method, CRC and sizes in both headers, then the table.
+    crc = zlib.crc32(npy)
+    b[8:10] = struct.pack('<H', 8); b[14:26] = struct.pack('<III', crc, len(raw), len(npy))
+    central = b.rfind(b'PK\x01\x02')
+    b[central + 10:central + 12] = struct.pack('<H', 8); b[central + 16:central + 28] = struct.pack('<III', crc, len(raw), len(npy))
+    extra = struct.pack('<HH', 0x6745, len(table)) + table
+    name_end = central + 46 + len('a.npy')
+    assert struct.unpack('<H', b[central + 30:central + 32])[0] == 0
+    b[central + 30:central + 32] = struct.pack('<H', len(extra))
+    b[name_end:name_end] = extra
+    eocd = b.rfind(b'PK\x05\x06')
+    cd_size = struct.unpack('<I', b[eocd + 12:eocd + 16])[0]
+    b[eocd + 12:eocd + 16] = struct.pack('<I', cd_size + len(extra))
+    open(sys.argv[1] + '/' + name + '.npz', 'wb').write(b)
+    assert (np.load(sys.argv[1] + '/' + name + '.npz')['a'] == (np.arange(3000) * 0.75).astype('<f4')).all()
+print('ok')
+)py",
+                                 {dir.path().string()});
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  for (const char* name : {"little.npz", "much.npz"}) {
+    read_options options;
+    options.threads = 2;
+    const array a = reader::open(dir / name, options).read("a");
+    const auto values = a.as<float>();
+    ASSERT_EQ(values.size(), 3000U) << name;
+    for (std::size_t i = 0; i < values.size(); ++i) ASSERT_EQ(values[i], static_cast<float>(i) * 0.75F) << name << " at " << i;
+  }
 }
 
 }  // namespace
