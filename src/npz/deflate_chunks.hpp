@@ -11,6 +11,7 @@
 #include <span>
 #include <vector>
 
+#include "npz/array.hpp"
 #include "npz/writer.hpp"
 
 namespace eisgrid::npz::detail {
@@ -27,7 +28,7 @@ struct deflated_member {
 // Compresses one chunk with ISA-L at `level` (0..3) into `out`, which it
 // grows as needed, and returns the part used. Thread-safe for distinct `out`.
 // Throws error(internal) if ISA-L fails, which only a bug can cause.
-[[nodiscard]] std::span<const std::byte> deflate_chunk(std::span<const std::byte> input, int level, bool last, std::vector<std::byte>& out);
+[[nodiscard]] std::span<const std::byte> deflate_chunk(std::span<const std::byte> input, int level, bool last, array_bytes& out);
 
 // Receives the compressed chunks of a member in order, as they are made.
 using chunk_sink = std::function<void(std::span<const std::byte>)>;
@@ -69,7 +70,7 @@ class chunked_deflater {
   chunk_sink sink_;
   // One output buffer per job of a batch, reused batch after batch: fresh
   // memory for every 1 MiB chunk cost a page fault per 4 KiB.
-  std::vector<std::vector<std::byte>> outputs_;
+  std::vector<array_bytes> outputs_;
 };
 
 }  // namespace eisgrid::npz::detail
