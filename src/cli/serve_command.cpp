@@ -1,4 +1,5 @@
 // eisgrid serve: the HTTP API (docs/API.md) and the web page.
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -34,6 +35,8 @@ struct serve_args {
   std::uint64_t cache_mb = server::k_default_cache_mb;
   double quota_mb = server::k_default_quota_mb;
   std::uint64_t body_memory_mb = server::k_default_body_memory_mb;
+  unsigned request_timeout_s = static_cast<unsigned>(server::k_default_request_read_timeout.count());
+  unsigned idle_timeout_s = static_cast<unsigned>(server::k_default_idle_timeout.count());
   std::string data;  // see data_root.hpp
 };
 
@@ -51,6 +54,8 @@ void run_serve(serve_args& a) {
   if (const char* secret = std::getenv(a.jwt_secret_env.c_str()); secret && *secret) a.cfg.jwt_secret = secret;
   a.cfg.cache_bytes = a.cache_mb << 20;
   a.cfg.body_memory_bytes = a.body_memory_mb << 20;
+  a.cfg.request_read_timeout = std::chrono::seconds(a.request_timeout_s);
+  a.cfg.idle_timeout = std::chrono::seconds(a.idle_timeout_s);
   a.cfg.quota_bytes = static_cast<std::uint64_t>(std::llround(a.quota_mb * (1 << 20)));
   a.cfg.version = EISGRID_VERSION;
   for (const auto& origin : a.cfg.cors_origins) {
@@ -96,6 +101,12 @@ void add_serve_command(CLI::App& app) {
   cmd->add_option("--body-memory-mb", args->body_memory_mb, "Memory request bodies being received may take together [MiB]")
       ->capture_default_str()
       ->check(CLI::Range(std::uint64_t{16}, std::uint64_t{1} << 20));
+  cmd->add_option("--request-timeout", args->request_timeout_s, "Seconds a connection has to send a whole request")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 3600));
+  cmd->add_option("--idle-timeout", args->idle_timeout_s, "Seconds a kept-alive connection may idle between requests")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 3600));
   cmd->add_option("--threads", args->cfg.compute_threads, "Threads per compute job (default: all cores)");
   cmd->callback([args] { run_serve(*args); });
 }

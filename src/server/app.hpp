@@ -36,6 +36,10 @@ inline constexpr unsigned k_default_max_connections = 900;
 // Memory that request bodies being received may take together: 16 uploads of
 // the largest size. A body is counted at its announced length from its header.
 inline constexpr std::uint64_t k_default_body_memory_mb = 256;
+// A connection's time to send a whole request, and to idle between requests
+// when kept alive (server.hpp).
+inline constexpr std::chrono::seconds k_default_request_read_timeout{30};
+inline constexpr std::chrono::seconds k_default_idle_timeout{15};
 // Vite's development and preview servers, allowed by default on localhost.
 inline constexpr int k_vite_dev_port = 5173;
 inline constexpr int k_vite_preview_port = 4173;
@@ -56,6 +60,8 @@ struct config {
   unsigned uploads_per_minute = k_default_uploads_per_minute;
   unsigned max_connections = k_default_max_connections;
   std::uint64_t body_memory_bytes = k_default_body_memory_mb << 20;
+  std::chrono::seconds request_read_timeout = k_default_request_read_timeout;
+  std::chrono::seconds idle_timeout = k_default_idle_timeout;
   std::string version = "0";
 };
 

@@ -99,7 +99,7 @@ class session : public std::enable_shared_from_this<session> {
   // with no read in progress, closing after the idle timeout.
   void wait_idle() {
     if (buffer_.size() > 0) return read_request();
-    idle_timer_.expires_after(k_idle_timeout);
+    idle_timer_.expires_after(state_->a.cfg().idle_timeout);
     idle_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
       if (ec) return;
       beast::error_code ignored;
@@ -115,7 +115,7 @@ class session : public std::enable_shared_from_this<session> {
   void read_request() {
     parser_.emplace();
     parser_->hold_at_header();
-    stream_.expires_after(k_request_read_timeout);
+    stream_.expires_after(state_->a.cfg().request_read_timeout);
     parse_buffered();
   }
 

@@ -1,7 +1,8 @@
 #pragma once
 // The network side: a listener and one thin session per connection. The
-// session owns the stream, the timeouts (30 s to read a request, 15 s idle
-// between requests on a kept-alive connection), the header and body limits
+// session owns the stream, the timeouts (cfg.request_read_timeout to read a
+// request, 30 s by default, and cfg.idle_timeout, 15 s, idle between requests
+// on a kept-alive connection), the header and body limits
 // and keep-alive, and nothing else: every request goes to route() on a small
 // fixed pool of handler threads, so a slow handler or many idle connections
 // cannot starve the others (idle connections cost no thread at all). The
@@ -18,8 +19,6 @@
 
 namespace eisgrid::server {
 
-inline constexpr std::chrono::seconds k_request_read_timeout{30};
-inline constexpr std::chrono::seconds k_idle_timeout{15};
 // Writing a response may take this long, plus a second per MiB of body.
 inline constexpr std::chrono::seconds k_write_timeout{30};
 // After the reply to a refused request (too large, malformed), what the client

@@ -6,10 +6,14 @@
 #include <unistd.h>
 
 #include <array>
+#include <atomic>
+#include <cstddef>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <thread>
+#include <vector>
 
 namespace test_support {
 
@@ -45,6 +49,22 @@ inline run_result python(const std::string& script, const std::string& args = ""
   auto r = run("/usr/bin/python3 " + shell_quote(path.string()) + " " + args);
   std::filesystem::remove(path);
   return r;
+}
+
+// Calls fn(0) ... fn(n - 1), `threads` at a time, and returns when all have
+// returned. For commands that mostly wait on the disk (each fsyncs what it
+// writes), so that their waits overlap. fn only gathers results: the caller
+// checks them afterwards, on the test's own thread.
+template <class Fn>
+void for_each_index_in_parallel(std::size_t n, unsigned threads, Fn fn) {
+  std::atomic<std::size_t> next{0};
+  std::vector<std::thread> pool;
+  for (unsigned t = 0; t < threads; ++t) {
+    pool.emplace_back([&] {
+      for (std::size_t i = next++; i < n; i = next++) fn(i);
+    });
+  }
+  for (auto& t : pool) t.join();
 }
 
 // A fresh directory removed at the end of the test.
