@@ -17,6 +17,11 @@ if(EISGRID_SANITIZE)
   add_compile_options(-O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
     $<$<CXX_COMPILER_ID:GNU>:-Wno-maybe-uninitialized>)
   add_link_options(-fsanitize=address,undefined)
+  # Executables not position-independent: the sanitizers' metadata are pointers
+  # that a PIE's loader relocates at every start (1.6 million for the CLI), and
+  # the tests start the CLI hundreds of times. Its start took 0.52 s of processor
+  # time as a PIE and 0.28 s without (measured, `eisgrid --version`).
+  add_link_options($<$<STREQUAL:$<TARGET_PROPERTY:TYPE>,EXECUTABLE>:-no-pie>)
 endif()
 
 # eisgrid_module(npz SOURCES a.cpp b.cpp DEPS eisgrid::model) defines eisgrid_npz and eisgrid::npz.

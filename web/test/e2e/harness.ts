@@ -231,7 +231,13 @@ export function startApp(datasets: DatasetName[] = []): App {
     async signIn(page, user) {
       await page.fill('#api-key', app.keys[user]);
       await page.click('#signin button[type=submit]');
-      await page.waitForFunction((u) => document.getElementById('who')?.textContent?.includes(`Signed in as ${u}`), user);
+      try {
+        await page.waitForFunction((u) => document.getElementById('who')?.textContent?.includes(`Signed in as ${u}`), user);
+      } catch (e) {
+        // What the page said and what the server logged, so that a failure here can be told apart from a slow machine.
+        const said = await page.textContent('#auth').catch(() => '(no #auth)');
+        throw new Error(`${user} not signed in: the page says "${said}"; the server's last lines:\n${serverLog.split('\n').slice(-15).join('\n')}`, { cause: e });
+      }
     },
 
     async shot(page, name, fullPage = false) {
