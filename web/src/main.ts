@@ -49,15 +49,19 @@ async function refreshAll(): Promise<void> {
 }
 
 async function loadWho(): Promise<void> {
-  if (!getKey()) {
+  const key = getKey();
+  if (!key) {
     state.user = null;
     renderAuth();
     return;
   }
   try {
-    const r = await api.whoami();
+    const r = await api.whoami(key);
+    // A sign-in or sign-out while this was asked decides who is signed in, not this answer.
+    if (getKey() !== key) return;
     state.user = r.user?.name ?? null;
   } catch (e) {
+    if (getKey() !== key) return;
     if (e instanceof ApiError && e.status === 401) {
       setKey(null);
       state.user = null;
@@ -90,6 +94,17 @@ function renderAuth(message?: string): void {
         'Sign out',
       ),
     );
+    return;
+  }
+  // Drawn again while signed out (the first check of the server, a refresh): the form stays, with
+  // what is typed in it; only a message changes.
+  const shown = authEl.querySelector<HTMLFormElement>('#signin');
+  if (shown) {
+    if (message) {
+      const msg = shown.querySelector('#auth-msg')!;
+      msg.className = 'auth-msg error';
+      msg.textContent = message;
+    }
     return;
   }
   const input = h('input', {

@@ -115,6 +115,27 @@ describe('eisgrid web page: the dataset list and the header', () => {
     await page.close();
   });
 
+  it('a key typed before the page has heard from the server is kept when the header is drawn again, and signs in', async () => {
+    const page = await newPage();
+    // The page's first status check is held until the key is typed; its answer makes the page
+    // draw the header again, which once emptied the field ("Enter an API key." on submit).
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    await page.route('**/api/status', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.goto(`${app.base}/`);
+    await page.fill('#api-key', keys.alice);
+    const datasets = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/datasets');
+    release();
+    await datasets; // asked together with the header's redrawing, answered after it
+    assert.equal(await page.inputValue('#api-key'), keys.alice);
+    await page.click('#signin button[type=submit]');
+    await page.waitForFunction(() => /Signed in as alice/.test(document.getElementById('who')?.textContent ?? ''));
+    await page.close();
+  });
+
   it('the sign-in box says where API keys come from', async () => {
     const page = await newPage();
     await page.goto(`${app.base}/`);
