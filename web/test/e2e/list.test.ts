@@ -131,8 +131,7 @@ describe('eisgrid web page: the dataset list and the header', () => {
     release();
     await datasets; // asked together with the header's redrawing, answered after it
     assert.equal(await page.inputValue('#api-key'), keys.alice);
-    await page.click('#signin button[type=submit]');
-    await page.waitForFunction(() => /Signed in as alice/.test(document.getElementById('who')?.textContent ?? ''));
+    await signIn(page, 'alice');
     await page.close();
   });
 
