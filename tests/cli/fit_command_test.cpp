@@ -53,16 +53,21 @@ double modulus_of(const nlohmann::json& p, const nova::sweep& s) {
   return std::sqrt(sum / static_cast<double>(s.f.size()));
 }
 
-nlohmann::json fit_all() {
-  const auto r = eisgrid("fit --json --metric modulus" + all_files());
-  EXPECT_EQ(r.exit_code, 0) << r.output;
-  return nlohmann::json::parse(r.output)["results"];
+// Run once and shared by the tests that read it: the fits of every file are
+// the slowest part of this program, most of all in the sanitized build.
+const nlohmann::json& fit_all() {
+  static const nlohmann::json results = [] {
+    const auto r = eisgrid("fit --json --metric modulus" + all_files());
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+    return nlohmann::json::parse(r.output)["results"];
+  }();
+  return results;
 }
 
 }  // namespace
 
 TEST(cli_fit_command, reaches_the_global_optimum_on_every_usable_shared_sweep) {
-  const auto results = fit_all();
+  const auto& results = fit_all();
   std::map<std::pair<std::string, int>, nlohmann::json> by_sweep;
   for (const auto& r : results) by_sweep[{r["file"].get<std::string>(), r["sweep"].get<int>()}] = r;
   const auto expected = expected_fits();
@@ -97,7 +102,7 @@ TEST(cli_fit_command, reaches_the_global_optimum_on_every_usable_shared_sweep) {
 }
 
 TEST(cli_fit_command, every_result_reproduces_its_resnorm_from_its_parameters) {
-  const auto results = fit_all();
+  const auto& results = fit_all();
   ASSERT_FALSE(results.empty());
   for (const auto& r : results) {
     if (r["params"].is_null()) continue;

@@ -53,19 +53,38 @@ double modulus_of(const std::string& model, const nlohmann::json& p, const nova:
   return std::sqrt(sum / static_cast<double>(s.f.size()));
 }
 
+// `fit --json --model all` of every file of expected_models.json, run once
+// and shared by the tests that read it: the fits are the slowest part of this
+// program, most of all in the sanitized build.
+const nlohmann::json& all_models_of_every_file() {
+  static const nlohmann::json results = [] {
+    std::string files;
+    std::set<std::string> names;
+    const auto expected = expected_models();
+    for (const auto& e : expected["sweeps"]) names.insert(e["file"].get<std::string>());
+    for (const auto& n : names) files += " " + shell_quote(k_nova + n);
+    const auto r = eisgrid("fit --json --model all" + files);
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+    return nlohmann::json::parse(r.output)["results"];
+  }();
+  return results;
+}
+
+// Its rows of one file, in their order.
+nlohmann::json all_models_of(const std::string& file) {
+  auto rows = nlohmann::json::array();
+  for (const auto& row : all_models_of_every_file()) {
+    if (row["file"] == file) rows.push_back(row);
+  }
+  return rows;
+}
+
 }  // namespace
 
 TEST(cli_fit_models, every_model_reaches_the_expected_optimum_and_the_lowest_aic_is_named) {
   const auto expected = expected_models();
-  std::string files;
-  std::set<std::string> names;
-  for (const auto& e : expected["sweeps"]) names.insert(e["file"].get<std::string>());
-  for (const auto& n : names) files += " " + shell_quote(k_nova + n);
-  const auto r = eisgrid("fit --json --model all" + files);
-  ASSERT_EQ(r.exit_code, 0) << r.output;
   std::map<std::tuple<std::string, int, std::string>, nlohmann::json> rows;
-  const auto parsed = nlohmann::json::parse(r.output);
-  for (const auto& row : parsed["results"]) {
+  for (const auto& row : all_models_of_every_file()) {
     rows[{row["file"].get<std::string>(), row["sweep"].get<int>(), row["model"].get<std::string>()}] = row;
   }
   ASSERT_EQ(rows.size(), 3 * expected["sweeps"].size());
@@ -131,9 +150,7 @@ TEST(cli_fit_models, each_model_reports_its_own_parameters_by_the_names_of_spec_
 
 TEST(cli_fit_models, where_the_models_disagree_the_reasons_say_so_and_name_a_decisive_frequency) {
   // RPMI: cpe's TER is 24% above rc's and rc_electrode's 18% below (expected_models.json).
-  const auto r = eisgrid("fit --json --model all " + shell_quote(k_nova + "RPMI_TW01_d6_endohm1_freq"));
-  ASSERT_EQ(r.exit_code, 0) << r.output;
-  const auto results = nlohmann::json::parse(r.output)["results"];
+  const auto results = all_models_of("RPMI_TW01_d6_endohm1_freq");
   ASSERT_EQ(results.size(), 3u);
   double lowest_f = INFINITY;
   const auto sweeps = nova::read(k_nova + "RPMI_TW01_d6_endohm1_freq");
@@ -154,10 +171,9 @@ TEST(cli_fit_models, where_the_models_disagree_the_reasons_say_so_and_name_a_dec
 
 TEST(cli_fit_models, where_the_models_agree_nothing_is_said) {
   // RPE: alpha fitted at 1, the three TERs within their errors.
-  const auto r = eisgrid("fit --json --model all " + shell_quote(k_nova + "RPEmedia_TW1-1_d1_chamber1_channel1_5freq5sine_freq"));
-  ASSERT_EQ(r.exit_code, 0) << r.output;
-  const auto parsed = nlohmann::json::parse(r.output);
-  for (const auto& row : parsed["results"]) {
+  const auto results = all_models_of("RPEmedia_TW1-1_d1_chamber1_channel1_5freq5sine_freq");
+  ASSERT_FALSE(results.empty());
+  for (const auto& row : results) {
     EXPECT_EQ(row["reasons"].dump().find("TER depends on the model"), std::string::npos) << row["reasons"].dump();
     EXPECT_TRUE(row["decisive_frequency"].is_null());
   }
@@ -205,17 +221,17 @@ TEST(cli_fit_models, the_rc_output_is_todays_when_no_model_is_asked_for) {
 // whose free optimum has an exponent near 0.69 (cpe) and 0.5 (rc_electrode),
 // the bounded fits end inside the bounds and no better than the free ones.
 TEST(cli_fit_models, a_range_of_another_models_parameter_bounds_its_fit) {
-  const std::string file = shell_quote(k_nova + "RPMI_TW01_d5_endohm2_freq");
-  const auto fits = [&](const std::string& extra) {
-    const auto r = eisgrid("fit --json --model all " + extra + " " + file);
-    EXPECT_EQ(r.exit_code, 0) << r.output;
-    std::map<std::string, nlohmann::json> by_model;
-    const auto parsed = nlohmann::json::parse(r.output);
-    for (const auto& row : parsed["results"]) by_model[row["model"].get<std::string>()] = row;
-    return by_model;
+  const auto by_model = [](const nlohmann::json& rows) {
+    std::map<std::string, nlohmann::json> out;
+    for (const auto& row : rows) out[row["model"].get<std::string>()] = row;
+    return out;
   };
-  const auto free = fits("");
-  const auto bounded = fits("--range alpha_a=0.85:1 --range ALPHA_B=0.85:1,alpha_el=0.7:1 --range Qa=1e-8:1e-2");
+  const auto free = by_model(all_models_of("RPMI_TW01_d5_endohm2_freq"));
+  const auto r = eisgrid("fit --json --model all --range alpha_a=0.85:1 --range ALPHA_B=0.85:1,alpha_el=0.7:1 --range Qa=1e-8:1e-2 " +
+                         shell_quote(k_nova + "RPMI_TW01_d5_endohm2_freq"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto bounded = by_model(nlohmann::json::parse(r.output)["results"]);
+  ASSERT_EQ(free.size(), 3u);
   ASSERT_EQ(bounded.size(), 3u);
   const auto& cpe = bounded.at("cpe")["params"];
   for (const char* alpha : {"alpha_a", "alpha_b"}) {
