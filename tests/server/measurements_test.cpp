@@ -93,20 +93,23 @@ std::size_t peak_memory(pid_t pid) {
 }
 
 // A zip whose one member inflates to 1 GiB of zeros from about 1 MiB: a bomb
-// to any reader that inflates it. Written by Python's zlib in streamed blocks.
-std::string deflate_bomb(const fs::path& dir) {
-  const auto path = dir / "bomb.zip";
-  const auto py = test_support::python(R"PY(
+// to any reader that inflates it. Written by Python's zlib in streamed blocks,
+// once for the program's tests (3 s of processor time each time).
+const std::string& deflate_bomb() {
+  static const std::string bytes = [] {
+    test_support::temp_dir dir("bomb");
+    const auto path = dir.path / "bomb.zip";
+    const auto py = test_support::python(R"PY(
 import sys, zipfile
 with zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED, compresslevel=9) as z:
     with z.open('spectrum.txt', 'w', force_zip64=True) as m:
         zero = bytes(1 << 24)
         for _ in range(64): m.write(zero)
 )PY",
-                                       test_support::shell_quote(path.string()));
-  EXPECT_EQ(py.exit_code, 0) << py.output;
-  std::string bytes = read_file(path);
-  fs::remove(path);
+                                         test_support::shell_quote(path.string()));
+    EXPECT_EQ(py.exit_code, 0) << py.output;
+    return read_file(path);
+  }();
   return bytes;
 }
 
@@ -118,7 +121,7 @@ void check_hostile_uploads(const live_server& s, const test_support::server_data
   const std::string nova = read_file(k_nova / k_rpe);
   std::string junk(4096, '\0');
   for (std::size_t i = 0; i < junk.size(); ++i) junk[i] = static_cast<char>((i * 7919 + 13) % 256);
-  const std::string zip_bomb = deflate_bomb(d.root.path);
+  const std::string& zip_bomb = deflate_bomb();
   ASSERT_LT(zip_bomb.size(), std::size_t{2} << 20);
   std::string fuzzed = nova;
   for (std::size_t i = 300; i < fuzzed.size(); i += 97) fuzzed[i] = static_cast<char>(fuzzed[i] ^ 0x5a);
