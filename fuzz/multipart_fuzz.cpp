@@ -4,14 +4,19 @@
 //     error(usage);
 //   - a file part that is not where the framing puts it: its bytes must be a
 //     range of the body, after a blank line and before "\r\n--boundary";
-//   - an accepted boundary longer than RFC 2046 allows.
+//   - an accepted boundary longer than RFC 2046 allows or with a character it
+//     does not allow, and an accepted Content-Type naming two boundaries.
 // Slowness is a finding too: run with -timeout (the search must stay linear).
 
+#include <algorithm>
+#include <cctype>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/error.hpp"
 #include "server/multipart.hpp"
@@ -20,15 +25,33 @@ namespace {
 
 [[noreturn]] void finding() { std::abort(); }
 
-// The boundary parameter as the parser reads it, or empty when the
-// Content-Type has none in the simple unquoted form this check knows.
-std::string_view simple_boundary(std::string_view content_type) {
-  constexpr std::string_view k_key = "; boundary=";
-  const auto at = content_type.find(k_key);
-  if (at == std::string_view::npos) return {};
-  auto value = content_type.substr(at + k_key.size());
-  if (value.find_first_of(";\"\t\r ") != std::string_view::npos) return {};
-  return value;
+bool is_boundary_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) != 0 || std::string_view("'()+_,-./:=? ").find(c) != std::string_view::npos;
+}
+
+// Blanks before, blanks and a carriage return after, as HTTP's optional white space.
+std::string_view trimmed(std::string_view s) {
+  const auto first = s.find_first_not_of(" \t");
+  if (first == std::string_view::npos) return {};
+  return s.substr(first, s.find_last_not_of(" \t\r") - first + 1);
+}
+
+// The values of every parameter named boundary (in any case) of a Content-Type
+// without quoted strings, where splitting at ';' is the whole grammar; nullopt
+// for one with quotes, which this check leaves to the parser.
+std::optional<std::vector<std::string_view>> plain_boundaries(std::string_view content_type) {
+  if (content_type.find_first_of("\"\\") != std::string_view::npos) return std::nullopt;
+  std::vector<std::string_view> found;
+  for (auto at = content_type.find(';'); at != std::string_view::npos;) {
+    const auto next = content_type.find(';', at + 1);
+    const auto part = content_type.substr(at + 1, next == std::string_view::npos ? std::string_view::npos : next - at - 1);
+    const auto eq = part.find('=');
+    std::string name(trimmed(part.substr(0, eq)));
+    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (eq != std::string_view::npos && name == "boundary") found.push_back(trimmed(part.substr(eq + 1)));
+    at = next;
+  }
+  return found;
 }
 
 }  // namespace
@@ -45,11 +68,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const auto offset = static_cast<std::size_t>(file.bytes.data() - body.data());
     if (file.bytes.data() < body.data() || offset + file.bytes.size() > body.size()) finding();
     if (offset < 4 || std::string_view(body).substr(offset - 4, 4) != "\r\n\r\n") finding();
-    const auto boundary = simple_boundary(content_type);
-    if (boundary.size() > eisgrid::server::k_max_boundary_chars) finding();
-    if (!boundary.empty() &&
-        std::string_view(body).substr(offset + file.bytes.size(), 4 + boundary.size()) != "\r\n--" + std::string(boundary))
+    const auto boundaries = plain_boundaries(content_type);
+    if (!boundaries) return 0;
+    // One boundary parameter, of the characters RFC 2046 allows, frames the part.
+    if (boundaries->size() != 1) finding();
+    const auto boundary = boundaries->front();
+    if (boundary.empty() || boundary.size() > eisgrid::server::k_max_boundary_chars || boundary.back() == ' ' ||
+        !std::all_of(boundary.begin(), boundary.end(), is_boundary_char))
       finding();
+    if (std::string_view(body).substr(offset + file.bytes.size(), 4 + boundary.size()) != "\r\n--" + std::string(boundary)) finding();
   } catch (const eisgrid::error& e) {
     if (e.kind() != eisgrid::error_kind::usage) finding();
   }

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <string>
 
+#include "base/ascii.hpp"
 #include "base/error.hpp"
 #include "cluster/world.hpp"
 #include "dataset/data_dir.hpp"
@@ -14,17 +15,12 @@
 namespace eisgrid::cli {
 namespace {
 
-bool same_name(std::string_view known, std::string_view name) {
-  return known.size() == name.size() &&
-         std::equal(known.begin(), known.end(), name.begin(), [](char a, char b) { return std::tolower(a) == std::tolower(b); });
-}
-
 // The position of `name` among `names` (any case), or error(usage) listing them.
 template <typename Names>
 std::size_t slot_of(const Names& names, std::size_t count, std::string_view name, std::string_view whole) {
   std::string expected;
   for (std::size_t i = 0; i < count; ++i) {
-    if (same_name(names(i), name)) return i;
+    if (equals_ignoring_case(names(i), name)) return i;
     expected += (i ? ", " : "") + std::string(names(i));
   }
   throw error(error_kind::usage,
@@ -123,7 +119,7 @@ std::optional<model::axis_range> parse_rs_range(std::string_view text, model::gr
     const std::string_view item = text.substr(0, text.find(','));
     text.remove_prefix(std::min(text.size(), item.size() + 1));
     const std::string_view name = item.substr(0, item.find('='));
-    if (same_name("Rs", name)) {
+    if (equals_ignoring_case("Rs", name)) {
       // Rs has no slot in the grid: read its range through a scratch rc one.
       model::grid_spec scratch;
       apply_range("Rsh" + std::string(item.substr(name.size())), scratch);

@@ -1,6 +1,7 @@
 // Credentials: API keys from the catalog and HS256 JWTs (Supabase's form).
 #include <chrono>
 
+#include "base/ascii.hpp"
 #include "base/error.hpp"
 #include "catalog/api_key.hpp"
 #include "server/handlers.hpp"
@@ -8,11 +9,6 @@
 
 namespace eisgrid::server {
 namespace {
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return std::tolower(x) == std::tolower(y); });
-}
 
 // The user's own row is readable by that user under row-level security.
 std::string user_name_of(catalog::catalog& cat, catalog::row_id id) {
@@ -30,7 +26,7 @@ caller authenticate(const request& req, app& a, catalog::catalog& cat) {
   if (it == req.headers.end()) return {};
   std::string_view value = it->second;
   constexpr std::string_view k_scheme = "Bearer ";
-  if (value.size() <= k_scheme.size() || !iequals(value.substr(0, k_scheme.size()), k_scheme)) {
+  if (value.size() <= k_scheme.size() || !equals_ignoring_case(value.substr(0, k_scheme.size()), k_scheme)) {
     throw error(error_kind::unauthorized, "the Authorization header must be 'Bearer <token>'");
   }
   std::string_view token = value.substr(k_scheme.size());

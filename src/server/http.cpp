@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "base/ascii.hpp"
+
 namespace eisgrid::server {
 namespace {
 
@@ -12,11 +14,6 @@ int hex_value(char c) {
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return std::tolower(x) == std::tolower(y); });
 }
 
 }  // namespace
@@ -83,7 +80,7 @@ std::string request::header(std::string_view lower_name) const {
 
 void response::set(std::string name, std::string value) {
   for (auto& [n, v] : headers) {
-    if (iequals(n, name)) {
+    if (equals_ignoring_case(n, name)) {
       v = std::move(value);
       return;
     }
@@ -93,7 +90,7 @@ void response::set(std::string name, std::string value) {
 
 std::string response::header(std::string_view name) const {
   for (const auto& [n, v] : headers) {
-    if (iequals(n, name)) return v;
+    if (equals_ignoring_case(n, name)) return v;
   }
   return {};
 }

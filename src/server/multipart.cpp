@@ -1,33 +1,64 @@
 #include "server/multipart.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <functional>
 #include <optional>
 
+#include "base/ascii.hpp"
 #include "base/error.hpp"
 
 namespace eisgrid::server {
 namespace {
 
+bool is_space(char c) { return c == ' ' || c == '\t'; }
+
 std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && (is_space(s.back()) || s.back() == '\r')) s.remove_suffix(1);
   return s;
 }
 
-// The value of `key` in a header's parameters (`; key="value"` or `; key=value`).
+// The value of parameter `key` in a header's parameters (RFC 9110 5.6.6:
+// `; name=token` or `; name="quoted string"` with backslash escapes), its
+// name matched without regard to case. A parameter named twice is refused:
+// another reader of the same header could take the other one.
 std::optional<std::string> header_parameter(std::string_view header, std::string_view key) {
-  std::size_t pos = 0;
-  while ((pos = header.find(';', pos)) != std::string_view::npos) {
-    auto part = trim(header.substr(pos + 1, header.find(';', pos + 1) - pos - 1));
-    ++pos;
-    if (part.size() <= key.size() || part.substr(0, key.size()) != key || part[key.size()] != '=') continue;
-    auto value = part.substr(key.size() + 1);
-    if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
-    return std::string(value);
+  std::optional<std::string> found;
+  std::size_t i = header.find(';');
+  while (i != std::string_view::npos) {
+    ++i;
+    const std::size_t name_end = std::min(header.find_first_of("=;", i), header.size());
+    const auto name = trim(header.substr(i, name_end - i));
+    i = name_end;
+    if (i == header.size()) break;
+    if (header[i] == ';') continue;  // a parameter without a value
+    ++i;
+    while (i < header.size() && is_space(header[i])) ++i;
+    std::string value;
+    if (i < header.size() && header[i] == '"') {
+      for (++i;; ++i) {
+        if (i >= header.size()) throw error(error_kind::usage, "a quoted parameter value has no closing quote");
+        if (header[i] == '"') break;
+        if (header[i] == '\\' && i + 1 < header.size()) ++i;
+        value += header[i];
+      }
+      i = header.find(';', i);
+    } else {
+      const std::size_t end = std::min(header.find(';', i), header.size());
+      value = trim(header.substr(i, end - i));
+      i = end == header.size() ? std::string_view::npos : end;
+    }
+    if (!equals_ignoring_case(name, key)) continue;
+    if (found) throw error(error_kind::usage, "the header names its '" + std::string(key) + "' parameter twice");
+    found = std::move(value);
   }
-  return std::nullopt;
+  return found;
+}
+
+// RFC 2046 5.1.1: a boundary is 1 to 70 of these, and does not end in a space.
+bool is_boundary_char(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+         std::string_view("'()+_,-./:=? ").find(c) != std::string_view::npos;
 }
 
 // The filename parameter of a part's Content-Disposition header, if it has one.
@@ -36,9 +67,7 @@ std::optional<std::string> part_file_name(std::string_view headers) {
   for (std::size_t line = 0; line < headers.size();) {
     const std::size_t end = std::min(headers.find("\r\n", line), headers.size());
     const auto text = headers.substr(line, end - line);
-    if (text.size() >= k_disposition.size() &&
-        std::equal(k_disposition.begin(), k_disposition.end(), text.begin(),
-                   [](char want, char got) { return want == static_cast<char>(std::tolower(static_cast<unsigned char>(got))); })) {
+    if (equals_ignoring_case(text.substr(0, k_disposition.size()), k_disposition)) {
       if (auto name = header_parameter(text, "filename")) return name;
     }
     line = end + 2;
@@ -54,6 +83,10 @@ form_file multipart_file(std::string_view content_type, std::string_view body) {
   if (boundary->size() > k_max_boundary_chars)
     throw error(error_kind::usage, "the multipart boundary has " + std::to_string(boundary->size()) + " characters; at most " +
                                        std::to_string(k_max_boundary_chars) + " (RFC 2046)");
+  if (!std::all_of(boundary->begin(), boundary->end(), is_boundary_char) || boundary->back() == ' ')
+    throw error(error_kind::usage,
+                "the multipart boundary has a character RFC 2046 does not allow (letters, digits and '()+_,-./:=? only, "
+                "and no space at its end)");
   // Every delimiter but a first one at the very start follows a line break.
   const std::string delimiter = "\r\n--" + *boundary;
   const std::boyer_moore_searcher searcher(delimiter.begin(), delimiter.end());

@@ -23,7 +23,9 @@ struct form_file {
 
 // The first part of `body` with a filename parameter, under the boundary of
 // `content_type` (the request's Content-Type value). Throws error(usage) for
-// a missing, empty or over-long boundary and for a body without such a part.
+// a missing, empty or over-long boundary, one with a character RFC 2046 does
+// not allow, a Content-Type or Content-Disposition that names the parameter
+// twice, and a body without such a part.
 [[nodiscard]] form_file multipart_file(std::string_view content_type, std::string_view body);
 
 }  // namespace eisgrid::server

@@ -1,10 +1,11 @@
 #include "server/request_parser.hpp"
 
 #include <algorithm>
-#include <cctype>
 
 #include <boost/asio/buffer.hpp>
 #include <boost/beast/http/error.hpp>
+
+#include "base/ascii.hpp"
 
 namespace eisgrid::server {
 namespace {
@@ -14,12 +15,6 @@ namespace http = boost::beast::http;
 // What a field costs beyond its name and value, as on the wire: ": " and CRLF.
 // So a flood of empty trailer fields is charged like the bytes it takes.
 constexpr std::size_t k_field_overhead = 4;
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -111,7 +106,7 @@ void request_parser::check_transfer_encoding() {
   while (true) {
     const std::size_t comma = rest.find(',');
     const std::string_view coding = trim(rest.substr(0, comma));
-    if (iequals(coding, "chunked")) {
+    if (equals_ignoring_case(coding, "chunked")) {
       ++chunked;
     } else if (!coding.empty()) {
       ++others;
@@ -143,8 +138,7 @@ void request_parser::on_field_impl(http::field, boost::beast::string_view name_t
   }
   if (is_header_done()) return;  // a trailer: counted, never merged into the headers
   std::string name(name_text);
-  std::transform(name.begin(), name.end(), name.begin(),
-                 [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
+  std::transform(name.begin(), name.end(), name.begin(), ascii_lower);
   auto& slot = request_.headers[name];
   if (!slot.empty()) slot += ", ";
   slot.append(value.data(), value.size());
