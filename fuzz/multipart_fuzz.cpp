@@ -25,6 +25,9 @@ namespace {
 
 [[noreturn]] void finding() { std::abort(); }
 
+// The rules below are written apart from the parser's on purpose: an oracle
+// that called the parser's own helpers would agree with its mistakes.
+
 bool is_boundary_char(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) != 0 || std::string_view("'()+_,-./:=? ").find(c) != std::string_view::npos;
 }

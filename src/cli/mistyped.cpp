@@ -1,10 +1,10 @@
 #include "cli/mistyped.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <charconv>
 #include <vector>
 
+#include "base/ascii.hpp"
 #include "measured/measurement.hpp"
 
 namespace eisgrid::cli {
@@ -22,7 +22,7 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
     row[0] = i;
     for (std::size_t j = 1; j <= b.size(); ++j) {
       const std::size_t above = row[j];
-      const bool same = std::tolower(static_cast<unsigned char>(a[i - 1])) == std::tolower(static_cast<unsigned char>(b[j - 1]));
+      const bool same = ascii_lower(a[i - 1]) == ascii_lower(b[j - 1]);
       row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (same ? 0 : 1)});
       diagonal = above;
     }
@@ -121,7 +121,7 @@ CLI::Validator measurement_format() {
   return CLI::Validator(
       [](std::string& value) -> std::string {
         std::string lower = value;
-        std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        std::transform(lower.begin(), lower.end(), lower.begin(), ascii_lower);
         if (measured::parse_format(lower)) {
           value = lower;
           return {};

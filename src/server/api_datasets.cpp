@@ -1,12 +1,12 @@
 // Datasets: listing, loading, best rows, spectra and search.
 #include <algorithm>
-#include <cctype>
 #include <charconv>
 #include <chrono>
 #include <cmath>
 #include <limits>
 #include <map>
 
+#include "base/ascii.hpp"
 #include "base/error.hpp"
 #include "base/iso_time.hpp"
 #include "base/json_number.hpp"
@@ -74,7 +74,7 @@ std::vector<std::array<double, 4>> row_spectrum(const dataset::dataset& data, st
 // "Rsh", "alpha_a" -> "rsh", "alpha_a": the keys of POST /api/load's parameter_ranges.
 std::string range_key(std::string_view name) {
   std::string key(name);
-  std::transform(key.begin(), key.end(), key.begin(), [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+  std::transform(key.begin(), key.end(), key.begin(), ascii_lower);
   return key;
 }
 
