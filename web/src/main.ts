@@ -164,7 +164,12 @@ function renderAuth(message?: string): void {
   replace(authEl, form);
 }
 
+// Whether a view has been drawn: the first load draws one only if nothing has
+// (a link, the address or a sign-in) while it waited on the server.
+let routed = false;
+
 function route(): void {
+  routed = true;
   leaveView();
   const hash = location.hash || '#/';
   const m = /^#\/dataset\/(.+)$/.exec(hash);
@@ -239,7 +244,9 @@ renderAuth();
 renderSidebar(sidebarEl);
 replace(mainEl, h('p', { class: 'muted' }, 'Loading…'));
 void refreshAll().then(() => {
-  route();
+  // Drawing the view again would leave the one the user is in, and drop what
+  // it still waits for (an upload's result).
+  if (!routed) route();
   void resumeJobs();
 });
 // Keep the status indicator honest while the page stays open.

@@ -261,6 +261,35 @@ describe('eisgrid web page: measurements', () => {
     await page.close();
   });
 
+  // The page's first load may answer after the user has opened a view and uploaded there (a slow
+  // server, a busy machine): it used to draw the view again, and the upload's result was dropped.
+  it('measurements: a view opened while the page still loads keeps the result of its upload', async () => {
+    const page = await newPage();
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let first = true;
+    await page.route('**/api/datasets', async (r) => {
+      if (first) {
+        first = false;
+        await held;
+      }
+      await r.continue();
+    });
+    await page.goto(`${app.base}/#/measurements`);
+    await signIn(page, 'alice');
+    await page.setInputFiles('#upload-file', path.join(app.tmp, MEASURED_CSV));
+    const item = page.locator(`#upload-results .upload-item[data-file="${MEASURED_CSV}"][data-measurement]`);
+    await item.waitFor();
+    // The first load ends by asking for the user's jobs, after it would have drawn the view.
+    const jobs = page.waitForRequest('**/api/jobs');
+    release();
+    await jobs;
+    assert.equal(await item.count(), 1);
+    const id = (await item.getAttribute('data-measurement'))!;
+    assert.equal((await api(`/api/measurements/${id}`, keys.alice, { method: 'DELETE' })).status, 200);
+    await page.close();
+  });
+
   it('measurements: one is deleted on its page after an in-page confirmation; a refusal shows there', async () => {
     const file = path.join(app.tmp, MEASURED_CSV);
     const page = await newPage();
