@@ -135,6 +135,32 @@ describe('eisgrid web page: the dataset list and the header', () => {
     await page.close();
   });
 
+  it("the list asked for before a sign-in does not replace the signed-in user's when it answers last", async () => {
+    const page = await newPage();
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let first = true;
+    await page.route('**/api/datasets', async (route) => {
+      if (first) {
+        first = false;
+        await held;
+      }
+      await route.continue();
+    });
+    await page.goto(`${app.base}/`);
+    await signIn(page, 'bob');
+    const mine = page.locator(`#dataset-list [data-filename="${PRIVATE}"]`);
+    await mine.waitFor();
+    // The first load ends by asking for the user's jobs, after the list it was held on is drawn.
+    let released = false;
+    const jobs = page.waitForRequest((r) => released && new URL(r.url()).pathname === '/api/jobs');
+    released = true;
+    release();
+    await jobs;
+    assert.equal(await mine.count(), 1);
+    await page.close();
+  });
+
   it('the sign-in box says where API keys come from', async () => {
     const page = await newPage();
     await page.goto(`${app.base}/`);

@@ -281,7 +281,9 @@ describe('eisgrid web page: measurements', () => {
     const item = page.locator(`#upload-results .upload-item[data-file="${MEASURED_CSV}"][data-measurement]`);
     await item.waitFor();
     // The first load ends by asking for the user's jobs, after it would have drawn the view.
-    const jobs = page.waitForRequest('**/api/jobs');
+    let released = false;
+    const jobs = page.waitForRequest((r) => released && new URL(r.url()).pathname === '/api/jobs');
+    released = true;
     release();
     await jobs;
     assert.equal(await item.count(), 1);
